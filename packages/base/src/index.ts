@@ -1,0 +1,3 @@
+export * from "./brand.ts";
+export * from "./bytes.ts";
+export * from "./result.ts";
