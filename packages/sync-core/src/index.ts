@@ -1,1 +1,13 @@
-export {};
+export * from "./deps.ts";
+export * from "./envelope.ts";
+export * from "./event.ts";
+export * from "./event-codec.ts";
+export * from "./event-store.ts";
+export * from "./hash-chain.ts";
+export * from "./hlc.ts";
+export * from "./ids.ts";
+export * from "./item-state.ts";
+export * from "./memory-event-store.ts";
+export * from "./replica.ts";
+export * from "./transport.ts";
+export * from "./writer.ts";

@@ -1,0 +1,40 @@
+/** The only sources of time and randomness the core uses, passed in so tests are deterministic and replayable. */
+
+/** Milliseconds since the Unix epoch, as `Date.now()` returns them. */
+export type Now = () => number;
+
+/** Returns `length` bytes of randomness; production passes a CSPRNG, tests a seeded generator. */
+export type RandomBytes = (length: number) => Uint8Array;
+
+export interface CoreDeps {
+  readonly now: Now;
+  readonly randomBytes: RandomBytes;
+}
+
+export const systemDeps: CoreDeps = {
+  now: () => Date.now(),
+  randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+};
+
+/**
+ * A small deterministic generator (SplitMix32) for tests and simulations: the same seed always
+ * yields the same bytes, so a failing property test replays exactly from its seed.
+ */
+export const createSeededRandom = (seed: number): RandomBytes => {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  return (length) => {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i += 4) {
+      const word = next();
+      for (let j = 0; j < 4 && i + j < length; j++) out[i + j] = (word >>> (8 * j)) & 0xff;
+    }
+    return out;
+  };
+};

@@ -1,0 +1,38 @@
+/**
+ * The transport port: how a device's sync client talks to a server. The HTTP client (oRPC) and the
+ * in-process fixtures of the tests (including a lying server) implement it.
+ */
+
+import type { Result } from "@keypears/base";
+import type { EventEnvelope } from "./envelope.ts";
+import type { AppendResult, StoredEvent } from "./event-store.ts";
+import type { Checkpoint } from "./hash-chain.ts";
+import type { VaultId } from "./ids.ts";
+
+export interface PullPage {
+  /** The server's chain hash at the position pulled after: it must equal the device's own. */
+  readonly anchor: Checkpoint;
+  readonly events: readonly StoredEvent[];
+  /** The server's head when the page was read; more pages follow while the last event is before it. */
+  readonly head: Checkpoint;
+}
+
+export type TransportError =
+  | { readonly kind: "unreachable"; readonly message: string }
+  | { readonly kind: "unauthorized"; readonly message: string }
+  | { readonly kind: "rejected"; readonly message: string };
+
+export interface SyncTransport {
+  readonly push: (
+    vaultId: VaultId,
+    envelopes: readonly EventEnvelope[],
+  ) => Promise<Result<AppendResult, TransportError>>;
+  readonly pull: (
+    vaultId: VaultId,
+    after: number,
+    limit: number,
+  ) => Promise<Result<PullPage, TransportError>>;
+  readonly head: (vaultId: VaultId) => Promise<Result<Checkpoint, TransportError>>;
+  /** Calls `onHead` whenever the server's head for the vault moves; returns a function that stops it. */
+  readonly subscribe: (vaultId: VaultId, onHead: (head: Checkpoint) => void) => () => void;
+}
