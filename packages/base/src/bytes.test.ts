@@ -48,7 +48,10 @@ test("base64url parsing rejects padding, foreign characters and non-canonical ta
 test("compareBytes orders lexicographically with shorter prefixes first", () => {
   assert.ok(compareBytes(Uint8Array.of(1, 2), Uint8Array.of(1, 3)) < 0);
   assert.ok(compareBytes(Uint8Array.of(1), Uint8Array.of(1, 0)) < 0);
-  assert.equal(compareBytes(concatBytes(Uint8Array.of(1), Uint8Array.of(2)), Uint8Array.of(1, 2)), 0);
+  assert.equal(
+    compareBytes(concatBytes(Uint8Array.of(1), Uint8Array.of(2)), Uint8Array.of(1, 2)),
+    0,
+  );
 });
 
 test("UTF-8 decoding refuses malformed bytes", () => {

@@ -49,7 +49,8 @@ const hexValue = (code: number): number => {
 
 /** Parses lowercase or uppercase hex; throws on odd length or a non-hex character. */
 export const hexToBytes = (hex: string): Uint8Array => {
-  if (hex.length % 2 !== 0) throw new Error(`expected an even number of hex digits, got ${hex.length}`);
+  if (hex.length % 2 !== 0)
+    throw new Error(`expected an even number of hex digits, got ${hex.length}`);
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = hexValue(hex.charCodeAt(2 * i));
@@ -81,8 +82,13 @@ export const bytesToBase64Url = (bytes: Uint8Array): string => {
   let out = "";
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += b64Alphabet[n >> 18]! + b64Alphabet[(n >> 12) & 63]! + b64Alphabet[(n >> 6) & 63]! + b64Alphabet[n & 63]!;
+    const n =
+      ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out +=
+      b64Alphabet[n >> 18]! +
+      b64Alphabet[(n >> 12) & 63]! +
+      b64Alphabet[(n >> 6) & 63]! +
+      b64Alphabet[n & 63]!;
   }
   const rest = bytes.length - i;
   if (rest === 1) {

@@ -158,9 +158,13 @@ export const diagnoseHistories = (
       return { kind: "changed", id: entry.id, position: entry.position };
     }
   }
+  const seenInActual = new Set<EventId>();
   for (const entry of actual) {
-    if (!referenceById.has(entry.id))
+    // An id the reference never had, or one served twice, is an insertion.
+    if (!referenceById.has(entry.id) || seenInActual.has(entry.id)) {
       return { kind: "inserted", id: entry.id, position: entry.position };
+    }
+    seenInActual.add(entry.id);
   }
   const lastActual = actual.at(-1)?.position ?? Number.NEGATIVE_INFINITY;
   for (const entry of reference) {

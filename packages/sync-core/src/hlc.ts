@@ -124,7 +124,7 @@ export interface HlcClockOptions {
 
 export const createHlcClock = (options: HlcClockOptions): HlcClock => {
   const { node, now } = options;
-  if (!isDeviceId(node)) throw new Error(`expected a 16-hex-digit device id, got ${node}`);
+  if (!isDeviceId(node)) throw new Error(`expected a 16-hex-digit device id, got ${String(node)}`);
   const maxDriftMs = options.maxDriftMs ?? DEFAULT_MAX_DRIFT_MS;
   let millis = options.last?.millis ?? 0;
   let counter = options.last?.counter ?? 0;

@@ -1,1 +1,2 @@
 export * from "./event-store-contract.ts";
+export * from "./test-device.ts";
