@@ -76,14 +76,38 @@ export const createAccountSecrets = (random: RandomBytes = systemRandomBytes): A
 export const deriveAccountKeys = async (
   input: DeriveAccountKeysInput,
 ): Promise<Result<AccountKeys, KdfError>> => {
-  const { password, secretKey, salt, address, params } = input;
-  expectBytes(secretKey, SECRET_KEY_LENGTH, "Secret Key");
+  expectBytes(input.secretKey, SECRET_KEY_LENGTH, "Secret Key");
+  const passwordKey = await derivePasswordKey(input);
+  if (!passwordKey.ok) return passwordKey;
+  const keys = accountKeysFromPasswordKey(
+    passwordKey.value,
+    input.secretKey,
+    input.salt,
+    input.address,
+  );
+  wipe(passwordKey.value);
+  return ok(keys);
+};
+
+/** The Argon2id output of the password alone: the costly first step of `deriveAccountKeys`. */
+export type PasswordKey = Brand<Uint8Array, "PasswordKey">;
+
+export type DerivePasswordKeyInput = Omit<DeriveAccountKeysInput, "secretKey">;
+
+/**
+ * The first, costly step of key derivation. A device runs it once per unlock and uses the result
+ * both to open its sealed copy of the Secret Key (`deriveDeviceKey`) and to finish the account
+ * keys (`accountKeysFromPasswordKey`). The caller wipes the result when done.
+ */
+export const derivePasswordKey = async (
+  input: DerivePasswordKeyInput,
+): Promise<Result<PasswordKey, KdfError>> => {
+  const { password, salt, address, params } = input;
   expectBytes(salt, ACCOUNT_SALT_LENGTH, "account salt");
   if (typeof address !== "string" || address.length === 0) {
     throw new Error("expected a non-empty account address");
   }
   if (typeof password !== "string") throw new TypeError("expected the password as a string");
-
   const passwordBytes = utf8ToBytes(password.normalize("NFKC"));
   const options =
     input.unsafeFloorForTests === undefined
@@ -96,17 +120,26 @@ export const deriveAccountKeys = async (
     options,
   );
   wipe(passwordBytes);
-  if (!passwordKey.ok) return passwordKey;
+  return passwordKey.ok ? ok(passwordKey.value as PasswordKey) : passwordKey;
+};
 
-  const ikm = concatBytes(passwordKey.value, secretKey);
+/** The second step: mixes in the Secret Key and derives the wrap key and the auth secret. */
+export const accountKeysFromPasswordKey = (
+  passwordKey: PasswordKey,
+  secretKey: SecretKey,
+  salt: Uint8Array,
+  address: string,
+): AccountKeys => {
+  expectBytes(secretKey, SECRET_KEY_LENGTH, "Secret Key");
+  const ikm = concatBytes(passwordKey, secretKey);
   const rootKey = hkdfSha256(ikm, salt, utf8ToBytes(LABELS.rootKeyPrefix + address), 32);
-  wipe(passwordKey.value, ikm);
+  wipe(ikm);
   const keys: AccountKeys = {
     wrapKey: deriveSubkey(rootKey, LABELS.wrapKey) as WrapKey,
     authSecret: deriveSubkey(rootKey, LABELS.authSecret) as AuthSecret,
   };
   wipe(rootKey);
-  return ok(keys);
+  return keys;
 };
 
 /**

@@ -1,8 +1,12 @@
 export { open, seal, AEAD_VERSION, SEALED_OVERHEAD, type DecryptError } from "./aead.ts";
 export {
   ACCOUNT_SALT_LENGTH,
+  accountKeysFromPasswordKey,
   createAccountSecrets,
   deriveAccountKeys,
+  derivePasswordKey,
+  type DerivePasswordKeyInput,
+  type PasswordKey,
   type AccountKeys,
   type AccountSecrets,
   type AuthSecret,
@@ -24,6 +28,7 @@ export {
 export { associatedData, type AssociatedData, type AssociatedDataPart } from "./associated-data.ts";
 export { bytesToBase32, parseBase32, type Base32Error } from "./base32.ts";
 export { blindIndex } from "./blind-index.ts";
+export { deriveDeviceKey, openSecretKey, sealSecretKey, type DeviceKey } from "./device-key.ts";
 export { deriveSubkey, hkdfSha256 } from "./hkdf.ts";
 export { AD_PREFIX, LABELS } from "./labels.ts";
 export { parseOtpauthUri, type OtpauthEntry, type OtpauthError } from "./otpauth-uri.ts";

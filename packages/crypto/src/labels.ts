@@ -9,6 +9,8 @@ export const LABELS = Object.freeze({
   wrapKey: "keypears/v1/wrap-key",
   /** Account root key to the secret a synced client proves to its server. */
   authSecret: "keypears/v1/auth",
+  /** Password key to the key that seals the Secret Key on a device. */
+  deviceKey: "keypears/v1/device-key",
   /** Vault key to the key that seals event payloads. */
   vaultEvents: "keypears/v1/vault/events",
   /** Vault key to the key that seals values stored on the device. */
