@@ -1,1 +1,16 @@
-export {};
+export * from "./account.ts";
+export * from "./account-record.ts";
+export * from "./address.ts";
+export * from "./credentials.ts";
+export * from "./errors.ts";
+export * from "./home.ts";
+export * from "./item.ts";
+export * from "./item-model.ts";
+export * from "./recovery-kit.ts";
+export * from "./search.ts";
+export * from "./sealing.ts";
+export * from "./sqlite.ts";
+export * from "./sqlite-event-store.ts";
+export * from "./schema.ts";
+export * from "./vault.ts";
+export * from "./vault-sync.ts";

@@ -1,0 +1,285 @@
+/**
+ * Accounts on this device: creating one, joining an existing synced one, opening and unlocking.
+ * Each account is one vault file under `KEYPEARS_HOME`.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import {
+  accountKeysFromPasswordKey,
+  createAccountSecrets,
+  createVaultKey,
+  DEFAULT_KDF_PARAMS,
+  derivePasswordKey,
+  formatSecretKey,
+  type KdfParams,
+  type SecretKey,
+  unwrapVaultKey,
+  type VaultKey,
+  wipe,
+} from "@keypears/crypto";
+import { createDeviceId, createVaultId, type DeviceId, type VaultId } from "@keypears/sync-core";
+import { existsSync, renameSync, rmSync } from "node:fs";
+import {
+  type AccountRecord,
+  defaultVaultDeps,
+  floorOption,
+  readAccountRecord,
+  type VaultDeps,
+  writeAccountRecord,
+} from "./account-record.ts";
+import { type Address, isLocalOnly, parseAddress } from "./address.ts";
+import { type Registration, sealCredentials, unlockKeys } from "./credentials.ts";
+import type { VaultError } from "./errors.ts";
+import { ensureVaultsDir, vaultPath } from "./home.ts";
+import { recoveryKitText } from "./recovery-kit.ts";
+import { migrate } from "./schema.ts";
+import { openSqlite, type SqliteDatabase } from "./sqlite.ts";
+import { openVault, type Vault } from "./vault.ts";
+
+export interface NewAccount {
+  readonly vault: Vault;
+  /** Shown once, in the recovery kit; on this device it is stored only sealed under the password. */
+  readonly secretKey: string;
+  readonly recoveryKit: string;
+  /** What a synced account registers with its server. */
+  readonly registration: Registration;
+}
+
+export interface CreateAccountInput {
+  readonly home: string;
+  readonly address: string;
+  readonly password: string;
+  /** The account's server, for synced addresses; must be absent for `@localhost`. */
+  readonly serverUrl?: string;
+  readonly kdf?: KdfParams;
+  readonly deps?: VaultDeps;
+}
+
+export const createAccount = async (
+  input: CreateAccountInput,
+): Promise<Result<NewAccount, VaultError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const address = parseAddress(input.address);
+  if (!address.ok) return address;
+  if (isLocalOnly(address.value) && input.serverUrl !== undefined) {
+    return err({
+      kind: "invalid-address",
+      reason: `${address.value} is local only and cannot have a server`,
+    });
+  }
+  if (existsSync(vaultPath(input.home, address.value)))
+    return err({ kind: "account-exists", address: address.value });
+  const { secretKey, salt } = createAccountSecrets(deps.randomBytes);
+  const written = await writeAccountFile({
+    home: input.home,
+    address: address.value,
+    password: input.password,
+    secretKey,
+    salt,
+    kdf: input.kdf ?? DEFAULT_KDF_PARAMS,
+    vaultId: createVaultId(deps.randomBytes),
+    vaultKey: createVaultKey(deps.randomBytes),
+    deviceId: createDeviceId(deps.randomBytes),
+    serverUrl: input.serverUrl ?? null,
+    deps,
+  });
+  if (!written.ok) return written;
+  const formatted = formatSecretKey(secretKey);
+  wipe(secretKey);
+  return ok({
+    ...written.value,
+    secretKey: formatted,
+    recoveryKit: recoveryKitText({
+      address: address.value,
+      secretKey: formatted,
+      serverUrl: input.serverUrl ?? null,
+      createdAt: deps.now(),
+    }),
+  });
+};
+
+export interface JoinAccountInput {
+  readonly home: string;
+  readonly address: string;
+  readonly password: string;
+  readonly secretKey: SecretKey;
+  readonly serverUrl: string;
+  /** As the server returned them; checked against this client's floor before any use. */
+  readonly kdf: KdfParams;
+  readonly salt: Uint8Array;
+  readonly vaultId: VaultId;
+  readonly wrappedVaultKey: Uint8Array;
+  readonly deviceId: DeviceId;
+  readonly deps?: VaultDeps;
+}
+
+/** Adds an existing synced account to this device from what its server holds plus the user's two secrets. */
+export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault, VaultError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const address = parseAddress(input.address);
+  if (!address.ok) return address;
+  if (existsSync(vaultPath(input.home, address.value)))
+    return err({ kind: "account-exists", address: address.value });
+  const passwordKey = await derivePasswordKey({
+    password: input.password,
+    salt: input.salt,
+    address: address.value,
+    params: input.kdf,
+    ...floorOption(deps),
+  });
+  if (!passwordKey.ok) return passwordKey;
+  const { wrapKey, authSecret } = accountKeysFromPasswordKey(
+    passwordKey.value,
+    input.secretKey,
+    input.salt,
+    address.value,
+  );
+  wipe(passwordKey.value, authSecret);
+  const vaultKey = unwrapVaultKey(wrapKey, input.wrappedVaultKey, {
+    address: address.value,
+    vaultId: input.vaultId,
+  });
+  wipe(wrapKey);
+  if (!vaultKey.ok) return vaultKey;
+  const written = await writeAccountFile({
+    home: input.home,
+    address: address.value,
+    password: input.password,
+    secretKey: input.secretKey,
+    salt: input.salt,
+    kdf: input.kdf,
+    vaultId: input.vaultId,
+    vaultKey: vaultKey.value,
+    deviceId: input.deviceId,
+    serverUrl: input.serverUrl,
+    deps,
+  });
+  return written.ok ? ok(written.value.vault) : written;
+};
+
+interface AccountFileInput {
+  readonly home: string;
+  readonly address: Address;
+  readonly password: string;
+  readonly secretKey: SecretKey;
+  readonly salt: Uint8Array;
+  readonly kdf: KdfParams;
+  readonly vaultId: VaultId;
+  readonly vaultKey: VaultKey;
+  readonly deviceId: DeviceId;
+  readonly serverUrl: string | null;
+  readonly deps: VaultDeps;
+}
+
+/** Writes a new vault file under a temporary name and renames it into place, so no half-made vault is ever seen. */
+const writeAccountFile = async (
+  input: AccountFileInput,
+): Promise<Result<{ vault: Vault; registration: Registration }, VaultError>> => {
+  const { address, deps } = input;
+  const sealed = await sealCredentials(input);
+  if (!sealed.ok) return sealed;
+  const record: AccountRecord = {
+    address,
+    vaultId: input.vaultId,
+    deviceId: input.deviceId,
+    kdf: input.kdf,
+    salt: input.salt,
+    wrappedVaultKey: sealed.value.wrappedVaultKey,
+    sealedSecretKey: sealed.value.sealedSecretKey,
+    serverUrl: input.serverUrl,
+    createdAt: deps.now(),
+  };
+  ensureVaultsDir(input.home);
+  const path = vaultPath(input.home, address);
+  const temporary = `${path}.creating`;
+  rmSync(temporary, { force: true });
+  const db = openSqlite(temporary);
+  try {
+    migrate(db);
+    writeAccountRecord(db, record);
+  } finally {
+    db.close();
+  }
+  if (existsSync(path)) {
+    rmSync(temporary, { force: true });
+    return err({ kind: "account-exists", address });
+  }
+  renameSync(temporary, path);
+  const vault = openVault({
+    db: openSqlite(path, { mustExist: true }),
+    account: record,
+    vaultKey: input.vaultKey,
+    deps,
+  });
+  return ok({
+    vault,
+    registration: {
+      address,
+      authSecret: sealed.value.authSecret,
+      kdf: input.kdf,
+      salt: input.salt,
+      vaultId: input.vaultId,
+      wrappedVaultKey: record.wrappedVaultKey,
+      deviceId: input.deviceId,
+    },
+  });
+};
+
+/** Opens an account's file without unlocking it: what anyone holding the file can read. */
+export const openAccountFile = (
+  home: string,
+  addressText: string,
+): Result<{ readonly db: SqliteDatabase; readonly account: AccountRecord }, VaultError> => {
+  const address = parseAddress(addressText);
+  if (!address.ok) return address;
+  const path = vaultPath(home, address.value);
+  if (!existsSync(path)) return err({ kind: "no-such-account", address: address.value });
+  let db: SqliteDatabase | undefined;
+  try {
+    db = openSqlite(path, { mustExist: true });
+    const schema = migrate(db);
+    const account = schema === undefined ? readAccountRecord(db) : undefined;
+    if (schema !== undefined || account === undefined || account.address !== address.value) {
+      db.close();
+      const reason =
+        schema !== undefined
+          ? `it was written by a newer KeyPears (schema ${schema.found})`
+          : "it holds no account for this address";
+      return err({ kind: "not-a-vault", path, reason });
+    }
+    return ok({ db, account });
+  } catch (error) {
+    db?.close();
+    return err({
+      kind: "not-a-vault",
+      path,
+      reason: error instanceof Error ? error.message : "unreadable",
+    });
+  }
+};
+
+export interface UnlockInput {
+  readonly home: string;
+  readonly address: string;
+  readonly password: string;
+  readonly deps?: VaultDeps;
+}
+
+/**
+ * Unlocks a vault with one Argon2id run over the password. A wrong password gives
+ * `wrong-credentials` and changes nothing; KDF parameters below this client's floor are refused
+ * even when they come from the file itself.
+ */
+export const unlockVault = async (input: UnlockInput): Promise<Result<Vault, VaultError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const opened = openAccountFile(input.home, input.address);
+  if (!opened.ok) return opened;
+  const { db, account } = opened.value;
+  const keys = await unlockKeys(account, input.password, deps);
+  if (!keys.ok) {
+    db.close();
+    return keys;
+  }
+  wipe(keys.value.secretKey, keys.value.authSecret);
+  return ok(openVault({ db, account, vaultKey: keys.value.vaultKey, deps }));
+};

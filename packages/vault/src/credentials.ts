@@ -1,0 +1,134 @@
+/**
+ * The key work around an account record: checking a password and opening the vault key, and
+ * sealing a vault key and Secret Key under a (new) password.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import {
+  accountKeysFromPasswordKey,
+  type AuthSecret,
+  checkKdfParams,
+  deriveDeviceKey,
+  derivePasswordKey,
+  type KdfParams,
+  openSecretKey,
+  sealSecretKey,
+  type SecretKey,
+  unwrapVaultKey,
+  type VaultKey,
+  wipe,
+  wrapVaultKey,
+} from "@keypears/crypto";
+import type { DeviceId, VaultId } from "@keypears/sync-core";
+import { type AccountRecord, floorOption, type VaultDeps } from "./account-record.ts";
+import type { Address } from "./address.ts";
+import type { VaultError } from "./errors.ts";
+
+export interface Registration {
+  readonly address: Address;
+  readonly authSecret: AuthSecret;
+  readonly kdf: KdfParams;
+  readonly salt: Uint8Array;
+  readonly vaultId: VaultId;
+  readonly wrappedVaultKey: Uint8Array;
+  readonly deviceId: DeviceId;
+}
+
+export interface SealedCredentials {
+  readonly wrappedVaultKey: Uint8Array;
+  readonly sealedSecretKey: Uint8Array;
+  readonly authSecret: AuthSecret;
+}
+
+export interface SealCredentialsInput {
+  readonly address: Address;
+  readonly password: string;
+  readonly secretKey: SecretKey;
+  readonly salt: Uint8Array;
+  readonly kdf: KdfParams;
+  readonly vaultId: VaultId;
+  readonly vaultKey: VaultKey;
+  readonly deps: VaultDeps;
+}
+
+/** Wraps the vault key under password + Secret Key and seals the Secret Key under the password. */
+export const sealCredentials = async (
+  input: SealCredentialsInput,
+): Promise<Result<SealedCredentials, VaultError>> => {
+  const { address, deps } = input;
+  const passwordKey = await derivePasswordKey({
+    password: input.password,
+    salt: input.salt,
+    address,
+    params: input.kdf,
+    ...floorOption(deps),
+  });
+  if (!passwordKey.ok) return passwordKey;
+  const deviceKey = deriveDeviceKey(passwordKey.value);
+  const { wrapKey, authSecret } = accountKeysFromPasswordKey(
+    passwordKey.value,
+    input.secretKey,
+    input.salt,
+    address,
+  );
+  wipe(passwordKey.value);
+  const sealed = {
+    wrappedVaultKey: wrapVaultKey(
+      wrapKey,
+      input.vaultKey,
+      { address, vaultId: input.vaultId },
+      deps.randomBytes,
+    ),
+    sealedSecretKey: sealSecretKey(deviceKey, input.secretKey, address, deps.randomBytes),
+    authSecret,
+  };
+  wipe(deviceKey, wrapKey);
+  return ok(sealed);
+};
+
+export interface UnlockedKeys {
+  readonly vaultKey: VaultKey;
+  readonly secretKey: SecretKey;
+  readonly authSecret: AuthSecret;
+}
+
+/** Checks the password against an account record and returns the vault key and the keys around it. */
+export const unlockKeys = async (
+  account: AccountRecord,
+  password: string,
+  deps: VaultDeps,
+): Promise<Result<UnlockedKeys, VaultError>> => {
+  const checked = checkKdfParams(account.kdf, floorOption(deps));
+  if (!checked.ok) return checked;
+  const passwordKey = await derivePasswordKey({
+    password,
+    salt: account.salt,
+    address: account.address,
+    params: account.kdf,
+    ...floorOption(deps),
+  });
+  if (!passwordKey.ok) return passwordKey;
+  const deviceKey = deriveDeviceKey(passwordKey.value);
+  const secretKey = openSecretKey(deviceKey, account.sealedSecretKey, account.address);
+  if (!secretKey.ok) {
+    wipe(passwordKey.value, deviceKey);
+    return secretKey;
+  }
+  const { wrapKey, authSecret } = accountKeysFromPasswordKey(
+    passwordKey.value,
+    secretKey.value,
+    account.salt,
+    account.address,
+  );
+  wipe(passwordKey.value, deviceKey);
+  const vaultKey = unwrapVaultKey(wrapKey, account.wrappedVaultKey, {
+    address: account.address,
+    vaultId: account.vaultId,
+  });
+  wipe(wrapKey);
+  if (!vaultKey.ok) {
+    wipe(secretKey.value, authSecret);
+    return err(vaultKey.error);
+  }
+  return ok({ vaultKey: vaultKey.value, secretKey: secretKey.value, authSecret });
+};

@@ -1,0 +1,232 @@
+/**
+ * Persistence of events, items and history in one vault file. Every write of a local edit or of
+ * pulled events goes through `commitEvents`, inside the caller's transaction, so the event, the
+ * outbox entry, the item's merged view and its history rows commit together or not at all.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import { blindIndex, type VaultKeys } from "@keypears/crypto";
+import {
+  applyToItem,
+  type ChainHash,
+  createItemState,
+  type Event,
+  type EventId,
+  hlcToBytes,
+  hlcToString,
+  type ItemId,
+  type ItemState,
+  type RandomBytes,
+  sameEvent,
+  type VaultId,
+  viewItem,
+} from "@keypears/sync-core";
+import { decode, encode } from "cborg";
+import { decodeItem, encodeItem, type Item, itemFromView } from "./item.ts";
+import {
+  type OpenError,
+  openEvent,
+  openHistoryRecord,
+  openItemRecord,
+  sealHistoryRecord,
+  sealItemRecord,
+} from "./sealing.ts";
+import type { SqliteDatabase } from "./sqlite.ts";
+
+export interface ItemStore {
+  readonly vaultId: VaultId;
+  /** The merge state of an item from its events in the log, or undefined for an unknown item. */
+  readonly loadState: (itemId: ItemId) => Result<ItemState | undefined, OpenError>;
+  /**
+   * Records events (already applied to `states`) and rewrites the touched items' views and
+   * history. Call inside a transaction.
+   */
+  readonly commitEvents: (
+    entries: readonly EventToCommit[],
+    states: ReadonlyMap<ItemId, ItemState>,
+  ) => void;
+  readonly readItem: (itemId: ItemId) => Result<Item | undefined, OpenError>;
+  /** Every item, each either readable or reported as tampered; one bad row never hides the others. */
+  readonly readItems: () => readonly Result<Item, OpenError>[];
+  readonly readHistory: (
+    itemId: ItemId,
+    fieldName?: string,
+  ) => Result<readonly HistoryRow[], OpenError>;
+  readonly fieldKey: (name: string) => string;
+}
+
+export interface EventToCommit {
+  readonly event: Event;
+  readonly payload: Uint8Array;
+  readonly origin: "local" | "remote";
+  /** For a local event of a synced account: queue it for the server. */
+  readonly enqueue: boolean;
+  /** The server's position and chain hash, for events pulled in order. */
+  readonly position?: number;
+  readonly chainHash?: ChainHash;
+}
+
+/** One write as the history table keeps it. Lifecycle changes appear with `field` "(status)". */
+export interface HistoryRow {
+  readonly eventId: EventId;
+  readonly field: string;
+  readonly value: unknown;
+  readonly hlc: Uint8Array;
+  readonly basedOn: readonly EventId[];
+}
+
+export const STATUS_FIELD = "(status)";
+
+export const createItemStore = (
+  db: SqliteDatabase,
+  vaultId: VaultId,
+  keys: VaultKeys,
+  random: RandomBytes,
+  now: () => number,
+): ItemStore => {
+  const keyByName = new Map<string, string>();
+  const fieldKey = (name: string): string => {
+    let key = keyByName.get(name);
+    if (key === undefined) {
+      key = blindIndex(keys.indexKey, `field:${name}`);
+      keyByName.set(name, key);
+    }
+    return key;
+  };
+
+  const eventsOfItem = db.prepare(
+    "SELECT id, payload FROM events WHERE vault_id = ? AND item_id = ?",
+  );
+  const insertEvent = db.prepare(
+    "INSERT INTO events (vault_id, id, item_id, payload, position, chain_hash, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const insertOutbox = db.prepare(
+    "INSERT INTO outbox (vault_id, event_id, state) VALUES (?, ?, 'pending')",
+  );
+  const upsertItem = db.prepare(
+    "INSERT INTO items (id, view, updated_hlc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET view = excluded.view, updated_hlc = excluded.updated_hlc",
+  );
+  const insertHistory = db.prepare(
+    "INSERT OR IGNORE INTO history (item_id, field_key, event_id, hlc, record) VALUES (?, ?, ?, ?, ?)",
+  );
+  const selectItem = db.prepare("SELECT view FROM items WHERE id = ?");
+  const selectItems = db.prepare("SELECT id, view FROM items ORDER BY id");
+  const selectHistory = db.prepare(
+    "SELECT field_key, event_id, record FROM history WHERE item_id = ? ORDER BY hlc, event_id",
+  );
+  const selectFieldHistory = db.prepare(
+    "SELECT field_key, event_id, record FROM history WHERE item_id = ? AND field_key = ? ORDER BY hlc, event_id",
+  );
+
+  const loadState = (itemId: ItemId): Result<ItemState | undefined, OpenError> => {
+    const rows = eventsOfItem.all(vaultId, itemId) as { id: EventId; payload: Uint8Array }[];
+    if (rows.length === 0) return ok(undefined);
+    const state = createItemState(itemId);
+    for (const row of rows) {
+      const event = openEvent(keys, vaultId, row);
+      if (!event.ok) return event;
+      if (event.value.itemId !== itemId)
+        return err({ kind: "tampered", what: "event", id: row.id });
+      applyToItem(state, event.value, sameEvent);
+    }
+    return ok(state);
+  };
+
+  const writeHistory = (event: Event): void => {
+    const hlc = hlcToBytes(event.hlc);
+    const hlcText = hlcToString(event.hlc);
+    const rows =
+      event.op.kind === "set"
+        ? event.op.fields.map((f) => ({ name: f.name, record: [f.name, f.value, hlc, f.basedOn] }))
+        : [{ name: STATUS_FIELD, record: [STATUS_FIELD, event.op.kind, hlc, event.op.basedOn] }];
+    for (const row of rows) {
+      const key = fieldKey(row.name);
+      const box = sealHistoryRecord(
+        keys,
+        vaultId,
+        { itemId: event.itemId, eventId: event.id, fieldKey: key },
+        encode(row.record),
+        random,
+      );
+      insertHistory.run(event.itemId, key, event.id, hlcText, box);
+    }
+  };
+
+  const commitEvents = (
+    entries: readonly EventToCommit[],
+    states: ReadonlyMap<ItemId, ItemState>,
+  ): void => {
+    const touched = new Set<ItemId>();
+    const createdAt = now();
+    for (const entry of entries) {
+      const { event } = entry;
+      insertEvent.run(
+        vaultId,
+        event.id,
+        event.itemId,
+        entry.payload,
+        entry.position ?? null,
+        entry.chainHash ?? null,
+        entry.origin,
+        createdAt,
+      );
+      if (entry.enqueue) insertOutbox.run(vaultId, event.id);
+      writeHistory(event);
+      touched.add(event.itemId);
+    }
+    for (const itemId of touched) {
+      const state = states.get(itemId);
+      if (state === undefined) throw new Error(`no merge state given for item ${itemId}`);
+      const view = viewItem(state);
+      const box = sealItemRecord(keys, vaultId, itemId, encodeItem(itemFromView(view)), random);
+      upsertItem.run(itemId, box, hlcToString(view.updated));
+    }
+  };
+
+  const openItem = (itemId: ItemId, box: Uint8Array): Result<Item, OpenError> => {
+    const opened = openItemRecord(keys, vaultId, itemId, box);
+    return opened.ok ? ok(decodeItem(opened.value)) : opened;
+  };
+
+  return {
+    vaultId,
+    loadState,
+    commitEvents,
+    readItem: (itemId) => {
+      const row = selectItem.get(itemId) as { view: Uint8Array } | undefined;
+      return row === undefined ? ok(undefined) : openItem(itemId, row.view);
+    },
+    readItems: () =>
+      (selectItems.all() as { id: ItemId; view: Uint8Array }[]).map((row) =>
+        openItem(row.id, row.view),
+      ),
+    readHistory: (itemId, fieldName) => {
+      const rows = (
+        fieldName === undefined
+          ? selectHistory.all(itemId)
+          : selectFieldHistory.all(itemId, fieldKey(fieldName))
+      ) as { field_key: string; event_id: EventId; record: Uint8Array }[];
+      const out: HistoryRow[] = [];
+      for (const row of rows) {
+        const opened = openHistoryRecord(
+          keys,
+          vaultId,
+          { itemId, eventId: row.event_id, fieldKey: row.field_key },
+          row.record,
+        );
+        if (!opened.ok) return opened;
+        const [field, value, hlc, basedOn] = decode(opened.value) as [
+          string,
+          unknown,
+          Uint8Array,
+          EventId[],
+        ];
+        if (fieldKey(field) !== row.field_key)
+          return err({ kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` });
+        out.push({ eventId: row.event_id, field, value, hlc, basedOn });
+      }
+      return ok(out);
+    },
+    fieldKey,
+  };
+};

@@ -1,0 +1,101 @@
+/**
+ * The layout of a vault file, the same for local-only and synced accounts. Migrations are applied
+ * in order and recorded in `PRAGMA user_version`.
+ *
+ * What is in plaintext: ids (event, item, vault, device), server positions and chain hashes, HLC
+ * timestamps of history rows, blind indexes of field names, KDF parameters and salts. Every title,
+ * username, password, URL, note, field name and value is inside an AEAD box bound to its vault,
+ * its row's ids and the schema version.
+ */
+
+import type { SqliteDatabase } from "./sqlite.ts";
+
+export const SCHEMA_VERSION = 1;
+
+const migrations: readonly string[] = [
+  `
+  -- The account this file belongs to: one row.
+  CREATE TABLE account (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    address TEXT NOT NULL,
+    vault_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    kdf TEXT NOT NULL,                    -- JSON KdfParams
+    salt BLOB NOT NULL,
+    wrapped_vault_key BLOB NOT NULL,      -- sealed by the wrap key (password + Secret Key)
+    sealed_secret_key BLOB NOT NULL,      -- sealed by a key from the password alone (this device only)
+    server_url TEXT,                      -- NULL for local-only accounts
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- Every event this device knows: its own and those pulled from the server.
+  -- payload is the sealed event, byte for byte what the server stores.
+  CREATE TABLE events (
+    vault_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    item_id TEXT,                         -- known once the event was opened on this device
+    payload BLOB NOT NULL,
+    position INTEGER,                     -- the server's position, once known
+    chain_hash BLOB,                      -- the chain hash after this event, once ordered
+    origin TEXT NOT NULL CHECK (origin IN ('local', 'remote')),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (vault_id, id),
+    UNIQUE (vault_id, position)
+  ) STRICT;
+  CREATE INDEX events_by_item ON events (vault_id, item_id);
+
+  -- Local events not yet ordered by a server, oldest first (the sync plan's overlays).
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    vault_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at INTEGER,
+    UNIQUE (vault_id, event_id),
+    FOREIGN KEY (vault_id, event_id) REFERENCES events (vault_id, id)
+  ) STRICT;
+
+  -- The merged state of each item, sealed.
+  CREATE TABLE items (
+    id TEXT PRIMARY KEY,
+    view BLOB NOT NULL,
+    updated_hlc TEXT NOT NULL
+  ) STRICT;
+
+  -- Every value each field has had: one sealed row per write.
+  CREATE TABLE history (
+    item_id TEXT NOT NULL,
+    field_key TEXT NOT NULL,              -- blind index of the field name
+    event_id TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    record BLOB NOT NULL,
+    PRIMARY KEY (item_id, field_key, event_id)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Sync cursor, verified checkpoint, clock, and other small state.
+  CREATE TABLE state (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  ) STRICT;
+  `,
+];
+
+export type SchemaError = {
+  readonly kind: "newer-schema";
+  readonly found: number;
+  readonly supported: number;
+};
+
+/** Brings a database to the current schema; refuses one written by a newer KeyPears. */
+export const migrate = (db: SqliteDatabase): SchemaError | undefined => {
+  const found = (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
+  if (found > SCHEMA_VERSION) return { kind: "newer-schema", found, supported: SCHEMA_VERSION };
+  db.transaction(() => {
+    for (let version = found; version < SCHEMA_VERSION; version++) {
+      db.exec(migrations[version] as string);
+    }
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  });
+  return undefined;
+};

@@ -1,0 +1,115 @@
+/**
+ * How each kind of record is sealed at rest and on the wire. Every box's associated data binds it
+ * to its vault, its row's ids and the schema version, so a ciphertext moved to another row, item
+ * or vault fails to open. Event plaintexts are padded to a multiple of 32 bytes, so the server
+ * learns less from sizes (which field changed, how long a password is).
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import { associatedData, open, seal, type VaultKeys } from "@keypears/crypto";
+import {
+  decodeEvent,
+  encodeEvent,
+  type Event,
+  type EventEnvelope,
+  type ItemId,
+  type RandomBytes,
+  type VaultId,
+} from "@keypears/sync-core";
+
+export const EVENT_SCHEMA = 1;
+export const STORE_SCHEMA = 1;
+const PAD_BLOCK = 32;
+
+export type OpenError =
+  /** The box does not open under this vault's key in this place: tampered, moved, or corrupt. */
+  | { readonly kind: "tampered"; readonly what: string; readonly id: string }
+  /** It opened, but what is inside is not a valid event. */
+  | { readonly kind: "invalid-event"; readonly id: string; readonly reason: string };
+
+/** ISO/IEC 7816-4 padding: a 0x80 byte, then zeros up to the block size. */
+const pad = (bytes: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(Math.ceil((bytes.length + 1) / PAD_BLOCK) * PAD_BLOCK);
+  out.set(bytes);
+  out[bytes.length] = 0x80;
+  return out;
+};
+
+const unpad = (bytes: Uint8Array): Uint8Array | undefined => {
+  let end = bytes.length - 1;
+  while (end >= 0 && bytes[end] === 0) end--;
+  return end >= 0 && bytes[end] === 0x80 ? bytes.subarray(0, end) : undefined;
+};
+
+const eventAd = (vaultId: VaultId, eventId: string) =>
+  associatedData("event", vaultId, eventId, EVENT_SCHEMA);
+
+/** The wire payload of an event: what the server stores and what this device keeps in its log. */
+export const sealEvent = (keys: VaultKeys, event: Event, random: RandomBytes): Uint8Array =>
+  seal(keys.eventKey, pad(encodeEvent(event)), eventAd(event.vaultId, event.id), random);
+
+/** Opens a payload and checks that the event inside is the one the envelope names, of this vault. */
+export const openEvent = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  envelope: EventEnvelope,
+): Result<Event, OpenError> => {
+  const opened = open(keys.eventKey, envelope.payload, eventAd(vaultId, envelope.id));
+  const plain = opened.ok ? unpad(opened.value) : undefined;
+  if (plain === undefined) return err({ kind: "tampered", what: "event", id: envelope.id });
+  const decoded = decodeEvent(plain);
+  if (!decoded.ok)
+    return err({ kind: "invalid-event", id: envelope.id, reason: decoded.error.reason });
+  if (decoded.value.id !== envelope.id || decoded.value.vaultId !== vaultId) {
+    return err({ kind: "tampered", what: "event", id: envelope.id });
+  }
+  return ok(decoded.value);
+};
+
+const itemAd = (vaultId: VaultId, itemId: ItemId) =>
+  associatedData("item", vaultId, itemId, STORE_SCHEMA);
+
+export const sealItemRecord = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  itemId: ItemId,
+  bytes: Uint8Array,
+  random: RandomBytes,
+) => seal(keys.storeKey, bytes, itemAd(vaultId, itemId), random);
+
+export const openItemRecord = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  itemId: ItemId,
+  box: Uint8Array,
+): Result<Uint8Array, OpenError> => {
+  const opened = open(keys.storeKey, box, itemAd(vaultId, itemId));
+  return opened.ok ? opened : err({ kind: "tampered", what: "item", id: itemId });
+};
+
+const historyAd = (vaultId: VaultId, itemId: ItemId, eventId: string, fieldKey: string) =>
+  associatedData("history", vaultId, itemId, eventId, fieldKey, STORE_SCHEMA);
+
+export const sealHistoryRecord = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  row: { readonly itemId: ItemId; readonly eventId: string; readonly fieldKey: string },
+  bytes: Uint8Array,
+  random: RandomBytes,
+) => seal(keys.storeKey, bytes, historyAd(vaultId, row.itemId, row.eventId, row.fieldKey), random);
+
+export const openHistoryRecord = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  row: { readonly itemId: ItemId; readonly eventId: string; readonly fieldKey: string },
+  box: Uint8Array,
+): Result<Uint8Array, OpenError> => {
+  const opened = open(
+    keys.storeKey,
+    box,
+    historyAd(vaultId, row.itemId, row.eventId, row.fieldKey),
+  );
+  return opened.ok
+    ? opened
+    : err({ kind: "tampered", what: "history", id: `${row.itemId}/${row.eventId}` });
+};

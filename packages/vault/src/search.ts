@@ -1,0 +1,55 @@
+/** Listing and searching the unlocked vault: filters over title, username, URLs, tags, folder and type. */
+
+import type { Item } from "./item.ts";
+import type { ItemType } from "./item-model.ts";
+
+export interface ListFilter {
+  /** Case-insensitive text found in the title, username, a URL or a tag. */
+  readonly search?: string;
+  readonly tag?: string;
+  readonly folder?: string;
+  readonly type?: ItemType;
+  /** List the trash instead of the live items. */
+  readonly trash?: boolean;
+  /** Only items with a conflict waiting for a decision. */
+  readonly conflicts?: boolean;
+}
+
+const text = (item: Item, name: string): readonly string[] => {
+  const value = item.fields.find((f) => f.name === name)?.value;
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
+  return [];
+};
+
+export const matchesFilter = (item: Item, filter: ListFilter): boolean => {
+  if (item.status !== (filter.trash === true ? "trashed" : "live")) return false;
+  if (filter.type !== undefined && item.type !== filter.type) return false;
+  if (filter.conflicts === true && item.conflicts.length === 0) return false;
+  if (filter.tag !== undefined) {
+    const tag = filter.tag.toLowerCase();
+    if (!text(item, "tags").some((t) => t.toLowerCase() === tag)) return false;
+  }
+  if (
+    filter.folder !== undefined &&
+    text(item, "folder")[0]?.toLowerCase() !== filter.folder.toLowerCase()
+  )
+    return false;
+  if (filter.search !== undefined && filter.search !== "") {
+    const needle = filter.search.toLowerCase();
+    const haystack = [
+      item.title,
+      ...text(item, "username"),
+      ...text(item, "urls"),
+      ...text(item, "tags"),
+    ];
+    if (!haystack.some((value) => value.toLowerCase().includes(needle))) return false;
+  }
+  return true;
+};
+
+export const sortItems = (items: readonly Item[]): Item[] =>
+  [...items].sort(
+    (a, b) =>
+      a.title.localeCompare(b.title, "en", { sensitivity: "base" }) || (a.id < b.id ? -1 : 1),
+  );

@@ -1,0 +1,422 @@
+/**
+ * An unlocked vault: add, edit, trash, restore and purge items, list and search them, read their
+ * history, see and resolve conflicts. Every change is one immutable event, committed with its
+ * outbox entry, the item's merged view and its history rows in one SQLite transaction.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import {
+  type AuthSecret,
+  type KdfParams,
+  parseBase32,
+  parseOtpauthUri,
+  totpCode,
+  type TotpCode,
+} from "@keypears/crypto";
+import {
+  applyToItem,
+  createItemState,
+  type Event,
+  type EventOp,
+  type FieldValue,
+  fieldValuesEqual,
+  type ItemId,
+  type ItemView,
+  isUuid,
+  lifecycleOp,
+  type LifecycleKind,
+  sameEvent,
+  setFieldsOp,
+  viewItem,
+} from "@keypears/sync-core";
+import { type AccountRecord, type VaultDeps, writeAccountRecord } from "./account-record.ts";
+import type { Address } from "./address.ts";
+import { sealCredentials, unlockKeys } from "./credentials.ts";
+import type { VaultError } from "./errors.ts";
+import { type Item, type ItemConflict, type Stamp } from "./item.ts";
+import { checkField, isSecretField, type ItemType } from "./item-model.ts";
+import { STATUS_FIELD } from "./item-store.ts";
+import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
+import { sealEvent, type OpenError } from "./sealing.ts";
+import { type SqliteDatabase, transactionResult } from "./sqlite.ts";
+import { createVaultContext, type VaultContext } from "./vault-context.ts";
+import { createVaultSync, type VaultSync } from "./vault-sync.ts";
+
+export interface NewItemInput {
+  readonly type?: ItemType;
+  /** Field values by name; `title` is required. */
+  readonly fields: Readonly<Record<string, FieldValue>>;
+}
+
+export interface FieldHistoryEntry extends Stamp {
+  readonly eventId: string;
+  readonly value: FieldValue;
+  /** The value the field shows now. */
+  readonly current: boolean;
+  /** Not superseded: the current value or one side of a conflict. */
+  readonly head: boolean;
+}
+
+export interface ItemHistory {
+  readonly item: Item;
+  readonly fields: readonly {
+    readonly name: string;
+    readonly secret: boolean;
+    readonly entries: readonly FieldHistoryEntry[];
+  }[];
+  readonly status: readonly (Stamp & {
+    readonly eventId: string;
+    readonly action: LifecycleKind;
+  })[];
+}
+
+export type ResolveChoice = { readonly value: FieldValue } | { readonly pick: number };
+
+export interface CredentialChange {
+  /** What the server knew the account by, and what it will know it by: for a synced account. */
+  readonly previousAuthSecret: AuthSecret;
+  readonly authSecret: AuthSecret;
+  readonly kdf: KdfParams;
+  readonly salt: Uint8Array;
+  readonly wrappedVaultKey: Uint8Array;
+  /** Writes the new password's wrapping to the vault file. Nothing else is re-encrypted. */
+  readonly commit: () => void;
+}
+
+export interface Vault {
+  readonly address: Address;
+  readonly vaultId: AccountRecord["vaultId"];
+  readonly deviceId: AccountRecord["deviceId"];
+  readonly serverUrl: string | null;
+  readonly localOnly: boolean;
+  readonly add: (input: NewItemInput) => Result<Item, VaultError>;
+  /** Sets fields (`null` removes one); unchanged values are not written again. */
+  readonly edit: (
+    ref: string,
+    changes: Readonly<Record<string, FieldValue>>,
+  ) => Result<Item, VaultError>;
+  readonly trash: (ref: string) => Result<Item, VaultError>;
+  readonly restore: (ref: string) => Result<Item, VaultError>;
+  readonly purge: (ref: string) => Result<Item, VaultError>;
+  /** An item by id, unique id prefix, or exact title (case-insensitive); several matches are an error, never a guess. */
+  readonly get: (ref: string) => Result<Item, VaultError>;
+  readonly list: (filter?: ListFilter) => readonly Item[];
+  readonly history: (ref: string, field?: string) => Result<ItemHistory, VaultError>;
+  readonly conflicts: () => readonly { readonly item: Item; readonly conflict: ItemConflict }[];
+  /** Resolves a field's conflict (pick a candidate, 1-based, or give a new value), or an item's status conflict with field "status". */
+  readonly resolve: (ref: string, field: string, choice: ResolveChoice) => Result<Item, VaultError>;
+  readonly totp: (ref: string) => Result<TotpCode, VaultError>;
+  /** Rows that failed their integrity check: reported, never silently skipped. */
+  readonly problems: () => readonly OpenError[];
+  readonly changePassword: (
+    current: string,
+    next: string,
+    kdf?: KdfParams,
+  ) => Promise<Result<CredentialChange, VaultError>>;
+  /** The side of the vault the sync client uses. */
+  readonly sync: VaultSync;
+  /** Drops the keys from memory and closes the file; every later call throws. */
+  readonly lock: () => void;
+}
+
+export interface OpenVaultInput {
+  readonly db: SqliteDatabase;
+  readonly account: AccountRecord;
+  readonly vaultKey: Parameters<typeof createVaultContext>[2];
+  readonly deps: VaultDeps;
+}
+
+export const openVault = (input: OpenVaultInput): Vault => {
+  const ctx = createVaultContext(input.db, input.account, input.vaultKey, input.deps);
+  const { store } = ctx;
+
+  const readableItems = (): Item[] => {
+    ctx.assertUnlocked();
+    const items: Item[] = [];
+    for (const result of store.readItems())
+      if (result.ok && result.value.status !== "purged") items.push(result.value);
+    return items;
+  };
+
+  /** Commits one local event built from the item's current view. */
+  const commitLocal = (
+    itemId: ItemId,
+    buildOp: (view: ItemView | undefined) => EventOp,
+  ): Result<Item, VaultError> => {
+    ctx.assertUnlocked();
+    const result = transactionResult(ctx.db, (): Result<void, VaultError> => {
+      const loaded = store.loadState(itemId);
+      if (!loaded.ok) return loaded;
+      const state = loaded.value ?? createItemState(itemId);
+      const op = buildOp(loaded.value === undefined ? undefined : viewItem(state));
+      const event: Event = {
+        id: ctx.ids.eventId(),
+        vaultId: ctx.account.vaultId,
+        itemId,
+        hlc: ctx.clock.tick(),
+        op,
+        checkpoint: ctx.verifiedCheckpoint(),
+      };
+      applyToItem(state, event, sameEvent);
+      const payload = sealEvent(ctx.keys, event, ctx.deps.randomBytes);
+      store.commitEvents(
+        [{ event, payload, origin: "local", enqueue: !ctx.localOnly }],
+        new Map([[itemId, state]]),
+      );
+      ctx.saveClock();
+      return ok(undefined);
+    });
+    if (!result.ok) return result;
+    const item = store.readItem(itemId);
+    if (!item.ok) return item;
+    return item.value === undefined ? err({ kind: "not-found", ref: itemId }) : ok(item.value);
+  };
+
+  const find = (ref: string, prefer: "live" | "trashed" = "live"): Result<Item, VaultError> => {
+    const items = readableItems();
+    const needle = ref.trim();
+    const lower = needle.toLowerCase();
+    let matches = isUuid(lower) ? items.filter((item) => item.id === lower) : [];
+    if (matches.length === 0 && /^[0-9a-f-]{4,}$/.test(lower))
+      matches = items.filter((item) => item.id.startsWith(lower));
+    if (matches.length === 0)
+      matches = items.filter((item) => item.title.trim().toLowerCase() === lower);
+    if (matches.length > 1) {
+      const preferred = matches.filter((item) => item.status === prefer);
+      if (preferred.length >= 1) matches = preferred;
+    }
+    if (matches.length === 0) return err({ kind: "not-found", ref });
+    if (matches.length > 1) {
+      return err({
+        kind: "ambiguous",
+        ref,
+        matches: matches.map((item) => ({ id: item.id, title: item.title })),
+      });
+    }
+    return ok(matches[0] as Item);
+  };
+
+  const checkFields = (
+    fields: Readonly<Record<string, FieldValue>>,
+  ): Result<Record<string, FieldValue>, VaultError> => {
+    const checked: Record<string, FieldValue> = {};
+    for (const [name, value] of Object.entries(fields)) {
+      const result = checkField(name, value);
+      if (!result.ok) return result;
+      checked[name] = result.value;
+    }
+    return ok(checked);
+  };
+
+  const changeLifecycle = (
+    ref: string,
+    kind: LifecycleKind,
+    prefer: "live" | "trashed",
+  ): Result<Item, VaultError> => {
+    const item = find(ref, prefer);
+    if (!item.ok) return item;
+    return commitLocal(item.value.id, (view) => lifecycleOp(view as ItemView, kind));
+  };
+
+  const resolveStatus = (item: Item, choice: ResolveChoice): Result<Item, VaultError> => {
+    const conflict = item.conflicts.find((c) => c.kind === "edit-delete" || c.kind === "lifecycle");
+    if (conflict === undefined)
+      return err({ kind: "no-conflict", ref: item.title, field: "status" });
+    const options: readonly LifecycleKind[] =
+      conflict.kind === "lifecycle"
+        ? [...new Set(conflict.candidates.map((c) => c.action))]
+        : ["restore", "delete"];
+    let kind: LifecycleKind | undefined;
+    if ("pick" in choice) kind = options[choice.pick - 1];
+    else if (choice.value === "live" || choice.value === "restore") kind = "restore";
+    else if (choice.value === "trashed" || choice.value === "delete") kind = "delete";
+    else if (choice.value === "purged" || choice.value === "purge") kind = "purge";
+    if (kind === undefined) {
+      return err({
+        kind: "invalid-choice",
+        reason: `choose ${options.map((o, i) => `--pick ${i + 1} (${o})`).join(" or ")}`,
+      });
+    }
+    const chosen = kind;
+    return commitLocal(item.id, (view) => lifecycleOp(view as ItemView, chosen));
+  };
+
+  const vault: Vault = {
+    address: ctx.account.address,
+    vaultId: ctx.account.vaultId,
+    deviceId: ctx.account.deviceId,
+    serverUrl: ctx.account.serverUrl,
+    localOnly: ctx.localOnly,
+
+    add: (input) => {
+      const fields = checkFields({ type: input.type ?? "login", ...input.fields });
+      if (!fields.ok) return fields;
+      if (typeof fields.value["title"] !== "string")
+        return err({ kind: "invalid-field", field: "title", reason: "is required" });
+      return commitLocal(ctx.ids.itemId(), (view) => setFieldsOp(view, fields.value));
+    },
+
+    edit: (ref, changes) => {
+      const item = find(ref);
+      if (!item.ok) return item;
+      const checked = checkFields(changes);
+      if (!checked.ok) return checked;
+      const effective = Object.entries(checked.value).filter(([name, value]) => {
+        const field = item.value.fields.find((f) => f.name === name);
+        if (field === undefined) return value !== null;
+        return field.conflict !== null || !fieldValuesEqual(field.value, value);
+      });
+      if (effective.length === 0) return item;
+      return commitLocal(item.value.id, (view) => setFieldsOp(view, Object.fromEntries(effective)));
+    },
+
+    trash: (ref) => changeLifecycle(ref, "delete", "live"),
+    restore: (ref) => changeLifecycle(ref, "restore", "trashed"),
+    purge: (ref) => changeLifecycle(ref, "purge", "trashed"),
+    get: (ref) => find(ref),
+
+    list: (filter = {}) => sortItems(readableItems().filter((item) => matchesFilter(item, filter))),
+
+    history: (ref, field) => {
+      const item = find(ref);
+      if (!item.ok) return item;
+      const rows = store.readHistory(item.value.id, field);
+      if (!rows.ok) return rows;
+      const heads = new Map<string, Set<string>>();
+      const current = new Map<string, string>();
+      for (const f of item.value.fields) {
+        current.set(f.name, f.eventId);
+        heads.set(f.name, new Set(f.conflict?.map((c) => c.eventId) ?? [f.eventId]));
+      }
+      const byField = new Map<string, FieldHistoryEntry[]>();
+      const status: (Stamp & { eventId: string; action: LifecycleKind })[] = [];
+      for (const row of rows.value) {
+        const stamp = stampOf(row.hlc);
+        if (row.field === STATUS_FIELD) {
+          status.push({ ...stamp, eventId: row.eventId, action: row.value as LifecycleKind });
+          continue;
+        }
+        const entries = byField.get(row.field) ?? [];
+        entries.push({
+          ...stamp,
+          eventId: row.eventId,
+          value: row.value as FieldValue,
+          current: current.get(row.field) === row.eventId,
+          head: heads.get(row.field)?.has(row.eventId) ?? false,
+        });
+        byField.set(row.field, entries);
+      }
+      return ok({
+        item: item.value,
+        fields: [...byField].map(([name, entries]) => ({
+          name,
+          secret: entries.some((e) => isSecretField(name, e.value)),
+          entries,
+        })),
+        status,
+      });
+    },
+
+    conflicts: () =>
+      readableItems().flatMap((item) => item.conflicts.map((conflict) => ({ item, conflict }))),
+
+    resolve: (ref, field, choice) => {
+      const item = find(ref);
+      if (!item.ok) return item;
+      if (field === "status" || field === STATUS_FIELD) return resolveStatus(item.value, choice);
+      const candidates = item.value.fields.find((f) => f.name === field)?.conflict;
+      if (candidates === null || candidates === undefined)
+        return err({ kind: "no-conflict", ref, field });
+      let value: FieldValue;
+      if ("pick" in choice) {
+        const picked = candidates[choice.pick - 1];
+        if (picked === undefined)
+          return err({
+            kind: "invalid-choice",
+            reason: `pick a value from 1 to ${candidates.length}`,
+          });
+        value = picked.value;
+      } else {
+        const checked = checkField(field, choice.value);
+        if (!checked.ok) return checked;
+        value = checked.value;
+      }
+      return commitLocal(item.value.id, (view) => setFieldsOp(view, { [field]: value }));
+    },
+
+    totp: (ref) => {
+      const item = find(ref);
+      if (!item.ok) return item;
+      const secret = item.value.fields.find((f) => f.name === "totp")?.value;
+      if (typeof secret !== "string" || secret === "")
+        return err({ kind: "no-totp", ref, reason: "the item has no totp field" });
+      if (secret.startsWith("otpauth://")) {
+        const parsed = parseOtpauthUri(secret);
+        if (!parsed.ok) return err({ kind: "no-totp", ref, reason: parsed.error.reason });
+        return ok(totpCode(parsed.value.config, ctx.deps.now()));
+      }
+      const bytes = parseBase32(secret);
+      if (!bytes.ok) return err({ kind: "no-totp", ref, reason: "the secret is not valid base32" });
+      return ok(
+        totpCode({ secret: bytes.value, algorithm: "SHA1", digits: 6, period: 30 }, ctx.deps.now()),
+      );
+    },
+
+    problems: () => {
+      ctx.assertUnlocked();
+      return store.readItems().flatMap((result) => (result.ok ? [] : [result.error]));
+    },
+
+    changePassword: async (current, next, kdf) => {
+      ctx.assertUnlocked();
+      const keys = await unlockKeys(ctx.account, current, ctx.deps);
+      if (!keys.ok) return keys;
+      const salt = ctx.deps.randomBytes(16).slice(0, 16);
+      const params = kdf ?? ctx.account.kdf;
+      const sealed = await sealCredentials({
+        address: ctx.account.address,
+        password: next,
+        secretKey: keys.value.secretKey,
+        salt,
+        kdf: params,
+        vaultId: ctx.account.vaultId,
+        vaultKey: keys.value.vaultKey,
+        deps: ctx.deps,
+      });
+      if (!sealed.ok) return sealed;
+      const record: AccountRecord = {
+        ...ctx.account,
+        kdf: params,
+        salt,
+        wrappedVaultKey: sealed.value.wrappedVaultKey,
+        sealedSecretKey: sealed.value.sealedSecretKey,
+      };
+      return ok({
+        previousAuthSecret: keys.value.authSecret,
+        authSecret: sealed.value.authSecret,
+        kdf: params,
+        salt,
+        wrappedVaultKey: sealed.value.wrappedVaultKey,
+        commit: () => {
+          ctx.assertUnlocked();
+          writeAccountRecord(ctx.db, record);
+          ctx.account = record;
+        },
+      });
+    },
+
+    sync: createVaultSync(ctx),
+    lock: () => ctx.lock(),
+  };
+  return vault;
+};
+
+const stampOf = (hlc: Uint8Array): Stamp => {
+  let millis = 0;
+  for (let i = 0; i < 6; i++) millis = millis * 256 + (hlc[i] as number);
+  let device = "";
+  for (let i = 8; i < 16; i++) device += (hlc[i] as number).toString(16).padStart(2, "0");
+  return { at: millis, device: device as Stamp["device"] };
+};
+
+export type { VaultContext };
