@@ -91,6 +91,7 @@ export type SchemaError = {
 export const migrate = (db: SqliteDatabase): SchemaError | undefined => {
   const found = (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
   if (found > SCHEMA_VERSION) return { kind: "newer-schema", found, supported: SCHEMA_VERSION };
+  if (found === SCHEMA_VERSION) return undefined; // opening must not write: a failed unlock changes nothing
   db.transaction(() => {
     for (let version = found; version < SCHEMA_VERSION; version++) {
       db.exec(migrations[version] as string);

@@ -1,0 +1,221 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { after, test } from "node:test";
+import { createAccount, joinAccount, unlockVault } from "./account.ts";
+import { parseAddress } from "./address.ts";
+import { listVaultFiles, vaultPath } from "./home.ts";
+import { openSqlite } from "./sqlite.ts";
+import {
+  CHEAP_KDF,
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+} from "./testing/test-home.ts";
+import { parseSecretKey } from "@keypears/crypto";
+
+const home = createTestHome();
+after(() => home.remove());
+const PASSWORD = "correct horse battery staple";
+const fileHash = (address: string) =>
+  createHash("sha256")
+    .update(readFileSync(vaultPath(home.path, expectOk(parseAddress(address)))))
+    .digest("hex");
+const snapshotTables = (address: string) => {
+  const db = openSqlite(vaultPath(home.path, expectOk(parseAddress(address))), { readonly: true });
+  const dump = ["events", "items", "history", "outbox"].map((table) =>
+    JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), (_, v: unknown) =>
+      v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+    ),
+  );
+  db.close();
+  return dump;
+};
+
+test("a wrong password is refused without a hint, and changes nothing", async () => {
+  const { vault } = await createTestAccount(home.path, "wrong@localhost");
+  expectOk(vault.add({ fields: { title: "Keep me" } }));
+  vault.lock();
+  const before = fileHash("wrong@localhost");
+  const result = await unlockVault({
+    home: home.path,
+    address: "wrong@localhost",
+    password: "not it",
+    deps: cheapDeps(),
+  });
+  assert.deepEqual(result, { ok: false, error: { kind: "wrong-credentials" } });
+  assert.equal(fileHash("wrong@localhost"), before);
+});
+
+test("key-derivation parameters below the client's floor are refused, even from the vault file", async () => {
+  await createTestAccount(home.path, "weak@localhost");
+  const db = openSqlite(vaultPath(home.path, expectOk(parseAddress("weak@localhost"))));
+  db.prepare("UPDATE account SET kdf = ?").run(
+    JSON.stringify({ algorithm: "argon2id", memoryKiB: 8192, iterations: 1, parallelism: 1 }),
+  );
+  db.close();
+  const result = await unlockVault({
+    home: home.path,
+    address: "weak@localhost",
+    password: PASSWORD,
+  });
+  assert.equal(result.ok, false);
+  assert.equal(result.ok ? "" : result.error.kind, "kdf-params-too-weak");
+});
+
+test("creating an account below the floor is refused, and leaves no file", async () => {
+  const result = await createAccount({
+    home: home.path,
+    address: "floor@localhost",
+    password: PASSWORD,
+    kdf: { algorithm: "argon2id", memoryKiB: 1024, iterations: 3, parallelism: 1 },
+  });
+  assert.equal(result.ok ? "" : result.error.kind, "kdf-params-too-weak");
+  assert.deepEqual(
+    listVaultFiles(home.path).filter((a) => a.startsWith("floor")),
+    [],
+  );
+});
+
+test("changing the master password rewraps the vault key and re-encrypts nothing else", async () => {
+  const address = "passwd@localhost";
+  const { vault } = await createTestAccount(home.path, address);
+  expectOk(vault.add({ fields: { title: "A", password: "pa" } }));
+  expectOk(vault.add({ fields: { title: "B", password: "pb" } }));
+  const tablesBefore = snapshotTables(address);
+  assert.deepEqual(await vault.changePassword("wrong old password", "new"), {
+    ok: false,
+    error: { kind: "wrong-credentials" },
+  });
+  const change = expectOk(await vault.changePassword(PASSWORD, "a new long passphrase"));
+  change.commit();
+  vault.lock();
+  assert.deepEqual(snapshotTables(address), tablesBefore);
+  assert.deepEqual(
+    await unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }),
+    {
+      ok: false,
+      error: { kind: "wrong-credentials" },
+    },
+  );
+  const reopened = expectOk(
+    await unlockVault({
+      home: home.path,
+      address,
+      password: "a new long passphrase",
+      deps: cheapDeps(),
+    }),
+  );
+  assert.deepEqual(
+    reopened.list().map((i) => i.title),
+    ["A", "B"],
+  );
+  reopened.lock();
+});
+
+test("an existing account is never overwritten", async () => {
+  await createTestAccount(home.path, "twice@localhost");
+  const again = await createAccount({
+    home: home.path,
+    address: "twice@localhost",
+    password: "x",
+    kdf: CHEAP_KDF,
+    deps: cheapDeps(),
+  });
+  assert.deepEqual(again, {
+    ok: false,
+    error: { kind: "account-exists", address: "twice@localhost" },
+  });
+});
+
+test("one device holds several accounts, each in its own file", async () => {
+  const before = listVaultFiles(home.path).length;
+  const one = await createTestAccount(home.path, "bob@localhost");
+  const two = await createTestAccount(home.path, "bob@Example.COM", {
+    serverUrl: "https://example.com",
+  });
+  assert.equal(two.vault.address, "bob@example.com", "the domain is lowercased");
+  assert.equal(two.vault.localOnly, false);
+  expectOk(one.vault.add({ fields: { title: "only in one" } }));
+  assert.deepEqual(two.vault.list(), []);
+  assert.equal(listVaultFiles(home.path).length, before + 2);
+  one.vault.lock();
+  two.vault.lock();
+});
+
+test("addresses are checked, and @localhost cannot have a server", async () => {
+  for (const bad of [
+    "alice",
+    "@localhost",
+    "alice@",
+    "al ice@localhost",
+    "alice@bad_domain",
+    "a@b..c",
+  ]) {
+    const result = await createAccount({
+      home: home.path,
+      address: bad,
+      password: "x",
+      kdf: CHEAP_KDF,
+      deps: cheapDeps(),
+    });
+    assert.equal(result.ok ? "" : result.error.kind, "invalid-address", bad);
+  }
+  const local = await createAccount({
+    home: home.path,
+    address: "c@localhost",
+    password: "x",
+    serverUrl: "https://x",
+    kdf: CHEAP_KDF,
+    deps: cheapDeps(),
+  });
+  assert.equal(local.ok ? "" : local.error.kind, "invalid-address");
+});
+
+test("a synced account can be joined on another device with the password and Secret Key, and not without", async () => {
+  const other = createTestHome();
+  try {
+    const created = await createTestAccount(home.path, "carol@example.com", {
+      serverUrl: "https://example.com",
+    });
+    const { registration } = created;
+    const secretKey = expectOk(parseSecretKey(created.secretKey));
+    const join = (password: string, key = secretKey) =>
+      joinAccount({
+        home: other.path,
+        address: "carol@example.com",
+        password,
+        secretKey: key,
+        serverUrl: "https://example.com",
+        kdf: registration.kdf,
+        salt: registration.salt,
+        vaultId: registration.vaultId,
+        wrappedVaultKey: registration.wrappedVaultKey,
+        deviceId: "00000000000000aa" as never,
+        deps: cheapDeps(),
+      });
+    assert.deepEqual(await join("wrong"), { ok: false, error: { kind: "wrong-credentials" } });
+    const wrongKey = Uint8Array.from(secretKey, (b, i) => (i === 0 ? b ^ 1 : b));
+    assert.deepEqual(await join(PASSWORD, wrongKey as typeof secretKey), {
+      ok: false,
+      error: { kind: "wrong-credentials" },
+    });
+    assert.deepEqual(listVaultFiles(other.path), [], "a failed join leaves nothing behind");
+    const joined = expectOk(await join(PASSWORD));
+    assert.equal(joined.vaultId, created.vault.vaultId);
+    assert.notEqual(joined.deviceId, created.vault.deviceId);
+    joined.lock();
+    created.vault.lock();
+    expectOk(
+      await unlockVault({
+        home: other.path,
+        address: "carol@example.com",
+        password: PASSWORD,
+        deps: cheapDeps(),
+      }),
+    ).lock();
+  } finally {
+    other.remove();
+  }
+});

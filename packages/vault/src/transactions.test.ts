@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { readAccountRecord } from "./account-record.ts";
+import { parseAddress } from "./address.ts";
+import { unlockKeys } from "./credentials.ts";
+import { vaultPath } from "./home.ts";
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from "./sqlite.ts";
+import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import { openVault } from "./vault.ts";
+
+const home = createTestHome();
+after(() => home.remove());
+const PASSWORD = "correct horse battery staple";
+const pathOf = (address: string) => vaultPath(home.path, expectOk(parseAddress(address)));
+
+const dump = (db: SqliteDatabase) =>
+  ["events", "items", "history", "outbox", "state"].map((table) =>
+    JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), (_, v: unknown) =>
+      v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+    ),
+  );
+
+/** A database whose `failAt`-th write throws, as a crash at that point would stop it. */
+const withFault = (db: SqliteDatabase) => {
+  let writes = 0;
+  let failAt = Number.POSITIVE_INFINITY;
+  const wrap = (statement: SqliteStatement): SqliteStatement => ({
+    ...statement,
+    run: (...params) => {
+      writes++;
+      if (writes === failAt) throw new Error("injected fault");
+      return statement.run(...params);
+    },
+  });
+  const faulty: SqliteDatabase = { ...db, prepare: (sql) => wrap(db.prepare(sql)) };
+  return {
+    db: faulty,
+    arm: (at: number) => {
+      writes = 0;
+      failAt = at;
+    },
+    writes: () => writes,
+  };
+};
+
+test("a local edit commits its event, outbox entry, item view and history together, or none of them", async () => {
+  const address = "atomic@example.com";
+  const created = await createTestAccount(home.path, address, { serverUrl: "https://example.com" });
+  expectOk(created.vault.add({ fields: { title: "Target", password: "start" } }));
+  created.vault.lock();
+
+  const raw = openSqlite(pathOf(address));
+  const account = readAccountRecord(raw);
+  assert.ok(account !== undefined);
+  const keys = expectOk(await unlockKeys(account, PASSWORD, cheapDeps()));
+  const fault = withFault(raw);
+  const vault = openVault({ db: fault.db, account, vaultKey: keys.vaultKey, deps: cheapDeps() });
+
+  fault.arm(Number.POSITIVE_INFINITY);
+  expectOk(vault.edit("Target", { password: "measure" }));
+  const writesPerEdit = fault.writes();
+  assert.ok(
+    writesPerEdit >= 4,
+    `an edit writes event, outbox, history, item and clock (${writesPerEdit})`,
+  );
+
+  for (let at = 1; at <= writesPerEdit; at++) {
+    const before = dump(raw);
+    fault.arm(at);
+    assert.throws(
+      () => vault.edit("Target", { password: `attempt ${at}`, notes: `n${at}` }),
+      /injected fault/,
+    );
+    assert.deepEqual(
+      dump(raw),
+      before,
+      `a fault at write ${at} of ${writesPerEdit} left a partial edit`,
+    );
+  }
+  fault.arm(Number.POSITIVE_INFINITY);
+  const done = expectOk(vault.edit("Target", { password: "after the faults" }));
+  assert.equal(done.fields.find((f) => f.name === "password")?.value, "after the faults");
+  assert.equal(
+    vault.sync.status().pending,
+    3,
+    "one outbox entry per committed edit (add, measure, after)",
+  );
+  vault.lock();
+});
+
+test("a process killed with SIGKILL in the middle of edits leaves a consistent vault, and every acknowledged edit", async () => {
+  const address = "crash@localhost";
+  const { vault } = await createTestAccount(home.path, address);
+  expectOk(vault.add({ fields: { title: "Target", password: "p0" } }));
+  vault.lock();
+
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "testing", "kill-child.ts"),
+      home.path,
+      address,
+      PASSWORD,
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  let acknowledged = 0;
+  child.stdout.setEncoding("utf8");
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (chunk: string) => {
+      const last = chunk
+        .trim()
+        .split("\n")
+        .at(-1)
+        ?.match(/committed (\d+)/);
+      if (last) acknowledged = Number(last[1]);
+      if (acknowledged >= 40 && !child.killed) {
+        child.kill("SIGKILL");
+        resolve();
+      }
+    });
+    child.on("exit", () => resolve());
+  });
+  await new Promise((resolve) => child.on("exit", resolve));
+  assert.ok(acknowledged >= 40, `the child made progress (${acknowledged})`);
+
+  const db = openSqlite(pathOf(address));
+  const events = (db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
+  assert.ok(
+    events >= acknowledged + 1,
+    `every acknowledged edit survived (${events} events, ${acknowledged} acknowledged)`,
+  );
+  const orphans = db
+    .prepare(
+      "SELECT id FROM events e WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.event_id = e.id)",
+    )
+    .all();
+  assert.deepEqual(orphans, [], "every event has its history");
+  const stale = db
+    .prepare(
+      "SELECT i.id FROM items i WHERE i.updated_hlc <> (SELECT max(h.hlc) FROM history h WHERE h.item_id = i.id)",
+    )
+    .all();
+  assert.deepEqual(stale, [], "every item view includes its latest event");
+  db.close();
+
+  const reopened = expectOk(
+    await (
+      await import("./account.ts")
+    ).unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }),
+  );
+  assert.deepEqual(reopened.problems(), []);
+  const target = expectOk(reopened.get("Target"));
+  const last = Number(String(target.fields.find((f) => f.name === "password")?.value).slice(1));
+  assert.ok(
+    last >= acknowledged - (acknowledged % 7 === 0 ? 1 : 0) - 1,
+    `the last edit is visible (${last} vs ${acknowledged})`,
+  );
+  reopened.lock();
+});

@@ -1,0 +1,179 @@
+/**
+ * Two devices of one account exchanging events through an ordered log (an in-memory event store
+ * standing in for the server; the real server and sync client have their own tests). This checks
+ * the vault's side of sync: outbox, applying ordered pages, conflicts, and resolution.
+ */
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { parseSecretKey } from "@keypears/crypto";
+import {
+  createMemoryEventStore,
+  envelopeBytes,
+  type EventStore,
+  verifySegment,
+} from "@keypears/sync-core";
+import { joinAccount } from "./account.ts";
+import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import type { Vault } from "./vault.ts";
+
+const homes = [createTestHome(), createTestHome()];
+let server: EventStore;
+let laptop: Vault;
+let phone: Vault;
+
+before(async () => {
+  server = createMemoryEventStore();
+  const created = await createTestAccount(homes[0]!.path, "dana@example.com", {
+    serverUrl: "https://example.com",
+  });
+  laptop = created.vault;
+  const r = created.registration;
+  phone = expectOk(
+    await joinAccount({
+      home: homes[1]!.path,
+      address: "dana@example.com",
+      password: "correct horse battery staple",
+      secretKey: expectOk(parseSecretKey(created.secretKey)),
+      serverUrl: "https://example.com",
+      kdf: r.kdf,
+      salt: r.salt,
+      vaultId: r.vaultId,
+      wrappedVaultKey: r.wrappedVaultKey,
+      deviceId: "00000000000000bb" as never,
+      deps: cheapDeps(),
+    }),
+  );
+});
+after(() => {
+  laptop.lock();
+  phone.lock();
+  for (const home of homes) home.remove();
+});
+
+/** Push the outbox, then pull and apply everything after the verified checkpoint. */
+const sync = async (vault: Vault) => {
+  const pending = vault.sync.pending(1000);
+  expectOk(
+    await server.append(
+      vault.vaultId,
+      pending.map((p) => ({ id: p.id, payload: p.payload })),
+    ),
+  );
+  vault.sync.markSent(pending.map((p) => p.id));
+  const trusted = vault.sync.verified();
+  const events = await server.readAfter(vault.vaultId, trusted.position, 1000);
+  const head = await server.head(vault.vaultId);
+  const verified = expectOk(
+    verifySegment({
+      trusted,
+      anchor: trusted,
+      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+      head,
+    }),
+  );
+  expectOk(vault.sync.applyOrdered(events, verified));
+};
+const field = (vault: Vault, ref: string, name: string) =>
+  expectOk(vault.get(ref)).fields.find((f) => f.name === name);
+
+test("an item made on one device appears on the other, and local events leave the outbox once ordered", async () => {
+  expectOk(laptop.add({ fields: { title: "Shared", username: "dana", password: "p0" } }));
+  assert.equal(laptop.sync.status().pending, 1);
+  await sync(laptop);
+  const status = laptop.sync.status();
+  assert.deepEqual([status.pending, status.sent, status.ordered], [0, 0, 1]);
+  await sync(phone);
+  assert.equal(field(phone, "Shared", "password")?.value, "p0");
+});
+
+test("edits of different fields of one item on two offline devices both survive", async () => {
+  expectOk(laptop.edit("Shared", { password: "laptop-password" }));
+  expectOk(phone.edit("Shared", { totp: "JBSWY3DPEHPK3PXP" }));
+  await sync(laptop);
+  await sync(phone);
+  await sync(laptop);
+  for (const vault of [laptop, phone]) {
+    assert.equal(field(vault, "Shared", "password")?.value, "laptop-password");
+    assert.equal(field(vault, "Shared", "totp")?.value, "JBSWY3DPEHPK3PXP");
+    assert.deepEqual(vault.conflicts(), []);
+  }
+});
+
+test("edits of the same field are a conflict on both devices, and resolving it on one resolves it everywhere", async () => {
+  expectOk(laptop.edit("Shared", { username: "from-laptop" }));
+  expectOk(phone.edit("Shared", { username: "from-phone" }));
+  await sync(laptop);
+  await sync(phone);
+  await sync(laptop);
+  for (const vault of [laptop, phone]) {
+    const conflicts = vault.conflicts();
+    assert.equal(conflicts.length, 1);
+    const conflict = conflicts[0]?.conflict;
+    assert.ok(conflict?.kind === "field");
+    assert.deepEqual(
+      new Set(conflict.candidates.map((c) => c.value)),
+      new Set(["from-laptop", "from-phone"]),
+    );
+  }
+  expectOk(phone.resolve("Shared", "username", { pick: 2 }));
+  await sync(phone);
+  await sync(laptop);
+  for (const vault of [laptop, phone]) {
+    assert.deepEqual(vault.conflicts(), []);
+    assert.equal(
+      field(vault, "Shared", "username")?.value,
+      field(laptop, "Shared", "username")?.value,
+    );
+    const history = expectOk(vault.history("Shared", "username")).fields[0]?.entries.map(
+      (e) => e.value,
+    );
+    assert.deepEqual(
+      new Set(history),
+      new Set(["dana", "from-laptop", "from-phone"]),
+      "every value stays in history",
+    );
+  }
+});
+
+test("an edit on one device while the other deletes the item keeps it, flagged, until someone decides", async () => {
+  expectOk(laptop.trash("Shared"));
+  expectOk(phone.edit("Shared", { password: "changed-while-deleted" }));
+  await sync(laptop);
+  await sync(phone);
+  await sync(laptop);
+  for (const vault of [laptop, phone]) {
+    const item = expectOk(vault.get("Shared"));
+    assert.equal(item.status, "live");
+    assert.equal(item.conflicts[0]?.kind, "edit-delete");
+  }
+  expectOk(laptop.resolve("Shared", "status", { value: "trashed" }));
+  await sync(laptop);
+  await sync(phone);
+  for (const vault of [laptop, phone]) {
+    assert.deepEqual(vault.list(), []);
+    assert.equal(
+      vault.list({ trash: true })[0]?.fields.find((f) => f.name === "password")?.value,
+      "changed-while-deleted",
+    );
+  }
+});
+
+test("a pulled page that would not open is refused whole, and the vault is unchanged", async () => {
+  expectOk(laptop.add({ fields: { title: "Second" } }));
+  await sync(laptop);
+  const trusted = phone.sync.verified();
+  const events = await server.readAfter(phone.vaultId, trusted.position, 10);
+  const tampered = events.map((e, i) =>
+    i === 0 ? { ...e, payload: Uint8Array.from(e.payload, (b, k) => (k === 40 ? b ^ 1 : b)) } : e,
+  );
+  const result = phone.sync.applyOrdered(tampered, {
+    position: trusted.position + events.length,
+    hash: events.at(-1)!.chainHash,
+  });
+  assert.equal(result.ok ? "" : result.error.kind, "tampered");
+  assert.deepEqual(phone.sync.verified(), trusted);
+  assert.equal(phone.get("Second").ok, false);
+  await sync(phone);
+  assert.equal(expectOk(phone.get("Second")).title, "Second");
+});
