@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  asPlainBytes,
   base64UrlToBytes,
   bytesToBase64Url,
   bytesToHex,
@@ -52,6 +53,17 @@ test("compareBytes orders lexicographically with shorter prefixes first", () => 
     compareBytes(concatBytes(Uint8Array.of(1), Uint8Array.of(2)), Uint8Array.of(1, 2)),
     0,
   );
+});
+
+test("asPlainBytes turns a Buffer into a Uint8Array whose slice copies", () => {
+  const buffer = Buffer.from([1, 2, 3]);
+  const plain = asPlainBytes(buffer);
+  assert.equal(plain.constructor, Uint8Array);
+  const copy = plain.slice();
+  copy[0] = 9;
+  assert.equal(buffer[0], 1);
+  const already = Uint8Array.of(1);
+  assert.equal(asPlainBytes(already), already);
 });
 
 test("UTF-8 decoding refuses malformed bytes", () => {

@@ -1,5 +1,14 @@
 /** Byte helpers shared by every package: concatenation, comparison, hex, UTF-8 and base64url. */
 
+/**
+ * A plain `Uint8Array` over the same memory. Some libraries return Node `Buffer`s, whose `slice`
+ * makes a view instead of a copy; plain arrays behave the same on every platform.
+ */
+export const asPlainBytes = (bytes: Uint8Array): Uint8Array =>
+  bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 export const concatBytes = (...parts: readonly Uint8Array[]): Uint8Array => {
   let length = 0;
   for (const part of parts) length += part.length;

@@ -5,7 +5,7 @@
  * event has exactly one byte form.
  */
 
-import { bytesEqual, err, ok, type Result } from "@keypears/base";
+import { asPlainBytes, bytesEqual, err, ok, type Result } from "@keypears/base";
 import { decode, encode } from "cborg";
 import {
   type Event,
@@ -46,15 +46,17 @@ export const encodeEvent = (event: Event): Uint8Array => {
           op.fields.map((f) => [f.name, f.value, ids(f.basedOn)]),
         ]
       : [opCodeByKind[op.kind], ids(op.basedOn), op.seenFields.map((f) => [f.name, ids(f.heads)])];
-  return encode([
-    EVENT_FORMAT_VERSION,
-    uuidToBytes(event.vaultId),
-    uuidToBytes(event.id),
-    uuidToBytes(event.itemId),
-    hlcToBytes(event.hlc),
-    event.checkpoint === null ? null : [event.checkpoint.position, event.checkpoint.hash],
-    encodedOp,
-  ]);
+  return asPlainBytes(
+    encode([
+      EVENT_FORMAT_VERSION,
+      uuidToBytes(event.vaultId),
+      uuidToBytes(event.id),
+      uuidToBytes(event.itemId),
+      hlcToBytes(event.hlc),
+      event.checkpoint === null ? null : [event.checkpoint.position, event.checkpoint.hash],
+      encodedOp,
+    ]),
+  );
 };
 
 const decodeOptions = {

@@ -7,6 +7,7 @@ export * from "./hash-chain.ts";
 export * from "./hlc.ts";
 export * from "./ids.ts";
 export * from "./item-state.ts";
+export * from "./item-state-codec.ts";
 export * from "./memory-event-store.ts";
 export * from "./replica.ts";
 export * from "./transport.ts";

@@ -21,11 +21,12 @@
 
 import { compareHlc, type Hlc } from "./hlc.ts";
 import {
+  compareCodePoints,
   type Event,
   type FieldValue,
   fieldValuesEqual,
   type LifecycleKind,
-  compareCodePoints,
+  normalizeOp,
 } from "./event.ts";
 import type { EventId, ItemId } from "./ids.ts";
 
@@ -46,55 +47,89 @@ export interface LifecycleRecord {
   readonly seenFields: ReadonlyMap<string, readonly EventId[]>;
 }
 
-interface FieldState {
-  readonly writes: Map<EventId, WriteRecord>;
-  /** Every id some write of this field named in `basedOn`, known or not yet arrived. */
-  readonly superseded: Set<EventId>;
+/** What the state keeps of each event applied: enough to refuse a different event under a used id. */
+export interface AppliedEvent {
+  readonly hlc: Hlc;
+  readonly kind: "set" | LifecycleKind;
 }
 
-/** The merge state of one item. Mutated only through `applyToItem`. */
+/**
+ * The merge state of one item: every write of every field and every lifecycle change, with the
+ * links between them. It holds all the item's history but not whole events, so it can be stored
+ * and shipped compactly (see `item-state-codec.ts`). Mutated only through `applyToItem`.
+ */
 export interface ItemState {
   readonly itemId: ItemId;
-  readonly events: Map<EventId, Event>;
+  readonly applied: Map<EventId, AppliedEvent>;
   readonly fields: Map<string, FieldState>;
   readonly lifecycle: Map<EventId, LifecycleRecord>;
   readonly lifecycleSuperseded: Set<EventId>;
+}
+
+export interface FieldState {
+  readonly writes: Map<EventId, WriteRecord>;
+  /** Every id some write of this field named in `basedOn`, known or not yet arrived. */
+  readonly superseded: Set<EventId>;
 }
 
 export type ApplyOutcome = "applied" | "duplicate" | "id-conflict";
 
 export const createItemState = (itemId: ItemId): ItemState => ({
   itemId,
-  events: new Map(),
+  applied: new Map(),
   fields: new Map(),
   lifecycle: new Map(),
   lifecycleSuperseded: new Set(),
 });
 
+const sameIds = (a: readonly EventId[], b: readonly EventId[]): boolean =>
+  a.length === b.length && a.every((id, i) => id === b[i]);
+
+/** Is `event` exactly what the state already holds under its id (a second delivery)? */
+const matchesApplied = (state: ItemState, event: Event, applied: AppliedEvent): boolean => {
+  if (applied.kind !== event.op.kind || compareHlc(applied.hlc, event.hlc) !== 0) return false;
+  const op = normalizeOp(event.op);
+  if (op.kind === "set") {
+    let count = 0;
+    for (const field of state.fields.values()) if (field.writes.has(event.id)) count++;
+    return (
+      count === op.fields.length &&
+      op.fields.every((write) => {
+        const record = state.fields.get(write.name)?.writes.get(event.id);
+        return (
+          record !== undefined &&
+          fieldValuesEqual(record.value, write.value) &&
+          sameIds(record.basedOn, write.basedOn) &&
+          sameIds(record.lifecycleSeen, op.lifecycleSeen)
+        );
+      })
+    );
+  }
+  const record = state.lifecycle.get(event.id);
+  return (
+    record !== undefined &&
+    sameIds(record.basedOn, op.basedOn) &&
+    record.seenFields.size === op.seenFields.length &&
+    op.seenFields.every((f) => sameIds(record.seenFields.get(f.name) ?? [], f.heads))
+  );
+};
+
 /**
  * Applies one event. A second delivery of the same event is a no-op (`duplicate`); a different
  * event under an id already used is refused (`id-conflict`) and changes nothing.
  */
-export const applyToItem = (
-  state: ItemState,
-  event: Event,
-  sameEvent: (a: Event, b: Event) => boolean,
-): ApplyOutcome => {
+export const applyToItem = (state: ItemState, event: Event): ApplyOutcome => {
   if (event.itemId !== state.itemId) {
     throw new Error(`event ${event.id} is for item ${event.itemId}, not ${state.itemId}`);
   }
-  const existing = state.events.get(event.id);
-  if (existing !== undefined) return sameEvent(existing, event) ? "duplicate" : "id-conflict";
-  state.events.set(event.id, event);
-  const { op } = event;
+  const existing = state.applied.get(event.id);
+  if (existing !== undefined)
+    return matchesApplied(state, event, existing) ? "duplicate" : "id-conflict";
+  const op = normalizeOp(event.op);
+  state.applied.set(event.id, { hlc: event.hlc, kind: op.kind });
   if (op.kind === "set") {
     for (const write of op.fields) {
-      let field = state.fields.get(write.name);
-      if (field === undefined) {
-        field = { writes: new Map(), superseded: new Set() };
-        state.fields.set(write.name, field);
-      }
-      field.writes.set(event.id, {
+      addWrite(state, {
         eventId: event.id,
         field: write.name,
         hlc: event.hlc,
@@ -102,19 +137,33 @@ export const applyToItem = (
         basedOn: write.basedOn,
         lifecycleSeen: op.lifecycleSeen,
       });
-      for (const id of write.basedOn) field.superseded.add(id);
     }
   } else {
-    state.lifecycle.set(event.id, {
+    addLifecycle(state, {
       eventId: event.id,
       hlc: event.hlc,
       kind: op.kind,
       basedOn: op.basedOn,
       seenFields: new Map(op.seenFields.map((f) => [f.name, f.heads])),
     });
-    for (const id of op.basedOn) state.lifecycleSuperseded.add(id);
   }
   return "applied";
+};
+
+/** Adds one field write (used by `applyToItem` and when decoding a stored state). */
+export const addWrite = (state: ItemState, write: WriteRecord): void => {
+  let field = state.fields.get(write.field);
+  if (field === undefined) {
+    field = { writes: new Map(), superseded: new Set() };
+    state.fields.set(write.field, field);
+  }
+  field.writes.set(write.eventId, write);
+  for (const id of write.basedOn) field.superseded.add(id);
+};
+
+export const addLifecycle = (state: ItemState, record: LifecycleRecord): void => {
+  state.lifecycle.set(record.eventId, record);
+  for (const id of record.basedOn) state.lifecycleSuperseded.add(id);
 };
 
 /** Newest first by HLC, then by event id, so every replica lists candidates in the same order. */
@@ -230,7 +279,7 @@ export const viewItem = (state: ItemState): ItemView => {
 
   let created: Hlc | undefined;
   let updated: Hlc | undefined;
-  for (const event of state.events.values()) {
+  for (const event of state.applied.values()) {
     if (created === undefined || compareHlc(event.hlc, created) < 0) created = event.hlc;
     if (updated === undefined || compareHlc(event.hlc, updated) > 0) updated = event.hlc;
   }

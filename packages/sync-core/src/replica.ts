@@ -1,8 +1,6 @@
 /** An in-memory replica of a vault: every event applied, every item's merged view on demand. */
 
-import { bytesEqual } from "@keypears/base";
 import type { Event } from "./event.ts";
-import { encodeEvent } from "./event-codec.ts";
 import type { EventId, ItemId } from "./ids.ts";
 import {
   type ApplyOutcome,
@@ -28,10 +26,6 @@ export interface Replica {
   readonly size: () => number;
 }
 
-/** Two deliveries are the same event when their canonical bytes are equal. */
-export const sameEvent = (a: Event, b: Event): boolean =>
-  a === b || bytesEqual(encodeEvent(a), encodeEvent(b));
-
 const byKey =
   <T>(key: (value: T) => string) =>
   (a: T, b: T): number => {
@@ -42,7 +36,7 @@ const byKey =
 
 export const createReplica = (events: Iterable<Event> = []): Replica => {
   const stateByItem = new Map<ItemId, ItemState>();
-  const itemByEvent = new Map<EventId, ItemId>();
+  const eventById = new Map<EventId, Event>();
 
   const apply = (event: Event): ApplyOutcome => {
     let state = stateByItem.get(event.itemId);
@@ -50,8 +44,8 @@ export const createReplica = (events: Iterable<Event> = []): Replica => {
       state = createItemState(event.itemId);
       stateByItem.set(event.itemId, state);
     }
-    const outcome = applyToItem(state, event, sameEvent);
-    if (outcome === "applied") itemByEvent.set(event.id, event.itemId);
+    const outcome = applyToItem(state, event);
+    if (outcome === "applied") eventById.set(event.id, event);
     return outcome;
   };
   for (const event of events) apply(event);
@@ -61,7 +55,7 @@ export const createReplica = (events: Iterable<Event> = []): Replica => {
 
   return {
     apply,
-    has: (id) => itemByEvent.has(id),
+    has: (id) => eventById.has(id),
     item: (id) => {
       const state = stateByItem.get(id);
       return state === undefined ? undefined : viewItem(state);
@@ -69,11 +63,8 @@ export const createReplica = (events: Iterable<Event> = []): Replica => {
     itemState: (id) => stateByItem.get(id),
     items,
     conflicts: () => items().flatMap((view) => view.conflicts),
-    events: () =>
-      [...stateByItem.values()]
-        .flatMap((state) => [...state.events.values()])
-        .sort(byKey((e) => e.id)),
-    size: () => itemByEvent.size,
+    events: () => [...eventById.values()].sort(byKey((e) => e.id)),
+    size: () => eventById.size,
   };
 };
 

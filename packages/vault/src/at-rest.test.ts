@@ -139,30 +139,54 @@ test("a tampered item record is reported clearly while the rest of the vault sta
   reopened.lock();
 });
 
-test("a tampered event payload stops edits of its item with a clear error and nothing else", async () => {
-  const { vault } = await createTestAccount(home.path, "tamper-event@localhost", {
+test("a tampered item state stops edits of that item with a clear error and nothing else", async () => {
+  const { vault } = await createTestAccount(home.path, "tamper-state@localhost", {
     password: PASSWORD,
   });
   const victim = expectOk(vault.add({ fields: { title: "Victim", password: "v" } }));
   expectOk(vault.add({ fields: { title: "Bystander" } }));
   vault.lock();
-  const db = open("tamper-event@localhost");
-  const row = db.prepare("SELECT id, payload FROM events WHERE item_id = ?").get(victim.id) as {
-    id: string;
-    payload: Uint8Array;
+  const db = open("tamper-state@localhost");
+  const row = db.prepare("SELECT state FROM items WHERE id = ?").get(victim.id) as {
+    state: Uint8Array;
   };
-  db.prepare("UPDATE events SET payload = ? WHERE id = ?").run(flip(row.payload), row.id);
+  db.prepare("UPDATE items SET state = ? WHERE id = ?").run(flip(row.state), victim.id);
   db.close();
 
-  const reopened = await unlock("tamper-event@localhost");
+  const reopened = await unlock("tamper-state@localhost");
   const edit = reopened.edit(victim.id, { password: "w" });
-  assert.deepEqual(edit, { ok: false, error: { kind: "tampered", what: "event", id: row.id } });
+  assert.deepEqual(edit, {
+    ok: false,
+    error: { kind: "tampered", what: "item state", id: victim.id },
+  });
   expectOk(reopened.edit("Bystander", { notes: "fine" }));
   assert.equal(
     expectOk(reopened.get("Victim")).fields.find((f) => f.name === "password")?.value,
     "v",
     "the failed edit changed nothing",
   );
+  reopened.lock();
+});
+
+test("a tampered event waiting in the outbox is caught before it is pushed", async () => {
+  const { vault } = await createTestAccount(home.path, "tamper-outbox@example.com", {
+    password: PASSWORD,
+    serverUrl: "https://example.com",
+  });
+  expectOk(vault.add({ fields: { title: "Queued" } }));
+  vault.lock();
+  const db = open("tamper-outbox@example.com");
+  const row = db.prepare("SELECT id, payload FROM events").get() as {
+    id: string;
+    payload: Uint8Array;
+  };
+  db.prepare("UPDATE events SET payload = ? WHERE id = ?").run(flip(row.payload), row.id);
+  db.close();
+  const reopened = await unlock("tamper-outbox@example.com");
+  assert.deepEqual(reopened.sync.pending(10), {
+    ok: false,
+    error: { kind: "tampered", what: "event", id: row.id },
+  });
   reopened.lock();
 });
 
@@ -193,7 +217,10 @@ test("a tampered history row is reported when that history is read", async () =>
 });
 
 test("ciphertexts moved to another row, item or vault do not open", async () => {
-  const a = await createTestAccount(home.path, "move-a@localhost", { password: PASSWORD });
+  const a = await createTestAccount(home.path, "move-a@example.com", {
+    password: PASSWORD,
+    serverUrl: "https://example.com",
+  });
   const b = await createTestAccount(home.path, "move-b@localhost", { password: PASSWORD });
   const one = expectOk(a.vault.add({ fields: { title: "One" } }));
   const two = expectOk(a.vault.add({ fields: { title: "Two" } }));
@@ -201,14 +228,16 @@ test("ciphertexts moved to another row, item or vault do not open", async () => 
   a.vault.lock();
   b.vault.lock();
 
-  const dbA = open("move-a@localhost");
+  const dbA = open("move-a@example.com");
   const dbB = open("move-b@localhost");
   const viewOf = (db: ReturnType<typeof open>, id: string) =>
     (db.prepare("SELECT view FROM items WHERE id = ?").get(id) as { view: Uint8Array }).view;
-  // Swap the two items' records within one vault, and bring in a record from another vault.
+  // Swap the two items' records within one vault, put an item's state box in its view's place,
+  // and bring in a record from another vault.
   const [v1, v2] = [viewOf(dbA, one.id), viewOf(dbA, two.id)];
   dbA.prepare("UPDATE items SET view = ? WHERE id = ?").run(v2, one.id);
   dbA.prepare("UPDATE items SET view = ? WHERE id = ?").run(v1, two.id);
+  dbA.prepare("UPDATE items SET state = view WHERE id = ?").run(one.id);
   const events = dbA.prepare("SELECT id, payload FROM events ORDER BY id").all() as {
     id: string;
     payload: Uint8Array;
@@ -220,13 +249,20 @@ test("ciphertexts moved to another row, item or vault do not open", async () => 
   dbA.close();
   dbB.close();
 
-  const reopenedA = await unlock("move-a@localhost");
+  const reopenedA = await unlock("move-a@example.com");
   assert.deepEqual(reopenedA.list(), []);
   assert.deepEqual(new Set(reopenedA.problems().map((p) => p.id)), new Set([one.id, two.id]));
-  assert.equal(
-    reopenedA.edit(one.id, { notes: "x" }).ok,
-    false,
-    "a moved event payload is refused",
+  assert.deepEqual(reopenedA.edit(one.id, { notes: "x" }), {
+    ok: false,
+    error: { kind: "tampered", what: "item", id: one.id },
+  });
+  assert.deepEqual(
+    reopenedA.sync.pending(10),
+    {
+      ok: false,
+      error: { kind: "tampered", what: "event", id: events[0]?.id },
+    },
+    "an event payload moved to another event id does not open",
   );
   const reopenedB = await unlock("move-b@localhost");
   assert.deepEqual(reopenedB.problems(), [{ kind: "tampered", what: "item", id: other.id }]);

@@ -7,9 +7,9 @@
 import { err, ok, type Result } from "@keypears/base";
 import { blindIndex, type VaultKeys } from "@keypears/crypto";
 import {
-  applyToItem,
   type ChainHash,
-  createItemState,
+  decodeItemState,
+  encodeItemState,
   type Event,
   type EventId,
   hlcToBytes,
@@ -17,7 +17,6 @@ import {
   type ItemId,
   type ItemState,
   type RandomBytes,
-  sameEvent,
   type VaultId,
   viewItem,
 } from "@keypears/sync-core";
@@ -25,7 +24,6 @@ import { decode, encode } from "cborg";
 import { decodeItem, encodeItem, type Item, itemFromView } from "./item.ts";
 import {
   type OpenError,
-  openEvent,
   openHistoryRecord,
   openItemRecord,
   sealHistoryRecord,
@@ -35,7 +33,7 @@ import type { SqliteDatabase } from "./sqlite.ts";
 
 export interface ItemStore {
   readonly vaultId: VaultId;
-  /** The merge state of an item from its events in the log, or undefined for an unknown item. */
+  /** The merge state of an item, or undefined for an item this vault has never seen. */
   readonly loadState: (itemId: ItemId) => Result<ItemState | undefined, OpenError>;
   /**
    * Records events (already applied to `states`) and rewrites the touched items' views and
@@ -94,9 +92,7 @@ export const createItemStore = (
     return key;
   };
 
-  const eventsOfItem = db.prepare(
-    "SELECT id, payload FROM events WHERE vault_id = ? AND item_id = ?",
-  );
+  const selectState = db.prepare("SELECT state FROM items WHERE id = ?");
   const insertEvent = db.prepare(
     "INSERT INTO events (vault_id, id, item_id, payload, position, chain_hash, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   );
@@ -104,7 +100,8 @@ export const createItemStore = (
     "INSERT INTO outbox (vault_id, event_id, state) VALUES (?, ?, 'pending')",
   );
   const upsertItem = db.prepare(
-    "INSERT INTO items (id, view, updated_hlc) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET view = excluded.view, updated_hlc = excluded.updated_hlc",
+    `INSERT INTO items (id, state, view, updated_hlc) VALUES (?, ?, ?, ?) ON CONFLICT (id)
+     DO UPDATE SET state = excluded.state, view = excluded.view, updated_hlc = excluded.updated_hlc`,
   );
   const insertHistory = db.prepare(
     "INSERT OR IGNORE INTO history (item_id, field_key, event_id, hlc, record) VALUES (?, ?, ?, ?, ?)",
@@ -119,17 +116,14 @@ export const createItemStore = (
   );
 
   const loadState = (itemId: ItemId): Result<ItemState | undefined, OpenError> => {
-    const rows = eventsOfItem.all(vaultId, itemId) as { id: EventId; payload: Uint8Array }[];
-    if (rows.length === 0) return ok(undefined);
-    const state = createItemState(itemId);
-    for (const row of rows) {
-      const event = openEvent(keys, vaultId, row);
-      if (!event.ok) return event;
-      if (event.value.itemId !== itemId)
-        return err({ kind: "tampered", what: "event", id: row.id });
-      applyToItem(state, event.value, sameEvent);
-    }
-    return ok(state);
+    const row = selectState.get(itemId) as { state: Uint8Array } | undefined;
+    if (row === undefined) return ok(undefined);
+    const opened = openItemRecord(keys, vaultId, itemId, "state", row.state);
+    if (!opened.ok) return opened;
+    const state = decodeItemState(opened.value);
+    if (!state.ok || state.value.itemId !== itemId)
+      return err({ kind: "tampered", what: "item state", id: itemId });
+    return ok(state.value);
   };
 
   const writeHistory = (event: Event): void => {
@@ -177,14 +171,34 @@ export const createItemStore = (
     for (const itemId of touched) {
       const state = states.get(itemId);
       if (state === undefined) throw new Error(`no merge state given for item ${itemId}`);
-      const view = viewItem(state);
-      const box = sealItemRecord(keys, vaultId, itemId, encodeItem(itemFromView(view)), random);
-      upsertItem.run(itemId, box, hlcToString(view.updated));
+      writeItem(state);
     }
   };
 
+  /** Seals and stores an item's merge state and the view derived from it. */
+  const writeItem = (state: ItemState): void => {
+    const view = viewItem(state);
+    const stateBox = sealItemRecord(
+      keys,
+      vaultId,
+      state.itemId,
+      "state",
+      encodeItemState(state),
+      random,
+    );
+    const viewBox = sealItemRecord(
+      keys,
+      vaultId,
+      state.itemId,
+      "view",
+      encodeItem(itemFromView(view)),
+      random,
+    );
+    upsertItem.run(state.itemId, stateBox, viewBox, hlcToString(view.updated));
+  };
+
   const openItem = (itemId: ItemId, box: Uint8Array): Result<Item, OpenError> => {
-    const opened = openItemRecord(keys, vaultId, itemId, box);
+    const opened = openItemRecord(keys, vaultId, itemId, "view", box);
     return opened.ok ? ok(decodeItem(opened.value)) : opened;
   };
 

@@ -56,9 +56,11 @@ const migrations: readonly string[] = [
     FOREIGN KEY (vault_id, event_id) REFERENCES events (vault_id, id)
   ) STRICT;
 
-  -- The merged state of each item, sealed.
+  -- Each item, sealed: its merge state (every write and the links between them) and the view
+  -- derived from it (current values, status, conflicts) that lists read.
   CREATE TABLE items (
     id TEXT PRIMARY KEY,
+    state BLOB NOT NULL,
     view BLOB NOT NULL,
     updated_hlc TEXT NOT NULL
   ) STRICT;

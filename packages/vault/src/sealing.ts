@@ -66,25 +66,32 @@ export const openEvent = (
   return ok(decoded.value);
 };
 
-const itemAd = (vaultId: VaultId, itemId: ItemId) =>
-  associatedData("item", vaultId, itemId, STORE_SCHEMA);
+/** An item row holds two boxes, its merge state and its view; the AD says which, so they cannot be swapped. */
+export type ItemPart = "state" | "view";
+
+const itemAd = (vaultId: VaultId, itemId: ItemId, part: ItemPart) =>
+  associatedData(`item-${part}`, vaultId, itemId, STORE_SCHEMA);
 
 export const sealItemRecord = (
   keys: VaultKeys,
   vaultId: VaultId,
   itemId: ItemId,
+  part: ItemPart,
   bytes: Uint8Array,
   random: RandomBytes,
-) => seal(keys.storeKey, bytes, itemAd(vaultId, itemId), random);
+) => seal(keys.storeKey, bytes, itemAd(vaultId, itemId, part), random);
 
 export const openItemRecord = (
   keys: VaultKeys,
   vaultId: VaultId,
   itemId: ItemId,
+  part: ItemPart,
   box: Uint8Array,
 ): Result<Uint8Array, OpenError> => {
-  const opened = open(keys.storeKey, box, itemAd(vaultId, itemId));
-  return opened.ok ? opened : err({ kind: "tampered", what: "item", id: itemId });
+  const opened = open(keys.storeKey, box, itemAd(vaultId, itemId, part));
+  return opened.ok
+    ? opened
+    : err({ kind: "tampered", what: part === "view" ? "item" : "item state", id: itemId });
 };
 
 const historyAd = (vaultId: VaultId, itemId: ItemId, eventId: string, fieldKey: string) =>

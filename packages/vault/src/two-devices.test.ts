@@ -53,7 +53,7 @@ after(() => {
 
 /** Push the outbox, then pull and apply everything after the verified checkpoint. */
 const sync = async (vault: Vault) => {
-  const pending = vault.sync.pending(1000);
+  const pending = expectOk(vault.sync.pending(1000));
   expectOk(
     await server.append(
       vault.vaultId,

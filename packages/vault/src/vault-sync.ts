@@ -16,7 +16,6 @@ import {
   GENESIS_HASH,
   type ItemId,
   type ItemState,
-  sameEvent,
   type StoredEvent,
 } from "@keypears/sync-core";
 import type { EventToCommit } from "./item-store.ts";
@@ -56,8 +55,8 @@ export interface SyncStatus {
 
 export interface VaultSync {
   readonly localOnly: boolean;
-  /** Outbox entries, oldest first. */
-  readonly pending: (limit: number) => readonly PendingEvent[];
+  /** Outbox entries, oldest first, each checked to open under this vault's key before it leaves. */
+  readonly pending: (limit: number) => Result<readonly PendingEvent[], OpenError>;
   readonly markSent: (ids: readonly EventId[]) => void;
   /** Applies server-ordered events that follow the verified checkpoint, and moves the checkpoint to `verified`. */
   readonly applyOrdered: (
@@ -117,7 +116,12 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
     localOnly: ctx.localOnly,
     pending: (limit) => {
       ctx.assertUnlocked();
-      return selectPending.all(vaultId, limit) as PendingEvent[];
+      const rows = selectPending.all(vaultId, limit) as PendingEvent[];
+      for (const row of rows) {
+        const opened = openEvent(ctx.keys, vaultId, row);
+        if (!opened.ok) return opened;
+      }
+      return ok(rows);
     },
     markSent: (ids) => {
       ctx.assertUnlocked();
@@ -160,7 +164,7 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
             state = loaded.value ?? createItemState(event.itemId);
             states.set(event.itemId, state);
           }
-          applyToItem(state, event, sameEvent);
+          applyToItem(state, event);
           ctx.clock.receive(event.hlc);
           toCommit.push({
             event,

@@ -25,7 +25,6 @@ import {
   isUuid,
   lifecycleOp,
   type LifecycleKind,
-  sameEvent,
   setFieldsOp,
   viewItem,
 } from "@keypears/sync-core";
@@ -157,7 +156,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
         op,
         checkpoint: ctx.verifiedCheckpoint(),
       };
-      applyToItem(state, event, sameEvent);
+      applyToItem(state, event);
       const payload = sealEvent(ctx.keys, event, ctx.deps.randomBytes);
       store.commitEvents(
         [{ event, payload, origin: "local", enqueue: !ctx.localOnly }],
@@ -185,7 +184,12 @@ export const openVault = (input: OpenVaultInput): Vault => {
       const preferred = matches.filter((item) => item.status === prefer);
       if (preferred.length >= 1) matches = preferred;
     }
-    if (matches.length === 0) return err({ kind: "not-found", ref });
+    if (matches.length === 0) {
+      // An id whose record fails its integrity check is reported as such, not as missing.
+      const damaged =
+        lower.length >= 4 ? vault.problems().find((p) => p.id.startsWith(lower)) : undefined;
+      return err(damaged ?? { kind: "not-found", ref });
+    }
     if (matches.length > 1) {
       return err({
         kind: "ambiguous",
