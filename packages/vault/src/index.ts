@@ -9,6 +9,7 @@ export * from "./item-model.ts";
 export * from "./recovery-kit.ts";
 export * from "./search.ts";
 export * from "./sealing.ts";
+export * from "./snapshot.ts";
 export * from "./sqlite.ts";
 export * from "./sqlite-event-store.ts";
 export * from "./schema.ts";

@@ -50,6 +50,10 @@ export interface ItemStore {
     itemId: ItemId,
     fieldName?: string,
   ) => Result<readonly HistoryRow[], OpenError>;
+  /** Writes an item known only by its merge state (from a snapshot): its row and a history row per write. */
+  readonly importItem: (state: ItemState) => void;
+  /** The opened merge-state bytes of every item (for a snapshot). */
+  readonly readStates: () => Result<readonly Uint8Array[], OpenError>;
   readonly fieldKey: (name: string) => string;
 }
 
@@ -107,6 +111,7 @@ export const createItemStore = (
     "INSERT OR IGNORE INTO history (item_id, field_key, event_id, hlc, record) VALUES (?, ?, ?, ?, ?)",
   );
   const selectItem = db.prepare("SELECT view FROM items WHERE id = ?");
+  const selectStates = db.prepare("SELECT id, state FROM items ORDER BY id");
   const selectItems = db.prepare("SELECT id, view FROM items ORDER BY id");
   const selectHistory = db.prepare(
     "SELECT field_key, event_id, record FROM history WHERE item_id = ? ORDER BY hlc, event_id",
@@ -126,23 +131,34 @@ export const createItemStore = (
     return ok(state.value);
   };
 
+  const putHistory = (
+    itemId: ItemId,
+    eventId: EventId,
+    name: string,
+    record: unknown[],
+    hlcText: string,
+  ): void => {
+    const key = fieldKey(name);
+    const row = { itemId, eventId, fieldKey: key };
+    insertHistory.run(
+      itemId,
+      key,
+      eventId,
+      hlcText,
+      sealHistoryRecord(keys, vaultId, row, encode(record), random),
+    );
+  };
+
   const writeHistory = (event: Event): void => {
     const hlc = hlcToBytes(event.hlc);
     const hlcText = hlcToString(event.hlc);
-    const rows =
-      event.op.kind === "set"
-        ? event.op.fields.map((f) => ({ name: f.name, record: [f.name, f.value, hlc, f.basedOn] }))
-        : [{ name: STATUS_FIELD, record: [STATUS_FIELD, event.op.kind, hlc, event.op.basedOn] }];
-    for (const row of rows) {
-      const key = fieldKey(row.name);
-      const box = sealHistoryRecord(
-        keys,
-        vaultId,
-        { itemId: event.itemId, eventId: event.id, fieldKey: key },
-        encode(row.record),
-        random,
-      );
-      insertHistory.run(event.itemId, key, event.id, hlcText, box);
+    if (event.op.kind === "set") {
+      for (const f of event.op.fields) {
+        putHistory(event.itemId, event.id, f.name, [f.name, f.value, hlc, f.basedOn], hlcText);
+      }
+    } else {
+      const record = [STATUS_FIELD, event.op.kind, hlc, event.op.basedOn];
+      putHistory(event.itemId, event.id, STATUS_FIELD, record, hlcText);
     }
   };
 
@@ -238,6 +254,28 @@ export const createItemStore = (
         if (fieldKey(field) !== row.field_key)
           return err({ kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` });
         out.push({ eventId: row.event_id, field, value, hlc, basedOn });
+      }
+      return ok(out);
+    },
+    importItem: (state) => {
+      for (const field of state.fields.values()) {
+        for (const write of field.writes.values()) {
+          const record = [write.field, write.value, hlcToBytes(write.hlc), write.basedOn];
+          putHistory(state.itemId, write.eventId, write.field, record, hlcToString(write.hlc));
+        }
+      }
+      for (const life of state.lifecycle.values()) {
+        const record = [STATUS_FIELD, life.kind, hlcToBytes(life.hlc), life.basedOn];
+        putHistory(state.itemId, life.eventId, STATUS_FIELD, record, hlcToString(life.hlc));
+      }
+      writeItem(state);
+    },
+    readStates: () => {
+      const out: Uint8Array[] = [];
+      for (const row of selectStates.all() as { id: ItemId; state: Uint8Array }[]) {
+        const opened = openItemRecord(keys, vaultId, row.id, "state", row.state);
+        if (!opened.ok) return opened;
+        out.push(opened.value);
       }
       return ok(out);
     },

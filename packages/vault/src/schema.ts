@@ -49,7 +49,8 @@ const migrations: readonly string[] = [
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     vault_id TEXT NOT NULL,
     event_id TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'ordered')),
+    position INTEGER,                     -- the position the server gave it when it was pushed
     attempts INTEGER NOT NULL DEFAULT 0,
     last_attempt_at INTEGER,
     UNIQUE (vault_id, event_id),

@@ -21,6 +21,7 @@ const homes = [createTestHome(), createTestHome()];
 let server: EventStore;
 let laptop: Vault;
 let phone: Vault;
+let secretKeyText: string;
 
 before(async () => {
   server = createMemoryEventStore();
@@ -28,6 +29,7 @@ before(async () => {
     serverUrl: "https://example.com",
   });
   laptop = created.vault;
+  secretKeyText = created.secretKey;
   const r = created.registration;
   phone = expectOk(
     await joinAccount({
@@ -82,7 +84,7 @@ test("an item made on one device appears on the other, and local events leave th
   assert.equal(laptop.sync.status().pending, 1);
   await sync(laptop);
   const status = laptop.sync.status();
-  assert.deepEqual([status.pending, status.sent, status.ordered], [0, 0, 1]);
+  assert.deepEqual([status.pending, status.sent, status.ordered, status.verifiedEvents], [0, 0, 0, 1]);
   await sync(phone);
   assert.equal(field(phone, "Shared", "password")?.value, "p0");
 });
@@ -176,4 +178,65 @@ test("a pulled page that would not open is refused whole, and the vault is uncha
   assert.equal(phone.get("Second").ok, false);
   await sync(phone);
   assert.equal(expectOk(phone.get("Second")).title, "Second");
+});
+
+test("a third device starts from a snapshot of the vault plus the events after it", async () => {
+  await sync(laptop);
+  await sync(phone);
+  const snapshot = expectOk(phone.sync.exportSnapshot());
+  expectOk(phone.add({ fields: { title: "After the snapshot" } }));
+  assert.deepEqual(phone.sync.exportSnapshot(), { ok: false, error: { kind: "outbox-not-empty" } });
+  await sync(phone);
+
+  const third = createTestHome();
+  homes.push(third);
+  const r = laptop.sync.account();
+  const tablet = expectOk(
+    await joinAccount({
+      home: third.path,
+      address: "dana@example.com",
+      password: "correct horse battery staple",
+      secretKey: expectOk(parseSecretKey(secretKeyText)),
+      serverUrl: "https://example.com",
+      kdf: r.kdf,
+      salt: r.salt,
+      vaultId: r.vaultId,
+      wrappedVaultKey: r.wrappedVaultKey,
+      deviceId: "00000000000000cc" as never,
+      deps: cheapDeps(),
+    }),
+  );
+  const moved = { ...snapshot, position: snapshot.position - 1 };
+  assert.equal(
+    tablet.sync.importSnapshot(moved).ok,
+    false,
+    "a snapshot claimed for another position does not open",
+  );
+  assert.deepEqual(expectOk(tablet.sync.importSnapshot(snapshot)), {
+    items: laptop.list({ trash: true }).length + laptop.list().length,
+  });
+  assert.equal(tablet.sync.verified().position, snapshot.position);
+  await sync(tablet);
+  for (const vault of [laptop, phone]) await sync(vault);
+  const titles = (vault: Vault) =>
+    [...vault.list(), ...vault.list({ trash: true })].map((i) => i.title).sort();
+  assert.deepEqual(titles(tablet), titles(laptop));
+  assert.deepEqual(
+    expectOk(tablet.history("Shared", "username")).fields[0]?.entries.map((e) => e.value),
+    expectOk(laptop.history("Shared", "username")).fields[0]?.entries.map((e) => e.value),
+    "the full history came with the snapshot",
+  );
+  assert.equal(
+    tablet.sync.importSnapshot(snapshot).ok,
+    false,
+    "only an empty vault takes a snapshot",
+  );
+  tablet.lock();
+});
+
+test("secrets kept in the vault file are sealed and survive a restart", () => {
+  laptop.sync.writeSecret("session", new TextEncoder().encode("token-value"));
+  assert.equal(new TextDecoder().decode(laptop.sync.readSecret("session")), "token-value");
+  laptop.sync.deleteSecret("session");
+  assert.equal(laptop.sync.readSecret("session"), undefined);
 });

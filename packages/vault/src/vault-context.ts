@@ -78,9 +78,7 @@ export const createVaultContext = (
     writeState,
     verifiedCheckpoint: () => {
       const value = readState("verified");
-      if (value === undefined) return null;
-      const position = Number(new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0));
-      return { position, hash: value.slice(8, 40) as ChainHash };
+      return value === undefined ? null : decodeCheckpoint(value);
     },
     assertUnlocked: () => {
       if (locked) throw new Error(`the vault of ${account.address} is locked`);
@@ -102,3 +100,8 @@ export const encodeCheckpoint = (checkpoint: Checkpoint): Uint8Array => {
   out.set(checkpoint.hash, 8);
   return out;
 };
+
+export const decodeCheckpoint = (value: Uint8Array): Checkpoint => ({
+  position: Number(new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0)),
+  hash: value.slice(8, 40) as ChainHash,
+});

@@ -1,34 +1,42 @@
 /**
  * The side of an unlocked vault that the sync client drives: the outbox of local events waiting
  * for the server's order, applying pages of server-ordered events (already verified against the
- * chain) in one transaction, and the state of each local change.
+ * chain) in one transaction, snapshots, the account parameters to compare with a server's, and
+ * a sealed store for small secrets such as the session token.
  */
 
 import { bytesEqual, err, ok, type Result } from "@keypears/base";
+import { associatedData, type KdfParams, open, seal } from "@keypears/crypto";
 import {
   applyToItem,
   type ChainHash,
   type Checkpoint,
+  compareHlc,
   createItemState,
   type EventId,
   type EventStore,
   GENESIS,
   GENESIS_HASH,
+  type Hlc,
   type ItemId,
   type ItemState,
   type StoredEvent,
+  type VaultId,
 } from "@keypears/sync-core";
+import type { Address } from "./address.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
+import { openSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
 import { transactionResult } from "./sqlite.ts";
-import { encodeCheckpoint, type VaultContext } from "./vault-context.ts";
+import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
 
 export interface PendingEvent {
   readonly id: EventId;
   readonly payload: Uint8Array;
-  /** `pending`: saved locally; `sent`: pushed, no order from the server seen yet. */
-  readonly state: "pending" | "sent";
+  /** `pending`: saved locally; `sent`: pushed, no answer yet; `ordered`: the server gave it a position. */
+  readonly state: "pending" | "sent" | "ordered";
+  readonly position: number | null;
   readonly attempts: number;
 }
 
@@ -37,7 +45,12 @@ export type ApplyError =
   /** The server served an event under the id of one of ours with other bytes. */
   | { readonly kind: "id-conflict"; readonly id: EventId }
   /** The server served one of our events at a position other than the one it gave us. */
-  | { readonly kind: "moved"; readonly id: EventId; readonly position: number }
+  | {
+      readonly kind: "moved";
+      readonly id: EventId;
+      readonly position: number;
+      readonly promised: number;
+    }
   /**
    * An event's author had verified a different history at `position` than this device did:
    * the server showed the two devices different histories.
@@ -45,27 +58,65 @@ export type ApplyError =
   | { readonly kind: "fork"; readonly id: EventId; readonly position: number };
 
 export interface SyncStatus {
+  /** Saved locally, not yet sent. */
   readonly pending: number;
+  /** Sent, no position yet. */
   readonly sent: number;
-  /** Events of this device that the server has ordered. */
+  /** Given a position by the server, not yet pulled back and verified. */
   readonly ordered: number;
+  /** This device's events that are in the verified chain. */
+  readonly verifiedEvents: number;
   readonly verified: Checkpoint;
   readonly lastSyncAt: number | null;
 }
 
+/** What this device knows of its account's key material: to compare with what a server says. */
+export interface AccountParameters {
+  readonly address: Address;
+  readonly vaultId: VaultId;
+  readonly kdf: KdfParams;
+  readonly salt: Uint8Array;
+  readonly wrappedVaultKey: Uint8Array;
+  readonly serverUrl: string | null;
+}
+
+export interface VaultSnapshot {
+  readonly position: number;
+  readonly chainHash: ChainHash;
+  readonly payload: Uint8Array;
+}
+
 export interface VaultSync {
   readonly localOnly: boolean;
+  readonly account: () => AccountParameters;
   /** Outbox entries, oldest first, each checked to open under this vault's key before it leaves. */
   readonly pending: (limit: number) => Result<readonly PendingEvent[], OpenError>;
   readonly markSent: (ids: readonly EventId[]) => void;
+  /** Records the positions the server gave our events when it accepted them. */
+  readonly markOrdered: (
+    events: readonly { readonly id: EventId; readonly position: number }[],
+  ) => void;
   /** Applies server-ordered events that follow the verified checkpoint, and moves the checkpoint to `verified`. */
   readonly applyOrdered: (
     events: readonly StoredEvent[],
     verified: Checkpoint,
-  ) => Result<{ readonly applied: number }, ApplyError>;
+  ) => Result<{ readonly applied: number; readonly clockDrift: readonly Hlc[] }, ApplyError>;
   readonly verified: () => Checkpoint;
   readonly status: () => SyncStatus;
   readonly recordSyncTime: () => void;
+  /** The vault's state as of its verified checkpoint; refused while local changes wait in the outbox. */
+  readonly exportSnapshot: () => Result<
+    VaultSnapshot,
+    OpenError | { readonly kind: "outbox-not-empty" }
+  >;
+  /** Starts an empty vault from a snapshot; the events after it come by pulling. */
+  readonly importSnapshot: (
+    snapshot: VaultSnapshot,
+  ) => Result<{ readonly items: number }, SnapshotError | { readonly kind: "not-empty" }>;
+  /** Small secrets kept sealed in the vault file (the session token). */
+  readonly readSecret: (name: string) => Uint8Array | undefined;
+  readonly writeSecret: (name: string, value: Uint8Array) => void;
+  readonly deleteSecret: (name: string) => void;
   /** The server-ordered log of this file, as the `EventStore` port. */
   readonly eventStore: EventStore;
 }
@@ -74,14 +125,20 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
   const { db } = ctx;
   const vaultId = ctx.account.vaultId;
   const selectPending = db.prepare(
-    `SELECT o.event_id AS id, e.payload, o.state, o.attempts FROM outbox o
+    `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
      JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id WHERE o.vault_id = ? ORDER BY o.seq LIMIT ?`,
   );
   const markSent = db.prepare(
-    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ? WHERE vault_id = ? AND event_id = ?",
+    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ? WHERE vault_id = ? AND event_id = ? AND state = 'pending'",
+  );
+  const markOrdered = db.prepare(
+    "UPDATE outbox SET state = 'ordered', position = ? WHERE vault_id = ? AND event_id = ?",
   );
   const selectEvent = db.prepare(
     "SELECT payload, position FROM events WHERE vault_id = ? AND id = ?",
+  );
+  const selectPromised = db.prepare(
+    "SELECT position FROM outbox WHERE vault_id = ? AND event_id = ?",
   );
   const order = db.prepare(
     "UPDATE events SET position = ?, chain_hash = ? WHERE vault_id = ? AND id = ?",
@@ -93,27 +150,47 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
   const countOutbox = db.prepare(
     "SELECT state, count(*) AS n FROM outbox WHERE vault_id = ? GROUP BY state",
   );
-  const countOrdered = db.prepare(
+  const countVerified = db.prepare(
     "SELECT count(*) AS n FROM events WHERE vault_id = ? AND origin = 'local' AND position IS NOT NULL",
   );
+  const countRows = db.prepare(
+    "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM events) AS n",
+  );
+  const deleteState = db.prepare("DELETE FROM state WHERE key = ?");
 
   const verified = (): Checkpoint => ctx.verifiedCheckpoint() ?? GENESIS;
+  const base = (): Checkpoint | undefined => {
+    const value = ctx.readState("snapshot-base");
+    return value === undefined ? undefined : decodeCheckpoint(value);
+  };
 
-  /** Does the author's embedded checkpoint agree with this device's own chain? Unknown positions cannot be checked yet. */
+  /** Does an author's embedded checkpoint agree with this device's chain? Positions it never held cannot be checked. */
   const agreesWithOwnChain = (
     checkpoint: Checkpoint,
     pageHashes: ReadonlyMap<number, Uint8Array>,
   ): boolean => {
     if (checkpoint.position === 0) return bytesEqual(checkpoint.hash, GENESIS_HASH);
+    const snapshotBase = base();
     const mine =
       pageHashes.get(checkpoint.position) ??
+      (snapshotBase?.position === checkpoint.position ? snapshotBase.hash : undefined) ??
       (selectHashAt.get(vaultId, checkpoint.position) as { chain_hash: Uint8Array } | undefined)
         ?.chain_hash;
     return mine === undefined || bytesEqual(mine, checkpoint.hash);
   };
 
+  const secretAd = (name: string) => associatedData("state-secret", vaultId, name);
+
   return {
     localOnly: ctx.localOnly,
+    account: () => ({
+      address: ctx.account.address,
+      vaultId,
+      kdf: ctx.account.kdf,
+      salt: ctx.account.salt,
+      wrappedVaultKey: ctx.account.wrappedVaultKey,
+      serverUrl: ctx.account.serverUrl,
+    }),
     pending: (limit) => {
       ctx.assertUnlocked();
       const rows = selectPending.all(vaultId, limit) as PendingEvent[];
@@ -130,56 +207,80 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
         for (const id of ids) markSent.run(at, vaultId, id);
       });
     },
+    markOrdered: (events) => {
+      ctx.assertUnlocked();
+      db.transaction(() => {
+        for (const event of events) markOrdered.run(event.position, vaultId, event.id);
+      });
+    },
     applyOrdered: (events, nextVerified) => {
       ctx.assertUnlocked();
-      return transactionResult(db, (): Result<{ readonly applied: number }, ApplyError> => {
-        const states = new Map<ItemId, ItemState>();
-        const toCommit: EventToCommit[] = [];
-        const pageHashes = new Map<number, Uint8Array>();
-        for (const stored of events) {
-          pageHashes.set(stored.position, stored.chainHash);
-          const existing = selectEvent.get(vaultId, stored.id) as
-            { payload: Uint8Array; position: number | null } | undefined;
-          if (existing !== undefined) {
-            if (!bytesEqual(existing.payload, stored.payload))
-              return err({ kind: "id-conflict", id: stored.id });
-            if (existing.position === null) {
-              order.run(stored.position, stored.chainHash, vaultId, stored.id);
-              dequeue.run(vaultId, stored.id);
-            } else if (existing.position !== stored.position) {
-              return err({ kind: "moved", id: stored.id, position: stored.position });
+      return transactionResult(
+        db,
+        (): Result<
+          { readonly applied: number; readonly clockDrift: readonly Hlc[] },
+          ApplyError
+        > => {
+          const states = new Map<ItemId, ItemState>();
+          const toCommit: EventToCommit[] = [];
+          const pageHashes = new Map<number, Uint8Array>();
+          const clockDrift: Hlc[] = [];
+          for (const stored of events) {
+            pageHashes.set(stored.position, stored.chainHash);
+            const existing = selectEvent.get(vaultId, stored.id) as
+              { payload: Uint8Array; position: number | null } | undefined;
+            if (existing !== undefined) {
+              if (!bytesEqual(existing.payload, stored.payload))
+                return err({ kind: "id-conflict", id: stored.id });
+              const promised = (
+                selectPromised.get(vaultId, stored.id) as { position: number | null } | undefined
+              )?.position;
+              const expected = existing.position ?? promised ?? stored.position;
+              if (expected !== stored.position) {
+                return err({
+                  kind: "moved",
+                  id: stored.id,
+                  position: stored.position,
+                  promised: expected,
+                });
+              }
+              if (existing.position === null) {
+                order.run(stored.position, stored.chainHash, vaultId, stored.id);
+                dequeue.run(vaultId, stored.id);
+              }
+              continue;
             }
-            continue;
+            const opened = openEvent(ctx.keys, vaultId, stored);
+            if (!opened.ok) return opened;
+            const event = opened.value;
+            if (event.checkpoint !== null && !agreesWithOwnChain(event.checkpoint, pageHashes)) {
+              return err({ kind: "fork", id: event.id, position: event.checkpoint.position });
+            }
+            let state = states.get(event.itemId);
+            if (state === undefined) {
+              const loaded = ctx.store.loadState(event.itemId);
+              if (!loaded.ok) return loaded;
+              state = loaded.value ?? createItemState(event.itemId);
+              states.set(event.itemId, state);
+            }
+            if (applyToItem(state, event) === "id-conflict")
+              return err({ kind: "id-conflict", id: event.id });
+            if (!ctx.clock.receive(event.hlc).ok) clockDrift.push(event.hlc);
+            toCommit.push({
+              event,
+              payload: stored.payload,
+              origin: "remote",
+              enqueue: false,
+              position: stored.position,
+              chainHash: stored.chainHash,
+            });
           }
-          const opened = openEvent(ctx.keys, vaultId, stored);
-          if (!opened.ok) return opened;
-          const event = opened.value;
-          if (event.checkpoint !== null && !agreesWithOwnChain(event.checkpoint, pageHashes)) {
-            return err({ kind: "fork", id: event.id, position: event.checkpoint.position });
-          }
-          let state = states.get(event.itemId);
-          if (state === undefined) {
-            const loaded = ctx.store.loadState(event.itemId);
-            if (!loaded.ok) return loaded;
-            state = loaded.value ?? createItemState(event.itemId);
-            states.set(event.itemId, state);
-          }
-          applyToItem(state, event);
-          ctx.clock.receive(event.hlc);
-          toCommit.push({
-            event,
-            payload: stored.payload,
-            origin: "remote",
-            enqueue: false,
-            position: stored.position,
-            chainHash: stored.chainHash as ChainHash,
-          });
-        }
-        ctx.store.commitEvents(toCommit, states);
-        ctx.writeState("verified", encodeCheckpoint(nextVerified));
-        ctx.saveClock();
-        return ok({ applied: toCommit.length });
-      });
+          ctx.store.commitEvents(toCommit, states);
+          ctx.writeState("verified", encodeCheckpoint(nextVerified));
+          ctx.saveClock();
+          return ok({ applied: toCommit.length, clockDrift });
+        },
+      );
     },
     verified,
     status: () => {
@@ -191,13 +292,69 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
       return {
         pending: counts.get("pending") ?? 0,
         sent: counts.get("sent") ?? 0,
-        ordered: (countOrdered.get(vaultId) as { n: number }).n,
+        ordered: counts.get("ordered") ?? 0,
+        verifiedEvents: (countVerified.get(vaultId) as { n: number }).n,
         verified: verified(),
         lastSyncAt: lastSync === undefined ? null : Number(new TextDecoder().decode(lastSync)),
       };
     },
     recordSyncTime: () =>
       ctx.writeState("last-sync", new TextEncoder().encode(String(ctx.deps.now()))),
+    exportSnapshot: () => {
+      ctx.assertUnlocked();
+      if ((countOutbox.all(vaultId) as unknown[]).length > 0)
+        return err({ kind: "outbox-not-empty" });
+      const states = ctx.store.readStates();
+      if (!states.ok) return states;
+      const checkpoint = verified();
+      return ok({
+        position: checkpoint.position,
+        chainHash: checkpoint.hash,
+        payload: sealSnapshot(ctx.keys, vaultId, checkpoint, states.value, ctx.deps.randomBytes),
+      });
+    },
+    importSnapshot: (snapshot) => {
+      ctx.assertUnlocked();
+      const checkpoint = { position: snapshot.position, hash: snapshot.chainHash };
+      const states = openSnapshot(ctx.keys, vaultId, checkpoint, snapshot.payload);
+      if (!states.ok) return states;
+      return transactionResult(
+        db,
+        (): Result<{ readonly items: number }, { readonly kind: "not-empty" }> => {
+          if ((countRows.get() as { n: number }).n > 0) return err({ kind: "not-empty" });
+          let latest: Hlc | undefined;
+          for (const state of states.value) {
+            ctx.store.importItem(state);
+            for (const applied of state.applied.values()) {
+              if (latest === undefined || compareHlc(applied.hlc, latest) > 0) latest = applied.hlc;
+            }
+          }
+          if (latest !== undefined) ctx.clock.receive(latest);
+          ctx.writeState("verified", encodeCheckpoint(checkpoint));
+          ctx.writeState("snapshot-base", encodeCheckpoint(checkpoint));
+          ctx.saveClock();
+          return ok({ items: states.value.length });
+        },
+      );
+    },
+    readSecret: (name) => {
+      ctx.assertUnlocked();
+      const box = ctx.readState(`secret:${name}`);
+      if (box === undefined) return undefined;
+      const opened = open(ctx.keys.storeKey, box, secretAd(name));
+      return opened.ok ? opened.value : undefined;
+    },
+    writeSecret: (name, value) => {
+      ctx.assertUnlocked();
+      ctx.writeState(
+        `secret:${name}`,
+        seal(ctx.keys.storeKey, value, secretAd(name), ctx.deps.randomBytes),
+      );
+    },
+    deleteSecret: (name) => {
+      ctx.assertUnlocked();
+      deleteState.run(`secret:${name}`);
+    },
     eventStore: createSqliteEventStore(db, ctx.deps.now),
   };
 };
