@@ -84,7 +84,10 @@ test("an item made on one device appears on the other, and local events leave th
   assert.equal(laptop.sync.status().pending, 1);
   await sync(laptop);
   const status = laptop.sync.status();
-  assert.deepEqual([status.pending, status.sent, status.ordered, status.verifiedEvents], [0, 0, 0, 1]);
+  assert.deepEqual(
+    [status.pending, status.sent, status.ordered, status.verifiedEvents],
+    [0, 0, 0, 1],
+  );
   await sync(phone);
   assert.equal(field(phone, "Shared", "password")?.value, "p0");
 });
