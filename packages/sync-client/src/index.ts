@@ -1,1 +1,9 @@
-export {};
+export * from "./http-transport.ts";
+export * from "./onboarding.ts";
+export * from "./server-client.ts";
+export * from "./session.ts";
+export * from "./sync-client.ts";
+export * from "./sync-engine.ts";
+export * from "./sync-error.ts";
+export * from "./watcher.ts";
+export * from "./wire.ts";

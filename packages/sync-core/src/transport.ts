@@ -20,7 +20,15 @@ export interface PullPage {
 export type TransportError =
   | { readonly kind: "unreachable"; readonly message: string }
   | { readonly kind: "unauthorized"; readonly message: string }
-  | { readonly kind: "rejected"; readonly message: string };
+  | { readonly kind: "rejected"; readonly message: string }
+  /** Events after the requested position were pruned; the device must start from a snapshot. */
+  | { readonly kind: "pruned" };
+
+export interface HeadSubscriber {
+  readonly onHead: (head: Checkpoint) => void;
+  /** The stream ended (error undefined when it was stopped on purpose). */
+  readonly onClose: (error?: TransportError) => void;
+}
 
 export interface SyncTransport {
   readonly push: (
@@ -33,6 +41,6 @@ export interface SyncTransport {
     limit: number,
   ) => Promise<Result<PullPage, TransportError>>;
   readonly head: (vaultId: VaultId) => Promise<Result<Checkpoint, TransportError>>;
-  /** Calls `onHead` whenever the server's head for the vault moves; returns a function that stops it. */
-  readonly subscribe: (vaultId: VaultId, onHead: (head: Checkpoint) => void) => () => void;
+  /** Follows the vault's head: `onHead` on connect and whenever it moves. Returns a function that stops it. */
+  readonly subscribe: (vaultId: VaultId, subscriber: HeadSubscriber) => () => void;
 }

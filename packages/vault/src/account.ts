@@ -152,6 +152,7 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
     vaultKey: vaultKey.value,
     deviceId: input.deviceId,
     serverUrl: input.serverUrl,
+    wrappedVaultKey: input.wrappedVaultKey,
     deps,
   });
   return written.ok ? ok(written.value.vault) : written;
@@ -168,6 +169,8 @@ interface AccountFileInput {
   readonly vaultKey: VaultKey;
   readonly deviceId: DeviceId;
   readonly serverUrl: string | null;
+  /** The server's wrapped vault key, kept byte for byte so both sides hold the same key material. */
+  readonly wrappedVaultKey?: Uint8Array;
   readonly deps: VaultDeps;
 }
 
@@ -184,7 +187,7 @@ const writeAccountFile = async (
     deviceId: input.deviceId,
     kdf: input.kdf,
     salt: input.salt,
-    wrappedVaultKey: sealed.value.wrappedVaultKey,
+    wrappedVaultKey: input.wrappedVaultKey ?? sealed.value.wrappedVaultKey,
     sealedSecretKey: sealed.value.sealedSecretKey,
     serverUrl: input.serverUrl,
     createdAt: deps.now(),

@@ -6,7 +6,14 @@
  */
 
 import { bytesEqual, err, ok, type Result } from "@keypears/base";
-import { associatedData, type KdfParams, open, seal } from "@keypears/crypto";
+import {
+  associatedData,
+  type AuthSecret,
+  type KdfParams,
+  open,
+  seal,
+  wipe,
+} from "@keypears/crypto";
 import {
   applyToItem,
   type ChainHash,
@@ -24,6 +31,8 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { Address } from "./address.ts";
+import { unlockKeys } from "./credentials.ts";
+import type { VaultError } from "./errors.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
 import { openSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
@@ -89,9 +98,11 @@ export interface VaultSnapshot {
 export interface VaultSync {
   readonly localOnly: boolean;
   readonly account: () => AccountParameters;
-  /** Outbox entries, oldest first, each checked to open under this vault's key before it leaves. */
+  /** Outbox entries not yet ordered, oldest first, each checked to open under this vault's key before it leaves. */
   readonly pending: (limit: number) => Result<readonly PendingEvent[], OpenError>;
   readonly markSent: (ids: readonly EventId[]) => void;
+  /** Our events the server accepted at a position we have not yet pulled back and verified. */
+  readonly promised: () => readonly { readonly id: EventId; readonly position: number }[];
   /** Records the positions the server gave our events when it accepted them. */
   readonly markOrdered: (
     events: readonly { readonly id: EventId; readonly position: number }[],
@@ -113,6 +124,8 @@ export interface VaultSync {
   readonly importSnapshot: (
     snapshot: VaultSnapshot,
   ) => Result<{ readonly items: number }, SnapshotError | { readonly kind: "not-empty" }>;
+  /** The secret this account proves to its server, re-derived from the password (to sign in again). */
+  readonly authSecret: (password: string) => Promise<Result<AuthSecret, VaultError>>;
   /** Small secrets kept sealed in the vault file (the session token). */
   readonly readSecret: (name: string) => Uint8Array | undefined;
   readonly writeSecret: (name: string, value: Uint8Array) => void;
@@ -126,13 +139,17 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
   const vaultId = ctx.account.vaultId;
   const selectPending = db.prepare(
     `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
-     JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id WHERE o.vault_id = ? ORDER BY o.seq LIMIT ?`,
+     JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
+     WHERE o.vault_id = ? AND o.state <> 'ordered' ORDER BY o.seq LIMIT ?`,
   );
   const markSent = db.prepare(
     "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ? WHERE vault_id = ? AND event_id = ? AND state = 'pending'",
   );
   const markOrdered = db.prepare(
     "UPDATE outbox SET state = 'ordered', position = ? WHERE vault_id = ? AND event_id = ?",
+  );
+  const selectPromisedAll = db.prepare(
+    "SELECT event_id AS id, position FROM outbox WHERE vault_id = ? AND state = 'ordered' ORDER BY seq",
   );
   const selectEvent = db.prepare(
     "SELECT payload, position FROM events WHERE vault_id = ? AND id = ?",
@@ -206,6 +223,10 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
         const at = ctx.deps.now();
         for (const id of ids) markSent.run(at, vaultId, id);
       });
+    },
+    promised: () => {
+      ctx.assertUnlocked();
+      return selectPromisedAll.all(vaultId) as { id: EventId; position: number }[];
     },
     markOrdered: (events) => {
       ctx.assertUnlocked();
@@ -336,6 +357,13 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
           return ok({ items: states.value.length });
         },
       );
+    },
+    authSecret: async (password) => {
+      ctx.assertUnlocked();
+      const keys = await unlockKeys(ctx.account, password, ctx.deps);
+      if (!keys.ok) return keys;
+      wipe(keys.value.vaultKey, keys.value.secretKey);
+      return ok(keys.value.authSecret);
     },
     readSecret: (name) => {
       ctx.assertUnlocked();

@@ -1,0 +1,220 @@
+/**
+ * Bringing an account to a server and a server's account to a device: registration after `init`,
+ * sign-in of a new device (`login`), and signing in again on a device that already has the vault.
+ * Every parameter the server sends back is checked before it is used: KDF parameters against this
+ * client's floor, the salt and parameters of sign-in against those of pre-login, and the wrapped
+ * vault key against the credentials the server just accepted.
+ */
+
+import {
+  base64UrlToBytes,
+  bytesEqual,
+  bytesToBase64Url,
+  err,
+  ok,
+  type Result,
+} from "@keypears/base";
+import type { KeypearsClient, WireSession } from "@keypears/api";
+import {
+  accountKeysFromPasswordKey,
+  checkKdfParams,
+  derivePasswordKey,
+  type KdfParams,
+  type SecretKey,
+  wipe,
+} from "@keypears/crypto";
+import { createDeviceId, type DeviceId, systemDeps, type VaultId } from "@keypears/sync-core";
+import {
+  defaultVaultDeps,
+  describeVaultError,
+  floorOption,
+  joinAccount,
+  type Registration,
+  type Vault,
+  type VaultDeps,
+} from "@keypears/vault";
+import { callServer, createServerClient, type ServerEndpoint } from "./server-client.ts";
+import { saveSession } from "./session.ts";
+import type { SyncError } from "./sync-error.ts";
+
+export type OnboardingError =
+  SyncError | { readonly kind: "wrong-credentials" } | { readonly kind: "account-exists" };
+
+const kdfEqual = (a: KdfParams, b: KdfParams): boolean =>
+  a.algorithm === b.algorithm &&
+  a.memoryKiB === b.memoryKiB &&
+  a.iterations === b.iterations &&
+  a.parallelism === b.parallelism;
+
+/** Registers a freshly created local account on its server and keeps the session. */
+export const registerAccount = async (
+  vault: Vault,
+  registration: Registration,
+  server: ServerEndpoint,
+  deviceName: string,
+): Promise<Result<WireSession, SyncError>> => {
+  const client = createServerClient(server.apiUrl);
+  const session = await callServer(() =>
+    client.accounts.register({
+      address: registration.address,
+      authSecret: bytesToBase64Url(registration.authSecret),
+      kdf: { ...registration.kdf },
+      salt: bytesToBase64Url(registration.salt),
+      device: { id: registration.deviceId, name: deviceName },
+      vault: {
+        vaultId: registration.vaultId,
+        wrappedVaultKey: bytesToBase64Url(registration.wrappedVaultKey),
+      },
+    }),
+  );
+  if (!session.ok) return session;
+  saveSession(vault, session.value);
+  return session;
+};
+
+export interface LoginInput {
+  readonly home: string;
+  readonly address: string;
+  readonly password: string;
+  readonly secretKey: SecretKey;
+  readonly server: ServerEndpoint;
+  readonly deviceName: string;
+  readonly deps?: VaultDeps;
+}
+
+/** Signs a new device in and creates its local vault; the vault's contents come by syncing. */
+export const loginNewDevice = async (
+  input: LoginInput,
+): Promise<Result<Vault, OnboardingError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const client = createServerClient(input.server.apiUrl);
+  const pre = await callServer(() => client.accounts.preLogin({ address: input.address }));
+  if (!pre.ok) return pre;
+  const kdf = pre.value.kdf as KdfParams;
+  const checked = checkKdfParams(kdf, floorOption(deps));
+  if (!checked.ok) return err({ kind: "key-material", detail: checked.error.message });
+  const salt = base64UrlToBytes(pre.value.salt);
+  const passwordKey = await derivePasswordKey({
+    password: input.password,
+    salt,
+    address: input.address,
+    params: kdf,
+    ...floorOption(deps),
+  });
+  if (!passwordKey.ok) return err({ kind: "key-material", detail: passwordKey.error.message });
+  const { authSecret, wrapKey } = accountKeysFromPasswordKey(
+    passwordKey.value,
+    input.secretKey,
+    salt,
+    input.address,
+  );
+  wipe(passwordKey.value, wrapKey);
+
+  const deviceId = createDeviceId(deps.randomBytes ?? systemDeps.randomBytes);
+  const session = await callServer(() =>
+    client.accounts.login({
+      address: input.address,
+      authSecret: bytesToBase64Url(authSecret),
+      device: { id: deviceId, name: input.deviceName },
+    }),
+  );
+  wipe(authSecret);
+  if (!session.ok) {
+    return session.error.kind === "rejected" && session.error.code === "INVALID_CREDENTIALS"
+      ? err({ kind: "wrong-credentials" })
+      : session;
+  }
+  const { account } = session.value;
+  if (
+    !kdfEqual(account.kdf as KdfParams, kdf) ||
+    !bytesEqual(base64UrlToBytes(account.salt), salt)
+  ) {
+    return err({
+      kind: "key-material",
+      detail: "sign-in returned other KDF parameters or salt than pre-login",
+    });
+  }
+  const vaultKey = account.vaults[0];
+  if (vaultKey === undefined || account.vaults.length !== 1) {
+    return err({
+      kind: "key-material",
+      detail: `expected exactly one vault, the server listed ${account.vaults.length}`,
+    });
+  }
+  const joined = await joinAccount({
+    home: input.home,
+    address: input.address,
+    password: input.password,
+    secretKey: input.secretKey,
+    serverUrl: input.server.url,
+    kdf,
+    salt,
+    vaultId: vaultKey.vaultId as VaultId,
+    wrappedVaultKey: base64UrlToBytes(vaultKey.wrappedVaultKey),
+    deviceId: session.value.deviceId as DeviceId,
+    deps,
+  });
+  if (!joined.ok) {
+    if (joined.error.kind === "account-exists") return err({ kind: "account-exists" });
+    // The server accepted these credentials, so a vault key that does not open with them is the server's doing.
+    if (joined.error.kind === "wrong-credentials") {
+      return err({
+        kind: "key-material",
+        detail: "the vault key the server sent does not open with your credentials",
+      });
+    }
+    return err({ kind: "local", detail: describeVaultError(joined.error) });
+  }
+  saveSession(joined.value, session.value);
+  return ok(joined.value);
+};
+
+/** Signs this device in again (after a session expired), with the vault it already has. */
+export const signInAgain = async (
+  vault: Vault,
+  server: ServerEndpoint,
+  password: string,
+  deviceName: string,
+): Promise<Result<WireSession, OnboardingError>> => {
+  const authSecret = await vault.sync.authSecret(password);
+  if (!authSecret.ok) return err({ kind: "wrong-credentials" });
+  const client = createServerClient(server.apiUrl);
+  const session = await callServer(() =>
+    client.accounts.login({
+      address: vault.address,
+      authSecret: bytesToBase64Url(authSecret.value),
+      device: { id: vault.deviceId, name: deviceName },
+    }),
+  );
+  wipe(authSecret.value);
+  if (!session.ok) return session;
+  saveSession(vault, session.value);
+  return session;
+};
+
+/**
+ * Compares what the server holds for this account with what this device holds. A difference means
+ * the password was changed on another device, or the server is lying; either way sync stops.
+ */
+export const checkAccountParameters = async (
+  vault: Vault,
+  client: KeypearsClient,
+): Promise<Result<void, SyncError>> => {
+  const remote = await callServer(() => client.accounts.get());
+  if (!remote.ok) return remote;
+  const local = vault.sync.account();
+  const sameVault = remote.value.vaults.find((v) => v.vaultId === local.vaultId);
+  if (
+    !kdfEqual(remote.value.kdf as KdfParams, local.kdf) ||
+    !bytesEqual(base64UrlToBytes(remote.value.salt), local.salt) ||
+    sameVault === undefined ||
+    !bytesEqual(base64UrlToBytes(sameVault.wrappedVaultKey), local.wrappedVaultKey)
+  ) {
+    return err({
+      kind: "key-material",
+      detail:
+        "the server's KDF parameters, salt or wrapped vault key differ from this device's (if you changed your password on another device, sign in again here)",
+    });
+  }
+  return ok(undefined);
+};

@@ -1,0 +1,95 @@
+/**
+ * Finding and talking to an account's server: discovery from the address's domain (or an explicit
+ * URL) through `/.well-known/keypears.json`, and a typed API client whose failures become values.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import {
+  createKeypearsClient,
+  type KeypearsClient,
+  serverDescriptionSchema,
+  WELL_KNOWN_PATH,
+} from "@keypears/api";
+import { ORPCError } from "@orpc/client";
+import type { SyncError } from "./sync-error.ts";
+
+export interface ServerEndpoint {
+  /** The server's base URL (where `/.well-known/keypears.json` is). */
+  readonly url: string;
+  /** The API base URL, as `createKeypearsClient` takes it. */
+  readonly apiUrl: string;
+  readonly domain: string;
+}
+
+/**
+ * Finds the server for `domain` (HTTPS at the domain itself) or at `explicitUrl`, and checks that
+ * it serves that domain.
+ */
+export const discoverServer = async (
+  domain: string,
+  explicitUrl?: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<Result<ServerEndpoint, SyncError>> => {
+  const base = (explicitUrl ?? `https://${domain}`).replace(/\/+$/, "");
+  let description: unknown;
+  try {
+    const response = await fetchImpl(`${base}${WELL_KNOWN_PATH}`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok)
+      return err({
+        kind: "rejected",
+        detail: `${base}${WELL_KNOWN_PATH} answered ${response.status}`,
+      });
+    description = await response.json();
+  } catch (error) {
+    return err({ kind: "unreachable", detail: `${base}: ${errorMessage(error)}` });
+  }
+  const parsed = serverDescriptionSchema.safeParse(description);
+  if (!parsed.success)
+    return err({ kind: "rejected", detail: `${base} does not describe a KeyPears server` });
+  if (parsed.data.domain !== domain) {
+    return err({ kind: "rejected", detail: `${base} serves ${parsed.data.domain}, not ${domain}` });
+  }
+  return ok({
+    url: base,
+    apiUrl: new URL(parsed.data.api, `${base}/`).toString().replace(/\/+$/, ""),
+    domain,
+  });
+};
+
+export const createServerClient = (
+  apiUrl: string,
+  token?: () => string | undefined,
+): KeypearsClient => createKeypearsClient(apiUrl, token === undefined ? {} : { token });
+
+/** Runs an API call and turns its failure into a `SyncError` value. */
+export const callServer = async <T>(
+  call: () => Promise<T>,
+): Promise<Result<T, SyncError & { code?: string }>> => {
+  try {
+    return ok(await call());
+  } catch (error) {
+    return err(syncErrorFromCall(error));
+  }
+};
+
+export const syncErrorFromCall = (error: unknown): SyncError & { code?: string } => {
+  if (error instanceof ORPCError) {
+    const code = String(error.code);
+    if (code === "UNAUTHORIZED" || code === "DEVICE_REVOKED") return { kind: "unauthorized", code };
+    if (code === "PRUNED") return { kind: "pruned", code };
+    if (error.status >= 500)
+      return { kind: "unreachable", detail: `server error ${error.status}`, code };
+    return { kind: "rejected", detail: error.message, code };
+  }
+  return { kind: "unreachable", detail: errorMessage(error) };
+};
+
+const errorMessage = (error: unknown): string => {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+  }
+  return String(error);
+};

@@ -1,0 +1,161 @@
+/**
+ * The sync client of one unlocked vault: sync once or live, bootstrap a new device from the latest
+ * snapshot, write snapshots as the log grows, and the account's devices and password.
+ */
+
+import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
+import type { ChainHash } from "@keypears/sync-core";
+import type { Vault } from "@keypears/vault";
+import { describeVaultError } from "@keypears/vault";
+import { createHttpTransport } from "./http-transport.ts";
+import { checkAccountParameters } from "./onboarding.ts";
+import { callServer, createServerClient, type ServerEndpoint } from "./server-client.ts";
+import { loadSession } from "./session.ts";
+import { createSyncEngine, type SyncProgress, type SyncReport } from "./sync-engine.ts";
+import type { SyncError } from "./sync-error.ts";
+import { watchVault, type WatchOptions } from "./watcher.ts";
+
+export interface SyncClientOptions {
+  readonly pushBatch?: number;
+  readonly pullPage?: number;
+  /** Write a snapshot once the verified log has grown by this many events since the last one. Default 1000. */
+  readonly snapshotEvery?: number;
+  readonly onProgress?: (progress: SyncProgress) => void;
+  readonly fetch?: typeof fetch;
+}
+
+export interface Device {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly revokedAt: string | null;
+  readonly current: boolean;
+}
+
+export interface SyncClient {
+  readonly syncOnce: () => Promise<Result<SyncReport, SyncError>>;
+  /** Syncs live until `signal` aborts; returns the error that stopped it, if one did. */
+  readonly watch: (
+    options: Omit<WatchOptions, "signal"> & { readonly signal: AbortSignal },
+  ) => Promise<SyncError | undefined>;
+  readonly devices: () => Promise<Result<readonly Device[], SyncError>>;
+  readonly renameDevice: (id: string, name: string) => Promise<Result<Device, SyncError>>;
+  readonly revokeDevice: (id: string) => Promise<Result<Device, SyncError>>;
+  /** Changes the master password on the server, then on this device. */
+  readonly changePassword: (
+    current: string,
+    next: string,
+  ) => Promise<Result<void, SyncError | { readonly kind: "wrong-credentials" }>>;
+  readonly logout: () => Promise<Result<void, SyncError>>;
+}
+
+const SNAPSHOT_MARK = "last-snapshot-position";
+
+export const createSyncClient = (
+  vault: Vault,
+  server: ServerEndpoint,
+  options: SyncClientOptions = {},
+): SyncClient => {
+  const client = createServerClient(server.apiUrl, () => loadSession(vault)?.token);
+  const transport = createHttpTransport(client);
+  const engine = createSyncEngine(vault, transport, options);
+  const snapshotEvery = options.snapshotEvery ?? 1000;
+
+  /** A vault that has never synced starts from the latest snapshot, if there is one. */
+  const bootstrap = async (): Promise<Result<void, SyncError>> => {
+    if (
+      vault.sync.verified().position !== 0 ||
+      vault.list().length > 0 ||
+      vault.list({ trash: true }).length > 0
+    ) {
+      return ok(undefined);
+    }
+    const latest = await callServer(() => client.snapshots.latest({ vaultId: vault.vaultId }));
+    if (!latest.ok) return latest.error.code === "NOT_FOUND" ? ok(undefined) : latest;
+    const imported = vault.sync.importSnapshot({
+      position: latest.value.position,
+      chainHash: base64UrlToBytes(latest.value.chainHash) as ChainHash,
+      payload: base64UrlToBytes(latest.value.payload),
+    });
+    if (!imported.ok) {
+      return err({
+        kind: "bad-snapshot",
+        detail:
+          imported.error.kind === "invalid-snapshot" ? imported.error.reason : imported.error.kind,
+      });
+    }
+    return ok(undefined);
+  };
+
+  const maybeWriteSnapshot = async (): Promise<void> => {
+    const verified = vault.sync.verified();
+    const mark = vault.sync.readSecret(SNAPSHOT_MARK);
+    const last = mark === undefined ? 0 : Number(new TextDecoder().decode(mark));
+    if (verified.position - last < snapshotEvery) return;
+    const snapshot = vault.sync.exportSnapshot();
+    if (!snapshot.ok) return; // local changes are waiting: the next sync will try again
+    const stored = await callServer(() =>
+      client.snapshots.put({
+        vaultId: vault.vaultId,
+        position: snapshot.value.position,
+        chainHash: bytesToBase64Url(snapshot.value.chainHash),
+        payload: bytesToBase64Url(snapshot.value.payload),
+      }),
+    );
+    if (stored.ok)
+      vault.sync.writeSecret(
+        SNAPSHOT_MARK,
+        new TextEncoder().encode(String(snapshot.value.position)),
+      );
+  };
+
+  const syncOnce = async (): Promise<Result<SyncReport, SyncError>> => {
+    if (loadSession(vault) === undefined) return err({ kind: "unauthorized" });
+    const parameters = await checkAccountParameters(vault, client);
+    if (!parameters.ok) return parameters;
+    const booted = await bootstrap();
+    if (!booted.ok) return booted;
+    const report = await engine.syncOnce();
+    if (report.ok) await maybeWriteSnapshot();
+    return report;
+  };
+
+  return {
+    syncOnce,
+    watch: (watchOptions) => watchVault(vault, transport, syncOnce, watchOptions),
+    devices: async () => {
+      const listed = await callServer(() => client.devices.list());
+      return listed.ok ? ok(listed.value.devices) : listed;
+    },
+    renameDevice: (id, name) => callServer(() => client.devices.rename({ deviceId: id, name })),
+    revokeDevice: (id) => callServer(() => client.devices.revoke({ deviceId: id })),
+    changePassword: async (current, next) => {
+      const change = await vault.changePassword(current, next);
+      if (!change.ok) {
+        return change.error.kind === "wrong-credentials"
+          ? err({ kind: "wrong-credentials" })
+          : err({ kind: "local", detail: describeVaultError(change.error) });
+      }
+      const c = change.value;
+      const updated = await callServer(() =>
+        client.accounts.changeCredentials({
+          currentAuthSecret: bytesToBase64Url(c.previousAuthSecret),
+          authSecret: bytesToBase64Url(c.authSecret),
+          kdf: { ...c.kdf },
+          salt: bytesToBase64Url(c.salt),
+          vaults: [
+            { vaultId: vault.vaultId, wrappedVaultKey: bytesToBase64Url(c.wrappedVaultKey) },
+          ],
+        }),
+      );
+      if (!updated.ok) return updated;
+      c.commit();
+      return ok(undefined);
+    },
+    logout: async () => {
+      const result = await callServer(() => client.accounts.logout());
+      return result.ok ? ok(undefined) : result;
+    },
+  };
+};

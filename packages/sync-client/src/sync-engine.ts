@@ -1,0 +1,188 @@
+/**
+ * One sync of one vault: push the outbox, pull what the server ordered since the verified
+ * checkpoint, verify every page against the chain, apply it atomically, and check that every
+ * event the server accepted from this device came back where it promised.
+ *
+ *   outbox ──push──▶ server orders ──pull──▶ verify chain ──▶ apply page ──▶ checkpoint moves
+ *   (pending → sent → ordered)                  (any lie stops here; nothing is applied)
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import {
+  type Checkpoint,
+  envelopeBytes,
+  type SyncTransport,
+  type TransportError,
+  verifySegment,
+} from "@keypears/sync-core";
+import type { ApplyError, Vault } from "@keypears/vault";
+import { describeVaultError } from "@keypears/vault";
+import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
+
+export interface SyncProgress {
+  readonly phase: "push" | "pull";
+  /** Events handled so far in this phase, and the total when known. */
+  readonly done: number;
+  readonly total: number | null;
+}
+
+export interface SyncReport {
+  readonly pushed: number;
+  readonly pulled: number;
+  readonly verified: Checkpoint;
+  /** Remote events whose clock was further ahead of this device than the drift allowance. */
+  readonly clockDrift: number;
+}
+
+export interface SyncEngineOptions {
+  readonly pushBatch?: number;
+  readonly pullPage?: number;
+  readonly onProgress?: (progress: SyncProgress) => void;
+}
+
+export interface SyncEngine {
+  readonly syncOnce: () => Promise<Result<SyncReport, SyncError>>;
+}
+
+const fromTransport = (error: TransportError): SyncError => {
+  switch (error.kind) {
+    case "unreachable":
+      return { kind: "unreachable", detail: error.message };
+    case "unauthorized":
+      return { kind: "unauthorized" };
+    case "pruned":
+      return { kind: "pruned" };
+    case "rejected":
+      return { kind: "rejected", detail: error.message };
+  }
+};
+
+const fromApply = (error: ApplyError, position: number | null): SyncError => {
+  switch (error.kind) {
+    case "fork":
+      return {
+        kind: "fork",
+        position: error.position,
+        detail: `event ${error.id}'s author verified another history there`,
+      };
+    case "moved":
+      return {
+        kind: "reordered",
+        position: error.position,
+        detail: `our event ${error.id} was promised position ${error.promised}`,
+      };
+    case "id-conflict":
+      return {
+        kind: "tampered",
+        position,
+        detail: `event ${error.id} was served with bytes other than those stored for it`,
+      };
+    case "tampered":
+    case "invalid-event":
+      return { kind: "tampered", position, detail: describeVaultError(error) };
+  }
+};
+
+export const createSyncEngine = (
+  vault: Vault,
+  transport: SyncTransport,
+  options: SyncEngineOptions = {},
+): SyncEngine => {
+  const pushBatch = options.pushBatch ?? 1000;
+  const pullPage = options.pullPage ?? 1000;
+  const progress = options.onProgress ?? (() => {});
+  let running: Promise<Result<SyncReport, SyncError>> | undefined;
+
+  const push = async (): Promise<Result<number, SyncError>> => {
+    let pushed = 0;
+    for (;;) {
+      const pending = vault.sync.pending(pushBatch);
+      if (!pending.ok) return err({ kind: "local", detail: describeVaultError(pending.error) });
+      const batch = pending.value;
+      if (batch.length === 0) return ok(pushed);
+      vault.sync.markSent(batch.map((event) => event.id));
+      const result = await transport.push(
+        vault.vaultId,
+        batch.map(({ id, payload }) => ({ id, payload })),
+      );
+      if (!result.ok) return err(fromTransport(result.error));
+      vault.sync.markOrdered(result.value.events);
+      pushed += batch.length;
+      progress({ phase: "push", done: pushed, total: null });
+      if (pending.value.length < pushBatch) return ok(pushed);
+    }
+  };
+
+  const pull = async (): Promise<Result<{ pulled: number; clockDrift: number }, SyncError>> => {
+    let pulled = 0;
+    let clockDrift = 0;
+    for (;;) {
+      const trusted = vault.sync.verified();
+      const page = await transport.pull(vault.vaultId, trusted.position, pullPage);
+      if (!page.ok) return err(fromTransport(page.error));
+      const { anchor, events, head } = page.value;
+      const verified = verifySegment({
+        trusted,
+        anchor,
+        head,
+        events: events.map((event) => ({
+          position: event.position,
+          chainHash: event.chainHash,
+          bytes: envelopeBytes(event),
+        })),
+      });
+      if (!verified.ok) return err(syncErrorFromChain(verified.error));
+      const applied = vault.sync.applyOrdered(events, verified.value);
+      if (!applied.ok) return err(fromApply(applied.error, events[0]?.position ?? null));
+      pulled += applied.value.applied;
+      clockDrift += applied.value.clockDrift.length;
+      progress({ phase: "pull", done: verified.value.position, total: head.position });
+      if (verified.value.position >= head.position || events.length === 0)
+        return ok({ pulled, clockDrift });
+    }
+  };
+
+  /** Every event the server promised a position for must be in the verified chain once we are past it. */
+  const checkPromises = (verified: Checkpoint): Result<void, SyncError> => {
+    for (const event of vault.sync.promised()) {
+      if (event.position <= verified.position) {
+        return err({
+          kind: "missing-event",
+          position: event.position,
+          detail: `the server accepted this device's event ${event.id} at position ${event.position} but served another there`,
+        });
+      }
+    }
+    return ok(undefined);
+  };
+
+  const run = async (): Promise<Result<SyncReport, SyncError>> => {
+    const pushed = await push();
+    if (!pushed.ok) return pushed;
+    const pulled = await pull();
+    if (!pulled.ok) return pulled;
+    const verified = vault.sync.verified();
+    const promises = checkPromises(verified);
+    if (!promises.ok) return promises;
+    vault.sync.recordSyncTime();
+    return ok({
+      pushed: pushed.value,
+      pulled: pulled.value.pulled,
+      verified,
+      clockDrift: pulled.value.clockDrift,
+    });
+  };
+
+  return {
+    // One sync at a time: a second call while one runs waits for it and then runs again.
+    syncOnce: async () => {
+      while (running !== undefined) await running;
+      running = run();
+      try {
+        return await running;
+      } finally {
+        running = undefined;
+      }
+    },
+  };
+};

@@ -1,0 +1,104 @@
+/**
+ * Live sync: follow the server's head stream and sync when it moves, sync when local changes wait
+ * in the outbox, and keep working through outages.
+ *
+ *            ┌────────── head moved / local change / poll timer ─────────┐
+ *            ▼                                                           │
+ *   connect ──▶ following ──stream closes──▶ backing off (jittered, ×2, ≤ 30 s) ──▶ connect
+ *                  │                               while away: poll every `pollMs`
+ *                  └── sync error that a retry cannot fix (a lying server) ──▶ stopped
+ */
+
+import type { Result } from "@keypears/base";
+import type { SyncTransport } from "@keypears/sync-core";
+import type { Vault } from "@keypears/vault";
+import type { SyncReport } from "./sync-engine.ts";
+import type { SyncError } from "./sync-error.ts";
+
+export interface WatchOptions {
+  readonly signal: AbortSignal;
+  readonly onSync?: (result: Result<SyncReport, SyncError>) => void;
+  readonly onConnection?: (state: "connected" | "disconnected") => void;
+  /** How often to look for local changes waiting in the outbox. Default 1 s. */
+  readonly outboxCheckMs?: number;
+  /** How often to pull while the stream is down. Default 5 s. */
+  readonly pollMs?: number;
+  readonly maxBackoffMs?: number;
+  readonly random?: () => number;
+}
+
+/** Errors that retrying cannot fix: the server lied, or this device lost its right to sync. */
+export const isFatal = (error: SyncError): boolean =>
+  !["unreachable", "rejected", "local"].includes(error.kind);
+
+export const watchVault = async (
+  vault: Vault,
+  transport: SyncTransport,
+  syncOnce: () => Promise<Result<SyncReport, SyncError>>,
+  options: WatchOptions,
+): Promise<SyncError | undefined> => {
+  const { signal } = options;
+  const random = options.random ?? Math.random;
+  const maxBackoff = options.maxBackoffMs ?? 30_000;
+  let wake: () => void = () => {};
+  let dirty = true;
+  let connected = false;
+  let attempt = 0;
+  let unsubscribe: (() => void) | undefined;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const poke = () => {
+    dirty = true;
+    wake();
+  };
+  const connect = () => {
+    if (signal.aborted) return;
+    unsubscribe = transport.subscribe(vault.vaultId, {
+      onHead: (head) => {
+        if (!connected) {
+          connected = true;
+          attempt = 0;
+          options.onConnection?.("connected");
+        }
+        if (head.position !== vault.sync.verified().position) poke();
+      },
+      onClose: (error) => {
+        if (signal.aborted || error === undefined) return;
+        if (connected) options.onConnection?.("disconnected");
+        connected = false;
+        const delay = Math.min(maxBackoff, 500 * 2 ** attempt++) * (0.5 + random() / 2);
+        reconnectTimer = setTimeout(connect, delay);
+      },
+    });
+  };
+
+  const outboxTimer = setInterval(() => {
+    if (vault.sync.status().pending > 0) poke();
+  }, options.outboxCheckMs ?? 1000);
+  const pollTimer = setInterval(() => {
+    if (!connected) poke();
+  }, options.pollMs ?? 5000);
+  signal.addEventListener("abort", () => wake(), { once: true });
+  connect();
+
+  try {
+    while (!signal.aborted) {
+      if (dirty) {
+        dirty = false;
+        const result = await syncOnce();
+        options.onSync?.(result);
+        if (!result.ok && isFatal(result.error)) return result.error;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    return undefined;
+  } finally {
+    clearInterval(outboxTimer);
+    clearInterval(pollTimer);
+    clearTimeout(reconnectTimer);
+    unsubscribe?.();
+  }
+};

@@ -1,0 +1,2 @@
+export * from "./network-guard.ts";
+export * from "./test-home.ts";
