@@ -142,18 +142,19 @@ export const createSyncEngine = (
     }
   };
 
-  /** Every event the server promised a position for must be in the verified chain once we are past it. */
+  /**
+   * After a complete pull this device holds the server's whole history up to its head, which is at
+   * or past every position the server gave our events (it gave them before we pulled). So an event
+   * the server accepted and that is still not in the verified chain was dropped or replaced.
+   */
   const checkPromises = (verified: Checkpoint): Result<void, SyncError> => {
-    for (const event of vault.sync.promised()) {
-      if (event.position <= verified.position) {
-        return err({
-          kind: "missing-event",
-          position: event.position,
-          detail: `the server accepted this device's event ${event.id} at position ${event.position} but served another there`,
-        });
-      }
-    }
-    return ok(undefined);
+    const broken = vault.sync.promised()[0];
+    if (broken === undefined) return ok(undefined);
+    const detail =
+      broken.position <= verified.position
+        ? `the server accepted this device's event ${broken.id} at position ${broken.position} but served another there`
+        : `the server accepted this device's event ${broken.id} at position ${broken.position} but its history now ends at ${verified.position}`;
+    return err({ kind: "missing-event", position: broken.position, detail });
   };
 
   const run = async (): Promise<Result<SyncReport, SyncError>> => {

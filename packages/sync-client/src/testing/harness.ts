@@ -89,7 +89,7 @@ export interface TestAccount {
   readonly secretKey: string;
   readonly first: TestDevice;
   /** Signs another device in (a new KEYPEARS_HOME). */
-  readonly join: (name: string, options?: SyncClientOptions) => Promise<TestDevice>;
+  readonly join: (name: string, options?: SyncClientOptions, via?: string) => Promise<TestDevice>;
 }
 
 let counter = 0;
@@ -119,7 +119,8 @@ export const createSyncedAccount = async (
     address,
     secretKey: account.secretKey,
     first: device(options.name ?? "first", home, account.vault, endpoint, options),
-    join: async (name, joinOptions = options) => {
+    join: async (name, joinOptions = options, via) => {
+      const deviceEndpoint = via === undefined ? endpoint : await endpointOf(via);
       const joinHome = createTestHome();
       const secretKey = parseSecretKey(account.secretKey);
       if (!secretKey.ok) throw new Error("unparseable Secret Key");
@@ -128,7 +129,7 @@ export const createSyncedAccount = async (
         address,
         password: PASSWORD,
         secretKey: secretKey.value,
-        server: endpoint,
+        server: deviceEndpoint,
         deviceName: name,
         deps: cheapDeps(),
       });
@@ -138,7 +139,7 @@ export const createSyncedAccount = async (
         unwrapOrThrow(vault, (e: { kind: string }) =>
           e.kind === "wrong-credentials" ? e.kind : describeSyncError(e as never),
         ),
-        endpoint,
+        deviceEndpoint,
         joinOptions,
       );
     },

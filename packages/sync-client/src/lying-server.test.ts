@@ -1,0 +1,306 @@
+/**
+ * A malicious server is caught. Each attack runs through a lying proxy in front of a real server;
+ * each must stop sync with its own clear error and leave the local vault intact and usable.
+ */
+
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import { bytesToBase64Url } from "@keypears/base";
+import { DEFAULT_KDF_PARAMS, parseSecretKey } from "@keypears/crypto";
+import type { RunningServer } from "@keypears/server";
+import type { Vault } from "@keypears/vault";
+import { cheapDeps, createTestHome, expectOk } from "@keypears/vault/testing";
+import { loginNewDevice } from "./onboarding.ts";
+import type { SyncError } from "./sync-error.ts";
+import {
+  closeDevices,
+  createSyncedAccount,
+  endpointOf,
+  PASSWORD,
+  startSyncServer,
+  type TestDevice,
+} from "./testing/harness.ts";
+import {
+  type Attack,
+  forkedView,
+  isPull,
+  type LyingProxy,
+  type PullPage,
+  rechain,
+  startLyingProxy,
+} from "./testing/lying-proxy.ts";
+
+let server: RunningServer;
+const cleanups: (() => Promise<void> | void)[] = [];
+before(async () => {
+  server = await startSyncServer();
+});
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  await server.close();
+});
+
+const proxy = async (): Promise<LyingProxy> => {
+  const p = await startLyingProxy(server.url);
+  cleanups.push(() => p.close());
+  return p;
+};
+const track = (...devices: TestDevice[]) => cleanups.push(() => closeDevices(...devices));
+
+const expectSyncError = async (device: TestDevice, kind: SyncError["kind"]): Promise<SyncError> => {
+  const result = await device.client.syncOnce();
+  assert.equal(result.ok, false, `${device.name} should have detected the attack`);
+  const error = (result as { error: SyncError }).error;
+  assert.equal(error.kind, kind, JSON.stringify(error));
+  return error;
+};
+
+/** The vault still lists what it had, still takes an edit, and its verified checkpoint did not move. */
+const assertIntact = (vault: Vault, titles: readonly string[], verified: number) => {
+  assert.deepEqual(
+    vault
+      .list()
+      .map((i) => i.title)
+      .sort(),
+    [...titles].sort(),
+  );
+  assert.equal(vault.sync.verified().position, verified);
+  expectOk(vault.add({ fields: { title: "still usable" } }));
+  expectOk(vault.purge("still usable"));
+};
+
+const onPull =
+  (rewrite: (page: PullPage) => PullPage | undefined): Attack =>
+  (exchange, body) =>
+    isPull(exchange) ? rewrite(body as PullPage) : undefined;
+
+test("rollback: serving an older state than the device verified is caught", async () => {
+  const via = await proxy();
+  const { first: a } = await createSyncedAccount(via.url);
+  track(a);
+  for (const title of ["One", "Two", "Three"]) expectOk(a.vault.add({ fields: { title } }));
+  await a.sync();
+  let old: PullPage | undefined;
+  via.attack = async (exchange, body, context) => {
+    if (!isPull(exchange)) return undefined;
+    old ??= (await context.fetchJson(`${exchange.path}?after=0&limit=1`)) as PullPage;
+    const head = { position: 1, hash: old.events[0]!.chainHash };
+    return { anchor: head, events: [], head };
+  };
+  const error = await expectSyncError(a, "rollback");
+  assert.deepEqual(error, { kind: "rollback", verified: 3, served: 1 });
+  assertIntact(a.vault, ["One", "Two", "Three"], 3);
+});
+
+test("an event left out of a page is caught", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("victim", {}, via.url);
+  track(a, b);
+  for (const title of ["One", "Two", "Three"]) expectOk(a.vault.add({ fields: { title } }));
+  await a.sync();
+  via.attack = onPull((page) => ({ ...page, events: page.events.filter((e) => e.position !== 2) }));
+  const error = await expectSyncError(b, "missing-event");
+  assert.equal(error.kind === "missing-event" && error.position, 2);
+  assertIntact(b.vault, [], 0);
+});
+
+test("an event of this device left out of a consistently re-chained history is caught by its author", async () => {
+  const via = await proxy();
+  const { first: a } = await createSyncedAccount(via.url);
+  track(a);
+  expectOk(a.vault.add({ fields: { title: "Kept" } }));
+  await a.sync();
+  const dropped = expectOk(a.vault.add({ fields: { title: "Dropped" } }));
+  via.attack = onPull((page) =>
+    rechain(
+      page,
+      page.events.filter((e) => !droppedIds(a.vault, dropped.id).has(e.id)),
+    ),
+  );
+  const error = await expectSyncError(a, "missing-event");
+  assert.match(JSON.stringify(error), /accepted this device's event/);
+  assert.deepEqual(
+    a.vault
+      .list()
+      .map((i) => i.title)
+      .sort(),
+    ["Dropped", "Kept"],
+  );
+});
+
+/** The ids of the events that wrote an item (here: the single event that created it). */
+const droppedIds = (vault: Vault, itemId: string) =>
+  new Set(expectOk(vault.history(itemId)).fields.flatMap((f) => f.entries.map((e) => e.eventId)));
+
+test("reordering this device's events is caught", async () => {
+  const via = await proxy();
+  const { first: a } = await createSyncedAccount(via.url);
+  track(a);
+  expectOk(a.vault.add({ fields: { title: "First" } }));
+  expectOk(a.vault.add({ fields: { title: "Second" } }));
+  via.attack = onPull((page) => rechain(page, [...page.events].reverse()));
+  const error = await expectSyncError(a, "reordered");
+  assert.match(JSON.stringify(error), /was promised position/);
+  assertIntact(a.vault, ["First", "Second"], 0);
+});
+
+test("an injected event is caught", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("victim", {}, via.url);
+  track(a, b);
+  expectOk(a.vault.add({ fields: { title: "Real" } }));
+  await a.sync();
+  const forged = {
+    id: "01900000-0000-7000-8000-000000000001",
+    payload: bytesToBase64Url(randomBytes(120)),
+  };
+  via.attack = onPull((page) => rechain(page, [...page.events, forged]));
+  await expectSyncError(b, "tampered");
+  assertIntact(b.vault, [], 0);
+});
+
+test("an altered event is caught, whether or not the server re-chains it", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("victim", {}, via.url);
+  track(a, b);
+  expectOk(a.vault.add({ fields: { title: "Real", password: "secret" } }));
+  await a.sync();
+  const flip = (payload: string) => {
+    const bytes = Buffer.from(payload, "base64url");
+    bytes[bytes.length - 20]! ^= 1;
+    return bytesToBase64Url(bytes);
+  };
+  via.attack = onPull((page) => ({
+    ...page,
+    events: page.events.map((e) => ({ ...e, payload: flip(e.payload) })),
+  }));
+  const unchained = await expectSyncError(b, "tampered");
+  assert.match(JSON.stringify(unchained), /do not match the chain hash/);
+  via.attack = onPull((page) =>
+    rechain(
+      page,
+      page.events.map((e) => ({ ...e, payload: flip(e.payload) })),
+    ),
+  );
+  const rechained = await expectSyncError(b, "tampered");
+  assert.match(JSON.stringify(rechained), /integrity check/);
+  assertIntact(b.vault, [], 0);
+});
+
+test("showing two devices different histories (a fork) is caught through the checkpoints inside events", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("forked", {}, via.url);
+  track(a, b);
+  expectOk(a.vault.add({ fields: { title: "Shared start" } }));
+  await a.sync();
+  await b.sync();
+  const hidden = new Set<string>();
+  via.attack = forkedView(() => hidden);
+  const secret = expectOk(a.vault.add({ fields: { title: "Hidden from B" } }));
+  await a.sync();
+  for (const id of droppedIds(a.vault, secret.id)) hidden.add(id);
+  expectOk(b.vault.add({ fields: { title: "B one" } }));
+  await b.sync(); // B is consistently lied to: nothing it sees is wrong on its own
+  expectOk(b.vault.add({ fields: { title: "B two" } }));
+  await b.sync();
+  assert.equal(b.vault.get("Hidden from B").ok, false);
+  const error = await expectSyncError(a, "fork");
+  assert.match(JSON.stringify(error), /verified another history/);
+  assertIntact(a.vault, ["Shared start", "Hidden from B"], a.vault.sync.verified().position);
+});
+
+test("weak KDF parameters from a server are refused before any key is derived", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  track(account.first);
+  via.attack = (exchange) =>
+    exchange.path.endsWith("/accounts/prelogin")
+      ? {
+          kdf: { ...DEFAULT_KDF_PARAMS, memoryKiB: 8192, iterations: 1 },
+          salt: bytesToBase64Url(randomBytes(16)),
+        }
+      : undefined;
+  const home = createTestHome();
+  cleanups.push(() => home.remove());
+  const result = await loginNewDevice({
+    home: home.path,
+    address: account.address,
+    password: PASSWORD,
+    secretKey: expectOk(parseSecretKey(account.secretKey)),
+    server: await endpointOf(via.url),
+    deviceName: "new",
+  });
+  assert.equal(result.ok, false);
+  assert.equal(result.ok ? "" : result.error.kind, "key-material");
+  assert.match(JSON.stringify(result), /below this client's floor/);
+});
+
+test("a vault key or salt that the server swaps at sign-in is refused", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  track(account.first);
+  const login = async () => {
+    const home = createTestHome();
+    cleanups.push(() => home.remove());
+    return loginNewDevice({
+      home: home.path,
+      address: account.address,
+      password: PASSWORD,
+      secretKey: expectOk(parseSecretKey(account.secretKey)),
+      server: await endpointOf(via.url),
+      deviceName: "new",
+      deps: cheapDeps(),
+    });
+  };
+  type Session = {
+    account: { vaults: { vaultId: string; wrappedVaultKey: string }[]; salt: string };
+  };
+  via.attack = (exchange, reply) => {
+    if (!exchange.path.endsWith("/sessions")) return undefined;
+    const session = reply as Session;
+    return {
+      ...session,
+      account: {
+        ...session.account,
+        vaults: session.account.vaults.map((v) => ({
+          ...v,
+          wrappedVaultKey: bytesToBase64Url(randomBytes(73)),
+        })),
+      },
+    };
+  };
+  const swappedKey = await login();
+  assert.match(JSON.stringify(swappedKey), /key-material.*does not open with your credentials/);
+  via.attack = (exchange, reply) =>
+    exchange.path.endsWith("/sessions")
+      ? {
+          ...(reply as Session),
+          account: { ...(reply as Session).account, salt: bytesToBase64Url(randomBytes(16)) },
+        }
+      : undefined;
+  const swappedSalt = await login();
+  assert.match(JSON.stringify(swappedSalt), /key-material.*other KDF parameters or salt/);
+});
+
+test("an existing device refuses to sync when the server's key material changes", async () => {
+  const via = await proxy();
+  const { first: a } = await createSyncedAccount(via.url);
+  track(a);
+  expectOk(a.vault.add({ fields: { title: "Mine" } }));
+  await a.sync();
+  via.attack = (exchange, reply) =>
+    exchange.path.endsWith("/account") && exchange.method === "GET"
+      ? { ...(reply as object), salt: bytesToBase64Url(randomBytes(16)) }
+      : undefined;
+  await expectSyncError(a, "key-material");
+  assertIntact(a.vault, ["Mine"], 1);
+});
