@@ -1,1 +1,9 @@
-export {};
+export * from "./client.ts";
+export * from "./contract.ts";
+export * from "./errors.ts";
+export * from "./protocol.ts";
+export * from "./routes/accounts.ts";
+export * from "./routes/devices.ts";
+export * from "./routes/snapshots.ts";
+export * from "./routes/vaults.ts";
+export * from "./wire.ts";

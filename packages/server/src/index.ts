@@ -1,1 +1,16 @@
-export {};
+export * from "./config/domain.ts";
+export * from "./config/serve-args.ts";
+export * from "./data-dir/lockfile.ts";
+export * from "./data-dir/paths.ts";
+export * from "./database.ts";
+export * from "./events/pg-event-store.ts";
+export * from "./log/logger.ts";
+export * from "./limits/limits.ts";
+export * from "./limits/rate-limiter.ts";
+export * from "./serve.ts";
+export * from "./server.ts";
+export * from "./sql/migrate.ts";
+export * from "./sql/pg-client.ts";
+export * from "./sql/pglite-client.ts";
+export * from "./sql/sql-client.ts";
+export * from "./vaults/pruning.ts";

@@ -1,0 +1,78 @@
+/**
+ * The typed errors of the API, one per way a request can fail, each with its HTTP status and a
+ * message that helps the caller. Error data carries positions, ids and limits, never secrets.
+ */
+
+import { z } from "zod";
+import { checkpointSchema, eventIdSchema } from "./wire.ts";
+
+export const apiErrors = {
+  UNAUTHORIZED: {
+    status: 401,
+    message: "Sign in first: the session token is missing, expired or revoked.",
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    message: "The address or the credentials are wrong.",
+  },
+  DEVICE_REVOKED: {
+    status: 403,
+    message: "This device was revoked for this account; sign in from a new device id.",
+  },
+  FORBIDDEN: {
+    status: 403,
+    message: "This vault belongs to another account.",
+  },
+  NOT_FOUND: {
+    status: 404,
+    message: "Not found.",
+  },
+  WRONG_DOMAIN: {
+    status: 400,
+    message: "This server only holds accounts of its own domain.",
+    data: z.object({ domain: z.string() }),
+  },
+  VAULT_SET_MISMATCH: {
+    status: 400,
+    message: "Send a rewrapped key for every vault of the account, and no others.",
+  },
+  ADDRESS_TAKEN: {
+    status: 409,
+    message: "An account with this address already exists.",
+  },
+  VAULT_EXISTS: {
+    status: 409,
+    message: "A vault with this id already exists.",
+  },
+  ID_REUSED: {
+    status: 409,
+    message: "An event id is already in this vault with a different payload; nothing was stored.",
+    data: z.object({ id: eventIdSchema }),
+  },
+  CHAIN_MISMATCH: {
+    status: 409,
+    message: "The snapshot's chain hash is not this vault's chain hash at that position.",
+    data: z.object({ position: z.int() }),
+  },
+  PRUNED: {
+    status: 410,
+    message: "Events at and before this position were pruned; start from the latest snapshot.",
+    data: z.object({ prunedThrough: z.int(), snapshot: checkpointSchema.nullable() }),
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: "The request is larger than this server accepts.",
+    data: z.object({ limit: z.int(), unit: z.enum(["bytes", "events"]) }),
+  },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    message: "Too many attempts; wait before trying again.",
+    data: z.object({ retryAfterSeconds: z.int() }),
+  },
+  UNAVAILABLE: {
+    status: 503,
+    message: "The server cannot reach its database; try again later.",
+  },
+} as const;
+
+export type ApiErrorCode = keyof typeof apiErrors;

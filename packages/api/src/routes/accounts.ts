@@ -1,0 +1,129 @@
+/** Account routes: register, pre-login, sign in and out, and change the credentials. */
+
+import { z } from "zod";
+import { apiErrors } from "../errors.ts";
+import {
+  addressSchema,
+  authSecretSchema,
+  deviceIdSchema,
+  deviceNameSchema,
+  kdfParamsSchema,
+  kdfSaltSchema,
+  timestampSchema,
+  vaultIdSchema,
+  wrappedVaultKeySchema,
+} from "../wire.ts";
+import { publicRoute, sessionRoute } from "./base.ts";
+
+export const deviceInputSchema = z.object({ id: deviceIdSchema, name: deviceNameSchema });
+
+export const vaultKeySchema = z.object({
+  vaultId: vaultIdSchema,
+  wrappedVaultKey: wrappedVaultKeySchema,
+});
+
+export const accountSchema = z.object({
+  address: addressSchema,
+  kdf: kdfParamsSchema,
+  salt: kdfSaltSchema,
+  vaults: z.array(vaultKeySchema),
+});
+
+/** What sign-in and registration return. The token is shown once and stored only as a hash. */
+export const sessionSchema = z.object({
+  token: z.string().describe("Session token (32 random bytes, base64url): send as a Bearer token"),
+  expiresAt: timestampSchema,
+  deviceId: deviceIdSchema,
+  account: accountSchema,
+});
+export type WireSession = z.infer<typeof sessionSchema>;
+
+const tag = { tags: ["accounts"] } as const;
+
+export const accountRoutes = {
+  register: publicRoute
+    .errors({
+      WRONG_DOMAIN: apiErrors.WRONG_DOMAIN,
+      ADDRESS_TAKEN: apiErrors.ADDRESS_TAKEN,
+      VAULT_EXISTS: apiErrors.VAULT_EXISTS,
+      TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS,
+    })
+    .route({
+      ...tag,
+      method: "POST",
+      path: "/accounts",
+      successStatus: 201,
+      summary: "Register an address of this server's domain and sign in",
+    })
+    .input(
+      z.object({
+        address: addressSchema,
+        authSecret: authSecretSchema,
+        kdf: kdfParamsSchema,
+        salt: kdfSaltSchema,
+        device: deviceInputSchema,
+        vault: vaultKeySchema,
+      }),
+    )
+    .output(sessionSchema),
+
+  preLogin: publicRoute
+    .errors({ TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS })
+    .route({
+      ...tag,
+      method: "POST",
+      path: "/accounts/prelogin",
+      summary: "The key-derivation parameters of an address (plausible ones for unknown addresses)",
+    })
+    .input(z.object({ address: addressSchema }))
+    .output(z.object({ kdf: kdfParamsSchema, salt: kdfSaltSchema })),
+
+  login: publicRoute
+    .errors({
+      INVALID_CREDENTIALS: apiErrors.INVALID_CREDENTIALS,
+      DEVICE_REVOKED: apiErrors.DEVICE_REVOKED,
+      TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS,
+    })
+    .route({
+      ...tag,
+      method: "POST",
+      path: "/sessions",
+      successStatus: 201,
+      summary: "Sign in a device: returns a session token",
+    })
+    .input(
+      z.object({ address: addressSchema, authSecret: authSecretSchema, device: deviceInputSchema }),
+    )
+    .output(sessionSchema),
+
+  logout: sessionRoute
+    .route({ ...tag, method: "DELETE", path: "/sessions/current", summary: "End this session" })
+    .output(z.object({ ok: z.literal(true) })),
+
+  get: sessionRoute
+    .route({ ...tag, method: "GET", path: "/account", summary: "This account and its vault keys" })
+    .output(accountSchema.extend({ deviceId: deviceIdSchema })),
+
+  changeCredentials: sessionRoute
+    .errors({
+      INVALID_CREDENTIALS: apiErrors.INVALID_CREDENTIALS,
+      VAULT_SET_MISMATCH: apiErrors.VAULT_SET_MISMATCH,
+      TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS,
+    })
+    .route({
+      ...tag,
+      method: "PUT",
+      path: "/account/credentials",
+      summary: "Replace the verifier, KDF parameters and every wrapped vault key at once",
+    })
+    .input(
+      z.object({
+        currentAuthSecret: authSecretSchema,
+        authSecret: authSecretSchema,
+        kdf: kdfParamsSchema,
+        salt: kdfSaltSchema,
+        vaults: z.array(vaultKeySchema).max(1000),
+      }),
+    )
+    .output(z.object({ ok: z.literal(true) })),
+};

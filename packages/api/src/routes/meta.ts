@@ -1,0 +1,12 @@
+/** Server routes that need no account: health. */
+
+import { z } from "zod";
+import { apiErrors } from "../errors.ts";
+import { publicRoute } from "./base.ts";
+
+export const metaRoutes = {
+  health: publicRoute
+    .errors({ UNAVAILABLE: apiErrors.UNAVAILABLE })
+    .route({ tags: ["server"], method: "GET", path: "/health", summary: "Liveness and database" })
+    .output(z.object({ status: z.literal("ok"), domain: z.string() })),
+};

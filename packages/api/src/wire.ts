@@ -1,0 +1,138 @@
+/**
+ * The wire primitives every route is built from: bytes as unpadded base64url, the id formats of
+ * sync-core, addresses, key-derivation parameters and chain checkpoints.
+ */
+
+import { base64UrlToBytes } from "@keypears/base";
+import { z } from "zod";
+
+/** Characters needed to carry `bytes` bytes as unpadded base64url. */
+export const base64UrlLength = (bytes: number): number => Math.ceil((bytes * 4) / 3);
+
+const isCanonicalBase64Url = (text: string): boolean => {
+  try {
+    base64UrlToBytes(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Bytes as an unpadded base64url string, between `min` and `max` bytes long. The error message
+ * names the rule broken, never the value, so nothing a client sent is echoed back.
+ */
+export const bytesSchema = (description: string, min: number, max: number) =>
+  z
+    .string()
+    .min(base64UrlLength(min))
+    .max(base64UrlLength(max))
+    .regex(/^[A-Za-z0-9_-]*$/, "expected unpadded base64url")
+    .refine(isCanonicalBase64Url, "expected canonical unpadded base64url")
+    .describe(`${description} (${min === max ? min : `${min} to ${max}`} bytes, base64url)`);
+
+/** SHA-256 sized values: chain hashes. */
+export const hashSchema = bytesSchema("SHA-256 chain hash", 32, 32);
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export const eventIdSchema = z
+  .string()
+  .regex(uuidPattern, "expected a lowercase UUID")
+  .describe("Event id (UUIDv7, lowercase)");
+
+export const vaultIdSchema = z
+  .string()
+  .regex(uuidPattern, "expected a lowercase UUID")
+  .describe("Vault id (random UUID, lowercase)");
+
+export const deviceIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{16}$/, "expected 16 lowercase hex characters")
+  .describe("Device id chosen by the client (64 random bits as hex)");
+
+// The local part as e-mail allows it (RFC 5322 dot-atom, no quoted strings), as the vault's
+// `parseAddress` reads it; the domain is a host name with an optional port.
+const localPartPattern = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const labelPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+const lowercaseDomain = (text: string): string => {
+  const at = text.lastIndexOf("@");
+  return at < 0 ? text : text.slice(0, at) + text.slice(at).toLowerCase();
+};
+
+const isAddress = (text: string): boolean => {
+  const at = text.lastIndexOf("@");
+  const local = text.slice(0, at);
+  const domain = text.slice(at + 1);
+  const [host = "", port, ...rest] = domain.split(":");
+  const portOk = port === undefined || (/^\d{1,5}$/.test(port) && +port > 0 && +port < 65536);
+  return (
+    at > 0 &&
+    local.length <= 64 &&
+    localPartPattern.test(local) &&
+    rest.length === 0 &&
+    portOk &&
+    domain.length <= 253 &&
+    host.split(".").every((label) => labelPattern.test(label))
+  );
+};
+
+/**
+ * An account address `name@domain` in its canonical form: the domain lowercased, the name kept
+ * as typed (the client binds this exact string into its keys).
+ */
+export const addressSchema = z
+  .string()
+  .max(320)
+  .overwrite(lowercaseDomain)
+  .refine(isAddress, "expected an address like alice@example.com")
+  .describe("Account address, name@domain");
+
+/** The domain of an address that `addressSchema` accepted. */
+export const domainOfAddress = (address: string): string =>
+  address.slice(address.lastIndexOf("@") + 1);
+
+export const deviceNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]*$/u, "control characters are not allowed")
+  .describe("A name the user gives the device");
+
+/** The client's 32-byte authentication secret, derived from master password and Secret Key. */
+export const authSecretSchema = bytesSchema("Authentication secret", 32, 32);
+
+/** The per-account salt of the client's key derivation. */
+export const kdfSaltSchema = bytesSchema("Key-derivation salt", 16, 16);
+
+/** The vault key as wrapped (encrypted) by the client; the server stores it without reading it. */
+export const wrappedVaultKeySchema = bytesSchema("Wrapped vault key", 16, 1024);
+
+/**
+ * Argon2id parameters the client chose. The server checks shape and sane bounds only; each
+ * client refuses parameters below its own floor, whatever a server says.
+ */
+export const kdfParamsSchema = z.object({
+  algorithm: z.literal("argon2id"),
+  memoryKiB: z
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024),
+  iterations: z.int().min(1).max(100),
+  parallelism: z.int().min(1).max(64),
+});
+export type KdfParams = z.infer<typeof kdfParamsSchema>;
+
+/** A position in a vault's log and the chain hash after it. */
+export const checkpointSchema = z.object({
+  position: z.int().min(0),
+  hash: hashSchema,
+});
+export type WireCheckpoint = z.infer<typeof checkpointSchema>;
+
+/** Positions arrive in query strings, so they are coerced from text, then checked. */
+export const positionQuerySchema = z.coerce.number().int().min(0);
+
+export const timestampSchema = z.iso.datetime().describe("ISO 8601 timestamp (UTC)");

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { parseServeArgs } from "./serve-args.ts";
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const result = parseServeArgs(argv, { KEYPEARS_HOME: "/home/k/.kp", ...env });
+  assert.ok(result.ok, result.ok ? "" : result.error);
+  return result.value.options;
+};
+const refuse = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const result = parseServeArgs(argv, env);
+  assert.equal(result.ok, false);
+  return result.ok ? "" : result.error;
+};
+
+describe("keypears serve options", () => {
+  it("defaults to the embedded database in $KEYPEARS_HOME/server on 127.0.0.1:7420", () => {
+    const options = parse(["--domain", "Example.COM"]);
+    assert.deepEqual(options.database, {
+      kind: "embedded",
+      dataDir: join("/home/k/.kp", "server"),
+    });
+    assert.equal(options.port, 7420);
+    assert.equal(options.host, "127.0.0.1");
+    assert.equal(options.domain, "example.com");
+  });
+
+  it("runs on Postgres with --database-url or KEYPEARS_DATABASE_URL; flags win over the environment", () => {
+    const url = "postgres://kp@db:5432/keypears";
+    assert.deepEqual(parse(["--database-url", url, "--domain", "a.test"]).database, {
+      kind: "postgres",
+      url,
+    });
+    assert.deepEqual(parse(["--domain", "a.test"], { KEYPEARS_DATABASE_URL: url }).database, {
+      kind: "postgres",
+      url,
+    });
+    assert.deepEqual(
+      parse(["--domain", "a.test", "--data-dir", "/tmp/x"], { DATABASE_URL: url }).database,
+      {
+        kind: "embedded",
+        dataDir: "/tmp/x",
+      },
+    );
+    assert.equal(parse(["--port", "0", "--domain", "a.test"], { KEYPEARS_PORT: "9" }).port, 0);
+    assert.equal(parse([], { KEYPEARS_DOMAIN: "env.test" }).domain, "env.test");
+  });
+
+  it("refuses what it cannot use, saying why", () => {
+    assert.match(refuse(["--port", "70000"]), /--port/);
+    assert.match(refuse(["--domain", "localhost"]), /reserved/);
+    assert.match(refuse(["--domain", "bad domain"]), /not a domain/);
+    assert.match(refuse(["--domain", "a.test", "--database-url", "mysql://x"]), /postgres:\/\//);
+    assert.match(
+      refuse(["--domain", "a.test", "--database-url", "postgres://x", "--data-dir", "y"]),
+      /cannot go with/,
+    );
+    assert.match(refuse(["--domain", "a.test", "--log-level", "loud"]), /--log-level/);
+    assert.match(refuse(["--what"]), /Unknown option/);
+  });
+});

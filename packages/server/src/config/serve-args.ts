@@ -1,0 +1,124 @@
+/**
+ * Reads `keypears serve` flags and environment variables into server options. Flags win over the
+ * environment; without either, the server runs on the embedded database in
+ * `$KEYPEARS_HOME/server`, on 127.0.0.1:7420, for this machine's host name.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { defaultServerDataDir } from "../data-dir/paths.ts";
+import type { LogLevel } from "../log/logger.ts";
+import type { ServerOptions } from "../server.ts";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../server.ts";
+import { defaultServerDomain, parseServerDomain } from "./domain.ts";
+
+export const SERVE_USAGE = `Usage: keypears serve [options]
+
+Runs a KeyPears sync server for one domain. With no options it keeps its data in an embedded
+Postgres (PGlite) under $KEYPEARS_HOME/server (default ~/.keypears/server), needs no setup, and
+listens on ${DEFAULT_HOST}:${DEFAULT_PORT}.
+
+Options:
+  --domain <domain>        the domain of the addresses it holds, e.g. example.com or host:7420
+                           (env KEYPEARS_DOMAIN; default: this machine's host name)
+  --port <port>            port to listen on; 0 picks a free one (env KEYPEARS_PORT; default ${DEFAULT_PORT})
+  --host <address>         address to listen on; 0.0.0.0 for the network (env KEYPEARS_HOST; default ${DEFAULT_HOST})
+  --data-dir <dir>         embedded database directory (default $KEYPEARS_HOME/server)
+  --database-url <url>     use a Postgres server instead: postgres://user:pass@host:5432/db
+                           (env KEYPEARS_DATABASE_URL or DATABASE_URL)
+  --public-url <url>       the URL clients reach the server at, if behind a proxy (env KEYPEARS_PUBLIC_URL)
+  --trust-proxy            take client addresses from X-Forwarded-For (only behind your own proxy)
+  --log-level <level>      debug, info, warn or error (default info)
+  -h, --help               show this help
+`;
+
+export interface ServeConfig {
+  readonly help: boolean;
+  readonly options: ServerOptions;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value.trim() === "" ? undefined : value.trim();
+
+export const parseServeArgs = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Result<ServeConfig, string> => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        domain: { type: "string" },
+        port: { type: "string" },
+        host: { type: "string" },
+        "data-dir": { type: "string" },
+        "database-url": { type: "string" },
+        "public-url": { type: "string" },
+        "trust-proxy": { type: "boolean" },
+        "log-level": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return err((error as Error).message);
+  }
+  if (values.help === true) return ok({ help: true, options: { domain: "unused" } });
+
+  const domain = parseServerDomain(
+    values.domain ?? nonEmpty(env.KEYPEARS_DOMAIN) ?? defaultServerDomain(),
+  );
+  if (!domain.ok) return err(domain.error);
+
+  const portText = values.port ?? nonEmpty(env.KEYPEARS_PORT) ?? String(DEFAULT_PORT);
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port > 65535) {
+    return err(`--port expects a number from 0 to 65535, got ${JSON.stringify(portText)}`);
+  }
+
+  const logLevel = values["log-level"] ?? "info";
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    return err(
+      `--log-level expects one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`,
+    );
+  }
+
+  const databaseUrl =
+    values["database-url"] ?? nonEmpty(env.KEYPEARS_DATABASE_URL) ?? nonEmpty(env.DATABASE_URL);
+  if (values["database-url"] !== undefined && values["data-dir"] !== undefined) {
+    return err("--data-dir is for the embedded database; it cannot go with --database-url");
+  }
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    return err("--database-url expects a postgres:// URL");
+  }
+  const database =
+    databaseUrl !== undefined && values["data-dir"] === undefined
+      ? { kind: "postgres" as const, url: databaseUrl }
+      : {
+          kind: "embedded" as const,
+          dataDir: resolve(values["data-dir"] ?? defaultServerDataDir(env)),
+        };
+
+  const publicUrl = values["public-url"] ?? nonEmpty(env.KEYPEARS_PUBLIC_URL);
+  if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
+    return err(`--public-url expects an absolute URL, got ${JSON.stringify(publicUrl)}`);
+  }
+
+  return ok({
+    help: false,
+    options: {
+      domain: domain.value,
+      port,
+      host: values.host ?? nonEmpty(env.KEYPEARS_HOST) ?? DEFAULT_HOST,
+      database,
+      ...(publicUrl === undefined ? {} : { publicUrl }),
+      trustProxy: values["trust-proxy"] === true,
+      logLevel: logLevel as LogLevel,
+    },
+  });
+};

@@ -1,0 +1,265 @@
+/**
+ * The `EventStore` on Postgres (PGlite or a server; the same SQL). An append is one transaction:
+ * it locks the vault's log row, so appends to one vault are serialized and the positions and chain
+ * hashes it assigns are exactly the order in which events are served; it inserts the batch in
+ * one statement, moves the head, and NOTIFYs (delivered on commit).
+ */
+
+import { bytesEqual, err, ok, type Result } from "@keypears/base";
+import {
+  type AppendedEvent,
+  assertReadArguments,
+  chainStep,
+  type ChainHash,
+  type Checkpoint,
+  type EventEnvelope,
+  envelopeBytes,
+  type EventHash,
+  type EventId,
+  type EventStore,
+  GENESIS,
+  hashEvent,
+  type PullPage,
+  type StoredEvent,
+  type VaultId,
+} from "@keypears/sync-core";
+import { encodeNotice, NOTICE_CHANNEL } from "../realtime/notices.ts";
+import type { SqlClient, SqlParam, SqlQueryable } from "../sql/sql-client.ts";
+import { transactionResult } from "../sql/sql-client.ts";
+import { toBytes, toOptionalBytes, toSafeInt, toText } from "../sql/values.ts";
+
+export interface PrunedRange {
+  readonly kind: "pruned";
+  /** Payloads at and before this position are gone. */
+  readonly prunedThrough: number;
+}
+
+export interface PgEventStore extends EventStore {
+  /** One consistent page for a pull: the anchor at `after`, events after it, and the head. */
+  readonly readPage: (
+    vaultId: VaultId,
+    after: number,
+    limit: number,
+  ) => Promise<Result<PullPage, PrunedRange>>;
+  /** Drops the payloads at and before `position` (keeping id, size and hashes); returns how many. */
+  readonly pruneThrough: (vaultId: VaultId, position: number) => Promise<number>;
+}
+
+interface LogRow {
+  readonly head: Checkpoint;
+  readonly prunedThrough: number;
+}
+
+const readLog = async (
+  db: SqlQueryable,
+  vaultId: VaultId,
+  lock: boolean,
+): Promise<LogRow | undefined> => {
+  const [row] = await db.query(
+    `SELECT head_position, head_hash, pruned_through FROM vault_logs WHERE vault_id = $1${lock ? " FOR UPDATE" : ""}`,
+    [vaultId],
+  );
+  if (row === undefined) return undefined;
+  return {
+    head: {
+      position: toSafeInt(row.head_position, "head_position"),
+      hash: toBytes(row.head_hash, "head_hash") as ChainHash,
+    },
+    prunedThrough: toSafeInt(row.pruned_through, "pruned_through"),
+  };
+};
+
+const lockLog = async (tx: SqlQueryable, vaultId: VaultId): Promise<LogRow> => {
+  const existing = await readLog(tx, vaultId, true);
+  if (existing !== undefined) return existing;
+  await tx.query(
+    "INSERT INTO vault_logs (vault_id, head_hash) VALUES ($1, $2) ON CONFLICT (vault_id) DO NOTHING",
+    [vaultId, GENESIS.hash],
+  );
+  const created = await readLog(tx, vaultId, true);
+  if (created === undefined) throw new Error(`vault log ${vaultId} vanished while being created`);
+  return created;
+};
+
+interface Known {
+  readonly position: number;
+  readonly eventHash: EventHash;
+  readonly chainHash: ChainHash;
+}
+
+export const createPgEventStore = (sql: SqlClient): PgEventStore => {
+  const head = async (vaultId: VaultId): Promise<Checkpoint> =>
+    (await readLog(sql, vaultId, false))?.head ?? GENESIS;
+
+  const checkpointAt = async (vaultId: VaultId, position: number) => {
+    assertReadArguments(position);
+    if (position === 0) return GENESIS;
+    const [row] = await sql.query(
+      "SELECT chain_hash FROM events WHERE vault_id = $1 AND position = $2",
+      [vaultId, position],
+    );
+    return row === undefined
+      ? undefined
+      : { position, hash: toBytes(row.chain_hash, "chain_hash") as ChainHash };
+  };
+
+  const selectEvents = async (vaultId: VaultId, after: number, through: number, limit: number) => {
+    const rows = await sql.query(
+      `SELECT event_id, payload, position, chain_hash FROM events
+       WHERE vault_id = $1 AND position > $2 AND position <= $3 ORDER BY position LIMIT $4`,
+      [vaultId, after, through, limit],
+    );
+    return rows.map((row) => ({
+      id: toText(row.event_id, "event_id") as EventId,
+      payload: toOptionalBytes(row.payload, "payload"),
+      position: toSafeInt(row.position, "position"),
+      chainHash: toBytes(row.chain_hash, "chain_hash") as ChainHash,
+    }));
+  };
+
+  const append: EventStore["append"] = async (vaultId, envelopes) => {
+    if (envelopes.length === 0) return ok({ events: [], head: await head(vaultId) });
+    const hashes = envelopes.map((envelope) => hashEvent(envelopeBytes(envelope)));
+    return transactionResult(sql, async (tx) => {
+      const log = await lockLog(tx, vaultId);
+      const ids = [...new Set(envelopes.map((envelope) => envelope.id))];
+      const knownById = new Map<string, Known>();
+      for (const row of await tx.query(
+        `SELECT event_id, position, event_hash, chain_hash FROM events
+         WHERE vault_id = $1 AND event_id = ANY($2::uuid[])`,
+        [vaultId, ids],
+      )) {
+        knownById.set(toText(row.event_id, "event_id"), {
+          position: toSafeInt(row.position, "position"),
+          eventHash: toBytes(row.event_hash, "event_hash") as EventHash,
+          chainHash: toBytes(row.chain_hash, "chain_hash") as ChainHash,
+        });
+      }
+      const results: AppendedEvent[] = [];
+      const fresh: { envelope: EventEnvelope; known: Known }[] = [];
+      let current = log.head;
+      for (const [index, envelope] of envelopes.entries()) {
+        const eventHash = hashes[index] as EventHash;
+        // The event hash covers id and payload, so it tells a retry from a reuse even after
+        // the payload was pruned.
+        const known = knownById.get(envelope.id);
+        if (known !== undefined) {
+          if (!bytesEqual(known.eventHash, eventHash)) {
+            return err({ kind: "id-reused" as const, id: envelope.id });
+          }
+          results.push({ id: envelope.id, ...pick(known), duplicate: true });
+          continue;
+        }
+        const position = current.position + 1;
+        const chainHash = chainStep(current.hash, eventHash);
+        const entry: Known = { position, eventHash, chainHash };
+        knownById.set(envelope.id, entry);
+        fresh.push({ envelope, known: entry });
+        results.push({ id: envelope.id, position, chainHash, duplicate: false });
+        current = { position, hash: chainHash };
+      }
+      if (fresh.length > 0) {
+        await insertEvents(tx, vaultId, fresh);
+        await tx.query(
+          "UPDATE vault_logs SET head_position = $2, head_hash = $3 WHERE vault_id = $1",
+          [vaultId, current.position, current.hash],
+        );
+        await tx.query("SELECT pg_notify($1, $2)", [
+          NOTICE_CHANNEL,
+          encodeNotice({ kind: "head", vaultId, head: current }),
+        ]);
+      }
+      return ok({ events: results, head: current });
+    });
+  };
+
+  return {
+    append,
+    head,
+    checkpointAt,
+    readAfter: async (vaultId, position, limit) => {
+      assertReadArguments(position, limit);
+      const events = await selectEvents(vaultId, position, Number.MAX_SAFE_INTEGER, limit);
+      return events.map(({ payload, ...event }): StoredEvent => {
+        if (payload === undefined) {
+          throw new Error(`the payload of event ${event.position} of ${vaultId} was pruned`);
+        }
+        return { ...event, payload };
+      });
+    },
+    readPage: async (vaultId, after, limit) => {
+      assertReadArguments(after, limit);
+      const log = await readLog(sql, vaultId, false);
+      const current = log?.head ?? GENESIS;
+      const prunedThrough = log?.prunedThrough ?? 0;
+      if (after < prunedThrough) return err({ kind: "pruned", prunedThrough });
+      if (after >= current.position) return ok({ anchor: current, events: [], head: current });
+      const anchor = await checkpointAt(vaultId, after);
+      if (anchor === undefined) throw new Error(`no checkpoint at ${after} below the head`);
+      const rows = await selectEvents(vaultId, after, current.position, limit);
+      const events: StoredEvent[] = [];
+      for (const { payload, ...event } of rows) {
+        // Pruned between reading the log row and the events: the same answer as before.
+        if (payload === undefined) {
+          return err({
+            kind: "pruned",
+            prunedThrough: (await readLog(sql, vaultId, false))?.prunedThrough ?? 0,
+          });
+        }
+        events.push({ ...event, payload });
+      }
+      return ok({ anchor, events, head: current });
+    },
+    pruneThrough: (vaultId, position) =>
+      sql.transaction(async (tx) => {
+        const log = await readLog(tx, vaultId, true);
+        if (log === undefined) return 0;
+        if (!Number.isSafeInteger(position) || position < 0 || position > log.head.position) {
+          throw new RangeError(
+            `cannot prune through ${position}: the head is ${log.head.position}`,
+          );
+        }
+        if (position <= log.prunedThrough) return 0;
+        const [row] = await tx.query(
+          `WITH pruned AS (
+             UPDATE events SET payload = NULL
+             WHERE vault_id = $1 AND position > $2 AND position <= $3 AND payload IS NOT NULL
+             RETURNING 1)
+           SELECT count(*) AS n FROM pruned`,
+          [vaultId, log.prunedThrough, position],
+        );
+        await tx.query("UPDATE vault_logs SET pruned_through = $2 WHERE vault_id = $1", [
+          vaultId,
+          position,
+        ]);
+        return toSafeInt(row?.n ?? 0, "n");
+      }),
+  };
+};
+
+const pick = (known: Known) => ({ position: known.position, chainHash: known.chainHash });
+
+const insertEvents = async (
+  tx: SqlQueryable,
+  vaultId: VaultId,
+  fresh: readonly { envelope: EventEnvelope; known: Known }[],
+): Promise<void> => {
+  const params: SqlParam[] = [vaultId];
+  const rows = fresh.map(({ envelope, known }) => {
+    const at = params.length;
+    params.push(
+      known.position,
+      envelope.id,
+      envelope.payload,
+      envelope.payload.length,
+      known.eventHash,
+      known.chainHash,
+    );
+    return `($1, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`;
+  });
+  await tx.query(
+    `INSERT INTO events (vault_id, position, event_id, payload, size, event_hash, chain_hash)
+     VALUES ${rows.join(", ")}`,
+    params,
+  );
+};

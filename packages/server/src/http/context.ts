@@ -1,0 +1,38 @@
+/**
+ * What each request's handlers get: the services of the server (the same for every request) and
+ * what is known about this request. Services travel in the context so the router is a constant.
+ */
+
+import type { ServiceDeps } from "../deps.ts";
+import type { SizeLimits } from "../limits/limits.ts";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
+import type { Logger } from "../log/logger.ts";
+import type { NoticeHub } from "../realtime/notice-hub.ts";
+import type { PrunePolicy } from "../vaults/pruning.ts";
+
+export interface AppServices extends ServiceDeps {
+  readonly limits: SizeLimits;
+  readonly rateLimiters: {
+    readonly register: RateLimiter;
+    readonly login: RateLimiter;
+    readonly failedLoginsPerAddress: RateLimiter;
+  };
+  readonly hub: NoticeHub;
+  readonly prunePolicy: PrunePolicy;
+  /** Aborts when the server begins to shut down: long-lived streams end. */
+  readonly shutdownSignal: AbortSignal;
+  readonly logger: Logger;
+}
+
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly clientIp: string;
+  readonly authorization: string | undefined;
+  /** Adds a vault id to the request's log line. */
+  readonly noteVault: (vaultId: string) => void;
+}
+
+export interface RequestContext {
+  readonly app: AppServices;
+  readonly request: RequestInfo;
+}

@@ -1,0 +1,54 @@
+/** The snapshot routes: store one (its anchor checked against the chain), fetch the latest. */
+
+import { latestSnapshot, putSnapshot } from "../../vaults/snapshots.ts";
+import { apiError } from "../api-error.ts";
+import { authed } from "../implementer.ts";
+import { b64, bytes } from "../wire-convert.ts";
+import { requireOwnVault } from "./vault-access.ts";
+
+export const snapshotHandlers = {
+  put: authed.snapshots.put.handler(async ({ input, context }) => {
+    const { app } = context;
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    const payload = bytes(input.payload);
+    if (payload.length > app.limits.maxSnapshotBytes) {
+      throw apiError("PAYLOAD_TOO_LARGE", {
+        message: `The snapshot is ${payload.length} bytes; the limit is ${app.limits.maxSnapshotBytes}.`,
+        data: { limit: app.limits.maxSnapshotBytes, unit: "bytes" },
+      });
+    }
+    const result = await putSnapshot(app, vaultId, {
+      position: input.position,
+      chainHash: bytes(input.chainHash),
+      payload,
+    });
+    if (!result.ok) {
+      throw apiError("CHAIN_MISMATCH", {
+        message: `Position ${input.position} of this vault does not have that chain hash (or is past the head).`,
+        data: { position: input.position },
+      });
+    }
+    const info = result.value;
+    return {
+      position: info.position,
+      chainHash: b64(info.chainHash),
+      size: info.size,
+      createdAt: info.createdAt.toISOString(),
+    };
+  }),
+
+  latest: authed.snapshots.latest.handler(async ({ input, context }) => {
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    const snapshot = await latestSnapshot(context.app, vaultId);
+    if (snapshot === undefined) {
+      throw apiError("NOT_FOUND", { message: "This vault has no snapshot yet." });
+    }
+    return {
+      position: snapshot.position,
+      chainHash: b64(snapshot.chainHash),
+      size: snapshot.size,
+      createdAt: snapshot.createdAt.toISOString(),
+      payload: b64(snapshot.payload),
+    };
+  }),
+};

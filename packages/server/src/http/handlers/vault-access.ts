@@ -1,0 +1,18 @@
+/** The check every vault route makes first: the session's account owns the vault. */
+
+import type { VaultId } from "@keypears/sync-core";
+import type { Session } from "../../accounts/sessions.ts";
+import { vaultAccess } from "../../vaults/vaults.ts";
+import { apiError } from "../api-error.ts";
+import type { RequestContext } from "../context.ts";
+
+export const requireOwnVault = async (
+  context: RequestContext & { readonly session: Session },
+  vaultId: string,
+): Promise<VaultId> => {
+  context.request.noteVault(vaultId);
+  const access = await vaultAccess(context.app, context.session.accountId, vaultId as VaultId);
+  if (access === "other-account") throw apiError("FORBIDDEN");
+  if (access === "unknown") throw apiError("NOT_FOUND", { message: "No such vault." });
+  return vaultId as VaultId;
+};

@@ -1,0 +1,138 @@
+/** The vault routes: list and create vaults; push, pull, head, stream and prune a vault's log. */
+
+import type { EventEnvelope, EventId, VaultId } from "@keypears/sync-core";
+import { followHead } from "../../realtime/follow-head.ts";
+import { latestSnapshotAnchor } from "../../vaults/snapshots.ts";
+import { pruneVault } from "../../vaults/pruning.ts";
+import { createVault, listVaults, recordAck } from "../../vaults/vaults.ts";
+import { transactionResult } from "../../sql/sql-client.ts";
+import { apiError } from "../api-error.ts";
+import { authed } from "../implementer.ts";
+import { b64, bytes, checkpointToWire } from "../wire-convert.ts";
+import { requireOwnVault } from "./vault-access.ts";
+
+export const vaultHandlers = {
+  list: authed.vaults.list.handler(async ({ context: { app, session } }) => ({
+    vaults: (await listVaults(app.sql, session.accountId)).map((vault) => ({
+      vaultId: vault.vaultId,
+      wrappedVaultKey: b64(vault.wrappedVaultKey),
+      head: checkpointToWire(vault.head),
+    })),
+  })),
+
+  create: authed.vaults.create.handler(async ({ input, context: { app, session } }) => {
+    const result = await transactionResult(app.sql, (tx) =>
+      createVault(tx, new Date(app.now()), session.accountId, {
+        vaultId: input.vaultId as VaultId,
+        wrappedVaultKey: bytes(input.wrappedVaultKey),
+      }),
+    );
+    if (!result.ok) throw apiError("VAULT_EXISTS");
+    return {
+      vaultId: result.value.vaultId,
+      wrappedVaultKey: input.wrappedVaultKey,
+      head: checkpointToWire(result.value.head),
+    };
+  }),
+
+  push: authed.vaults.push.handler(async ({ input, context }) => {
+    const { limits } = context.app;
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    if (input.events.length > limits.maxEventsPerPush) {
+      throw apiError("PAYLOAD_TOO_LARGE", {
+        message: `A push holds at most ${limits.maxEventsPerPush} events; split the batch.`,
+        data: { limit: limits.maxEventsPerPush, unit: "events" },
+      });
+    }
+    const envelopes = input.events.map((event): EventEnvelope => {
+      const payload = bytes(event.payload);
+      if (payload.length > limits.maxEventBytes) {
+        throw apiError("PAYLOAD_TOO_LARGE", {
+          message: `Event ${event.id} is ${payload.length} bytes; the limit is ${limits.maxEventBytes}.`,
+          data: { limit: limits.maxEventBytes, unit: "bytes" },
+        });
+      }
+      return { id: event.id as EventId, payload };
+    });
+    const result = await context.app.events.append(vaultId, envelopes);
+    if (!result.ok) {
+      throw apiError("ID_REUSED", {
+        message: `Event ${result.error.id} is already in this vault with a different payload; nothing was stored.`,
+        data: { id: result.error.id },
+      });
+    }
+    return {
+      events: result.value.events.map((event) => ({
+        id: event.id,
+        position: event.position,
+        chainHash: b64(event.chainHash),
+        duplicate: event.duplicate,
+      })),
+      head: checkpointToWire(result.value.head),
+    };
+  }),
+
+  pull: authed.vaults.pull.handler(async ({ input, context }) => {
+    const { app, session } = context;
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    const page = await app.events.readPage(vaultId, input.after, input.limit);
+    if (!page.ok) {
+      const snapshot = await latestSnapshotAnchor(app, vaultId);
+      throw apiError("PRUNED", {
+        message: `Events through position ${page.error.prunedThrough} were pruned; start from the latest snapshot.`,
+        data: {
+          prunedThrough: page.error.prunedThrough,
+          snapshot: snapshot === undefined ? null : checkpointToWire(snapshot),
+        },
+      });
+    }
+    const { anchor, events, head } = page.value;
+    // Pulling after a position says the device holds everything up to it.
+    const acked = Math.min(input.after, head.position);
+    if (acked > 0) await recordAck(app, session.accountId, session.deviceId, vaultId, acked);
+    return {
+      anchor: checkpointToWire(anchor),
+      events: events.map((event) => ({
+        id: event.id,
+        payload: b64(event.payload),
+        position: event.position,
+        chainHash: b64(event.chainHash),
+      })),
+      head: checkpointToWire(head),
+    };
+  }),
+
+  head: authed.vaults.head.handler(async ({ input, context }) => {
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    return checkpointToWire(await context.app.events.head(vaultId));
+  }),
+
+  // Access is checked before the stream starts, so a refusal is a plain HTTP error, not an event.
+  stream: authed.vaults.stream.handler(async ({ input, context, signal }) => {
+    const { app, session } = context;
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    const heads = followHead({
+      hub: app.hub,
+      vaultId,
+      session,
+      readHead: () => app.events.head(vaultId),
+      signals: signal === undefined ? [app.shutdownSignal] : [app.shutdownSignal, signal],
+      now: app.now,
+      sessionEnded: () => apiError("UNAUTHORIZED"),
+    });
+    return (async function* () {
+      for await (const head of heads) yield checkpointToWire(head);
+    })();
+  }),
+
+  prune: authed.vaults.prune.handler(async ({ input, context }) => {
+    const { app } = context;
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    const outcome = await pruneVault(app, app.prunePolicy, vaultId);
+    return {
+      prunedThrough: outcome.prunedThrough,
+      eventsPruned: outcome.eventsPruned,
+      snapshot: outcome.snapshot === undefined ? null : checkpointToWire(outcome.snapshot),
+    };
+  }),
+};

@@ -1,0 +1,152 @@
+/**
+ * The HTTP front of the server: discovery, the OpenAPI document, and the API (bodies read and
+ * limited here, then routed by oRPC). Each request gets an id, security headers, and one log
+ * line with method, route template, status and duration: never headers, bodies or tokens.
+ */
+
+import { API_PREFIX, OPENAPI_PATH, type ServerDescription, WELL_KNOWN_PATH } from "@keypears/api";
+import type { OpenAPIHandler } from "@orpc/openapi/node";
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AppServices, RequestContext } from "./context.ts";
+import { readJsonBody } from "./read-body.ts";
+
+export interface RequestListenerOptions {
+  readonly app: AppServices;
+  readonly handler: OpenAPIHandler<RequestContext>;
+  readonly description: ServerDescription;
+  readonly openapiDocument: () => Promise<unknown>;
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  readonly trustProxy: boolean;
+  /** Tracks each request's work and response, so shutdown can wait for them. */
+  readonly track: (work: Promise<void>, response: ServerResponse) => void;
+}
+
+const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** The path with ids replaced, so a log line says which route, not which vault or device. */
+export const routeTemplate = (path: string): string =>
+  path
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}")
+    .replace(/\/[0-9a-f]{16}(?=\/|$)/gi, "/{id}")
+    .slice(0, 100);
+
+const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json");
+  res.end(JSON.stringify(body));
+};
+
+const sendError = (
+  res: ServerResponse,
+  failure: { status: number; code: string; message: string; data?: unknown },
+): void => sendJson(res, failure.status, { defined: false, ...failure });
+
+export const createRequestListener = (options: RequestListenerOptions) => {
+  const { app, handler, description } = options;
+
+  const clientIp = (req: IncomingMessage): string => {
+    const forwarded = req.headers["x-forwarded-for"];
+    if (options.trustProxy && typeof forwarded === "string") {
+      return forwarded.split(",")[0]?.trim() || "unknown";
+    }
+    return req.socket.remoteAddress ?? "unknown";
+  };
+
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    requestId: string,
+    noteVault: (id: string) => void,
+  ) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://server.invalid");
+    } catch {
+      sendError(res, {
+        status: 400,
+        code: "BAD_REQUEST",
+        message: "The request URL is malformed.",
+      });
+      return;
+    }
+    const path = url.pathname;
+    if (req.method === "GET" && path === WELL_KNOWN_PATH) {
+      res.setHeader("access-control-allow-origin", "*");
+      sendJson(res, 200, description);
+      return;
+    }
+    if (req.method === "GET" && path === OPENAPI_PATH) {
+      sendJson(res, 200, await options.openapiDocument());
+      return;
+    }
+    if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {
+      sendError(res, { status: 404, code: "NOT_FOUND", message: "No such route." });
+      return;
+    }
+    if (METHODS_WITH_BODY.has(req.method ?? "")) {
+      const body = await readJsonBody(req, app.limits.maxRequestBytes);
+      if (!body.ok) {
+        // The rest of an oversized body is not read: the connection closes after the answer.
+        if (body.error.status === 413) res.setHeader("connection", "close");
+        sendError(res, body.error);
+        return;
+      }
+      Object.assign(req, { body: body.value ?? {} });
+    }
+    const context: RequestContext = {
+      app,
+      request: {
+        requestId,
+        clientIp: clientIp(req),
+        authorization: req.headers.authorization,
+        noteVault,
+      },
+    };
+    const { matched } = await handler.handle(req, res, { prefix: API_PREFIX, context });
+    if (!matched) sendError(res, { status: 404, code: "NOT_FOUND", message: "No such route." });
+  };
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    const requestId = randomBytes(8).toString("hex");
+    let vaultId: string | undefined;
+    res.setHeader("x-request-id", requestId);
+    res.setHeader("cache-control", "no-store");
+    res.setHeader("x-content-type-options", "nosniff");
+    if (app.shutdownSignal.aborted) res.setHeader("connection", "close");
+    res.on("close", () => {
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      app.logger.info("request", {
+        requestId,
+        method: req.method ?? "?",
+        route: routeTemplate(path),
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+        ...(vaultId === undefined ? {} : { vaultId }),
+      });
+    });
+    const work = handle(req, res, requestId, (id) => {
+      vaultId = id;
+    }).catch((error: unknown) => {
+      app.logger.error("request failed", { requestId, error: describeError(error) });
+      sendError(res, {
+        status: 500,
+        code: "INTERNAL_SERVER_ERROR",
+        message: "Internal server error.",
+      });
+    });
+    options.track(work, res);
+  };
+};
+
+/** Class, code and message of an error, for logs: never a stack with values in it. */
+export const describeError = (error: unknown): string => {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}`;
+};

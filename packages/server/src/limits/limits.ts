@@ -1,0 +1,35 @@
+/**
+ * The server's size and rate limits, with defaults for a small deployment. Tests tighten them.
+ * Sizes are of decoded bytes, except `maxRequestBytes` (the raw HTTP body, base64url included).
+ */
+
+import type { RateLimit } from "./rate-limiter.ts";
+
+export interface SizeLimits {
+  readonly maxRequestBytes: number;
+  readonly maxEventBytes: number;
+  readonly maxEventsPerPush: number;
+  readonly maxSnapshotBytes: number;
+}
+
+export interface RateLimits {
+  /** Registrations per client IP. */
+  readonly register: RateLimit;
+  /** Sign-in and pre-login attempts per client IP. */
+  readonly login: RateLimit;
+  /** Failed sign-ins (and failed credential changes) per account address. */
+  readonly failedLoginsPerAddress: RateLimit;
+}
+
+export const DEFAULT_SIZE_LIMITS: SizeLimits = {
+  maxRequestBytes: 8 * 1024 * 1024,
+  maxEventBytes: 64 * 1024,
+  maxEventsPerPush: 1000,
+  maxSnapshotBytes: 4 * 1024 * 1024,
+};
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  register: { capacity: 5, refillPerMinute: 5 },
+  login: { capacity: 30, refillPerMinute: 30 },
+  failedLoginsPerAddress: { capacity: 10, refillPerMinute: 2 },
+};

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { followStream } from "../testing/follow-stream.ts";
+import {
+  b64Random,
+  newEventId,
+  registerAccount,
+  signInDevice,
+  startTestServer,
+  type TestServer,
+} from "../testing/test-server.ts";
+
+let test: TestServer;
+before(async () => {
+  test = await startTestServer();
+});
+after(() => test.close());
+
+const push = (
+  client: Awaited<ReturnType<typeof registerAccount>>["client"],
+  vaultId: string,
+  n = 1,
+) =>
+  client.vaults.push({
+    vaultId,
+    events: Array.from({ length: n }, () => ({ id: newEventId(), payload: b64Random(40) })),
+  });
+
+describe("head stream (in one process)", () => {
+  it("sends the head at once, then each move within a second", async () => {
+    const account = await registerAccount(test);
+    await push(account.client, account.vaultId, 2);
+    const stream = await followStream(account.client, account.vaultId);
+    await stream.waitForPosition(2);
+    assert.equal(stream.heads[0]?.position, 2);
+    const pushed = await push(account.client, account.vaultId, 3);
+    const ms = await stream.waitForPosition(5);
+    assert.ok(ms < 1000);
+    assert.deepEqual(stream.heads.at(-1), pushed.head);
+    await stream.stop();
+  });
+
+  it("tells every subscriber of the vault, and nobody else", async () => {
+    const account = await registerAccount(test);
+    const phone = await signInDevice(test, account);
+    const other = await registerAccount(test);
+    const laptopStream = await followStream(account.client, account.vaultId);
+    const phoneStream = await followStream(phone.client, account.vaultId);
+    const otherStream = await followStream(other.client, other.vaultId);
+    await Promise.all([laptopStream, phoneStream, otherStream].map((s) => s.waitForPosition(0)));
+    await push(phone.client, account.vaultId);
+    await laptopStream.waitForPosition(1);
+    await phoneStream.waitForPosition(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(
+      otherStream.heads.map((h) => h.position),
+      [0],
+    );
+    await Promise.all([laptopStream, phoneStream, otherStream].map((s) => s.stop()));
+  });
+
+  it("fails a revoked device's stream at once with UNAUTHORIZED; other devices keep theirs", async () => {
+    const account = await registerAccount(test);
+    const phone = await signInDevice(test, account);
+    const phoneStream = await followStream(phone.client, account.vaultId);
+    const laptopStream = await followStream(account.client, account.vaultId);
+    await phoneStream.waitForPosition(0);
+    await laptopStream.waitForPosition(0);
+    await account.client.devices.revoke({ deviceId: phone.deviceId });
+    await phoneStream.waitForEnd();
+    assert.equal((phoneStream.error() as { code?: string }).code, "UNAUTHORIZED");
+    await push(account.client, account.vaultId);
+    await laptopStream.waitForPosition(1);
+    assert.equal(laptopStream.ended(), false);
+    await laptopStream.stop();
+  });
+
+  it("fails the stream of a session that signs out", async () => {
+    const account = await registerAccount(test);
+    const stream = await followStream(account.client, account.vaultId);
+    await stream.waitForPosition(0);
+    await account.client.accounts.logout();
+    await stream.waitForEnd();
+    assert.equal((stream.error() as { code?: string }).code, "UNAUTHORIZED");
+  });
+
+  it("ends open streams when the server shuts down, and shuts down promptly", async () => {
+    const account = await registerAccount(test);
+    const stream = await followStream(account.client, account.vaultId);
+    await stream.waitForPosition(0);
+    const started = Date.now();
+    await test.close();
+    await stream.waitForEnd();
+    assert.ok(Date.now() - started < 1500, `shutdown took ${Date.now() - started} ms`);
+  });
+});

@@ -1,0 +1,106 @@
+import { createKeypearsClient } from "@keypears/api";
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createPgClient } from "../sql/pg-client.ts";
+import { followStream } from "../testing/follow-stream.ts";
+import { createFreshPostgresDatabase, type FreshDatabase } from "../testing/fresh-postgres.ts";
+import { isRunning, spawnServe, type SpawnedServer } from "../testing/spawn-server.ts";
+import {
+  b64Random,
+  newDeviceId,
+  newEventId,
+  newVaultId,
+  TEST_KDF,
+} from "../testing/test-server.ts";
+
+let database: FreshDatabase;
+let one: SpawnedServer;
+let two: SpawnedServer;
+
+before(async () => {
+  database = await createFreshPostgresDatabase();
+  const args = ["--database-url", database.url, "--port", "0", "--domain", "example.test"];
+  // Both start at once on an empty database: one migrates, the other waits for it.
+  const started = await Promise.all([spawnServe(args), spawnServe(args)]);
+  for (const server of started)
+    assert.ok(isRunning(server), `a server did not start: ${JSON.stringify(server)}`);
+  [one, two] = started as [SpawnedServer, SpawnedServer];
+});
+
+after(async () => {
+  await Promise.all([one?.stop(), two?.stop()]);
+  await database?.drop();
+});
+
+describe("several server processes on one Postgres", () => {
+  it("a client subscribed to one process sees a push made through the other within a second", async () => {
+    const vaultId = newVaultId();
+    const deviceId = newDeviceId();
+    const session = await createKeypearsClient(one.apiUrl).accounts.register({
+      address: "alice@example.test",
+      authSecret: b64Random(32),
+      kdf: TEST_KDF,
+      salt: b64Random(16),
+      device: { id: deviceId, name: "laptop" },
+      vault: { vaultId, wrappedVaultKey: b64Random(72) },
+    });
+    const viaOne = createKeypearsClient(one.apiUrl, { token: session.token });
+    const viaTwo = createKeypearsClient(two.apiUrl, { token: session.token });
+    const stream = await followStream(viaOne, vaultId);
+    await stream.waitForPosition(0, 5000);
+
+    const started = Date.now();
+    const pushed = await viaTwo.vaults.push({
+      vaultId,
+      events: [{ id: newEventId(), payload: b64Random(64) }],
+    });
+    await stream.waitForPosition(1, 1000);
+    assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(stream.heads.at(-1), pushed.head);
+
+    // A device revoked through one process loses its stream on the other at once.
+    await viaTwo.devices.revoke({ deviceId });
+    await stream.waitForEnd(1000);
+    assert.equal((stream.error() as { code?: string }).code, "UNAUTHORIZED");
+  });
+
+  it("recovers a lost LISTEN connection and catches up on the head it missed", async () => {
+    const vaultId = newVaultId();
+    const session = await createKeypearsClient(two.apiUrl).accounts.register({
+      address: "bob@example.test",
+      authSecret: b64Random(32),
+      kdf: TEST_KDF,
+      salt: b64Random(16),
+      device: { id: newDeviceId(), name: "laptop" },
+      vault: { vaultId, wrappedVaultKey: b64Random(72) },
+    });
+    const stream = await followStream(
+      createKeypearsClient(one.apiUrl, { token: session.token }),
+      vaultId,
+    );
+    await stream.waitForPosition(0, 5000);
+    const admin = await createPgClient({ connectionString: database.url });
+    try {
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+      );
+      assert.equal(killed.length, 2, "each process has one LISTEN connection");
+    } finally {
+      await admin.close();
+    }
+    // Pushed while process one is not listening: the notice is lost, the resync finds the head.
+    await createKeypearsClient(two.apiUrl, { token: session.token }).vaults.push({
+      vaultId,
+      events: [{ id: newEventId(), payload: b64Random(64) }],
+    });
+    await stream.waitForPosition(1, 3000);
+    await stream.stop();
+  });
+
+  it("stops cleanly on SIGTERM", async () => {
+    assert.equal(await one.stop("SIGTERM"), 0);
+    assert.equal(await two.stop("SIGINT"), 0);
+    assert.match(one.stderr(), /"msg":"stopped"/);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * `keypears serve`: parses the command line, starts the server, and stops it cleanly on SIGINT or
+ * SIGTERM (a second signal exits at once). Resolves to the process exit code.
+ */
+
+import { parseServeArgs, SERVE_USAGE } from "./config/serve-args.ts";
+import { ServerStartError, startServer } from "./server.ts";
+
+export interface ServeIo {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly stdout?: (text: string) => void;
+  /** Human-readable messages (usage errors, why the server could not start). */
+  readonly stderr?: (text: string) => void;
+  /** Log lines (JSON); stderr by default. */
+  readonly log?: (line: string) => void;
+  /** Stops the server like a signal does (tests, embedding). */
+  readonly signal?: AbortSignal;
+}
+
+export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promise<number> => {
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  const config = parseServeArgs(argv, io.env ?? process.env);
+  if (!config.ok) {
+    stderr(`keypears serve: ${config.error}\n\n${SERVE_USAGE}`);
+    return 2;
+  }
+  if (config.value.help) {
+    stdout(SERVE_USAGE);
+    return 0;
+  }
+
+  let server;
+  try {
+    server = await startServer({
+      ...config.value.options,
+      ...(io.log === undefined ? {} : { log: io.log }),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = error instanceof ServerStartError ? "" : " (while starting the server)";
+    stderr(`keypears serve: ${message}${hint}\n`);
+    return 1;
+  }
+
+  let stopping = false;
+  let stop = (): void => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = () => {
+      if (stopping) {
+        stderr("keypears serve: second signal, exiting now\n");
+        process.exit(130);
+      }
+      stopping = true;
+      resolve();
+    };
+  });
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  io.signal?.addEventListener("abort", stop, { once: true });
+  if (io.signal?.aborted === true) stop();
+  await stopped;
+  try {
+    await server.close();
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+  return 0;
+};

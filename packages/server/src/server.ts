@@ -1,0 +1,201 @@
+/**
+ * Starts a KeyPears server: opens and migrates the database, wires services, router and HTTP,
+ * listens, and shuts down cleanly: streams end, in-flight requests finish (transactions commit or
+ * roll back as a whole), then the database closes and the data directory's lock is released.
+ */
+
+import { API_PREFIX, type ServerDescription } from "@keypears/api";
+import { OpenAPIHandler } from "@orpc/openapi/node";
+import { onError, ORPCError } from "@orpc/server";
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadServerKey } from "./accounts/server-key.ts";
+import { defaultServerDataDir } from "./data-dir/paths.ts";
+import { type DatabaseOption, openDatabase } from "./database.ts";
+import { createPgEventStore } from "./events/pg-event-store.ts";
+import type { AppServices, RequestContext } from "./http/context.ts";
+import { closeHttpServer, createInflight } from "./http/inflight.ts";
+import { generateOpenApiDocument } from "./http/openapi-document.ts";
+import { createRequestListener, describeError } from "./http/request-listener.ts";
+import { router } from "./http/router.ts";
+import {
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_SIZE_LIMITS,
+  type RateLimits,
+  type SizeLimits,
+} from "./limits/limits.ts";
+import { createRateLimiter } from "./limits/rate-limiter.ts";
+import { createLogger, type LogLevel } from "./log/logger.ts";
+import { startNoticeHub } from "./realtime/notice-hub.ts";
+import type { SqlClient } from "./sql/sql-client.ts";
+import { DEFAULT_PRUNE_POLICY, type PrunePolicy } from "./vaults/pruning.ts";
+import { parseServerDomain } from "./config/domain.ts";
+
+export const DEFAULT_PORT = 7420;
+export const DEFAULT_HOST = "127.0.0.1";
+const DAY_MS = 86_400_000;
+
+export interface ServerOptions {
+  /** The domain whose addresses this server holds (e.g. `example.com`). */
+  readonly domain: string;
+  /** 0 picks a free port. Default 7420. */
+  readonly port?: number;
+  /** Default 127.0.0.1 (this machine only); `0.0.0.0` to serve the network. */
+  readonly host?: string;
+  /** Default: the embedded database in `$KEYPEARS_HOME/server`. */
+  readonly database?: DatabaseOption;
+  /** The URL clients reach the server at, if it differs from where it listens (a proxy). */
+  readonly publicUrl?: string;
+  readonly limits?: Partial<SizeLimits>;
+  readonly rateLimits?: Partial<RateLimits>;
+  /** Default 30 days. */
+  readonly sessionTtlMs?: number;
+  readonly prunePolicy?: PrunePolicy;
+  readonly trustProxy?: boolean;
+  /** Receives each log line (JSON); stderr by default. */
+  readonly log?: (line: string) => void;
+  readonly logLevel?: LogLevel;
+  readonly now?: () => number;
+  /** How often an idle head stream sends a keep-alive comment. Default 15 s. */
+  readonly keepAliveMs?: number;
+  /** How long shutdown waits for in-flight requests before closing connections. Default 10 s. */
+  readonly shutdownGraceMs?: number;
+}
+
+export interface RunningServer {
+  /** Where the server listens, e.g. `http://127.0.0.1:7420`. */
+  readonly url: string;
+  /** `url` + `/api/v1`: what `createKeypearsClient` takes. */
+  readonly apiUrl: string;
+  readonly port: number;
+  readonly domain: string;
+  readonly sql: SqlClient;
+  /** Shuts down; safe to call more than once. */
+  readonly close: () => Promise<void>;
+}
+
+export class ServerStartError extends Error {
+  override readonly name = "ServerStartError";
+}
+
+export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
+  const domain = parseServerDomain(options.domain);
+  if (!domain.ok) throw new ServerStartError(domain.error);
+  const logger = createLogger({
+    ...(options.log === undefined ? {} : { write: options.log }),
+    level: options.logLevel ?? "info",
+  });
+  const now = options.now ?? Date.now;
+  const limits: SizeLimits = { ...DEFAULT_SIZE_LIMITS, ...options.limits };
+  const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+
+  const databaseOption: DatabaseOption = options.database ?? {
+    kind: "embedded",
+    dataDir: defaultServerDataDir(),
+  };
+  if (databaseOption.kind === "embedded") {
+    // The first start creates the database (initdb in WASM): a few seconds.
+    logger.info("opening the embedded database", { dataDir: databaseOption.dataDir });
+  }
+  const opened = await openDatabase(databaseOption, (error) =>
+    logger.warn("database connection error", { error: describeError(error) }),
+  );
+  if (!opened.ok) throw new ServerStartError(opened.error.message);
+  const database = opened.value;
+  const { sql } = database;
+  const shutdown = new AbortController();
+  const inflight = createInflight();
+  let hub: Awaited<ReturnType<typeof startNoticeHub>> | undefined;
+  try {
+    hub = await startNoticeHub(sql);
+    const app: AppServices = {
+      sql,
+      events: createPgEventStore(sql),
+      now,
+      domain: domain.value,
+      serverKey: await loadServerKey(sql),
+      sessionTtlMs: options.sessionTtlMs ?? 30 * DAY_MS,
+      limits,
+      rateLimiters: {
+        register: createRateLimiter(rateLimits.register, now),
+        login: createRateLimiter(rateLimits.login, now),
+        failedLoginsPerAddress: createRateLimiter(rateLimits.failedLoginsPerAddress, now),
+      },
+      hub,
+      prunePolicy: options.prunePolicy ?? DEFAULT_PRUNE_POLICY,
+      shutdownSignal: shutdown.signal,
+      logger,
+    };
+    const handler = new OpenAPIHandler<RequestContext>(router, {
+      eventIteratorKeepAliveInterval: options.keepAliveMs ?? 15_000,
+      clientInterceptors: [
+        onError((error, { context }) => {
+          if (error instanceof ORPCError && error.status < 500) return;
+          logger.error("handler failed", {
+            requestId: context.request.requestId,
+            error: describeError(error),
+          });
+        }),
+      ],
+    });
+    const description: ServerDescription = {
+      protocol: "keypears",
+      version: 1,
+      domain: domain.value,
+      api: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}${API_PREFIX}`,
+      openapi: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}/openapi.json`,
+      limits: {
+        maxRequestBytes: limits.maxRequestBytes,
+        maxEventBytes: limits.maxEventBytes,
+        maxEventsPerPush: limits.maxEventsPerPush,
+        maxSnapshotBytes: limits.maxSnapshotBytes,
+      },
+    };
+    let openapi: Promise<unknown> | undefined;
+    const httpServer = createHttpServer(
+      createRequestListener({
+        app,
+        handler,
+        description,
+        openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl)),
+        trustProxy: options.trustProxy ?? false,
+        track: inflight.track,
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once("error", reject);
+      httpServer.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST, () => {
+        httpServer.off("error", reject);
+        resolve();
+      });
+    });
+    const { port, address, family } = httpServer.address() as AddressInfo;
+    const host = family === "IPv6" ? `[${address}]` : address;
+    const url = `http://${host}:${port}`;
+    logger.info("listening", {
+      url,
+      port,
+      domain: domain.value,
+      database: database.label,
+      migrations: database.migrationsApplied.join(",") || "none",
+    });
+
+    let closing: Promise<void> | undefined;
+    const startedHub = hub;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        logger.info("shutting down", { count: inflight.size() });
+        // Streams end at once on this abort; other requests get the grace period to finish.
+        shutdown.abort();
+        await closeHttpServer(httpServer, inflight, options.shutdownGraceMs ?? 10_000);
+        await startedHub.close();
+        await database.close();
+        logger.info("stopped");
+      })());
+    return { url, apiUrl: `${url}${API_PREFIX}`, port, domain: domain.value, sql, close };
+  } catch (error) {
+    await hub?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+};
