@@ -25,7 +25,7 @@ function* walk(dir) {
 const files = roots
   .flatMap((root) => [...walk(root)])
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
-  .sort();
+  .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ") || "(all)"}`);
   process.exit(1);
