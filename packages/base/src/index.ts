@@ -1,3 +1,4 @@
 export * from "./brand.ts";
 export * from "./bytes.ts";
+export * from "./random.ts";
 export * from "./result.ts";

@@ -4,7 +4,23 @@ import { concatBytes, err, ok, type Result } from "@keypears/base";
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import type { AssociatedData } from "./associated-data.ts";
 import { expectBytes } from "./expect-bytes.ts";
+import { createNativeXChaCha, type XChaChaCipher } from "./xchacha-native.ts";
 import { drawRandomBytes, type RandomBytes, systemRandomBytes } from "./random.ts";
+
+/** Noble's XChaCha20-Poly1305: the reference, and the implementation wherever no native one exists. */
+export const nobleXChaCha: XChaChaCipher = {
+  encrypt: (key, nonce, ad, plaintext) => xchacha20poly1305(key, nonce, ad).encrypt(plaintext),
+  decrypt: (key, nonce, ad, sealed) => {
+    try {
+      return xchacha20poly1305(key, nonce, ad).decrypt(sealed);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** Native where the platform has it (Node), noble elsewhere; the bytes are the same. */
+const cipher: XChaChaCipher = createNativeXChaCha() ?? nobleXChaCha;
 
 /** The first byte of every sealed box; a future format change gets a new number. */
 export const AEAD_VERSION = 1;
@@ -38,7 +54,7 @@ export const seal = (
 ): Uint8Array => {
   expectBytes(key, 32, "key");
   const nonce = drawRandomBytes(randomBytes, nonceLength);
-  const ciphertext = xchacha20poly1305(key, nonce, associatedData).encrypt(plaintext);
+  const ciphertext = cipher.encrypt(key, nonce, associatedData, plaintext);
   return concatBytes(Uint8Array.of(AEAD_VERSION), nonce, ciphertext);
 };
 
@@ -61,10 +77,7 @@ export const open = (
   ) {
     return err(decryptFailed);
   }
-  try {
-    const nonce = sealed.subarray(1, headerLength);
-    return ok(xchacha20poly1305(key, nonce, associatedData).decrypt(sealed.subarray(headerLength)));
-  } catch {
-    return err(decryptFailed);
-  }
+  const nonce = sealed.subarray(1, headerLength);
+  const plaintext = cipher.decrypt(key, nonce, associatedData, sealed.subarray(headerLength));
+  return plaintext === undefined ? err(decryptFailed) : ok(plaintext);
 };

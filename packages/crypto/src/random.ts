@@ -1,22 +1,8 @@
 /** Where randomness comes from: an injected `RandomBytes` function, so tests can replay a seed. */
 
-/** Returns `length` bytes of randomness; production passes a CSPRNG, tests a seeded generator. */
-export type RandomBytes = (length: number) => Uint8Array;
+import type { RandomBytes } from "@keypears/base";
 
-/** `crypto.getRandomValues` refuses more than 65536 bytes per call. */
-const maxChunk = 65536;
-
-/** The platform CSPRNG (Web Crypto), available in browsers and in Node. */
-export const systemRandomBytes: RandomBytes = (length) => {
-  if (!Number.isSafeInteger(length) || length < 0) {
-    throw new RangeError(`expected a non-negative integer length, got ${length}`);
-  }
-  const out = new Uint8Array(length);
-  for (let offset = 0; offset < length; offset += maxChunk) {
-    crypto.getRandomValues(out.subarray(offset, Math.min(length, offset + maxChunk)));
-  }
-  return out;
-};
+export { type RandomBytes, systemRandomBytes } from "@keypears/base";
 
 /** Calls `random` and checks it kept its promise, so a broken source fails loudly instead of yielding short keys. */
 export const drawRandomBytes = (random: RandomBytes, length: number): Uint8Array => {

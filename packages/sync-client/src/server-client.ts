@@ -61,7 +61,12 @@ export const discoverServer = async (
 export const createServerClient = (
   apiUrl: string,
   token?: () => string | undefined,
-): KeypearsClient => createKeypearsClient(apiUrl, token === undefined ? {} : { token });
+  fetchImpl?: typeof fetch,
+): KeypearsClient =>
+  createKeypearsClient(apiUrl, {
+    ...(token === undefined ? {} : { token }),
+    ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
+  });
 
 /** Runs an API call and turns its failure into a `SyncError` value. */
 export const callServer = async <T>(

@@ -21,6 +21,7 @@ export interface SyncClientOptions {
   /** Write a snapshot once the verified log has grown by this many events since the last one. Default 1000. */
   readonly snapshotEvery?: number;
   readonly onProgress?: (progress: SyncProgress) => void;
+  /** Replaces the global `fetch` for every call to the server (tests inject network faults here). */
   readonly fetch?: typeof fetch;
 }
 
@@ -57,7 +58,7 @@ export const createSyncClient = (
   server: ServerEndpoint,
   options: SyncClientOptions = {},
 ): SyncClient => {
-  const client = createServerClient(server.apiUrl, () => loadSession(vault)?.token);
+  const client = createServerClient(server.apiUrl, () => loadSession(vault)?.token, options.fetch);
   const transport = createHttpTransport(client);
   const engine = createSyncEngine(vault, transport, options);
   const snapshotEvery = options.snapshotEvery ?? 1000;

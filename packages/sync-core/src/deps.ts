@@ -1,10 +1,11 @@
 /** The only sources of time and randomness the core uses, passed in so tests are deterministic and replayable. */
 
+import { type RandomBytes, systemRandomBytes } from "@keypears/base";
+
 /** Milliseconds since the Unix epoch, as `Date.now()` returns them. */
 export type Now = () => number;
 
-/** Returns `length` bytes of randomness; production passes a CSPRNG, tests a seeded generator. */
-export type RandomBytes = (length: number) => Uint8Array;
+export type { RandomBytes } from "@keypears/base";
 
 export interface CoreDeps {
   readonly now: Now;
@@ -13,7 +14,7 @@ export interface CoreDeps {
 
 export const systemDeps: CoreDeps = {
   now: () => Date.now(),
-  randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+  randomBytes: systemRandomBytes,
 };
 
 /**

@@ -42,7 +42,7 @@ export interface ItemStore {
   readonly commitEvents: (
     entries: readonly EventToCommit[],
     states: ReadonlyMap<ItemId, ItemState>,
-  ) => void;
+  ) => ReadonlyMap<ItemId, Item>;
   readonly readItem: (itemId: ItemId) => Result<Item | undefined, OpenError>;
   /** Every item, each either readable or reported as tampered; one bad row never hides the others. */
   readonly readItems: () => readonly Result<Item, OpenError>[];
@@ -125,7 +125,8 @@ export const createItemStore = (
     if (row === undefined) return ok(undefined);
     const opened = openItemRecord(keys, vaultId, itemId, "state", row.state);
     if (!opened.ok) return opened;
-    const state = decodeItemState(opened.value);
+    // Opened under this vault's key, so it is bytes this vault wrote: no canonical re-check needed.
+    const state = decodeItemState(opened.value, { trusted: true });
     if (!state.ok || state.value.itemId !== itemId)
       return err({ kind: "tampered", what: "item state", id: itemId });
     return ok(state.value);
@@ -165,7 +166,7 @@ export const createItemStore = (
   const commitEvents = (
     entries: readonly EventToCommit[],
     states: ReadonlyMap<ItemId, ItemState>,
-  ): void => {
+  ): ReadonlyMap<ItemId, Item> => {
     const touched = new Set<ItemId>();
     const createdAt = now();
     for (const entry of entries) {
@@ -184,16 +185,56 @@ export const createItemStore = (
       writeHistory(event);
       touched.add(event.itemId);
     }
+    const written = new Map<ItemId, Item>();
     for (const itemId of touched) {
       const state = states.get(itemId);
       if (state === undefined) throw new Error(`no merge state given for item ${itemId}`);
-      writeItem(state);
+      written.set(itemId, writeItem(state));
     }
+    return written;
   };
 
-  /** Seals and stores an item's merge state and the view derived from it. */
-  const writeItem = (state: ItemState): void => {
+  /**
+   * Opened item views, so listing and finding by title do not decrypt the whole vault on every
+   * call. Only values read from the database are cached: a write marks its item dirty (re-read on
+   * next use, so a rolled-back write is never seen), and a commit by another connection (SQLite's
+   * `data_version` changes) empties the cache.
+   */
+  const cache = new Map<ItemId, Result<Item, OpenError>>();
+  const dirty = new Set<ItemId>();
+  let complete = false;
+  let seenVersion = -1;
+  const dataVersion = db.prepare("PRAGMA data_version");
+  const refreshCache = (): void => {
+    const version = (dataVersion.get() as { data_version: number }).data_version;
+    if (version !== seenVersion) {
+      cache.clear();
+      dirty.clear();
+      complete = false;
+      seenVersion = version;
+    }
+  };
+  const readCached = (itemId: ItemId): Result<Item | undefined, OpenError> => {
+    if (!dirty.has(itemId)) {
+      const cached = cache.get(itemId);
+      if (cached !== undefined) return cached;
+    }
+    dirty.delete(itemId);
+    const row = selectItem.get(itemId) as { view: Uint8Array } | undefined;
+    if (row === undefined) {
+      cache.delete(itemId);
+      return ok(undefined);
+    }
+    const item = openItem(itemId, row.view);
+    cache.set(itemId, item);
+    return item;
+  };
+
+  /** Seals and stores an item's merge state and the view derived from it; returns the view. */
+  const writeItem = (state: ItemState): Item => {
+    dirty.add(state.itemId);
     const view = viewItem(state);
+    const item = itemFromView(view);
     const stateBox = sealItemRecord(
       keys,
       vaultId,
@@ -202,15 +243,9 @@ export const createItemStore = (
       encodeItemState(state),
       random,
     );
-    const viewBox = sealItemRecord(
-      keys,
-      vaultId,
-      state.itemId,
-      "view",
-      encodeItem(itemFromView(view)),
-      random,
-    );
+    const viewBox = sealItemRecord(keys, vaultId, state.itemId, "view", encodeItem(item), random);
     upsertItem.run(state.itemId, stateBox, viewBox, hlcToString(view.updated));
+    return item;
   };
 
   const openItem = (itemId: ItemId, box: Uint8Array): Result<Item, OpenError> => {
@@ -223,13 +258,22 @@ export const createItemStore = (
     loadState,
     commitEvents,
     readItem: (itemId) => {
-      const row = selectItem.get(itemId) as { view: Uint8Array } | undefined;
-      return row === undefined ? ok(undefined) : openItem(itemId, row.view);
+      refreshCache();
+      return readCached(itemId);
     },
-    readItems: () =>
-      (selectItems.all() as { id: ItemId; view: Uint8Array }[]).map((row) =>
-        openItem(row.id, row.view),
-      ),
+    readItems: () => {
+      refreshCache();
+      if (!complete) {
+        for (const row of selectItems.all() as { id: ItemId; view: Uint8Array }[]) {
+          cache.set(row.id, openItem(row.id, row.view));
+        }
+        complete = true;
+        dirty.clear();
+      }
+      for (const id of dirty) readCached(id);
+      dirty.clear();
+      return [...cache.values()];
+    },
     readHistory: (itemId, fieldName) => {
       const rows = (
         fieldName === undefined

@@ -3,7 +3,6 @@
  * derived from the merged state of its events. This is what the `items` table stores, sealed.
  */
 
-import { decode, encode } from "cborg";
 import {
   compareCodePoints,
   type DeviceId,
@@ -134,6 +133,10 @@ export const itemFromView = (view: ItemView): Item => {
 export const fieldValue = (item: Item, name: string): FieldValue | undefined =>
   item.fields.find((field) => field.name === name)?.value;
 
-export const encodeItem = (item: Item): Uint8Array => encode(item);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-export const decodeItem = (bytes: Uint8Array): Item => decode(bytes) as Item;
+/** Views hold only text, numbers, flags and lists, so JSON (fast in every engine) carries them exactly. */
+export const encodeItem = (item: Item): Uint8Array => encoder.encode(JSON.stringify(item));
+
+export const decodeItem = (bytes: Uint8Array): Item => JSON.parse(decoder.decode(bytes)) as Item;

@@ -114,6 +114,11 @@ export interface Vault {
   ) => Promise<Result<CredentialChange, VaultError>>;
   /** The side of the vault the sync client uses. */
   readonly sync: VaultSync;
+  /**
+   * Runs several changes in one transaction: all commit together (one disk flush) or none do.
+   * For imports and bulk edits; each change is still its own event.
+   */
+  readonly transact: <T>(changes: () => T) => T;
   /** Drops the keys from memory and closes the file; every later call throws. */
   readonly lock: () => void;
 }
@@ -143,7 +148,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
     buildOp: (view: ItemView | undefined) => EventOp,
   ): Result<Item, VaultError> => {
     ctx.assertUnlocked();
-    const result = transactionResult(ctx.db, (): Result<void, VaultError> => {
+    return transactionResult(ctx.db, (): Result<Item, VaultError> => {
       const loaded = store.loadState(itemId);
       if (!loaded.ok) return loaded;
       const state = loaded.value ?? createItemState(itemId);
@@ -158,23 +163,24 @@ export const openVault = (input: OpenVaultInput): Vault => {
       };
       applyToItem(state, event);
       const payload = sealEvent(ctx.keys, event, ctx.deps.randomBytes);
-      store.commitEvents(
+      const written = store.commitEvents(
         [{ event, payload, origin: "local", enqueue: !ctx.localOnly }],
         new Map([[itemId, state]]),
       );
       ctx.saveClock();
-      return ok(undefined);
+      return ok(written.get(itemId) as Item);
     });
-    if (!result.ok) return result;
-    const item = store.readItem(itemId);
-    if (!item.ok) return item;
-    return item.value === undefined ? err({ kind: "not-found", ref: itemId }) : ok(item.value);
   };
 
   const find = (ref: string, prefer: "live" | "trashed" = "live"): Result<Item, VaultError> => {
+    const lower = ref.trim().toLowerCase();
+    if (isUuid(lower)) {
+      ctx.assertUnlocked();
+      const direct = store.readItem(lower as ItemId);
+      if (!direct.ok) return direct;
+      if (direct.value !== undefined && direct.value.status !== "purged") return ok(direct.value);
+    }
     const items = readableItems();
-    const needle = ref.trim();
-    const lower = needle.toLowerCase();
     let matches = isUuid(lower) ? items.filter((item) => item.id === lower) : [];
     if (matches.length === 0 && /^[0-9a-f-]{4,}$/.test(lower))
       matches = items.filter((item) => item.id.startsWith(lower));
@@ -409,6 +415,10 @@ export const openVault = (input: OpenVaultInput): Vault => {
       });
     },
 
+    transact: (changes) => {
+      ctx.assertUnlocked();
+      return ctx.db.transaction(changes);
+    },
     sync: createVaultSync(ctx),
     lock: () => ctx.lock(),
   };
