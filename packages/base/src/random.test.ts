@@ -22,7 +22,7 @@ test("a draw is a private copy: changing it does not change the next draw", () =
 });
 
 test("bytes look uniform (every value appears in a large sample)", () => {
-  const counts = new Array<number>(256).fill(0);
+  const counts = Array.from({ length: 256 }, () => 0);
   for (const byte of systemRandomBytes(200_000)) counts[byte]!++;
   assert.ok(
     counts.every((c) => c > 600 && c < 1000),

@@ -1,0 +1,59 @@
+/** `keypears add`: a new item of any type, its fields from flags. */
+
+import { vaultFailure, usageError } from "../cli-error.ts";
+import { defineCommand } from "../command.ts";
+
+import { fieldChanges, ITEM_OPTIONS, parseItemFlags } from "../item-input.ts";
+import { itemJson } from "../item-json.ts";
+import { shortIds } from "../short-ids.ts";
+import { withVault } from "../session.ts";
+
+export const command = defineCommand({
+  usage: "add --title <title> [options]",
+  description: `
+Adds an item to the vault. --url, --tag, --field and --hidden-field may be repeated. Secret
+fields (password, totp, cardNumber, cvv, apiKey, apiSecret and hidden fields) are never shown
+unless asked for: \`keypears get <item> --field password\`.
+
+--generate makes a random password (20 characters by default, or a passphrase with
+--passphrase); it is stored, not printed.
+
+Each type's own fields, set with --field name=value (any case):
+  card       cardholder, cardNumber, expiry, cvv
+  identity   fullName, email, phone, postalAddress
+  apikey     apiKey, apiSecret
+Any other name makes a custom field; --hidden-field makes one that is masked like a password.
+`,
+  options: ITEM_OPTIONS,
+  positionals: { min: 0, max: 0 },
+  examples: [
+    "keypears add --title GitHub --username alice --generate --url https://github.com --tag work",
+    "keypears add --type note --title 'Wi-Fi' --notes 'network: home, key: in the hall'",
+    "keypears add --type card --title Visa --field cardNumber=4111111111111111 --field expiry=12/29 --field cvv=123",
+    "keypears add --type apikey --title Stripe --field apiKey=sk_live_... --hidden-field webhook=whsec_...",
+  ],
+  run: async (ctx) => {
+    if (ctx.values.title === undefined) throw usageError("--title is required", "add");
+    const intent = parseItemFlags(ctx.values, "add");
+    return withVault(ctx, (vault) => {
+      const added = vault.add({
+        type: intent.type ?? "login",
+        fields: fieldChanges(intent, undefined),
+      });
+      if (!added.ok) throw vaultFailure(added.error);
+      const item = added.value;
+      if (ctx.json) {
+        ctx.out.data(itemJson(item));
+        return;
+      }
+      const shortId = shortIds(vault);
+      ctx.out.line(`Added "${item.title}" (${item.type}, id ${shortId(item.id)}).`);
+      if (intent.generated !== undefined) {
+        const { description, entropyBits } = intent.generated;
+        ctx.out.line(
+          `Generated a ${description} (${Math.floor(entropyBits)} bits); see it with \`keypears get ${shortId(item.id)} --field password\`.`,
+        );
+      }
+    });
+  },
+});

@@ -1,0 +1,96 @@
+/** `keypears list`: items (or the trash) in a table, filtered by search text, tag, folder or type. */
+
+import { fieldValue, type Item, ITEM_TYPES, isItemType, type ListFilter } from "@keypears/vault";
+import { usageError } from "../cli-error.ts";
+import { defineCommand } from "../command.ts";
+
+import { itemSummaryJson } from "../item-json.ts";
+import { shortIds } from "../short-ids.ts";
+import { warnAboutProblems, withVault } from "../session.ts";
+
+export const command = defineCommand({
+  usage: "list [--search <text>] [--tag <tag>] [--folder <folder>] [--type <type>] [--trash]",
+  description: `
+Lists live items by title, or the trash with --trash. --search looks for text (any case) in
+titles, user names, URLs and tags. The ID column is a short prefix: any command taking
+<id|title> accepts it. Secrets are never listed, not even with --json.`,
+  options: {
+    search: {
+      type: "string",
+      valueName: "text",
+      description: "text in the title, user name, a URL or a tag",
+    },
+    tag: { type: "string", valueName: "tag", description: "only items with this tag" },
+    folder: { type: "string", valueName: "folder", description: "only items in this folder" },
+    type: {
+      type: "string",
+      valueName: "type",
+      description: `only items of this type (${ITEM_TYPES.join(", ")})`,
+    },
+    trash: { type: "boolean", description: "list the trash instead" },
+    conflicts: { type: "boolean", description: "only items with a conflict to settle" },
+  },
+  positionals: { min: 0, max: 0 },
+  examples: [
+    "keypears list",
+    "keypears list --search git",
+    "keypears list --tag work --json | jq -r '.[].title'",
+    "keypears list --trash",
+  ],
+  run: async (ctx) => {
+    const { search, tag, folder, type, trash, conflicts } = ctx.values;
+    if (type !== undefined && !isItemType(type))
+      throw usageError(`--type must be one of ${ITEM_TYPES.join(", ")}`, "list");
+    const filter: ListFilter = {
+      ...(search === undefined ? {} : { search }),
+      ...(tag === undefined ? {} : { tag }),
+      ...(folder === undefined ? {} : { folder }),
+      ...(type === undefined ? {} : { type }),
+      trash: trash === true,
+      conflicts: conflicts === true,
+    };
+    return withVault(ctx, (vault) => {
+      warnAboutProblems(ctx, vault);
+      const items = vault.list(filter);
+      if (ctx.json) {
+        ctx.out.data(items.map(itemSummaryJson));
+        return;
+      }
+      if (items.length === 0) {
+        const filtered = [search, tag, folder, type].some((v) => v !== undefined);
+        ctx.out.note(
+          filtered
+            ? "No items match."
+            : trash === true
+              ? "The trash is empty."
+              : "No items yet. Add one with `keypears add --title <title> ...`.",
+        );
+        return;
+      }
+      const shortId = shortIds(vault);
+      ctx.out.table(
+        ["ID", "TITLE", "TYPE", "USERNAME", "FOLDER", "TAGS"],
+        items.map((item) => [
+          shortId(item.id),
+          item.conflicts.length > 0 ? `${item.title} (!)` : item.title,
+          item.type,
+          text(item, "username"),
+          text(item, "folder"),
+          list(item, "tags"),
+        ]),
+      );
+      const conflicted = items.filter((i) => i.conflicts.length > 0).length;
+      if (conflicted > 0) ctx.out.note("(!) has a conflict to settle: see `keypears conflicts`.");
+    });
+  },
+});
+
+const text = (item: Item, name: string): string => {
+  const value = fieldValue(item, name);
+  return typeof value === "string" ? value : "";
+};
+
+const list = (item: Item, name: string): string => {
+  const value = fieldValue(item, name);
+  return Array.isArray(value) ? value.join(", ") : "";
+};

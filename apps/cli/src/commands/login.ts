@@ -1,0 +1,105 @@
+/** `keypears login <address>`: adds an existing synced account to this device and syncs it. */
+
+import { hostname } from "node:os";
+import { parseSecretKey } from "@keypears/crypto";
+import { describeVaultError, isLocalOnly, listVaultFiles, parseAddress } from "@keypears/vault";
+import { CliError, syncFailure, usageError, vaultFailure } from "../cli-error.ts";
+import { defineCommand } from "../command.ts";
+import { createProgressLine } from "../progress.ts";
+import { readPassword, readSecretKey } from "../secrets.ts";
+import { syncReportJson } from "../synced.ts";
+
+export const command = defineCommand({
+  usage: "login <address> [--server <url>]",
+  description: `
+Needs the account's master password and its Secret Key (from the recovery kit printed by
+\`keypears init\`). Both are asked without echo, or taken from KEYPEARS_PASSWORD /
+--password-stdin and KEYPEARS_SECRET_KEY / --secret-key. The vault is then downloaded and
+verified, with progress shown on a terminal.`,
+  options: {
+    server: {
+      type: "string",
+      valueName: "url",
+      description: "the sync server, if not found from the domain",
+    },
+    "secret-key": {
+      type: "string",
+      valueName: "key",
+      description: "the Secret Key (K1-...); prefer KEYPEARS_SECRET_KEY",
+    },
+    "device-name": {
+      type: "string",
+      valueName: "name",
+      description: "what the server calls this device (default: the host name)",
+    },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: [
+    "keypears login alice@example.com",
+    "KEYPEARS_SECRET_KEY=K1-... KEYPEARS_PASSWORD=... keypears login alice@example.com --json",
+  ],
+  run: async (ctx) => {
+    const parsed = parseAddress(ctx.positionals[0] as string);
+    if (!parsed.ok) throw new CliError(describeVaultError(parsed.error));
+    const address = parsed.value;
+    if (isLocalOnly(address))
+      throw usageError(
+        `${address} is a local-only account: it lives on one device and has nothing to log in to`,
+        "login",
+      );
+    if (listVaultFiles(ctx.home).includes(address))
+      throw vaultFailure({ kind: "account-exists", address });
+
+    const services = await ctx.syncServices();
+    const found = await services.discoverServer(address, ctx.values.server);
+    if (!found.ok) throw syncFailure(found.error);
+    const serverUrl = found.value;
+
+    const password = await readPassword(ctx, address);
+    const secretKey = parseSecretKey(await readSecretKey(ctx, ctx.values["secret-key"]));
+    if (!secretKey.ok)
+      throw new CliError(
+        `that is not a valid Secret Key (${secretKey.error.reason.replaceAll("-", " ")}); copy it from your recovery kit: K1-XXXXX-...`,
+      );
+
+    const progress = createProgressLine(ctx.io, ctx.json);
+    const joined = await services.login({
+      home: ctx.home,
+      address,
+      serverUrl,
+      password,
+      secretKey: secretKey.value,
+      deviceName: ctx.values["device-name"] ?? hostname(),
+      progress: progress.sink,
+    });
+    if (!joined.ok) {
+      progress.done();
+      throw syncFailure(joined.error);
+    }
+    const vault = joined.value;
+    try {
+      const synced = await services.sync(vault, { progress: progress.sink });
+      progress.done();
+      if (!synced.ok)
+        ctx.out.warn(
+          `${synced.error.message}; the account is on this device, run \`keypears sync\` to finish downloading`,
+        );
+      if (ctx.json) {
+        ctx.out.data({
+          address,
+          serverUrl,
+          deviceId: vault.deviceId,
+          vaultId: vault.vaultId,
+          sync: synced.ok ? syncReportJson(synced.value) : null,
+        });
+        return;
+      }
+      const items = vault.list().length;
+      ctx.out.line(
+        `Added ${ctx.out.style.bold(address)} to this device (device ${vault.deviceId}), ${items} item${items === 1 ? "" : "s"}.`,
+      );
+    } finally {
+      vault.lock();
+    }
+  },
+});

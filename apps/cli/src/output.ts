@@ -1,0 +1,95 @@
+/**
+ * Writing results: JSON (one document on stdout, nothing else there) or text for people, with
+ * aligned tables and color only on a terminal and never with NO_COLOR. Messages go to stderr.
+ */
+
+import { graphemes, textWidth } from "./format.ts";
+import type { CliIo, CliOutputStream } from "./io.ts";
+
+export interface Style {
+  readonly bold: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly green: (text: string) => string;
+  readonly yellow: (text: string) => string;
+}
+
+export interface Output {
+  readonly json: boolean;
+  /** Prints one JSON document on stdout. */
+  readonly data: (value: unknown) => void;
+  /** Prints a line on stdout (human output). */
+  readonly line: (text?: string) => void;
+  /** A message on stderr for a person; left out with --json. */
+  readonly note: (text: string) => void;
+  /** A warning on stderr, also with --json. */
+  readonly warn: (text: string) => void;
+  /** Styles for text going to stdout. */
+  readonly style: Style;
+  /** Styles for text going to stderr. */
+  readonly errStyle: Style;
+  readonly table: (headers: readonly string[], rows: readonly (readonly string[])[]) => void;
+}
+
+export const createOutput = (io: CliIo, json: boolean): Output => {
+  const style = styleFor(io.stdout, io.env);
+  const errStyle = styleFor(io.stderr, io.env);
+  return {
+    json,
+    data: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    line: (text = "") => io.stdout.write(`${text}\n`),
+    note: (text) => {
+      if (!json) io.stderr.write(`${text}\n`);
+    },
+    warn: (text) => io.stderr.write(`${errStyle.yellow("warning:")} ${text}\n`),
+    style,
+    errStyle,
+    table: (headers, rows) => {
+      for (const line of formatTable(headers, rows, style)) io.stdout.write(`${line}\n`);
+    },
+  };
+};
+
+const MAX_CELL = 48;
+
+/** Columns padded to their widest cell (long cells cut with …), the header bold, no trailing spaces. */
+export const formatTable = (
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  style: Style,
+): string[] => {
+  const clip = (cell: string) => {
+    const flat = cell.replace(/\s+/g, " ");
+    const chars = graphemes(flat);
+    return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join("")}…` : flat;
+  };
+  const cells = rows.map((row) => row.map(clip));
+  const widths = headers.map((header, i) =>
+    Math.max(textWidth(header), ...cells.map((row) => textWidth(row[i] ?? ""))),
+  );
+  const render = (row: readonly string[], paint: (text: string) => string = (t) => t) =>
+    row
+      .map((cell, i) =>
+        i === row.length - 1
+          ? paint(cell)
+          : paint(cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - textWidth(cell)))),
+      )
+      .join("  ")
+      .trimEnd();
+  return [render(headers, style.bold), ...cells.map((row) => render(row))];
+};
+
+const styleFor = (stream: CliOutputStream, env: NodeJS.ProcessEnv): Style => {
+  const on = stream.isTTY && (env["NO_COLOR"] ?? "") === "" && env["TERM"] !== "dumb";
+  const paint =
+    (open: number, close: number) =>
+    (text: string): string =>
+      on ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+  return {
+    bold: paint(1, 22),
+    dim: paint(2, 22),
+    red: paint(31, 39),
+    green: paint(32, 39),
+    yellow: paint(33, 39),
+  };
+};

@@ -1,0 +1,68 @@
+/**
+ * Which account a command works on (`--account`, else the device's only one) and unlocking it:
+ * the password is asked only once the account is known to exist, and the vault is always locked
+ * (keys dropped, file closed) when the command is done.
+ */
+
+import {
+  type Address,
+  describeVaultError,
+  listVaultFiles,
+  parseAddress,
+  unlockVault,
+  type Vault,
+} from "@keypears/vault";
+import { CliError, vaultFailure } from "./cli-error.ts";
+import type { CommandContext } from "./command.ts";
+import { readPassword } from "./secrets.ts";
+
+export const selectAccount = (ctx: CommandContext): Address => {
+  const accounts = listVaultFiles(ctx.home);
+  if (ctx.account !== undefined) {
+    const address = parseAddress(ctx.account);
+    if (!address.ok) throw new CliError(`--account: ${describeVaultError(address.error)}`);
+    if (!accounts.includes(address.value))
+      throw vaultFailure({ kind: "no-such-account", address: address.value });
+    return address.value;
+  }
+  const [only, ...others] = accounts;
+  if (only === undefined)
+    throw new CliError(
+      "no account on this device yet; create one with `keypears init you@localhost` (local only) or `keypears init you@your-domain`, or add a synced one with `keypears login`",
+    );
+  if (others.length > 0)
+    throw new CliError(
+      `this device holds ${accounts.length} accounts (${accounts.join(", ")}); choose one with --account <address>`,
+    );
+  return only;
+};
+
+/**
+ * Unlocks the selected account, runs `work`, and locks the vault again whatever happens. `work`
+ * gets the password too, for the one command that needs it again (`passwd`).
+ */
+export const withVault = async <T>(
+  ctx: CommandContext,
+  work: (vault: Vault, password: string) => Promise<T> | T,
+): Promise<T> => {
+  const address = selectAccount(ctx);
+  const password = await readPassword(ctx, address);
+  const unlocked = await unlockVault({ home: ctx.home, address, password });
+  if (!unlocked.ok) throw vaultFailure(unlocked.error);
+  const vault = unlocked.value;
+  try {
+    return await work(vault, password);
+  } finally {
+    vault.lock();
+  }
+};
+
+/** Says on stderr that stored rows failed their integrity check: reported, never silently skipped. */
+export const warnAboutProblems = (ctx: CommandContext, vault: Vault): number => {
+  const [first, ...rest] = vault.problems();
+  if (first !== undefined)
+    ctx.out.warn(
+      `${describeVaultError(first)}${rest.length > 0 ? ` (and ${rest.length} more)` : ""}`,
+    );
+  return first === undefined ? 0 : rest.length + 1;
+};

@@ -1,0 +1,81 @@
+/** Runs the real `bin/keypears.js` as a child process, as a user or a script would. */
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const BIN = join(import.meta.dirname, "..", "..", "bin", "keypears.js");
+export const PASSWORD = "correct horse battery staple";
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** KEYPEARS_HOME; each one is a separate device. */
+  readonly home: string;
+  /** KEYPEARS_PASSWORD; `null` leaves it unset. Default: PASSWORD. */
+  readonly password?: string | null;
+  /** Written to stdin (then closed); stdin is always a pipe, never a terminal. */
+  readonly input?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export const runCli = (args: readonly string[], options: RunOptions): Promise<CliResult> => {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env))
+    if (value !== undefined && !name.startsWith("KEYPEARS_") && name !== "NO_COLOR")
+      env[name] = value;
+  env["KEYPEARS_HOME"] = options.home;
+  const password = options.password === undefined ? PASSWORD : options.password;
+  if (password !== null) env["KEYPEARS_PASSWORD"] = password;
+  Object.assign(env, options.env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: "pipe" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+};
+
+export interface TempHome {
+  readonly path: string;
+  readonly remove: () => void;
+}
+
+export const createTempHome = (): TempHome => {
+  const path = mkdtempSync(join(tmpdir(), "keypears-cli-"));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+};
+
+/** Parses stdout as one JSON document, failing with what was printed if it is not. */
+export const parseJson = (result: CliResult): unknown => {
+  try {
+    return JSON.parse(result.stdout) as unknown;
+  } catch {
+    throw new Error(
+      `stdout is not one JSON document (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`,
+    );
+  }
+};
+
+/**
+ * Checks a user error: the exit code, one line on stderr starting "keypears: " (matching
+ * `message`), no stack trace, nothing on stdout.
+ */
+export const assertUserError = (result: CliResult, code: 1 | 2, message?: RegExp): void => {
+  const context = `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
+  assert.equal(result.code, code, context);
+  assert.equal(result.stdout, "", context);
+  assert.match(result.stderr, /^keypears: [^\n]+\n$/, context);
+  assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+|node:internal|Error:/, context);
+  if (message !== undefined) assert.match(result.stderr, message, context);
+};

@@ -1,0 +1,26 @@
+/** What a benchmark is to the suite: a name to select it by, and a run that returns its tables. */
+
+import type { Table } from "./table.ts";
+
+export interface BenchContext {
+  /** Tiny sizes that finish in seconds: for CI and for checking the harness, not for numbers. */
+  readonly smoke: boolean;
+  /** Measured runs per contender, after warm-up. */
+  readonly runs: number;
+  /** Progress for the person waiting (stderr); never part of the report. */
+  readonly log: (line: string) => void;
+}
+
+export interface BenchReport {
+  readonly title: string;
+  /** The workload and the method, in a few sentences of Markdown. */
+  readonly description: string;
+  readonly tables: readonly Table[];
+}
+
+export interface Benchmark {
+  /** Lowercase, kebab-case; what `--only` selects. */
+  readonly name: string;
+  readonly summary: string;
+  readonly run: (context: BenchContext) => Promise<BenchReport>;
+}

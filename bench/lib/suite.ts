@@ -1,0 +1,66 @@
+/** Runs the selected benchmarks in order and renders (and optionally writes) the report. */
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Benchmark, BenchReport } from "./benchmark.ts";
+import { machineInfo, type MachineInfo } from "./machine.ts";
+import { renderReport } from "./report.ts";
+
+export interface SuiteOptions {
+  readonly smoke: boolean;
+  /** Names of the benchmarks to run; all when empty. */
+  readonly only: readonly string[];
+  readonly runs: number;
+  /** Where to write the Markdown report; not written when undefined. */
+  readonly out: string | undefined;
+  readonly log: (line: string) => void;
+}
+
+export interface SuiteResult {
+  readonly machine: MachineInfo;
+  readonly reports: readonly BenchReport[];
+  readonly markdown: string;
+  readonly durationMs: number;
+}
+
+export const selectBenchmarks = (
+  benchmarks: readonly Benchmark[],
+  only: readonly string[],
+): readonly Benchmark[] => {
+  const unknown = only.filter((name) => !benchmarks.some((b) => b.name === name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown benchmark ${unknown.join(", ")}; known: ${benchmarks.map((b) => b.name).join(", ")}`,
+    );
+  }
+  return only.length === 0 ? benchmarks : benchmarks.filter((b) => only.includes(b.name));
+};
+
+export const runSuite = async (
+  benchmarks: readonly Benchmark[],
+  options: SuiteOptions,
+): Promise<SuiteResult> => {
+  if (!Number.isInteger(options.runs) || options.runs < 1) {
+    throw new Error(`expected a positive whole number of runs, got ${options.runs}`);
+  }
+  const selected = selectBenchmarks(benchmarks, options.only);
+  const machine = machineInfo();
+  const start = performance.now();
+  const reports: BenchReport[] = [];
+  for (const benchmark of selected) {
+    options.log(`${benchmark.name}: ${benchmark.summary}`);
+    reports.push(
+      await benchmark.run({ smoke: options.smoke, runs: options.runs, log: options.log }),
+    );
+  }
+  const durationMs = performance.now() - start;
+  const markdown = renderReport(
+    { machine, smoke: options.smoke, runs: options.runs, durationMs },
+    reports,
+  );
+  if (options.out !== undefined) {
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, markdown);
+  }
+  return { machine, reports, markdown, durationMs };
+};

@@ -1,0 +1,33 @@
+/** `npm run bench`: runs the benchmark suite, prints its tables and writes docs/BENCHMARKS.md. */
+
+import { fileURLToPath } from "node:url";
+import { benchmarks } from "./benchmarks.ts";
+import { parseBenchArgs, usage } from "./lib/args.ts";
+import { formatDuration } from "./lib/format.ts";
+import { runSuite } from "./lib/suite.ts";
+
+const defaultOut = fileURLToPath(new URL("../docs/BENCHMARKS.md", import.meta.url));
+
+const main = async (): Promise<void> => {
+  const args = parseBenchArgs(process.argv.slice(2), process.env, defaultOut);
+  if (args.help) {
+    console.log(`${usage}\n\nBenchmarks: ${benchmarks.map((b) => b.name).join(", ")}`);
+    return;
+  }
+  const result = await runSuite(benchmarks, {
+    smoke: args.smoke,
+    only: args.only,
+    runs: args.runs,
+    out: args.out,
+    log: (line) => console.error(line),
+  });
+  console.log(result.markdown);
+  console.error(
+    `done in ${formatDuration(result.durationMs)}${args.out === undefined ? "" : `; wrote ${args.out}`}`,
+  );
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
