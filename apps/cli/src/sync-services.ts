@@ -148,5 +148,6 @@ export const unavailableSyncServices: SyncServices = {
   changePasswordOnServer: notAvailable,
 };
 
-/** The services `keypears` uses; replace the body to wire in the real sync client (import it lazily). */
-export const loadSyncServices = async (): Promise<SyncServices> => unavailableSyncServices;
+/** The services `keypears` uses: the sync client over HTTP, loaded only when a command needs it. */
+export const loadSyncServices = async (): Promise<SyncServices> =>
+  (await import("./http-sync-services.ts")).httpSyncServices;

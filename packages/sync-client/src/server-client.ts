@@ -30,7 +30,7 @@ export const discoverServer = async (
   explicitUrl?: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<Result<ServerEndpoint, SyncError>> => {
-  const base = (explicitUrl ?? `https://${domain}`).replace(/\/+$/, "");
+  const base = (explicitUrl ?? `${schemeFor(domain)}://${domain}`).replace(/\/+$/, "");
   let description: unknown;
   try {
     const response = await fetchImpl(`${base}${WELL_KNOWN_PATH}`, {
@@ -56,6 +56,12 @@ export const discoverServer = async (
     apiUrl: new URL(parsed.data.api, `${base}/`).toString().replace(/\/+$/, ""),
     domain,
   });
+};
+
+/** HTTPS everywhere except a server on this machine (`localhost:7420`), which a developer runs without TLS. */
+const schemeFor = (domain: string): "http" | "https" => {
+  const host = domain.replace(/:\d+$/, "");
+  return host === "localhost" || host === "127.0.0.1" ? "http" : "https";
 };
 
 export const createServerClient = (

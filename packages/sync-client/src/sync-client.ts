@@ -4,8 +4,9 @@
  */
 
 import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
-import type { ChainHash } from "@keypears/sync-core";
-import type { Vault } from "@keypears/vault";
+import type { KeypearsClient } from "@keypears/api";
+import type { ChainHash, Checkpoint } from "@keypears/sync-core";
+import type { CredentialChange, Vault } from "@keypears/vault";
 import { describeVaultError } from "@keypears/vault";
 import { createHttpTransport } from "./http-transport.ts";
 import { checkAccountParameters } from "./onboarding.ts";
@@ -14,6 +15,7 @@ import { loadSession } from "./session.ts";
 import { createSyncEngine, type SyncProgress, type SyncReport } from "./sync-engine.ts";
 import type { SyncError } from "./sync-error.ts";
 import { watchVault, type WatchOptions } from "./watcher.ts";
+import { checkpointFromWire } from "./wire.ts";
 
 export interface SyncClientOptions {
   readonly pushBatch?: number;
@@ -48,8 +50,31 @@ export interface SyncClient {
     current: string,
     next: string,
   ) => Promise<Result<void, SyncError | { readonly kind: "wrong-credentials" }>>;
+  /** Tells the server a credential change prepared by `vault.changePassword`; the caller commits it locally after. */
+  readonly sendCredentialChange: (change: CredentialChange) => Promise<Result<void, SyncError>>;
+  /** The server's head for this vault. */
+  readonly head: () => Promise<Result<Checkpoint, SyncError>>;
   readonly logout: () => Promise<Result<void, SyncError>>;
 }
+
+const sendCredentialChange = async (
+  client: KeypearsClient,
+  vault: Vault,
+  change: CredentialChange,
+): Promise<Result<void, SyncError>> => {
+  const updated = await callServer(() =>
+    client.accounts.changeCredentials({
+      currentAuthSecret: bytesToBase64Url(change.previousAuthSecret),
+      authSecret: bytesToBase64Url(change.authSecret),
+      kdf: { ...change.kdf },
+      salt: bytesToBase64Url(change.salt),
+      vaults: [
+        { vaultId: vault.vaultId, wrappedVaultKey: bytesToBase64Url(change.wrappedVaultKey) },
+      ],
+    }),
+  );
+  return updated.ok ? ok(undefined) : updated;
+};
 
 const SNAPSHOT_MARK = "last-snapshot-position";
 
@@ -138,21 +163,15 @@ export const createSyncClient = (
           ? err({ kind: "wrong-credentials" })
           : err({ kind: "local", detail: describeVaultError(change.error) });
       }
-      const c = change.value;
-      const updated = await callServer(() =>
-        client.accounts.changeCredentials({
-          currentAuthSecret: bytesToBase64Url(c.previousAuthSecret),
-          authSecret: bytesToBase64Url(c.authSecret),
-          kdf: { ...c.kdf },
-          salt: bytesToBase64Url(c.salt),
-          vaults: [
-            { vaultId: vault.vaultId, wrappedVaultKey: bytesToBase64Url(c.wrappedVaultKey) },
-          ],
-        }),
-      );
-      if (!updated.ok) return updated;
-      c.commit();
+      const sent = await sendCredentialChange(client, vault, change.value);
+      if (!sent.ok) return sent;
+      change.value.commit();
       return ok(undefined);
+    },
+    sendCredentialChange: (change) => sendCredentialChange(client, vault, change),
+    head: async () => {
+      const head = await callServer(() => client.vaults.head({ vaultId: vault.vaultId }));
+      return head.ok ? ok(checkpointFromWire(head.value)) : head;
     },
     logout: async () => {
       const result = await callServer(() => client.accounts.logout());

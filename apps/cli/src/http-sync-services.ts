@@ -1,0 +1,168 @@
+/**
+ * The real `SyncServices`: the sync client over HTTP. Loaded only by commands that talk to a
+ * server, so local commands never load the network code.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import {
+  createSyncClient,
+  describeSyncError,
+  discoverServer,
+  loginNewDevice,
+  registerAccount,
+  type ServerEndpoint,
+  type SyncClient,
+  type SyncError,
+} from "@keypears/sync-client";
+import { domainOf, type Vault } from "@keypears/vault";
+import type { DeviceInfo, ProgressSink, SyncFailure, SyncServices } from "./sync-services.ts";
+
+const failure = (error: SyncError): SyncFailure => {
+  const message = describeSyncError(error);
+  switch (error.kind) {
+    case "unreachable":
+      return { kind: "unreachable", message };
+    case "unauthorized":
+    case "rejected":
+    case "pruned":
+      return { kind: "rejected", message };
+    case "local":
+      return { kind: "failed", message };
+    default:
+      return { kind: "verification-failed", message };
+  }
+};
+
+const endpointFor = async (
+  domain: string,
+  url: string | undefined,
+): Promise<Result<ServerEndpoint, SyncFailure>> => {
+  const found = await discoverServer(domain, url);
+  return found.ok ? found : err(failure(found.error));
+};
+
+/** The sync client of a synced vault, with progress reported to the CLI's sink. */
+const clientFor = async (
+  vault: Vault,
+  progress?: ProgressSink,
+): Promise<Result<SyncClient, SyncFailure>> => {
+  if (vault.serverUrl === null)
+    return err({ kind: "failed", message: `${vault.address} is local only` });
+  const endpoint = await endpointFor(domainOf(vault.address), vault.serverUrl);
+  if (!endpoint.ok) return endpoint;
+  return ok(
+    createSyncClient(vault, endpoint.value, progress === undefined ? {} : { onProgress: progress }),
+  );
+};
+
+const deviceInfo = (device: {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastSeenAt: string;
+  revokedAt: string | null;
+}): DeviceInfo => ({
+  id: device.id,
+  name: device.name,
+  createdAt: Date.parse(device.createdAt),
+  lastSeenAt: Date.parse(device.lastSeenAt),
+  revoked: device.revokedAt !== null,
+});
+
+export const httpSyncServices: SyncServices = {
+  discoverServer: async (address, override) => {
+    const endpoint = await endpointFor(domainOf(address), override);
+    return endpoint.ok ? ok(endpoint.value.url) : endpoint;
+  },
+  register: async ({ account, serverUrl, deviceName }) => {
+    const endpoint = await endpointFor(domainOf(account.vault.address), serverUrl);
+    if (!endpoint.ok) return endpoint;
+    const registered = await registerAccount(
+      account.vault,
+      account.registration,
+      endpoint.value,
+      deviceName,
+    );
+    return registered.ok ? ok(undefined) : err(failure(registered.error));
+  },
+  login: async ({ home, address, serverUrl, password, secretKey, deviceName }) => {
+    const endpoint = await endpointFor(domainOf(address), serverUrl);
+    if (!endpoint.ok) return endpoint;
+    const joined = await loginNewDevice({
+      home,
+      address,
+      password,
+      secretKey,
+      server: endpoint.value,
+      deviceName,
+    });
+    if (joined.ok) return joined;
+    if (joined.error.kind === "wrong-credentials") {
+      return err({
+        kind: "wrong-credentials",
+        message: "wrong password or Secret Key; nothing was changed",
+      });
+    }
+    if (joined.error.kind === "account-exists") {
+      return err({
+        kind: "failed",
+        message: `${address} is already on this device; use \`keypears sync\``,
+      });
+    }
+    return err(failure(joined.error));
+  },
+  sync: async (vault, { progress }) => {
+    const client = await clientFor(vault, progress);
+    if (!client.ok) return client;
+    const report = await client.value.syncOnce();
+    return report.ok ? report : err(failure(report.error));
+  },
+  watch: async (vault, { progress, onSync, signal }) => {
+    const client = await clientFor(vault, progress);
+    if (!client.ok) return client;
+    let last: SyncError | undefined;
+    const stopped = await client.value.watch({
+      signal,
+      onSync: (result) => {
+        if (result.ok) {
+          last = undefined;
+          if (result.value.pushed > 0 || result.value.pulled > 0) onSync(result.value);
+        } else {
+          last = result.error;
+        }
+      },
+    });
+    const error = stopped ?? (signal.aborted ? undefined : last);
+    return error === undefined ? ok(undefined) : err(failure(error));
+  },
+  status: async (vault) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const head = await client.value.head();
+    return head.ok ? ok({ headPosition: head.value.position }) : err(failure(head.error));
+  },
+  devices: async (vault) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const listed = await client.value.devices();
+    return listed.ok ? ok(listed.value.map(deviceInfo)) : err(failure(listed.error));
+  },
+  renameDevice: async (vault, id, name) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const renamed = await client.value.renameDevice(id, name);
+    return renamed.ok ? ok(deviceInfo(renamed.value)) : err(failure(renamed.error));
+  },
+  revokeDevice: async (vault, id) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const revoked = await client.value.revokeDevice(id);
+    return revoked.ok ? ok(deviceInfo(revoked.value)) : err(failure(revoked.error));
+  },
+  changePasswordOnServer: async (vault, change) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const sent = await client.value.sendCredentialChange(change);
+    return sent.ok ? ok(undefined) : err(failure(sent.error));
+  },
+};
