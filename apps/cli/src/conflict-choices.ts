@@ -4,8 +4,8 @@
  */
 
 import type { FieldValue, LifecycleKind } from "@keypears/sync-core";
-import { type Item, type ItemConflict, isSecretField } from "@keypears/vault";
-import { displayFieldName, findField, readableValue } from "./fields.ts";
+import { type Item, type ItemConflict, isSecretField, statusChoices } from "@keypears/vault";
+import { displayFieldName, readableValue } from "./fields.ts";
 
 export interface Choice {
   readonly pick: number;
@@ -34,7 +34,7 @@ export const conflictChoices = (
 ): ConflictChoices => {
   if (conflict.kind === "field") {
     // `resolve` numbers the field's own candidate list (current value first).
-    const candidates = findField(item, conflict.field)?.conflict ?? conflict.candidates;
+    const candidates = conflict.candidates;
     return {
       field: displayFieldName(conflict.field),
       kind: conflict.kind,
@@ -54,10 +54,7 @@ export const conflictChoices = (
       }),
     };
   }
-  const actions: readonly LifecycleKind[] =
-    conflict.kind === "lifecycle"
-      ? [...new Set(conflict.candidates.map((c) => c.action))]
-      : ["restore", "delete"];
+  const actions = statusChoices(conflict);
   return {
     field: "status",
     kind: conflict.kind,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
-import { createAccount, joinAccount, unlockVault } from "./account.ts";
+import { createAccount, joinAccount, removeAccountFile, unlockVault } from "./account.ts";
 import { parseAddress } from "./address.ts";
 import { listVaultFiles, vaultPath } from "./home.ts";
 import { openSqlite } from "./sqlite.ts";
@@ -127,6 +127,15 @@ test("an existing account is never overwritten", async () => {
     ok: false,
     error: { kind: "account-exists", address: "twice@localhost" },
   });
+});
+
+test("an account's file can be removed from the device", async () => {
+  const { vault } = await createTestAccount(home.path, "leaving@localhost");
+  vault.lock();
+  assert.ok(listVaultFiles(home.path).includes("leaving@localhost" as never));
+  expectOk(removeAccountFile(home.path, "leaving@localhost"));
+  assert.ok(!listVaultFiles(home.path).includes("leaving@localhost" as never));
+  assert.equal(removeAccountFile(home.path, "leaving@localhost").ok, false);
 });
 
 test("one device holds several accounts, each in its own file", async () => {

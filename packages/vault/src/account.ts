@@ -286,3 +286,14 @@ export const unlockVault = async (input: UnlockInput): Promise<Result<Vault, Vau
   wipe(keys.value.secretKey, keys.value.authSecret);
   return ok(openVault({ db, account, vaultKey: keys.value.vaultKey, deps }));
 };
+
+/** Removes an account's vault file (and SQLite's side files) from this device. The server is not told. */
+export const removeAccountFile = (home: string, addressText: string): Result<void, VaultError> => {
+  const address = parseAddress(addressText);
+  if (!address.ok) return address;
+  const path = vaultPath(home, address.value);
+  if (!existsSync(path)) return err({ kind: "no-such-account", address: address.value });
+  for (const suffix of ["", "-wal", "-shm", ".creating"])
+    rmSync(`${path}${suffix}`, { force: true });
+  return ok(undefined);
+};

@@ -243,3 +243,41 @@ test("secrets kept in the vault file are sealed and survive a restart", () => {
   laptop.sync.deleteSecret("session");
   assert.equal(laptop.sync.readSecret("session"), undefined);
 });
+
+test("a conflict whose current value is a removal can still be seen and resolved", async () => {
+  expectOk(laptop.add({ fields: { title: "Removal", notes: "original" } }));
+  await sync(laptop);
+  await sync(phone);
+  expectOk(phone.edit("Removal", { notes: "kept on the phone" }));
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the removal gets the later clock
+  expectOk(laptop.edit("Removal", { notes: null }));
+  await sync(phone);
+  await sync(laptop);
+  await sync(phone);
+  for (const vault of [laptop, phone]) {
+    const item = expectOk(vault.get("Removal"));
+    assert.equal(
+      item.fields.some((f) => f.name === "notes"),
+      false,
+      "the removal is the current value",
+    );
+    const conflict = item.conflicts.find((c) => c.kind === "field");
+    assert.ok(
+      conflict?.kind === "field" &&
+        conflict.candidates.some((c) => c.value === "kept on the phone"),
+    );
+  }
+  const pick = expectOk(phone.get("Removal"))
+    .conflicts.flatMap((c) => (c.kind === "field" ? c.candidates : []))
+    .findIndex((c) => c.value === "kept on the phone");
+  expectOk(phone.resolve("Removal", "notes", { pick: pick + 1 }));
+  await sync(phone);
+  await sync(laptop);
+  for (const vault of [laptop, phone]) {
+    assert.equal(
+      expectOk(vault.get("Removal")).fields.find((f) => f.name === "notes")?.value,
+      "kept on the phone",
+    );
+    assert.deepEqual(expectOk(vault.get("Removal")).conflicts, []);
+  }
+});

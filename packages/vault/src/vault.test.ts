@@ -148,6 +148,14 @@ test("an edit that changes nothing writes nothing", () => {
   assert.equal(expectOk(vault.history(item.id, "password")).fields[0]?.entries.length, 1);
 });
 
+test("restoring a live item or trashing a trashed one is refused, not written", () => {
+  const item = expectOk(vault.add({ fields: { title: "Stable" } }));
+  assert.match(JSON.stringify(vault.restore(item.id)), /not in the trash/);
+  expectOk(vault.trash(item.id));
+  assert.match(JSON.stringify(vault.trash(item.id)), /already in the trash/);
+  assert.equal(expectOk(vault.history(item.id)).status.length, 1);
+});
+
 test("purge removes an item from the trash for good", () => {
   const item = expectOk(vault.add({ fields: { title: "Doomed" } }));
   expectOk(vault.trash(item.id));

@@ -225,6 +225,8 @@ export const openVault = (input: OpenVaultInput): Vault => {
   ): Result<Item, VaultError> => {
     const item = find(ref, prefer);
     if (!item.ok) return item;
+    const refusal = lifecycleRefusal(item.value, kind);
+    if (refusal !== undefined) return err({ kind: "invalid-choice", reason: refusal });
     return commitLocal(item.value.id, (view) => lifecycleOp(view as ItemView, kind));
   };
 
@@ -232,10 +234,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
     const conflict = item.conflicts.find((c) => c.kind === "edit-delete" || c.kind === "lifecycle");
     if (conflict === undefined)
       return err({ kind: "no-conflict", ref: item.title, field: "status" });
-    const options: readonly LifecycleKind[] =
-      conflict.kind === "lifecycle"
-        ? [...new Set(conflict.candidates.map((c) => c.action))]
-        : ["restore", "delete"];
+    const options = statusChoices(conflict);
     let kind: LifecycleKind | undefined;
     if ("pick" in choice) kind = options[choice.pick - 1];
     else if (choice.value === "live" || choice.value === "restore") kind = "restore";
@@ -334,7 +333,11 @@ export const openVault = (input: OpenVaultInput): Vault => {
       const item = find(ref);
       if (!item.ok) return item;
       if (field === "status" || field === STATUS_FIELD) return resolveStatus(item.value, choice);
-      const candidates = item.value.fields.find((f) => f.name === field)?.conflict;
+      // A conflict whose current value is a removal has no field in the view: read it from the conflicts.
+      const candidates = item.value.conflicts.find(
+        (c): c is Extract<ItemConflict, { kind: "field" }> =>
+          c.kind === "field" && c.field === field,
+      )?.candidates;
       if (candidates === null || candidates === undefined)
         return err({ kind: "no-conflict", ref, field });
       let value: FieldValue;
@@ -423,6 +426,28 @@ export const openVault = (input: OpenVaultInput): Vault => {
     lock: () => ctx.lock(),
   };
   return vault;
+};
+
+/**
+ * The choices that settle a status conflict, in the order `resolve --pick N` numbers them: the
+ * distinct actions of concurrent lifecycle changes, or keep (restore) / delete for an edit made
+ * while the item was deleted.
+ */
+export const statusChoices = (
+  conflict: Extract<ItemConflict, { kind: "lifecycle" | "edit-delete" }>,
+): readonly LifecycleKind[] =>
+  conflict.kind === "lifecycle"
+    ? [...new Set(conflict.candidates.map((c) => c.action))]
+    : ["restore", "delete"];
+
+/** Why a lifecycle change would do nothing (restoring a live item, trashing a trashed one), if it would. */
+const lifecycleRefusal = (item: Item, kind: LifecycleKind): string | undefined => {
+  const settling = item.conflicts.some((c) => c.kind === "edit-delete" || c.kind === "lifecycle");
+  if (settling) return undefined;
+  if (kind === "restore" && item.status === "live") return `"${item.title}" is not in the trash`;
+  if (kind === "delete" && item.status === "trashed")
+    return `"${item.title}" is already in the trash`;
+  return undefined;
 };
 
 const stampOf = (hlc: Uint8Array): Stamp => {

@@ -1,6 +1,5 @@
 /** `keypears init <address>`: creates an account, prints its recovery kit once. */
 
-import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import {
   type Address,
@@ -9,7 +8,7 @@ import {
   isLocalOnly,
   listVaultFiles,
   parseAddress,
-  vaultPath,
+  removeAccountFile,
 } from "@keypears/vault";
 import { CliError, syncFailure, usageError, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
@@ -136,6 +135,5 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
 
 /** Removes the vault file of an account its server refused, with SQLite's side files. */
 const removeVaultFile = (home: string, address: Address): void => {
-  const path = vaultPath(home, address);
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+  removeAccountFile(home, address);
 };
