@@ -103,8 +103,10 @@ test("no account, no password source, bad address: exit 1 with what to do", asyn
   assertUserError(notFound, 1, /no item matches "Nope"; run `keypears list`/);
 });
 
-test("a synced address says sync is unavailable in this build, and creates nothing", async () => {
-  const result = await runCli(["init", "someone@example.com"], { home: empty.path });
-  assertUserError(result, 1, /syncing with a server is not available in this build yet/);
+test("a synced address whose server is down says so clearly, and creates nothing", async () => {
+  const result = await runCli(["init", "someone@example.com", "--server", "http://127.0.0.1:9"], {
+    home: empty.path,
+  });
+  assertUserError(result, 1, /cannot reach the server \(http:\/\/127\.0\.0\.1:9/);
   assert.equal((await runCli(["accounts", "--json"], { home: empty.path })).stdout, "[]\n");
 });
