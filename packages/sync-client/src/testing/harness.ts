@@ -6,7 +6,7 @@
 
 import { type KdfParams, parseSecretKey } from "@keypears/crypto";
 import { type RunningServer, startServer } from "@keypears/server";
-import { createAccount, describeVaultError, type Vault } from "@keypears/vault";
+import { createAccount, describeVaultError, type Vault, type VaultDeps } from "@keypears/vault";
 import { cheapDeps, createTestHome, type TestHome } from "@keypears/vault/testing";
 import { loginNewDevice, registerAccount } from "../onboarding.ts";
 import { discoverServer, type ServerEndpoint } from "../server-client.ts";
@@ -89,7 +89,12 @@ export interface TestAccount {
   readonly secretKey: string;
   readonly first: TestDevice;
   /** Signs another device in (a new KEYPEARS_HOME). */
-  readonly join: (name: string, options?: SyncClientOptions, via?: string) => Promise<TestDevice>;
+  readonly join: (
+    name: string,
+    options?: SyncClientOptions,
+    via?: string,
+    deps?: VaultDeps,
+  ) => Promise<TestDevice>;
 }
 
 let counter = 0;
@@ -97,7 +102,7 @@ let counter = 0;
 /** Creates an account on a first device, registers it on the server, and offers to join more devices. */
 export const createSyncedAccount = async (
   server: RunningServer | string,
-  options: SyncClientOptions & { readonly name?: string } = {},
+  options: SyncClientOptions & { readonly name?: string; readonly deps?: VaultDeps } = {},
 ): Promise<TestAccount> => {
   const endpoint = await endpointOf(server);
   const address = `user${process.pid}-${++counter}@${DOMAIN}`;
@@ -108,7 +113,7 @@ export const createSyncedAccount = async (
     password: PASSWORD,
     serverUrl: endpoint.url,
     kdf: SYNC_TEST_KDF,
-    deps: cheapDeps(),
+    deps: options.deps ?? cheapDeps(),
   });
   const account = unwrapOrThrow(created, describeVaultError);
   unwrapOrThrow(
@@ -119,7 +124,7 @@ export const createSyncedAccount = async (
     address,
     secretKey: account.secretKey,
     first: device(options.name ?? "first", home, account.vault, endpoint, options),
-    join: async (name, joinOptions = options, via) => {
+    join: async (name, joinOptions = options, via, joinDeps = cheapDeps()) => {
       const deviceEndpoint = via === undefined ? endpoint : await endpointOf(via);
       const joinHome = createTestHome();
       const secretKey = parseSecretKey(account.secretKey);
@@ -131,7 +136,7 @@ export const createSyncedAccount = async (
         secretKey: secretKey.value,
         server: deviceEndpoint,
         deviceName: name,
-        deps: cheapDeps(),
+        deps: joinDeps,
       });
       return device(
         name,
