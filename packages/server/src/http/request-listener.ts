@@ -9,6 +9,7 @@ import type { OpenAPIHandler } from "@orpc/openapi/node";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppServices, RequestContext } from "./context.ts";
+import type { SizeLimits } from "../limits/limits.ts";
 import { readJsonBody } from "./read-body.ts";
 
 export interface RequestListenerOptions {
@@ -89,7 +90,7 @@ export const createRequestListener = (options: RequestListenerOptions) => {
       return;
     }
     if (METHODS_WITH_BODY.has(req.method ?? "")) {
-      const body = await readJsonBody(req, app.limits.maxRequestBytes);
+      const body = await readJsonBody(req, requestLimit(req.method ?? "", path, app.limits));
       if (!body.ok) {
         // The rest of an oversized body is not read: the connection closes after the answer.
         if (body.error.status === 413) res.setHeader("connection", "close");
@@ -150,3 +151,9 @@ export const describeError = (error: unknown): string => {
   const code = (error as { code?: unknown }).code;
   return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}`;
 };
+
+/** Snapshot uploads may be as large as a snapshot (base64url and JSON around it); every other request is held to `maxRequestBytes`. */
+const requestLimit = (method: string, path: string, limits: SizeLimits): number =>
+  method === "POST" && /\/vaults\/[^/]+\/snapshots$/.test(path)
+    ? Math.max(limits.maxRequestBytes, Math.ceil((limits.maxSnapshotBytes * 4) / 3) + 64 * 1024)
+    : limits.maxRequestBytes;

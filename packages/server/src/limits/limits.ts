@@ -25,7 +25,9 @@ export const DEFAULT_SIZE_LIMITS: SizeLimits = {
   maxRequestBytes: 8 * 1024 * 1024,
   maxEventBytes: 64 * 1024,
   maxEventsPerPush: 1000,
-  maxSnapshotBytes: 4 * 1024 * 1024,
+  // A snapshot holds every item's whole history: about 3.8 MB for 10,000 items and 100,000
+  // events, so leave room for vaults ten times that.
+  maxSnapshotBytes: 48 * 1024 * 1024,
 };
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
