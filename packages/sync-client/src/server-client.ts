@@ -11,6 +11,7 @@ import {
   WELL_KNOWN_PATH,
 } from "@keypears/api";
 import { ORPCError } from "@orpc/client";
+import { withRetryOnReset } from "./retry-fetch.ts";
 import type { SyncError } from "./sync-error.ts";
 
 export interface ServerEndpoint {
@@ -71,7 +72,7 @@ export const createServerClient = (
 ): KeypearsClient =>
   createKeypearsClient(apiUrl, {
     ...(token === undefined ? {} : { token }),
-    ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
+    fetch: withRetryOnReset(fetchImpl ?? fetch),
   });
 
 /** Runs an API call and turns its failure into a `SyncError` value. */

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { withRetryOnReset } from "./retry-fetch.ts";
+
+const reset = () => Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
+
+test("a request whose connection was reset is sent once more", async () => {
+  let calls = 0;
+  const flaky: typeof fetch = async () => {
+    if (++calls === 1) throw reset();
+    return new Response("ok");
+  };
+  const response = await withRetryOnReset(flaky)("http://server.test/api/v1/vaults/x/events", {
+    method: "POST",
+    body: "{}",
+  });
+  assert.equal(await response.text(), "ok");
+  assert.equal(calls, 2);
+});
+
+test("other failures, a second reset, and registration are not retried", async () => {
+  let calls = 0;
+  const refused: typeof fetch = async () => {
+    calls++;
+    throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
+  };
+  await assert.rejects(() => withRetryOnReset(refused)("http://server.test/x"));
+  assert.equal(calls, 1);
+  calls = 0;
+  const alwaysReset: typeof fetch = async () => {
+    calls++;
+    throw reset();
+  };
+  await assert.rejects(() => withRetryOnReset(alwaysReset)("http://server.test/x"));
+  assert.equal(calls, 2);
+  calls = 0;
+  await assert.rejects(() =>
+    withRetryOnReset(alwaysReset)("http://server.test/api/v1/accounts", {
+      method: "POST",
+      body: "{}",
+    }),
+  );
+  assert.equal(calls, 1);
+});
