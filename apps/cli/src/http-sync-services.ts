@@ -8,13 +8,14 @@ import {
   createSyncClient,
   describeSyncError,
   discoverServer,
+  loginExistingDevice,
   loginNewDevice,
   registerAccount,
   type ServerEndpoint,
   type SyncClient,
   type SyncError,
 } from "@keypears/sync-client";
-import { domainOf, type Vault } from "@keypears/vault";
+import { domainOf, listVaultFiles, type Vault } from "@keypears/vault";
 import type { DeviceInfo, ProgressSink, SyncFailure, SyncServices } from "./sync-services.ts";
 
 const failure = (error: SyncError): SyncFailure => {
@@ -88,14 +89,9 @@ export const httpSyncServices: SyncServices = {
   login: async ({ home, address, serverUrl, password, secretKey, deviceName }) => {
     const endpoint = await endpointFor(domainOf(address), serverUrl);
     if (!endpoint.ok) return endpoint;
-    const joined = await loginNewDevice({
-      home,
-      address,
-      password,
-      secretKey,
-      server: endpoint.value,
-      deviceName,
-    });
+    const input = { home, address, password, secretKey, server: endpoint.value, deviceName };
+    const onDevice = listVaultFiles(home).includes(address);
+    const joined = onDevice ? await loginExistingDevice(input) : await loginNewDevice(input);
     if (joined.ok) return joined;
     if (joined.error.kind === "wrong-credentials") {
       return err({

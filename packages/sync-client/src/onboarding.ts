@@ -29,6 +29,8 @@ import {
   describeVaultError,
   floorOption,
   joinAccount,
+  openAccountFile,
+  rekeyAccountFile,
   type Registration,
   type Vault,
   type VaultDeps,
@@ -82,12 +84,23 @@ export interface LoginInput {
   readonly deps?: VaultDeps;
 }
 
-/** Signs a new device in and creates its local vault; the vault's contents come by syncing. */
-export const loginNewDevice = async (
+interface Authenticated {
+  readonly session: WireSession;
+  readonly kdf: KdfParams;
+  readonly salt: Uint8Array;
+}
+
+/**
+ * Pre-login, the floor check, the key derivation and sign-in, with every parameter the server
+ * sends checked: the KDF parameters against this client's floor before any use, and sign-in's
+ * parameters and salt against pre-login's.
+ */
+const authenticate = async (
+  client: KeypearsClient,
   input: LoginInput,
-): Promise<Result<Vault, OnboardingError>> => {
-  const deps = input.deps ?? defaultVaultDeps;
-  const client = createServerClient(input.server.apiUrl);
+  deviceId: DeviceId,
+  deps: VaultDeps,
+): Promise<Result<Authenticated, OnboardingError>> => {
   const pre = await callServer(() => client.accounts.preLogin({ address: input.address }));
   if (!pre.ok) return pre;
   const kdf = pre.value.kdf as KdfParams;
@@ -109,8 +122,6 @@ export const loginNewDevice = async (
     input.address,
   );
   wipe(passwordKey.value, wrapKey);
-
-  const deviceId = createDeviceId(deps.randomBytes ?? systemDeps.randomBytes);
   const session = await callServer(() =>
     client.accounts.login({
       address: input.address,
@@ -134,11 +145,30 @@ export const loginNewDevice = async (
       detail: "sign-in returned other KDF parameters or salt than pre-login",
     });
   }
-  const vaultKey = account.vaults[0];
-  if (vaultKey === undefined || account.vaults.length !== 1) {
+  return ok({ session: session.value, kdf, salt });
+};
+
+/** The server accepted these credentials, so a vault key that does not open with them is the server's doing. */
+const keyRefused: OnboardingError = {
+  kind: "key-material",
+  detail: "the vault key the server sent does not open with your credentials",
+};
+
+/** Signs a new device in and creates its local vault; the vault's contents come by syncing. */
+export const loginNewDevice = async (
+  input: LoginInput,
+): Promise<Result<Vault, OnboardingError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const client = createServerClient(input.server.apiUrl);
+  const deviceId = createDeviceId(deps.randomBytes ?? systemDeps.randomBytes);
+  const signedIn = await authenticate(client, input, deviceId, deps);
+  if (!signedIn.ok) return signedIn;
+  const { session, kdf, salt } = signedIn.value;
+  const vaultKey = session.account.vaults[0];
+  if (vaultKey === undefined || session.account.vaults.length !== 1) {
     return err({
       kind: "key-material",
-      detail: `expected exactly one vault, the server listed ${account.vaults.length}`,
+      detail: `expected exactly one vault, the server listed ${session.account.vaults.length}`,
     });
   }
   const joined = await joinAccount({
@@ -151,45 +181,56 @@ export const loginNewDevice = async (
     salt,
     vaultId: vaultKey.vaultId as VaultId,
     wrappedVaultKey: base64UrlToBytes(vaultKey.wrappedVaultKey),
-    deviceId: session.value.deviceId as DeviceId,
+    deviceId: session.deviceId as DeviceId,
     deps,
   });
   if (!joined.ok) {
     if (joined.error.kind === "account-exists") return err({ kind: "account-exists" });
-    // The server accepted these credentials, so a vault key that does not open with them is the server's doing.
-    if (joined.error.kind === "wrong-credentials") {
-      return err({
-        kind: "key-material",
-        detail: "the vault key the server sent does not open with your credentials",
-      });
-    }
+    if (joined.error.kind === "wrong-credentials") return err(keyRefused);
     return err({ kind: "local", detail: describeVaultError(joined.error) });
   }
-  saveSession(joined.value, session.value);
+  saveSession(joined.value, session);
   return ok(joined.value);
 };
 
-/** Signs this device in again (after a session expired), with the vault it already has. */
-export const signInAgain = async (
-  vault: Vault,
-  server: ServerEndpoint,
-  password: string,
-  deviceName: string,
-): Promise<Result<WireSession, OnboardingError>> => {
-  const authSecret = await vault.sync.authSecret(password);
-  if (!authSecret.ok) return err({ kind: "wrong-credentials" });
-  const client = createServerClient(server.apiUrl);
-  const session = await callServer(() =>
-    client.accounts.login({
-      address: vault.address,
-      authSecret: bytesToBase64Url(authSecret.value),
-      device: { id: vault.deviceId, name: deviceName },
-    }),
-  );
-  wipe(authSecret.value);
-  if (!session.ok) return session;
-  saveSession(vault, session.value);
-  return session;
+/**
+ * Signs in again a device that already holds the account: after its session expired, or after
+ * the master password was changed on another device. The device keeps its id, its items and its
+ * unsynced changes; its copy of the credentials is brought up to the server's (see
+ * `rekeyAccountFile`, which also checks the vault key against this device's own data).
+ */
+export const loginExistingDevice = async (
+  input: LoginInput,
+): Promise<Result<Vault, OnboardingError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const local = openAccountFile(input.home, input.address);
+  if (!local.ok) return err({ kind: "local", detail: describeVaultError(local.error) });
+  const { deviceId, vaultId } = local.value.account;
+  local.value.db.close();
+  const client = createServerClient(input.server.apiUrl);
+  const signedIn = await authenticate(client, input, deviceId, deps);
+  if (!signedIn.ok) return signedIn;
+  const { session, kdf, salt } = signedIn.value;
+  const vaultKey = session.account.vaults.find((v) => v.vaultId === vaultId);
+  if (vaultKey === undefined)
+    return err({ kind: "key-material", detail: "the server no longer lists this device's vault" });
+  const rekeyed = await rekeyAccountFile({
+    home: input.home,
+    address: input.address,
+    password: input.password,
+    secretKey: input.secretKey,
+    kdf,
+    salt,
+    wrappedVaultKey: base64UrlToBytes(vaultKey.wrappedVaultKey),
+    deps,
+  });
+  if (!rekeyed.ok) {
+    return rekeyed.error.kind === "wrong-credentials"
+      ? err(keyRefused)
+      : err({ kind: "local", detail: describeVaultError(rekeyed.error) });
+  }
+  saveSession(rekeyed.value, session);
+  return ok(rekeyed.value);
 };
 
 /**

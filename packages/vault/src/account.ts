@@ -297,3 +297,85 @@ export const removeAccountFile = (home: string, addressText: string): Result<voi
     rmSync(`${path}${suffix}`, { force: true });
   return ok(undefined);
 };
+
+export interface RekeyInput {
+  readonly home: string;
+  readonly address: string;
+  /** The account's current master password (perhaps changed on another device). */
+  readonly password: string;
+  readonly secretKey: SecretKey;
+  /** The account's current parameters, as its server holds them. */
+  readonly kdf: KdfParams;
+  readonly salt: Uint8Array;
+  readonly wrappedVaultKey: Uint8Array;
+  readonly deps?: VaultDeps;
+}
+
+/**
+ * Brings this device's copy of an account up to credentials changed elsewhere (a new master
+ * password): the vault key is opened with the new password and the Secret Key, checked against
+ * this device's own data (so a key that is not this vault's is refused), and the account row is
+ * rewritten. Items, history and unsynced changes are untouched: they are sealed under the vault
+ * key, which a password change never changes.
+ */
+export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault, VaultError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const opened = openAccountFile(input.home, input.address);
+  if (!opened.ok) return opened;
+  const { db, account } = opened.value;
+  const passwordKey = await derivePasswordKey({
+    password: input.password,
+    salt: input.salt,
+    address: account.address,
+    params: input.kdf,
+    ...floorOption(deps),
+  });
+  if (!passwordKey.ok) {
+    db.close();
+    return passwordKey;
+  }
+  const { wrapKey, authSecret } = accountKeysFromPasswordKey(
+    passwordKey.value,
+    input.secretKey,
+    input.salt,
+    account.address,
+  );
+  wipe(passwordKey.value, authSecret);
+  const vaultKey = unwrapVaultKey(wrapKey, input.wrappedVaultKey, {
+    address: account.address,
+    vaultId: account.vaultId,
+  });
+  wipe(wrapKey);
+  if (!vaultKey.ok) {
+    db.close();
+    return vaultKey;
+  }
+  // A key that opens none of this device's items is not this vault's key: refuse it.
+  const candidate = openVault({ db, account, vaultKey: vaultKey.value.slice() as VaultKey, deps });
+  const readable = candidate.list().length + candidate.list({ trash: true }).length;
+  const unreadable = candidate.problems().length;
+  candidate.lock();
+  if (unreadable > 0 && readable === 0) return err({ kind: "wrong-credentials" });
+  const sealed = await sealCredentials({
+    address: account.address,
+    password: input.password,
+    secretKey: input.secretKey,
+    salt: input.salt,
+    kdf: input.kdf,
+    vaultId: account.vaultId,
+    vaultKey: vaultKey.value,
+    deps,
+  });
+  if (!sealed.ok) return sealed;
+  wipe(sealed.value.authSecret);
+  const record: AccountRecord = {
+    ...account,
+    kdf: input.kdf,
+    salt: input.salt,
+    wrappedVaultKey: input.wrappedVaultKey,
+    sealedSecretKey: sealed.value.sealedSecretKey,
+  };
+  const file = openSqlite(vaultPath(input.home, account.address), { mustExist: true });
+  writeAccountRecord(file, record);
+  return ok(openVault({ db: file, account: record, vaultKey: vaultKey.value, deps }));
+};

@@ -3,7 +3,7 @@
 import { hostname } from "node:os";
 import { parseSecretKey } from "@keypears/crypto";
 import { describeVaultError, isLocalOnly, listVaultFiles, parseAddress } from "@keypears/vault";
-import { CliError, syncFailure, usageError, vaultFailure } from "../cli-error.ts";
+import { CliError, syncFailure, usageError } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { createProgressLine } from "../progress.ts";
 import { readPassword, readSecretKey } from "../secrets.ts";
@@ -12,7 +12,9 @@ import { syncReportJson } from "../synced.ts";
 export const command = defineCommand({
   usage: "login <address> [--server <url>]",
   description: `
-Needs the account's master password and its Secret Key (from the recovery kit printed by
+On a device that already holds the account, signs it in again (after its session expired, or
+after the master password was changed on another device: give the new one); local items and
+unsynced changes are kept. Needs the account's master password and its Secret Key (from the recovery kit printed by
 \`keypears init\`). Both are asked without echo, or taken from KEYPEARS_PASSWORD /
 --password-stdin and KEYPEARS_SECRET_KEY / --secret-key. The vault is then downloaded and
 verified, with progress shown on a terminal.`,
@@ -47,8 +49,8 @@ verified, with progress shown on a terminal.`,
         `${address} is a local-only account: it lives on one device and has nothing to log in to`,
         "login",
       );
-    if (listVaultFiles(ctx.home).includes(address))
-      throw vaultFailure({ kind: "account-exists", address });
+    // Already on this device: sign in again (an expired session, or a password changed elsewhere).
+    const again = listVaultFiles(ctx.home).includes(address);
 
     const services = await ctx.syncServices();
     const found = await services.discoverServer(address, ctx.values.server);
@@ -90,11 +92,18 @@ verified, with progress shown on a terminal.`,
           serverUrl,
           deviceId: vault.deviceId,
           vaultId: vault.vaultId,
+          signedInAgain: again,
           sync: synced.ok ? syncReportJson(synced.value) : null,
         });
         return;
       }
       const items = vault.list().length;
+      if (again) {
+        ctx.out.line(
+          `Signed ${ctx.out.style.bold(address)} in again on this device (device ${vault.deviceId}).`,
+        );
+        return;
+      }
       ctx.out.line(
         `Added ${ctx.out.style.bold(address)} to this device (device ${vault.deviceId}), ${items} item${items === 1 ? "" : "s"}.`,
       );

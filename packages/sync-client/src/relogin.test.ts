@@ -1,0 +1,83 @@
+/** Signing a device in again: after the master password changed on another device, or a session ended. */
+
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { parseSecretKey } from "@keypears/crypto";
+import { unlockVault } from "@keypears/vault";
+import { cheapDeps, expectOk } from "@keypears/vault/testing";
+import { loginExistingDevice } from "./onboarding.ts";
+import {
+  closeDevices,
+  createSyncedAccount,
+  endpointOf,
+  PASSWORD,
+  startSyncServer,
+} from "./testing/harness.ts";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+test("after the password changed on another device, this device stops syncing, then signs in again with the new one and keeps its unsynced work", async () => {
+  const server = await startSyncServer();
+  cleanups.push(() => server.close());
+  const account = await createSyncedAccount(server, { name: "laptop" });
+  const laptop = account.first;
+  const phone = await account.join("phone");
+  cleanups.push(() => closeDevices(laptop, phone));
+  expectOk(laptop.vault.add({ fields: { title: "Shared" } }));
+  await laptop.sync();
+  await phone.sync();
+
+  expectOk(phone.vault.add({ fields: { title: "Written offline on the phone" } }));
+  const NEW = "a brand new master password";
+  expectOk(await laptop.client.changePassword(PASSWORD, NEW));
+
+  const refused = await phone.client.syncOnce();
+  assert.equal(refused.ok ? "" : refused.error.kind, "key-material");
+  phone.vault.lock();
+
+  const secretKey = expectOk(parseSecretKey(account.secretKey));
+  const input = {
+    home: phone.home.path,
+    address: account.address,
+    secretKey,
+    server: await endpointOf(server),
+    deviceName: "phone",
+    deps: cheapDeps(),
+  };
+  const withOld = await loginExistingDevice({ ...input, password: PASSWORD });
+  assert.equal(withOld.ok ? "" : withOld.error.kind, "wrong-credentials");
+  const again = expectOk(await loginExistingDevice({ ...input, password: NEW }));
+  assert.equal(again.deviceId, phone.vault.deviceId, "the device keeps its id");
+  assert.equal(again.sync.status().pending, 1, "the unsynced change is still there");
+  const { createSyncClient } = await import("./sync-client.ts");
+  expectOk(await createSyncClient(again, await endpointOf(server)).syncOnce());
+  await laptop.sync();
+  assert.deepEqual(
+    laptop.vault
+      .list()
+      .map((i) => i.title)
+      .sort(),
+    ["Shared", "Written offline on the phone"],
+  );
+  again.lock();
+
+  const unlocked = expectOk(
+    await unlockVault({
+      home: phone.home.path,
+      address: account.address,
+      password: NEW,
+      deps: cheapDeps(),
+    }),
+  );
+  unlocked.lock();
+  const old = await unlockVault({
+    home: phone.home.path,
+    address: account.address,
+    password: PASSWORD,
+    deps: cheapDeps(),
+  });
+  assert.equal(old.ok ? "" : old.error.kind, "wrong-credentials");
+});
