@@ -3,7 +3,7 @@
  * sync-core, addresses, key-derivation parameters and chain checkpoints.
  */
 
-import { base64UrlToBytes } from "@keypears/base";
+import { type Address, base64UrlToBytes, domainOf, parseAddress } from "@keypears/base";
 import { z } from "zod";
 
 /** Characters needed to carry `bytes` bytes as unpadded base64url. */
@@ -51,33 +51,6 @@ export const deviceIdSchema = z
   .regex(/^[0-9a-f]{16}$/, "expected 16 lowercase hex characters")
   .describe("Device id chosen by the client (64 random bits as hex)");
 
-// The local part as e-mail allows it (RFC 5322 dot-atom, no quoted strings), as the vault's
-// `parseAddress` reads it; the domain is a host name with an optional port.
-const localPartPattern = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
-const labelPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
-const lowercaseDomain = (text: string): string => {
-  const at = text.lastIndexOf("@");
-  return at < 0 ? text : text.slice(0, at) + text.slice(at).toLowerCase();
-};
-
-const isAddress = (text: string): boolean => {
-  const at = text.lastIndexOf("@");
-  const local = text.slice(0, at);
-  const domain = text.slice(at + 1);
-  const [host = "", port, ...rest] = domain.split(":");
-  const portOk = port === undefined || (/^\d{1,5}$/.test(port) && +port > 0 && +port < 65536);
-  return (
-    at > 0 &&
-    local.length <= 64 &&
-    localPartPattern.test(local) &&
-    rest.length === 0 &&
-    portOk &&
-    domain.length <= 253 &&
-    host.split(".").every((label) => labelPattern.test(label))
-  );
-};
-
 /**
  * An account address `name@domain` in its canonical form: the domain lowercased, the name kept
  * as typed (the client binds this exact string into its keys).
@@ -85,13 +58,16 @@ const isAddress = (text: string): boolean => {
 export const addressSchema = z
   .string()
   .max(320)
-  .overwrite(lowercaseDomain)
-  .refine(isAddress, "expected an address like alice@example.com")
+  .transform((text, context) => {
+    const parsed = parseAddress(text);
+    if (parsed.ok) return parsed.value as string;
+    context.addIssue({ code: "custom", message: "expected an address like alice@example.com" });
+    return z.NEVER;
+  })
   .describe("Account address, name@domain");
 
 /** The domain of an address that `addressSchema` accepted. */
-export const domainOfAddress = (address: string): string =>
-  address.slice(address.lastIndexOf("@") + 1);
+export const domainOfAddress = (address: string): string => domainOf(address as Address);
 
 export const deviceNameSchema = z
   .string()

@@ -1,3 +1,4 @@
+export * from "./address.ts";
 export * from "./brand.ts";
 export * from "./bytes.ts";
 export * from "./random.ts";
