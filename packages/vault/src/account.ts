@@ -5,15 +5,12 @@
 
 import { err, ok, type Result } from "@keypears/base";
 import {
-  accountKeysFromPasswordKey,
   createAccountSecrets,
   createVaultKey,
   DEFAULT_KDF_PARAMS,
-  derivePasswordKey,
   formatSecretKey,
   type KdfParams,
   type SecretKey,
-  unwrapVaultKey,
   type VaultKey,
   wipe,
 } from "@keypears/crypto";
@@ -22,13 +19,17 @@ import { existsSync, renameSync, rmSync } from "node:fs";
 import {
   type AccountRecord,
   defaultVaultDeps,
-  floorOption,
   readAccountRecord,
   type VaultDeps,
   writeAccountRecord,
 } from "./account-record.ts";
 import { type Address, isLocalOnly, parseAddress } from "./address.ts";
-import { type Registration, sealCredentials, unlockKeys } from "./credentials.ts";
+import {
+  openWrappedVaultKey,
+  type Registration,
+  sealCredentials,
+  unlockKeys,
+} from "./credentials.ts";
 import type { VaultError } from "./errors.ts";
 import { ensureVaultsDir, vaultPath } from "./home.ts";
 import { recoveryKitText } from "./recovery-kit.ts";
@@ -120,26 +121,16 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
   if (!address.ok) return address;
   if (existsSync(vaultPath(input.home, address.value)))
     return err({ kind: "account-exists", address: address.value });
-  const passwordKey = await derivePasswordKey({
+  const vaultKey = await openWrappedVaultKey({
+    address: address.value,
     password: input.password,
+    secretKey: input.secretKey,
     salt: input.salt,
-    address: address.value,
-    params: input.kdf,
-    ...floorOption(deps),
-  });
-  if (!passwordKey.ok) return passwordKey;
-  const { wrapKey, authSecret } = accountKeysFromPasswordKey(
-    passwordKey.value,
-    input.secretKey,
-    input.salt,
-    address.value,
-  );
-  wipe(passwordKey.value, authSecret);
-  const vaultKey = unwrapVaultKey(wrapKey, input.wrappedVaultKey, {
-    address: address.value,
+    kdf: input.kdf,
     vaultId: input.vaultId,
+    wrappedVaultKey: input.wrappedVaultKey,
+    deps,
   });
-  wipe(wrapKey);
   if (!vaultKey.ok) return vaultKey;
   const written = await writeAccountFile({
     home: input.home,
@@ -323,29 +314,16 @@ export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault,
   const opened = openAccountFile(input.home, input.address);
   if (!opened.ok) return opened;
   const { db, account } = opened.value;
-  const passwordKey = await derivePasswordKey({
+  const vaultKey = await openWrappedVaultKey({
+    address: account.address,
     password: input.password,
+    secretKey: input.secretKey,
     salt: input.salt,
-    address: account.address,
-    params: input.kdf,
-    ...floorOption(deps),
-  });
-  if (!passwordKey.ok) {
-    db.close();
-    return passwordKey;
-  }
-  const { wrapKey, authSecret } = accountKeysFromPasswordKey(
-    passwordKey.value,
-    input.secretKey,
-    input.salt,
-    account.address,
-  );
-  wipe(passwordKey.value, authSecret);
-  const vaultKey = unwrapVaultKey(wrapKey, input.wrappedVaultKey, {
-    address: account.address,
+    kdf: input.kdf,
     vaultId: account.vaultId,
+    wrappedVaultKey: input.wrappedVaultKey,
+    deps,
   });
-  wipe(wrapKey);
   if (!vaultKey.ok) {
     db.close();
     return vaultKey;

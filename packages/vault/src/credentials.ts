@@ -132,3 +132,45 @@ export const unlockKeys = async (
   }
   return ok({ vaultKey: vaultKey.value, secretKey: secretKey.value, authSecret });
 };
+
+export interface WrappedKeyInput {
+  readonly address: Address;
+  readonly password: string;
+  readonly secretKey: SecretKey;
+  readonly salt: Uint8Array;
+  readonly kdf: KdfParams;
+  readonly vaultId: VaultId;
+  readonly wrappedVaultKey: Uint8Array;
+  readonly deps: VaultDeps;
+}
+
+/**
+ * Opens a wrapped vault key with the password and the Secret Key (the two-secret derivation), as
+ * a device must when the key comes from a server: joining an account, or catching up with a
+ * password changed elsewhere. KDF parameters below the floor are refused before any derivation.
+ */
+export const openWrappedVaultKey = async (
+  input: WrappedKeyInput,
+): Promise<Result<VaultKey, VaultError>> => {
+  const passwordKey = await derivePasswordKey({
+    password: input.password,
+    salt: input.salt,
+    address: input.address,
+    params: input.kdf,
+    ...floorOption(input.deps),
+  });
+  if (!passwordKey.ok) return passwordKey;
+  const { wrapKey, authSecret } = accountKeysFromPasswordKey(
+    passwordKey.value,
+    input.secretKey,
+    input.salt,
+    input.address,
+  );
+  wipe(passwordKey.value, authSecret);
+  const vaultKey = unwrapVaultKey(wrapKey, input.wrappedVaultKey, {
+    address: input.address,
+    vaultId: input.vaultId,
+  });
+  wipe(wrapKey);
+  return vaultKey;
+};

@@ -21,6 +21,7 @@ import {
   type StoredEvent,
   type VaultId,
 } from "@keypears/sync-core";
+import { createEventLog } from "./event-log.ts";
 import { type SqliteDatabase, transactionResult } from "./sqlite.ts";
 
 interface Row {
@@ -37,20 +38,13 @@ export const createSqliteEventStore = (
   const selectHead = db.prepare(
     "SELECT position, chain_hash FROM events WHERE vault_id = ? AND position IS NOT NULL ORDER BY position DESC LIMIT 1",
   );
-  const selectById = db.prepare(
-    "SELECT id, payload, position, chain_hash FROM events WHERE vault_id = ? AND id = ?",
-  );
+  const log = createEventLog(db);
   const insert = db.prepare(
     "INSERT INTO events (vault_id, id, payload, position, chain_hash, origin, created_at) VALUES (?, ?, ?, ?, ?, 'remote', ?)",
   );
-  const order = db.prepare(
-    "UPDATE events SET position = ?, chain_hash = ? WHERE vault_id = ? AND id = ?",
-  );
-  const dequeue = db.prepare("DELETE FROM outbox WHERE vault_id = ? AND event_id = ?");
   const selectAfter = db.prepare(
     "SELECT id, payload, position, chain_hash FROM events WHERE vault_id = ? AND position > ? ORDER BY position LIMIT ?",
   );
-  const selectAt = db.prepare("SELECT chain_hash FROM events WHERE vault_id = ? AND position = ?");
 
   const headOf = (vaultId: VaultId): Checkpoint => {
     const row = selectHead.get(vaultId) as { position: number; chain_hash: Uint8Array } | undefined;
@@ -67,7 +61,7 @@ export const createSqliteEventStore = (
       let head = headOf(vaultId);
       const results: AppendedEvent[] = [];
       for (const envelope of envelopes) {
-        const existing = selectById.get(vaultId, envelope.id) as Row | undefined;
+        const existing = log.byId(vaultId, envelope.id);
         if (existing !== undefined && !bytesEqual(existing.payload, envelope.payload)) {
           return err({ kind: "id-reused" as const, id: envelope.id });
         }
@@ -85,8 +79,7 @@ export const createSqliteEventStore = (
         if (existing === undefined)
           insert.run(vaultId, envelope.id, envelope.payload, position, chainHash, now());
         else {
-          order.run(position, chainHash, vaultId, envelope.id);
-          dequeue.run(vaultId, envelope.id);
+          log.placeOwn(vaultId, envelope.id, position, chainHash);
         }
         results.push({ id: envelope.id, position, chainHash, duplicate: false });
         head = { position, hash: chainHash };
@@ -109,8 +102,8 @@ export const createSqliteEventStore = (
     checkpointAt: async (vaultId, position) => {
       assertReadArguments(position);
       if (position === 0) return GENESIS;
-      const row = selectAt.get(vaultId, position) as { chain_hash: Uint8Array } | undefined;
-      return row === undefined ? undefined : { position, hash: row.chain_hash as ChainHash };
+      const hash = log.hashAt(vaultId, position);
+      return hash === undefined ? undefined : { position, hash: hash as ChainHash };
     },
   };
 };

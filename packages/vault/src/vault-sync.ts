@@ -36,6 +36,7 @@ import type { VaultError } from "./errors.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
 import { openSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
+import { createEventLog } from "./event-log.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
 import { transactionResult } from "./sqlite.ts";
 import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
@@ -151,18 +152,9 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
   const selectPromisedAll = db.prepare(
     "SELECT event_id AS id, position FROM outbox WHERE vault_id = ? AND state = 'ordered' ORDER BY seq",
   );
-  const selectEvent = db.prepare(
-    "SELECT payload, position FROM events WHERE vault_id = ? AND id = ?",
-  );
+  const log = createEventLog(db);
   const selectPromised = db.prepare(
     "SELECT position FROM outbox WHERE vault_id = ? AND event_id = ?",
-  );
-  const order = db.prepare(
-    "UPDATE events SET position = ?, chain_hash = ? WHERE vault_id = ? AND id = ?",
-  );
-  const dequeue = db.prepare("DELETE FROM outbox WHERE vault_id = ? AND event_id = ?");
-  const selectHashAt = db.prepare(
-    "SELECT chain_hash FROM events WHERE vault_id = ? AND position = ?",
   );
   const countOutbox = db.prepare(
     "SELECT state, count(*) AS n FROM outbox WHERE vault_id = ? GROUP BY state",
@@ -191,8 +183,7 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
     const mine =
       pageHashes.get(checkpoint.position) ??
       (snapshotBase?.position === checkpoint.position ? snapshotBase.hash : undefined) ??
-      (selectHashAt.get(vaultId, checkpoint.position) as { chain_hash: Uint8Array } | undefined)
-        ?.chain_hash;
+      log.hashAt(vaultId, checkpoint.position);
     return mine === undefined || bytesEqual(mine, checkpoint.hash);
   };
 
@@ -248,8 +239,7 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
           const clockDrift: Hlc[] = [];
           for (const stored of events) {
             pageHashes.set(stored.position, stored.chainHash);
-            const existing = selectEvent.get(vaultId, stored.id) as
-              { payload: Uint8Array; position: number | null } | undefined;
+            const existing = log.byId(vaultId, stored.id);
             if (existing !== undefined) {
               if (!bytesEqual(existing.payload, stored.payload))
                 return err({ kind: "id-conflict", id: stored.id });
@@ -266,8 +256,7 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
                 });
               }
               if (existing.position === null) {
-                order.run(stored.position, stored.chainHash, vaultId, stored.id);
-                dequeue.run(vaultId, stored.id);
+                log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
               }
               continue;
             }
