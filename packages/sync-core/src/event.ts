@@ -97,6 +97,37 @@ export const normalizeOp = (op: EventOp): EventOp =>
           .sort((a, b) => compareCodePoints(a.name, b.name)),
       };
 
+const isSortedUnique = (ids: readonly EventId[]): boolean => {
+  for (let i = 1; i < ids.length; i++)
+    if (!((ids[i - 1] as EventId) < (ids[i] as EventId))) return false;
+  return true;
+};
+
+const namesIncrease = (entries: readonly { readonly name: string }[]): boolean => {
+  for (let i = 1; i < entries.length; i++) {
+    const previous = entries[i - 1] as { readonly name: string };
+    if (compareCodePoints(previous.name, (entries[i] as { readonly name: string }).name) >= 0)
+      return false;
+  }
+  return true;
+};
+
+/** Is `op` already what `normalizeOp` would make of it (as every decoded event is)? */
+export const isNormalizedOp = (op: EventOp): boolean =>
+  op.kind === "set"
+    ? isSortedUnique(op.lifecycleSeen) &&
+      namesIncrease(op.fields) &&
+      op.fields.every((field) => isSortedUnique(field.basedOn))
+    : isSortedUnique(op.basedOn) &&
+      namesIncrease(op.seenFields) &&
+      op.seenFields.every((field) => isSortedUnique(field.heads));
+
+/**
+ * `normalizeOp`, but `op` itself when it is already canonical: the merge then keeps the event's own
+ * lists instead of a copy of each (events are immutable, so sharing them is safe).
+ */
+export const canonicalOp = (op: EventOp): EventOp => (isNormalizedOp(op) ? op : normalizeOp(op));
+
 /** Field names are non-empty text of at most this many UTF-16 units. */
 export const MAX_FIELD_NAME_LENGTH = 256;
 /** Lists may nest this deep; deeper is refused so hostile input cannot exhaust the stack. */

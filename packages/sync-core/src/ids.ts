@@ -1,6 +1,6 @@
 /** Identifiers: UUIDv7 event and item ids (time-ordered), random vault ids, and random 64-bit device ids. */
 
-import { type Brand, bytesToHex, hexToBytes, isHex } from "@keypears/base";
+import { type Brand, bytesToHex, isHex } from "@keypears/base";
 import type { CoreDeps, Now, RandomBytes } from "./deps.ts";
 
 export type EventId = Brand<string, "EventId">;
@@ -17,15 +17,71 @@ export const isItemId = (value: string): value is ItemId => isUuid(value);
 export const isVaultId = (value: string): value is VaultId => isUuid(value);
 export const isDeviceId = (value: string): value is DeviceId => isHex(value, 8);
 
+/** Does the UUID at `offset` carry the RFC 9562 variant (`10` in the top bits of byte 8), as `isUuid` asks? */
+export const hasUuidVariant = (bytes: Uint8Array, offset = 0): boolean =>
+  ((bytes[offset + 8] as number) & 0xc0) === 0x80;
+
+// Conversions are table-driven: ids are converted for every event decoded and encoded, and the
+// regex, slicing and joining they replaced were a tenth of the time of decoding an event.
+
+/** Where the two hex digits of each of the 16 bytes start in the 36-character form. */
+const uuidDigitOffsets = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+const DASH = 0x2d;
+const lowerHexValue = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) lowerHexValue["0123456789abcdef".charCodeAt(i)] = i;
+const hexDigit = (code: number): number => (code < 128 ? (lowerHexValue[code] as number) : -1);
+
+/** Writes the 16 bytes of `uuid` at `out[offset]`; false (out partly written) unless `isUuid(uuid)`. */
+const writeUuidBytes = (uuid: string, out: Uint8Array, offset: number): boolean => {
+  if (uuid.length !== 36) return false;
+  const dashes =
+    uuid.charCodeAt(8) === DASH &&
+    uuid.charCodeAt(13) === DASH &&
+    uuid.charCodeAt(18) === DASH &&
+    uuid.charCodeAt(23) === DASH;
+  if (!dashes) return false;
+  for (let i = 0; i < 16; i++) {
+    const at = uuidDigitOffsets[i] as number;
+    const hi = hexDigit(uuid.charCodeAt(at));
+    const lo = hexDigit(uuid.charCodeAt(at + 1));
+    if (hi < 0 || lo < 0) return false;
+    out[offset + i] = (hi << 4) | lo;
+  }
+  return hasUuidVariant(out, offset);
+};
+
 export const uuidToBytes = (uuid: string): Uint8Array => {
-  if (!isUuid(uuid)) throw new Error(`expected a lowercase UUID, got ${JSON.stringify(uuid)}`);
-  return hexToBytes(uuid.replaceAll("-", ""));
+  const out = new Uint8Array(16);
+  if (!writeUuidBytes(uuid, out, 0))
+    throw new Error(`expected a lowercase UUID, got ${JSON.stringify(uuid)}`);
+  return out;
+};
+
+/** The ASCII codes of each byte's two lowercase hex digits, at `2 * byte` and `2 * byte + 1`. */
+const hexCodes = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  hexCodes[2 * i] = "0123456789abcdef".charCodeAt(i >> 4);
+  hexCodes[2 * i + 1] = "0123456789abcdef".charCodeAt(i & 15);
+}
+const uuidText = new Uint8Array(36).fill(DASH);
+// Decoding ASCII from a scratch buffer makes one flat string in native code: faster than joining
+// 16 pieces, whose rope V8 must flatten again when the id is hashed as a map key.
+const asciiDecoder = new TextDecoder();
+
+/** The UUID text of the 16 bytes at `offset` (not checked for the variant). */
+export const uuidAt = (bytes: Uint8Array, offset: number): string => {
+  for (let i = 0; i < 16; i++) {
+    const code = 2 * (bytes[offset + i] as number);
+    const at = uuidDigitOffsets[i] as number;
+    uuidText[at] = hexCodes[code] as number;
+    uuidText[at + 1] = hexCodes[code + 1] as number;
+  }
+  return asciiDecoder.decode(uuidText);
 };
 
 export const bytesToUuid = (bytes: Uint8Array): string => {
   if (bytes.length !== 16) throw new Error(`expected 16 UUID bytes, got ${bytes.length}`);
-  const hex = bytesToHex(bytes);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidAt(bytes, 0);
 };
 
 const formatUuid = (bytes: Uint8Array, version: number): string => {

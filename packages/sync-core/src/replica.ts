@@ -1,7 +1,7 @@
 /** An in-memory replica of a vault: every event applied, every item's merged view on demand. */
 
-import type { Event } from "./event.ts";
-import type { EventId, ItemId } from "./ids.ts";
+import { type Event, type EventOp, canonicalOp } from "./event.ts";
+import type { EventId, ItemId, VaultId } from "./ids.ts";
 import {
   type ApplyOutcome,
   applyToItem,
@@ -11,6 +11,7 @@ import {
   type ItemView,
   viewItem,
 } from "./item-state.ts";
+import { itemEvents } from "./item-events.ts";
 
 export interface Replica {
   /** Applies an event in any order, any number of times; see `applyToItem`. */
@@ -21,7 +22,7 @@ export interface Replica {
   /** Every item, ordered by id. */
   readonly items: () => readonly ItemView[];
   readonly conflicts: () => readonly Conflict[];
-  /** Every event applied, ordered by id. */
+  /** Every event applied, ordered by id, each in canonical form (its op as `normalizeOp` gives it). */
   readonly events: () => readonly Event[];
   readonly size: () => number;
 }
@@ -34,9 +35,26 @@ const byKey =
     return x < y ? -1 : x > y ? 1 : 0;
   };
 
+/** Can `itemEvents` rebuild this op from what the item state keeps of it? */
+const isRebuildable = (op: EventOp): boolean => {
+  const canonical = canonicalOp(op);
+  const entries = canonical.kind === "set" ? canonical.fields : canonical.seenFields;
+  if (canonical.kind === "set" && entries.length === 0) return false; // its lifecycleSeen is kept nowhere
+  // The state keeps one write per field name: an op naming a field twice loses one.
+  for (let i = 1; i < entries.length; i++)
+    if (entries[i - 1]?.name === entries[i]?.name) return false;
+  return true;
+};
+
 export const createReplica = (events: Iterable<Event> = []): Replica => {
   const stateByItem = new Map<ItemId, ItemState>();
-  const eventById = new Map<EventId, Event>();
+  // The item states hold everything of an event but its vault id and checkpoint, so a replica
+  // keeps ids only and rebuilds events when asked (`itemEvents`), instead of retaining every event
+  // (a third of its memory). Events it could not rebuild exactly are kept whole: another vault's,
+  // one with a checkpoint, and malformed ops that no decoded event has.
+  const stateByEvent = new Map<EventId, ItemState>();
+  const keptWhole = new Map<EventId, Event>();
+  let vaultId: VaultId | undefined;
 
   const apply = (event: Event): ApplyOutcome => {
     let state = stateByItem.get(event.itemId);
@@ -45,7 +63,14 @@ export const createReplica = (events: Iterable<Event> = []): Replica => {
       stateByItem.set(event.itemId, state);
     }
     const outcome = applyToItem(state, event);
-    if (outcome === "applied") eventById.set(event.id, event);
+    if (outcome !== "applied") return outcome;
+    // An id already applied to another item: as ever, the replica holds the last event under it.
+    const reused = stateByEvent.has(event.id);
+    stateByEvent.set(event.id, state);
+    vaultId ??= event.vaultId;
+    if (event.vaultId !== vaultId || event.checkpoint !== null || !isRebuildable(event.op))
+      keptWhole.set(event.id, event);
+    else if (reused) keptWhole.delete(event.id);
     return outcome;
   };
   for (const event of events) apply(event);
@@ -55,7 +80,7 @@ export const createReplica = (events: Iterable<Event> = []): Replica => {
 
   return {
     apply,
-    has: (id) => eventById.has(id),
+    has: (id) => stateByEvent.has(id),
     item: (id) => {
       const state = stateByItem.get(id);
       return state === undefined ? undefined : viewItem(state);
@@ -63,8 +88,17 @@ export const createReplica = (events: Iterable<Event> = []): Replica => {
     itemState: (id) => stateByItem.get(id),
     items,
     conflicts: () => items().flatMap((view) => view.conflicts),
-    events: () => [...eventById.values()].sort(byKey((e) => e.id)),
-    size: () => eventById.size,
+    events: () =>
+      vaultId === undefined
+        ? []
+        : [...stateByItem.values()]
+            .flatMap((state) =>
+              itemEvents(state, vaultId as VaultId, keptWhole).filter(
+                (event) => stateByEvent.get(event.id) === state,
+              ),
+            )
+            .sort(byKey((e) => e.id)),
+    size: () => stateByEvent.size,
   };
 };
 
