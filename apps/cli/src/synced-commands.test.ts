@@ -101,9 +101,11 @@ test("login adds the account to a second device and downloads it", async () => {
     "address",
     "deviceId",
     "serverUrl",
+    "signedInAgain",
     "sync",
     "vaultId",
   ]);
+  assert.equal(joined["signedInAgain"], false);
   assert.deepEqual((joined["sync"] as { pulled: number }).pulled, 1);
   assert.equal((await ok(phone.path, ["get", "Shared", "--field", "password"])).stdout, "p0\n");
 });

@@ -118,8 +118,8 @@ export const readTextBounds = (c: CborCursor, what: string): number => {
   return start;
 };
 
-// Not `ignoreBOM`: like the decoder cborg uses, it drops a leading byte order mark (see `readText`).
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// `ignoreBOM`: a text that starts with U+FEFF keeps it, so it decodes to exactly what was encoded.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Decodes UTF-8, refusing malformed input (which cborg would have replaced with U+FFFD). */
 export const decodeText = (bytes: Uint8Array, start: number, end: number): string => {
@@ -130,20 +130,9 @@ export const decodeText = (bytes: Uint8Array, start: number, end: number): strin
   }
 };
 
-export const startsWithByteOrderMark = (bytes: Uint8Array, start: number, end: number): boolean =>
-  end - start >= 3 &&
-  bytes[start] === 0xef &&
-  bytes[start + 1] === 0xbb &&
-  bytes[start + 2] === 0xbf;
-
-/**
- * Reads text. A leading U+FEFF is dropped when decoding, as cborg's decoder did, so such text never
- * re-encoded to the bytes it came from and the canonical check refused it; `canonical` refuses it
- * here, keeping exactly the old set of accepted bytes.
- */
-export const readText = (c: CborCursor, what: string, canonical: boolean): string => {
+/** Reads text: every well-formed UTF-8 text is canonical. */
+export const readText = (c: CborCursor, what: string): string => {
   const start = readTextBounds(c, what);
-  if (canonical && startsWithByteOrderMark(c.bytes, start, c.pos)) fail("not in canonical form");
   return decodeText(c.bytes, start, c.pos);
 };
 
@@ -155,19 +144,19 @@ export const readNull = (c: CborCursor): boolean => {
 };
 
 /** Reads a field value: what `isFieldValue` accepts, and nothing that would encode differently. */
-export const readFieldValue = (c: CborCursor, canonical: boolean, depth = 0): FieldValue => {
+export const readFieldValue = (c: CborCursor, depth = 0): FieldValue => {
   const major = peekMajor(c);
   if (major === UINT) return readArgument(c);
   if (major === NEGINT) {
     const value = -1 - readArgument(c);
     return value >= Number.MIN_SAFE_INTEGER ? value : fail("malformed CBOR: integer past -2^53");
   }
-  if (major === TEXT) return readText(c, "field value", canonical);
+  if (major === TEXT) return readText(c, "field value");
   if (major === ARRAY) {
     if (depth >= MAX_VALUE_DEPTH) fail("field value has an unsupported type (nested too deeply)");
     const length = readArrayLength(c, "field value");
     const list = exactArray<FieldValue>(length);
-    for (let i = 0; i < length; i++) list[i] = readFieldValue(c, canonical, depth + 1);
+    for (let i = 0; i < length; i++) list[i] = readFieldValue(c, depth + 1);
     return list;
   }
   const simple = c.bytes[c.pos];

@@ -211,3 +211,18 @@ test("property: flipping any bit of an encoded event never yields the same event
     }),
   );
 });
+
+test("text that starts with a byte-order mark (U+FEFF) survives the round trip exactly", () => {
+  const event = sample({
+    op: {
+      kind: "set",
+      lifecycleSeen: [],
+      fields: [{ name: "\uFEFFnotes", value: ["\uFEFFpasted", "\uFEFF"], basedOn: [] }],
+    },
+  });
+  const decoded = decodeEvent(encodeEvent(event));
+  assert.ok(decoded.ok, decoded.ok ? "" : decoded.error.reason);
+  assert.deepEqual(decoded.value.op.kind === "set" ? decoded.value.op.fields : [], [
+    { name: "\uFEFFnotes", value: ["\uFEFFpasted", "\uFEFF"], basedOn: [] },
+  ]);
+});

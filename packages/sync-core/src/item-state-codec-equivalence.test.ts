@@ -152,19 +152,46 @@ const describe = (
 ) =>
   `${bytesToHex(bytes)}: oracle ${expected.ok ? "accepts" : `refuses (${expected.error})`}, decodeItemState ${actual.ok ? "accepts" : "refuses"}`;
 
-/** The untrusted decoders agree: both accept, with equal states, or both refuse. */
+/** Any text in the state (field names, values at any depth, seen field names) that starts with U+FEFF? */
+const hasLeadingBom = (state: ItemState): boolean => {
+  const texts: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === "string") texts.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+  };
+  for (const [name, field] of state.fields) {
+    texts.push(name);
+    for (const write of field.writes.values()) walk(write.value);
+  }
+  for (const record of state.lifecycle.values()) texts.push(...record.seenFields.keys());
+  return texts.some((t) => t.startsWith("\uFEFF"));
+};
+
+/**
+ * The untrusted decoders agree: both accept, with equal states, or both refuse. One intended
+ * exception: the old rule's text decoder (cborg's) dropped a leading U+FEFF and so refused such
+ * text; the new decoder keeps it, and may accept there, if the bytes re-encode exactly.
+ */
 const assertAgree = (bytes: Uint8Array): boolean => {
   const expected = oracle.decode(bytes, false);
   const actual = decodeItemState(bytes);
+  if (actual.ok && !expected.ok && hasLeadingBom(actual.value)) {
+    assert.deepEqual(encodeItemState(actual.value), bytes, describe(bytes, expected, actual));
+    return true;
+  }
   assert.equal(actual.ok, expected.ok, describe(bytes, expected, actual));
   if (actual.ok && expected.ok) assert.deepStrictEqual(actual.value, expected.value);
   return actual.ok;
 };
 
-/** A trusted decode accepts only what the old trusted decode accepted, with an equal state. */
+/**
+ * A trusted decode accepts only what the old trusted decode accepted, with an equal state, except
+ * that a leading U+FEFF is now kept (the old one dropped it, changing the text on every reload).
+ */
 const assertTrustedWithinOracle = (bytes: Uint8Array, mustAgree: boolean): void => {
   const expected = oracle.decode(bytes, true);
   const actual = decodeItemState(bytes, { trusted: true });
+  if (actual.ok && hasLeadingBom(actual.value)) return;
   if (mustAgree) assert.equal(actual.ok, expected.ok, describe(bytes, expected, actual));
   if (actual.ok) {
     assert.ok(expected.ok, describe(bytes, expected, actual));

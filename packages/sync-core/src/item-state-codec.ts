@@ -81,10 +81,11 @@ export interface DecodeItemStateOptions {
  * accepts exactly what the re-encoding check accepted (`item-state-codec-equivalence.test.ts`).
  * Beyond `canonical-cbor.ts`: every id has the UUID variant bits; applied events, each field's
  * writes and lifecycle changes are strictly increasing by id; fields and each change's seen fields
- * strictly increasing by name; no field without writes; no text starting with U+FEFF. The id lists
+ * strictly increasing by name; no field without writes. The id lists
  * of a write or change are stored as they were applied, so their order is free. Trusted bytes
- * skip those checks, so what this code wrote decodes exactly as it did before: a duplicate merges
- * and a leading U+FEFF is dropped, as cborg's decoding did. Anything else the encoder cannot write
+ * skip those checks, so what this code wrote decodes as it did before (a duplicate merges); text is
+ * decoded as written, a leading U+FEFF included (cborg's decoding used to drop it, changing the
+ * value on every reload). Anything else the encoder cannot write
  * (floats, maps, extra elements, malformed UTF-8) is refused even when trusted.
  */
 
@@ -159,7 +160,7 @@ const readName = (
   previous: string | undefined,
   canonical: boolean,
 ) => {
-  const name = readText(c, what, canonical);
+  const name = readText(c, what);
   if (canonical && previous !== undefined && compareCodePoints(previous, name) >= 0)
     fail("not in canonical form");
   return name;
@@ -183,7 +184,7 @@ const readFields = (c: CborCursor, state: ItemState, canonical: boolean): void =
         eventId,
         field: name,
         hlc: appliedAs(state, eventId, false).hlc,
-        value: readFieldValue(c, canonical),
+        value: readFieldValue(c),
         basedOn: readIds(c, canonical),
         lifecycleSeen: readIds(c, canonical),
       });

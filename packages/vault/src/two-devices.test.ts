@@ -244,6 +244,21 @@ test("secrets kept in the vault file are sealed and survive a restart", () => {
   assert.equal(laptop.sync.readSecret("session"), undefined);
 });
 
+test("a value pasted with a leading byte-order mark syncs and is kept exactly", async () => {
+  const item = expectOk(
+    laptop.add({
+      fields: { title: "Pasted", notes: "\uFEFFfrom a file", "custom:\uFEFFK": ["text", "\uFEFF"] },
+    }),
+  );
+  await sync(laptop);
+  await sync(phone);
+  for (const vault of [laptop, phone]) {
+    const fields = expectOk(vault.get(item.id)).fields;
+    assert.equal(fields.find((f) => f.name === "notes")?.value, "\uFEFFfrom a file");
+    assert.deepEqual(fields.find((f) => f.name === "custom:\uFEFFK")?.value, ["text", "\uFEFF"]);
+  }
+});
+
 test("a conflict whose current value is a removal can still be seen and resolved", async () => {
   expectOk(laptop.add({ fields: { title: "Removal", notes: "original" } }));
   await sync(laptop);
