@@ -1,6 +1,6 @@
 /** Authenticated encryption for everything KeyPears stores or syncs: XChaCha20-Poly1305 in a versioned envelope. */
 
-import { concatBytes, err, ok, type Result } from "@keypears/base";
+import { err, ok, type Result } from "@keypears/base";
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import type { AssociatedData } from "./associated-data.ts";
 import { expectBytes } from "./expect-bytes.ts";
@@ -9,7 +9,13 @@ import { drawRandomBytes, type RandomBytes, systemRandomBytes } from "./random.t
 
 /** Noble's XChaCha20-Poly1305: the reference, and the implementation wherever no native one exists. */
 export const nobleXChaCha: XChaChaCipher = {
-  encrypt: (key, nonce, ad, plaintext) => xchacha20poly1305(key, nonce, ad).encrypt(plaintext),
+  encrypt: (key, nonce, ad, plaintext, headroom = 0) => {
+    const sealed = xchacha20poly1305(key, nonce, ad).encrypt(plaintext);
+    if (headroom === 0) return sealed;
+    const out = new Uint8Array(headroom + sealed.length);
+    out.set(sealed, headroom);
+    return out;
+  },
   decrypt: (key, nonce, ad, sealed) => {
     try {
       return xchacha20poly1305(key, nonce, ad).decrypt(sealed);
@@ -54,8 +60,10 @@ export const seal = (
 ): Uint8Array => {
   expectBytes(key, 32, "key");
   const nonce = drawRandomBytes(randomBytes, nonceLength);
-  const ciphertext = cipher.encrypt(key, nonce, associatedData, plaintext);
-  return concatBytes(Uint8Array.of(AEAD_VERSION), nonce, ciphertext);
+  const out = cipher.encrypt(key, nonce, associatedData, plaintext, headerLength);
+  out[0] = AEAD_VERSION;
+  out.set(nonce, 1);
+  return out;
 };
 
 /**

@@ -80,3 +80,19 @@ test("misuse throws: bad purpose, negative or fractional numbers, lone surrogate
   assert.throws(() => associatedData("p", "\ud800"), /part 0 is not well-formed UTF-16/);
   assert.doesNotThrow(() => associatedData("p", "emoji 😀"));
 });
+
+test("the encoding is pinned: these parts give exactly these bytes", () => {
+  const encoded = associatedData(
+    "event",
+    "6f9b4c1e-7a2d-4b3e-9c8f-1a2b3c4d5e6f",
+    "018f0000-0000-7000-8000-000000000001",
+    1,
+    Uint8Array.of(1, 2, 3),
+    "h\u00e9llo \u2603",
+    2 ** 40 + 5,
+  );
+  assert.equal(
+    bytesToHex(encoded),
+    "6b657970656172732f76312f6576656e7400020000002436663962346331652d376132642d346233652d396338662d316132623363346435653666020000002430313866303030302d303030302d373030302d383030302d3030303030303030303030310300000000000000010100000003010203020000000a68c3a96c6c6f20e29883030000010000000005",
+  );
+});

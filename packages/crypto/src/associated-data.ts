@@ -29,41 +29,77 @@ export const associatedData = (
   purpose: string,
   ...parts: readonly AssociatedDataPart[]
 ): AssociatedData => {
-  if (!purposePattern.test(purpose)) {
-    throw new Error(
-      `invalid associated-data purpose ${JSON.stringify(purpose)}: use lowercase letters and digits separated by "-", "/" or "."`,
-    );
-  }
-  const chunks: Uint8Array[] = [utf8ToBytes(AD_PREFIX + purpose), Uint8Array.of(0)];
-  parts.forEach((part, index) => chunks.push(encodePart(part, index)));
-  return concatBytes(...chunks) as AssociatedData;
-};
-
-const encodePart = (part: AssociatedDataPart, index: number): Uint8Array => {
-  if (part instanceof Uint8Array) return lengthPrefixed(tagBytes, part);
-  if (typeof part === "string") {
-    // TextEncoder would turn a lone surrogate into U+FFFD, making two strings encode alike.
-    if (loneSurrogate.test(part)) {
-      throw new Error(`associated-data part ${index} is not well-formed UTF-16`);
+  const head = purposeHeader(purpose);
+  // Measure, then write once into one buffer: this runs for every box sealed or opened.
+  const encoded: (Uint8Array | undefined)[] = Array.from({ length: parts.length });
+  let length = head.length;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index];
+    if (part instanceof Uint8Array) length += 5 + part.length;
+    else if (typeof part === "string") {
+      const bytes = encodeString(part, index);
+      encoded[index] = bytes;
+      length += 5 + bytes.length;
+    } else if (typeof part === "number" && Number.isSafeInteger(part) && part >= 0) length += 9;
+    else {
+      throw new Error(
+        `associated-data part ${index} must be bytes, a string or a non-negative safe integer, got ${String(part)}`,
+      );
     }
-    return lengthPrefixed(tagString, utf8ToBytes(part));
   }
-  if (typeof part === "number" && Number.isSafeInteger(part) && part >= 0) {
-    const out = new Uint8Array(9);
-    const view = new DataView(out.buffer);
-    out[0] = tagNumber;
-    view.setUint32(1, Math.floor(part / 2 ** 32));
-    view.setUint32(5, part >>> 0);
-    return out;
+  const out = new Uint8Array(length);
+  const view = new DataView(out.buffer);
+  out.set(head, 0);
+  let offset = head.length;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] as AssociatedDataPart;
+    if (typeof part === "number") {
+      out[offset] = tagNumber;
+      view.setUint32(offset + 1, Math.floor(part / 2 ** 32));
+      view.setUint32(offset + 5, part >>> 0);
+      offset += 9;
+      continue;
+    }
+    const bytes = part instanceof Uint8Array ? part : (encoded[index] as Uint8Array);
+    out[offset] = part instanceof Uint8Array ? tagBytes : tagString;
+    view.setUint32(offset + 1, bytes.length);
+    out.set(bytes, offset + 5);
+    offset += 5 + bytes.length;
   }
-  throw new Error(
-    `associated-data part ${index} must be bytes, a string or a non-negative safe integer, got ${String(part)}`,
-  );
+  return out as AssociatedData;
 };
 
-const lengthPrefixed = (tag: number, bytes: Uint8Array): Uint8Array => {
-  const header = new Uint8Array(5);
-  header[0] = tag;
-  new DataView(header.buffer).setUint32(1, bytes.length);
-  return concatBytes(header, bytes);
+/** `"keypears/v1/" + purpose` and its zero terminator, checked and encoded once per purpose. */
+const headers = new Map<string, Uint8Array>();
+const purposeHeader = (purpose: string): Uint8Array => {
+  let header = headers.get(purpose);
+  if (header === undefined) {
+    if (!purposePattern.test(purpose)) {
+      throw new Error(
+        `invalid associated-data purpose ${JSON.stringify(purpose)}: use lowercase letters and digits separated by "-", "/" or "."`,
+      );
+    }
+    header = concatBytes(utf8ToBytes(AD_PREFIX + purpose), Uint8Array.of(0));
+    headers.set(purpose, header);
+  }
+  return header;
+};
+
+/** UTF-8 of a part; ids and labels are ASCII, which is copied directly. */
+const encodeString = (text: string, index: number): Uint8Array => {
+  const ascii = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return encodeUnicode(text, index);
+    ascii[i] = code;
+  }
+  return ascii;
+};
+
+const encodeUnicode = (text: string, index: number): Uint8Array => {
+  // TextEncoder would turn a lone surrogate into U+FFFD, making two strings encode alike.
+  if (loneSurrogate.test(text)) {
+    throw new Error(`associated-data part ${index} is not well-formed UTF-16`);
+  }
+  return utf8ToBytes(text);
 };

@@ -39,3 +39,16 @@ test("the native cipher refuses a flipped bit, other associated data, and a shor
   assert.equal(native.decrypt(key, nonce, Uint8Array.of(2), sealed), undefined);
   assert.equal(native.decrypt(key, nonce, Uint8Array.of(1), sealed.subarray(0, 10)), undefined);
 });
+
+test("both ciphers leave the asked headroom in front of the same ciphertext", () => {
+  assert.ok(native !== undefined);
+  const key = new Uint8Array(32).fill(5);
+  const nonce = new Uint8Array(24).fill(6);
+  const plain = Uint8Array.of(1, 2, 3, 4);
+  const bare = nobleXChaCha.encrypt(key, nonce, new Uint8Array(0), plain);
+  for (const cipher of [native, nobleXChaCha]) {
+    const roomy = cipher.encrypt(key, nonce, new Uint8Array(0), plain, 25);
+    assert.equal(roomy.length, 25 + bare.length);
+    assert.deepEqual(roomy.subarray(25), bare);
+  }
+});

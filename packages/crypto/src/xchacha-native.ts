@@ -12,11 +12,13 @@ import { hchacha } from "@noble/ciphers/chacha.js";
 import type * as NodeCrypto from "node:crypto";
 
 export interface XChaChaCipher {
+  /** Ciphertext and tag, after `headroom` bytes left for the caller (so it need not copy). */
   readonly encrypt: (
     key: Uint8Array,
     nonce: Uint8Array,
     ad: Uint8Array,
     plaintext: Uint8Array,
+    headroom?: number,
   ) => Uint8Array;
   /** Returns undefined when the tag does not verify. */
   readonly decrypt: (
@@ -61,7 +63,7 @@ export const createNativeXChaCha = (): XChaChaCipher | undefined => {
   const nodeCrypto = littleEndian ? loadNodeCrypto() : undefined;
   if (nodeCrypto === undefined) return undefined;
   return {
-    encrypt: (key, nonce, ad, plaintext) => {
+    encrypt: (key, nonce, ad, plaintext, headroom = 0) => {
       const cipher = nodeCrypto.createCipheriv(
         "chacha20-poly1305",
         subkey(key, nonce),
@@ -71,10 +73,10 @@ export const createNativeXChaCha = (): XChaChaCipher | undefined => {
       cipher.setAAD(ad, { plaintextLength: plaintext.length });
       const head = cipher.update(plaintext);
       const tail = cipher.final();
-      const out = new Uint8Array(head.length + tail.length + TAG);
-      out.set(head, 0);
-      out.set(tail, head.length);
-      out.set(cipher.getAuthTag(), head.length + tail.length);
+      const out = new Uint8Array(headroom + head.length + tail.length + TAG);
+      out.set(head, headroom);
+      out.set(tail, headroom + head.length);
+      out.set(cipher.getAuthTag(), headroom + head.length + tail.length);
       return out;
     },
     decrypt: (key, nonce, ad, sealed) => {

@@ -20,6 +20,8 @@ import { checkpointFromWire } from "./wire.ts";
 export interface SyncClientOptions {
   readonly pushBatch?: number;
   readonly pullPage?: number;
+  /** Verified pages are applied together, this many events at a time at most (default 50,000). */
+  readonly applyBatch?: number;
   /** Write a snapshot once the verified log has grown by this many events since the last one. Default 1000. */
   readonly snapshotEvery?: number;
   readonly onProgress?: (progress: SyncProgress) => void;

@@ -11,6 +11,7 @@ import { err, ok, type Result } from "@keypears/base";
 import {
   type Checkpoint,
   envelopeBytes,
+  type StoredEvent,
   type SyncTransport,
   type TransportError,
   verifySegment,
@@ -37,6 +38,8 @@ export interface SyncReport {
 export interface SyncEngineOptions {
   readonly pushBatch?: number;
   readonly pullPage?: number;
+  /** Verified pages are applied together, this many events at a time at most. Default 50,000. */
+  readonly applyBatch?: number;
   readonly onProgress?: (progress: SyncProgress) => void;
 }
 
@@ -89,7 +92,8 @@ export const createSyncEngine = (
   options: SyncEngineOptions = {},
 ): SyncEngine => {
   const pushBatch = options.pushBatch ?? 1000;
-  const pullPage = options.pullPage ?? 1000;
+  const pullPage = options.pullPage ?? 5000;
+  const applyBatch = options.applyBatch ?? 50_000;
   const progress = options.onProgress ?? (() => {});
   let running: Promise<Result<SyncReport, SyncError>> | undefined;
 
@@ -113,11 +117,26 @@ export const createSyncEngine = (
     }
   };
 
+  /**
+   * Pages are verified one by one as they arrive, and applied in batches of up to `applyBatch`
+   * events, each batch in one transaction: an item that many pages touch is written once per
+   * batch instead of once per page, and a lie anywhere in a batch leaves all of it unapplied.
+   */
   const pull = async (): Promise<Result<{ pulled: number; clockDrift: number }, SyncError>> => {
     let pulled = 0;
     let clockDrift = 0;
+    let trusted = vault.sync.verified();
+    let batch: StoredEvent[] = [];
+    const apply = (): Result<void, SyncError> => {
+      if (batch.length === 0) return ok(undefined);
+      const applied = vault.sync.applyOrdered(batch, trusted);
+      if (!applied.ok) return err(fromApply(applied.error, batch[0]?.position ?? null));
+      pulled += applied.value.applied;
+      clockDrift += applied.value.clockDrift.length;
+      batch = [];
+      return ok(undefined);
+    };
     for (;;) {
-      const trusted = vault.sync.verified();
       const page = await transport.pull(vault.vaultId, trusted.position, pullPage);
       if (!page.ok) return err(fromTransport(page.error));
       const { anchor, events, head } = page.value;
@@ -132,13 +151,15 @@ export const createSyncEngine = (
         })),
       });
       if (!verified.ok) return err(syncErrorFromChain(verified.error));
-      const applied = vault.sync.applyOrdered(events, verified.value);
-      if (!applied.ok) return err(fromApply(applied.error, events[0]?.position ?? null));
-      pulled += applied.value.applied;
-      clockDrift += applied.value.clockDrift.length;
-      progress({ phase: "pull", done: verified.value.position, total: head.position });
-      if (verified.value.position >= head.position || events.length === 0)
-        return ok({ pulled, clockDrift });
+      batch.push(...events);
+      trusted = verified.value;
+      const finished = trusted.position >= head.position || events.length === 0;
+      if (finished || batch.length >= applyBatch) {
+        const applied = apply();
+        if (!applied.ok) return applied;
+      }
+      progress({ phase: "pull", done: trusted.position, total: head.position });
+      if (finished) return ok({ pulled, clockDrift });
     }
   };
 

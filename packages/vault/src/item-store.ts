@@ -29,10 +29,17 @@ import {
   sealHistoryRecord,
   sealItemRecord,
 } from "./sealing.ts";
-import type { SqliteDatabase } from "./sqlite.ts";
+import { type SqliteDatabase, transactionResult } from "./sqlite.ts";
 
 export interface ItemStore {
   readonly vaultId: VaultId;
+  /**
+   * Runs `fn` in one transaction (see `transactionResult`). Use it for every write: states handed
+   * out by `loadState` are cached and mutated in place, so a rollback must drop the cache.
+   */
+  readonly transaction: <T, E>(fn: () => Result<T, E>) => Result<T, E>;
+  /** Forgets the decoded states (after an enclosing transaction rolled back). */
+  readonly discardCachedStates: () => void;
   /** The merge state of an item, or undefined for an item this vault has never seen. */
   readonly loadState: (itemId: ItemId) => Result<ItemState | undefined, OpenError>;
   /**
@@ -120,7 +127,29 @@ export const createItemStore = (
     "SELECT field_key, event_id, record FROM history WHERE item_id = ? AND field_key = ? ORDER BY hlc, event_id",
   );
 
+  /**
+   * Decoded merge states, so a sync that touches an item on many pages opens and decodes it once.
+   * They are handed out and mutated in place: only `transaction` may mutate them, and it drops
+   * them all if the transaction does not commit. A commit by another connection drops them too.
+   */
+  const states = new Map<ItemId, ItemState>();
+  const MAX_CACHED_STATES = 20_000;
+
+  const transaction = <T, E>(fn: () => Result<T, E>): Result<T, E> => {
+    let committed = false;
+    try {
+      const result = transactionResult(db, fn);
+      committed = result.ok;
+      return result;
+    } finally {
+      if (!committed) states.clear();
+    }
+  };
+
   const loadState = (itemId: ItemId): Result<ItemState | undefined, OpenError> => {
+    refreshCache();
+    const cached = states.get(itemId);
+    if (cached !== undefined) return ok(cached);
     const row = selectState.get(itemId) as { state: Uint8Array } | undefined;
     if (row === undefined) return ok(undefined);
     const opened = openItemRecord(keys, vaultId, itemId, "state", row.state);
@@ -129,6 +158,8 @@ export const createItemStore = (
     const state = decodeItemState(opened.value, { trusted: true });
     if (!state.ok || state.value.itemId !== itemId)
       return err({ kind: "tampered", what: "item state", id: itemId });
+    if (states.size >= MAX_CACHED_STATES) states.delete(states.keys().next().value as ItemId);
+    states.set(itemId, state.value);
     return ok(state.value);
   };
 
@@ -209,6 +240,7 @@ export const createItemStore = (
     const version = (dataVersion.get() as { data_version: number }).data_version;
     if (version !== seenVersion) {
       cache.clear();
+      states.clear();
       dirty.clear();
       complete = false;
       seenVersion = version;
@@ -233,6 +265,7 @@ export const createItemStore = (
   /** Seals and stores an item's merge state and the view derived from it; returns the view. */
   const writeItem = (state: ItemState): Item => {
     dirty.add(state.itemId);
+    states.set(state.itemId, state);
     const view = viewItem(state);
     const item = itemFromView(view);
     const stateBox = sealItemRecord(
@@ -255,6 +288,8 @@ export const createItemStore = (
 
   return {
     vaultId,
+    transaction,
+    discardCachedStates: () => states.clear(),
     loadState,
     commitEvents,
     readItem: (itemId) => {

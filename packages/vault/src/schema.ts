@@ -56,6 +56,8 @@ const migrations: readonly string[] = [
     UNIQUE (vault_id, event_id),
     FOREIGN KEY (vault_id, event_id) REFERENCES events (vault_id, id)
   ) STRICT;
+  -- The next batch to push, in order, without reading what the server already ordered.
+  CREATE INDEX outbox_unordered ON outbox (vault_id, seq) WHERE state <> 'ordered';
 
   -- Each item, sealed: its merge state (every write and the links between them) and the view
   -- derived from it (current values, status, conflicts) that lists read.

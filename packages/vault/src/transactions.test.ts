@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { deriveVaultKeys } from "@keypears/crypto";
+import { decodeItemState } from "@keypears/sync-core";
 import { readAccountRecord } from "./account-record.ts";
+import { openItemRecord } from "./sealing.ts";
 import { parseAddress } from "./address.ts";
 import { unlockKeys } from "./credentials.ts";
 import { vaultPath } from "./home.ts";
@@ -82,6 +85,29 @@ test("a local edit commits its event, outbox entry, item view and history togeth
   fault.arm(Number.POSITIVE_INFINITY);
   const done = expectOk(vault.edit("Target", { password: "after the faults" }));
   assert.equal(done.fields.find((f) => f.name === "password")?.value, "after the faults");
+  const history = expectOk(vault.history("Target", "password")).fields[0]?.entries.map(
+    (e) => e.value,
+  );
+  assert.deepEqual(history, ["start", "measure", "after the faults"]);
+  // The stored merge state holds no write of a rolled-back edit either (a phantom there would make
+  // the next edit name a write no other device ever receives: a false conflict everywhere else).
+  const row = raw.prepare("SELECT state FROM items WHERE id = ?").get(done.id) as {
+    state: Uint8Array;
+  };
+  const opened = openItemRecord(
+    deriveVaultKeys(keys.vaultKey),
+    account.vaultId,
+    done.id,
+    "state",
+    row.state,
+  );
+  const state = expectOk(decodeItemState(expectOk(opened)));
+  assert.deepEqual(
+    [...(state.fields.get("password")?.writes.values() ?? [])]
+      .map((w) => String(w.value))
+      .sort((a, b) => a.localeCompare(b)),
+    ["after the faults", "measure", "start"],
+  );
   assert.equal(
     vault.sync.status().pending,
     3,

@@ -38,7 +38,6 @@ import { type OpenError, openEvent } from "./sealing.ts";
 import { openSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
-import { transactionResult } from "./sqlite.ts";
 import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
 
 export interface PendingEvent {
@@ -227,8 +226,7 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
     },
     applyOrdered: (events, nextVerified) => {
       ctx.assertUnlocked();
-      return transactionResult(
-        db,
+      return ctx.store.transaction(
         (): Result<
           { readonly applied: number; readonly clockDrift: readonly Hlc[] },
           ApplyError
@@ -328,8 +326,7 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
       const checkpoint = { position: snapshot.position, hash: snapshot.chainHash };
       const states = openSnapshot(ctx.keys, vaultId, checkpoint, snapshot.payload);
       if (!states.ok) return states;
-      return transactionResult(
-        db,
+      return ctx.store.transaction(
         (): Result<{ readonly items: number }, { readonly kind: "not-empty" }> => {
           if ((countRows.get() as { n: number }).n > 0) return err({ kind: "not-empty" });
           let latest: Hlc | undefined;

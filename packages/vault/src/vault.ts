@@ -37,7 +37,7 @@ import { checkField, isSecretField, type ItemType } from "./item-model.ts";
 import { STATUS_FIELD } from "./item-store.ts";
 import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
 import { sealEvent, type OpenError } from "./sealing.ts";
-import { type SqliteDatabase, transactionResult } from "./sqlite.ts";
+import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext, type VaultContext } from "./vault-context.ts";
 import { createVaultSync, type VaultSync } from "./vault-sync.ts";
 
@@ -148,7 +148,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
     buildOp: (view: ItemView | undefined) => EventOp,
   ): Result<Item, VaultError> => {
     ctx.assertUnlocked();
-    return transactionResult(ctx.db, (): Result<Item, VaultError> => {
+    return store.transaction((): Result<Item, VaultError> => {
       const loaded = store.loadState(itemId);
       if (!loaded.ok) return loaded;
       const state = loaded.value ?? createItemState(itemId);
@@ -420,7 +420,15 @@ export const openVault = (input: OpenVaultInput): Vault => {
 
     transact: (changes) => {
       ctx.assertUnlocked();
-      return ctx.db.transaction(changes);
+      let committed = false;
+      try {
+        const result = ctx.db.transaction(changes);
+        committed = true;
+        return result;
+      } finally {
+        // The changes inside committed to the outer transaction only; if it rolled back, so did they.
+        if (!committed) store.discardCachedStates();
+      }
     },
     sync: createVaultSync(ctx),
     lock: () => ctx.lock(),
