@@ -1,6 +1,24 @@
 /** Every benchmark of the suite, in report order. A new benchmark is a folder that exports one `Benchmark`, added here. */
 
+import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
+import { localEditBenchmark } from "./local-edit/local-edit-benchmark.ts";
 import { mergeBenchmark } from "./merge/merge-benchmark.ts";
+import { newDeviceBenchmark } from "./new-device/new-device-benchmark.ts";
+import { realtimeBenchmark } from "./realtime/realtime-benchmark.ts";
+import { serverLoadBenchmark } from "./server-load/server-load-benchmark.ts";
+import { sizesBenchmark } from "./sizes/sizes-benchmark.ts";
+import { unlockBenchmark } from "./unlock/unlock-benchmark.ts";
+import { syncBenchmark } from "./sync/sync-benchmark.ts";
 
-export const benchmarks: readonly Benchmark[] = [mergeBenchmark];
+export const benchmarks: readonly Benchmark[] = [
+  mergeBenchmark,
+  localEditBenchmark,
+  applyRemoteBenchmark,
+  syncBenchmark,
+  newDeviceBenchmark,
+  realtimeBenchmark,
+  serverLoadBenchmark,
+  sizesBenchmark,
+  unlockBenchmark,
+];

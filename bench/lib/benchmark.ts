@@ -1,6 +1,7 @@
 /** What a benchmark is to the suite: a name to select it by, and a run that returns its tables. */
 
 import type { Table } from "./table.ts";
+import type { Target } from "./targets.ts";
 
 export interface BenchContext {
   /** Tiny sizes that finish in seconds: for CI and for checking the harness, not for numbers. */
@@ -16,6 +17,13 @@ export interface BenchReport {
   /** The workload and the method, in a few sentences of Markdown. */
   readonly description: string;
   readonly tables: readonly Table[];
+  /** The targets for this benchmark, checked against this run's numbers. */
+  readonly targets?: readonly Target[];
+  /**
+   * Why a missed target is missed and what would close it: evidence from this run (profiles, CPU
+   * times, counts) and from the code. Shown in the report's closing note when a target is missed.
+   */
+  readonly diagnosis?: readonly string[];
 }
 
 export interface Benchmark {

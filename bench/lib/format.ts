@@ -17,6 +17,7 @@ const sized = (value: number): string => {
 const formatValue = (value: number, unit: Unit): string => {
   switch (unit) {
     case "ms":
+    case "s":
       return sized(value);
     case "per-second":
     case "count":

@@ -1,9 +1,10 @@
 /** The whole report as one Markdown document: the machine and run first, then each benchmark's tables. */
 
 import type { BenchReport } from "./benchmark.ts";
-import { formatBytes, formatDuration } from "./format.ts";
+import { formatBytes, formatDuration, formatQuantity } from "./format.ts";
 import type { MachineInfo } from "./machine.ts";
 import { renderTable } from "./markdown.ts";
+import { isMet, targetTable, verdict } from "./targets.ts";
 
 export interface ReportHeader {
   readonly machine: MachineInfo;
@@ -29,6 +30,50 @@ export const renderReport = (header: ReportHeader, reports: readonly BenchReport
   for (const report of reports) {
     lines.push("", `## ${report.title}`, "", report.description);
     for (const table of report.tables) lines.push("", renderTable(table));
+    if (report.targets !== undefined && report.targets.length > 0) {
+      lines.push("", renderTable(targetTable(report.targets)));
+    }
   }
+  lines.push(...closingNote(reports));
   return `${lines.join("\n")}\n`;
+};
+
+/** Every target of the run in one table, then, for each benchmark that missed one, why and what would close it. */
+const closingNote = (reports: readonly BenchReport[]): string[] => {
+  const withTargets = reports.filter((r) => (r.targets ?? []).length > 0);
+  if (withTargets.length === 0) return [];
+  const rows = withTargets.flatMap((report) =>
+    (report.targets ?? []).map((target) => ({
+      key: `${report.title}/${target.label}`,
+      cells: [target.label, target.goal, formatQuantity(target.measured), verdict(target)],
+    })),
+  );
+  const missed = withTargets.filter((r) => (r.targets ?? []).some((t) => !isMet(t)));
+  const lines = [
+    "",
+    "## Closing note: the targets",
+    "",
+    `${rows.length - missed.flatMap((r) => (r.targets ?? []).filter((t) => !isMet(t))).length} of ${rows.length} targets met in this run.`,
+    "",
+    renderTable({
+      columns: [
+        { header: "Target", align: "left" },
+        { header: "Goal", align: "left" },
+        { header: "Measured", align: "right" },
+        { header: "Verdict", align: "left" },
+      ],
+      rows,
+      notes: [],
+    }),
+  ];
+  for (const report of missed) {
+    lines.push("", `### ${report.title}`, "");
+    for (const target of (report.targets ?? []).filter((t) => !isMet(t))) {
+      lines.push(
+        `- **${target.label}**: ${formatQuantity(target.measured)} against a goal of ${target.goal}, ${verdict(target)}.`,
+      );
+    }
+    for (const paragraph of report.diagnosis ?? []) lines.push("", paragraph);
+  }
+  return lines;
 };

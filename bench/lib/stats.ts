@@ -33,3 +33,18 @@ export const summarize = (samples: readonly number[]): Summary => {
     q3: quantile(sorted, 0.75),
   };
 };
+
+/** Latency percentiles of one series of samples, with the number of samples they come from. */
+export interface Percentiles {
+  readonly n: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** p50 and p99 by linear interpolation between the sorted samples (the same rule as the quartiles). */
+export const percentiles = (samples: readonly number[]): Percentiles => {
+  const summary = summarize(samples);
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { n: summary.n, p50: summary.median, p99: quantile(sorted, 0.99), max: summary.max };
+};

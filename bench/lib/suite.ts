@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Benchmark, BenchReport } from "./benchmark.ts";
+import { formatDuration } from "./format.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
 import { renderReport } from "./report.ts";
 
@@ -49,9 +50,11 @@ export const runSuite = async (
   const reports: BenchReport[] = [];
   for (const benchmark of selected) {
     options.log(`${benchmark.name}: ${benchmark.summary}`);
+    const started = performance.now();
     reports.push(
       await benchmark.run({ smoke: options.smoke, runs: options.runs, log: options.log }),
     );
+    options.log(`${benchmark.name}: done in ${formatDuration(performance.now() - started)}`);
   }
   const durationMs = performance.now() - start;
   const markdown = renderReport(

@@ -1,0 +1,84 @@
+/**
+ * KeyPears in the apply benchmark: a receiving device's vault applies the server-ordered events
+ * page by page through `vault.sync.applyOrdered`, the sync client's path after it verified a page:
+ * each event is opened (XChaCha20-Poly1305), decoded, checked against the device's chain, merged
+ * into its item, and the page is written to SQLite on disk in one transaction. And the core alone
+ * (decode and merge in memory, no crypto, no disk), to show where the time goes.
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { ItemId } from "@keypears/sync-core";
+import { joinOffline } from "../fixtures/bench-account.ts";
+import { checkVault } from "../fixtures/check-vault.ts";
+import { pagesOf, readOrderedEvents } from "../fixtures/ordered-events.ts";
+import { readFrames } from "../lib/frames.ts";
+import { createMergeCheck } from "../merge/check.ts";
+import { core } from "../merge/core.ts";
+import { createMergeWorkload } from "../merge/workload.ts";
+import type { ApplyContender } from "./contender.ts";
+
+/** The sync client's default pull page. */
+export const PAGE_SIZE = 1000;
+
+export const keypearsVault: ApplyContender = {
+  key: "keypears-vault",
+  label: "KeyPears vault (decrypt, merge, SQLite on disk)",
+  includes: `KeyPears vault: \`vault.sync.applyOrdered\` on pages of ${PAGE_SIZE.toLocaleString("en-US")} server-ordered events (as a pull serves them), into a new device's empty vault: each event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per page, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events, a sealed history row per field write, and each touched item's sealed merge state and view.`,
+  group: "keypears",
+  budgetMs: 40_000,
+  minRuns: 2,
+  prepare: (input) => {
+    const events = readOrderedEvents(input.orderedEventsFile);
+    const pages = pagesOf(events, PAGE_SIZE);
+    const workload = createMergeWorkload(input.size);
+    const itemIds = input.itemIds as readonly ItemId[];
+    return async ({ share }) => {
+      const home = mkdtempSync(join(input.scratchDir, "device-"));
+      const vault = await joinOffline(home, input.account);
+      const used = pages.slice(0, Math.ceil(pages.length * share));
+      return {
+        apply: () => {
+          for (const page of used) {
+            const applied = vault.sync.applyOrdered(page.events, page.end);
+            if (!applied.ok)
+              throw new Error(`applyOrdered refused a page: ${JSON.stringify(applied.error)}`);
+          }
+        },
+        check: () => {
+          if (share === 1) checkVault(vault, workload, itemIds);
+        },
+        dispose: () => {
+          vault.lock();
+          rmSync(home, { recursive: true, force: true });
+        },
+      };
+    };
+  },
+};
+
+export const keypearsCore: ApplyContender = {
+  key: "keypears-core",
+  label: "KeyPears core only (decode, merge; no crypto, no disk)",
+  includes:
+    "KeyPears core only: the merge benchmark's KeyPears row on the same workload (plaintext events decoded and merged one at a time in memory): what the vault row costs before encryption and storage.",
+  group: "keypears",
+  budgetMs: 20_000,
+  minRuns: 3,
+  prepare: (input) => {
+    const workload = createMergeWorkload(input.size);
+    const stream = readFrames(input.streams[core.source.key] as string);
+    const fresh = core.receiver(stream);
+    const check = createMergeCheck(workload);
+    return async () => {
+      const target = fresh();
+      return {
+        apply: () => {
+          for (let i = 0; i < stream.length; i++) target.applyAt(i);
+        },
+        check: () => check(core.label, target, stream.length),
+        dispose: () => target.dispose(),
+      };
+    };
+  },
+};
