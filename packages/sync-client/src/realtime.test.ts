@@ -2,8 +2,9 @@
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { expectOk } from "@keypears/vault/testing";
-import { closeDevices, createSyncedAccount, startSyncServer } from "./testing/harness.ts";
+import { unlockVault } from "@keypears/vault";
+import { cheapDeps, expectOk } from "@keypears/vault/testing";
+import { closeDevices, createSyncedAccount, PASSWORD, startSyncServer } from "./testing/harness.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 after(async () => {
@@ -51,16 +52,75 @@ test("a watching device applies an edit made on another device within a second, 
   controller.abort();
 });
 
-test("a watching device pushes its own local changes without being asked", async () => {
+test("a watching device pushes a change made through its vault at once, with no timer", async () => {
   const server = await startSyncServer();
   cleanups.push(() => server.close());
   const account = await createSyncedAccount(server);
   const device = account.first;
   cleanups.push(() => closeDevices(device));
   const controller = new AbortController();
-  void device.client.watch({ signal: controller.signal, outboxCheckMs: 50 });
+  const connected = new Promise<void>((resolve) => {
+    void device.client.watch({
+      signal: controller.signal,
+      onConnection: (state) => state === "connected" && resolve(),
+      fileCheckMs: 60_000,
+      pollMs: 60_000,
+    });
+  });
+  await connected;
   expectOk(device.vault.add({ fields: { title: "Typed while watching" } }));
   await waitFor(() => device.vault.sync.status().verifiedEvents === 1, 3000);
+  // Changes made in one transaction are pushed once it commits, and a rolled-back one never.
+  assert.throws(() =>
+    device.vault.transact(() => {
+      expectOk(device.vault.add({ fields: { title: "Rolled back" } }));
+      throw new Error("abandon");
+    }),
+  );
+  device.vault.transact(() => {
+    expectOk(device.vault.add({ fields: { title: "One" } }));
+    expectOk(device.vault.add({ fields: { title: "Two" } }));
+  });
+  await waitFor(() => device.vault.sync.status().verifiedEvents === 3, 3000);
+  assert.equal(device.vault.sync.status().pending, 0);
+  controller.abort();
+});
+
+test("a watching device pushes a change another process committed to its vault file", async () => {
+  const server = await startSyncServer();
+  cleanups.push(() => server.close());
+  const account = await createSyncedAccount(server);
+  const device = account.first;
+  // A second connection to the same file stands for `keypears edit` in another terminal.
+  const editor = expectOk(
+    await unlockVault({
+      home: device.home.path,
+      address: account.address,
+      password: PASSWORD,
+      deps: cheapDeps(),
+    }),
+  );
+  cleanups.push(() => {
+    closeDevices(device);
+    editor.lock();
+  });
+  const controller = new AbortController();
+  let synced = 0;
+  let connected = false;
+  void device.client.watch({
+    signal: controller.signal,
+    onConnection: (state) => (connected = state === "connected"),
+    onSync: () => synced++,
+    pollMs: 60_000,
+  });
+  // Connected and done with the first sync: from here only a look at the file can find the edit.
+  await waitFor(() => connected && synced > 0, 3000);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const syncsBefore = synced;
+  expectOk(editor.add({ fields: { title: "Typed in another terminal" } }));
+  const elapsed = await waitFor(() => device.vault.sync.status().verifiedEvents === 1, 3000);
+  assert.ok(elapsed < 1000, `pushed after ${elapsed} ms`);
+  assert.ok(synced > syncsBefore);
   controller.abort();
 });
 

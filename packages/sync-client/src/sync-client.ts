@@ -138,10 +138,12 @@ export const createSyncClient = (
       );
   };
 
-  const syncOnce = async (): Promise<Result<SyncReport, SyncError>> => {
+  const syncOnce = async (checkAccount = true): Promise<Result<SyncReport, SyncError>> => {
     if (loadSession(vault) === undefined) return err({ kind: "unauthorized" });
-    const parameters = await checkAccountParameters(vault, client);
-    if (!parameters.ok) return parameters;
+    if (checkAccount) {
+      const parameters = await checkAccountParameters(vault, client);
+      if (!parameters.ok) return parameters;
+    }
     const booted = await bootstrap();
     if (!booted.ok) return booted;
     const report = await engine.syncOnce();
@@ -150,8 +152,28 @@ export const createSyncClient = (
   };
 
   return {
-    syncOnce,
-    watch: (watchOptions) => watchVault(vault, transport, syncOnce, watchOptions),
+    syncOnce: () => syncOnce(),
+    watch: (watchOptions) => {
+      // Live syncs compare the account's key parameters with the server's when the stream
+      // (re)connects and after a failed sync, not every time: it is a round trip on the realtime path.
+      let accountChecked = false;
+      return watchVault(
+        vault,
+        transport,
+        async () => {
+          const result = await syncOnce(!accountChecked);
+          accountChecked = result.ok;
+          return result;
+        },
+        {
+          ...watchOptions,
+          onConnection: (state) => {
+            accountChecked = false;
+            watchOptions.onConnection?.(state);
+          },
+        },
+      );
+    },
     devices: async () => {
       const listed = await callServer(() => client.devices.list());
       return listed.ok ? ok(listed.value.devices) : listed;

@@ -2,7 +2,7 @@
  * Live sync: follow the server's head stream and sync when it moves, sync when local changes wait
  * in the outbox, and keep working through outages.
  *
- *            ┌────────── head moved / local change / poll timer ─────────┐
+ *            ┌───────── head moved / local commit / poll timer ──────────┐
  *            ▼                                                           │
  *   connect ──▶ following ──stream closes──▶ backing off (jittered, ×2, ≤ 30 s) ──▶ connect
  *                  │                               while away: poll every `pollMs`
@@ -19,8 +19,12 @@ export interface WatchOptions {
   readonly signal: AbortSignal;
   readonly onSync?: (result: Result<SyncReport, SyncError>) => void;
   readonly onConnection?: (state: "connected" | "disconnected") => void;
-  /** How often to look for local changes waiting in the outbox. Default 1 s. */
-  readonly outboxCheckMs?: number;
+  /**
+   * How often to look for changes another process committed to the vault file (`keypears edit`
+   * beside `keypears sync --watch`). Default 20 ms: it reads one number from SQLite. Changes made
+   * through this vault object are pushed at once, without waiting for a check.
+   */
+  readonly fileCheckMs?: number;
   /** How often to pull while the stream is down. Default 5 s. */
   readonly pollMs?: number;
   readonly maxBackoffMs?: number;
@@ -72,9 +76,17 @@ export const watchVault = async (
     });
   };
 
-  const outboxTimer = setInterval(() => {
-    if (vault.sync.status().pending > 0) poke();
-  }, options.outboxCheckMs ?? 1000);
+  const pushIfPending = () => {
+    if (!signal.aborted && vault.sync.status().pending > 0) poke();
+  };
+  const stopListening = vault.sync.onLocalChange(pushIfPending);
+  let fileVersion = vault.sync.fileVersion();
+  const fileTimer = setInterval(() => {
+    const version = vault.sync.fileVersion();
+    if (version === fileVersion) return;
+    fileVersion = version;
+    pushIfPending();
+  }, options.fileCheckMs ?? 20);
   const pollTimer = setInterval(() => {
     if (!connected) poke();
   }, options.pollMs ?? 5000);
@@ -96,7 +108,8 @@ export const watchVault = async (
     }
     return undefined;
   } finally {
-    clearInterval(outboxTimer);
+    stopListening();
+    clearInterval(fileTimer);
     clearInterval(pollTimer);
     clearTimeout(reconnectTimer);
     unsubscribe?.();

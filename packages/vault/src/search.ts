@@ -48,8 +48,8 @@ export const matchesFilter = (item: Item, filter: ListFilter): boolean => {
   return true;
 };
 
+/** One collator for every sort: `localeCompare` with options builds one per comparison. */
+const byTitle = new Intl.Collator("en", { sensitivity: "base" });
+
 export const sortItems = (items: readonly Item[]): Item[] =>
-  [...items].sort(
-    (a, b) =>
-      a.title.localeCompare(b.title, "en", { sensitivity: "base" }) || (a.id < b.id ? -1 : 1),
-  );
+  [...items].sort((a, b) => byTitle.compare(a.title, b.title) || (a.id < b.id ? -1 : 1));

@@ -19,6 +19,15 @@ export interface SqliteDatabase {
   readonly exec: (sql: string) => void;
   /** Runs `fn` in one transaction: all of its writes commit together, or none do. */
   readonly transaction: <T>(fn: () => T) => T;
+  /**
+   * Like `transaction`, but the commit does not wait for the disk: for bookkeeping whose loss in
+   * a power cut is harmless (the next durable commit flushes it too). Atomic all the same.
+   */
+  readonly bookkeeping: <T>(fn: () => T) => T;
+  /** Whether a transaction is open on this connection. */
+  readonly inTransaction: () => boolean;
+  /** SQLite's `data_version`: changes whenever another connection commits to the file. */
+  readonly dataVersion: () => number;
   readonly close: () => void;
 }
 
@@ -43,6 +52,7 @@ export const openSqlite = (path: string, options: OpenSqliteOptions = {}): Sqlit
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   const cache = new Map<string, SqliteStatement>();
+  const dataVersion = db.prepare("PRAGMA data_version").pluck();
   return {
     prepare: (sql) => {
       let statement = cache.get(sql);
@@ -61,6 +71,18 @@ export const openSqlite = (path: string, options: OpenSqliteOptions = {}): Sqlit
       db.exec(sql);
     },
     transaction: (fn) => db.transaction(fn).immediate(),
+    bookkeeping: (fn) => {
+      // The flush setting applies to the next commit; inside an outer transaction that is its own.
+      if (db.inTransaction) return db.transaction(fn)();
+      db.pragma("synchronous = NORMAL");
+      try {
+        return db.transaction(fn).immediate();
+      } finally {
+        db.pragma("synchronous = FULL");
+      }
+    },
+    inTransaction: () => db.inTransaction,
+    dataVersion: () => dataVersion.get() as number,
     close: () => {
       cache.clear();
       db.close();

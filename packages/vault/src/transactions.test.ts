@@ -190,3 +190,30 @@ test("a process killed with SIGKILL in the middle of edits leaves a consistent v
   );
   reopened.lock();
 });
+
+test("bookkeeping commits atomically without a flush of its own, and every other commit still flushes", () => {
+  const db = openSqlite(join(home.path, "bookkeeping.sqlite"));
+  const synchronous = () => db.prepare("PRAGMA synchronous").get() as { synchronous: number };
+  const FULL = { synchronous: 2 };
+  const NORMAL = { synchronous: 1 };
+  db.exec("CREATE TABLE t (n INTEGER)");
+  assert.deepEqual(synchronous(), FULL);
+  db.bookkeeping(() => {
+    assert.deepEqual(synchronous(), NORMAL, "this commit does not wait for the disk");
+    db.prepare("INSERT INTO t VALUES (1)").run();
+  });
+  assert.deepEqual(synchronous(), FULL, "the setting is restored after it");
+  assert.throws(() =>
+    db.bookkeeping(() => {
+      db.prepare("INSERT INTO t VALUES (2)").run();
+      throw new Error("abandon");
+    }),
+  );
+  assert.deepEqual(synchronous(), FULL, "and after a rollback");
+  db.transaction(() => {
+    db.bookkeeping(() => db.prepare("INSERT INTO t VALUES (3)").run());
+    assert.deepEqual(synchronous(), FULL, "inside a transaction it is part of that commit");
+  });
+  assert.deepEqual(db.prepare("SELECT n FROM t ORDER BY n").all(), [{ n: 1 }, { n: 3 }]);
+  db.close();
+});

@@ -14,6 +14,7 @@ import {
 import type { AccountRecord, VaultDeps } from "./account-record.ts";
 import { isLocalOnly } from "./address.ts";
 import { createItemStore, type ItemStore } from "./item-store.ts";
+import { createLocalChanges, type LocalChanges } from "./local-changes.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 
 export interface VaultContext {
@@ -26,6 +27,7 @@ export interface VaultContext {
   readonly clock: HlcClock;
   readonly ids: IdFactory;
   readonly localOnly: boolean;
+  readonly localChanges: LocalChanges;
   /** Saves the clock so it resumes monotonic after a restart; call inside the edit's transaction. */
   readonly saveClock: () => void;
   readonly readState: (key: string) => Uint8Array | undefined;
@@ -73,6 +75,7 @@ export const createVaultContext = (
     clock,
     ids: createIdFactory({ now: deps.now, randomBytes: deps.randomBytes }),
     localOnly: isLocalOnly(account.address),
+    localChanges: createLocalChanges(),
     saveClock: () => writeState("clock", encoder.encode(hlcToString(clock.last()))),
     readState,
     writeState,

@@ -132,6 +132,13 @@ export interface VaultSync {
   readonly deleteSecret: (name: string) => void;
   /** The server-ordered log of this file, as the `EventStore` port. */
   readonly eventStore: EventStore;
+  /** Calls `listener` after each local change made through this vault object commits. */
+  readonly onLocalChange: (listener: () => void) => () => void;
+  /**
+   * A number that changes whenever another connection (another process, such as `keypears edit`)
+   * commits to this vault file. Cheap enough to read many times a second.
+   */
+  readonly fileVersion: () => number;
 }
 
 export const createVaultSync = (ctx: VaultContext): VaultSync => {
@@ -209,7 +216,8 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
     },
     markSent: (ids) => {
       ctx.assertUnlocked();
-      db.transaction(() => {
+      // Advisory ('sent' and the attempt count): a push is idempotent, so losing this is harmless.
+      db.bookkeeping(() => {
         const at = ctx.deps.now();
         for (const id of ids) markSent.run(at, vaultId, id);
       });
@@ -307,7 +315,9 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
       };
     },
     recordSyncTime: () =>
-      ctx.writeState("last-sync", new TextEncoder().encode(String(ctx.deps.now()))),
+      db.bookkeeping(() =>
+        ctx.writeState("last-sync", new TextEncoder().encode(String(ctx.deps.now()))),
+      ),
     exportSnapshot: () => {
       ctx.assertUnlocked();
       if ((countOutbox.all(vaultId) as unknown[]).length > 0)
@@ -370,5 +380,10 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
       deleteState.run(`secret:${name}`);
     },
     eventStore: createSqliteEventStore(db, ctx.deps.now),
+    onLocalChange: (listener) => ctx.localChanges.subscribe(listener),
+    fileVersion: () => {
+      ctx.assertUnlocked();
+      return db.dataVersion();
+    },
   };
 };

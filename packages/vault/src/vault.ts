@@ -148,7 +148,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
     buildOp: (view: ItemView | undefined) => EventOp,
   ): Result<Item, VaultError> => {
     ctx.assertUnlocked();
-    return store.transaction((): Result<Item, VaultError> => {
+    const committed = store.transaction((): Result<Item, VaultError> => {
       const loaded = store.loadState(itemId);
       if (!loaded.ok) return loaded;
       const state = loaded.value ?? createItemState(itemId);
@@ -168,8 +168,11 @@ export const openVault = (input: OpenVaultInput): Vault => {
         new Map([[itemId, state]]),
       );
       ctx.saveClock();
+      ctx.localChanges.written();
       return ok(written.get(itemId) as Item);
     });
+    if (!ctx.db.inTransaction()) ctx.localChanges.settled(committed.ok);
+    return committed;
   };
 
   const find = (ref: string, prefer: "live" | "trashed" = "live"): Result<Item, VaultError> => {
@@ -428,6 +431,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
       } finally {
         // The changes inside committed to the outer transaction only; if it rolled back, so did they.
         if (!committed) store.discardCachedStates();
+        if (!ctx.db.inTransaction()) ctx.localChanges.settled(committed);
       }
     },
     sync: createVaultSync(ctx),
