@@ -158,17 +158,7 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
         results.push({ id: envelope.id, position, chainHash, duplicate: false });
         current = { position, hash: chainHash };
       }
-      if (fresh.length > 0) {
-        await insertEvents(tx, vaultId, fresh);
-        await tx.query(
-          "UPDATE vault_logs SET head_position = $2, head_hash = $3 WHERE vault_id = $1",
-          [vaultId, current.position, current.hash],
-        );
-        await tx.query("SELECT pg_notify($1, $2)", [
-          NOTICE_CHANNEL,
-          encodeNotice({ kind: "head", vaultId, head: current }),
-        ]);
-      }
+      if (fresh.length > 0) await insertEvents(tx, vaultId, fresh, current);
       return ok({ events: results, head: current });
     });
   };
@@ -239,12 +229,20 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
 
 const pick = (known: Known) => ({ position: known.position, chainHash: known.chainHash });
 
+/** Inserts the batch, moves the head and NOTIFYs (delivered on commit): one statement, one round trip. */
 const insertEvents = async (
   tx: SqlQueryable,
   vaultId: VaultId,
   fresh: readonly { envelope: EventEnvelope; known: Known }[],
+  head: Checkpoint,
 ): Promise<void> => {
-  const params: SqlParam[] = [vaultId];
+  const params: SqlParam[] = [
+    vaultId,
+    head.position,
+    head.hash,
+    NOTICE_CHANNEL,
+    encodeNotice({ kind: "head", vaultId, head }),
+  ];
   const rows = fresh.map(({ envelope, known }) => {
     const at = params.length;
     params.push(
@@ -258,8 +256,11 @@ const insertEvents = async (
     return `($1, $${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})`;
   });
   await tx.query(
-    `INSERT INTO events (vault_id, position, event_id, payload, size, event_hash, chain_hash)
-     VALUES ${rows.join(", ")}`,
+    `WITH inserted AS (
+       INSERT INTO events (vault_id, position, event_id, payload, size, event_hash, chain_hash)
+       VALUES ${rows.join(", ")}),
+     moved AS (UPDATE vault_logs SET head_position = $2, head_hash = $3 WHERE vault_id = $1)
+     SELECT pg_notify($4, $5)`,
     params,
   );
 };

@@ -15,9 +15,29 @@ export interface PgClientOptions {
   readonly onConnectionError?: (error: Error) => void;
 }
 
+/**
+ * Statements get a name, so each connection parses and plans one once and then only binds and
+ * runs it. The server's SQL is a fixed set of texts (plus a multi-row insert per batch size), so
+ * the names are bounded; past `MAX_NAMED` distinct texts the rest run unnamed.
+ */
+const MAX_NAMED = 500;
+const statementNames = new Map<string, string>();
+const statementName = (text: string): string | undefined => {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED) {
+    name = `kp${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+};
+
 const queryableOn = (target: pg.Pool | pg.PoolClient): SqlQueryable => ({
-  query: async <R extends SqlRow>(text: string, params: readonly SqlParam[] = []) =>
-    (await target.query<R>(text, params as unknown[])).rows,
+  query: async <R extends SqlRow>(text: string, params: readonly SqlParam[] = []) => {
+    const name = statementName(text);
+    const values = params as unknown[];
+    return (await target.query<R>(name === undefined ? { text, values } : { name, text, values }))
+      .rows;
+  },
   // Without parameters, pg uses the simple protocol, which accepts several statements.
   exec: async (script) => {
     await target.query(script);
