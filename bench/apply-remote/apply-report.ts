@@ -1,5 +1,6 @@
 /** The apply benchmark's tables: each system's time and rate beside the vault's, and the issue's targets. */
 
+import { DEFAULT_PULL_PAGE } from "@keypears/sync-client";
 import type { BenchReport } from "../lib/benchmark.ts";
 import { packageVersion } from "../lib/package-version.ts";
 import { type ProfileSummary, profileColumns, profileRows, shareOf } from "../lib/profile.ts";
@@ -17,7 +18,7 @@ export interface ApplyMeasurement {
 
 const count = (n: number): string => n.toLocaleString("en-US");
 
-/** A run of the vault over part of the pages, under the CPU profiler. */
+/** A run of the vault over part of the events, under the CPU profiler. */
 export interface ApplyProfile {
   readonly share: number;
   readonly ms: number;
@@ -58,7 +59,7 @@ export const applyReport = (
     })),
     notes: [
       ...measured.map((m) => m.contender.includes),
-      "Each system runs in its own Node process, on a fresh replica each run (made untimed), after a forced garbage collection; every run is checked afterwards (untimed: the vault lists every item and sampled fields hold the last value set; the CRDTs pass the merge benchmark's check). Runs are interleaved round by round, after one warm-up run each (for the vault, 5% of the pages on a throwaway device).",
+      "Each system runs in its own Node process, on a fresh replica each run (made untimed), after a forced garbage collection; every run is checked afterwards (untimed: the vault lists every item and sampled fields hold the last value set; the CRDTs pass the merge benchmark's check). Runs are interleaved round by round, after one warm-up run each (for the vault, the first 5% of the events on a throwaway device).",
       "The heavy rows get fewer runs: each system stops after its time budget (at least 2 runs), so the suite keeps to 15 minutes; the Runs column says how many.",
     ],
   };
@@ -84,7 +85,7 @@ export const applyReport = (
   return {
     title: `Applying remote events: ${count(events)} field writes over ${count(items)} items`,
     description: [
-      `The merge benchmark's workload (${count(events)} field sets over ${count(items)} items), written on a first device through the vault's own API (\`vault.add\`/\`vault.edit\` in \`vault.transact\` batches; ${count(Math.round(history.payloadBytes / events))} bytes per sealed event on average), ordered as a server orders them (positions, chain hashes), and applied by a second device in pages of ${count(PAGE_SIZE)}.`,
+      `The merge benchmark's workload (${count(events)} field sets over ${count(items)} items), written on a first device through the vault's own API (\`vault.add\`/\`vault.edit\` in \`vault.transact\` batches; ${count(Math.round(history.payloadBytes / events))} bytes per sealed event on average), ordered as a server orders them (positions, chain hashes), and applied by a second device in batches of ${count(PAGE_SIZE)} (the sync client's: it verifies pages of ${count(DEFAULT_PULL_PAGE)} as they arrive and applies them together).`,
       "Yjs, Loro and Automerge apply their own update streams for the same field sets, made on a source replica, in memory (they neither encrypt nor persist). The values are the same everywhere; the vault's `urls` and `tags` are list fields, so there the workload's `url` and `tag` hold one-element lists.",
       `Versions: yjs ${packageVersion("yjs")}, loro-crdt ${packageVersion("loro-crdt")}, @automerge/automerge ${packageVersion("@automerge/automerge")}, better-sqlite3 ${packageVersion("better-sqlite3")}.`,
     ].join(" "),
@@ -94,7 +95,7 @@ export const applyReport = (
         columns: profileColumns,
         rows: profileRows(profile.summary, 14),
         notes: [
-          `Where the vault's time goes: its worker applied the first ${Math.round(profile.share * 100)}% of the pages once more to a fresh device, under the CPU profiler (sampled every 0.5 ms; ${(profile.ms / 1000).toFixed(1)} s, not in the table above), largest areas first. Native work (SQLite's statements, OpenSSL) counts to the frame that called it: \`(native) run\` and \`get\` are better-sqlite3 executing statements; \`initiv\`, \`update\`, \`final\` are Node's cipher.`,
+          `Where the vault's time goes: its worker applied the first ${Math.round(profile.share * 100)}% of the events once more to a fresh device, under the CPU profiler (sampled every 0.5 ms; ${(profile.ms / 1000).toFixed(1)} s, not in the table above), largest areas first. Native work (SQLite's statements, OpenSSL) counts to the frame that called it: \`(native) run\` and \`get\` are better-sqlite3 executing statements; \`initiv\`, \`update\`, \`final\` are Node's cipher.`,
         ],
       },
     ],
@@ -133,7 +134,7 @@ export const isAead = (area: string): boolean =>
 export const isCodec = (area: string): boolean =>
   area === "cborg" || /packages\/sync-core\/src\/.*(codec|canonical|cbor)/.test(area);
 
-/** Items each page touches, on average: each is loaded, merged and rewritten once per page. */
+/** Items each batch touches, on average: each is merged in memory and rewritten once per batch. */
 const itemsPerPage = (history: VaultHistory): number => {
   const sets = history.workload.sets;
   let touched = 0;
@@ -160,7 +161,7 @@ const applyDiagnosis = (
   const gc = shareOf(summary, (area) => area === "(garbage collector)");
   const codec = shareOf(summary, isCodec);
   return [
-    `The vault spends ${perEventUs.toFixed(0)} µs per event. Its profile: SQLite ${pct(sqlite)}, the AEAD ${pct(aead)} (Node's cipher, HChaCha20, associated data), garbage collection ${pct(gc)}, CBOR ${pct(codec)}; the merge itself is not the problem (the core-only row decodes and merges the same events at ${Math.round(rates.core).toLocaleString("en-US")}/s, ${pct(vaultRate / rates.core)} of the vault's time). The cost is the work per event, not one slow step: per event, \`applyOrdered\` looks the id up (a SELECT), opens the event (one AEAD open), inserts it, and seals and inserts a history row per field written (one AEAD seal, one INSERT); per item a page touches (${touched.toFixed(0)} of ${PAGE_SIZE.toLocaleString("en-US")} events here, so ${perEvent.toFixed(2)} per event), it reads and opens the item's merge state (a SELECT, an AEAD open, a CBOR decode), then encodes and seals the whole state and the item's view again (two CBOR encodings, two AEAD seals, an UPSERT of both). That is about ${(2 + 3 * perEvent).toFixed(1)} AEAD operations and ${(3 + 2 * perEvent).toFixed(1)} statements per event, against one each for the limit rows; and each AEAD operation costs more than its bytes (the AEAD row: a new Node cipher object, an HChaCha20 subkey in JavaScript and the associated data built for every box).`,
-    `What would close it, for the vault's owners: (1) keep decoded item states in memory across pages (invalidated by SQLite's \`data_version\`, as the view cache already is), so a state is opened and decoded once per sync, not once per page; (2) write each touched item once per pull rather than once per page (apply all pages, then materialise), and seal the state and the view in one box; (3) drop the per-write history rows (every write and its value is already in the item's sealed merge state; history can be read from it), which removes an AEAD seal and an INSERT per field write; (4) make one AEAD operation cheaper: build the associated data into one preallocated buffer, and do HChaCha20 in native code or WASM. (1) to (3) take the vault to about one AEAD open and two statements per event, the work of the two limit rows together: about ${Math.round(1 / (1 / rates.sqlite + 1 / rates.aead)).toLocaleString("en-US")} events/s at their rates in this run. Matching Yjs while encrypting each event would need the AEAD itself far cheaper than this machine's per-box cost, or one box per page instead of per event.`,
+    `The vault spends ${perEventUs.toFixed(0)} µs per event. Its profile: SQLite ${pct(sqlite)}, the AEAD ${pct(aead)} (Node's cipher, HChaCha20, associated data), garbage collection ${pct(gc)}, CBOR ${pct(codec)}; the merge itself is not the problem (the core-only row decodes and merges the same events at ${Math.round(rates.core).toLocaleString("en-US")}/s, ${pct(vaultRate / rates.core)} of the vault's time). The cost is the work per event, not one slow step: per event, \`applyOrdered\` looks the id up (a SELECT), opens the event (one AEAD open), inserts it, and seals and inserts a history row per field written (one AEAD seal, one INSERT); per item a batch touches (${touched.toFixed(0)} of ${PAGE_SIZE.toLocaleString("en-US")} events here, so ${perEvent.toFixed(2)} per event), it opens and decodes the item's merge state once (decoded states are kept across batches) and at the end encodes and seals the state and the item's view (two CBOR encodings, two AEAD seals, an UPSERT of both). That is about ${(2 + 3 * perEvent).toFixed(1)} AEAD operations and ${(3 + 2 * perEvent).toFixed(1)} statements per event, against one each for the limit rows; and each AEAD operation costs more than its bytes (the AEAD row: a new Node cipher object and an HChaCha20 subkey in JavaScript for every box).`,
+    `What would close it, for the vault's owners: (1) the per-write history row is the price of the per-field history table (a seal and an INSERT per field write); reading history from the item's sealed merge state, which holds every write, would remove it and leave about one AEAD open and two statements per event, the work of the two limit rows together: about ${Math.round(1 / (1 / rates.sqlite + 1 / rates.aead)).toLocaleString("en-US")} events/s at their rates in this run; (2) seal the state and the view in one box; (3) make one AEAD operation cheaper (HChaCha20 in native code or WASM, a reused cipher context). Matching Yjs while encrypting each event would need the AEAD itself far cheaper than this machine's per-box cost, or one box per batch instead of per event, which the server's per-event chain and dedupe do not allow.`,
   ];
 };

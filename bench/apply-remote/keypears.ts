@@ -1,6 +1,6 @@
 /**
  * KeyPears in the apply benchmark: a receiving device's vault applies the server-ordered events
- * page by page through `vault.sync.applyOrdered`, the sync client's path after it verified a page:
+ * through `vault.sync.applyOrdered` in the sync client's batches, its path after it verified them:
  * each event is opened (XChaCha20-Poly1305), decoded, checked against the device's chain, merged
  * into its item, and the page is written to SQLite on disk in one transaction. And the core alone
  * (decode and merge in memory, no crypto, no disk), to show where the time goes.
@@ -8,6 +8,7 @@
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_APPLY_BATCH } from "@keypears/sync-client";
 import type { ItemId } from "@keypears/sync-core";
 import { joinOffline } from "../fixtures/bench-account.ts";
 import { checkVault } from "../fixtures/check-vault.ts";
@@ -18,25 +19,26 @@ import { core } from "../merge/core.ts";
 import { createMergeWorkload } from "../merge/workload.ts";
 import type { ApplyContender } from "./contender.ts";
 
-/** The sync client's default pull page. */
-export const PAGE_SIZE = 1000;
+/** Events applied per transaction: as many as the sync client applies together after verifying them. */
+export const PAGE_SIZE = DEFAULT_APPLY_BATCH;
 
 export const keypearsVault: ApplyContender = {
   key: "keypears-vault",
   label: "KeyPears vault (decrypt, merge, SQLite on disk)",
-  includes: `KeyPears vault: \`vault.sync.applyOrdered\` on pages of ${PAGE_SIZE.toLocaleString("en-US")} server-ordered events (as a pull serves them), into a new device's empty vault: each event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per page, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events, a sealed history row per field write, and each touched item's sealed merge state and view.`,
+  includes: `KeyPears vault: \`vault.sync.applyOrdered\` in batches of ${PAGE_SIZE.toLocaleString("en-US")} server-ordered events (as the sync client applies verified pages), into a new device's empty vault: each event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per batch, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events, a sealed history row per field write, and each touched item's sealed merge state and view.`,
   group: "keypears",
   budgetMs: 40_000,
   minRuns: 2,
   prepare: (input) => {
     const events = readOrderedEvents(input.orderedEventsFile);
-    const pages = pagesOf(events, PAGE_SIZE);
+
     const workload = createMergeWorkload(input.size);
     const itemIds = input.itemIds as readonly ItemId[];
     return async ({ share }) => {
       const home = mkdtempSync(join(input.scratchDir, "device-"));
       const vault = await joinOffline(home, input.account);
-      const used = pages.slice(0, Math.ceil(pages.length * share));
+      // A share (the warm-up, the profiled run) is a prefix of the events, in the same batches.
+      const used = pagesOf(events.slice(0, Math.ceil(events.length * share)), PAGE_SIZE);
       return {
         apply: () => {
           for (const page of used) {

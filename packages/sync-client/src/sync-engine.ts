@@ -35,6 +35,11 @@ export interface SyncReport {
   readonly clockDrift: number;
 }
 
+/** Events asked for per pull request. */
+export const DEFAULT_PULL_PAGE = 5000;
+/** Verified pages are applied together in one transaction, this many events at most. */
+export const DEFAULT_APPLY_BATCH = 50_000;
+
 export interface SyncEngineOptions {
   readonly pushBatch?: number;
   readonly pullPage?: number;
@@ -92,8 +97,8 @@ export const createSyncEngine = (
   options: SyncEngineOptions = {},
 ): SyncEngine => {
   const pushBatch = options.pushBatch ?? 1000;
-  const pullPage = options.pullPage ?? 5000;
-  const applyBatch = options.applyBatch ?? 50_000;
+  const pullPage = options.pullPage ?? DEFAULT_PULL_PAGE;
+  const applyBatch = options.applyBatch ?? DEFAULT_APPLY_BATCH;
   const progress = options.onProgress ?? (() => {});
   let running: Promise<Result<SyncReport, SyncError>> | undefined;
 
