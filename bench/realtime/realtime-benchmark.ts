@@ -335,10 +335,14 @@ const realtimeReport = (
     ],
     rows: [
       row("push-on-commit", "pushes as soon as it commits (`vault.edit`, then `syncOnce`)", pushed),
-      row("watching", "runs the live watcher (`watch`, defaults)", watched),
+      row(
+        "watching",
+        "runs the live watcher (`watch`, defaults); the edit made through another connection",
+        watched,
+      ),
     ],
     notes: [
-      "From just before `vault.edit` on A until B's process reports the sync that applied it. B runs the sync client's live watcher (`watch`) in a process of its own: the server's head stream (SSE) wakes it, and it runs `syncOnce` (account check, pull, verify, apply, write to disk). Times are `performance.timeOrigin + performance.now()` in each process, one clock on one machine.",
+      "From just before `vault.edit` on A until B's process reports the sync that applied it. B runs the sync client's live watcher (`watch`) in a process of its own: the server's head stream (SSE) wakes it, and it syncs (pull, verify, apply, write to disk; a live sync checks the account's parameters only when its stream (re)connects). Times are `performance.timeOrigin + performance.now()` in each process, one clock on one machine.",
       `Pushes as soon as it commits: A commits the edit and runs \`syncOnce\` at once (account check, push, pull back); ${size.warmups} warm-up edits first, not counted; each edit waits for the previous to reach B. The server runs on Postgres, in a process of its own, on 127.0.0.1.`,
       `Runs the live watcher: A runs \`watch\` with its defaults, as \`keypears sync --watch\` does, and the edit is made beside it through a second connection to A's vault file (as \`keypears edit\` in another terminal would): the watcher sees another connection's commit by reading SQLite's \`data_version\` every 20 ms (\`fileCheckMs\`), and a commit made through its own vault object at once. ${size.watchedEdits} edits, a random pause of up to 200 ms before each.`,
     ],
