@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { after, before, test } from "node:test";
-import { BIN, createTempHome, parseJson, runCli, type TempHome } from "./testing/run-cli.ts";
+import {
+  BIN,
+  createTempHome,
+  parseJson,
+  runCli,
+  startCli,
+  type TempHome,
+} from "./testing/run-cli.ts";
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -158,4 +165,46 @@ test("with the server down, local work goes on and sync says so clearly; later i
     (i) => i.title,
   );
   assert.deepEqual(titles.sort(), ["Bank", "Offline note"]);
+});
+
+test("sync --watch on both devices: an edit made in another terminal reaches the other device by itself", async () => {
+  // Waiting when the watchers start, so their first rounds show they are live.
+  await ok(laptop, ["add", "--title", "Before watching"]);
+  const watchers = [laptop, phone].map((home) =>
+    startCli(["sync", "--watch", "--json"], { home: home.path }),
+  );
+  const rounds = (index: number) =>
+    (watchers[index]?.stdout() ?? "")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as { pushed: number; pulled: number });
+  const until = async (condition: () => boolean, what: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`not within 10 s: ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  try {
+    await until(
+      () => rounds(0).length === 1 && rounds(1).length === 1,
+      "both watchers synced the waiting change",
+    );
+    await ok(laptop, ["add", "--title", "Typed beside the watcher", "--password", "live-pw"]);
+    await until(
+      () => rounds(0).length === 2 && rounds(0)[1]?.pushed === 1,
+      "the laptop's watcher pushed the edit another process made",
+    );
+    await until(
+      () => rounds(1).length === 2 && (rounds(1)[1]?.pulled ?? 0) >= 1,
+      "the phone's watcher pulled it",
+    );
+    assert.equal(
+      (await ok(phone, ["get", "Typed beside the watcher", "--field", "password"])).stdout,
+      "live-pw\n",
+    );
+  } finally {
+    const results = await Promise.all(watchers.map((watcher) => watcher.interrupt()));
+    for (const result of results) assert.equal(result.code, 0, result.stderr);
+  }
 });

@@ -15,8 +15,9 @@ Sends this device's changes, receives everyone else's, and verifies the server's
 this device's hash chain (a server that forks or rewrites history is caught). Changes are
 always saved locally first, so a server that is down loses nothing: sync again later.
 
---watch syncs, then stays connected and applies changes as they happen until Ctrl-C. With
---json it prints one JSON object per line, one for each round that moved something.`,
+--watch syncs, then stays connected until Ctrl-C: it applies other devices' changes as they
+happen, and sends this device's at once, including edits made by keypears in another terminal.
+With --json it prints one JSON object per line, one for each round that moved something.`,
   options: { watch: { type: "boolean", description: "stay live until Ctrl-C" } },
   positionals: { min: 0, max: 0 },
   examples: ["keypears sync", "keypears sync --watch", "keypears sync --json"],

@@ -25,7 +25,7 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export const runCli = (args: readonly string[], options: RunOptions): Promise<CliResult> => {
+const cliEnv = (options: RunOptions): Record<string, string> => {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env))
     if (value !== undefined && !name.startsWith("KEYPEARS_") && name !== "NO_COLOR")
@@ -34,6 +34,39 @@ export const runCli = (args: readonly string[], options: RunOptions): Promise<Cl
   const password = options.password === undefined ? PASSWORD : options.password;
   if (password !== null) env["KEYPEARS_PASSWORD"] = password;
   Object.assign(env, options.env);
+  return env;
+};
+
+export interface RunningCli {
+  /** What it printed on stdout so far. */
+  readonly stdout: () => string;
+  /** Sends SIGINT (Ctrl-C) and waits for it to exit. */
+  readonly interrupt: () => Promise<CliResult>;
+}
+
+/** Starts a long-running command (`sync --watch`), as a user leaves it running in a terminal. */
+export const startCli = (args: readonly string[], options: RunOptions): RunningCli => {
+  const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(options), stdio: "pipe" });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const closed = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  child.stdin.end(options.input ?? "");
+  return {
+    stdout: () => stdout,
+    interrupt: () => {
+      if (child.exitCode === null) child.kill("SIGINT");
+      return closed;
+    },
+  };
+};
+
+export const runCli = (args: readonly string[], options: RunOptions): Promise<CliResult> => {
+  const env = cliEnv(options);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: "pipe" });
     let stdout = "";
