@@ -344,7 +344,7 @@ const realtimeReport = (
     notes: [
       "From just before `vault.edit` on A until B's process reports the sync that applied it. B runs the sync client's live watcher (`watch`) in a process of its own: the server's head stream (SSE) wakes it, and it syncs (pull, verify, apply, write to disk; a live sync checks the account's parameters only when its stream (re)connects). Times are `performance.timeOrigin + performance.now()` in each process, one clock on one machine.",
       `Pushes as soon as it commits: A commits the edit and runs \`syncOnce\` at once (account check, push, pull back); ${size.warmups} warm-up edits first, not counted; each edit waits for the previous to reach B. The server runs on Postgres, in a process of its own, on 127.0.0.1.`,
-      `Runs the live watcher: A runs \`watch\` with its defaults, as \`keypears sync --watch\` does, and the edit is made beside it through a second connection to A's vault file (as \`keypears edit\` in another terminal would): the watcher sees another connection's commit by reading SQLite's \`data_version\` every 20 ms (\`fileCheckMs\`), and a commit made through its own vault object at once. ${size.watchedEdits} edits, a random pause of up to 200 ms before each.`,
+      `Runs the live watcher: A runs \`watch\` with its defaults, as \`keypears sync --watch\` does, and the edit is made beside it through a second connection to A's vault file (as \`keypears edit\` in another terminal would): the vault tells the watcher of another connection's commit when the file system reports a write to the vault file and SQLite's \`data_version\` confirms it (and of a commit made through its own vault object at once). ${size.watchedEdits} edits, a random pause of up to 200 ms before each.`,
     ],
   };
   const targets: Target[] = [
@@ -394,7 +394,7 @@ const realtimeDiagnosis = (
   const ms = (value: number) => `${value.toFixed(1)} ms`;
   return [
     `With A pushing on commit the median is ${ms(pushed.p50)}: A's commit ${ms(parts.commit)}, A's sync before the push ${ms(parts.beforePush)}, the server and the head stream ${ms(parts.toB)}, B's sync ${ms(parts.bSync)} (medians). A one-off sync checks the account's parameters first (a \`GET /account\` round trip, to catch a password changed elsewhere); B's live watcher does so only when its stream (re)connects or a sync failed. Marking the outbox sent and recording the sync time commit without a flush of their own.`,
-    `With A running the live watcher and the edit made through another connection, as \`keypears sync --watch\` beside \`keypears edit\` is, the median is ${ms(watched.p50)}: on top of the path above, the watcher notices the other connection's commit at its next \`data_version\` check (every 20 ms, so 10 ms on average), then runs a live sync (no account check).`,
+    `With A running the live watcher and the edit made through another connection, as \`keypears sync --watch\` beside \`keypears edit\` is, the median is ${ms(watched.p50)}: on top of the path above, the file system's report of the write (inotify on Linux) and a live sync (no account check).`,
     "What would shorten it further, for the sync client's and the server's owners: send a small head's events in the stream itself, saving B's pull round trip; and let A skip pulling back its own event when the push's answer already extends the chain it verified (it knows the event and the server's hashes; a later pull still checks them).",
   ];
 };

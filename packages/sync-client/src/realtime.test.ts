@@ -86,7 +86,7 @@ test("a watching device pushes a change made through its vault at once, with no 
   controller.abort();
 });
 
-test("a watching device pushes a change another process committed to its vault file", async () => {
+test("a watching device pushes a change another process committed to its vault file, told by the file system", async () => {
   const server = await startSyncServer();
   cleanups.push(() => server.close());
   const account = await createSyncedAccount(server);
@@ -112,6 +112,7 @@ test("a watching device pushes a change another process committed to its vault f
     onConnection: (state) => (connected = state === "connected"),
     onSync: () => synced++,
     pollMs: 60_000,
+    fileCheckMs: 60_000,
   });
   // Connected and done with the first sync: from here only a look at the file can find the edit.
   await waitFor(() => connected && synced > 0, 3000);

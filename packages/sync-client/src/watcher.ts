@@ -20,9 +20,10 @@ export interface WatchOptions {
   readonly onSync?: (result: Result<SyncReport, SyncError>) => void;
   readonly onConnection?: (state: "connected" | "disconnected") => void;
   /**
-   * How often to look for changes another process committed to the vault file (`keypears edit`
-   * beside `keypears sync --watch`). Default 20 ms: it reads one number from SQLite. Changes made
-   * through this vault object are pushed at once, without waiting for a check.
+   * Changes made through this vault object, and those another process commits to the vault file
+   * (`keypears edit` beside `keypears sync --watch`), are pushed at once: the vault reports them.
+   * This is how often to look anyway, for file systems that report no changes. Default 250 ms:
+   * it reads one number from SQLite.
    */
   readonly fileCheckMs?: number;
   /** How often to pull while the stream is down. Default 5 s. */
@@ -86,7 +87,7 @@ export const watchVault = async (
     if (version === fileVersion) return;
     fileVersion = version;
     pushIfPending();
-  }, options.fileCheckMs ?? 20);
+  }, options.fileCheckMs ?? 250);
   const pollTimer = setInterval(() => {
     if (!connected) poke();
   }, options.pollMs ?? 5000);

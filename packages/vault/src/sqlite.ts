@@ -28,6 +28,8 @@ export interface SqliteDatabase {
   readonly inTransaction: () => boolean;
   /** SQLite's `data_version`: changes whenever another connection commits to the file. */
   readonly dataVersion: () => number;
+  /** The database file's path. */
+  readonly path: string;
   readonly close: () => void;
 }
 
@@ -83,6 +85,7 @@ export const openSqlite = (path: string, options: OpenSqliteOptions = {}): Sqlit
     },
     inTransaction: () => db.inTransaction,
     dataVersion: () => dataVersion.get() as number,
+    path,
     close: () => {
       cache.clear();
       db.close();

@@ -35,6 +35,7 @@ export interface VaultContext {
   /** The last chain checkpoint this device verified (none for a local-only or never-synced vault). */
   readonly verifiedCheckpoint: () => Checkpoint | null;
   readonly assertUnlocked: () => void;
+  readonly isLocked: () => boolean;
   readonly lock: () => void;
 }
 
@@ -83,6 +84,7 @@ export const createVaultContext = (
       const value = readState("verified");
       return value === undefined ? null : decodeCheckpoint(value);
     },
+    isLocked: () => locked,
     assertUnlocked: () => {
       if (locked) throw new Error(`the vault of ${account.address} is locked`);
     },

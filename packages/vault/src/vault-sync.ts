@@ -5,6 +5,8 @@
  * a sealed store for small secrets such as the session token.
  */
 
+import { type FSWatcher, watch } from "node:fs";
+import { basename, dirname } from "node:path";
 import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   associatedData,
@@ -132,7 +134,12 @@ export interface VaultSync {
   readonly deleteSecret: (name: string) => void;
   /** The server-ordered log of this file, as the `EventStore` port. */
   readonly eventStore: EventStore;
-  /** Calls `listener` after each local change made through this vault object commits. */
+  /**
+   * Calls `listener` after a local change commits: at once for changes made through this vault
+   * object, and when the file system reports a write to the vault file for changes another
+   * process committed (where it reports none, such as some network file systems, poll
+   * `fileVersion`).
+   */
   readonly onLocalChange: (listener: () => void) => () => void;
   /**
    * A number that changes whenever another connection (another process, such as `keypears edit`)
@@ -380,7 +387,30 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
       deleteState.run(`secret:${name}`);
     },
     eventStore: createSqliteEventStore(db, ctx.deps.now),
-    onLocalChange: (listener) => ctx.localChanges.subscribe(listener),
+    onLocalChange: (listener) => {
+      const unsubscribe = ctx.localChanges.subscribe(listener);
+      // SQLite's data_version tells another connection's commit from this one's own writes.
+      let seen = db.dataVersion();
+      const file = basename(db.path);
+      let watcher: FSWatcher | undefined;
+      try {
+        watcher = watch(dirname(db.path), { persistent: false }, (_, name) => {
+          if (name !== null && !name.startsWith(file)) return;
+          if (ctx.isLocked()) return;
+          const version = db.dataVersion();
+          if (version === seen) return;
+          seen = version;
+          listener();
+        });
+        watcher.on("error", () => watcher?.close());
+      } catch {
+        // No file events here: callers poll `fileVersion`.
+      }
+      return () => {
+        unsubscribe();
+        watcher?.close();
+      };
+    },
     fileVersion: () => {
       ctx.assertUnlocked();
       return db.dataVersion();
