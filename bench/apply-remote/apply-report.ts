@@ -9,7 +9,7 @@ import { medianOf, quantity, type Table } from "../lib/table.ts";
 import type { Target } from "../lib/targets.ts";
 import type { VaultHistory } from "../fixtures/vault-history.ts";
 import type { ApplyContender } from "./contender.ts";
-import { PAGE_SIZE } from "./keypears.ts";
+import { APPLY_BATCH } from "./keypears.ts";
 
 export interface ApplyMeasurement {
   readonly contender: ApplyContender;
@@ -85,7 +85,7 @@ export const applyReport = (
   return {
     title: `Applying remote events: ${count(events)} field writes over ${count(items)} items`,
     description: [
-      `The merge benchmark's workload (${count(events)} field sets over ${count(items)} items), written on a first device through the vault's own API (\`vault.add\`/\`vault.edit\` in \`vault.transact\` batches; ${count(Math.round(history.payloadBytes / events))} bytes per sealed event on average), ordered as a server orders them (positions, chain hashes), and applied by a second device in batches of ${count(PAGE_SIZE)} (the sync client's: it verifies pages of ${count(DEFAULT_PULL_PAGE)} as they arrive and applies them together).`,
+      `The merge benchmark's workload (${count(events)} field sets over ${count(items)} items), written on a first device through the vault's own API (\`vault.add\`/\`vault.edit\` in \`vault.transact\` batches; ${count(Math.round(history.payloadBytes / events))} bytes per sealed event on average), ordered as a server orders them (positions, chain hashes), and applied by a second device in batches of ${count(APPLY_BATCH)} (the sync client's: it verifies pages of ${count(DEFAULT_PULL_PAGE)} as they arrive and applies them together).`,
       "Yjs, Loro and Automerge apply their own update streams for the same field sets, made on a source replica, in memory (they neither encrypt nor persist). The values are the same everywhere; the vault's `urls` and `tags` are list fields, so there the workload's `url` and `tag` hold one-element lists.",
       `Versions: yjs ${packageVersion("yjs")}, loro-crdt ${packageVersion("loro-crdt")}, @automerge/automerge ${packageVersion("@automerge/automerge")}, better-sqlite3 ${packageVersion("better-sqlite3")}.`,
     ].join(" "),
@@ -135,13 +135,13 @@ export const isCodec = (area: string): boolean =>
   area === "cborg" || /packages\/sync-core\/src\/.*(codec|canonical|cbor)/.test(area);
 
 /** Items each batch touches, on average: each is merged in memory and rewritten once per batch. */
-const itemsPerPage = (history: VaultHistory): number => {
+const itemsPerBatch = (history: VaultHistory): number => {
   const sets = history.workload.sets;
   let touched = 0;
-  for (let start = 0; start < sets.length; start += PAGE_SIZE) {
-    touched += new Set(sets.slice(start, start + PAGE_SIZE).map((set) => set.item)).size;
+  for (let start = 0; start < sets.length; start += APPLY_BATCH) {
+    touched += new Set(sets.slice(start, start + APPLY_BATCH).map((set) => set.item)).size;
   }
-  return touched / Math.ceil(sets.length / PAGE_SIZE);
+  return touched / Math.ceil(sets.length / APPLY_BATCH);
 };
 
 const pct = (share: number): string => `${(share * 100).toFixed(0)}%`;
@@ -154,14 +154,14 @@ const applyDiagnosis = (
 ): string[] => {
   const summary = profile.summary;
   const perEventUs = 1e6 / vaultRate;
-  const touched = itemsPerPage(history);
-  const perEvent = touched / PAGE_SIZE;
+  const touched = itemsPerBatch(history);
+  const perEvent = touched / APPLY_BATCH;
   const sqlite = shareOf(summary, isSqlite);
   const aead = shareOf(summary, isAead);
   const gc = shareOf(summary, (area) => area === "(garbage collector)");
   const codec = shareOf(summary, isCodec);
   return [
-    `The vault spends ${perEventUs.toFixed(0)} µs per event. Its profile: SQLite ${pct(sqlite)}, the AEAD ${pct(aead)} (Node's cipher, HChaCha20, associated data), garbage collection ${pct(gc)}, CBOR ${pct(codec)}; the merge itself is not the problem (the core-only row decodes and merges the same events at ${Math.round(rates.core).toLocaleString("en-US")}/s, ${pct(vaultRate / rates.core)} of the vault's time). The cost is the work per event, not one slow step: per event, \`applyOrdered\` looks the id up (a SELECT), opens the event (one AEAD open), inserts it, and seals and inserts a history row per field written (one AEAD seal, one INSERT); per item a batch touches (${touched.toFixed(0)} of ${PAGE_SIZE.toLocaleString("en-US")} events here, so ${perEvent.toFixed(2)} per event), it opens and decodes the item's merge state once (decoded states are kept across batches) and at the end encodes and seals the state and the item's view (two CBOR encodings, two AEAD seals, an UPSERT of both). That is about ${(2 + 3 * perEvent).toFixed(1)} AEAD operations and ${(3 + 2 * perEvent).toFixed(1)} statements per event, against one each for the limit rows; and each AEAD operation costs more than its bytes (the AEAD row: a new Node cipher object and an HChaCha20 subkey in JavaScript for every box).`,
+    `The vault spends ${perEventUs.toFixed(0)} µs per event. Its profile: SQLite ${pct(sqlite)}, the AEAD ${pct(aead)} (Node's cipher, HChaCha20, associated data), garbage collection ${pct(gc)}, CBOR ${pct(codec)}; the merge itself is not the problem (the core-only row decodes and merges the same events at ${Math.round(rates.core).toLocaleString("en-US")}/s, ${pct(vaultRate / rates.core)} of the vault's time). The cost is the work per event, not one slow step: per event, \`applyOrdered\` looks the id up (a SELECT), opens the event (one AEAD open), inserts it, and seals and inserts a history row per field written (one AEAD seal, one INSERT); per item a batch touches (${touched.toFixed(0)} of ${APPLY_BATCH.toLocaleString("en-US")} events here, so ${perEvent.toFixed(2)} per event), it opens and decodes the item's merge state once (decoded states are kept across batches) and at the end encodes and seals the state and the item's view (two CBOR encodings, two AEAD seals, an UPSERT of both). That is about ${(2 + 3 * perEvent).toFixed(1)} AEAD operations and ${(3 + 2 * perEvent).toFixed(1)} statements per event, against one each for the limit rows; and each AEAD operation costs more than its bytes (the AEAD row: a new Node cipher object and an HChaCha20 subkey in JavaScript for every box).`,
     `What would close it, for the vault's owners: (1) the per-write history row is the price of the per-field history table (a seal and an INSERT per field write); reading history from the item's sealed merge state, which holds every write, would remove it and leave about one AEAD open and two statements per event, the work of the two limit rows together: about ${Math.round(1 / (1 / rates.sqlite + 1 / rates.aead)).toLocaleString("en-US")} events/s at their rates in this run; (2) seal the state and the view in one box; (3) make one AEAD operation cheaper (HChaCha20 in native code or WASM, a reused cipher context). Matching Yjs while encrypting each event would need the AEAD itself far cheaper than this machine's per-box cost, or one box per batch instead of per event, which the server's per-event chain and dedupe do not allow.`,
   ];
 };

@@ -20,12 +20,12 @@ import { createMergeWorkload } from "../merge/workload.ts";
 import type { ApplyContender } from "./contender.ts";
 
 /** Events applied per transaction: as many as the sync client applies together after verifying them. */
-export const PAGE_SIZE = DEFAULT_APPLY_BATCH;
+export const APPLY_BATCH = DEFAULT_APPLY_BATCH;
 
 export const keypearsVault: ApplyContender = {
   key: "keypears-vault",
   label: "KeyPears vault (decrypt, merge, SQLite on disk)",
-  includes: `KeyPears vault: \`vault.sync.applyOrdered\` in batches of ${PAGE_SIZE.toLocaleString("en-US")} server-ordered events (as the sync client applies verified pages), into a new device's empty vault: each event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per batch, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events, a sealed history row per field write, and each touched item's sealed merge state and view.`,
+  includes: `KeyPears vault: \`vault.sync.applyOrdered\` in batches of ${APPLY_BATCH.toLocaleString("en-US")} server-ordered events (as the sync client applies verified pages), into a new device's empty vault: each event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per batch, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events, a sealed history row per field write, and each touched item's sealed merge state and view.`,
   group: "keypears",
   budgetMs: 40_000,
   minRuns: 2,
@@ -38,7 +38,7 @@ export const keypearsVault: ApplyContender = {
       const home = mkdtempSync(join(input.scratchDir, "device-"));
       const vault = await joinOffline(home, input.account);
       // A share (the warm-up, the profiled run) is a prefix of the events, in the same batches.
-      const used = pagesOf(events.slice(0, Math.ceil(events.length * share)), PAGE_SIZE);
+      const used = pagesOf(events.slice(0, Math.ceil(events.length * share)), APPLY_BATCH);
       return {
         apply: () => {
           for (const page of used) {

@@ -12,7 +12,7 @@ import { openSqlite } from "@keypears/vault";
 import { readOrderedEvents } from "../fixtures/ordered-events.ts";
 import { createMergeWorkload } from "../merge/workload.ts";
 import type { ApplyContender } from "./contender.ts";
-import { PAGE_SIZE } from "./keypears.ts";
+import { APPLY_BATCH } from "./keypears.ts";
 
 /** As the vault seals events: purpose, vault, event id, schema version. */
 const EVENT_SCHEMA = 1;
@@ -20,7 +20,7 @@ const EVENT_SCHEMA = 1;
 export const sqliteLimit: ApplyContender = {
   key: "sqlite-limit",
   label: "Limit: SQLite, event insert + item upsert",
-  includes: `Limit, SQLite: for each event, an INSERT of its id, position, chain hash and sealed payload into an events table, and an UPSERT of the same payload bytes into its item's row; ${PAGE_SIZE.toLocaleString("en-US")} events per transaction, through the vault's own \`openSqlite\` (WAL, synchronous = FULL), on disk. No crypto, no merge.`,
+  includes: `Limit, SQLite: for each event, an INSERT of its id, position, chain hash and sealed payload into an events table, and an UPSERT of the same payload bytes into its item's row; ${APPLY_BATCH.toLocaleString("en-US")} events per transaction, through the vault's own \`openSqlite\` (WAL, synchronous = FULL), on disk. No crypto, no merge.`,
   group: "limit",
   budgetMs: 20_000,
   minRuns: 3,
@@ -48,9 +48,9 @@ export const sqliteLimit: ApplyContender = {
       const used = events.slice(0, Math.ceil(events.length * share));
       return {
         apply: () => {
-          for (let start = 0; start < used.length; start += PAGE_SIZE) {
+          for (let start = 0; start < used.length; start += APPLY_BATCH) {
             db.transaction(() => {
-              for (const event of used.slice(start, start + PAGE_SIZE)) {
+              for (const event of used.slice(start, start + APPLY_BATCH)) {
                 insertEvent.run(
                   input.account.vaultId,
                   event.id,

@@ -1,4 +1,6 @@
-/** A small seeded pseudo-random generator (SplitMix32), so every workload is the same on every run. */
+/** A small seeded pseudo-random generator (the core's SplitMix32), so every workload is the same on every run. */
+
+import { createSeededWords } from "@keypears/sync-core";
 
 export interface Prng {
   /** A uniform 32-bit unsigned integer. */
@@ -10,14 +12,7 @@ export interface Prng {
 }
 
 export const createPrng = (seed: number): Prng => {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
+  const next = createSeededWords(seed);
   // The modulo bias is below 1e-5 for the small bounds a workload uses, and it is the same for every system.
   const below = (bound: number): number => next() % bound;
   const text = (length: number, alphabet: string): string => {

@@ -21,9 +21,9 @@ export interface WatchOptions {
   readonly onConnection?: (state: "connected" | "disconnected") => void;
   /**
    * Changes made through this vault object, and those another process commits to the vault file
-   * (`keypears edit` beside `keypears sync --watch`), are pushed at once: the vault reports them.
-   * This is how often to look anyway, for file systems that report no changes. Default 250 ms:
-   * it reads one number from SQLite.
+   * (`keypears edit` beside `keypears sync --watch`), are pushed at once: the vault reports them
+   * (`vault.sync.onLocalChange`). This is how often it looks anyway, for file systems that report
+   * no changes. Default 250 ms: it reads one number from SQLite.
    */
   readonly fileCheckMs?: number;
   /** How often to pull while the stream is down. Default 5 s. */
@@ -80,14 +80,7 @@ export const watchVault = async (
   const pushIfPending = () => {
     if (!signal.aborted && vault.sync.status().pending > 0) poke();
   };
-  const stopListening = vault.sync.onLocalChange(pushIfPending);
-  let fileVersion = vault.sync.fileVersion();
-  const fileTimer = setInterval(() => {
-    const version = vault.sync.fileVersion();
-    if (version === fileVersion) return;
-    fileVersion = version;
-    pushIfPending();
-  }, options.fileCheckMs ?? 250);
+  const stopListening = vault.sync.onLocalChange(pushIfPending, options.fileCheckMs);
   const pollTimer = setInterval(() => {
     if (!connected) poke();
   }, options.pollMs ?? 5000);
@@ -110,7 +103,6 @@ export const watchVault = async (
     return undefined;
   } finally {
     stopListening();
-    clearInterval(fileTimer);
     clearInterval(pollTimer);
     clearTimeout(reconnectTimer);
     unsubscribe?.();

@@ -17,19 +17,24 @@ export const systemDeps: CoreDeps = {
   randomBytes: systemRandomBytes,
 };
 
-/**
- * A small deterministic generator (SplitMix32) for tests and simulations: the same seed always
- * yields the same bytes, so a failing property test replays exactly from its seed.
- */
-export const createSeededRandom = (seed: number): RandomBytes => {
+/** SplitMix32: a small deterministic generator of 32-bit words; the same seed, the same words. */
+export const createSeededWords = (seed: number): (() => number) => {
   let state = seed >>> 0;
-  const next = (): number => {
+  return () => {
     state = (state + 0x9e3779b9) >>> 0;
     let z = state;
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
+};
+
+/**
+ * Deterministic bytes for tests and simulations: the same seed always yields the same bytes, so
+ * a failing property test replays exactly from its seed.
+ */
+export const createSeededRandom = (seed: number): RandomBytes => {
+  const next = createSeededWords(seed);
   return (length) => {
     const out = new Uint8Array(length);
     for (let i = 0; i < length; i += 4) {

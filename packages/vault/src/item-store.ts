@@ -235,9 +235,8 @@ export const createItemStore = (
   const dirty = new Set<ItemId>();
   let complete = false;
   let seenVersion = -1;
-  const dataVersion = db.prepare("PRAGMA data_version");
   const refreshCache = (): void => {
-    const version = (dataVersion.get() as { data_version: number }).data_version;
+    const version = db.dataVersion();
     if (version !== seenVersion) {
       cache.clear();
       states.clear();

@@ -136,16 +136,12 @@ export interface VaultSync {
   readonly eventStore: EventStore;
   /**
    * Calls `listener` after a local change commits: at once for changes made through this vault
-   * object, and when the file system reports a write to the vault file for changes another
-   * process committed (where it reports none, such as some network file systems, poll
-   * `fileVersion`).
+   * object, and for changes another process commits (`keypears edit` beside `keypears sync
+   * --watch`) when the file system reports a write to the vault file, or at the latest at the next
+   * check every `fileCheckMs` (for file systems that report nothing). SQLite's `data_version`
+   * confirms that another connection committed.
    */
-  readonly onLocalChange: (listener: () => void) => () => void;
-  /**
-   * A number that changes whenever another connection (another process, such as `keypears edit`)
-   * commits to this vault file. Cheap enough to read many times a second.
-   */
-  readonly fileVersion: () => number;
+  readonly onLocalChange: (listener: () => void, fileCheckMs?: number) => () => void;
 }
 
 export const createVaultSync = (ctx: VaultContext): VaultSync => {
@@ -387,33 +383,34 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
       deleteState.run(`secret:${name}`);
     },
     eventStore: createSqliteEventStore(db, ctx.deps.now),
-    onLocalChange: (listener) => {
+    onLocalChange: (listener, fileCheckMs = 250) => {
       const unsubscribe = ctx.localChanges.subscribe(listener);
-      // SQLite's data_version tells another connection's commit from this one's own writes.
+      // data_version moves on another connection's commit, never on this one's own writes.
       let seen = db.dataVersion();
+      const check = () => {
+        if (ctx.isLocked()) return;
+        const version = db.dataVersion();
+        if (version === seen) return;
+        seen = version;
+        listener();
+      };
       const file = basename(db.path);
       let watcher: FSWatcher | undefined;
       try {
         watcher = watch(dirname(db.path), { persistent: false }, (_, name) => {
-          if (name !== null && !name.startsWith(file)) return;
-          if (ctx.isLocked()) return;
-          const version = db.dataVersion();
-          if (version === seen) return;
-          seen = version;
-          listener();
+          if (name === null || name.startsWith(file)) check();
         });
         watcher.on("error", () => watcher?.close());
       } catch {
-        // No file events here: callers poll `fileVersion`.
+        // No file events here: the timer below finds the change.
       }
+      const timer = setInterval(check, fileCheckMs);
+      timer.unref();
       return () => {
         unsubscribe();
         watcher?.close();
+        clearInterval(timer);
       };
-    },
-    fileVersion: () => {
-      ctx.assertUnlocked();
-      return db.dataVersion();
     },
   };
 };
