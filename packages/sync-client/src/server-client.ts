@@ -91,6 +91,9 @@ export const syncErrorFromCall = (error: unknown): SyncError & { code?: string }
     const code = String(error.code);
     if (code === "UNAUTHORIZED" || code === "DEVICE_REVOKED") return { kind: "unauthorized", code };
     if (code === "PRUNED") return { kind: "pruned", code };
+    // Too many requests: as transient as a server error, so the caller retries later.
+    if (code === "TOO_MANY_REQUESTS")
+      return { kind: "unreachable", detail: `the server is busy (429): ${error.message}`, code };
     if (error.status >= 500)
       return { kind: "unreachable", detail: `server error ${error.status}`, code };
     return { kind: "rejected", detail: error.message, code };
