@@ -134,8 +134,7 @@ export const createSyncEngine = (
         return ok(undefined);
       }
       const error = result.error;
-      if (error.kind !== "rejected" || error.event === undefined)
-        return err(fromTransport(error));
+      if (error.kind !== "rejected" || error.event === undefined) return err(fromTransport(error));
       const named = batch.find((event) => event.id === error.event);
       if (named !== undefined || batch.length === 1) {
         const refused = named ?? (batch[0] as PendingEvent);
