@@ -1,9 +1,9 @@
 /**
  * Local changes the server refused for good (too large, invalid): set aside in the outbox as
  * `rejected` with the reason, so the changes after them still sync. Each is settled by a later
- * local change that supersedes all it wrote (editing the item), or dropped by the user: then it
- * is taken out of the item's merge state (this device converges with the others, which never saw
- * it) and stays in this device's log and field history.
+ * local change that supersedes all it wrote (editing the item), or dropped by the user. Either
+ * way it is taken out of the item's merge state, so this device converges with the others, which
+ * never saw it; it stays in this device's log and field history.
  */
 
 import { err, ok, type Result } from "@keypears/base";
@@ -29,8 +29,9 @@ export interface RejectedChanges {
   /** Every rejected change, oldest first, or those of one item. */
   readonly list: (itemId?: ItemId) => readonly RejectedChange[];
   /**
-   * After a local change to an item: its rejected changes whose every write a later write
-   * supersedes leave the outbox (the later change carries the item on; call inside the commit).
+   * After a local change was applied to an item's state, before the state is written: its
+   * rejected changes whose every write a later write supersedes leave the outbox and the state
+   * (the later change carries the item on). Call inside the commit.
    */
   readonly settle: (state: ItemState) => void;
   /** Drops a rejected change by event id or unique prefix (4+ characters). */
@@ -89,7 +90,10 @@ export const createRejectedChanges = (ctx: VaultContext): RejectedChanges => {
     list,
     settle: (state) => {
       for (const row of selectRejectedOf.all(vaultId, state.itemId) as Row[])
-        if (superseded(state, row.id)) dequeue.run(vaultId, row.id);
+        if (superseded(state, row.id)) {
+          forgetEvent(state, row.id);
+          dequeue.run(vaultId, row.id);
+        }
     },
     drop: (ref) => {
       const wanted = ref.trim().toLowerCase();

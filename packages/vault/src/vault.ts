@@ -169,11 +169,11 @@ export const openVault = (input: OpenVaultInput): Vault => {
       if (payload.length > maxEventBytes)
         return err({ kind: "too-large", bytes: payload.length, limit: maxEventBytes });
       applyToItem(state, event);
+      if (!ctx.localOnly) rejected.settle(state);
       const written = store.commitEvents(
         [{ event, payload, origin: "local", enqueue: !ctx.localOnly }],
         new Map([[itemId, state]]),
       );
-      if (!ctx.localOnly) rejected.settle(state);
       ctx.saveClock();
       ctx.localChanges.written();
       return ok(written.get(itemId) as Item);
