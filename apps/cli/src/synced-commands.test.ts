@@ -65,7 +65,13 @@ test("init of a synced address registers it on its server", async () => {
 test("status and sync: pending changes are sent, ordered and verified", async () => {
   await ok(laptop.path, ["add", "--title", "Shared", "--username", "dana", "--password", "p0"]);
   const before = await json(laptop.path, ["status"]);
-  assert.deepEqual(before["changes"], { pending: 1, sent: 0, ordered: 0, rejected: 0, verified: 0 });
+  assert.deepEqual(before["changes"], {
+    pending: 1,
+    sent: 0,
+    ordered: 0,
+    rejected: 0,
+    verified: 0,
+  });
   assert.equal(before["lastSyncAt"], null);
   assert.deepEqual(before["remote"], { headPosition: 0, behind: 0 });
 
