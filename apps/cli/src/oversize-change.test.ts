@@ -7,23 +7,13 @@
  */
 
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { after, before, test } from "node:test";
 import { type RunningServer, startServer } from "@keypears/server";
 import { defaultVaultDeps, unlockVault, type Vault } from "@keypears/vault";
 import { main } from "./main.ts";
+import { freePort } from "./testing/free-port.ts";
 import { createMemoryIo } from "./testing/memory-io.ts";
 import { createTempHome, PASSWORD } from "./testing/run-cli.ts";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        resolve(typeof address === "object" && address !== null ? address.port : 0),
-      );
-    });
-  });
 
 let server: RunningServer;
 let address: string;
