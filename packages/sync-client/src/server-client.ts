@@ -34,7 +34,10 @@ export const discoverServer = async (
   const base = (explicitUrl ?? `${schemeFor(domain)}://${domain}`).replace(/\/+$/, "");
   let description: unknown;
   try {
-    const response = await fetchImpl(`${base}${WELL_KNOWN_PATH}`, {
+    // Retried once on a reset like every API read: discovery often runs right after a long
+    // Argon2id computation that kept the event loop from noticing the server close an idle
+    // keep-alive socket (`keypears init` failed so under load).
+    const response = await withRetryOnReset(fetchImpl)(`${base}${WELL_KNOWN_PATH}`, {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok)
