@@ -122,7 +122,8 @@ export const httpSyncServices: SyncServices = {
       onSync: (result) => {
         if (result.ok) {
           last = undefined;
-          if (result.value.pushed > 0 || result.value.pulled > 0) onSync(result.value);
+          const { pushed, pulled, rejected } = result.value;
+          if (pushed > 0 || pulled > 0 || rejected > 0) onSync(result.value);
         } else {
           last = result.error;
         }

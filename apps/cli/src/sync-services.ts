@@ -44,6 +44,8 @@ export interface SyncReport {
   readonly pushed: number;
   /** Events received from the server and applied. */
   readonly pulled: number;
+  /** Local changes the server refused for good in this round, set aside as rejected. */
+  readonly rejected?: number;
   /** The server log position and chain hash this device has verified up to. */
   readonly verified: Checkpoint;
 }

@@ -65,7 +65,13 @@ test("init of a synced address registers it on its server", async () => {
 test("status and sync: pending changes are sent, ordered and verified", async () => {
   await ok(laptop.path, ["add", "--title", "Shared", "--username", "dana", "--password", "p0"]);
   const before = await json(laptop.path, ["status"]);
-  assert.deepEqual(before["changes"], { pending: 1, sent: 0, ordered: 0, verified: 0 });
+  assert.deepEqual(before["changes"], {
+    pending: 1,
+    sent: 0,
+    ordered: 0,
+    rejected: 0,
+    verified: 0,
+  });
   assert.equal(before["lastSyncAt"], null);
   assert.deepEqual(before["remote"], { headPosition: 0, behind: 0 });
 
@@ -75,7 +81,7 @@ test("status and sync: pending changes are sent, ordered and verified", async ()
     /^Synced dana@example\.com: sent 1 change, received 0 changes, verified up to position 1\.\n$/,
   );
   const after = await json(laptop.path, ["status"]);
-  assert.deepEqual(after["changes"], { pending: 0, sent: 0, ordered: 0, verified: 1 });
+  assert.deepEqual(after["changes"], { pending: 0, sent: 0, ordered: 0, rejected: 0, verified: 1 });
   assert.equal((after["verified"] as { position: number }).position, 1);
   assert.match(after["lastSyncAt"] as string, /^\d{4}-\d\d-\d\dT/);
   const human = await ok(laptop.path, ["status"]);
@@ -258,8 +264,10 @@ test("sync --watch reports each round until Ctrl-C", async () => {
     "at",
     "pulled",
     "pushed",
+    "rejected",
     "verified",
   ]);
+  assert.deepEqual(lines[0]?.["rejected"], []);
   assert.equal(lines[1]?.["pulled"], 1);
   assert.equal(io.err(), "", "nothing but JSON lines with --json");
 });

@@ -5,7 +5,6 @@
 
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { after, before, test } from "node:test";
 import {
   BIN,
@@ -15,16 +14,7 @@ import {
   startCli,
   type TempHome,
 } from "./testing/run-cli.ts";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        resolve(typeof address === "object" && address !== null ? address.port : 0),
-      );
-    });
-  });
+import { freePort } from "./testing/free-port.ts";
 
 let port: number;
 let serverHome: TempHome;

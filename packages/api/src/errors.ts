@@ -62,7 +62,12 @@ export const apiErrors = {
   PAYLOAD_TOO_LARGE: {
     status: 413,
     message: "The request is larger than this server accepts.",
-    data: z.object({ limit: z.int(), unit: z.enum(["bytes", "events"]) }),
+    // `id`: the event that is too large, when one is (the client sets it aside and sends the rest).
+    data: z.object({
+      limit: z.int(),
+      unit: z.enum(["bytes", "events"]),
+      id: eventIdSchema.optional(),
+    }),
   },
   TOO_MANY_REQUESTS: {
     status: 429,

@@ -5,6 +5,13 @@
 
 import { z } from "zod";
 
+/**
+ * The protocol's limit on one sealed event, in bytes: every server accepts events up to it and
+ * announces it as `limits.maxEventBytes`; a client refuses, at the edit, a change whose sealed
+ * event would be larger (defined in `@keypears/base`, so the vault shares it).
+ */
+export { MAX_SEALED_EVENT_BYTES } from "@keypears/base";
+
 /** The path prefix of every API route. */
 export const API_PREFIX = "/api/v1";
 

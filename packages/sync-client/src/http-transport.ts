@@ -2,7 +2,8 @@
 
 import { err, ok } from "@keypears/base";
 import type { KeypearsClient } from "@keypears/api";
-import type { SyncTransport, TransportError } from "@keypears/sync-core";
+import type { EventId, SyncTransport, TransportError } from "@keypears/sync-core";
+import { ORPCError } from "@orpc/client";
 import { syncErrorFromCall } from "./server-client.ts";
 import {
   appendedEventFromWire,
@@ -25,6 +26,21 @@ const toTransportError = (error: unknown): TransportError => {
   }
 };
 
+/**
+ * The push refusals that concern an event rather than the request: a payload over the server's
+ * limit (named by id), an id reused with other bytes (named), or a batch that fails validation
+ * (not named; the engine halves the batch to find it).
+ */
+const refusedEvent = (error: unknown): EventId | null | undefined => {
+  if (!(error instanceof ORPCError)) return undefined;
+  const data = error.data as { id?: unknown; unit?: unknown } | undefined;
+  const named = typeof data?.id === "string" ? (data.id as EventId) : null;
+  if (error.code === "ID_REUSED") return named;
+  if (error.code === "PAYLOAD_TOO_LARGE" && data?.unit === "bytes") return named;
+  if (error.code === "PAYLOAD_TOO_LARGE" || error.code === "BAD_REQUEST") return null;
+  return undefined;
+};
+
 export const createHttpTransport = (client: KeypearsClient): SyncTransport => ({
   push: async (vaultId, envelopes) => {
     try {
@@ -34,7 +50,9 @@ export const createHttpTransport = (client: KeypearsClient): SyncTransport => ({
         head: checkpointFromWire(result.head),
       });
     } catch (error) {
-      return err(toTransportError(error));
+      const mapped = toTransportError(error);
+      const event = mapped.kind === "rejected" ? refusedEvent(error) : undefined;
+      return err(event === undefined ? mapped : { ...mapped, event });
     }
   },
   pull: async (vaultId, after, limit) => {

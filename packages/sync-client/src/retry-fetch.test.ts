@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withRetryOnReset } from "./retry-fetch.ts";
+import { discoverServer } from "./server-client.ts";
 
 const reset = () => Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
 
@@ -41,4 +42,22 @@ test("other failures, a second reset, and registration are not retried", async (
     }),
   );
   assert.equal(calls, 1);
+});
+
+test("discovery is retried once on a reset too (a keep-alive socket closed during a long Argon2id run)", async () => {
+  let calls = 0;
+  const flaky: typeof fetch = async () => {
+    if (++calls === 1) throw reset();
+    return Response.json({
+      protocol: "keypears",
+      version: 1,
+      domain: "server.test",
+      api: "/api/v1",
+      openapi: "/openapi.json",
+      limits: { maxRequestBytes: 1, maxEventBytes: 1, maxEventsPerPush: 1, maxSnapshotBytes: 1 },
+    });
+  };
+  const found = await discoverServer("server.test", "http://server.test", flaky);
+  assert.equal(found.ok ? found.value.apiUrl : found.error.kind, "http://server.test/api/v1");
+  assert.equal(calls, 2);
 });

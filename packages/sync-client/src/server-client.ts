@@ -34,7 +34,10 @@ export const discoverServer = async (
   const base = (explicitUrl ?? `${schemeFor(domain)}://${domain}`).replace(/\/+$/, "");
   let description: unknown;
   try {
-    const response = await fetchImpl(`${base}${WELL_KNOWN_PATH}`, {
+    // Retried once on a reset like every API read: discovery often runs right after a long
+    // Argon2id computation that kept the event loop from noticing the server close an idle
+    // keep-alive socket (`keypears init` failed so under load).
+    const response = await withRetryOnReset(fetchImpl)(`${base}${WELL_KNOWN_PATH}`, {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok)
@@ -91,6 +94,9 @@ export const syncErrorFromCall = (error: unknown): SyncError & { code?: string }
     const code = String(error.code);
     if (code === "UNAUTHORIZED" || code === "DEVICE_REVOKED") return { kind: "unauthorized", code };
     if (code === "PRUNED") return { kind: "pruned", code };
+    // Too many requests: as transient as a server error, so the caller retries later.
+    if (code === "TOO_MANY_REQUESTS")
+      return { kind: "unreachable", detail: `the server is busy (429): ${error.message}`, code };
     if (error.status >= 500)
       return { kind: "unreachable", detail: `server error ${error.status}`, code };
     return { kind: "rejected", detail: error.message, code };

@@ -5,8 +5,10 @@
  *
  *   outbox ──push──▶ server orders ──pull──▶ verify chain ──▶ apply page ──▶ checkpoint moves
  *   (pending → sent → ordered)                  (any lie stops here; nothing is applied)
+ *        └─▶ rejected: a change the server refuses for good is set aside; the rest goes on
  */
 
+import { MAX_SEALED_EVENT_BYTES } from "@keypears/api";
 import { err, ok, type Result } from "@keypears/base";
 import {
   type Checkpoint,
@@ -16,7 +18,7 @@ import {
   type TransportError,
   verifySegment,
 } from "@keypears/sync-core";
-import type { ApplyError, Vault } from "@keypears/vault";
+import type { ApplyError, PendingEvent, Vault } from "@keypears/vault";
 import { describeVaultError } from "@keypears/vault";
 import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
 
@@ -29,6 +31,8 @@ export interface SyncProgress {
 
 export interface SyncReport {
   readonly pushed: number;
+  /** Local changes set aside in this round because the server refused them for good. */
+  readonly rejected: number;
   readonly pulled: number;
   readonly verified: Checkpoint;
   /** Remote events whose clock was further ahead of this device than the drift allowance. */
@@ -102,23 +106,60 @@ export const createSyncEngine = (
   const progress = options.onProgress ?? (() => {});
   let running: Promise<Result<SyncReport, SyncError>> | undefined;
 
-  const push = async (): Promise<Result<number, SyncError>> => {
+  /**
+   * Pushes the outbox in batches. A change the server refuses for good never blocks the others: a
+   * refusal that names an event sets it aside as rejected and the rest of the batch goes again; one
+   * that does not name it (a batch failing validation, or too large as a whole) halves the batch
+   * until it is found. A change over the protocol's size limit is set aside without being sent.
+   * Anything transient (network, 5xx, 429) stops the push, to be retried as it is.
+   */
+  const push = async (): Promise<Result<{ pushed: number; rejected: number }, SyncError>> => {
     let pushed = 0;
-    for (;;) {
-      const pending = vault.sync.pending(pushBatch);
-      if (!pending.ok) return err({ kind: "local", detail: describeVaultError(pending.error) });
-      const batch = pending.value;
-      if (batch.length === 0) return ok(pushed);
+    let rejected = 0;
+    const reject = (id: PendingEvent["id"], reason: string) => {
+      vault.sync.markRejected(id, reason);
+      rejected++;
+    };
+    const send = async (batch: readonly PendingEvent[]): Promise<Result<void, SyncError>> => {
+      if (batch.length === 0) return ok(undefined);
       vault.sync.markSent(batch.map((event) => event.id));
       const result = await transport.push(
         vault.vaultId,
         batch.map(({ id, payload }) => ({ id, payload })),
       );
-      if (!result.ok) return err(fromTransport(result.error));
-      vault.sync.markOrdered(result.value.events);
-      pushed += batch.length;
-      progress({ phase: "push", done: pushed, total: null });
-      if (pending.value.length < pushBatch) return ok(pushed);
+      if (result.ok) {
+        vault.sync.markOrdered(result.value.events);
+        pushed += batch.length;
+        progress({ phase: "push", done: pushed, total: null });
+        return ok(undefined);
+      }
+      const error = result.error;
+      if (error.kind !== "rejected" || error.event === undefined) return err(fromTransport(error));
+      const named = batch.find((event) => event.id === error.event);
+      if (named !== undefined || batch.length === 1) {
+        const refused = named ?? (batch[0] as PendingEvent);
+        reject(refused.id, `the server refused it: ${error.message}`);
+        return send(batch.filter((event) => event !== refused));
+      }
+      const half = Math.ceil(batch.length / 2);
+      const first = await send(batch.slice(0, half));
+      return first.ok ? send(batch.slice(half)) : first;
+    };
+    for (;;) {
+      const pending = vault.sync.pending(pushBatch);
+      if (!pending.ok) return err({ kind: "local", detail: describeVaultError(pending.error) });
+      const batch: PendingEvent[] = [];
+      for (const event of pending.value) {
+        if (event.payload.length <= MAX_SEALED_EVENT_BYTES) batch.push(event);
+        else
+          reject(
+            event.id,
+            `it is ${event.payload.length} bytes once encrypted; the protocol's limit is ${MAX_SEALED_EVENT_BYTES}`,
+          );
+      }
+      const sent = await send(batch);
+      if (!sent.ok) return sent;
+      if (pending.value.length < pushBatch) return ok({ pushed, rejected });
     }
   };
 
@@ -193,7 +234,8 @@ export const createSyncEngine = (
     if (!promises.ok) return promises;
     vault.sync.recordSyncTime();
     return ok({
-      pushed: pushed.value,
+      pushed: pushed.value.pushed,
+      rejected: pushed.value.rejected,
       pulled: pulled.value.pulled,
       verified,
       clockDrift: pulled.value.clockDrift,

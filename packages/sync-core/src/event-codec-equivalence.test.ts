@@ -177,7 +177,8 @@ const assertAgree = (bytes: Uint8Array): boolean => {
   const describe = () =>
     `${bytesToHex(bytes)}: oracle ${expected.ok ? "accepts" : `refuses (${expected.error})`}, decodeEvent ${actual.ok ? "accepts" : `refuses (${actual.error.reason})`}`;
   if (actual.ok && !expected.ok && hasLeadingBom(actual.value)) {
-    assert.deepEqual(encodeEvent(actual.value), bytes, describe());
+    // By content: cborg may hand the edited bytes over as a Buffer (see the item-state test).
+    assert.ok(bytesEqual(encodeEvent(actual.value), bytes), describe());
     return true;
   }
   assert.equal(actual.ok, expected.ok, describe());

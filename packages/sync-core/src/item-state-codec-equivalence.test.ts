@@ -176,7 +176,9 @@ const assertAgree = (bytes: Uint8Array): boolean => {
   const expected = oracle.decode(bytes, false);
   const actual = decodeItemState(bytes);
   if (actual.ok && !expected.ok && hasLeadingBom(actual.value)) {
-    assert.deepEqual(encodeItemState(actual.value), bytes, describe(bytes, expected, actual));
+    // Compared by content: cborg hands some inputs over as a Node Buffer, which a deep equality
+    // against the encoder's plain Uint8Array refuses for its prototype alone (seed -888777612).
+    assert.ok(bytesEqual(encodeItemState(actual.value), bytes), describe(bytes, expected, actual));
     return true;
   }
   assert.equal(actual.ok, expected.ok, describe(bytes, expected, actual));
@@ -435,18 +437,41 @@ const editTree = (tree: Tree, edit: TreeEdit): Tree => {
   return copy;
 };
 
+const editedStructures = fc.property(
+  fc.oneof(simulatedStateArb, builtStateArb),
+  fc.array(treeEditArb, { minLength: 1, maxLength: 2 }),
+  (state, edits) => {
+    const tree = decode(encodeItemState(state), { useMaps: true });
+    const bytes = encode(edits.reduce(editTree, tree));
+    assertAgree(bytes);
+    assertTrustedWithinOracle(bytes, false);
+  },
+);
+
 test("property: on edited CBOR structures, decoding accepts exactly what the re-encoding rule accepted", () => {
-  fc.assert(
-    fc.property(
-      fc.oneof(simulatedStateArb, builtStateArb),
-      fc.array(treeEditArb, { minLength: 1, maxLength: 2 }),
-      (state, edits) => {
-        const tree = decode(encodeItemState(state), { useMaps: true });
-        const bytes = encode(edits.reduce(editTree, tree));
-        assertAgree(bytes);
-        assertTrustedWithinOracle(bytes, false);
-      },
+  fc.assert(editedStructures, { numRuns: 10000 });
+});
+
+// Regression (issue 11): this seed once failed. A field renamed to text starting with U+FEFF
+// re-encodes exactly, but cborg had returned the edited bytes as a Buffer and the comparison
+// refused them for their prototype. Replayed by seed and path, and kept as fixed bytes (the path
+// names a different case once the arbitraries change).
+test("regression: seed -888777612, a field renamed to a leading U+FEFF, in a Buffer", () => {
+  fc.assert(editedStructures, {
+    seed: -888777612,
+    path: "2115:0:2:1:3:3:2:2:2:6:3:5:5:5:7:3:3:3:15:16:17",
+    endOnFailure: true,
+  });
+  const bytes = Buffer.from(
+    hexToBytes(
+      "850150018bcfe56800747d941bbf1d084cab81828350018bcfe56800747e80db8f1bbc78e57250018bcfe568" +
+        "0000000e2fca92f3e3d63c008350018bcfe5680774dd8b65ef8c4b1fb03b50018bcfe5680700000e2fca92" +
+        "f3e3d63c01818266efbbbf626f6d818450018bcfe56800747e80db8f1bbc78e57261748080818350018bcf" +
+        "e5680774dd8b65ef8c4b1fb03b808182657469746c658150018bcfe56800747e80db8f1bbc78e572",
     ),
-    { numRuns: 10000 },
   );
+  assert.equal(assertAgree(bytes), true);
+  const decoded = decodeItemState(bytes);
+  assert.ok(decoded.ok);
+  assert.deepEqual([...decoded.value.fields.keys()], ["\uFEFFbom"]);
 });

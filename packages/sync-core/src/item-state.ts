@@ -194,6 +194,35 @@ export const addLifecycle = (state: ItemState, record: LifecycleRecord): void =>
   for (const id of record.basedOn) state.lifecycleSuperseded.add(id);
 };
 
+/**
+ * Takes one event out of the state, as if it had never been applied: for a local change that no
+ * other device will ever see (the server refused it for good and the user dropped it). The state
+ * becomes exactly the one the other events make, so this device converges with the others. Writes
+ * made later that name the event in `basedOn` still supersede it (an id never delivered, as other
+ * devices see it). Returns false when the state does not hold the event.
+ */
+export const forgetEvent = (state: ItemState, eventId: EventId): boolean => {
+  if (!state.applied.delete(eventId)) return false;
+  for (const [name, field] of state.fields) {
+    if (!field.writes.delete(eventId)) continue;
+    if (field.writes.size === 0) {
+      state.fields.delete(name);
+      continue;
+    }
+    const superseded = new Set<EventId>();
+    for (const write of field.writes.values()) for (const id of write.basedOn) superseded.add(id);
+    (field as { superseded: Set<EventId> }).superseded =
+      superseded.size === 0 ? noneSuperseded : superseded;
+  }
+  if (state.lifecycle.has(eventId)) {
+    state.lifecycle.delete(eventId); // never the shared empty map, which holds nothing
+    state.lifecycleSuperseded.clear();
+    for (const record of state.lifecycle.values())
+      for (const id of record.basedOn) state.lifecycleSuperseded.add(id);
+  }
+  return true;
+};
+
 /** Newest first by HLC, then by event id, so every replica lists candidates in the same order. */
 const newestFirst = (
   a: { hlc: Hlc; eventId: EventId },

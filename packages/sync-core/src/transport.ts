@@ -7,7 +7,7 @@ import type { Result } from "@keypears/base";
 import type { EventEnvelope } from "./envelope.ts";
 import type { AppendResult, StoredEvent } from "./event-store.ts";
 import type { Checkpoint } from "./hash-chain.ts";
-import type { VaultId } from "./ids.ts";
+import type { EventId, VaultId } from "./ids.ts";
 
 export interface PullPage {
   /** The server's chain hash at the position pulled after: it must equal the device's own. */
@@ -18,9 +18,19 @@ export interface PullPage {
 }
 
 export type TransportError =
+  /** Network, 5xx, or 429: try again later. */
   | { readonly kind: "unreachable"; readonly message: string }
   | { readonly kind: "unauthorized"; readonly message: string }
-  | { readonly kind: "rejected"; readonly message: string }
+  | {
+      readonly kind: "rejected";
+      readonly message: string;
+      /**
+       * Set when the server refused a push for one of its events, for good (too large, malformed,
+       * id reused): that event's id, or null when the server did not say which one. Absent when
+       * the request itself was refused (another account's vault, say): nothing about the events.
+       */
+      readonly event?: EventId | null;
+    }
   /** Events after the requested position were pruned; the device must start from a snapshot. */
   | { readonly kind: "pruned" };
 

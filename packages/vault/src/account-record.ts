@@ -16,6 +16,11 @@ export interface VaultDeps {
   readonly randomBytes: RandomBytes;
   /** Tests only: lets tests use cheap Argon2id parameters. Production never sets it. */
   readonly unsafeKdfFloorForTests?: KdfCost;
+  /**
+   * Tests only: the largest sealed event a change may make, instead of the protocol's limit, to
+   * make a device that holds an oversize change (as one made before the limit was checked).
+   */
+  readonly unsafeMaxEventBytesForTests?: number;
 }
 
 export const defaultVaultDeps: VaultDeps = {

@@ -22,7 +22,10 @@ export type VaultError =
     }
   | { readonly kind: "no-conflict"; readonly ref: string; readonly field: string }
   | { readonly kind: "invalid-choice"; readonly reason: string }
-  | { readonly kind: "no-totp"; readonly ref: string; readonly reason: string };
+  | { readonly kind: "no-totp"; readonly ref: string; readonly reason: string }
+  /** A change whose sealed event would be larger than the protocol allows: refused at the edit. */
+  | { readonly kind: "too-large"; readonly bytes: number; readonly limit: number }
+  | { readonly kind: "no-rejected-change"; readonly ref: string; readonly matches: number };
 
 /** A message for a person: what went wrong and what to do. Never contains a secret value. */
 export const describeVaultError = (error: VaultError): string => {
@@ -57,5 +60,11 @@ export const describeVaultError = (error: VaultError): string => {
       return error.reason;
     case "no-totp":
       return `"${error.ref}" has no usable TOTP secret: ${error.reason}`;
+    case "too-large":
+      return `this change is ${error.bytes} bytes once encoded and encrypted; a change may be at most ${error.limit} bytes, so it was not saved. Shorten it (long notes or many fields; a text of mostly CJK characters takes 3 bytes a character); attachments for large content will come later`;
+    case "no-rejected-change":
+      return error.matches > 1
+        ? `"${error.ref}" matches ${error.matches} rejected changes; give more of the id`
+        : `no rejected change matches "${error.ref}"; \`keypears status\` lists them`;
   }
 };

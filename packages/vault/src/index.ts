@@ -7,6 +7,7 @@ export * from "./home.ts";
 export * from "./item.ts";
 export * from "./item-model.ts";
 export * from "./recovery-kit.ts";
+export * from "./rejected-changes.ts";
 export * from "./search.ts";
 export * from "./sealing.ts";
 export * from "./snapshot.ts";

@@ -57,6 +57,11 @@ export interface ItemStore {
     itemId: ItemId,
     fieldName?: string,
   ) => Result<readonly HistoryRow[], OpenError>;
+  /**
+   * Rewrites an item's row from its merge state after an event was taken out of it (a dropped
+   * change); a state left without events removes the row. History rows stay. Call inside a transaction.
+   */
+  readonly rewriteItem: (state: ItemState) => void;
   /** Writes an item known only by its merge state (from a snapshot): its row and a history row per write. */
   readonly importItem: (state: ItemState) => void;
   /** The opened merge-state bytes of every item (for a snapshot). */
@@ -118,6 +123,7 @@ export const createItemStore = (
     "INSERT OR IGNORE INTO history (item_id, field_key, event_id, hlc, record) VALUES (?, ?, ?, ?, ?)",
   );
   const selectItem = db.prepare("SELECT view FROM items WHERE id = ?");
+  const deleteItem = db.prepare("DELETE FROM items WHERE id = ?");
   const selectStates = db.prepare("SELECT id, state FROM items ORDER BY id");
   const selectItems = db.prepare("SELECT id, view FROM items ORDER BY id");
   const selectHistory = db.prepare(
@@ -334,6 +340,15 @@ export const createItemStore = (
         out.push({ eventId: row.event_id, field, value, hlc, basedOn });
       }
       return ok(out);
+    },
+    rewriteItem: (state) => {
+      if (state.applied.size > 0) {
+        writeItem(state);
+        return;
+      }
+      deleteItem.run(state.itemId);
+      states.delete(state.itemId);
+      dirty.add(state.itemId);
     },
     importItem: (state) => {
       for (const field of state.fields.values()) {

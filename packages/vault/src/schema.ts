@@ -10,7 +10,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const migrations: readonly string[] = [
   `
@@ -84,6 +84,31 @@ const migrations: readonly string[] = [
     value BLOB NOT NULL
   ) STRICT;
   `,
+  `
+  -- Version 2: an outbox entry the server refused for good (too large, invalid) is 'rejected',
+  -- with the reason, so it no longer blocks the entries after it. The reason is the server's or
+  -- this client's refusal text (sizes, limits, ids), never item content. SQLite cannot change a
+  -- CHECK constraint in place, so the table is rebuilt with its rows.
+  CREATE TABLE outbox_v2 (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    vault_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'ordered', 'rejected')),
+    position INTEGER,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at INTEGER,
+    reason TEXT,                          -- why it was rejected (state 'rejected' only)
+    UNIQUE (vault_id, event_id),
+    FOREIGN KEY (vault_id, event_id) REFERENCES events (vault_id, id),
+    CHECK ((state = 'rejected') = (reason IS NOT NULL))
+  ) STRICT;
+  INSERT INTO outbox_v2 (seq, vault_id, event_id, state, position, attempts, last_attempt_at)
+    SELECT seq, vault_id, event_id, state, position, attempts, last_attempt_at FROM outbox;
+  DROP TABLE outbox;
+  ALTER TABLE outbox_v2 RENAME TO outbox;
+  -- The next batch to push, in order: neither ordered nor rejected.
+  CREATE INDEX outbox_unordered ON outbox (vault_id, seq) WHERE state IN ('pending', 'sent');
+  `,
 ];
 
 export type SchemaError = {
@@ -92,16 +117,19 @@ export type SchemaError = {
   readonly supported: number;
 };
 
-/** Brings a database to the current schema; refuses one written by a newer KeyPears. */
-export const migrate = (db: SqliteDatabase): SchemaError | undefined => {
+/**
+ * Brings a database to the current schema; refuses one written by a newer KeyPears. `upTo` stops
+ * at an older version: for tests that make a file as an older KeyPears wrote it.
+ */
+export const migrate = (db: SqliteDatabase, upTo = SCHEMA_VERSION): SchemaError | undefined => {
   const found = (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
   if (found > SCHEMA_VERSION) return { kind: "newer-schema", found, supported: SCHEMA_VERSION };
-  if (found === SCHEMA_VERSION) return undefined; // opening must not write: a failed unlock changes nothing
+  if (found >= upTo) return undefined; // opening must not write: a failed unlock changes nothing
   db.transaction(() => {
-    for (let version = found; version < SCHEMA_VERSION; version++) {
+    for (let version = found; version < upTo; version++) {
       db.exec(migrations[version] as string);
     }
-    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec(`PRAGMA user_version = ${upTo}`);
   });
   return undefined;
 };

@@ -37,6 +37,7 @@ import { unlockKeys } from "./credentials.ts";
 import type { VaultError } from "./errors.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
+import type { RejectedChange, RejectedChanges } from "./rejected-changes.ts";
 import { openSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
@@ -75,6 +76,8 @@ export interface SyncStatus {
   readonly sent: number;
   /** Given a position by the server, not yet pulled back and verified. */
   readonly ordered: number;
+  /** Refused by the server for good; set aside until edited or dropped (see `rejected`). */
+  readonly rejected: number;
   /** This device's events that are in the verified chain. */
   readonly verifiedEvents: number;
   readonly verified: Checkpoint;
@@ -100,9 +103,22 @@ export interface VaultSnapshot {
 export interface VaultSync {
   readonly localOnly: boolean;
   readonly account: () => AccountParameters;
-  /** Outbox entries not yet ordered, oldest first, each checked to open under this vault's key before it leaves. */
+  /** Outbox entries to push (neither ordered nor rejected), oldest first, each checked to open under this vault's key before it leaves. */
   readonly pending: (limit: number) => Result<readonly PendingEvent[], OpenError>;
   readonly markSent: (ids: readonly EventId[]) => void;
+  /**
+   * Sets a change the server refused for good (too large, invalid) aside, with the reason, so the
+   * rest of the outbox syncs. Transient failures (network, 5xx, 429) must not come here.
+   */
+  readonly markRejected: (id: EventId, reason: string) => void;
+  /** The changes set aside as rejected, oldest first, with their items' titles. */
+  readonly rejected: () => readonly RejectedChange[];
+  /**
+   * Gives up a rejected change (by event id or unique prefix): it leaves the outbox and the
+   * item's current state, and stays in this device's history. Editing the item instead settles it
+   * by itself.
+   */
+  readonly dropRejected: (ref: string) => Result<RejectedChange, VaultError>;
   /** Our events the server accepted at a position we have not yet pulled back and verified. */
   readonly promised: () => readonly { readonly id: EventId; readonly position: number }[];
   /** Records the positions the server gave our events when it accepted them. */
@@ -144,13 +160,13 @@ export interface VaultSync {
   readonly onLocalChange: (listener: () => void, fileCheckMs?: number) => () => void;
 }
 
-export const createVaultSync = (ctx: VaultContext): VaultSync => {
+export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): VaultSync => {
   const { db } = ctx;
   const vaultId = ctx.account.vaultId;
   const selectPending = db.prepare(
     `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
      JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
-     WHERE o.vault_id = ? AND o.state <> 'ordered' ORDER BY o.seq LIMIT ?`,
+     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent') ORDER BY o.seq LIMIT ?`,
   );
   const markSent = db.prepare(
     "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ? WHERE vault_id = ? AND event_id = ? AND state = 'pending'",
@@ -224,6 +240,12 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
         const at = ctx.deps.now();
         for (const id of ids) markSent.run(at, vaultId, id);
       });
+    },
+    markRejected: rejected.reject,
+    rejected: () => rejected.list(),
+    dropRejected: (ref) => {
+      ctx.assertUnlocked();
+      return rejected.drop(ref);
     },
     promised: () => {
       ctx.assertUnlocked();
@@ -312,6 +334,7 @@ export const createVaultSync = (ctx: VaultContext): VaultSync => {
         pending: counts.get("pending") ?? 0,
         sent: counts.get("sent") ?? 0,
         ordered: counts.get("ordered") ?? 0,
+        rejected: counts.get("rejected") ?? 0,
         verifiedEvents: (countVerified.get(vaultId) as { n: number }).n,
         verified: verified(),
         lastSyncAt: lastSync === undefined ? null : Number(new TextDecoder().decode(lastSync)),

@@ -4,7 +4,7 @@
  * outbox entry, the item's merged view and its history rows in one SQLite transaction.
  */
 
-import { err, ok, type Result } from "@keypears/base";
+import { err, MAX_SEALED_EVENT_BYTES, ok, type Result } from "@keypears/base";
 import {
   type AuthSecret,
   type KdfParams,
@@ -35,6 +35,7 @@ import type { VaultError } from "./errors.ts";
 import { type Item, type ItemConflict, type Stamp } from "./item.ts";
 import { checkField, isSecretField, type ItemType } from "./item-model.ts";
 import { STATUS_FIELD } from "./item-store.ts";
+import { createRejectedChanges } from "./rejected-changes.ts";
 import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
 import { sealEvent, type OpenError } from "./sealing.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
@@ -133,6 +134,8 @@ export interface OpenVaultInput {
 export const openVault = (input: OpenVaultInput): Vault => {
   const ctx = createVaultContext(input.db, input.account, input.vaultKey, input.deps);
   const { store } = ctx;
+  const rejected = createRejectedChanges(ctx);
+  const maxEventBytes = ctx.deps.unsafeMaxEventBytesForTests ?? MAX_SEALED_EVENT_BYTES;
 
   const readableItems = (): Item[] => {
     ctx.assertUnlocked();
@@ -161,8 +164,12 @@ export const openVault = (input: OpenVaultInput): Vault => {
         op,
         checkpoint: ctx.verifiedCheckpoint(),
       };
-      applyToItem(state, event);
       const payload = sealEvent(ctx.keys, event, ctx.deps.randomBytes);
+      // Refused here, not at the server: a change no server accepts would never sync.
+      if (payload.length > maxEventBytes)
+        return err({ kind: "too-large", bytes: payload.length, limit: maxEventBytes });
+      applyToItem(state, event);
+      if (!ctx.localOnly) rejected.settle(state);
       const written = store.commitEvents(
         [{ event, payload, origin: "local", enqueue: !ctx.localOnly }],
         new Map([[itemId, state]]),
@@ -279,7 +286,17 @@ export const openVault = (input: OpenVaultInput): Vault => {
         return field.conflict !== null || !fieldValuesEqual(field.value, value);
       });
       if (effective.length === 0) return item;
-      return commitLocal(item.value.id, (view) => setFieldsOp(view, Object.fromEntries(effective)));
+      // Fields whose current value comes from a change the server refused are written again, so
+      // this edit carries the whole item on and settles that change (see rejected-changes.ts).
+      const refused = new Set<string>(
+        ctx.localOnly ? [] : rejected.list(item.value.id).map((change) => change.id),
+      );
+      return commitLocal(item.value.id, (view) => {
+        const carried: Record<string, FieldValue> = {};
+        for (const [name, field] of view?.fields ?? [])
+          if (refused.has(field.current.eventId)) carried[name] = field.value;
+        return setFieldsOp(view, { ...carried, ...Object.fromEntries(effective) });
+      });
     },
 
     trash: (ref) => changeLifecycle(ref, "delete", "live"),
@@ -434,7 +451,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
         if (!ctx.db.inTransaction()) ctx.localChanges.settled(committed);
       }
     },
-    sync: createVaultSync(ctx),
+    sync: createVaultSync(ctx, rejected),
     lock: () => ctx.lock(),
   };
   return vault;

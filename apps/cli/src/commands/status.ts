@@ -3,6 +3,7 @@
 import { bytesToHex } from "@keypears/base";
 import { defineCommand } from "../command.ts";
 import { isoTime, localTime, plural } from "../format.ts";
+import { describeRejected, rejectedJson } from "../rejected-output.ts";
 import { warnAboutProblems, withVault } from "../session.ts";
 
 export const command = defineCommand({
@@ -11,8 +12,10 @@ export const command = defineCommand({
 Shows the account and this device, the items, and sync state: the last sync, the log position
 this device has verified, and this device's changes by state (pending: saved here, not sent
 yet; sent: sent, no answer yet; ordered: given a position by the server, not yet pulled back and
-verified; verified: in the verified log). For a synced account
-it also asks the server how far ahead it is; a server that is down is reported, not an error.`,
+verified; rejected: refused by the server for good, set aside until you edit the item or drop
+the change; verified: in the verified log). Each rejected change is listed with its item and the
+reason. For a synced account it also asks the server how far ahead it is; a server that is down
+is reported, not an error. "Up to date" means nothing to receive and nothing waiting to be sent.`,
   options: {},
   positionals: { min: 0, max: 0 },
   examples: ["keypears status", "keypears status --json"],
@@ -23,6 +26,8 @@ it also asks the server how far ahead it is; a server that is down is reported, 
       const live = vault.list().length;
       const trashed = vault.list({ trash: true }).length;
       const conflicts = vault.conflicts().length;
+      const refused = vault.localOnly ? [] : vault.sync.rejected();
+      const waiting = sync.pending + sync.sent + sync.ordered;
       let remote: { headPosition: number; behind: number } | null = null;
       let remoteError: string | null = null;
       if (!vault.localOnly) {
@@ -49,8 +54,10 @@ it also asks the server how far ahead it is; a server that is down is reported, 
             pending: sync.pending,
             sent: sync.sent,
             ordered: sync.ordered,
+            rejected: sync.rejected,
             verified: sync.verifiedEvents,
           },
+          rejected: refused.map(rejectedJson),
           remote,
           remoteError,
         });
@@ -74,17 +81,29 @@ it also asks the server how far ahead it is; a server that is down is reported, 
         ]);
         rows.push([
           "Changes",
-          `${sync.pending} pending, ${sync.sent} sent, ${sync.ordered} ordered, ${sync.verifiedEvents} verified in the log`,
+          `${sync.pending} pending, ${sync.sent} sent, ${sync.ordered} ordered, ${sync.verifiedEvents} verified in the log` +
+            (sync.rejected > 0 ? style.red(`, ${sync.rejected} rejected`) : ""),
         ]);
         rows.push([
           "Remote",
-          remote !== null
-            ? remote.behind === 0
-              ? "up to date"
-              : `${plural(remote.behind, "change")} to receive: run \`keypears sync\``
-            : style.yellow(`not reachable: ${remoteError ?? "unknown"}`),
+          remote === null
+            ? style.yellow(`not reachable: ${remoteError ?? "unknown"}`)
+            : remoteSummary(remote.behind, waiting, sync.rejected),
         ]);
       }
       for (const [label, value] of rows) ctx.out.line(`${style.bold(label.padEnd(10))} ${value}`);
+      for (const change of refused)
+        ctx.out.line(style.red(`Rejected: ${describeRejected(change)}`));
     }),
 });
+
+/** Never "up to date" while this device has changes waiting or set aside. */
+const remoteSummary = (behind: number, waiting: number, rejected: number): string => {
+  const parts: string[] = [];
+  if (behind > 0) parts.push(`${plural(behind, "change")} to receive`);
+  if (waiting > 0) parts.push(`${plural(waiting, "change")} of this device not yet synced`);
+  if (parts.length > 0) return `${parts.join(", ")}: run \`keypears sync\``;
+  if (rejected > 0)
+    return `${plural(rejected, "change")} refused by the server (see below); everything else is synced`;
+  return "up to date";
+};

@@ -1,15 +1,16 @@
 /** `keypears sync [--watch]`: push, pull and verify through the account's server. */
 
-import { syncFailure } from "../cli-error.ts";
+import { CliError, syncFailure, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { isoTime, plural } from "../format.ts";
 import { createProgressLine } from "../progress.ts";
+import { describeRejected, rejectedJson } from "../rejected-output.ts";
 import { withVault } from "../session.ts";
 import type { SyncReport } from "../sync-services.ts";
 import { requireSynced, syncReportJson } from "../synced.ts";
 
 export const command = defineCommand({
-  usage: "sync [--watch]",
+  usage: "sync [--watch] [--drop-rejected <change-id>]",
   description: `
 Sends this device's changes, receives everyone else's, and verifies the server's log against
 this device's hash chain (a server that forks or rewrites history is caught). Changes are
@@ -17,13 +18,38 @@ always saved locally first, so a server that is down loses nothing: sync again l
 
 --watch syncs, then stays connected until Ctrl-C: it applies other devices' changes as they
 happen, and sends this device's at once, including edits made by keypears in another terminal.
-With --json it prints one JSON object per line, one for each round that moved something.`,
-  options: { watch: { type: "boolean", description: "stay live until Ctrl-C" } },
+With --json it prints one JSON object per line, one for each round that moved something.
+
+A change the server refuses for good (too large, invalid) is set aside as rejected, and the rest
+syncs; sync names the item and the reason, and exits 1 while any is set aside. Edit the item to
+fix it, or give the change up with --drop-rejected (the change id that sync and status show):
+it leaves the item's current state and stays in this device's history.`,
+  options: {
+    watch: { type: "boolean", description: "stay live until Ctrl-C" },
+    "drop-rejected": {
+      type: "string",
+      description: "give up a change the server refused (its id, or a unique prefix), then sync",
+    },
+  },
   positionals: { min: 0, max: 0 },
-  examples: ["keypears sync", "keypears sync --watch", "keypears sync --json"],
+  examples: [
+    "keypears sync",
+    "keypears sync --watch",
+    "keypears sync --json",
+    "keypears sync --drop-rejected 01a24889-b775",
+  ],
   run: async (ctx) => {
     requireSynced(ctx, "server to sync with");
     return withVault(ctx, async (vault) => {
+      const dropRef = ctx.values["drop-rejected"];
+      if (typeof dropRef === "string") {
+        const dropped = vault.sync.dropRejected(dropRef);
+        if (!dropped.ok) throw vaultFailure(dropped.error);
+        const { title, itemId } = dropped.value;
+        ctx.out.note(
+          `Dropped the rejected change ${dropped.value.id} to ${title === null ? `item ${itemId}` : `"${title}"`}; it stays in this device's history.`,
+        );
+      }
       const services = await ctx.syncServices();
       const progress = createProgressLine(ctx.io, ctx.json);
       const print = (report: SyncReport, compact: boolean) => {
@@ -33,6 +59,7 @@ With --json it prints one JSON object per line, one for each round that moved so
             account: vault.address,
             at: isoTime(Date.now()),
             ...syncReportJson(report),
+            rejected: vault.sync.rejected().map(rejectedJson),
           };
           ctx.io.stdout.write(`${JSON.stringify(data, null, compact ? undefined : 2)}\n`);
           return;
@@ -53,6 +80,12 @@ With --json it prints one JSON object per line, one for each round that moved so
         progress.done();
         if (!synced.ok) throw syncFailure(synced.error);
         print(synced.value, false);
+        const refused = vault.sync.rejected();
+        for (const change of refused) ctx.out.warn(describeRejected(change));
+        if (refused.length > 0)
+          throw new CliError(
+            `${plural(refused.length, "change")} could not be sent; everything else is synced`,
+          );
         return;
       }
 
@@ -62,7 +95,11 @@ With --json it prints one JSON object per line, one for each round that moved so
       try {
         const watched = await services.watch(vault, {
           progress: progress.sink,
-          onSync: (report) => print(report, true),
+          onSync: (report) => {
+            print(report, true);
+            if ((report.rejected ?? 0) > 0)
+              for (const change of vault.sync.rejected()) ctx.out.warn(describeRejected(change));
+          },
           signal: controller.signal,
         });
         progress.done();

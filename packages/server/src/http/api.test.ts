@@ -1,4 +1,5 @@
 import { base64UrlToBytes, bytesEqual } from "@keypears/base";
+import { MAX_SEALED_EVENT_BYTES } from "@keypears/api";
 import {
   type ChainHash,
   type Checkpoint,
@@ -43,8 +44,15 @@ describe("discovery and health", () => {
   it("describes itself at /.well-known/keypears.json: protocol, domain, API location", async () => {
     const response = await fetch(`${test.server.url}/.well-known/keypears.json`);
     assert.equal(response.status, 200);
-    const description = (await response.json()) as { domain: string; api: string };
+    const description = (await response.json()) as {
+      domain: string;
+      api: string;
+      limits: { maxEventBytes: number };
+    };
     assert.equal(description.domain, "example.test");
+    // The protocol's event limit, the one every client keeps to at the edit.
+    assert.equal(description.limits.maxEventBytes, MAX_SEALED_EVENT_BYTES);
+    assert.equal(MAX_SEALED_EVENT_BYTES, 65_536);
     const api = new URL(description.api, response.url).toString();
     assert.equal(api, test.server.apiUrl);
     assert.deepEqual(await test.client().meta.health(), { status: "ok", domain: "example.test" });

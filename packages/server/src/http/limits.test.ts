@@ -90,12 +90,14 @@ describe("size limits", () => {
   it("refuses an event over the event size limit, or too many events, storing nothing", async () => {
     const { client, vaultId } = account;
     const event = (bytes: number) => ({ id: newEventId(), payload: b64Random(bytes) });
-    const big = await rejectsWith(
-      client.vaults.push({ vaultId, events: [event(10), event(1025)] }),
+    const bigEvent = event(1025);
+    const named = await rejectsWith(
+      client.vaults.push({ vaultId, events: [event(10), bigEvent, event(10)] }),
       "PAYLOAD_TOO_LARGE",
       413,
     );
-    assert.deepEqual(big.data, { limit: 1024, unit: "bytes" });
+    // The refusal names the event, so a client can set it aside and send the others.
+    assert.deepEqual(named.data, { limit: 1024, unit: "bytes", id: bigEvent.id });
     const many = await rejectsWith(
       client.vaults.push({ vaultId, events: Array.from({ length: 6 }, () => event(10)) }),
       "PAYLOAD_TOO_LARGE",

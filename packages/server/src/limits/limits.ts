@@ -3,6 +3,7 @@
  * Sizes are of decoded bytes, except `maxRequestBytes` (the raw HTTP body, base64url included).
  */
 
+import { MAX_SEALED_EVENT_BYTES } from "@keypears/api";
 import type { RateLimit } from "./rate-limiter.ts";
 
 export interface SizeLimits {
@@ -23,7 +24,9 @@ export interface RateLimits {
 
 export const DEFAULT_SIZE_LIMITS: SizeLimits = {
   maxRequestBytes: 8 * 1024 * 1024,
-  maxEventBytes: 64 * 1024,
+  // The protocol's limit, which every client keeps to: a server announcing less refuses some
+  // clients' changes (they are set aside as rejected, and the rest syncs).
+  maxEventBytes: MAX_SEALED_EVENT_BYTES,
   maxEventsPerPush: 1000,
   // A snapshot holds every item's whole history: about 3.8 MB for 10,000 items and 100,000
   // events, so leave room for vaults ten times that.

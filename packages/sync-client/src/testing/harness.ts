@@ -5,7 +5,7 @@
  */
 
 import { type KdfParams, parseSecretKey } from "@keypears/crypto";
-import { type RunningServer, startServer } from "@keypears/server";
+import { type RunningServer, type SizeLimits, startServer } from "@keypears/server";
 import { createAccount, describeVaultError, type Vault, type VaultDeps } from "@keypears/vault";
 import { cheapDeps, createTestHome, type TestHome } from "@keypears/vault/testing";
 import { loginNewDevice, registerAccount } from "../onboarding.ts";
@@ -31,6 +31,7 @@ export type TestDatabase =
 export const startSyncServer = async (
   database: TestDatabase = { kind: "memory" },
   logs: string[] = [],
+  limits: Partial<SizeLimits> = {},
 ): Promise<RunningServer> =>
   startServer({
     domain: DOMAIN,
@@ -40,6 +41,7 @@ export const startSyncServer = async (
     keepAliveMs: 200,
     shutdownGraceMs: 2000,
     rateLimits: { register: generous, login: generous, failedLoginsPerAddress: generous },
+    limits,
   });
 
 export interface TestDevice {

@@ -49,7 +49,7 @@ export const vaultHandlers = {
       if (payload.length > limits.maxEventBytes) {
         throw apiError("PAYLOAD_TOO_LARGE", {
           message: `Event ${event.id} is ${payload.length} bytes; the limit is ${limits.maxEventBytes}.`,
-          data: { limit: limits.maxEventBytes, unit: "bytes" },
+          data: { limit: limits.maxEventBytes, unit: "bytes", id: event.id },
         });
       }
       return { id: event.id as EventId, payload };

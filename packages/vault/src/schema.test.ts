@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { migrate, SCHEMA_VERSION } from "./schema.ts";
+import { openSqlite } from "./sqlite.ts";
+import { createTestHome } from "./testing/test-home.ts";
+
+const home = createTestHome();
+after(() => home.remove());
+
+const version = (db: ReturnType<typeof openSqlite>) =>
+  (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
+
+test("a version 1 file keeps its outbox through the migration to 2, which adds the rejected state and its reason", () => {
+  const db = openSqlite(join(home.path, "v1.sqlite"));
+  try {
+    assert.equal(migrate(db, 1), undefined);
+    assert.equal(version(db), 1);
+    const insertEvent = db.prepare(
+      "INSERT INTO events (vault_id, id, item_id, payload, origin, created_at) VALUES ('v', ?, 'i', ?, 'local', 1)",
+    );
+    const insertOutbox = db.prepare(
+      "INSERT INTO outbox (vault_id, event_id, state, position, attempts, last_attempt_at) VALUES ('v', ?, ?, ?, ?, ?)",
+    );
+    const rows = [
+      ["e1", "ordered", 7, 1, 100],
+      ["e2", "sent", null, 2, 200],
+      ["e3", "pending", null, 0, null],
+    ] as const;
+    for (const [id, state, position, attempts, at] of rows) {
+      insertEvent.run(id, Uint8Array.of(1, 2, 3));
+      insertOutbox.run(id, state, position, attempts, at);
+    }
+    insertEvent.run("e4", Uint8Array.of(4));
+    assert.throws(() => insertOutbox.run("e4", "rejected", null, 0, null), /CHECK constraint/);
+
+    assert.equal(migrate(db), undefined);
+    assert.equal(version(db), SCHEMA_VERSION);
+    assert.equal(SCHEMA_VERSION, 2);
+    assert.deepEqual(
+      db
+        .prepare(
+          "SELECT seq, event_id, state, position, attempts, last_attempt_at, reason FROM outbox ORDER BY seq",
+        )
+        .all(),
+      rows.map(([id, state, position, attempts, at], i) => ({
+        seq: i + 1,
+        event_id: id,
+        state,
+        position,
+        attempts,
+        last_attempt_at: at,
+        reason: null,
+      })),
+    );
+    // New entries continue the sequence, so the push order is kept.
+    db.prepare(
+      "INSERT INTO outbox (vault_id, event_id, state, reason) VALUES ('v', 'e4', 'rejected', 'too large')",
+    ).run();
+    assert.deepEqual(db.prepare("SELECT seq FROM outbox WHERE event_id = 'e4'").get(), { seq: 4 });
+    // A rejected entry has a reason, and only a rejected one.
+    insertEvent.run("e5", Uint8Array.of(5));
+    assert.throws(
+      () =>
+        db
+          .prepare("INSERT INTO outbox (vault_id, event_id, state) VALUES ('v', 'e5', 'rejected')")
+          .run(),
+      /CHECK constraint/,
+    );
+    assert.throws(
+      () =>
+        db
+          .prepare(
+            "INSERT INTO outbox (vault_id, event_id, state, reason) VALUES ('v', 'e5', 'pending', 'x')",
+          )
+          .run(),
+      /CHECK constraint/,
+    );
+    // The push query's index skips rejected entries as it skips ordered ones.
+    const plan = db
+      .prepare(
+        "EXPLAIN QUERY PLAN SELECT event_id FROM outbox WHERE vault_id = 'v' AND state IN ('pending', 'sent') ORDER BY seq",
+      )
+      .all() as { detail: string }[];
+    assert.ok(
+      plan.some((row) => row.detail.includes("outbox_unordered")),
+      JSON.stringify(plan),
+    );
+    // The foreign key to the events still holds.
+    assert.throws(
+      () =>
+        db
+          .prepare("INSERT INTO outbox (vault_id, event_id, state) VALUES ('v', 'nope', 'pending')")
+          .run(),
+      /FOREIGN KEY/,
+    );
+    // Migrating again changes nothing.
+    assert.equal(migrate(db), undefined);
+    assert.equal(version(db), SCHEMA_VERSION);
+  } finally {
+    db.close();
+  }
+});
