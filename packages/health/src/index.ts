@@ -6,3 +6,4 @@ export * from "./insecure-urls.ts";
 export * from "./keyed-hash.ts";
 export * from "./password-age.ts";
 export * from "./password-strength.ts";
+export * from "./vault-source.ts";

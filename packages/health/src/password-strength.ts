@@ -15,7 +15,7 @@
  * password costs a few milliseconds instead of hundreds.
  */
 
-import zxcvbn from "@zxcvbn-ts/core";
+import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
 
@@ -62,7 +62,7 @@ const SHORT = 8;
 const L33T_VARIANTS = 4;
 
 export const createStrengthEstimator = (): StrengthEstimator => {
-  const factory = new zxcvbn.ZxcvbnFactory({
+  const factory = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,
@@ -76,7 +76,7 @@ export const createStrengthEstimator = (): StrengthEstimator => {
         const reason = reasonOf(match.pattern, match["dictionaryName"]);
         if (reason !== undefined) reasons.add(reason);
       }
-      if ([...password].length < SHORT) reasons.add("too-short");
+      if (characterCount(password) < SHORT) reasons.add("too-short");
       const crack = result.crackTimes.offlineSlowHashingXPerSecond;
       return {
         score: result.score as StrengthScore,
@@ -113,6 +113,15 @@ const reasonOf = (pattern: string, dictionaryName: unknown): StrengthReason | un
     default:
       return undefined;
   }
+};
+
+const graphemes = new Intl.Segmenter("en", { granularity: "grapheme" });
+/** Characters as a person counts them (an emoji is one); only short texts are counted. */
+const characterCount = (text: string): number => {
+  if (text.length >= SHORT * 4) return text.length;
+  let count = 0;
+  for (const _ of graphemes.segment(text)) count++;
+  return count;
 };
 
 let shared: StrengthEstimator | undefined;
