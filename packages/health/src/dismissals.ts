@@ -49,3 +49,27 @@ export const withoutDismissals = (
   if (kept.length === entries.length) return undefined;
   return kept.length === 0 ? null : kept;
 };
+
+/** The field whose current write a finding of each kind is about (none: the item as a whole). */
+const SUBJECT_FIELD: Readonly<Record<FindingKind, string | undefined>> = {
+  exposed: "password",
+  reused: "password",
+  weak: "password",
+  old: "password",
+  "insecure-url": "urls",
+  "missing-2fa": undefined,
+};
+
+/**
+ * The entry that dismisses a finding of `kind` on `item` as it is now, or undefined when the item
+ * has no value such a finding could be about (no password for "weak").
+ */
+export const dismissalKeyFor = (
+  item: { readonly fields: readonly { readonly name: string; readonly eventId: string }[] },
+  kind: FindingKind,
+): string | undefined => {
+  const subject = SUBJECT_FIELD[kind];
+  if (subject === undefined) return dismissalKey(kind, undefined);
+  const field = item.fields.find((f) => f.name === subject);
+  return field === undefined ? undefined : dismissalKey(kind, field.eventId);
+};
