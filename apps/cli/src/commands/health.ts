@@ -112,7 +112,9 @@ exposed check could not run (so a script can use it). Kinds: ${KINDS}.`,
       throw usageError("the exposed source must be an http(s) URL", "health");
     const exposed =
       values["check-exposed"] === true
-        ? { ...(source === undefined || source === "" ? {} : { source }) }
+        ? source === undefined || source === ""
+          ? {}
+          : { source }
         : undefined;
 
     return withVault(ctx, async (vault) => {
