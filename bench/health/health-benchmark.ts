@@ -24,7 +24,7 @@ import type { Target } from "../lib/targets.ts";
 import { withTempDir } from "../lib/temp-dir.ts";
 
 const FULL = 10_000;
-const SMOKE = 200;
+const SMOKE = 50;
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 11, 1);
 /** The generator's default alphabet: letters, digits and symbols. */
