@@ -1,6 +1,6 @@
 /** What the health report finds: one finding per item and problem, with how bad it is and what to do. */
 
-import type { FindingKind } from "./dismissals.ts";
+import { FINDING_KINDS } from "./dismissals.ts";
 import type { StrengthReason } from "./password-strength.ts";
 
 /** Most urgent first. A hint is advice (add a second factor), not a problem: it never fails `keypears health`. */
@@ -43,19 +43,10 @@ export type Finding = FindingBase &
     | { readonly kind: "missing-2fa" }
   );
 
-const KIND_ORDER: readonly FindingKind[] = [
-  "exposed",
-  "reused",
-  "weak",
-  "old",
-  "insecure-url",
-  "missing-2fa",
-];
-
-/** By severity, then kind, then title (any case), then id: the same vault always reads the same. */
+/** By severity, then kind (in `FINDING_KINDS` order), then title (any case), then id: the same vault always reads the same. */
 export const compareFindings = (a: Finding, b: Finding): number =>
   SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-  KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+  FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
   byTitle.compare(a.title, b.title) ||
   (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0);
 
