@@ -45,7 +45,8 @@ first 5 hex digits of each password's SHA-1 leave this device, and the compariso
 
 A finding you mean to keep (a shared family password) is dismissed per item with
 --dismiss <kind> <item>: it is stored, encrypted and synced, in the item, and lasts until the
-password (or, for insecure-url, the URLs) changes. --undismiss <kind> <item> brings it back.
+password (for insecure-url, the URLs) changes; a missing-2fa hint stays dismissed.
+--undismiss <kind> <item> brings a finding back.
 
 Exit code: 0 when nothing needs attention, 1 when a finding other than a hint is open or the
 exposed check could not run (so a script can use it). Kinds: ${KINDS}.`,
