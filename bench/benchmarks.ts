@@ -2,6 +2,7 @@
 
 import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
+import { healthBenchmark } from "./health/health-benchmark.ts";
 import { localEditBenchmark } from "./local-edit/local-edit-benchmark.ts";
 import { mergeBenchmark } from "./merge/merge-benchmark.ts";
 import { newDeviceBenchmark } from "./new-device/new-device-benchmark.ts";
@@ -21,4 +22,5 @@ export const benchmarks: readonly Benchmark[] = [
   serverLoadBenchmark,
   sizesBenchmark,
   unlockBenchmark,
+  healthBenchmark,
 ];

@@ -89,6 +89,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/resolve.ts")).command,
   },
   {
+    name: "health",
+    group: "Items",
+    summary: "weak, reused, old and exposed passwords, and what to fix first",
+    load: async () => (await import("./commands/health.ts")).command,
+  },
+  {
     name: "generate",
     group: "Tools",
     summary: "generate a password or passphrase",

@@ -26,6 +26,8 @@ export const STANDARD_FIELDS: Readonly<Record<string, FieldKind>> = {
   tags: "list",
   folder: "text",
   favorite: "flag",
+  // findings of the password health report kept on purpose (see @keypears/health's dismissals.ts)
+  healthDismissed: "list",
   // card
   cardholder: "text",
   cardNumber: "secret",

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { systemRandomBytes } from "@keypears/base";
+import fc from "fast-check";
+import { createKeyedHash } from "./keyed-hash.ts";
+
+test("equal texts hash equal under one key, different texts differ, and a new run's key changes every digest", () => {
+  fc.assert(
+    fc.property(fc.string(), fc.string(), (a, b) => {
+      const hash = createKeyedHash(systemRandomBytes);
+      const other = createKeyedHash(systemRandomBytes);
+      assert.equal(hash(a), hash(a));
+      assert.equal(hash(a) === hash(b), a === b);
+      assert.notEqual(hash(a), other(a));
+      assert.match(hash(a), /^[0-9a-f]{64}$/);
+    }),
+    { verbose: true },
+  );
+});
+
+test("a known key gives HMAC-SHA256 (RFC 4231 case 2 with its key padded)", () => {
+  // Key "Jefe" zero-padded to 32 bytes is the same HMAC key as "Jefe" itself.
+  const key = new Uint8Array(32);
+  key.set(new TextEncoder().encode("Jefe"));
+  const hash = createKeyedHash(() => key);
+  assert.equal(
+    hash("what do ya want for nothing?"),
+    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+  );
+  assert.throws(
+    () => createKeyedHash(() => new Uint8Array(16)),
+    /expected 32 random bytes, got 16/,
+  );
+});
