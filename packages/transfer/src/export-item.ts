@@ -32,6 +32,8 @@ export const collectExportItems = (vault: ExportSource): ExportItem[] =>
 export const exportItemOf = (item: Item, history: ItemHistory | undefined): ExportItem => {
   const older: Record<string, { value: FieldValue; at: number }[]> = {};
   for (const field of history?.fields ?? []) {
+    // The type is the item's, not a field a user edits; its writes are not history worth keeping.
+    if (field.name === "type") continue;
     const entries = field.entries
       .filter((entry) => !entry.current)
       .sort((a, b) => a.at - b.at)

@@ -79,7 +79,7 @@ const mapItem = (
   vaultName: string | undefined,
   mapped: (what: string) => void,
 ): void => {
-  const category = String(raw["categoryUuid"] ?? "");
+  const category = text(raw["categoryUuid"]) ?? "";
   const type = TYPES[category];
   if (type === undefined)
     mapped(`1Password category ${category.slice(0, 8)} -> note with custom fields`);
@@ -115,7 +115,7 @@ const mapItem = (
       if (!isRecord(field) || !isRecord(field["value"])) continue;
       const [kind, value] = Object.entries(field["value"])[0] ?? [];
       if (kind === undefined) continue;
-      const id = String(field["id"] ?? "");
+      const id = text(field["id"]) ?? "";
       const title = text(field["title"]) ?? id;
       const shown = fieldText(kind, value);
       if (shown === undefined) continue;
@@ -143,7 +143,7 @@ const mapItem = (
 /** A section field's value as text, whatever its kind. */
 const fieldText = (kind: string, value: unknown): string | undefined => {
   if (kind === "monthYear") {
-    const n = String(value ?? "");
+    const n = text(value) ?? "";
     return /^\d{6}$/.test(n) ? `${n.slice(4)}/${n.slice(0, 4)}` : text(value);
   }
   if (kind === "date" && typeof value === "number")

@@ -29,6 +29,7 @@ export const importInto = async (
       duplicates: options.duplicates ?? "skip",
     },
   );
-  if (!applied.ok) throw new Error(`${applied.error.source}: ${applied.error.error.kind}`);
+  if (!applied.ok)
+    throw new Error(`${applied.error.source}: ${JSON.stringify(applied.error.error)}`);
   return { ...applied.value, parsed };
 };
