@@ -37,7 +37,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "move",
     group: "Accounts",
-    summary: "move an account's items and history into another account (local to synced, server to server)",
+    summary:
+      "move an account's items and history into another account (local to synced, server to server)",
     load: async () => (await import("./commands/move.ts")).command,
   },
   {
