@@ -101,6 +101,7 @@ test(
       assert.deepEqual(rowKeys("Server under load"), ["alone", "subscribed"]);
       assert.deepEqual(rowKeys("Unlock"), ["argon2id", "unlock", "login"]);
       assert.ok(rowKeys("Size")?.includes("envelope"));
+      assert.deepEqual(rowKeys("Import"), ["parse", "apply", "total", "rate"]);
 
       // Every benchmark of the issue states its targets, each with a verdict and, when missed, a reason.
       for (const prefix of [
@@ -110,6 +111,7 @@ test(
         "Realtime",
         "Server under load",
         "Size",
+        "Import",
       ]) {
         const report = byName(prefix);
         assert.ok((report.targets ?? []).length > 0, `${prefix} states no target`);

@@ -2,6 +2,7 @@
 
 import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
+import { importBenchmark } from "./import/import-benchmark.ts";
 import { localEditBenchmark } from "./local-edit/local-edit-benchmark.ts";
 import { mergeBenchmark } from "./merge/merge-benchmark.ts";
 import { newDeviceBenchmark } from "./new-device/new-device-benchmark.ts";
@@ -14,6 +15,7 @@ import { syncBenchmark } from "./sync/sync-benchmark.ts";
 export const benchmarks: readonly Benchmark[] = [
   mergeBenchmark,
   localEditBenchmark,
+  importBenchmark,
   applyRemoteBenchmark,
   syncBenchmark,
   newDeviceBenchmark,
