@@ -178,7 +178,7 @@ delete it there when you are sure.`,
             copied: copied.value.added,
             alreadyThere: copied.value.skipped,
             created: opened.created !== undefined,
-            ...(opened.created ?? {}),
+            ...opened.created,
           });
           return;
         }
