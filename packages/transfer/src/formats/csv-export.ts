@@ -12,7 +12,7 @@
 
 import type { FieldValue } from "@keypears/sync-core";
 import type { ExportItem } from "../export-item.ts";
-import { readCustom } from "../custom-field.ts";
+import { readCustom, STANDARD_NAMES } from "../custom-field.ts";
 
 const KEEPASSXC = [
   "Group",
@@ -26,18 +26,21 @@ const KEEPASSXC = [
   "Last Modified",
   "Created",
 ];
-export const EXTRA_STANDARD = [
-  "cardholder",
-  "cardNumber",
-  "expiry",
-  "cvv",
-  "fullName",
-  "email",
-  "phone",
-  "postalAddress",
-  "apiKey",
-  "apiSecret",
-];
+/** The standard fields KeePassXC's columns hold (URL holds the first URL; `URLs` the rest). */
+const IN_KEEPASSXC_COLUMNS = new Set([
+  "title",
+  "username",
+  "password",
+  "urls",
+  "notes",
+  "totp",
+  "folder",
+]);
+/** Standard fields with a column of their own after KeePassXC's. */
+const OWN_COLUMNS = new Set(["tags", "favorite"]);
+export const EXTRA_STANDARD = [...STANDARD_NAMES].filter(
+  (name) => !IN_KEEPASSXC_COLUMNS.has(name) && !OWN_COLUMNS.has(name),
+);
 
 const FORMULA = /^'*[=+\-@\t\r]/;
 
