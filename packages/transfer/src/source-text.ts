@@ -9,20 +9,21 @@ export const decodeText = (bytes: Uint8Array): string | undefined => {
   }
 };
 
-/** JSON with a depth bound, so a deeply nested document cannot exhaust the stack. */
+/** JSON with a depth bound, checked first: deep nesting makes JSON.parse slow and any walk of it overflow the stack. */
 export const parseJson = (text: string, maxDepth: number): unknown => {
+  // Jumps from one structural character to the next (native regex search), skipping string contents.
+  const structural = /["\\[\]{}]/g;
   let depth = 0;
-  let deepest = 0;
   let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let match = structural.exec(text); match !== null; match = structural.exec(text)) {
+    const c = match[0];
     if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
+      if (c === "\\") structural.lastIndex++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") {
+      if (++depth > maxDepth) throw new Error(`nested more than ${maxDepth} levels deep`);
+    } else if (c === "}" || c === "]") depth--;
   }
-  if (deepest > maxDepth) throw new Error(`nested more than ${maxDepth} levels deep`);
   return JSON.parse(text) as unknown;
 };
