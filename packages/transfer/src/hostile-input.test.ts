@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { utf8ToBytes } from "@keypears/base";
 import { Zip, ZipDeflate, zipSync } from "fflate";
+import kdbxweb from "kdbxweb";
 import { applyImport } from "./apply-import.ts";
 import type { ExportItem } from "./export-item.ts";
 import { encodeKeypearsExport } from "./formats/keypears-export.ts";
@@ -171,4 +172,25 @@ test("an import the vault refuses part-way leaves the vault unchanged (one trans
       ["Existing"],
     );
   });
+});
+
+test("a KeePass file asking for an absurd key derivation is refused before running it", async () => {
+  const db = kdbxweb.Kdbx.create(
+    new kdbxweb.KdbxCredentials(kdbxweb.ProtectedValue.fromString("pw")),
+    "Root",
+  );
+  db.setKdf(kdbxweb.Consts.KdfId.Aes);
+  db.header.kdfParameters?.set(
+    "R",
+    kdbxweb.VarDictionary.ValueType.UInt64,
+    kdbxweb.Int64.from(1000),
+  );
+  const saved = new Uint8Array(await db.save());
+  // The VarDictionary entry: type UInt64 (5), key length 1, "R", value length 8, then the rounds.
+  const entry = [0x05, 0x01, 0x00, 0x00, 0x00, 0x52, 0x08, 0x00, 0x00, 0x00];
+  const at = saved.findIndex((_, i) => entry.every((byte, j) => saved[i + j] === byte));
+  assert.ok(at > 0, "the rounds entry is in the header");
+  new DataView(saved.buffer).setBigUint64(at + entry.length, 2n ** 50n, true);
+  const error = await refused(saved, { password: "pw" });
+  assert.match(describeTransferError(error), /AES rounds/);
 });

@@ -42,6 +42,34 @@ const installArgon2 = (): void => {
 
 class KdfTooCostly extends Error {}
 
+/** AES-KDF rounds a file may ask for (KeePass's one-second default is a few million). */
+const MAX_AES_ROUNDS = 100_000_000;
+
+/**
+ * Reads the header alone and refuses a key derivation too costly to run, before kdbxweb would
+ * start it: an AES-KDF of 2^50 rounds would otherwise keep the importer busy for years.
+ */
+const kdfRefusal = (data: ArrayBuffer): string | undefined => {
+  let header: kdbxweb.KdbxHeader;
+  try {
+    // The header reader needs a context only for its database's binaries, which it does not touch here.
+    const ctx = new kdbxweb.KdbxContext({ kdbx: {} as kdbxweb.Kdbx });
+    header = kdbxweb.KdbxHeader.read(new kdbxweb.BinaryStream(data), ctx);
+  } catch {
+    return undefined; // Kdbx.load reports what is wrong with it.
+  }
+  const number = (value: unknown): number =>
+    typeof value === "number" ? value : value instanceof kdbxweb.Int64 ? value.value : 0;
+  const rounds = header.keyEncryptionRounds ?? number(header.kdfParameters?.get("R"));
+  if (rounds > MAX_AES_ROUNDS)
+    return `its key derivation asks for ${rounds} AES rounds (at most ${MAX_AES_ROUNDS})`;
+  const memoryKiB = number(header.kdfParameters?.get("M")) / 1024;
+  const iterations = number(header.kdfParameters?.get("I"));
+  if (memoryKiB > MAX_KDF_MEMORY_KIB || iterations > MAX_KDF_ITERATIONS)
+    return `its key derivation asks for more than ${MAX_KDF_MEMORY_KIB / 1024} MiB or ${MAX_KDF_ITERATIONS} passes`;
+  return undefined;
+};
+
 const STANDARD: Readonly<Record<string, string>> = {
   Title: "title",
   UserName: "username",
@@ -65,6 +93,8 @@ export const parseKeepassKdbx = async (
       bytes.byteOffset,
       bytes.byteOffset + bytes.byteLength,
     ) as ArrayBuffer;
+    const refusal = kdfRefusal(data);
+    if (refusal !== undefined) return malformed(refusal);
     db = await kdbxweb.Kdbx.load(
       data,
       new kdbxweb.KdbxCredentials(kdbxweb.ProtectedValue.fromString(password)),
