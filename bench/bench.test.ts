@@ -102,6 +102,7 @@ test(
       assert.deepEqual(rowKeys("Unlock"), ["argon2id", "unlock", "login"]);
       assert.deepEqual(rowKeys("Password health"), ["report", "without-strength"]);
       assert.ok(rowKeys("Size")?.includes("envelope"));
+      assert.deepEqual(rowKeys("Import"), ["parse", "apply", "total", "rate"]);
 
       // Every benchmark of the issue states its targets, each with a verdict and, when missed, a reason.
       for (const prefix of [
@@ -111,6 +112,7 @@ test(
         "Realtime",
         "Server under load",
         "Size",
+        "Import",
       ]) {
         const report = byName(prefix);
         assert.ok((report.targets ?? []).length > 0, `${prefix} states no target`);

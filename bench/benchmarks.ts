@@ -3,6 +3,7 @@
 import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
 import { healthBenchmark } from "./health/health-benchmark.ts";
+import { importBenchmark } from "./import/import-benchmark.ts";
 import { localEditBenchmark } from "./local-edit/local-edit-benchmark.ts";
 import { mergeBenchmark } from "./merge/merge-benchmark.ts";
 import { newDeviceBenchmark } from "./new-device/new-device-benchmark.ts";
@@ -15,6 +16,7 @@ import { syncBenchmark } from "./sync/sync-benchmark.ts";
 export const benchmarks: readonly Benchmark[] = [
   mergeBenchmark,
   localEditBenchmark,
+  importBenchmark,
   applyRemoteBenchmark,
   syncBenchmark,
   newDeviceBenchmark,

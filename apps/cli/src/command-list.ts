@@ -35,6 +35,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/passwd.ts")).command,
   },
   {
+    name: "move",
+    group: "Accounts",
+    summary:
+      "move an account's items and history into another account (local to synced, server to server)",
+    load: async () => (await import("./commands/move.ts")).command,
+  },
+  {
     name: "add",
     group: "Items",
     summary: "add an item (login, note, card, identity, apikey)",
@@ -93,6 +100,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     group: "Items",
     summary: "weak, reused, old and exposed passwords, and what to fix first",
     load: async () => (await import("./commands/health.ts")).command,
+  },
+  {
+    name: "import",
+    group: "Items",
+    summary: "import items from Bitwarden, 1Password, KeePass, browsers, LastPass, Proton Pass",
+    load: async () => (await import("./commands/import.ts")).command,
+  },
+  {
+    name: "export",
+    group: "Items",
+    summary: "export every item (encrypted KeyPears file, Bitwarden JSON or CSV)",
+    load: async () => (await import("./commands/export.ts")).command,
   },
   {
     name: "generate",

@@ -44,6 +44,8 @@ import { createVaultSync, type VaultSync } from "./vault-sync.ts";
 
 export interface NewItemInput {
   readonly type?: ItemType;
+  /** Keeps an id given elsewhere (an import of a KeyPears export, a move); refused if taken. */
+  readonly id?: ItemId;
   /** Field values by name; `title` is required. */
   readonly fields: Readonly<Record<string, FieldValue>>;
 }
@@ -272,7 +274,13 @@ export const openVault = (input: OpenVaultInput): Vault => {
       if (!fields.ok) return fields;
       if (typeof fields.value["title"] !== "string")
         return err({ kind: "invalid-field", field: "title", reason: "is required" });
-      return commitLocal(ctx.ids.itemId(), (view) => setFieldsOp(view, fields.value));
+      if (input.id !== undefined) {
+        ctx.assertUnlocked();
+        const taken = isUuid(input.id) ? store.readItem(input.id) : undefined;
+        if (taken === undefined || !taken.ok || taken.value !== undefined)
+          return err({ kind: "invalid-field", field: "id", reason: "is not a free item id" });
+      }
+      return commitLocal(input.id ?? ctx.ids.itemId(), (view) => setFieldsOp(view, fields.value));
     },
 
     edit: (ref, changes) => {
