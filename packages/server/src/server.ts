@@ -129,7 +129,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     };
     const handler = new OpenAPIHandler<RequestContext>(router, {
       eventIteratorKeepAliveInterval: options.keepAliveMs ?? 15_000,
-      interceptors: [addRetryAfter],
+      rootInterceptors: [addRetryAfter],
       clientInterceptors: [
         onError((error, { context }) => {
           if (error instanceof ORPCError && error.status < 500) return;
