@@ -114,6 +114,19 @@ const addAlternative = (
   else json.schema = { oneOf: [existing, reference(name)] };
 };
 
+/**
+ * Removes oRPC's catch-all branch from a response: a route's undeclared errors are exactly the
+ * HTTP layer's (above), and a catch-all with `code: string` would keep clients from narrowing
+ * an error's `data` by its code.
+ */
+const dropCatchAll = (response: OpenApiResponse): void => {
+  const json = response.content?.["application/json"];
+  const oneOf = json?.schema?.oneOf;
+  if (json === undefined || !Array.isArray(oneOf)) return;
+  const kept = (oneOf as unknown[]).filter((schema) => !isCatchAll(schema));
+  json.schema = kept.length === 1 ? (kept[0] as Record<string, unknown>) : { oneOf: kept };
+};
+
 /** The codes a response can carry, from the `code` constants of its alternatives. */
 const codesOf = (response: OpenApiResponse, schemas: Record<string, unknown>): string[] => {
   const schema = response.content?.["application/json"]?.schema;
@@ -149,6 +162,7 @@ export const addHttpLayerResponses = (
   addAlternative(responses, "500", "InternalError");
   for (const [status, response] of Object.entries(responses)) {
     if (!/^[45]\d\d$/.test(status)) continue;
+    dropCatchAll(response);
     const codes = codesOf(response, schemas);
     response.description = `Error ${status}: ${codes.join(", ") || "see code"}`;
     if (status === "429") response.headers = { ...response.headers, "Retry-After": retryAfter };
