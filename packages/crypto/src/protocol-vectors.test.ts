@@ -123,7 +123,9 @@ for (const v of vectors) {
     const sealed = hexToBytes(v.wrappedVaultKey.sealed);
     assert.equal(sealed[0], 1);
     assert.equal(bytesToHex(sealed.subarray(1, 25)), v.wrappedVaultKey.nonce);
-    assert.ok(open(wrapKey, sealed, hexToBytes(v.wrappedVaultKey.associatedData) as AssociatedData).ok);
+    assert.ok(
+      open(wrapKey, sealed, hexToBytes(v.wrappedVaultKey.associatedData) as AssociatedData).ok,
+    );
 
     const deviceKey = hexToBytes(v.deviceKey) as ReturnType<typeof deriveDeviceKey>;
     const secretKey = hexToBytes(v.secretKey) as SecretKey;
