@@ -83,59 +83,63 @@ const event = (
   },
 });
 
-it("registers, pushes an event, and verifies the chain the server serves", async () => {
-  const address = `minimal-${newUuid(4).slice(0, 8)}@${domain}`;
-  const account = await registerAccount(serverUrl, address, "correct horse battery staple");
+it(
+  "registers, pushes an event, and verifies the chain the server serves",
+  { timeout: 120_000 },
+  async () => {
+    const address = `minimal-${newUuid(4).slice(0, 8)}@${domain}`;
+    const account = await registerAccount(serverUrl, address, "correct horse battery staple");
 
-  const first = await pushEvents(account, [
-    event(account, { type: "login", title: "Bank", password: "s3cret" }),
-  ]);
-  assert.equal(first[0]?.position, 1);
-  const pulled = await pullAndVerify(account, GENESIS, first);
-  assert.equal(pulled.verified.position, 1);
+    const first = await pushEvents(account, [
+      event(account, { type: "login", title: "Bank", password: "s3cret" }),
+    ]);
+    assert.equal(first[0]?.position, 1);
+    const pulled = await pullAndVerify(account, GENESIS, first);
+    assert.equal(pulled.verified.position, 1);
 
-  // Two more, one based on the first; then a retry of the same envelopes changes nothing.
-  const more = await pushEvents(account, [
-    event(account, { password: "n3w" }, [first[0]?.id ?? ""]),
-    event(account, { notes: "from the minimal client" }),
-  ]);
-  assert.deepEqual(
-    more.map((p) => p.position),
-    [2, 3],
-  );
-  const verified = await pullAndVerify(account, pulled.verified, more);
-  assert.equal(verified.verified.position, 3);
-  const retry = await call<{
-    events: { duplicate: boolean; position: number }[];
-    head: { position: number };
-  }>(account.apiUrl, "POST", `/vaults/${account.vaultId}/events`, {
-    token: account.token,
-    body: {
-      events: more.map((p) => ({
-        id: p.id,
-        payload: Buffer.from(p.payload).toString("base64url"),
-      })),
-    },
-  });
-  assert.deepEqual(
-    retry.events.map((e) => [e.duplicate, e.position]),
-    [
-      [true, 2],
-      [true, 3],
-    ],
-  );
-  assert.equal(retry.head.position, 3);
-
-  // From scratch, the whole log verifies to the same head the server reports.
-  const again = await pullAndVerify(account, GENESIS, [...first, ...more]);
-  const head = await call<{ position: number; hash: string }>(
-    account.apiUrl,
-    "GET",
-    `/vaults/${account.vaultId}/head`,
-    {
+    // Two more, one based on the first; then a retry of the same envelopes changes nothing.
+    const more = await pushEvents(account, [
+      event(account, { password: "n3w" }, [first[0]?.id ?? ""]),
+      event(account, { notes: "from the minimal client" }),
+    ]);
+    assert.deepEqual(
+      more.map((p) => p.position),
+      [2, 3],
+    );
+    const verified = await pullAndVerify(account, pulled.verified, more);
+    assert.equal(verified.verified.position, 3);
+    const retry = await call<{
+      events: { duplicate: boolean; position: number }[];
+      head: { position: number };
+    }>(account.apiUrl, "POST", `/vaults/${account.vaultId}/events`, {
       token: account.token,
-    },
-  );
-  assert.equal(head.position, 3);
-  assert.equal(Buffer.from(head.hash, "base64url").toString("hex"), toHex(again.verified.hash));
-});
+      body: {
+        events: more.map((p) => ({
+          id: p.id,
+          payload: Buffer.from(p.payload).toString("base64url"),
+        })),
+      },
+    });
+    assert.deepEqual(
+      retry.events.map((e) => [e.duplicate, e.position]),
+      [
+        [true, 2],
+        [true, 3],
+      ],
+    );
+    assert.equal(retry.head.position, 3);
+
+    // From scratch, the whole log verifies to the same head the server reports.
+    const again = await pullAndVerify(account, GENESIS, [...first, ...more]);
+    const head = await call<{ position: number; hash: string }>(
+      account.apiUrl,
+      "GET",
+      `/vaults/${account.vaultId}/head`,
+      {
+        token: account.token,
+      },
+    );
+    assert.equal(head.position, 3);
+    assert.equal(Buffer.from(head.hash, "base64url").toString("hex"), toHex(again.verified.hash));
+  },
+);

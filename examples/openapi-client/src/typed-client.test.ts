@@ -106,22 +106,26 @@ const typeCheck = (file: string) =>
     { encoding: "utf8", cwd: dir, timeout: 120_000 },
   );
 
-it("generates a typed client from the served document, and a program using it type-checks", async () => {
-  const schema = astToString(await openapiTS(new URL(`${test.server.url}/openapi.json`)));
-  assert.match(schema, /"\/vaults\/\{vaultId\}\/events"/);
-  assert.match(schema, /Checkpoint: \{/);
-  writeFileSync(join(dir, "schema.ts"), schema);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  // openapi-fetch is found where this folder's dependencies are installed.
-  const nodeModules = join(dir, "node_modules");
-  symlinkSync(dirname(openapiFetch), nodeModules);
-  writeFileSync(join(dir, "program.ts"), program);
-  writeFileSync(join(dir, "misuse.ts"), misuse);
+it(
+  "generates a typed client from the served document, and a program using it type-checks",
+  { timeout: 180_000 },
+  async () => {
+    const schema = astToString(await openapiTS(new URL(`${test.server.url}/openapi.json`)));
+    assert.match(schema, /"\/vaults\/\{vaultId\}\/events"/);
+    assert.match(schema, /Checkpoint: \{/);
+    writeFileSync(join(dir, "schema.ts"), schema);
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    // openapi-fetch is found where this folder's dependencies are installed.
+    const nodeModules = join(dir, "node_modules");
+    symlinkSync(dirname(openapiFetch), nodeModules);
+    writeFileSync(join(dir, "program.ts"), program);
+    writeFileSync(join(dir, "misuse.ts"), misuse);
 
-  const good = typeCheck("program.ts");
-  assert.equal(good.status, 0, `${good.stdout}${good.stderr}`);
-  const bad = typeCheck("misuse.ts");
-  assert.notEqual(bad.status, 0, "misuse must not type-check");
-  assert.match(bad.stdout, /payload/, bad.stdout);
-  assert.match(bad.stdout, /not assignable to type 'string'/, bad.stdout);
-});
+    const good = typeCheck("program.ts");
+    assert.equal(good.status, 0, `${good.stdout}${good.stderr}`);
+    const bad = typeCheck("misuse.ts");
+    assert.notEqual(bad.status, 0, "misuse must not type-check");
+    assert.match(bad.stdout, /payload/, bad.stdout);
+    assert.match(bad.stdout, /not assignable to type 'string'/, bad.stdout);
+  },
+);

@@ -79,38 +79,42 @@ const pageScript = `async ({ base, registration }) => {
   };
 }`;
 
-it("a page on another origin registers, reads its account and sees a 429 with Retry-After", async () => {
-  const tab = await browser.newPage();
-  await tab.goto(pageOrigin);
-  assert.notEqual(new URL(pageOrigin).origin, new URL(api.server.url).origin);
-  const registration = {
-    address: `webclient@${api.server.domain}`,
-    authSecret: b64Random(32),
-    kdf: TEST_KDF,
-    salt: b64Random(16),
-    device: { id: newDeviceId(), name: "browser" },
-    vault: { vaultId: newVaultId(), wrappedVaultKey: b64Random(72) },
-  };
-  // The page's script is plain JavaScript text: what a third-party page would run.
-  const outcome = (await tab.evaluate(
-    `(${pageScript})(${JSON.stringify({
-      base: api.server.url,
-      registration,
-    })})`,
-  )) as {
-    registered: number;
-    account: number;
-    address: string;
-    requestId: string | null;
-    refused: number;
-    code: string;
-    retryAfter: string | null;
-  };
-  assert.equal(outcome.registered, 201);
-  assert.equal(outcome.account, 200);
-  assert.equal(outcome.address, registration.address);
-  assert.match(outcome.requestId ?? "", /^[0-9a-f]{16}$/);
-  assert.equal(outcome.refused, 429);
-  assert.equal(outcome.code, "TOO_MANY_REQUESTS");
-  assert.match(outcome.retryAfter ?? "", /^\d+$/);
-});
+it(
+  "a page on another origin registers, reads its account and sees a 429 with Retry-After",
+  { timeout: 120_000 },
+  async () => {
+    const tab = await browser.newPage();
+    await tab.goto(pageOrigin);
+    assert.notEqual(new URL(pageOrigin).origin, new URL(api.server.url).origin);
+    const registration = {
+      address: `webclient@${api.server.domain}`,
+      authSecret: b64Random(32),
+      kdf: TEST_KDF,
+      salt: b64Random(16),
+      device: { id: newDeviceId(), name: "browser" },
+      vault: { vaultId: newVaultId(), wrappedVaultKey: b64Random(72) },
+    };
+    // The page's script is plain JavaScript text: what a third-party page would run.
+    const outcome = (await tab.evaluate(
+      `(${pageScript})(${JSON.stringify({
+        base: api.server.url,
+        registration,
+      })})`,
+    )) as {
+      registered: number;
+      account: number;
+      address: string;
+      requestId: string | null;
+      refused: number;
+      code: string;
+      retryAfter: string | null;
+    };
+    assert.equal(outcome.registered, 201);
+    assert.equal(outcome.account, 200);
+    assert.equal(outcome.address, registration.address);
+    assert.match(outcome.requestId ?? "", /^[0-9a-f]{16}$/);
+    assert.equal(outcome.refused, 429);
+    assert.equal(outcome.code, "TOO_MANY_REQUESTS");
+    assert.match(outcome.retryAfter ?? "", /^\d+$/);
+  },
+);
