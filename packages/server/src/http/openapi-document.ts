@@ -8,6 +8,7 @@ import {
   accountSchema,
   API_DOCUMENT_VERSION,
   API_PREFIX,
+  base64UrlLength,
   checkpointSchema,
   deviceInputSchema,
   deviceSchema,
@@ -66,8 +67,6 @@ interface Document {
   components: { schemas?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
   [key: string]: unknown;
 }
-
-const base64UrlLength = (bytes: number): number => Math.ceil((bytes * 4) / 3);
 
 export const generateOpenApiDocument = async (
   publicUrl: string | undefined,
