@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const roots = ["packages", "apps", "bench"];
+const roots = ["packages", "apps", "bench", "examples"];
 const filters = process.argv.slice(2);
 
 function* walk(dir) {

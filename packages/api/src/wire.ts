@@ -66,6 +66,13 @@ export const addressSchema = z
   })
   .describe("Account address, name@domain");
 
+/** An address as the server returns it: already canonical, so a plain string (no transform). */
+export const addressOutputSchema = z
+  .string()
+  .min(3)
+  .max(320)
+  .describe("Account address, name@domain, in canonical form (domain lowercased)");
+
 /** The domain of an address that `addressSchema` accepted. */
 export const domainOfAddress = (address: string): string => domainOf(address as Address);
 

@@ -4,7 +4,7 @@
  * roll back as a whole), then the database closes and the data directory's lock is released.
  */
 
-import { API_PREFIX, type ServerDescription } from "@keypears/api";
+import { API_PREFIX, PROTOCOL_VERSION, type ServerDescription } from "@keypears/api";
 import { OpenAPIHandler } from "@orpc/openapi/node";
 import { onError, ORPCError } from "@orpc/server";
 import { createServer as createHttpServer } from "node:http";
@@ -17,6 +17,7 @@ import type { AppServices, RequestContext } from "./http/context.ts";
 import { closeHttpServer, createInflight } from "./http/inflight.ts";
 import { generateOpenApiDocument } from "./http/openapi-document.ts";
 import { createRequestListener, describeError } from "./http/request-listener.ts";
+import { addRetryAfter } from "./http/retry-after.ts";
 import { router } from "./http/router.ts";
 import {
   DEFAULT_RATE_LIMITS,
@@ -128,6 +129,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     };
     const handler = new OpenAPIHandler<RequestContext>(router, {
       eventIteratorKeepAliveInterval: options.keepAliveMs ?? 15_000,
+      rootInterceptors: [addRetryAfter],
       clientInterceptors: [
         onError((error, { context }) => {
           if (error instanceof ORPCError && error.status < 500) return;
@@ -140,7 +142,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     });
     const description: ServerDescription = {
       protocol: "keypears",
-      version: 1,
+      version: PROTOCOL_VERSION,
       domain: domain.value,
       api: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}${API_PREFIX}`,
       openapi: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}/openapi.json`,
@@ -157,7 +159,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         app,
         handler,
         description,
-        openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl)),
+        openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl, limits)),
         trustProxy: options.trustProxy ?? false,
         track: inflight.track,
       }),

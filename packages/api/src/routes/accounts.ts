@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { apiErrors } from "../errors.ts";
 import {
+  addressOutputSchema,
   addressSchema,
   authSecretSchema,
   deviceIdSchema,
@@ -23,7 +24,7 @@ export const vaultKeySchema = z.object({
 });
 
 export const accountSchema = z.object({
-  address: addressSchema,
+  address: addressOutputSchema,
   kdf: kdfParamsSchema,
   salt: kdfSaltSchema,
   vaults: z.array(vaultKeySchema),
@@ -54,6 +55,8 @@ export const accountRoutes = {
       path: "/accounts",
       successStatus: 201,
       summary: "Register an address of this server's domain and sign in",
+      description:
+        "Creates the account for an address of this server's domain with what the client derived (docs/PROTOCOL.md, section 4): the authentication secret (the server keeps only a salted hash of it), the Argon2id parameters and salt, the first device, and the first vault with its wrapped key. Answers with a session, as sign-in does. Rate-limited per client IP.",
     })
     .input(
       z.object({
@@ -74,6 +77,8 @@ export const accountRoutes = {
       method: "POST",
       path: "/accounts/prelogin",
       summary: "The key-derivation parameters of an address (plausible ones for unknown addresses)",
+      description:
+        "Returns the Argon2id parameters and salt a client needs to derive its keys before signing in. For an address with no account the answer is the default parameters and a salt that is stable for that address, so the answer does not reveal whether an account exists. Rate-limited per client IP.",
     })
     .input(z.object({ address: addressSchema }))
     .output(z.object({ kdf: kdfParamsSchema, salt: kdfSaltSchema })),
@@ -90,6 +95,8 @@ export const accountRoutes = {
       path: "/sessions",
       successStatus: 201,
       summary: "Sign in a device: returns a session token",
+      description:
+        "Signs a device in with the authentication secret derived from the master password and the Secret Key. The session token in the answer is sent as `Authorization: Bearer <token>` on every other route; it expires at `expiresAt` (30 days by default) or when the device is revoked. Rate-limited per client IP, and failed attempts per address.",
     })
     .input(
       z.object({ address: addressSchema, authSecret: authSecretSchema, device: deviceInputSchema }),
@@ -97,11 +104,25 @@ export const accountRoutes = {
     .output(sessionSchema),
 
   logout: sessionRoute
-    .route({ ...tag, method: "DELETE", path: "/sessions/current", summary: "End this session" })
+    .route({
+      ...tag,
+      method: "DELETE",
+      path: "/sessions/current",
+      summary: "End this session",
+      description:
+        "Deletes this session: its token fails from now on and any head stream it opened ends.",
+    })
     .output(z.object({ ok: z.literal(true) })),
 
   get: sessionRoute
-    .route({ ...tag, method: "GET", path: "/account", summary: "This account and its vault keys" })
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/account",
+      summary: "This account and its vault keys",
+      description:
+        "The account's address, key-derivation parameters and salt, its vaults with their wrapped keys, and the device id of this session.",
+    })
     .output(accountSchema.extend({ deviceId: deviceIdSchema })),
 
   changeCredentials: sessionRoute
@@ -115,6 +136,8 @@ export const accountRoutes = {
       method: "PUT",
       path: "/account/credentials",
       summary: "Replace the verifier, KDF parameters and every wrapped vault key at once",
+      description:
+        "Changes the master password: proves the current authentication secret and replaces, in one transaction, the verifier, the key-derivation parameters and salt, and the wrapped key of every vault of the account (exactly that set). Sessions stay valid.",
     })
     .input(
       z.object({

@@ -3,8 +3,8 @@
 import { oc } from "@orpc/contract";
 import { apiErrors } from "../errors.ts";
 
-/** Routes anyone may call (registration, sign-in, health). */
-export const publicRoute = oc;
+/** Routes anyone may call (registration, sign-in, health): documented with `security: []`. */
+export const publicRoute = oc.route({ spec: (operation) => ({ ...operation, security: [] }) });
 
 /** Routes that need `Authorization: Bearer <session token>`. */
 export const sessionRoute = oc

@@ -19,12 +19,25 @@ const tag = { tags: ["devices"] } as const;
 
 export const deviceRoutes = {
   list: sessionRoute
-    .route({ ...tag, method: "GET", path: "/devices", summary: "The account's devices" })
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/devices",
+      summary: "The account's devices",
+      description:
+        "Every device that signed in to the account, revoked ones included, with `current` marking the device of this session.",
+    })
     .output(z.object({ devices: z.array(deviceSchema) })),
 
   rename: sessionRoute
     .errors({ NOT_FOUND: apiErrors.NOT_FOUND })
-    .route({ ...tag, method: "PATCH", path: "/devices/{deviceId}", summary: "Rename a device" })
+    .route({
+      ...tag,
+      method: "PATCH",
+      path: "/devices/{deviceId}",
+      summary: "Rename a device",
+      description: "Changes the name the user gave a device of this account.",
+    })
     .input(z.object({ deviceId: deviceIdSchema, name: deviceNameSchema }))
     .output(deviceSchema),
 
@@ -35,6 +48,8 @@ export const deviceRoutes = {
       method: "POST",
       path: "/devices/{deviceId}/revoke",
       summary: "Revoke a device: its sessions fail from now on, and it cannot sign in again",
+      description:
+        "Revokes a device of this account: its sessions are deleted in the same transaction, its open streams end, and sign-in with its device id is refused (DEVICE_REVOKED). A revoked device no longer holds pruning back.",
     })
     .input(z.object({ deviceId: deviceIdSchema }))
     .output(deviceSchema),

@@ -33,6 +33,8 @@ export const snapshotRoutes = {
       path: "/vaults/{vaultId}/snapshots",
       successStatus: 201,
       summary: "Store an encrypted snapshot of the vault as of a position of its chain",
+      description:
+        "Stores a client-made, encrypted snapshot of the vault (every item's merge state) as of a checkpoint of its chain. The server checks that the chain hash is its own at that position and stores the bytes as given; a second snapshot at the same position replaces the first.",
     })
     .input(
       z.object({
@@ -50,6 +52,8 @@ export const snapshotRoutes = {
       method: "GET",
       path: "/vaults/{vaultId}/snapshots/latest",
       summary: "The vault's latest snapshot",
+      description:
+        "The snapshot at the highest position, with its payload; a new device starts from it and pulls the events after its position. 404 when the vault has none.",
     })
     .input(z.object({ vaultId: vaultIdSchema }))
     .output(snapshotInfoSchema.extend({ payload: snapshotPayloadSchema })),

@@ -25,6 +25,9 @@ import { sessionRoute } from "./base.ts";
 
 export const payloadSchema = bytesSchema("Encrypted event", 0, MAX_EVENT_PAYLOAD_BYTES);
 
+/** What a client pushes: an event id and its sealed payload (docs/PROTOCOL.md, "The envelope"). */
+export const eventEnvelopeSchema = z.object({ id: eventIdSchema, payload: payloadSchema });
+
 export const pushedEventSchema = z.object({
   id: eventIdSchema,
   position: z.int().min(1),
@@ -62,7 +65,13 @@ const tag = { tags: ["vaults"] } as const;
 
 export const vaultRoutes = {
   list: sessionRoute
-    .route({ ...tag, method: "GET", path: "/vaults", summary: "The account's vaults" })
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/vaults",
+      summary: "The account's vaults",
+      description: "Every vault of the account with its wrapped key and the head of its log.",
+    })
     .output(z.object({ vaults: z.array(vaultSummarySchema) })),
 
   create: sessionRoute
@@ -73,6 +82,8 @@ export const vaultRoutes = {
       path: "/vaults",
       successStatus: 201,
       summary: "Add a vault to the account",
+      description:
+        "Creates an empty vault (its log at the genesis checkpoint) with the wrapped vault key the client made.",
     })
     .input(z.object({ vaultId: vaultIdSchema, wrappedVaultKey: wrappedVaultKeySchema }))
     .output(vaultSummarySchema),
@@ -84,13 +95,13 @@ export const vaultRoutes = {
       method: "POST",
       path: "/vaults/{vaultId}/events",
       summary: "Append a batch of encrypted events, atomically; idempotent by event id",
+      description:
+        "Appends envelopes (event id and sealed payload) to the vault's log in one transaction, in the order given. Each new event gets the next position and the chain hash `H_n = SHA-256(H_(n-1) || SHA-256(0x01 || id || payload))`; an id already stored with the same payload is answered with its existing position (`duplicate: true`), so a retried push never duplicates; an id stored with another payload refuses the whole batch (ID_REUSED). The positions in the answer are promises the client checks on its next pull.",
     })
     .input(
       z.object({
         vaultId: vaultIdSchema,
-        events: z
-          .array(z.object({ id: eventIdSchema, payload: payloadSchema }))
-          .max(MAX_EVENTS_PER_PUSH),
+        events: z.array(eventEnvelopeSchema).max(MAX_EVENTS_PER_PUSH),
       }),
     )
     .output(z.object({ events: z.array(pushedEventSchema), head: checkpointSchema })),
@@ -102,6 +113,8 @@ export const vaultRoutes = {
       method: "GET",
       path: "/vaults/{vaultId}/events",
       summary: "Events after a position, in order, with the anchor and the head",
+      description:
+        "One page of the log: the server's checkpoint at `after` (the anchor, which the client compares with its own verified checkpoint), up to `limit` events after it in position order, each with its payload and chain hash, and the current head. Pulling after a position also records that this device holds the log up to it (pruning waits for every active device). 410 PRUNED when `after` is before the end of the pruned range: start from the latest snapshot.",
     })
     .input(
       z.object({
@@ -113,7 +126,14 @@ export const vaultRoutes = {
     .output(pullPageSchema),
 
   head: vaultRoute
-    .route({ ...tag, method: "GET", path: "/vaults/{vaultId}/head", summary: "The vault's head" })
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/vaults/{vaultId}/head",
+      summary: "The vault's head",
+      description:
+        "The position and chain hash of the last event of the vault's log (position 0 and the genesis hash for an empty log).",
+    })
     .input(z.object({ vaultId: vaultIdSchema }))
     .output(checkpointSchema),
 
@@ -123,6 +143,8 @@ export const vaultRoutes = {
       method: "GET",
       path: "/vaults/{vaultId}/stream",
       summary: "Server-sent events: the head now, then every time it moves",
+      description:
+        'A `text/event-stream` (Server-Sent Events). The response opens with a comment line, then sends the current head as an event named `message` whose `data` is the JSON text of a checkpoint, `{"position":3,"hash":"<base64url>"}`, and another such event each time the head moves (moves faster than the client reads are coalesced to the newest). While idle, a comment line keeps the connection open (every 15 seconds by default). When the session ends (sign-out, revocation, expiry) an event named `error` carries the JSON error (code UNAUTHORIZED) and the stream closes; when the server shuts down, an event named `done` ends it. Reconnect after any end, and pull: the stream only says that there is something to pull.',
     })
     .input(z.object({ vaultId: vaultIdSchema }))
     .output(eventIterator(checkpointSchema)),
@@ -133,6 +155,8 @@ export const vaultRoutes = {
       method: "POST",
       path: "/vaults/{vaultId}/prune",
       summary: "Drop the payloads of events every active device has passed and a snapshot covers",
+      description:
+        "Applies the pruning policy now: the payloads of events at and before the lower of the latest snapshot's position and the position every active device (not revoked, seen within 90 days by default) has pulled through are dropped. Ids, sizes, event hashes and chain hashes stay, so every checkpoint stays verifiable. Returns the pruned position and the snapshot it relied on.",
     })
     .input(z.object({ vaultId: vaultIdSchema }))
     .output(

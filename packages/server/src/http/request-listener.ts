@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppServices, RequestContext } from "./context.ts";
 import type { SizeLimits } from "../limits/limits.ts";
+import { answerPreflight, setCorsHeaders } from "./cors.ts";
 import { readJsonBody } from "./read-body.ts";
 
 export interface RequestListenerOptions {
@@ -76,8 +77,8 @@ export const createRequestListener = (options: RequestListenerOptions) => {
       return;
     }
     const path = url.pathname;
+    if (answerPreflight(req, res)) return;
     if (req.method === "GET" && path === WELL_KNOWN_PATH) {
-      res.setHeader("access-control-allow-origin", "*");
       sendJson(res, 200, description);
       return;
     }
@@ -119,6 +120,7 @@ export const createRequestListener = (options: RequestListenerOptions) => {
     res.setHeader("x-request-id", requestId);
     res.setHeader("cache-control", "no-store");
     res.setHeader("x-content-type-options", "nosniff");
+    setCorsHeaders(res);
     if (app.shutdownSignal.aborted) res.setHeader("connection", "close");
     res.on("close", () => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
