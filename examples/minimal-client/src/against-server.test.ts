@@ -85,7 +85,7 @@ const event = (
 
 it(
   "registers, pushes an event, and verifies the chain the server serves",
-  { timeout: 120_000 },
+  { timeout: 300_000 },
   async () => {
     const address = `minimal-${newUuid(4).slice(0, 8)}@${domain}`;
     const account = await registerAccount(serverUrl, address, "correct horse battery staple");
