@@ -35,7 +35,7 @@ const startServe = (): Promise<string> => {
     let log = "";
     const timer = setTimeout(
       () => reject(new Error(`keypears serve did not start: ${log}`)),
-      60_000,
+      120_000,
     );
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       log += chunk;
