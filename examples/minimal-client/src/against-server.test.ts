@@ -35,7 +35,7 @@ const startServe = (): Promise<string> => {
     let log = "";
     const timer = setTimeout(
       () => reject(new Error(`keypears serve did not start: ${log}`)),
-      60_000,
+      120_000,
     );
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       log += chunk;
@@ -85,7 +85,7 @@ const event = (
 
 it(
   "registers, pushes an event, and verifies the chain the server serves",
-  { timeout: 120_000 },
+  { timeout: 300_000 },
   async () => {
     const address = `minimal-${newUuid(4).slice(0, 8)}@${domain}`;
     const account = await registerAccount(serverUrl, address, "correct horse battery staple");

@@ -24,7 +24,7 @@ export const discover = async (
   domain: string,
 ): Promise<{ apiUrl: string; description: ServerDescription }> => {
   const url = new URL("/.well-known/keypears.json", baseUrl);
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
   const description = (await response.json()) as ServerDescription;
   if (
     description.protocol !== "keypears" ||
@@ -48,7 +48,7 @@ export const call = async <T>(
   const response = await fetch(`${apiUrl}${path}`, {
     method,
     headers,
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(60_000),
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const json = (await response.json()) as T & { code?: string; message?: string };
