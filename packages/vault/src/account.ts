@@ -256,6 +256,25 @@ export interface UnlockInput {
  */
 export const unlockVault = async (input: UnlockInput): Promise<Result<Vault, VaultError>> => {
   const deps = input.deps ?? defaultVaultDeps;
+  const unlocked = await unlockAccountFile(input);
+  if (!unlocked.ok) return unlocked;
+  return ok(openVault({ ...unlocked.value, deps }));
+};
+
+/**
+ * The steps of `unlockVault` before the vault opens: the file, its account and the vault key.
+ * For a host that hands the key to a successor (a browser's next owning worker, see
+ * `browser/vault-worker.ts`) and opens the vault itself (`openVault`).
+ */
+export const unlockAccountFile = async (
+  input: UnlockInput,
+): Promise<
+  Result<
+    { readonly db: SqliteDatabase; readonly account: AccountRecord; readonly vaultKey: VaultKey },
+    VaultError
+  >
+> => {
+  const deps = input.deps ?? defaultVaultDeps;
   const opened = openAccountFile(input.storage, input.address);
   if (!opened.ok) return opened;
   const { db, account } = opened.value;
@@ -265,7 +284,7 @@ export const unlockVault = async (input: UnlockInput): Promise<Result<Vault, Vau
     return keys;
   }
   wipe(keys.value.secretKey, keys.value.authSecret);
-  return ok(openVault({ db, account, vaultKey: keys.value.vaultKey, deps }));
+  return ok({ db, account, vaultKey: keys.value.vaultKey });
 };
 
 /** Removes an account's vault file (and SQLite's side files) from this device. The server is not told. */

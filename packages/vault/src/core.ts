@@ -14,6 +14,7 @@ export * from "./credentials.ts";
 export * from "./errors.ts";
 export * from "./item.ts";
 export * from "./item-model.ts";
+export * from "./live-query.ts";
 export * from "./recovery-kit.ts";
 export * from "./search.ts";
 export * from "./sealing.ts";
