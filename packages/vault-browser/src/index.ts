@@ -17,7 +17,13 @@ export type {
   CreatedAccount,
   VaultApi,
 } from "./vault-service.ts";
-export type { LiveQuery, LiveQueryResults, LiveResult } from "../live-query.ts";
+export type {
+  LiveSyncState,
+  SignInError,
+  SignInRequest,
+  SyncedAccountRequest,
+} from "./sync-service.ts";
+export type { LiveQuery, LiveQueryResults, LiveResult } from "@keypears/vault/core";
 
 /** Starts this tab's vault worker and connects to it; also closes it when the page goes away for good. */
 export const openBrowserVault = (): VaultClient => {

@@ -6,7 +6,7 @@
  */
 
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
-import type { AccountStorage } from "../account-storage.ts";
+import type { AccountStorage } from "@keypears/vault/core";
 import { createOpfsStorage } from "./opfs-storage.ts";
 
 const POOL_NAME = "keypears";

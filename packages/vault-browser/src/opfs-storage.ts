@@ -5,9 +5,9 @@
  */
 
 import type { SAHPoolUtil, Sqlite3Static } from "@sqlite.org/sqlite-wasm";
-import type { AccountStorage } from "../account-storage.ts";
-import type { Address } from "../address.ts";
-import type { SqliteDatabase } from "../sqlite.ts";
+import type { AccountStorage } from "@keypears/vault/core";
+import type { Address } from "@keypears/vault/core";
+import type { SqliteDatabase } from "@keypears/vault/core";
 import { wrapWasmDatabase } from "./wasm-sqlite.ts";
 
 const prefix = "/vaults/";

@@ -4,7 +4,7 @@
  * message is plain data.
  */
 
-import type { LiveQuery } from "../live-query.ts";
+import type { LiveQuery } from "@keypears/vault/core";
 import type { VaultApi } from "./vault-service.ts";
 
 export type MethodName = keyof VaultApi;
@@ -13,6 +13,7 @@ export type MethodName = keyof VaultApi;
 export const METHOD_NAMES = [
   "accounts",
   "createAccount",
+  "signIn",
   "unlock",
   "lock",
   "add",
@@ -28,6 +29,10 @@ export const METHOD_NAMES = [
   "totp",
   "problems",
   "syncStatus",
+  "sync",
+  "startLiveSync",
+  "stopLiveSync",
+  "liveSyncState",
   "query",
 ] as const satisfies readonly MethodName[];
 

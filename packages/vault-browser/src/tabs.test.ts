@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { buildTestBundle, launchChromium, serveStatic } from "./testing/chromium.ts";
 import type { RpcFailure } from "./protocol.ts";
 import type { VaultClient } from "./vault-client.ts";
-import type { Item } from "../item.ts";
+import type { Item } from "@keypears/vault/core";
 
 declare const keypears: {
   vault: VaultClient;

@@ -4,7 +4,7 @@
  * worker, which serves the call or forwards it to the tab that owns the database.
  */
 
-import type { LiveQuery, LiveResult } from "../live-query.ts";
+import type { LiveQuery, LiveResult } from "@keypears/vault/core";
 import { METHOD_NAMES, type PageToWorker, type RpcFailure, type WorkerToPage } from "./protocol.ts";
 import type { VaultApi } from "./vault-service.ts";
 

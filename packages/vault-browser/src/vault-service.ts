@@ -8,23 +8,31 @@
 import { ok, type Result } from "@keypears/base";
 import { type KdfParams, type VaultKey, wipe } from "@keypears/crypto";
 import type { FieldValue } from "@keypears/sync-core";
-import { createAccount, openAccountFile, unlockAccountFile } from "../account.ts";
-import type { VaultDeps } from "../account-record.ts";
-import type { AccountStorage } from "../account-storage.ts";
-import type { Address } from "../address.ts";
-import type { VaultError } from "../errors.ts";
-import type { Item } from "../item.ts";
-import { type LiveQuery, type LiveResult, runLiveQuery } from "../live-query.ts";
-import type { ListFilter } from "../search.ts";
-import type { OpenError } from "../sealing.ts";
+import { createAccount, openAccountFile, unlockAccountFile } from "@keypears/vault/core";
+import type { VaultDeps } from "@keypears/vault/core";
+import type { AccountStorage } from "@keypears/vault/core";
+import type { Address } from "@keypears/vault/core";
+import type { VaultError } from "@keypears/vault/core";
+import type { Item } from "@keypears/vault/core";
+import { type LiveQuery, type LiveResult, runLiveQuery } from "@keypears/vault/core";
+import type { ListFilter } from "@keypears/vault/core";
+import type { OpenError } from "@keypears/vault/core";
 import {
   type ItemHistory,
   type NewItemInput,
   openVault,
   type ResolveChoice,
   type Vault,
-} from "../vault.ts";
-import type { SyncStatus } from "../vault-sync.ts";
+} from "@keypears/vault/core";
+import type { SyncStatus } from "@keypears/vault/core";
+import type { SyncError, SyncReport } from "@keypears/sync-client/core";
+import {
+  createSyncService,
+  type LiveSyncState,
+  type SignInError,
+  type SignInRequest,
+  type SyncServiceOptions,
+} from "./sync-service.ts";
 
 export interface AccountSummary {
   readonly address: Address;
@@ -43,7 +51,10 @@ export interface CreatedAccount {
 export interface CreateAccountRequest {
   readonly address: string;
   readonly password: string;
+  /** For a synced address: the server when it is not `https://<domain>`. */
   readonly serverUrl?: string;
+  /** For a synced address: this device's name on the server. */
+  readonly deviceName?: string;
   readonly kdf?: KdfParams;
 }
 
@@ -57,9 +68,12 @@ export class VaultLockedError extends Error {
 /** The API, method by method: what the page-side client mirrors as async calls. */
 export interface VaultApi {
   readonly accounts: () => readonly AccountSummary[];
+  /** A local-only account (`name@localhost`), or a synced one, registered on its server at once. */
   readonly createAccount: (
     request: CreateAccountRequest,
-  ) => Promise<Result<CreatedAccount, VaultError>>;
+  ) => Promise<Result<CreatedAccount, VaultError | SyncError>>;
+  /** Adds an existing account to this browser (password + Secret Key) and unlocks it. */
+  readonly signIn: (request: SignInRequest) => Promise<Result<AccountSummary, SignInError>>;
   readonly unlock: (
     address: string,
     password: string,
@@ -92,6 +106,12 @@ export interface VaultApi {
   readonly totp: (address: string, ref: string) => ReturnType<Vault["totp"]>;
   readonly problems: (address: string) => readonly OpenError[];
   readonly syncStatus: (address: string) => SyncStatus;
+  /** One sync: push, pull, verify, apply. */
+  readonly sync: (address: string) => Promise<Result<SyncReport, SyncError>>;
+  /** Syncs live (head stream, backoff, paused while offline) until stopped or locked. */
+  readonly startLiveSync: (address: string) => void;
+  readonly stopLiveSync: (address: string) => void;
+  readonly liveSyncState: (address: string) => LiveSyncState;
   /** Runs a live query once (the worker re-runs it after each commit notice). */
   readonly query: <Q extends LiveQuery>(address: string, query: Q) => LiveResult<Q>;
 }
@@ -103,6 +123,8 @@ export interface VaultSession {
 }
 
 export interface VaultServiceHooks {
+  /** The browser's online/offline events, for live sync. */
+  readonly network?: SyncServiceOptions["network"];
   /** A vault was unlocked here: its key, for the other workers to hold. */
   readonly onUnlock?: (session: VaultSession) => void;
   readonly onLock?: (address: Address) => void;
@@ -134,6 +156,7 @@ export const createVaultService = (
   const detach = (address: string): boolean => {
     const entry = open.get(address);
     if (entry === undefined) return false;
+    sync.stopLive(address);
     open.delete(address);
     entry.stopNotices();
     entry.vault.lock();
@@ -144,6 +167,13 @@ export const createVaultService = (
     if (entry === undefined) throw new VaultLockedError(address);
     return entry.vault;
   };
+  const sync = createSyncService({
+    storage,
+    deps,
+    vaultOf,
+    ...(hooks.network === undefined ? {} : { network: hooks.network }),
+    onLiveState: (address) => hooks.onCommit?.(address as Address),
+  });
   const summary = (address: Address, serverUrl: string | null): AccountSummary => ({
     address,
     serverUrl,
@@ -162,14 +192,20 @@ export const createVaultService = (
         return summary(address, file.value.account.serverUrl);
       }),
     createAccount: async (request) => {
-      const created = await createAccount({
-        storage,
-        address: request.address,
-        password: request.password,
-        ...(request.serverUrl === undefined ? {} : { serverUrl: request.serverUrl }),
-        ...(request.kdf === undefined ? {} : { kdf: request.kdf }),
-        deps,
-      });
+      const created = request.address.endsWith("@localhost")
+        ? await createAccount({
+            storage,
+            address: request.address,
+            password: request.password,
+            ...(request.kdf === undefined ? {} : { kdf: request.kdf }),
+            deps,
+          })
+        : await sync.createSynced({
+            address: request.address,
+            password: request.password,
+            ...(request.serverUrl === undefined ? {} : { serverUrl: request.serverUrl }),
+            deviceName: request.deviceName ?? "browser",
+          });
       if (!created.ok) return created;
       // Created accounts start locked: unlocking is the one path that hands keys around.
       created.value.vault.lock();
@@ -189,6 +225,17 @@ export const createVaultService = (
       hooks.onUnlock?.({ address: account.address, vaultKey: handed });
       return ok(summary(account.address, account.serverUrl));
     },
+    signIn: async (request) => {
+      const signedIn = await sync.signIn(request);
+      if (!signedIn.ok) return signedIn;
+      // Opened again through unlock, the one path that hands the key to the other tabs.
+      signedIn.value.lock();
+      return api.unlock(request.address, request.password);
+    },
+    sync: (address) => sync.syncOnce(address),
+    startLiveSync: (address) => sync.startLive(address),
+    stopLiveSync: (address) => sync.stopLive(address),
+    liveSyncState: (address) => sync.liveState(address),
     lock: (address) => {
       if (detach(address)) hooks.onLock?.(address as Address);
     },
@@ -219,6 +266,7 @@ export const createVaultService = (
       return ok(undefined);
     },
     close: () => {
+      sync.close();
       for (const address of open.keys()) detach(address);
     },
   };

@@ -11,7 +11,9 @@ import {
 } from "./vault-worker.ts";
 
 const scope = globalThis as unknown as WorkerScope & {
-  readonly navigator: { readonly locks: LockManagerLike };
+  readonly navigator: { readonly locks: LockManagerLike; readonly onLine: boolean };
+  readonly addEventListener: (type: "online" | "offline", listener: () => void) => void;
+  readonly removeEventListener: (type: "online" | "offline", listener: () => void) => void;
 };
 
 runVaultWorker(scope, {
@@ -19,4 +21,17 @@ runVaultWorker(scope, {
   locks: scope.navigator.locks,
   openStorage: () => openOpfsPool(),
   deps: { now: systemDeps.now, randomBytes: systemDeps.randomBytes },
+  network: {
+    online: () => scope.navigator.onLine,
+    subscribe: (listener) => {
+      const online = () => listener(true);
+      const offline = () => listener(false);
+      scope.addEventListener("online", online);
+      scope.addEventListener("offline", offline);
+      return () => {
+        scope.removeEventListener("online", online);
+        scope.removeEventListener("offline", offline);
+      };
+    },
+  },
 });

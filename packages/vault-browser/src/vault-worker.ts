@@ -17,10 +17,10 @@
 
 import { bytesToHex } from "@keypears/base";
 import type { VaultKey } from "@keypears/crypto";
-import type { Address } from "../address.ts";
-import type { VaultDeps } from "../account-record.ts";
-import type { AccountStorage } from "../account-storage.ts";
-import { createLiveQuery } from "../live-query.ts";
+import type { Address } from "@keypears/vault/core";
+import type { VaultDeps } from "@keypears/vault/core";
+import type { AccountStorage } from "@keypears/vault/core";
+import { createLiveQuery } from "@keypears/vault/core";
 import {
   METHOD_NAMES,
   type MethodName,
@@ -30,7 +30,12 @@ import {
   type RpcFailure,
   type WorkerToPage,
 } from "./protocol.ts";
-import { createVaultService, type VaultService, VaultLockedError } from "./vault-service.ts";
+import {
+  createVaultService,
+  type VaultService,
+  type VaultServiceHooks,
+  VaultLockedError,
+} from "./vault-service.ts";
 
 /** The parts of a worker's global scope this module uses. */
 export interface WorkerScope {
@@ -56,6 +61,8 @@ export interface VaultWorkerPlatform {
   /** Opens the origin's vault storage; called once this worker owns the lock. */
   readonly openStorage: () => Promise<{ storage: AccountStorage; close: () => void }>;
   readonly deps: VaultDeps;
+  /** The browser's online/offline events, for live sync. */
+  readonly network?: VaultServiceHooks["network"];
 }
 
 interface Forwarded {
@@ -136,6 +143,7 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
     try {
       const opened = await platform.openStorage();
       const service = createVaultService(opened.storage, deps, {
+        ...(platform.network === undefined ? {} : { network: platform.network }),
         onUnlock: (session) => {
           holdSession(session.address, session.vaultKey);
           post({ type: "session", address: session.address, vaultKey: session.vaultKey });

@@ -10,7 +10,7 @@ import type {
   PreparedStatement,
   Sqlite3Static,
 } from "@sqlite.org/sqlite-wasm";
-import type { SqliteDatabase, SqliteStatement, SqlValue } from "../sqlite.ts";
+import type { SqliteDatabase, SqliteStatement, SqlValue } from "@keypears/vault/core";
 
 /**
  * Wraps an open SQLite WASM database. The connection is the only one on its file (the SAH-pool
