@@ -34,6 +34,7 @@ const CHROMIUM_ARGS = [
 /** Builds `entry` (a module path) into a page with Vite; returns the folder and a cleanup. */
 export const buildTestBundle = async (
   entry: string,
+  options: { readonly aliases?: Readonly<Record<string, string>> } = {},
 ): Promise<{ readonly dir: string; readonly dispose: () => void }> => {
   const { build } = await import("vite");
   const root = mkdtempSync(join(tmpdir(), "keypears-vite-"));
@@ -48,6 +49,7 @@ export const buildTestBundle = async (
     configFile: false,
     build: { outDir: join(root, "dist"), emptyOutDir: true, minify: false, target: "es2022" },
     worker: { format: "es" },
+    resolve: { alias: { ...options.aliases } },
     optimizeDeps: { exclude: ["@sqlite.org/sqlite-wasm"] },
   });
   return { dir: join(root, "dist"), dispose: () => rmSync(root, { recursive: true, force: true }) };
@@ -127,6 +129,15 @@ export const launchChromium = async (
   });
   context.setDefaultTimeout(20_000);
   return { context, profileDir, close: () => context.close() };
+};
+
+const here = (name: string): string => new URL(name, import.meta.url).pathname;
+
+/** Aliases that let a shared `node:test` suite run in the browser bundle unchanged. */
+export const NODE_TEST_ALIASES: Readonly<Record<string, string>> = {
+  "node:test": here("./node-test-shim.ts"),
+  "node:assert/strict": here("./assert-shim.ts"),
+  "node:crypto": here("./crypto-shim.ts"),
 };
 
 export const chromiumAvailable = (): boolean => existsSync(CHROMIUM_PATH);
