@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { buildTestBundle, launchChromium, serveStatic } from "./testing/chromium.ts";
 import type { VaultClient } from "./vault-client.ts";
 
-declare const keypears: { vault: VaultClient; seen?: string[] };
+declare const keypears: { vault: VaultClient; seen?: string[]; conflicts?: number[] };
 
 const DOMAIN = "example.test";
 const ADDRESS = `alice@${DOMAIN}`;
@@ -153,7 +153,46 @@ test("a browser device and a Node (CLI) device of one account converge through a
       Object.fromEntries(inBrowser),
       Object.fromEntries(onCli.value.fields.map((f) => [f.name, f.value])),
     );
+    // A same-field conflict: shown in the browser's live query, resolved there, settled on the CLI too.
     await page.evaluate((address) => keypears.vault.stopLiveSync(address), ADDRESS);
+    await page.evaluate((address) => {
+      keypears.conflicts = [];
+      keypears.vault.watch(address, { kind: "conflicts" }, (list) => {
+        keypears.conflicts?.push(list.length);
+      });
+    }, ADDRESS);
+    assert.ok(
+      await page.evaluate(
+        async (address) =>
+          (await keypears.vault.edit(address, "Shared", { username: "from-browser" })).ok,
+        ADDRESS,
+      ),
+    );
+    assert.ok(cli.edit("Shared", { username: "from-cli" }).ok);
+    assert.ok((await cliSync.syncOnce()).ok);
+    const conflicted = await page.evaluate(async (address) => {
+      const synced = await keypears.vault.sync(address);
+      return synced.ok
+        ? (await keypears.vault.conflicts(address)).map((c) => c.conflict)
+        : synced.error;
+    }, ADDRESS);
+    assert.ok(Array.isArray(conflicted), JSON.stringify(conflicted));
+    assert.equal(conflicted.length, 1, JSON.stringify(conflicted));
+    await page.waitForFunction(() => keypears.conflicts?.at(-1) === 1);
+    const resolved = await page.evaluate(async (address) => {
+      const done = await keypears.vault.resolve(address, "Shared", "username", {
+        value: "settled",
+      });
+      const synced = await keypears.vault.sync(address);
+      return done.ok && synced.ok;
+    }, ADDRESS);
+    assert.ok(resolved);
+    await page.waitForFunction(() => keypears.conflicts?.at(-1) === 0);
+    assert.ok((await cliSync.syncOnce()).ok);
+    assert.deepEqual(cli.conflicts(), []);
+    const settled = cli.get("Shared");
+    assert.ok(settled.ok);
+    assert.equal(field(settled.value, "username"), "settled");
     cli.lock();
   } finally {
     await browser.close();
