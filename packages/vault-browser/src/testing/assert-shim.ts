@@ -78,4 +78,60 @@ export const rejects = async (
   fail(typeof expected === "string" ? expected : undefined, "expected a rejection");
 };
 
-export default { ok, equal, notEqual, deepEqual, rejects };
+export const notDeepEqual = (actual: unknown, expected: unknown, message?: string): void => {
+  if (deepStrictEqual(actual, expected)) fail(message, `both are ${show(actual)}`);
+};
+export const match = (text: string, pattern: RegExp, message?: string): void => {
+  if (!pattern.test(text)) fail(message, `${show(text)} does not match ${String(pattern)}`);
+};
+export const doesNotMatch = (text: string, pattern: RegExp, message?: string): void => {
+  if (pattern.test(text)) fail(message, `${show(text)} matches ${String(pattern)}`);
+};
+
+type Expected = RegExp | (new (...args: never[]) => unknown) | ((error: unknown) => boolean);
+
+/** Checks a thrown error against a RegExp (its message), an error class, or a validator function. */
+const checkThrown = (error: unknown, expected: Expected | string | undefined): void => {
+  if (expected === undefined || typeof expected === "string") return;
+  if (expected instanceof RegExp) {
+    const text = error instanceof Error ? error.message : String(error);
+    if (!expected.test(text))
+      fail(undefined, `threw ${show(text)}, which does not match ${String(expected)}`);
+    return;
+  }
+  if (expected.prototype !== undefined && error instanceof (expected as new () => unknown)) return;
+  if (expected.prototype !== undefined && expected.prototype instanceof Error)
+    fail(undefined, `threw ${String(error)}, not an instance of ${expected.name}`);
+  if ((expected as (error: unknown) => boolean)(error) !== true)
+    fail(undefined, `threw ${String(error)}, which the validator refused`);
+};
+
+export const throws = (fn: () => unknown, expected?: Expected | string, message?: string): void => {
+  try {
+    fn();
+  } catch (error) {
+    checkThrown(error, expected);
+    return;
+  }
+  fail(typeof expected === "string" ? expected : message, "expected the function to throw");
+};
+export const doesNotThrow = (fn: () => unknown, message?: string): void => {
+  try {
+    fn();
+  } catch (error) {
+    fail(message, `threw ${String(error)}`);
+  }
+};
+
+export default {
+  ok,
+  equal,
+  notEqual,
+  deepEqual,
+  notDeepEqual,
+  match,
+  doesNotMatch,
+  throws,
+  doesNotThrow,
+  rejects,
+};

@@ -33,12 +33,16 @@ const CHROMIUM_ARGS = [
 
 /** Builds `entry` (a module path) into a page with Vite; returns the folder and a cleanup. */
 export const buildTestBundle = async (
-  entry: string,
+  entry: string | readonly string[],
   options: { readonly aliases?: Readonly<Record<string, string>> } = {},
 ): Promise<{ readonly dir: string; readonly dispose: () => void }> => {
   const { build } = await import("vite");
   const root = mkdtempSync(join(tmpdir(), "keypears-vite-"));
-  writeFileSync(join(root, "entry.ts"), `import ${JSON.stringify(resolve(entry))};\n`);
+  const entries = typeof entry === "string" ? [entry] : entry;
+  writeFileSync(
+    join(root, "entry.ts"),
+    entries.map((path) => `import ${JSON.stringify(resolve(path))};\n`).join(""),
+  );
   writeFileSync(
     join(root, "index.html"),
     '<!doctype html><html><head><meta charset="utf-8"><title>KeyPears test</title></head><body><script type="module" src="./entry.ts"></script></body></html>\n',
