@@ -1,6 +1,7 @@
 /** Every benchmark of the suite, in report order. A new benchmark is a folder that exports one `Benchmark`, added here. */
 
 import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
+import { browserBenchmark } from "./browser/browser-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
 import { localEditBenchmark } from "./local-edit/local-edit-benchmark.ts";
 import { mergeBenchmark } from "./merge/merge-benchmark.ts";
@@ -21,4 +22,5 @@ export const benchmarks: readonly Benchmark[] = [
   serverLoadBenchmark,
   sizesBenchmark,
   unlockBenchmark,
+  browserBenchmark,
 ];

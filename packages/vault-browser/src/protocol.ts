@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   "unlock",
   "lock",
   "add",
+  "addMany",
   "edit",
   "trash",
   "restore",

@@ -6,7 +6,7 @@
  */
 
 import { ok, type Result } from "@keypears/base";
-import { type KdfParams, type VaultKey, wipe } from "@keypears/crypto";
+import type { KdfParams, VaultKey } from "@keypears/crypto";
 import type { FieldValue } from "@keypears/sync-core";
 import { createAccount, openAccountFile, unlockAccountFile } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
@@ -81,6 +81,11 @@ export interface VaultApi {
   /** Drops the vault's keys from memory (in every tab: the worker tells the others). */
   readonly lock: (address: string) => void;
   readonly add: (address: string, input: NewItemInput) => Result<Item, VaultError>;
+  /** Adds several items in one transaction (imports): all are added, or none (the first error). */
+  readonly addMany: (
+    address: string,
+    inputs: readonly NewItemInput[],
+  ) => Result<readonly Item[], VaultError>;
   readonly edit: (
     address: string,
     ref: string,
@@ -240,6 +245,18 @@ export const createVaultService = (
       if (detach(address)) hooks.onLock?.(address as Address);
     },
     add: (address, input) => vaultOf(address).add(input),
+    addMany: (address, inputs) => {
+      const vault = vaultOf(address);
+      return transactResult(vault, () => {
+        const added: Item[] = [];
+        for (const input of inputs) {
+          const item = vault.add(input);
+          if (!item.ok) return item;
+          added.push(item.value);
+        }
+        return ok(added);
+      });
+    },
     edit: (address, ref, changes) => vaultOf(address).edit(ref, changes),
     trash: (address, ref) => vaultOf(address).trash(ref),
     restore: (address, ref) => vaultOf(address).restore(ref),
@@ -272,5 +289,20 @@ export const createVaultService = (
   };
 };
 
-/** Wipes a handed-over key a worker held for a vault now locked. */
-export const forgetSession = (session: VaultSession): void => wipe(session.vaultKey);
+const rollback = new Error("rolled back");
+
+/** Runs `fn` in one vault transaction that commits only if it returns ok. */
+const transactResult = <T, E>(vault: Vault, fn: () => Result<T, E>): Result<T, E> => {
+  let failure: Result<T, E> | undefined;
+  try {
+    return vault.transact(() => {
+      const result = fn();
+      if (result.ok) return result;
+      failure = result;
+      throw rollback;
+    });
+  } catch (error) {
+    if (error === rollback && failure !== undefined) return failure;
+    throw error;
+  }
+};

@@ -132,6 +132,9 @@ export const launchChromium = async (
     timeout: 30_000,
   });
   context.setDefaultTimeout(20_000);
+  // tsx compiles with esbuild's keepNames, whose `__name` helper would be missing from functions
+  // that tests hand to page.evaluate.
+  await context.addInitScript({ content: "globalThis.__name = (target) => target;" });
   return { context, profileDir, close: () => context.close() };
 };
 
