@@ -1,14 +1,18 @@
 /** Sign-in on Node, as the CLI calls it: by `home` folder (the core's functions take a storage port). */
 
 import type { Result } from "@keypears/base";
-import { nodeAccountStorage, nodeVaultDeps, type Vault } from "@keypears/vault";
+import { nodeAccountStorage, nodeCompression, nodeVaultDeps, type Vault } from "@keypears/vault";
 import * as core from "./onboarding.ts";
 
 export type LoginInput = Omit<core.LoginInput, "storage"> & { readonly home: string };
 
 const onNode = (input: LoginInput): core.LoginInput => {
   const { home, ...rest } = input;
-  return { ...rest, storage: nodeAccountStorage(home), deps: input.deps ?? nodeVaultDeps };
+  return {
+    ...rest,
+    storage: nodeAccountStorage(home),
+    deps: { compression: nodeCompression, ...(input.deps ?? nodeVaultDeps) },
+  };
 };
 
 export const loginNewDevice = (input: LoginInput): Promise<Result<Vault, core.OnboardingError>> =>
