@@ -87,6 +87,14 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
   let storageFailure: RpcFailure | undefined;
   let releaseLock: (() => void) | undefined;
   let callCount = 0;
+  /** Accounts this tab asked to sync live: asked again of each new owner. */
+  const liveWanted = new Set<string>();
+  const renewLiveSync = (): void => {
+    for (const address of liveWanted)
+      execute("startLiveSync", [address]).catch(() => {
+        // Locked by now: live sync starts again when the tab asks after unlocking.
+      });
+  };
 
   const changed = (address: string): void => {
     const targets =
@@ -186,6 +194,7 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
     }
     post({ type: "changed", address: "*" });
     changed("*");
+    renewLiveSync();
   };
 
   const onPeer = (message: PeerMessage): void => {
@@ -215,6 +224,7 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
           }
         }
         changed("*");
+        renewLiveSync();
         return;
       }
       case "call": {
@@ -266,6 +276,9 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
   const onPage = (message: PageToWorker): void => {
     switch (message.type) {
       case "call":
+        if (message.method === "startLiveSync") liveWanted.add(String(message.args[0]));
+        if (message.method === "stopLiveSync" || message.method === "lock")
+          liveWanted.delete(String(message.args[0]));
         execute(message.method, message.args).then(
           (value) => reply({ type: "result", id: message.id, ok: true, value }),
           (error: unknown) =>
