@@ -34,6 +34,10 @@ export const METHOD_NAMES = [
   "startLiveSync",
   "stopLiveSync",
   "liveSyncState",
+  "devices",
+  "renameDevice",
+  "revokeDevice",
+  "changePassword",
   "query",
 ] as const satisfies readonly MethodName[];
 

@@ -14,6 +14,7 @@ import {
   type OnboardingError,
   registerAccount,
   type ServerEndpoint,
+  type SyncClient,
   type SyncError,
   type SyncReport,
 } from "@keypears/sync-client/core";
@@ -165,6 +166,14 @@ export const createSyncService = (options: SyncServiceOptions) => {
         deviceName: request.deviceName,
         deps,
       });
+    },
+    /** The sync client of an unlocked synced account: devices, password change. */
+    client: async (address: string): Promise<Result<SyncClient, SyncError>> => {
+      const vault = options.vaultOf(address);
+      if (vault.localOnly)
+        return err({ kind: "rejected", detail: `${address} is local only: it has no server` });
+      const endpoint = await endpointFor(vault);
+      return endpoint.ok ? ok(createSyncClient(vault, endpoint.value)) : endpoint;
     },
     syncOnce: async (address: string): Promise<Result<SyncReport, SyncError>> => {
       const vault = options.vaultOf(address);

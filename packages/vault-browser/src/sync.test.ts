@@ -193,6 +193,21 @@ test("a browser device and a Node (CLI) device of one account converge through a
     const settled = cli.get("Shared");
     assert.ok(settled.ok);
     assert.equal(field(settled.value, "username"), "settled");
+    // Devices, seen and renamed from the browser.
+    const devices = await page.evaluate(async (address) => {
+      const { vault } = keypears;
+      const listed = await vault.devices(address);
+      if (!listed.ok) return listed.error.kind;
+      const cliDevice = listed.value.find((d) => !d.current);
+      if (cliDevice === undefined) return "no other device";
+      const renamed = await vault.renameDevice(address, cliDevice.id, "laptop");
+      const again = await vault.devices(address);
+      return again.ok && renamed.ok ? again.value.map((d) => [d.name, d.current]).sort() : "failed";
+    }, ADDRESS);
+    assert.deepEqual(devices, [
+      ["browser", true],
+      ["laptop", false],
+    ]);
     cli.lock();
   } finally {
     await browser.close();

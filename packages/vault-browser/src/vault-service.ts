@@ -25,7 +25,7 @@ import {
   type Vault,
 } from "@keypears/vault/core";
 import type { SyncStatus } from "@keypears/vault/core";
-import type { SyncError, SyncReport } from "@keypears/sync-client/core";
+import type { Device, SyncError, SyncReport } from "@keypears/sync-client/core";
 import {
   createSyncService,
   type LiveSyncState,
@@ -117,6 +117,21 @@ export interface VaultApi {
   readonly startLiveSync: (address: string) => void;
   readonly stopLiveSync: (address: string) => void;
   readonly liveSyncState: (address: string) => LiveSyncState;
+  /** The account's devices on its server (the current one marked). */
+  readonly devices: (address: string) => Promise<Result<readonly Device[], SyncError>>;
+  readonly renameDevice: (
+    address: string,
+    id: string,
+    name: string,
+  ) => Promise<Result<Device, SyncError>>;
+  /** Revokes a device: it can no longer sync. */
+  readonly revokeDevice: (address: string, id: string) => Promise<Result<Device, SyncError>>;
+  /** Changes the master password on the server, then on this device (the vault key stays). */
+  readonly changePassword: (
+    address: string,
+    current: string,
+    next: string,
+  ) => Promise<Result<void, SyncError | { readonly kind: "wrong-credentials" }>>;
   /** Runs a live query once (the worker re-runs it after each commit notice). */
   readonly query: <Q extends LiveQuery>(address: string, query: Q) => LiveResult<Q>;
 }
@@ -241,6 +256,22 @@ export const createVaultService = (
     startLiveSync: (address) => sync.startLive(address),
     stopLiveSync: (address) => sync.stopLive(address),
     liveSyncState: (address) => sync.liveState(address),
+    devices: async (address) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.devices() : client;
+    },
+    renameDevice: async (address, id, name) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.renameDevice(id, name) : client;
+    },
+    revokeDevice: async (address, id) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.revokeDevice(id) : client;
+    },
+    changePassword: async (address, current, next) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.changePassword(current, next) : client;
+    },
     lock: (address) => {
       if (detach(address)) hooks.onLock?.(address as Address);
     },
