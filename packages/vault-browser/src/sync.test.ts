@@ -202,7 +202,11 @@ test("a browser device and a Node (CLI) device of one account converge through a
       if (cliDevice === undefined) return "no other device";
       const renamed = await vault.renameDevice(address, cliDevice.id, "laptop");
       const again = await vault.devices(address);
-      return again.ok && renamed.ok ? again.value.map((d) => [d.name, d.current]).sort() : "failed";
+      return again.ok && renamed.ok
+        ? again.value
+            .map((d) => [d.name, d.current] as const)
+            .sort((x, y) => (x[0] < y[0] ? -1 : 1))
+        : "failed";
     }, ADDRESS);
     assert.deepEqual(devices, [
       ["browser", true],
