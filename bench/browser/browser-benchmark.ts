@@ -190,6 +190,7 @@ const inChromium = async (items: number, edits: number, runs: number): Promise<S
     );
   } finally {
     await browser.close();
+    browser.removeProfile();
     await site.close();
     bundle.dispose();
   }

@@ -123,5 +123,6 @@ test("the vault core in Chromium: accounts, items, history, trash, search, error
     assert.deepEqual(afterReload, [["GitHub", "three"]]);
   } finally {
     await browser.close();
+    browser.removeProfile();
   }
 });

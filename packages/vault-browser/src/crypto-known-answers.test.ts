@@ -39,6 +39,7 @@ test("@keypears/crypto's tests (known answers, round trips) pass in Chromium: th
     assert.ok(results.length >= 40, `the crypto tests ran (${results.length})`);
   } finally {
     await browser.close();
+    browser.removeProfile();
     await site.close();
     bundle.dispose();
   }

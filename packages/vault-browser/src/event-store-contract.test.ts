@@ -28,6 +28,7 @@ test("the shared EventStore contract passes in Chromium, on SQLite WASM in OPFS"
     assert.ok(outcomes.length >= 13, `the whole contract ran (${outcomes.length} tests)`);
   } finally {
     await browser.close();
+    browser.removeProfile();
     await site.close();
     bundle.dispose();
   }

@@ -215,6 +215,7 @@ test("a browser device and a Node (CLI) device of one account converge through a
     cli.lock();
   } finally {
     await browser.close();
+    browser.removeProfile();
     home.remove();
   }
 });

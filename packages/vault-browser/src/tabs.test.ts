@@ -218,4 +218,5 @@ test("three tabs share one vault: writes from each, the owner closed mid-write, 
     holdsAddress.length > 0,
     "the scan reads the vault's OPFS files (the account's address is stored there in the clear)",
   );
+  browser.removeProfile();
 });

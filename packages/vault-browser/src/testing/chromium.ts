@@ -124,6 +124,8 @@ export const launchChromium = async (
   readonly context: BrowserContext;
   readonly profileDir: string;
   readonly close: () => Promise<void>;
+  /** Deletes the profile folder (after `close`). */
+  readonly removeProfile: () => void;
 }> => {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
@@ -135,7 +137,12 @@ export const launchChromium = async (
   // tsx compiles with esbuild's keepNames, whose `__name` helper would be missing from functions
   // that tests hand to page.evaluate.
   await context.addInitScript({ content: "globalThis.__name = (target) => target;" });
-  return { context, profileDir, close: () => context.close() };
+  return {
+    context,
+    profileDir,
+    close: () => context.close(),
+    removeProfile: () => rmSync(profileDir, { recursive: true, force: true }),
+  };
 };
 
 const here = (name: string): string => new URL(name, import.meta.url).pathname;
