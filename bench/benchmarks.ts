@@ -1,6 +1,7 @@
 /** Every benchmark of the suite, in report order. A new benchmark is a folder that exports one `Benchmark`, added here. */
 
 import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
+import { browserBenchmark } from "./browser/browser-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
 import { healthBenchmark } from "./health/health-benchmark.ts";
 import { importBenchmark } from "./import/import-benchmark.ts";
@@ -25,4 +26,5 @@ export const benchmarks: readonly Benchmark[] = [
   sizesBenchmark,
   unlockBenchmark,
   healthBenchmark,
+  browserBenchmark,
 ];

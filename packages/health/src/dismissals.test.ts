@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkField } from "@keypears/vault";
+import { checkField } from "@keypears/vault/core";
 import {
   DISMISSED_FIELD,
   dismissalKey,

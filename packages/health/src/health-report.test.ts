@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { systemRandomBytes, unwrap } from "@keypears/base";
 import { generatePassword } from "@keypears/crypto";
-import type { Item, Vault } from "@keypears/vault";
+import type { Item, Vault } from "@keypears/vault/core";
 import { cheapDeps, createTestAccount, createTestHome, expectOk } from "@keypears/vault/testing";
 import { DISMISSED_FIELD, withDismissal } from "./dismissals.ts";
 import type { Finding } from "./findings.ts";

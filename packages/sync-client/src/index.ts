@@ -1,9 +1,2 @@
-export * from "./http-transport.ts";
-export * from "./onboarding.ts";
-export * from "./server-client.ts";
-export * from "./session.ts";
-export * from "./sync-client.ts";
-export * from "./sync-engine.ts";
-export * from "./sync-error.ts";
-export * from "./watcher.ts";
-export * from "./wire.ts";
+export * from "./core.ts";
+export { loginExistingDevice, loginNewDevice, type LoginInput } from "./node-onboarding.ts";

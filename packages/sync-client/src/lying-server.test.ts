@@ -11,7 +11,7 @@ import { DEFAULT_KDF_PARAMS, parseSecretKey } from "@keypears/crypto";
 import type { RunningServer } from "@keypears/server";
 import type { Vault } from "@keypears/vault";
 import { cheapDeps, createTestHome, expectOk } from "@keypears/vault/testing";
-import { loginNewDevice } from "./onboarding.ts";
+import { loginNewDevice } from "./node-onboarding.ts";
 import type { SyncError } from "./sync-error.ts";
 import {
   closeDevices,

@@ -25,6 +25,7 @@ import {
 } from "@keypears/crypto";
 import { createDeviceId, type DeviceId, systemDeps, type VaultId } from "@keypears/sync-core";
 import {
+  type AccountStorage,
   defaultVaultDeps,
   describeVaultError,
   floorOption,
@@ -34,7 +35,7 @@ import {
   type Registration,
   type Vault,
   type VaultDeps,
-} from "@keypears/vault";
+} from "@keypears/vault/core";
 import { callServer, createServerClient, type ServerEndpoint } from "./server-client.ts";
 import { saveSession } from "./session.ts";
 import type { SyncError } from "./sync-error.ts";
@@ -75,7 +76,8 @@ export const registerAccount = async (
 };
 
 export interface LoginInput {
-  readonly home: string;
+  /** Where this device keeps its vault files (Node: `nodeAccountStorage(home)`; a browser: OPFS). */
+  readonly storage: AccountStorage;
   readonly address: string;
   readonly password: string;
   readonly secretKey: SecretKey;
@@ -172,7 +174,7 @@ export const loginNewDevice = async (
     });
   }
   const joined = await joinAccount({
-    home: input.home,
+    storage: input.storage,
     address: input.address,
     password: input.password,
     secretKey: input.secretKey,
@@ -203,7 +205,7 @@ export const loginExistingDevice = async (
   input: LoginInput,
 ): Promise<Result<Vault, OnboardingError>> => {
   const deps = input.deps ?? defaultVaultDeps;
-  const local = openAccountFile(input.home, input.address);
+  const local = openAccountFile(input.storage, input.address);
   if (!local.ok) return err({ kind: "local", detail: describeVaultError(local.error) });
   const { deviceId, vaultId } = local.value.account;
   local.value.db.close();
@@ -215,7 +217,7 @@ export const loginExistingDevice = async (
   if (vaultKey === undefined)
     return err({ kind: "key-material", detail: "the server no longer lists this device's vault" });
   const rekeyed = await rekeyAccountFile({
-    home: input.home,
+    storage: input.storage,
     address: input.address,
     password: input.password,
     secretKey: input.secretKey,

@@ -5,7 +5,7 @@ import { after, test } from "node:test";
 import { parseSecretKey } from "@keypears/crypto";
 import { unlockVault } from "@keypears/vault";
 import { cheapDeps, expectOk } from "@keypears/vault/testing";
-import { loginExistingDevice } from "./onboarding.ts";
+import { loginExistingDevice } from "./node-onboarding.ts";
 import {
   closeDevices,
   createSyncedAccount,

@@ -1,7 +1,7 @@
 /** The device's session with its server: the token is kept sealed in the vault file, never in plaintext. */
 
 import type { WireSession } from "@keypears/api";
-import type { Vault } from "@keypears/vault";
+import type { Vault } from "@keypears/vault/core";
 
 const SESSION_SECRET = "session";
 

@@ -6,8 +6,8 @@
 import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
 import type { KeypearsClient } from "@keypears/api";
 import type { ChainHash, Checkpoint } from "@keypears/sync-core";
-import type { CredentialChange, Vault } from "@keypears/vault";
-import { describeVaultError } from "@keypears/vault";
+import type { CredentialChange, Vault } from "@keypears/vault/core";
+import { describeVaultError } from "@keypears/vault/core";
 import { createHttpTransport } from "./http-transport.ts";
 import { checkAccountParameters } from "./onboarding.ts";
 import { callServer, createServerClient, type ServerEndpoint } from "./server-client.ts";

@@ -18,8 +18,8 @@ import {
   type TransportError,
   verifySegment,
 } from "@keypears/sync-core";
-import type { ApplyError, PendingEvent, Vault } from "@keypears/vault";
-import { describeVaultError } from "@keypears/vault";
+import type { ApplyError, PendingEvent, Vault } from "@keypears/vault/core";
+import { describeVaultError } from "@keypears/vault/core";
 import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
 
 export interface SyncProgress {

@@ -11,7 +11,7 @@
 
 import type { Result } from "@keypears/base";
 import type { SyncTransport } from "@keypears/sync-core";
-import type { Vault } from "@keypears/vault";
+import type { Vault } from "@keypears/vault/core";
 import type { SyncReport } from "./sync-engine.ts";
 import type { SyncError } from "./sync-error.ts";
 

@@ -7,7 +7,7 @@
 
 import { err, ok, type Result } from "@keypears/base";
 import type { FieldValue, ItemId } from "@keypears/sync-core";
-import type { Vault, VaultError } from "@keypears/vault";
+import type { Vault, VaultError } from "@keypears/vault/core";
 import type { ImportItem } from "./import-item.ts";
 import type { DuplicateChoice, ImportPlan } from "./import-plan.ts";
 

@@ -4,7 +4,7 @@
  */
 
 import type { FieldValue } from "@keypears/sync-core";
-import type { CustomField } from "@keypears/vault";
+import type { CustomField } from "@keypears/vault/core";
 
 export const CUSTOM = "custom:";
 

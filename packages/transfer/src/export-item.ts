@@ -4,7 +4,7 @@
  */
 
 import type { FieldValue } from "@keypears/sync-core";
-import type { Item, ItemHistory, ItemType, Vault } from "@keypears/vault";
+import type { Item, ItemHistory, ItemType, Vault } from "@keypears/vault/core";
 
 export interface ExportItem {
   readonly id: string;

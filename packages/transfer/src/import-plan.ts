@@ -5,7 +5,7 @@
  * it, as the user chooses.
  */
 
-import type { Item, ItemType } from "@keypears/vault";
+import type { Item, ItemType } from "@keypears/vault/core";
 import type { ImportItem, ParsedImport } from "./import-item.ts";
 import { hostOf } from "./item-builder.ts";
 

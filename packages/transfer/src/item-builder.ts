@@ -5,7 +5,7 @@
  */
 
 import type { FieldValue } from "@keypears/sync-core";
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import type { ImportItem } from "./import-item.ts";
 import { MAX_TEXT } from "./limits.ts";
 

@@ -1,6 +1,6 @@
 /** Reads back a `keypears:<field>` custom field written by a plaintext export (see `KEYPEARS_FIELD`). */
 
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import { KEYPEARS_FIELD, STANDARD_NAMES } from "./custom-field.ts";
 import type { ItemBuilder } from "./item-builder.ts";
 

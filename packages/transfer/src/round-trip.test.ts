@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import type { FieldValue, ItemId } from "@keypears/sync-core";
-import type { ItemType, Vault } from "@keypears/vault";
+import type { ItemType, Vault } from "@keypears/vault/core";
 import { collectExportItems } from "./export-item.ts";
 import { encodeBitwardenJson } from "./formats/bitwarden-json-export.ts";
 import { encodeCsvExport } from "./formats/csv-export.ts";

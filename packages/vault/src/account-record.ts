@@ -9,11 +9,14 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { Address } from "./address.ts";
+import type { Compression } from "./compression.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 
 export interface VaultDeps {
   readonly now: Now;
   readonly randomBytes: RandomBytes;
+  /** Snapshot compression; fflate (pure JavaScript) when absent. */
+  readonly compression?: Compression;
   /** Tests only: lets tests use cheap Argon2id parameters. Production never sets it. */
   readonly unsafeKdfFloorForTests?: KdfCost;
   /**

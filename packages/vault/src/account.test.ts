@@ -2,10 +2,15 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
-import { createAccount, joinAccount, removeAccountFile, unlockVault } from "./account.ts";
+import {
+  createAccount,
+  joinAccount,
+  removeAccountFile,
+  unlockVault,
+} from "./node/node-accounts.ts";
 import { parseAddress } from "./address.ts";
-import { listVaultFiles, vaultPath } from "./home.ts";
-import { openSqlite } from "./sqlite.ts";
+import { listVaultFiles, vaultPath } from "./node/home.ts";
+import { openSqlite } from "./node/node-sqlite.ts";
 import {
   CHEAP_KDF,
   cheapDeps,

@@ -1,6 +1,7 @@
 /**
  * Accounts on this device: creating one, joining an existing synced one, opening and unlocking.
- * Each account is one vault file under `KEYPEARS_HOME`.
+ * Each account is one vault file in the device's `AccountStorage` (platform-free: Node's and the
+ * browser's adapters give the storage; `node/node-accounts.ts` keeps the `home`-path API).
  */
 
 import { err, ok, type Result } from "@keypears/base";
@@ -15,7 +16,6 @@ import {
   wipe,
 } from "@keypears/crypto";
 import { createDeviceId, createVaultId, type DeviceId, type VaultId } from "@keypears/sync-core";
-import { existsSync, renameSync, rmSync } from "node:fs";
 import {
   type AccountRecord,
   defaultVaultDeps,
@@ -31,10 +31,10 @@ import {
   unlockKeys,
 } from "./credentials.ts";
 import type { VaultError } from "./errors.ts";
-import { ensureVaultsDir, vaultPath } from "./home.ts";
+import type { AccountStorage } from "./account-storage.ts";
 import { recoveryKitText } from "./recovery-kit.ts";
 import { migrate } from "./schema.ts";
-import { openSqlite, type SqliteDatabase } from "./sqlite.ts";
+import type { SqliteDatabase } from "./sqlite.ts";
 import { openVault, type Vault } from "./vault.ts";
 
 export interface NewAccount {
@@ -47,7 +47,7 @@ export interface NewAccount {
 }
 
 export interface CreateAccountInput {
-  readonly home: string;
+  readonly storage: AccountStorage;
   readonly address: string;
   readonly password: string;
   /** The account's server, for synced addresses; must be absent for `@localhost`. */
@@ -68,11 +68,11 @@ export const createAccount = async (
       reason: `${address.value} is local only and cannot have a server`,
     });
   }
-  if (existsSync(vaultPath(input.home, address.value)))
+  if (input.storage.exists(address.value))
     return err({ kind: "account-exists", address: address.value });
   const { secretKey, salt } = createAccountSecrets(deps.randomBytes);
   const written = await writeAccountFile({
-    home: input.home,
+    storage: input.storage,
     address: address.value,
     password: input.password,
     secretKey,
@@ -100,7 +100,7 @@ export const createAccount = async (
 };
 
 export interface JoinAccountInput {
-  readonly home: string;
+  readonly storage: AccountStorage;
   readonly address: string;
   readonly password: string;
   readonly secretKey: SecretKey;
@@ -119,7 +119,7 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
   const deps = input.deps ?? defaultVaultDeps;
   const address = parseAddress(input.address);
   if (!address.ok) return address;
-  if (existsSync(vaultPath(input.home, address.value)))
+  if (input.storage.exists(address.value))
     return err({ kind: "account-exists", address: address.value });
   const vaultKey = await openWrappedVaultKey({
     address: address.value,
@@ -133,7 +133,7 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
   });
   if (!vaultKey.ok) return vaultKey;
   const written = await writeAccountFile({
-    home: input.home,
+    storage: input.storage,
     address: address.value,
     password: input.password,
     secretKey: input.secretKey,
@@ -150,7 +150,7 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
 };
 
 interface AccountFileInput {
-  readonly home: string;
+  readonly storage: AccountStorage;
   readonly address: Address;
   readonly password: string;
   readonly secretKey: SecretKey;
@@ -165,7 +165,7 @@ interface AccountFileInput {
   readonly deps: VaultDeps;
 }
 
-/** Writes a new vault file under a temporary name and renames it into place, so no half-made vault is ever seen. */
+/** Writes a new vault file that appears complete or not at all (the storage sees to it), then opens it. */
 const writeAccountFile = async (
   input: AccountFileInput,
 ): Promise<Result<{ vault: Vault; registration: Registration }, VaultError>> => {
@@ -183,24 +183,13 @@ const writeAccountFile = async (
     serverUrl: input.serverUrl,
     createdAt: deps.now(),
   };
-  ensureVaultsDir(input.home);
-  const path = vaultPath(input.home, address);
-  const temporary = `${path}.creating`;
-  rmSync(temporary, { force: true });
-  const db = openSqlite(temporary);
-  try {
+  const created = input.storage.create(address, (db) => {
     migrate(db);
     writeAccountRecord(db, record);
-  } finally {
-    db.close();
-  }
-  if (existsSync(path)) {
-    rmSync(temporary, { force: true });
-    return err({ kind: "account-exists", address });
-  }
-  renameSync(temporary, path);
+  });
+  if (!created) return err({ kind: "account-exists", address });
   const vault = openVault({
-    db: openSqlite(path, { mustExist: true }),
+    db: input.storage.open(address),
     account: record,
     vaultKey: input.vaultKey,
     deps,
@@ -221,16 +210,17 @@ const writeAccountFile = async (
 
 /** Opens an account's file without unlocking it: what anyone holding the file can read. */
 export const openAccountFile = (
-  home: string,
+  storage: AccountStorage,
   addressText: string,
 ): Result<{ readonly db: SqliteDatabase; readonly account: AccountRecord }, VaultError> => {
   const address = parseAddress(addressText);
   if (!address.ok) return address;
-  const path = vaultPath(home, address.value);
-  if (!existsSync(path)) return err({ kind: "no-such-account", address: address.value });
+  const path = storage.describe(address.value);
+  if (!storage.exists(address.value))
+    return err({ kind: "no-such-account", address: address.value });
   let db: SqliteDatabase | undefined;
   try {
-    db = openSqlite(path, { mustExist: true });
+    db = storage.open(address.value);
     const schema = migrate(db);
     const account = schema === undefined ? readAccountRecord(db) : undefined;
     if (schema !== undefined || account === undefined || account.address !== address.value) {
@@ -253,7 +243,7 @@ export const openAccountFile = (
 };
 
 export interface UnlockInput {
-  readonly home: string;
+  readonly storage: AccountStorage;
   readonly address: string;
   readonly password: string;
   readonly deps?: VaultDeps;
@@ -266,7 +256,26 @@ export interface UnlockInput {
  */
 export const unlockVault = async (input: UnlockInput): Promise<Result<Vault, VaultError>> => {
   const deps = input.deps ?? defaultVaultDeps;
-  const opened = openAccountFile(input.home, input.address);
+  const unlocked = await unlockAccountFile(input);
+  if (!unlocked.ok) return unlocked;
+  return ok(openVault({ ...unlocked.value, deps }));
+};
+
+/**
+ * The steps of `unlockVault` before the vault opens: the file, its account and the vault key.
+ * For a host that hands the key to a successor (a browser's next owning worker, see
+ * `browser/vault-worker.ts`) and opens the vault itself (`openVault`).
+ */
+export const unlockAccountFile = async (
+  input: UnlockInput,
+): Promise<
+  Result<
+    { readonly db: SqliteDatabase; readonly account: AccountRecord; readonly vaultKey: VaultKey },
+    VaultError
+  >
+> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const opened = openAccountFile(input.storage, input.address);
   if (!opened.ok) return opened;
   const { db, account } = opened.value;
   const keys = await unlockKeys(account, input.password, deps);
@@ -275,22 +284,24 @@ export const unlockVault = async (input: UnlockInput): Promise<Result<Vault, Vau
     return keys;
   }
   wipe(keys.value.secretKey, keys.value.authSecret);
-  return ok(openVault({ db, account, vaultKey: keys.value.vaultKey, deps }));
+  return ok({ db, account, vaultKey: keys.value.vaultKey });
 };
 
 /** Removes an account's vault file (and SQLite's side files) from this device. The server is not told. */
-export const removeAccountFile = (home: string, addressText: string): Result<void, VaultError> => {
+export const removeAccountFile = (
+  storage: AccountStorage,
+  addressText: string,
+): Result<void, VaultError> => {
   const address = parseAddress(addressText);
   if (!address.ok) return address;
-  const path = vaultPath(home, address.value);
-  if (!existsSync(path)) return err({ kind: "no-such-account", address: address.value });
-  for (const suffix of ["", "-wal", "-shm", ".creating"])
-    rmSync(`${path}${suffix}`, { force: true });
+  if (!storage.exists(address.value))
+    return err({ kind: "no-such-account", address: address.value });
+  storage.remove(address.value);
   return ok(undefined);
 };
 
 export interface RekeyInput {
-  readonly home: string;
+  readonly storage: AccountStorage;
   readonly address: string;
   /** The account's current master password (perhaps changed on another device). */
   readonly password: string;
@@ -311,7 +322,7 @@ export interface RekeyInput {
  */
 export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault, VaultError>> => {
   const deps = input.deps ?? defaultVaultDeps;
-  const opened = openAccountFile(input.home, input.address);
+  const opened = openAccountFile(input.storage, input.address);
   if (!opened.ok) return opened;
   const { db, account } = opened.value;
   const vaultKey = await openWrappedVaultKey({
@@ -353,7 +364,7 @@ export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault,
     wrappedVaultKey: input.wrappedVaultKey,
     sealedSecretKey: sealed.value.sealedSecretKey,
   };
-  const file = openSqlite(vaultPath(input.home, account.address), { mustExist: true });
+  const file = input.storage.open(account.address);
   writeAccountRecord(file, record);
   return ok(openVault({ db: file, account: record, vaultKey: vaultKey.value, deps }));
 };

@@ -3,10 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { parseSecretKey } from "@keypears/crypto";
-import { unlockVault } from "./account.ts";
-import { vaultPath } from "./home.ts";
+import { unlockVault } from "./node/node-accounts.ts";
+import { vaultPath } from "./node/home.ts";
 import { parseAddress } from "./address.ts";
-import { openSqlite } from "./sqlite.ts";
+import { openSqlite } from "./node/node-sqlite.ts";
 import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
 
 const home = createTestHome();

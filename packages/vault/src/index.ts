@@ -1,18 +1,23 @@
-export * from "./account.ts";
-export * from "./account-record.ts";
-export * from "./address.ts";
-export * from "./credentials.ts";
-export * from "./errors.ts";
-export * from "./home.ts";
-export * from "./item.ts";
-export * from "./item-model.ts";
-export * from "./recovery-kit.ts";
-export * from "./rejected-changes.ts";
-export * from "./search.ts";
-export * from "./sealing.ts";
-export * from "./snapshot.ts";
-export * from "./sqlite.ts";
-export * from "./sqlite-event-store.ts";
-export * from "./schema.ts";
-export * from "./vault.ts";
-export * from "./vault-sync.ts";
+/**
+ * `@keypears/vault` on Node: the platform-free core with Node's adapter. The account functions
+ * are Node's (by `home` folder); the core's storage-port versions are at `@keypears/vault/core`.
+ */
+
+export * from "./core.ts";
+export {
+  createAccount,
+  type CreateAccountInput,
+  joinAccount,
+  type JoinAccountInput,
+  openAccountFile,
+  rekeyAccountFile,
+  type RekeyInput,
+  removeAccountFile,
+  unlockVault,
+  type UnlockInput,
+} from "./node/node-accounts.ts";
+export { nodeVaultDeps } from "./node/node-accounts.ts";
+export * from "./node/home.ts";
+export * from "./node/node-compression.ts";
+export * from "./node/node-sqlite.ts";
+export * from "./node/node-storage.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { createAccount, unlockVault } from "./account.ts";
+import { createAccount, unlockVault } from "./node/node-accounts.ts";
 import { describeVaultError } from "./errors.ts";
 import { guardNetwork } from "./testing/network-guard.ts";
 import { createTestHome, expectOk } from "./testing/test-home.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { migrate, SCHEMA_VERSION } from "./schema.ts";
-import { openSqlite } from "./sqlite.ts";
+import { openSqlite } from "./node/node-sqlite.ts";
 import { createTestHome } from "./testing/test-home.ts";
 
 const home = createTestHome();

@@ -17,7 +17,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import { decode, encode } from "cborg";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { type Compression, fflateCompression } from "./compression.ts";
 
 const SNAPSHOT_FORMAT = 1;
 /** A snapshot inflates to at most this much; more is refused (a zip bomb, or not ours). */
@@ -36,9 +36,10 @@ export const sealSnapshot = (
   checkpoint: Checkpoint,
   states: readonly Uint8Array[],
   random: RandomBytes,
+  compression: Compression = fflateCompression,
 ): Uint8Array => {
   const plain = encode([SNAPSHOT_FORMAT, states]);
-  return seal(keys.eventKey, deflateRawSync(plain), snapshotAd(vaultId, checkpoint), random);
+  return seal(keys.eventKey, compression.deflate(plain), snapshotAd(vaultId, checkpoint), random);
 };
 
 /** Opens a snapshot that claims to be of `checkpoint`, and decodes every item state in it. */
@@ -47,6 +48,7 @@ export const openSnapshot = (
   vaultId: VaultId,
   checkpoint: Checkpoint,
   payload: Uint8Array,
+  compression: Compression = fflateCompression,
 ): Result<readonly ItemState[], SnapshotError> => {
   const opened = open(keys.eventKey, payload, snapshotAd(vaultId, checkpoint));
   if (!opened.ok)
@@ -54,7 +56,7 @@ export const openSnapshot = (
   let states: unknown;
   try {
     const [format, list] = decode(
-      asPlainBytes(inflateRawSync(opened.value, { maxOutputLength: MAX_SNAPSHOT_PLAINTEXT })),
+      asPlainBytes(compression.inflate(opened.value, MAX_SNAPSHOT_PLAINTEXT)),
       {
         strict: true,
       },

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describeEventStoreContract } from "@keypears/sync-core/testing";
 import { migrate } from "./schema.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
-import { openSqlite } from "./sqlite.ts";
+import { openSqlite } from "./node/node-sqlite.ts";
 
 describeEventStoreContract("SQLite (vault file)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "keypears-store-"));

@@ -1,10 +1,10 @@
 /**
- * The part of a SQLite driver the vault uses, as a structural interface (as Kysely does), so the
- * vault does not depend on one driver: better-sqlite3 in Node today, SQLite WASM in a browser later.
+ * The SQLite port: the part of a SQLite driver the vault uses, as a structural interface (as
+ * Kysely does), so the vault does not depend on one driver: better-sqlite3 in Node
+ * (`node/node-sqlite.ts`), SQLite WASM on OPFS in a browser (`browser/wasm-sqlite.ts`).
  */
 
 import { err, type Result } from "@keypears/base";
-import Database from "better-sqlite3";
 
 export type SqlValue = null | number | bigint | string | Uint8Array;
 
@@ -28,70 +28,16 @@ export interface SqliteDatabase {
   readonly inTransaction: () => boolean;
   /** SQLite's `data_version`: changes whenever another connection commits to the file. */
   readonly dataVersion: () => number;
-  /** The database file's path. */
+  /** The database file's path (or name, in a browser's storage). */
   readonly path: string;
+  /**
+   * Change notices between connections: calls `listener` when the platform sees a write to the
+   * file by another connection (Node: file-system events). Absent where no other connection can
+   * exist (a browser's one owning worker); `dataVersion` confirms either way.
+   */
+  readonly watchFile?: (listener: () => void) => () => void;
   readonly close: () => void;
 }
-
-export interface OpenSqliteOptions {
-  /** Open an existing file only; never create one. */
-  readonly mustExist?: boolean;
-  readonly readonly?: boolean;
-}
-
-/**
- * Opens a database file with the settings a password vault needs: WAL for crash safety with
- * concurrent readers, `synchronous = FULL` so a committed edit survives power loss, foreign keys
- * on, and a busy timeout so a second process waits instead of failing.
- */
-export const openSqlite = (path: string, options: OpenSqliteOptions = {}): SqliteDatabase => {
-  const db = new Database(path, {
-    fileMustExist: options.mustExist ?? false,
-    readonly: options.readonly ?? false,
-  });
-  if (!options.readonly) db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
-  const cache = new Map<string, SqliteStatement>();
-  const dataVersion = db.prepare("PRAGMA data_version").pluck();
-  return {
-    prepare: (sql) => {
-      let statement = cache.get(sql);
-      if (statement === undefined) {
-        const prepared = db.prepare(sql);
-        statement = {
-          run: (...params) => prepared.run(...params),
-          get: (...params) => prepared.get(...params),
-          all: (...params) => prepared.all(...params),
-        };
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
-    exec: (sql) => {
-      db.exec(sql);
-    },
-    transaction: (fn) => db.transaction(fn).immediate(),
-    bookkeeping: (fn) => {
-      // The flush setting applies to the next commit; inside an outer transaction that is its own.
-      if (db.inTransaction) return db.transaction(fn)();
-      db.pragma("synchronous = NORMAL");
-      try {
-        return db.transaction(fn).immediate();
-      } finally {
-        db.pragma("synchronous = FULL");
-      }
-    },
-    inTransaction: () => db.inTransaction,
-    dataVersion: () => dataVersion.get() as number,
-    path,
-    close: () => {
-      cache.clear();
-      db.close();
-    },
-  };
-};
 
 class RollbackWith<E> extends Error {
   constructor(readonly reason: E) {

@@ -8,8 +8,9 @@ import { readAccountRecord } from "./account-record.ts";
 import { openItemRecord } from "./sealing.ts";
 import { parseAddress } from "./address.ts";
 import { unlockKeys } from "./credentials.ts";
-import { vaultPath } from "./home.ts";
-import { openSqlite, type SqliteDatabase, type SqliteStatement } from "./sqlite.ts";
+import { vaultPath } from "./node/home.ts";
+import { openSqlite } from "./node/node-sqlite.ts";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
 import { openVault } from "./vault.ts";
 
@@ -178,7 +179,7 @@ test("a process killed with SIGKILL in the middle of edits leaves a consistent v
 
   const reopened = expectOk(
     await (
-      await import("./account.ts")
+      await import("./node/node-accounts.ts")
     ).unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }),
   );
   assert.deepEqual(reopened.problems(), []);

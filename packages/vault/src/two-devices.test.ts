@@ -13,7 +13,7 @@ import {
   type EventStore,
   verifySegment,
 } from "@keypears/sync-core";
-import { joinAccount } from "./account.ts";
+import { joinAccount } from "./node/node-accounts.ts";
 import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
 import type { Vault } from "./vault.ts";
 

@@ -16,9 +16,12 @@ import { isLocalOnly } from "./address.ts";
 import { createItemStore, type ItemStore } from "./item-store.ts";
 import { createLocalChanges, type LocalChanges } from "./local-changes.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
+import { withCommitNotices } from "./commit-notices.ts";
 
 export interface VaultContext {
   readonly db: SqliteDatabase;
+  /** Announces every commit through `db` (see `commit-notices.ts`). */
+  readonly onCommit: (listener: () => void) => () => void;
   account: AccountRecord;
   readonly deps: VaultDeps;
   readonly keys: VaultKeys;
@@ -43,11 +46,13 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export const createVaultContext = (
-  db: SqliteDatabase,
+  file: SqliteDatabase,
   account: AccountRecord,
   vaultKey: VaultKey,
   deps: VaultDeps,
 ): VaultContext => {
+  const notices = withCommitNotices(file);
+  const { db } = notices;
   const keys = deriveVaultKeys(vaultKey);
   const selectState = db.prepare("SELECT value FROM state WHERE key = ?");
   const upsertState = db.prepare(
@@ -68,6 +73,7 @@ export const createVaultContext = (
   let locked = false;
   const context: VaultContext = {
     db,
+    onCommit: notices.subscribe,
     account,
     deps,
     keys,

@@ -5,8 +5,6 @@
  * a sealed store for small secrets such as the session token.
  */
 
-import { type FSWatcher, watch } from "node:fs";
-import { basename, dirname } from "node:path";
 import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   associatedData,
@@ -354,13 +352,26 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
       return ok({
         position: checkpoint.position,
         chainHash: checkpoint.hash,
-        payload: sealSnapshot(ctx.keys, vaultId, checkpoint, states.value, ctx.deps.randomBytes),
+        payload: sealSnapshot(
+          ctx.keys,
+          vaultId,
+          checkpoint,
+          states.value,
+          ctx.deps.randomBytes,
+          ctx.deps.compression,
+        ),
       });
     },
     importSnapshot: (snapshot) => {
       ctx.assertUnlocked();
       const checkpoint = { position: snapshot.position, hash: snapshot.chainHash };
-      const states = openSnapshot(ctx.keys, vaultId, checkpoint, snapshot.payload);
+      const states = openSnapshot(
+        ctx.keys,
+        vaultId,
+        checkpoint,
+        snapshot.payload,
+        ctx.deps.compression,
+      );
       if (!states.ok) return states;
       return ctx.store.transaction(
         (): Result<{ readonly items: number }, { readonly kind: "not-empty" }> => {
@@ -417,23 +428,19 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
         seen = version;
         listener();
       };
-      const file = basename(db.path);
-      let watcher: FSWatcher | undefined;
-      try {
-        watcher = watch(dirname(db.path), { persistent: false }, (_, name) => {
-          if (name === null || name.startsWith(file)) check();
-        });
-        watcher.on("error", () => watcher?.close());
-      } catch {
-        // No file events here: the timer below finds the change.
-      }
+      const stopWatching = db.watchFile?.(check);
       const timer = setInterval(check, fileCheckMs);
-      timer.unref();
+      unrefTimer(timer);
       return () => {
         unsubscribe();
-        watcher?.close();
+        stopWatching?.();
         clearInterval(timer);
       };
     },
   };
+};
+
+/** Lets a process exit with the check timer running (Node); timers elsewhere have no such hold. */
+const unrefTimer = (timer: ReturnType<typeof setInterval>): void => {
+  if (typeof timer === "object" && timer !== null && "unref" in timer) timer.unref();
 };

@@ -122,6 +122,12 @@ export interface Vault {
    * For imports and bulk edits; each change is still its own event.
    */
   readonly transact: <T>(changes: () => T) => T;
+  /**
+   * Calls `listener` after every commit through this vault object: local changes, applied sync
+   * pages, snapshots and outbox bookkeeping (after the outermost transaction, never a rolled-back
+   * one). Live queries (`live-query.ts`) re-run on it. Returns the unsubscribe.
+   */
+  readonly onCommit: (listener: () => void) => () => void;
   /** Drops the keys from memory and closes the file; every later call throws. */
   readonly lock: () => void;
 }
@@ -460,6 +466,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
       }
     },
     sync: createVaultSync(ctx, rejected),
+    onCommit: ctx.onCommit,
     lock: () => ctx.lock(),
   };
   return vault;

@@ -6,7 +6,7 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import { createCollector, TooManyItems } from "../collector.ts";
 import type { ParsedImport, TransferError } from "../import-item.ts";
 import type { ItemBuilder } from "../item-builder.ts";

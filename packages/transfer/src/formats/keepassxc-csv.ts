@@ -6,7 +6,7 @@
  */
 
 import type { Result } from "@keypears/base";
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import { importCsv, isTrue, splitList } from "../csv-import.ts";
 import type { ParsedImport, TransferError } from "../import-item.ts";
 import { EXTRA_STANDARD, restoreFormula } from "./csv-export.ts";

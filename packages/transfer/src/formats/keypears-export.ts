@@ -31,7 +31,7 @@ import {
   wipe,
 } from "@keypears/crypto";
 import type { FieldValue } from "@keypears/sync-core";
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import { createCollector, TooManyItems } from "../collector.ts";
 import type { ExportItem } from "../export-item.ts";
 import type { ParsedImport, TransferError } from "../import-item.ts";

@@ -5,7 +5,7 @@
  */
 
 import type { Result } from "@keypears/base";
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import { importCsv, isTrue, keepExtraColumns } from "../csv-import.ts";
 import type { ParsedImport, TransferError } from "../import-item.ts";
 import type { ItemBuilder } from "../item-builder.ts";

@@ -6,7 +6,7 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import { unzipEntry } from "../bounded-unzip.ts";
 import { createCollector, TooManyItems } from "../collector.ts";
 import type { ParsedImport, TransferError } from "../import-item.ts";

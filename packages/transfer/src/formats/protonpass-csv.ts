@@ -4,7 +4,7 @@
  */
 
 import type { Result } from "@keypears/base";
-import type { ItemType } from "@keypears/vault";
+import type { ItemType } from "@keypears/vault/core";
 import { importCsv, keepExtraColumns, splitList } from "../csv-import.ts";
 import type { ParsedImport, TransferError } from "../import-item.ts";
 

@@ -1,6 +1,6 @@
 /** Parses a fixture and applies it to a vault, failing the test with the reason when either step fails. */
 
-import type { Vault } from "@keypears/vault";
+import type { Vault } from "@keypears/vault/core";
 import { applyImport, type ImportOutcome } from "../apply-import.ts";
 import { describeTransferError, type ImportFormat, type ParsedImport } from "../import-item.ts";
 import { planImport, type DuplicateChoice } from "../import-plan.ts";

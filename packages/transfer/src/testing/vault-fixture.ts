@@ -2,7 +2,7 @@
 
 import type { FieldValue } from "@keypears/sync-core";
 import { createTestAccount, createTestHome, type TestHome } from "@keypears/vault/testing";
-import type { Item, Vault } from "@keypears/vault";
+import type { Item, Vault } from "@keypears/vault/core";
 
 export const withTestVault = async <T>(
   work: (vault: Vault, home: TestHome) => Promise<T> | T,

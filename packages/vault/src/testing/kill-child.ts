@@ -1,6 +1,6 @@
 /** A child process for the crash test: unlocks a vault and edits it in a loop until it is killed. */
 
-import { unlockVault } from "../account.ts";
+import { unlockVault } from "../node/node-accounts.ts";
 import { cheapDeps } from "./test-home.ts";
 
 const [home, address, password] = process.argv.slice(2) as [string, string, string];

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { VaultDeps } from "../account-record.ts";
-import { createAccount, type NewAccount } from "../account.ts";
+import { createAccount, type NewAccount } from "../node/node-accounts.ts";
 import { describeVaultError } from "../errors.ts";
 
 /** Argon2id at 64 KiB: only for tests whose subject is not key derivation. */

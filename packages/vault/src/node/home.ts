@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { Address } from "./address.ts";
+import type { Address } from "../address.ts";
 
 export const resolveHome = (env: NodeJS.ProcessEnv = process.env): string =>
   env["KEYPEARS_HOME"] !== undefined && env["KEYPEARS_HOME"] !== ""

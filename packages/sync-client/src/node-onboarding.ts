@@ -1,0 +1,23 @@
+/** Sign-in on Node, as the CLI calls it: by `home` folder (the core's functions take a storage port). */
+
+import type { Result } from "@keypears/base";
+import { nodeAccountStorage, nodeCompression, nodeVaultDeps, type Vault } from "@keypears/vault";
+import * as core from "./onboarding.ts";
+
+export type LoginInput = Omit<core.LoginInput, "storage"> & { readonly home: string };
+
+const onNode = (input: LoginInput): core.LoginInput => {
+  const { home, ...rest } = input;
+  return {
+    ...rest,
+    storage: nodeAccountStorage(home),
+    deps: { compression: nodeCompression, ...(input.deps ?? nodeVaultDeps) },
+  };
+};
+
+export const loginNewDevice = (input: LoginInput): Promise<Result<Vault, core.OnboardingError>> =>
+  core.loginNewDevice(onNode(input));
+
+export const loginExistingDevice = (
+  input: LoginInput,
+): Promise<Result<Vault, core.OnboardingError>> => core.loginExistingDevice(onNode(input));

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { test } from "node:test";
+import {
+  buildTestBundle,
+  launchChromium,
+  NODE_TEST_ALIASES,
+  serveStatic,
+} from "./testing/chromium.ts";
+import type { TestOutcome } from "./testing/node-test-shim.ts";
+
+declare const outcomes: readonly TestOutcome[] | undefined;
+
+/** Node's native cipher path has no browser counterpart; every other crypto test runs in Chromium. */
+const NODE_ONLY = new Set(["xchacha-native.test.ts"]);
+
+test("@keypears/crypto's tests (known answers, round trips) pass in Chromium: the same bytes as Node", async () => {
+  const dir = new URL("../../crypto/src/", import.meta.url).pathname;
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".test.ts") && !NODE_ONLY.has(name))
+    .map((name) => `${dir}${name}`);
+  const bundle = await buildTestBundle(
+    [...files, new URL("./testing/run-tests-page.ts", import.meta.url).pathname],
+    { aliases: NODE_TEST_ALIASES },
+  );
+  const site = await serveStatic(bundle.dir);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    page.on("pageerror", (error) => console.error("page error:", error.message));
+    await page.goto(site.url);
+    await page.waitForFunction(() => typeof outcomes === "object", undefined, { timeout: 120_000 });
+    const results = await page.evaluate(() => outcomes ?? []);
+    assert.deepEqual(
+      results.filter((o) => !o.ok),
+      [],
+      "every crypto test passes in Chromium",
+    );
+    assert.ok(results.length >= 40, `the crypto tests ran (${results.length})`);
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+    await site.close();
+    bundle.dispose();
+  }
+});

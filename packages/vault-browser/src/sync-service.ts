@@ -1,0 +1,213 @@
+/**
+ * The sync side of the browser vault, run by the owning worker: an account registered on its
+ * server at creation, sign-in on a new browser, one sync, and live sync (the server's head
+ * stream over `fetch`, stopped while the browser is offline and started again when it is back,
+ * with the sync client's backoff). The same sync client as Node's.
+ */
+
+import { err, ok, type Result } from "@keypears/base";
+import { parseSecretKey, type SecretKeyError } from "@keypears/crypto";
+import {
+  createSyncClient,
+  discoverServer,
+  loginNewDevice,
+  type OnboardingError,
+  registerAccount,
+  type ServerEndpoint,
+  type SyncClient,
+  type SyncError,
+  type SyncReport,
+} from "@keypears/sync-client/core";
+import {
+  type AccountStorage,
+  createAccount,
+  type NewAccount,
+  removeAccountFile,
+  type Vault,
+  type VaultDeps,
+  type VaultError,
+} from "@keypears/vault/core";
+
+export interface SignInRequest {
+  readonly address: string;
+  readonly password: string;
+  /** As typed or pasted from the recovery kit. */
+  readonly secretKey: string;
+  /** The server's address when it is not `https://<domain>` (a server on this machine). */
+  readonly serverUrl?: string;
+  readonly deviceName: string;
+}
+
+export interface SyncedAccountRequest {
+  readonly address: string;
+  readonly password: string;
+  readonly serverUrl?: string;
+  readonly deviceName: string;
+}
+
+export type SignInError = OnboardingError | VaultError | SecretKeyError;
+
+export interface LiveSyncState {
+  readonly running: boolean;
+  readonly online: boolean;
+  /** The last sync's outcome (`null` before the first). */
+  readonly last: Result<SyncReport, SyncError> | null;
+}
+
+export interface SyncServiceOptions {
+  readonly storage: AccountStorage;
+  readonly deps: VaultDeps;
+  readonly vaultOf: (address: string) => Vault;
+  /** Subscribes to the browser's online/offline events; absent where there are none. */
+  readonly network?: {
+    readonly online: () => boolean;
+    readonly subscribe: (listener: (online: boolean) => void) => () => void;
+  };
+  /** Live sync's state changed (for the sync-status live query). */
+  readonly onLiveState?: (address: string) => void;
+}
+
+const domainOf = (address: string): string => address.slice(address.lastIndexOf("@") + 1);
+
+export const createSyncService = (options: SyncServiceOptions) => {
+  const { storage, deps } = options;
+  const endpoints = new Map<string, ServerEndpoint>();
+  const live = new Map<
+    string,
+    { controller: AbortController | undefined; last: LiveSyncState["last"] }
+  >();
+
+  const endpointFor = async (vault: Vault): Promise<Result<ServerEndpoint, SyncError>> => {
+    const known = endpoints.get(vault.address);
+    if (known !== undefined) return ok(known);
+    const found = await discoverServer(domainOf(vault.address), vault.serverUrl ?? undefined);
+    if (found.ok) endpoints.set(vault.address, found.value);
+    return found;
+  };
+
+  const runLive = (address: string): void => {
+    const entry = live.get(address);
+    if (entry === undefined || entry.controller !== undefined) return;
+    if (options.network !== undefined && !options.network.online()) return;
+    const vault = options.vaultOf(address);
+    const controller = new AbortController();
+    entry.controller = controller;
+    options.onLiveState?.(address);
+    void endpointFor(vault).then(async (endpoint) => {
+      if (!endpoint.ok) {
+        entry.last = endpoint;
+      } else {
+        const client = createSyncClient(vault, endpoint.value);
+        const stopped = await client.watch({
+          signal: controller.signal,
+          onSync: (result) => {
+            entry.last = result;
+            options.onLiveState?.(address);
+          },
+        });
+        if (stopped !== undefined) entry.last = err(stopped);
+      }
+      if (entry.controller === controller) entry.controller = undefined;
+      options.onLiveState?.(address);
+    });
+  };
+
+  const stopNetwork = options.network?.subscribe((online) => {
+    for (const [address, entry] of live) {
+      if (online) runLive(address);
+      else {
+        entry.controller?.abort();
+        entry.controller = undefined;
+        options.onLiveState?.(address);
+      }
+    }
+  });
+
+  return {
+    /** Creates an account on this device and registers it on its server; nothing stays if registration fails. */
+    createSynced: async (
+      request: SyncedAccountRequest,
+    ): Promise<Result<NewAccount, VaultError | SyncError>> => {
+      const endpoint = await discoverServer(domainOf(request.address), request.serverUrl);
+      if (!endpoint.ok) return endpoint;
+      const created = await createAccount({
+        storage,
+        address: request.address,
+        password: request.password,
+        serverUrl: endpoint.value.url,
+        deps,
+      });
+      if (!created.ok) return created;
+      const registered = await registerAccount(
+        created.value.vault,
+        created.value.registration,
+        endpoint.value,
+        request.deviceName,
+      );
+      if (!registered.ok) {
+        created.value.vault.lock();
+        removeAccountFile(storage, request.address);
+        return registered;
+      }
+      return ok(created.value);
+    },
+    /** Signs this browser in to an existing account; its items come by syncing. */
+    signIn: async (request: SignInRequest): Promise<Result<Vault, SignInError>> => {
+      const secretKey = parseSecretKey(request.secretKey);
+      if (!secretKey.ok) return secretKey;
+      const endpoint = await discoverServer(domainOf(request.address), request.serverUrl);
+      if (!endpoint.ok) return endpoint;
+      return loginNewDevice({
+        storage,
+        address: request.address,
+        password: request.password,
+        secretKey: secretKey.value,
+        server: endpoint.value,
+        deviceName: request.deviceName,
+        deps,
+      });
+    },
+    /** The sync client of an unlocked synced account: devices, password change. */
+    client: async (address: string): Promise<Result<SyncClient, SyncError>> => {
+      const vault = options.vaultOf(address);
+      if (vault.localOnly)
+        return err({ kind: "rejected", detail: `${address} is local only: it has no server` });
+      const endpoint = await endpointFor(vault);
+      return endpoint.ok ? ok(createSyncClient(vault, endpoint.value)) : endpoint;
+    },
+    syncOnce: async (address: string): Promise<Result<SyncReport, SyncError>> => {
+      const vault = options.vaultOf(address);
+      if (vault.localOnly)
+        return err({ kind: "rejected", detail: `${address} is local only: it never syncs` });
+      const endpoint = await endpointFor(vault);
+      if (!endpoint.ok) return endpoint;
+      return createSyncClient(vault, endpoint.value).syncOnce();
+    },
+    startLive: (address: string): void => {
+      const vault = options.vaultOf(address);
+      if (vault.localOnly) return;
+      if (!live.has(address)) live.set(address, { controller: undefined, last: null });
+      runLive(address);
+    },
+    stopLive: (address: string): void => {
+      live.get(address)?.controller?.abort();
+      live.delete(address);
+      options.onLiveState?.(address);
+    },
+    liveState: (address: string): LiveSyncState => {
+      const entry = live.get(address);
+      return {
+        running: entry?.controller !== undefined,
+        online: options.network?.online() ?? true,
+        last: entry?.last ?? null,
+      };
+    },
+    close: (): void => {
+      stopNetwork?.();
+      for (const entry of live.values()) entry.controller?.abort();
+      live.clear();
+    },
+  };
+};
+
+export type SyncService = ReturnType<typeof createSyncService>;

@@ -1,0 +1,339 @@
+/**
+ * The vault API a browser's owning worker serves to every tab (see `vault-worker.ts`): accounts,
+ * unlock and lock, items, history, conflicts, live-query runs. Every argument and answer is
+ * plain data (structured-cloneable), so a call crosses a MessagePort or a BroadcastChannel as
+ * is. Platform-free: it runs on any `AccountStorage`, which is how Node tests exercise it too.
+ */
+
+import { ok, type Result } from "@keypears/base";
+import type { KdfParams, VaultKey } from "@keypears/crypto";
+import type { FieldValue } from "@keypears/sync-core";
+import { createAccount, openAccountFile, unlockAccountFile } from "@keypears/vault/core";
+import type { VaultDeps } from "@keypears/vault/core";
+import type { AccountStorage } from "@keypears/vault/core";
+import type { Address } from "@keypears/vault/core";
+import type { VaultError } from "@keypears/vault/core";
+import type { Item } from "@keypears/vault/core";
+import { type LiveQuery, type LiveResult, runLiveQuery } from "@keypears/vault/core";
+import type { ListFilter } from "@keypears/vault/core";
+import type { OpenError } from "@keypears/vault/core";
+import {
+  type ItemHistory,
+  type NewItemInput,
+  openVault,
+  type ResolveChoice,
+  type Vault,
+} from "@keypears/vault/core";
+import type { SyncStatus } from "@keypears/vault/core";
+import type { Device, SyncError, SyncReport } from "@keypears/sync-client/core";
+import {
+  createSyncService,
+  type LiveSyncState,
+  type SignInError,
+  type SignInRequest,
+  type SyncServiceOptions,
+} from "./sync-service.ts";
+
+export interface AccountSummary {
+  readonly address: Address;
+  readonly serverUrl: string | null;
+  readonly localOnly: boolean;
+  readonly unlocked: boolean;
+}
+
+export interface CreatedAccount {
+  readonly address: Address;
+  /** Shown once: the Secret Key and the recovery kit that holds it. Never stored in plaintext. */
+  readonly secretKey: string;
+  readonly recoveryKit: string;
+}
+
+export interface CreateAccountRequest {
+  readonly address: string;
+  readonly password: string;
+  /** For a synced address: the server when it is not `https://<domain>`. */
+  readonly serverUrl?: string;
+  /** For a synced address: this device's name on the server. */
+  readonly deviceName?: string;
+  readonly kdf?: KdfParams;
+}
+
+/** A vault call on a locked (or never unlocked) account. */
+export class VaultLockedError extends Error {
+  constructor(readonly address: string) {
+    super(`the vault of ${address} is locked; unlock it first`);
+  }
+}
+
+/** The API, method by method: what the page-side client mirrors as async calls. */
+export interface VaultApi {
+  readonly accounts: () => readonly AccountSummary[];
+  /** A local-only account (`name@localhost`), or a synced one, registered on its server at once. */
+  readonly createAccount: (
+    request: CreateAccountRequest,
+  ) => Promise<Result<CreatedAccount, VaultError | SyncError>>;
+  /** Adds an existing account to this browser (password + Secret Key) and unlocks it. */
+  readonly signIn: (request: SignInRequest) => Promise<Result<AccountSummary, SignInError>>;
+  readonly unlock: (
+    address: string,
+    password: string,
+  ) => Promise<Result<AccountSummary, VaultError>>;
+  /** Drops the vault's keys from memory (in every tab: the worker tells the others). */
+  readonly lock: (address: string) => void;
+  readonly add: (address: string, input: NewItemInput) => Result<Item, VaultError>;
+  /** Adds several items in one transaction (imports): all are added, or none (the first error). */
+  readonly addMany: (
+    address: string,
+    inputs: readonly NewItemInput[],
+  ) => Result<readonly Item[], VaultError>;
+  readonly edit: (
+    address: string,
+    ref: string,
+    changes: Readonly<Record<string, FieldValue>>,
+  ) => Result<Item, VaultError>;
+  readonly trash: (address: string, ref: string) => Result<Item, VaultError>;
+  readonly restore: (address: string, ref: string) => Result<Item, VaultError>;
+  readonly purge: (address: string, ref: string) => Result<Item, VaultError>;
+  readonly get: (address: string, ref: string) => Result<Item, VaultError>;
+  readonly list: (address: string, filter?: ListFilter) => readonly Item[];
+  readonly history: (
+    address: string,
+    ref: string,
+    field?: string,
+  ) => Result<ItemHistory, VaultError>;
+  readonly conflicts: (address: string) => ReturnType<Vault["conflicts"]>;
+  readonly resolve: (
+    address: string,
+    ref: string,
+    field: string,
+    choice: ResolveChoice,
+  ) => Result<Item, VaultError>;
+  readonly totp: (address: string, ref: string) => ReturnType<Vault["totp"]>;
+  readonly problems: (address: string) => readonly OpenError[];
+  readonly syncStatus: (address: string) => SyncStatus;
+  /** One sync: push, pull, verify, apply. */
+  readonly sync: (address: string) => Promise<Result<SyncReport, SyncError>>;
+  /** Syncs live (head stream, backoff, paused while offline) until stopped or locked. */
+  readonly startLiveSync: (address: string) => void;
+  readonly stopLiveSync: (address: string) => void;
+  readonly liveSyncState: (address: string) => LiveSyncState;
+  /** The account's devices on its server (the current one marked). */
+  readonly devices: (address: string) => Promise<Result<readonly Device[], SyncError>>;
+  readonly renameDevice: (
+    address: string,
+    id: string,
+    name: string,
+  ) => Promise<Result<Device, SyncError>>;
+  /** Revokes a device: it can no longer sync. */
+  readonly revokeDevice: (address: string, id: string) => Promise<Result<Device, SyncError>>;
+  /** Changes the master password on the server, then on this device (the vault key stays). */
+  readonly changePassword: (
+    address: string,
+    current: string,
+    next: string,
+  ) => Promise<Result<void, SyncError | { readonly kind: "wrong-credentials" }>>;
+  /** Runs a live query once (the worker re-runs it after each commit notice). */
+  readonly query: <Q extends LiveQuery>(address: string, query: Q) => LiveResult<Q>;
+}
+
+/** What one worker hands to the next owner so that a tab closing does not lock the others. */
+export interface VaultSession {
+  readonly address: Address;
+  readonly vaultKey: VaultKey;
+}
+
+export interface VaultServiceHooks {
+  /** The browser's online/offline events, for live sync. */
+  readonly network?: SyncServiceOptions["network"];
+  /** A vault was unlocked here: its key, for the other workers to hold. */
+  readonly onUnlock?: (session: VaultSession) => void;
+  readonly onLock?: (address: Address) => void;
+  /** A commit through any open vault. */
+  readonly onCommit?: (address: Address) => void;
+}
+
+export interface VaultService {
+  readonly api: VaultApi;
+  /** The open vault of an address, if unlocked here. */
+  readonly vault: (address: string) => Vault | undefined;
+  /** Opens a vault with a key handed over by a previous owner (no key derivation). */
+  readonly adopt: (session: VaultSession) => Result<void, VaultError>;
+  /** Closes every vault (the keys are wiped); the storage stays. */
+  readonly close: () => void;
+}
+
+export const createVaultService = (
+  storage: AccountStorage,
+  deps: VaultDeps,
+  hooks: VaultServiceHooks = {},
+): VaultService => {
+  const open = new Map<string, { vault: Vault; stopNotices: () => void }>();
+
+  const attach = (vault: Vault): void => {
+    const stopNotices = vault.onCommit(() => hooks.onCommit?.(vault.address));
+    open.set(vault.address, { vault, stopNotices });
+  };
+  const detach = (address: string): boolean => {
+    const entry = open.get(address);
+    if (entry === undefined) return false;
+    sync.stopLive(address);
+    open.delete(address);
+    entry.stopNotices();
+    entry.vault.lock();
+    return true;
+  };
+  const vaultOf = (address: string): Vault => {
+    const entry = open.get(address);
+    if (entry === undefined) throw new VaultLockedError(address);
+    return entry.vault;
+  };
+  const sync = createSyncService({
+    storage,
+    deps,
+    vaultOf,
+    ...(hooks.network === undefined ? {} : { network: hooks.network }),
+    onLiveState: (address) => hooks.onCommit?.(address as Address),
+  });
+  const summary = (address: Address, serverUrl: string | null): AccountSummary => ({
+    address,
+    serverUrl,
+    localOnly: address.endsWith("@localhost"),
+    unlocked: open.has(address),
+  });
+
+  const api: VaultApi = {
+    accounts: () =>
+      storage.list().map((address) => {
+        const vault = open.get(address)?.vault;
+        if (vault !== undefined) return summary(address, vault.serverUrl);
+        const file = openAccountFile(storage, address);
+        if (!file.ok) return summary(address, null);
+        file.value.db.close();
+        return summary(address, file.value.account.serverUrl);
+      }),
+    createAccount: async (request) => {
+      const created = request.address.endsWith("@localhost")
+        ? await createAccount({
+            storage,
+            address: request.address,
+            password: request.password,
+            ...(request.kdf === undefined ? {} : { kdf: request.kdf }),
+            deps,
+          })
+        : await sync.createSynced({
+            address: request.address,
+            password: request.password,
+            ...(request.serverUrl === undefined ? {} : { serverUrl: request.serverUrl }),
+            deviceName: request.deviceName ?? "browser",
+          });
+      if (!created.ok) return created;
+      // Created accounts start locked: unlocking is the one path that hands keys around.
+      created.value.vault.lock();
+      return ok({
+        address: created.value.vault.address,
+        secretKey: created.value.secretKey,
+        recoveryKit: created.value.recoveryKit,
+      });
+    },
+    unlock: async (address, password) => {
+      const unlocked = await unlockAccountFile({ storage, address, password, deps });
+      if (!unlocked.ok) return unlocked;
+      const { db, account, vaultKey } = unlocked.value;
+      const handed = vaultKey.slice() as VaultKey;
+      detach(account.address);
+      attach(openVault({ db, account, vaultKey, deps }));
+      hooks.onUnlock?.({ address: account.address, vaultKey: handed });
+      return ok(summary(account.address, account.serverUrl));
+    },
+    signIn: async (request) => {
+      const signedIn = await sync.signIn(request);
+      if (!signedIn.ok) return signedIn;
+      // Opened again through unlock, the one path that hands the key to the other tabs.
+      signedIn.value.lock();
+      return api.unlock(request.address, request.password);
+    },
+    sync: (address) => sync.syncOnce(address),
+    startLiveSync: (address) => sync.startLive(address),
+    stopLiveSync: (address) => sync.stopLive(address),
+    liveSyncState: (address) => sync.liveState(address),
+    devices: async (address) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.devices() : client;
+    },
+    renameDevice: async (address, id, name) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.renameDevice(id, name) : client;
+    },
+    revokeDevice: async (address, id) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.revokeDevice(id) : client;
+    },
+    changePassword: async (address, current, next) => {
+      const client = await sync.client(address);
+      return client.ok ? client.value.changePassword(current, next) : client;
+    },
+    lock: (address) => {
+      if (detach(address)) hooks.onLock?.(address as Address);
+    },
+    add: (address, input) => vaultOf(address).add(input),
+    addMany: (address, inputs) => {
+      const vault = vaultOf(address);
+      return transactResult(vault, () => {
+        const added: Item[] = [];
+        for (const input of inputs) {
+          const item = vault.add(input);
+          if (!item.ok) return item;
+          added.push(item.value);
+        }
+        return ok(added);
+      });
+    },
+    edit: (address, ref, changes) => vaultOf(address).edit(ref, changes),
+    trash: (address, ref) => vaultOf(address).trash(ref),
+    restore: (address, ref) => vaultOf(address).restore(ref),
+    purge: (address, ref) => vaultOf(address).purge(ref),
+    get: (address, ref) => vaultOf(address).get(ref),
+    list: (address, filter) => vaultOf(address).list(filter),
+    history: (address, ref, field) => vaultOf(address).history(ref, field),
+    conflicts: (address) => vaultOf(address).conflicts(),
+    resolve: (address, ref, field, choice) => vaultOf(address).resolve(ref, field, choice),
+    totp: (address, ref) => vaultOf(address).totp(ref),
+    problems: (address) => vaultOf(address).problems(),
+    syncStatus: (address) => vaultOf(address).sync.status(),
+    query: (address, query) => runLiveQuery(vaultOf(address), query),
+  };
+
+  return {
+    api,
+    vault: (address) => open.get(address)?.vault,
+    adopt: (session) => {
+      const file = openAccountFile(storage, session.address);
+      if (!file.ok) return file;
+      detach(session.address);
+      attach(openVault({ ...file.value, vaultKey: session.vaultKey.slice() as VaultKey, deps }));
+      return ok(undefined);
+    },
+    close: () => {
+      sync.close();
+      for (const address of open.keys()) detach(address);
+    },
+  };
+};
+
+const rollback = new Error("rolled back");
+
+/** Runs `fn` in one vault transaction that commits only if it returns ok. */
+const transactResult = <T, E>(vault: Vault, fn: () => Result<T, E>): Result<T, E> => {
+  let failure: Result<T, E> | undefined;
+  try {
+    return vault.transact(() => {
+      const result = fn();
+      if (result.ok) return result;
+      failure = result;
+      throw rollback;
+    });
+  } catch (error) {
+    if (error === rollback && failure !== undefined) return failure;
+    throw error;
+  }
+};

@@ -1,0 +1,37 @@
+/** The vault worker's entry module: `new Worker(new URL("./vault-worker-entry.ts", import.meta.url), { type: "module" })`. */
+
+import { systemDeps } from "@keypears/sync-core";
+import { openOpfsPool } from "./opfs-pool.ts";
+import { CHANNEL_NAME } from "./protocol.ts";
+import {
+  type BroadcastPort,
+  type LockManagerLike,
+  runVaultWorker,
+  type WorkerScope,
+} from "./vault-worker.ts";
+
+const scope = globalThis as unknown as WorkerScope & {
+  readonly navigator: { readonly locks: LockManagerLike; readonly onLine: boolean };
+  readonly addEventListener: (type: "online" | "offline", listener: () => void) => void;
+  readonly removeEventListener: (type: "online" | "offline", listener: () => void) => void;
+};
+
+runVaultWorker(scope, {
+  channel: new BroadcastChannel(CHANNEL_NAME) as unknown as BroadcastPort,
+  locks: scope.navigator.locks,
+  openStorage: () => openOpfsPool(),
+  deps: { now: systemDeps.now, randomBytes: systemDeps.randomBytes },
+  network: {
+    online: () => scope.navigator.onLine,
+    subscribe: (listener) => {
+      const online = () => listener(true);
+      const offline = () => listener(false);
+      scope.addEventListener("online", online);
+      scope.addEventListener("offline", offline);
+      return () => {
+        scope.removeEventListener("online", online);
+        scope.removeEventListener("offline", offline);
+      };
+    },
+  },
+});
