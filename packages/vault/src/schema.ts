@@ -3,7 +3,8 @@
  * in order and recorded in `PRAGMA user_version`.
  *
  * What is in plaintext: ids (event, item, vault, device), server positions and chain hashes, HLC
- * timestamps of history rows, blind indexes of field names, KDF parameters and salts. Every title,
+ * timestamps of history rows, blind indexes of field names, KDF parameters and salts, and why the
+ * server refused a rejected change (sizes, limits, ids). Every title,
  * username, password, URL, note, field name and value is inside an AEAD box bound to its vault,
  * its row's ids and the schema version.
  */
