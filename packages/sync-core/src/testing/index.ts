@@ -1,2 +1,3 @@
 export * from "./event-store-contract.ts";
 export * from "./test-device.ts";
+export * from "./reference-merge.ts";
