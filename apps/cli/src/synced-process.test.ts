@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { after, before, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import {
   BIN,
   createTempHome,
@@ -15,6 +16,8 @@ import {
   startCli,
   type TempHome,
 } from "./testing/run-cli.ts";
+
+const test = boundedTest();
 
 const freePort = () =>
   new Promise<number>((resolve) => {

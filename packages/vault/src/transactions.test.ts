@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { deriveVaultKeys } from "@keypears/crypto";
 import { decodeItemState } from "@keypears/sync-core";
 import { readAccountRecord } from "./account-record.ts";
@@ -12,6 +13,8 @@ import { vaultPath } from "./home.ts";
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from "./sqlite.ts";
 import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
 import { openVault } from "./vault.ts";
+
+const test = boundedTest();
 
 const home = createTestHome();
 after(() => home.remove());

@@ -9,7 +9,8 @@ import {
 } from "@keypears/sync-core";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
@@ -22,6 +23,8 @@ import {
   TEST_KDF,
   type TestServer,
 } from "../testing/test-server.ts";
+
+const it = boundedIt();
 
 const DAY = 86_400_000;
 let clockOffset = 0;
