@@ -5,10 +5,9 @@ import { test } from "node:test";
 import fc from "fast-check";
 import type { Event, FieldValue, LifecycleKind } from "./event.ts";
 import type { DeviceId, EventId, ItemId, VaultId } from "./ids.ts";
-import { fieldHistory } from "./item-state.ts";
-import { createReplica, type Replica } from "./replica.ts";
+import { createReplica } from "./replica.ts";
 import { createTestDevice, type TestDevice } from "./testing/test-device.ts";
-import { type ModelItem, referenceMerge } from "./testing/reference-merge.ts";
+import { referenceMerge, summarizeReplica as summarize } from "./testing/reference-merge.ts";
 
 const VAULT = "6f1c2d3e-4b5a-4c6d-8e7f-8091a2b3c4d5" as VaultId;
 const ITEMS = [
@@ -19,42 +18,6 @@ const FIELDS = ["password", "title", "urls"] as const;
 const NODES = ["00000000000000aa", "00000000000000bb", "0000000000000ccc"] as DeviceId[];
 /** A small pool, so concurrent writes often agree (several heads, no conflict) as well as differ. */
 const VALUES: readonly FieldValue[] = ["a", "b", "", 7, true, null, ["x", "y"], ["x"]];
-
-/** The real merge's view of a replica, in the model's terms. */
-const summarize = (replica: Replica): ModelItem[] =>
-  [...replica.items()]
-    .sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0))
-    .map((view) => {
-      const state = replica.itemState(view.itemId);
-      assert.ok(state !== undefined);
-      return {
-        itemId: view.itemId,
-        status: view.status,
-        fields: [...view.fields.values()].map((field) => ({
-          name: field.name,
-          value: field.value,
-          conflict: field.conflict,
-          heads: field.heads.map((h) => h.eventId),
-          history: fieldHistory(state, field.name).map(
-            (h) => [h.eventId, h.value, h.isHead, h.isCurrent] as const,
-          ),
-        })),
-        conflicts: view.conflicts.map((c) =>
-          c.kind === "field"
-            ? (["field", c.field, c.candidates.map((w) => w.eventId)] as const)
-            : c.kind === "lifecycle"
-              ? (["lifecycle", c.candidates.map((l) => l.eventId)] as const)
-              : ([
-                  "edit-delete",
-                  c.deletes.map((d) => d.eventId),
-                  c.edits.map((e) => e.eventId),
-                ] as const),
-        ),
-        lifecycleHeads: view.lifecycleHeads.map((h) => h.eventId),
-        created: view.created,
-        updated: view.updated,
-      };
-    });
 
 /** One step of a random history: a write or a lifecycle change, naming earlier events by index. */
 interface Step {

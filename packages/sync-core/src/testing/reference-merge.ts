@@ -29,6 +29,8 @@
 import type { Event, FieldValue, LifecycleKind } from "../event.ts";
 import type { Hlc } from "../hlc.ts";
 import type { EventId, ItemId } from "../ids.ts";
+import { fieldHistory } from "../item-state.ts";
+import type { Replica } from "../replica.ts";
 
 export interface ModelField {
   readonly name: string;
@@ -56,6 +58,42 @@ export interface ModelItem {
   readonly created: Hlc;
   readonly updated: Hlc;
 }
+
+/** The real merge's view of a replica, in the model's terms. */
+export const summarizeReplica = (replica: Replica): ModelItem[] =>
+  [...replica.items()]
+    .sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0))
+    .map((view) => {
+      const state = replica.itemState(view.itemId);
+      if (state === undefined) throw new Error(`no state for item ${view.itemId}`);
+      return {
+        itemId: view.itemId,
+        status: view.status,
+        fields: [...view.fields.values()].map((field) => ({
+          name: field.name,
+          value: field.value,
+          conflict: field.conflict,
+          heads: field.heads.map((h) => h.eventId),
+          history: fieldHistory(state, field.name).map(
+            (h) => [h.eventId, h.value, h.isHead, h.isCurrent] as const,
+          ),
+        })),
+        conflicts: view.conflicts.map((c) =>
+          c.kind === "field"
+            ? (["field", c.field, c.candidates.map((w) => w.eventId)] as const)
+            : c.kind === "lifecycle"
+              ? (["lifecycle", c.candidates.map((l) => l.eventId)] as const)
+              : ([
+                  "edit-delete",
+                  c.deletes.map((d) => d.eventId),
+                  c.edits.map((e) => e.eventId),
+                ] as const),
+        ),
+        lifecycleHeads: view.lifecycleHeads.map((h) => h.eventId),
+        created: view.created,
+        updated: view.updated,
+      };
+    });
 
 /** One write of one field, as rule 2 sees it. */
 interface Write {
