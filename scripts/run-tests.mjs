@@ -31,9 +31,28 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(" ") || "(all)"}`);
   process.exit(1);
 }
+// Every file gets a time limit: Node 20's --test-timeout bounds each file's whole run (the child
+// is killed and the file is reported as "test timed out after N ms", by name), so a hang fails in
+// minutes instead of waiting out CI's limit. Tests that wait on a process or a socket carry a
+// tighter `timeout` of their own (`boundedTest` in @keypears/base/testing). KEYPEARS_TEST_FILE_TIMEOUT_MS
+// overrides the bound.
+const fileTimeoutMs = Number(process.env.KEYPEARS_TEST_FILE_TIMEOUT_MS ?? 600_000);
+if (!Number.isSafeInteger(fileTimeoutMs) || fileTimeoutMs <= 0) {
+  console.error(`KEYPEARS_TEST_FILE_TIMEOUT_MS must be a positive integer of milliseconds`);
+  process.exit(1);
+}
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", ...files],
+  [
+    "--import",
+    "tsx",
+    "--test",
+    "--test-concurrency=2",
+    `--test-timeout=${fileTimeoutMs}`,
+    // A file whose tests are done exits even if a failed test left a server or a socket open.
+    "--test-force-exit",
+    ...files,
+  ],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);

@@ -4,9 +4,12 @@
  */
 
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { parseBase32, totpCode } from "@keypears/crypto";
 import { createTempHome, PASSWORD, runCli } from "./testing/run-cli.ts";
+
+const test = boundedTest();
 
 const home = createTempHome();
 after(() => home.remove());

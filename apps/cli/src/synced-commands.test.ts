@@ -5,11 +5,14 @@
  */
 
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { main } from "./main.ts";
 import { createMemoryIo, type MemoryIoOptions } from "./testing/memory-io.ts";
 import { createMemoryServer } from "./testing/memory-server.ts";
 import { createTempHome, PASSWORD } from "./testing/run-cli.ts";
+
+const test = boundedTest();
 
 const server = createMemoryServer();
 const laptop = createTempHome();

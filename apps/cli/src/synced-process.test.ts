@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { after, before, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import {
   BIN,
   createTempHome,
@@ -15,6 +16,8 @@ import {
   type TempHome,
 } from "./testing/run-cli.ts";
 import { freePort } from "./testing/free-port.ts";
+
+const test = boundedTest();
 
 let port: number;
 let serverHome: TempHome;

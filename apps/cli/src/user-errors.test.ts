@@ -4,8 +4,11 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import { assertUserError, createTempHome, runCli } from "./testing/run-cli.ts";
+
+const test = boundedTest();
 
 const home = createTempHome();
 const empty = createTempHome();

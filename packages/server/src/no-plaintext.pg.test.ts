@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import { startServer } from "./server.ts";
 import { createPgClient } from "./sql/pg-client.ts";
 import { createFreshPostgresDatabase, type FreshDatabase } from "./testing/fresh-postgres.ts";
 import { encodings, runSecretScenario } from "./testing/secret-scenario.ts";
+
+const it = boundedIt();
 
 let database: FreshDatabase;
 before(async () => {

@@ -2,9 +2,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after } from "node:test";
 import { startServer } from "./server.ts";
 import { encodings, runSecretScenario } from "./testing/secret-scenario.ts";
+
+const it = boundedIt();
 
 const dataDir = mkdtempSync(join(tmpdir(), "keypears-grep-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -3,10 +3,13 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, describe } from "node:test";
 import { runServe } from "./serve.ts";
 import { isRunning, spawnServe, type SpawnedServer } from "./testing/spawn-server.ts";
 import { b64Random, newDeviceId, newVaultId, TEST_KDF } from "./testing/test-server.ts";
+
+const it = boundedIt();
 
 const home = mkdtempSync(join(tmpdir(), "keypears-home-"));
 const dataDir = join(home, "server");

@@ -9,11 +9,14 @@ import {
   GENESIS,
 } from "@keypears/sync-core";
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import { startServer } from "./server.ts";
 import { createPgClient } from "./sql/pg-client.ts";
 import { createFreshPostgresDatabase, type FreshDatabase } from "./testing/fresh-postgres.ts";
 import { b64Random, newDeviceId, newEventId, newVaultId, TEST_KDF } from "./testing/test-server.ts";
+
+const it = boundedIt();
 
 let database: FreshDatabase;
 before(async () => {

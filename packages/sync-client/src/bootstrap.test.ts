@@ -4,10 +4,13 @@
  */
 
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import type { Vault } from "@keypears/vault";
 import { expectOk } from "@keypears/vault/testing";
 import { closeDevices, createSyncedAccount, startSyncServer } from "./testing/harness.ts";
+
+const test = boundedTest(540_000);
 
 const ITEMS = 10_000;
 const EVENTS = 100_000;

@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { type RunningServer, startServer } from "@keypears/server";
 import { unlockVault } from "@keypears/vault";
 import { cheapDeps, expectOk } from "@keypears/vault/testing";
@@ -22,6 +23,8 @@ import {
   startSyncServer,
   type TestDevice,
 } from "./testing/harness.ts";
+
+const test = boundedTest();
 
 const cleanups: (() => Promise<void> | void)[] = [];
 after(async () => {

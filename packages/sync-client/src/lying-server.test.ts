@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { after, before, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import { bytesToBase64Url } from "@keypears/base";
 import { DEFAULT_KDF_PARAMS, parseSecretKey } from "@keypears/crypto";
 import type { RunningServer } from "@keypears/server";
@@ -30,6 +31,8 @@ import {
   rechain,
   startLyingProxy,
 } from "./testing/lying-proxy.ts";
+
+const test = boundedTest();
 
 let server: RunningServer;
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -1,10 +1,13 @@
 /** Live sync: a watching device applies another device's edit as soon as the server's head moves. */
 
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { unlockVault } from "@keypears/vault";
 import { cheapDeps, expectOk } from "@keypears/vault/testing";
 import { closeDevices, createSyncedAccount, PASSWORD, startSyncServer } from "./testing/harness.ts";
+
+const test = boundedTest();
 
 const cleanups: (() => Promise<void> | void)[] = [];
 after(async () => {

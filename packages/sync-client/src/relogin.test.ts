@@ -1,7 +1,8 @@
 /** Signing a device in again: after the master password changed on another device, or a session ended. */
 
 import assert from "node:assert/strict";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { parseSecretKey } from "@keypears/crypto";
 import { unlockVault } from "@keypears/vault";
 import { cheapDeps, expectOk } from "@keypears/vault/testing";
@@ -13,6 +14,8 @@ import {
   PASSWORD,
   startSyncServer,
 } from "./testing/harness.ts";
+
+const test = boundedTest();
 
 const cleanups: (() => Promise<void> | void)[] = [];
 after(async () => {

@@ -8,6 +8,7 @@ import type { Event, FieldValue } from "./event.ts";
 import { createIdFactory, createVaultId, type ItemId } from "./ids.ts";
 import { fieldHistory, type HistoryEntry } from "./item-state.ts";
 import { createReplica, mergeReplicas, type Replica } from "./replica.ts";
+import { summarizeReplica } from "./testing/reference-merge.ts";
 import { createTestDevice, type TestDevice } from "./testing/test-device.ts";
 
 const HOUR = 3_600_000;
@@ -132,31 +133,7 @@ const simulate = (
 };
 
 /** Everything a user could see of a replica, in a form `deepEqual` can compare. */
-const summarize = (replica: Replica) =>
-  replica.items().map((view) => ({
-    itemId: view.itemId,
-    status: view.status,
-    fields: [...view.fields.values()].map((field) => ({
-      name: field.name,
-      value: field.value,
-      conflict: field.conflict,
-      heads: field.heads.map((h) => h.eventId),
-      history: fieldHistory(replica.itemState(view.itemId)!, field.name).map((h) => [
-        h.eventId,
-        h.value,
-        h.isHead,
-        h.isCurrent,
-      ]),
-    })),
-    conflicts: view.conflicts.map((c) =>
-      c.kind === "field"
-        ? [c.kind, c.field, c.candidates.map((w) => w.eventId)]
-        : c.kind === "lifecycle"
-          ? [c.kind, c.candidates.map((l) => l.eventId)]
-          : [c.kind, c.deletes.map((d) => d.eventId), c.edits.map((e) => e.eventId)],
-    ),
-    lifecycleHeads: view.lifecycleHeads.map((h) => h.eventId),
-  }));
+const summarize = summarizeReplica;
 
 const skewsArb = fc.array(fc.integer({ min: -6 * HOUR, max: 6 * HOUR }), {
   minLength: 2,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { deriveVaultKeys } from "@keypears/crypto";
 import { decodeItemState } from "@keypears/sync-core";
 import { readAccountRecord } from "./account-record.ts";
@@ -13,6 +14,8 @@ import { openSqlite } from "./node/node-sqlite.ts";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite.ts";
 import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
 import { openVault } from "./vault.ts";
+
+const test = boundedTest();
 
 const home = createTestHome();
 after(() => home.remove());
@@ -62,12 +65,14 @@ test("a local edit commits its event, outbox entry, item view and history togeth
   const fault = withFault(raw);
   const vault = openVault({ db: fault.db, account, vaultKey: keys.vaultKey, deps: cheapDeps() });
 
+  // Count the writes of exactly the kind of edit that is broken below (two fields), so the last
+  // write is faulted too: an edit whose final write escaped the transaction would pass otherwise.
   fault.arm(Number.POSITIVE_INFINITY);
-  expectOk(vault.edit("Target", { password: "measure" }));
+  expectOk(vault.edit("Target", { password: "measure", notes: "measured" }));
   const writesPerEdit = fault.writes();
   assert.ok(
-    writesPerEdit >= 4,
-    `an edit writes event, outbox, history, item and clock (${writesPerEdit})`,
+    writesPerEdit >= 6,
+    `a two-field edit writes event, outbox, two history rows, item and clock (${writesPerEdit})`,
   );
 
   for (let at = 1; at <= writesPerEdit; at++) {
@@ -76,6 +81,7 @@ test("a local edit commits its event, outbox entry, item view and history togeth
     assert.throws(
       () => vault.edit("Target", { password: `attempt ${at}`, notes: `n${at}` }),
       /injected fault/,
+      `the edit stopped at write ${at} of ${writesPerEdit}`,
     );
     assert.deepEqual(
       dump(raw),
@@ -83,13 +89,17 @@ test("a local edit commits its event, outbox entry, item view and history togeth
       `a fault at write ${at} of ${writesPerEdit} left a partial edit`,
     );
   }
+  // One past the count is never reached: the count above is every write of such an edit.
+  fault.arm(writesPerEdit + 1);
+  expectOk(vault.edit("Target", { password: "one past", notes: "the count" }));
+  assert.equal(fault.writes(), writesPerEdit, "a two-field edit made as many writes as counted");
   fault.arm(Number.POSITIVE_INFINITY);
   const done = expectOk(vault.edit("Target", { password: "after the faults" }));
   assert.equal(done.fields.find((f) => f.name === "password")?.value, "after the faults");
   const history = expectOk(vault.history("Target", "password")).fields[0]?.entries.map(
     (e) => e.value,
   );
-  assert.deepEqual(history, ["start", "measure", "after the faults"]);
+  assert.deepEqual(history, ["start", "measure", "one past", "after the faults"]);
   // The stored merge state holds no write of a rolled-back edit either (a phantom there would make
   // the next edit name a write no other device ever receives: a false conflict everywhere else).
   const row = raw.prepare("SELECT state FROM items WHERE id = ?").get(done.id) as {
@@ -107,12 +117,12 @@ test("a local edit commits its event, outbox entry, item view and history togeth
     [...(state.fields.get("password")?.writes.values() ?? [])]
       .map((w) => String(w.value))
       .sort((a, b) => a.localeCompare(b)),
-    ["after the faults", "measure", "start"],
+    ["after the faults", "measure", "one past", "start"],
   );
   assert.equal(
     vault.sync.status().pending,
-    3,
-    "one outbox entry per committed edit (add, measure, after)",
+    4,
+    "one outbox entry per committed edit (add, measure, one past, after)",
   );
   vault.lock();
 });

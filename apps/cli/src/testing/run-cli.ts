@@ -1,7 +1,7 @@
 /** Runs the real `bin/keypears.js` as a child process, as a user or a script would. */
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +23,32 @@ export interface RunOptions {
   /** Written to stdin (then closed); stdin is always a pipe, never a terminal. */
   readonly input?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** How long the command may run before it is killed and the test fails (default 120 s). */
+  readonly timeoutMs?: number;
 }
+
+/** A bound on every CLI run, so a command that hangs fails its test instead of stalling the suite. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** Kills `child` after `timeoutMs` and rejects with the command and what it printed; the timer is cleared on close. */
+const bound = (
+  child: ChildProcess,
+  args: readonly string[],
+  timeoutMs: number,
+  printed: () => string,
+  reject: (error: Error) => void,
+): void => {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const timer = setTimeout(() => {
+    child.kill("SIGKILL");
+    reject(
+      new Error(`keypears ${args.join(" ")} did not exit within ${timeoutMs} ms:\n${printed()}`),
+    );
+  }, timeoutMs);
+  // The child's own pipes keep the process alive while it runs; the timer alone never should.
+  timer.unref();
+  child.on("close", () => clearTimeout(timer));
+};
 
 const cliEnv = (options: RunOptions): Record<string, string> => {
   const env: Record<string, string> = {};
@@ -60,7 +85,11 @@ export const startCli = (args: readonly string[], options: RunOptions): RunningC
     stdout: () => stdout,
     interrupt: () => {
       if (child.exitCode === null) child.kill("SIGINT");
-      return closed;
+      // A long-running command may run as long as its test wants, but must stop when asked.
+      return new Promise<CliResult>((resolve, reject) => {
+        bound(child, [...args, "(after SIGINT)"], 30_000, () => stdout + stderr, reject);
+        closed.then(resolve, reject);
+      });
     },
   };
 };
@@ -75,6 +104,7 @@ export const runCli = (args: readonly string[], options: RunOptions): Promise<Cl
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    bound(child, args, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => stdout + stderr, reject);
     child.stdin.end(options.input ?? "");
   });
 };

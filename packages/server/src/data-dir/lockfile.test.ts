@@ -3,8 +3,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after } from "node:test";
 import { acquireLock } from "./lockfile.ts";
+
+const test = boundedTest();
 
 const dir = mkdtempSync(join(tmpdir(), "keypears-lock-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

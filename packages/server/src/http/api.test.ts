@@ -10,7 +10,8 @@ import {
 } from "@keypears/sync-core";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
@@ -23,6 +24,8 @@ import {
   TEST_KDF,
   type TestServer,
 } from "../testing/test-server.ts";
+
+const it = boundedIt();
 
 const DAY = 86_400_000;
 let clockOffset = 0;

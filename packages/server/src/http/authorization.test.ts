@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { createKeypearsClient } from "@keypears/api";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
@@ -11,6 +12,8 @@ import {
   type TestAccount,
   type TestServer,
 } from "../testing/test-server.ts";
+
+const it = boundedIt();
 
 let test: TestServer;
 let alice: TestAccount;

@@ -2,7 +2,8 @@ import { createKeypearsClient, type KeypearsClient } from "@keypears/api";
 import fc from "fast-check";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
@@ -15,6 +16,8 @@ import {
   type TestAccount,
   type TestServer,
 } from "../testing/test-server.ts";
+
+const it = boundedIt();
 
 let test: TestServer;
 let account: TestAccount;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import {
   b64Random,
   newEventId,
@@ -8,6 +9,8 @@ import {
   type TestAccount,
   type TestServer,
 } from "../testing/test-server.ts";
+
+const test = boundedTest();
 
 let server: TestServer;
 let account: TestAccount;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { followStream } from "../testing/follow-stream.ts";
 import {
   b64Random,
@@ -9,6 +10,8 @@ import {
   startTestServer,
   type TestServer,
 } from "../testing/test-server.ts";
+
+const it = boundedIt();
 
 let test: TestServer;
 before(async () => {

@@ -1,6 +1,7 @@
 import { createKeypearsClient } from "@keypears/api";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { createPgClient } from "../sql/pg-client.ts";
 import { followStream } from "../testing/follow-stream.ts";
 import { createFreshPostgresDatabase, type FreshDatabase } from "../testing/fresh-postgres.ts";
@@ -12,6 +13,8 @@ import {
   newVaultId,
   TEST_KDF,
 } from "../testing/test-server.ts";
+
+const it = boundedIt();
 
 let database: FreshDatabase;
 let one: SpawnedServer;

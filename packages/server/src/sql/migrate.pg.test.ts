@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import { createFreshPostgresDatabase, type FreshDatabase } from "../testing/fresh-postgres.ts";
 import { migrate } from "./migrate.ts";
 import { createPgClient } from "./pg-client.ts";
 import { migrations } from "./schema.ts";
+
+const it = boundedIt();
 
 let database: FreshDatabase;
 before(async () => {

@@ -1,7 +1,8 @@
 import { base64UrlToBytes } from "@keypears/base";
 import { chainStep, type ChainHash, type EventHash, GENESIS } from "@keypears/sync-core";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
@@ -12,6 +13,8 @@ import {
   type TestServer,
 } from "../testing/test-server.ts";
 import { DEFAULT_PRUNE_POLICY, prunablePosition } from "./pruning.ts";
+
+const it = boundedIt();
 
 const DAY = 86_400_000;
 const now = Date.UTC(2030, 0, 1);

@@ -4,7 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import type { RunningServer } from "@keypears/server";
 import type { Vault } from "@keypears/vault";
 import { expectOk } from "@keypears/vault/testing";
@@ -15,6 +16,8 @@ import {
   type TestDatabase,
   type TestDevice,
 } from "./harness.ts";
+
+const test = boundedTest();
 
 export interface ScenarioDatabase {
   readonly database: TestDatabase;

@@ -8,7 +8,8 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { boundedTest } from "@keypears/base/testing";
+import { after, before } from "node:test";
 import fc from "fast-check";
 import {
   createSeededRandom,
@@ -30,6 +31,8 @@ import {
   type TestDatabase,
   type TestDevice,
 } from "./harness.ts";
+
+const test = boundedTest(540_000);
 
 const HOUR = 3_600_000;
 const FIELDS = ["username", "password", "notes", "urls"] as const;

@@ -6,12 +6,15 @@
 import { bytesEqual, utf8ToBytes } from "@keypears/base";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { boundedIt } from "@keypears/base/testing";
+import { after, before, describe } from "node:test";
 import { type EventEnvelope, envelopeBytes } from "../envelope.ts";
 import type { EventStore } from "../event-store.ts";
 import { checkpointsEqual, extendChain, GENESIS } from "../hash-chain.ts";
 import { createIdFactory, createVaultId, type VaultId } from "../ids.ts";
 import { systemDeps } from "../deps.ts";
+
+const it = boundedIt();
 
 export interface EventStoreHarness {
   readonly store: EventStore;

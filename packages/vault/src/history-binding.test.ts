@@ -1,0 +1,143 @@
+/** A sealed history row is bound to its write: moved to another write, field or item, it is reported as tampered, never shown as history. */
+
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { unlockVault } from "./node/node-accounts.ts";
+import { parseAddress } from "./address.ts";
+import { vaultPath } from "./node/home.ts";
+import { openSqlite } from "./node/node-sqlite.ts";
+import type { SqliteDatabase } from "./sqlite.ts";
+import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import type { Vault } from "./vault.ts";
+
+const home = createTestHome();
+after(() => home.remove());
+const PASSWORD = "history-binding-password";
+
+interface HistoryRow {
+  readonly item_id: string;
+  readonly field_key: string;
+  readonly event_id: string;
+  readonly hlc: string;
+  readonly record: Uint8Array;
+}
+
+const openRaw = (address: string): SqliteDatabase =>
+  openSqlite(vaultPath(home.path, expectOk(parseAddress(address))));
+
+const unlock = async (address: string): Promise<Vault> =>
+  expectOk(await unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }));
+
+const rowsOf = (db: SqliteDatabase, itemId: string): HistoryRow[] =>
+  db
+    .prepare("SELECT * FROM history WHERE item_id = ? ORDER BY hlc, event_id, field_key")
+    .all(itemId) as HistoryRow[];
+
+/** Exchanges the sealed records of two history rows, leaving every other column in place. */
+const swapRecords = (db: SqliteDatabase, a: HistoryRow, b: HistoryRow): void => {
+  const update = db.prepare(
+    "UPDATE history SET record = ? WHERE item_id = ? AND field_key = ? AND event_id = ?",
+  );
+  update.run(b.record, a.item_id, a.field_key, a.event_id);
+  update.run(a.record, b.item_id, b.field_key, b.event_id);
+};
+
+const tamperedHistory = (itemId: string, row: HistoryRow) => ({
+  ok: false,
+  error: { kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` },
+});
+
+test("history records swapped between two writes of one field are tampered, not history reordered", async () => {
+  const address = "swap-writes@localhost";
+  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
+  const item = expectOk(vault.add({ fields: { title: "Target", password: "old" } }));
+  expectOk(vault.edit(item.id, { password: "new" }));
+  const before = expectOk(vault.history(item.id, "password")).fields[0]?.entries.map(
+    (e) => e.value,
+  );
+  assert.deepEqual(before, ["old", "new"]);
+  vault.lock();
+
+  const db = openRaw(address);
+  // The password's two rows are the only field key with two rows (the title was written once).
+  const rows = rowsOf(db, item.id);
+  const passwordRows = rows.filter(
+    (row) => rows.filter((other) => other.field_key === row.field_key).length === 2,
+  );
+  assert.equal(passwordRows.length, 2, "two history rows for the edited field");
+  const [oldRow, newRow] = passwordRows as [HistoryRow, HistoryRow];
+  swapRecords(db, oldRow, newRow);
+  db.close();
+
+  const reopened = await unlock(address);
+  assert.deepEqual(reopened.history(item.id, "password"), tamperedHistory(item.id, oldRow));
+  assert.deepEqual(reopened.history(item.id), tamperedHistory(item.id, oldRow));
+  assert.equal(
+    expectOk(reopened.get(item.id)).fields.find((f) => f.name === "password")?.value,
+    "new",
+    "the item itself still reads",
+  );
+  reopened.lock();
+});
+
+test("history records swapped between two lifecycle changes of one item are tampered", async () => {
+  const address = "swap-lifecycle@localhost";
+  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
+  const item = expectOk(vault.add({ fields: { title: "Cycled" } }));
+  expectOk(vault.trash(item.id));
+  expectOk(vault.restore(item.id));
+  vault.lock();
+
+  const db = openRaw(address);
+  const rows = rowsOf(db, item.id);
+  const added = rows[0]?.event_id;
+  const statusRows = rows.filter((row) => row.event_id !== added);
+  assert.equal(statusRows.length, 2, "a delete row and a restore row");
+  const [deleteRow, restoreRow] = statusRows as [HistoryRow, HistoryRow];
+  swapRecords(db, deleteRow, restoreRow);
+  db.close();
+
+  const reopened = await unlock(address);
+  assert.deepEqual(reopened.history(item.id), tamperedHistory(item.id, deleteRow));
+  reopened.lock();
+});
+
+test("history records swapped between two fields of one write are tampered", async () => {
+  const address = "swap-fields@localhost";
+  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
+  const item = expectOk(vault.add({ fields: { title: "Two fields", username: "alice" } }));
+  vault.lock();
+
+  const db = openRaw(address);
+  const rows = rowsOf(db, item.id);
+  assert.ok(rows.length >= 2, "one write of several fields");
+  const [first, second] = rows as [HistoryRow, HistoryRow];
+  assert.equal(first.event_id, second.event_id);
+  assert.notEqual(first.field_key, second.field_key);
+  swapRecords(db, first, second);
+  db.close();
+
+  const reopened = await unlock(address);
+  assert.deepEqual(reopened.history(item.id), tamperedHistory(item.id, first));
+  reopened.lock();
+});
+
+test("history records moved between items are tampered, on both items", async () => {
+  const address = "swap-items@localhost";
+  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
+  const one = expectOk(vault.add({ fields: { title: "One" } }));
+  const two = expectOk(vault.add({ fields: { title: "Two" } }));
+  vault.lock();
+
+  const db = openRaw(address);
+  const [rowOne] = rowsOf(db, one.id) as [HistoryRow];
+  const [rowTwo] = rowsOf(db, two.id) as [HistoryRow];
+  assert.equal(rowOne.field_key, rowTwo.field_key, "the same field (title) of two items");
+  swapRecords(db, rowOne, rowTwo);
+  db.close();
+
+  const reopened = await unlock(address);
+  assert.deepEqual(reopened.history(one.id), tamperedHistory(one.id, rowOne));
+  assert.deepEqual(reopened.history(two.id), tamperedHistory(two.id, rowTwo));
+  reopened.lock();
+});
