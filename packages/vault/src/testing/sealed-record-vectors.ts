@@ -52,6 +52,7 @@ import {
   sealItemRecord,
   STORE_SCHEMA,
 } from "../sealing.ts";
+import { nodeCompression } from "../node/node-compression.ts";
 import { sealSnapshot } from "../snapshot.ts";
 
 /** One associated-data part as the vector file writes it. */
@@ -346,7 +347,8 @@ export const buildSealedRecordVectors = (): SealedRecordVectors => {
       itemStates: [bytesToHex(stateBytes)],
     },
     plaintext: snapshotPlain,
-    seal: (random) => sealSnapshot(keys, VAULT_ID, checkpoint, [stateBytes], random),
+    seal: (random) =>
+      sealSnapshot(keys, VAULT_ID, checkpoint, [stateBytes], random, nodeCompression),
   });
 
   return {
