@@ -34,7 +34,10 @@ export const describe = (name: string, body: () => void): void => {
   }
   suites.push(suite);
 };
-export const it = (name: string, body: Body): void => {
+/** `it(name, body)` or `it(name, options, body)`, as in node:test (options such as a timeout are ignored). */
+export const it = (name: string, optionsOrBody: Body | object, maybeBody?: Body): void => {
+  const body = typeof optionsOrBody === "function" ? (optionsOrBody as Body) : maybeBody;
+  if (body === undefined) throw new Error(`test "${name}" has no body`);
   current.tests.push({ name, body });
 };
 export const test = it;
