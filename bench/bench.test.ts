@@ -16,7 +16,7 @@ import { mergeContenders } from "./merge/contenders.ts";
 test(
   "the suite runs at smoke size, writes its report and fills every table with sane numbers",
   {
-    timeout: 180_000,
+    timeout: 540_000,
   },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), "keypears-bench-test-"));
