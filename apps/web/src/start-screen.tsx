@@ -17,7 +17,7 @@ type Mode = "unlock" | "create" | "sign-in";
 const useServerDomain = (): string | null => {
   const [domain, setDomain] = useState<string | null>(null);
   useEffect(() => {
-    fetch("/.well-known/keypears")
+    fetch("/.well-known/keypears.json")
       .then((response) => (response.ok ? response.json() : null))
       .then((body: unknown) => {
         const found = (body as { domain?: unknown } | null)?.domain;
