@@ -201,9 +201,9 @@ export const browserBenchmark: Benchmark = {
   summary:
     "the vault in Chromium (SQLite WASM on OPFS, worker RPC) beside Node: unlock, list, live-query updates",
   run: async ({ smoke, runs, log }) => {
-    const items = smoke ? 200 : 10_000;
-    const edits = smoke ? 5 : 100;
-    const unlockRuns = Math.max(2, Math.min(runs, 5));
+    const items = smoke ? 100 : 10_000;
+    const edits = smoke ? 3 : 100;
+    const unlockRuns = smoke ? 1 : Math.max(2, Math.min(runs, 5));
     log(`browser: Node, ${items} items`);
     const node = await withTempDir("browser-bench", (dir) => inNode(dir, items, edits, unlockRuns));
     log(`browser: Chromium, ${items} items`);

@@ -1,5 +1,5 @@
 /**
- * `@keypears/vault/browser`: the vault in a browser. `openBrowserVault()` starts this tab's vault
+ * `@keypears/vault-browser`: the vault in a browser. `openBrowserVault()` starts this tab's vault
  * worker (SQLite WASM on OPFS, shared by every tab through one owning worker) and returns the
  * async client with live queries. Depends on the platform-free core, never on `node/`.
  */
