@@ -1,7 +1,8 @@
 /**
  * The web app in Debian's Chromium, driven by role and label against a real KeyPears server that
  * serves the app built into a temporary folder: create an account, add a login, reload, unlock,
- * find it; edit, trash, restore, purge. Also the headers the app is served with.
+ * find it; edit, trash, restore, purge. Each screen is scanned with axe-core and photographed (into
+ * docs/screenshots/ only with KEYPEARS_SCREENSHOTS=1, else a temporary folder). Also the headers.
  */
 
 import assert from "node:assert/strict";
@@ -9,12 +10,31 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Page } from "playwright-core";
 import { startTestServer, type TestServer } from "@keypears/server/testing";
 import { launchChromium } from "@keypears/vault-browser/testing";
 import { WEB_ROOT } from "../vite.config.ts";
 
 let outDir: string;
 let server: TestServer;
+const keepShots = process.env["KEYPEARS_SCREENSHOTS"] === "1";
+const shotsDir = keepShots
+  ? fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url))
+  : mkdtempSync(join(tmpdir(), "keypears-shots-"));
+
+/** Scans the page with axe-core (serious and critical findings are returned) and photographs it. */
+const checkScreen = async (page: Page, name: string): Promise<readonly string[]> => {
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({
+    path: join(shotsDir, `${name}-${width < 600 ? "phone" : "desktop"}.png`),
+  });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${name}: ${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+};
 
 before(async () => {
   const { build } = await import("vite");
@@ -29,6 +49,7 @@ before(async () => {
 after(async () => {
   await server?.close();
   rmSync(outDir, { recursive: true, force: true });
+  if (!keepShots) rmSync(shotsDir, { recursive: true, force: true });
 });
 
 test("the app is served at / with a strict CSP; hashed assets cache long, index.html does not", async () => {
@@ -79,6 +100,8 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     await page.getByText("Your address: alice@localhost").waitFor();
     await page.getByLabel("Master password", { exact: true }).fill("password123");
     await page.getByText("too common").waitFor();
+    const inaccessible: string[] = [];
+    inaccessible.push(...(await checkScreen(page, "create-account")));
     await page.getByLabel("Master password", { exact: true }).fill(password);
     await page.getByLabel("Confirm master password").fill(password);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -86,6 +109,7 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     await page.getByRole("heading", { name: "Your recovery kit" }).waitFor({ timeout: 30_000 });
     const kit = (await page.getByLabel("Recovery kit", { exact: true }).textContent()) ?? "";
     assert.match(kit, /K1-/, "the kit shows the Secret Key");
+    inaccessible.push(...(await checkScreen(page, "recovery-kit")));
     const continueButton = page.getByRole("button", { name: "Continue" });
     assert.equal(await continueButton.isDisabled(), true, "continue waits for the kit to be saved");
     const download = page.waitForEvent("download");
@@ -95,6 +119,7 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
 
     const unlock = async (): Promise<void> => {
       await page.getByRole("heading", { name: "Unlock" }).waitFor();
+      inaccessible.push(...(await checkScreen(page, "unlock")));
       await page.getByLabel("Master password").fill("not the password");
       await page.getByRole("button", { name: "Unlock" }).last().click();
       await page.getByRole("alert").filter({ hasText: "wrong" }).waitFor();
@@ -113,11 +138,13 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     await page.getByRole("button", { name: "Add a custom field" }).click();
     await page.getByLabel("Custom field 1 name").fill("PIN");
     await page.getByLabel("Custom field 1 value").fill("4321");
+    inaccessible.push(...(await checkScreen(page, "edit-item")));
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("heading", { name: "GitHub" }).waitFor();
     assert.equal(await page.getByText("hunter2-secret").count(), 0, "the password starts hidden");
     await page.getByRole("button", { name: "Reveal Password" }).click();
     await page.getByText("hunter2-secret").waitFor();
+    inaccessible.push(...(await checkScreen(page, "item")));
 
     await page.getByRole("button", { name: "New item" }).click();
     await page.getByLabel("Type").selectOption("note");
@@ -130,6 +157,12 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     await unlock();
     const list = page.getByRole("region", { name: "Items" });
     await list.getByRole("button", { name: /GitHub/ }).waitFor();
+    inaccessible.push(...(await checkScreen(page, "list")));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await list.getByRole("button", { name: /GitHub/ }).click();
+    await page.getByRole("heading", { name: "GitHub" }).waitFor();
+    inaccessible.push(...(await checkScreen(page, "item")));
+    await page.setViewportSize({ width: 360, height: 740 });
     await page.getByLabel("Search").fill("git");
     await list.getByRole("button", { name: /Wi-Fi/ }).waitFor({ state: "detached" });
     await list.getByRole("button", { name: /GitHub/ }).click();
@@ -145,6 +178,7 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     const trash = page.getByRole("region", { name: "Trash", exact: true });
     await page.getByLabel("Search").fill("");
     await trash.getByRole("button", { name: /GitHub/ }).click();
+    inaccessible.push(...(await checkScreen(page, "trash")));
     await page.getByRole("button", { name: "Restore" }).click();
     await trash.getByRole("button", { name: /GitHub/ }).waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Items", exact: true }).click();
@@ -161,6 +195,7 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
 
     await page.getByRole("button", { name: "Lock", exact: true }).click();
     await page.getByRole("heading", { name: "Unlock" }).waitFor();
+    assert.deepEqual(inaccessible, [], "axe-core finds no serious or critical violation");
     assert.deepEqual(foreign, [], "no request leaves the server's origin");
     assert.deepEqual(problems, [], "no page error, no CSP violation");
   } finally {
