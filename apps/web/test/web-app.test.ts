@@ -203,3 +203,48 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     browser.removeProfile();
   }
 });
+
+test("an account on this server: the address is proposed from its domain, an edit syncs and is verified; locking in one tab locks the other", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.server.url);
+    const password = "amber kettle hums at dawn";
+    await page.getByLabel("On this server (syncs between devices)").waitFor();
+    assert.equal(await page.getByLabel("On this server (syncs between devices)").isChecked(), true);
+    await page.getByLabel("Name").fill("bob");
+    await page.getByText("Your address: bob@example.test").waitFor();
+    await page.getByLabel("Master password", { exact: true }).fill(password);
+    await page.getByLabel("Confirm master password").fill(password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Your recovery kit" }).waitFor({ timeout: 30_000 });
+    await page.getByLabel("I have saved my recovery kit").check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByLabel("Master password").fill(password);
+    await page.getByRole("button", { name: "Unlock" }).last().click();
+    await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
+
+    await page.getByRole("button", { name: "New item" }).click();
+    await page.getByLabel("Title").fill("Bank");
+    await page.getByLabel("Password").fill("vault-pass-77");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Bank" }).waitFor();
+    // Live sync sends the edit; the status says so once the server ordered it and it was verified.
+    await page
+      .getByRole("status", { name: "Sync status" })
+      .filter({ hasText: /Synced, verified to #[1-9]/ })
+      .waitFor({ timeout: 20_000 });
+
+    const second = await browser.context.newPage();
+    await second.goto(server.server.url);
+    await second
+      .getByRole("region", { name: "Items" })
+      .getByRole("button", { name: /Bank/ })
+      .waitFor();
+    await page.getByRole("button", { name: "Lock", exact: true }).click();
+    await second.getByRole("heading", { name: "Unlock" }).waitFor();
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+  }
+});
