@@ -15,6 +15,8 @@ export default defineConfig({
     // Nothing inlined as a data: URL, no injected polyfill: everything is a file the CSP allows.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // The timing report is noise in `npm start`'s output.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   worker: { format: "es" },
   optimizeDeps: { exclude: ["@sqlite.org/sqlite-wasm"] },

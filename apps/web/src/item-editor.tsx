@@ -14,6 +14,7 @@ import {
 } from "@keypears/vault/core";
 import { describeFailure } from "./errors.ts";
 import { FIELD_LABELS, TYPE_LABELS } from "./field-labels.ts";
+import { Generator } from "./generator.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -69,6 +70,7 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
   const [custom, setCustom] = useState<readonly Custom[]>(originalCustom);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [generating, setGenerating] = useState(false);
 
   const fields = (): Record<string, FieldValue> => {
     const out: Record<string, FieldValue> = {};
@@ -155,6 +157,19 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
           </label>
         );
       })}
+      {names.includes("password") && (
+        <button type="button" aria-expanded={generating} onClick={() => setGenerating(!generating)}>
+          Generate a password
+        </button>
+      )}
+      {generating && (
+        <Generator
+          onUse={(secret) => {
+            setValue("password", secret);
+            setGenerating(false);
+          }}
+        />
+      )}
       <label class="inline">
         <input
           type="checkbox"

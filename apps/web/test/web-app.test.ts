@@ -132,7 +132,15 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     await page.getByRole("button", { name: "New item" }).click();
     await page.getByLabel("Title").fill("GitHub");
     await page.getByLabel("Username").fill("alice");
-    await page.getByLabel("Password").fill("hunter2-secret");
+    await page.getByRole("button", { name: "Generate a password" }).click();
+    await page.getByLabel("Length").fill("32");
+    await page.getByLabel("Symbols").uncheck();
+    await page.getByRole("button", { name: "Generate", exact: true }).click();
+    const generated = (await page.getByLabel("Generated password").textContent()) ?? "";
+    assert.match(generated, /^[A-Za-z0-9]{32}$/, "32 letters and digits");
+    await page.getByRole("button", { name: "Use this password" }).click();
+    assert.equal(await page.getByLabel("Password", { exact: true }).inputValue(), generated);
+    await page.getByLabel("Password", { exact: true }).fill("hunter2-secret");
     await page.getByLabel("Websites").fill("https://github.com");
     await page.getByLabel("Tags").fill("work, code");
     await page.getByRole("button", { name: "Add a custom field" }).click();
