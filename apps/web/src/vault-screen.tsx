@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
-import type { Item, SyncStatus } from "@keypears/vault/core";
+import { ITEM_TYPES, type Item, type ItemType, type SyncStatus } from "@keypears/vault/core";
+import { TYPE_LABELS } from "./field-labels.ts";
 import { ItemView } from "./item-view.tsx";
 import { ItemEditor } from "./item-editor.tsx";
 
@@ -20,16 +21,34 @@ type Pane =
 export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const [search, setSearch] = useState("");
   const [trash, setTrash] = useState(false);
+  const [type, setType] = useState<ItemType | "">("");
+  const [favourites, setFavourites] = useState(false);
+  const [sort, setSort] = useState<"title" | "updated">("title");
   const [items, setItems] = useState<readonly Item[] | null>(null);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [pane, setPane] = useState<Pane>({ kind: "none" });
 
   useEffect(() => {
-    const filter = { ...(search.trim() === "" ? {} : { search: search.trim() }), trash };
+    const filter = {
+      ...(search.trim() === "" ? {} : { search: search.trim() }),
+      ...(type === "" ? {} : { type }),
+      trash,
+    };
     return vault.watch(address, { kind: "list", filter }, setItems, (failure) => {
       if (failure.kind === "locked") onLocked();
     });
-  }, [address, search, trash]);
+  }, [address, search, trash, type]);
+  const shown =
+    items === null
+      ? null
+      : [...items]
+          .filter(
+            (item) =>
+              !favourites || item.fields.some((f) => f.name === "favorite" && f.value === true),
+          )
+          .sort((a, b) =>
+            sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
+          );
   useEffect(() => vault.watch(address, { kind: "sync-status" }, setStatus), [address]);
   useEffect(() => {
     const local = address.endsWith("@localhost");
@@ -78,13 +97,45 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
-          {items === null ? (
+          <div class="filters">
+            <label for="filter-type">Type</label>
+            <select
+              id="filter-type"
+              value={type}
+              onChange={(e) => setType(e.currentTarget.value as ItemType | "")}
+            >
+              <option value="">All types</option>
+              {ITEM_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {TYPE_LABELS[t] ?? t}
+                </option>
+              ))}
+            </select>
+            <label for="sort-by">Sort by</label>
+            <select
+              id="sort-by"
+              value={sort}
+              onChange={(e) => setSort(e.currentTarget.value === "updated" ? "updated" : "title")}
+            >
+              <option value="title">Title</option>
+              <option value="updated">Last changed</option>
+            </select>
+            <label class="inline">
+              <input
+                type="checkbox"
+                checked={favourites}
+                onChange={(e) => setFavourites(e.currentTarget.checked)}
+              />
+              Favourites only
+            </label>
+          </div>
+          {shown === null ? (
             <p role="status">Loading…</p>
-          ) : items.length === 0 ? (
+          ) : shown.length === 0 ? (
             <p role="status">{trash ? "The trash is empty." : "No items."}</p>
           ) : (
             <ul>
-              {items.map((item) => (
+              {shown.map((item) => (
                 <li key={item.id}>
                   <button
                     type="button"

@@ -68,7 +68,12 @@ test("the app is served at / with a strict CSP; hashed assets cache long, index.
   const script = await fetch(`${server.server.url}${asset}`);
   assert.equal(script.status, 200);
   assert.equal(script.headers.get("cache-control"), "public, max-age=31536000, immutable");
-  assert.equal((await fetch(`${server.server.url}/assets/../../etc/passwd`)).status, 404);
+  assert.match(html, /<link rel="manifest" href="\/manifest.webmanifest"/);
+  const manifest = await fetch(`${server.server.url}/manifest.webmanifest`);
+  assert.equal(manifest.headers.get("content-type"), "application/manifest+json");
+  const installable = (await manifest.json()) as { start_url?: string; icons?: unknown[] };
+  assert.equal(installable.start_url, "/");
+  assert.ok((installable.icons ?? []).length > 0);
   assert.equal((await fetch(`${server.server.url}/nothing-here.js`)).status, 404);
 });
 
@@ -155,7 +160,7 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     inaccessible.push(...(await checkScreen(page, "item")));
 
     await page.getByRole("button", { name: "New item" }).click();
-    await page.getByLabel("Type").selectOption("note");
+    await page.getByRole("form", { name: "New item" }).getByLabel("Type").selectOption("note");
     await page.getByLabel("Title").fill("Wi-Fi");
     await page.getByLabel("Notes").fill("in the hall");
     await page.getByRole("button", { name: "Save" }).click();
@@ -164,6 +169,14 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
     await page.reload();
     await unlock();
     const list = page.getByRole("region", { name: "Items" });
+    await list.getByRole("button", { name: /GitHub/ }).waitFor();
+    await list.getByLabel("Type").selectOption("note");
+    await list.getByRole("button", { name: /GitHub/ }).waitFor({ state: "detached" });
+    await list.getByRole("button", { name: /Wi-Fi/ }).waitFor();
+    await list.getByLabel("Type").selectOption("");
+    await list.getByLabel("Favourites only").check();
+    await list.getByRole("status").filter({ hasText: "No items." }).waitFor();
+    await list.getByLabel("Favourites only").uncheck();
     await list.getByRole("button", { name: /GitHub/ }).waitFor();
     inaccessible.push(...(await checkScreen(page, "list")));
     await page.setViewportSize({ width: 1280, height: 800 });
