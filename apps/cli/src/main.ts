@@ -6,6 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveHome } from "@keypears/vault";
 import { CliError, usageError } from "./cli-error.ts";
@@ -68,6 +69,8 @@ const dispatch = async (
       env: io.env,
       stdout: (text) => io.stdout.write(text),
       stderr: (text) => io.stderr.write(text),
+      // The web app built in this checkout (`npm run build -w @keypears/web`).
+      defaultWebRoot: fileURLToPath(new URL("../../web/dist", import.meta.url)),
     });
   }
 

@@ -16,7 +16,7 @@ const MAX_CHUNK = 65536;
 const pool = new Uint8Array(POOL_SIZE);
 let used = POOL_SIZE;
 
-const fill = (out: Uint8Array): Uint8Array => {
+const fill = (out: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> => {
   for (let offset = 0; offset < out.length; offset += MAX_CHUNK) {
     crypto.getRandomValues(out.subarray(offset, Math.min(out.length, offset + MAX_CHUNK)));
   }

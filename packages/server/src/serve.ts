@@ -15,6 +15,8 @@ export interface ServeIo {
   readonly log?: (line: string) => void;
   /** Stops the server like a signal does (tests, embedding). */
   readonly signal?: AbortSignal;
+  /** The web app's folder when neither --web-root nor KEYPEARS_WEB_ROOT names one. */
+  readonly defaultWebRoot?: string;
 }
 
 export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promise<number> => {
@@ -33,6 +35,7 @@ export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promi
   let server;
   try {
     server = await startServer({
+      ...(io.defaultWebRoot === undefined ? {} : { webRoot: io.defaultWebRoot }),
       ...config.value.options,
       ...(io.log === undefined ? {} : { log: io.log }),
     });

@@ -19,6 +19,7 @@ import { generateOpenApiDocument } from "./http/openapi-document.ts";
 import { createRequestListener, describeError } from "./http/request-listener.ts";
 import { addRetryAfter } from "./http/retry-after.ts";
 import { router } from "./http/router.ts";
+import { createStaticFiles } from "./http/static-files.ts";
 import {
   DEFAULT_RATE_LIMITS,
   DEFAULT_SIZE_LIMITS,
@@ -61,6 +62,8 @@ export interface ServerOptions {
   readonly keepAliveMs?: number;
   /** How long shutdown waits for in-flight requests before closing connections. Default 10 s. */
   readonly shutdownGraceMs?: number;
+  /** A folder of built web app files (index.html, assets/) to serve at `/`. */
+  readonly webRoot?: string;
 }
 
 export interface RunningServer {
@@ -162,6 +165,9 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl, limits)),
         trustProxy: options.trustProxy ?? false,
         track: inflight.track,
+        ...(options.webRoot === undefined
+          ? {}
+          : { staticFiles: createStaticFiles(options.webRoot) }),
       }),
     );
     await new Promise<void>((resolve, reject) => {

@@ -59,4 +59,18 @@ describe("keypears serve options", () => {
     assert.match(refuse(["--domain", "a.test", "--log-level", "loud"]), /--log-level/);
     assert.match(refuse(["--what"]), /Unknown option/);
   });
+
+  it("serves a web app folder from --web-root or KEYPEARS_WEB_ROOT (flag first), none by default", () => {
+    assert.equal(parse(["--domain", "example.com"]).webRoot, undefined);
+    assert.equal(
+      parse(["--domain", "example.com"], { KEYPEARS_WEB_ROOT: "/srv/web" }).webRoot,
+      "/srv/web",
+    );
+    assert.equal(
+      parse(["--domain", "example.com", "--web-root", "/opt/app"], {
+        KEYPEARS_WEB_ROOT: "/srv/web",
+      }).webRoot,
+      "/opt/app",
+    );
+  });
 });

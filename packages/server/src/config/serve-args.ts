@@ -29,6 +29,8 @@ Options:
                            (env KEYPEARS_DATABASE_URL or DATABASE_URL)
   --public-url <url>       the URL clients reach the server at, if behind a proxy (env KEYPEARS_PUBLIC_URL)
   --trust-proxy            take client addresses from X-Forwarded-For (only behind your own proxy)
+  --web-root <dir>         the built web app to serve at / (env KEYPEARS_WEB_ROOT; default: the
+                           app built in this checkout, apps/web/dist, when run through the CLI)
   --log-level <level>      debug, info, warn or error (default info)
   -h, --help               show this help
 `;
@@ -62,6 +64,7 @@ export const parseServeArgs = (
         "public-url": { type: "string" },
         "trust-proxy": { type: "boolean" },
         "log-level": { type: "string" },
+        "web-root": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -109,6 +112,8 @@ export const parseServeArgs = (
     return err(`--public-url expects an absolute URL, got ${JSON.stringify(publicUrl)}`);
   }
 
+  const webRoot = values["web-root"] ?? nonEmpty(env.KEYPEARS_WEB_ROOT);
+
   return ok({
     help: false,
     options: {
@@ -118,6 +123,7 @@ export const parseServeArgs = (
       database,
       ...(publicUrl === undefined ? {} : { publicUrl }),
       trustProxy: values["trust-proxy"] === true,
+      ...(webRoot === undefined ? {} : { webRoot: resolve(webRoot) }),
       logLevel: logLevel as LogLevel,
     },
   });

@@ -12,6 +12,7 @@ import type { AppServices, RequestContext } from "./context.ts";
 import type { SizeLimits } from "../limits/limits.ts";
 import { answerPreflight, setCorsHeaders } from "./cors.ts";
 import { readJsonBody } from "./read-body.ts";
+import type { StaticFiles } from "./static-files.ts";
 
 export interface RequestListenerOptions {
   readonly app: AppServices;
@@ -22,6 +23,8 @@ export interface RequestListenerOptions {
   readonly trustProxy: boolean;
   /** Tracks each request's work and response, so shutdown can wait for them. */
   readonly track: (work: Promise<void>, response: ServerResponse) => void;
+  /** The web app's files, served at `/` (outside the API), when the server has them. */
+  readonly staticFiles?: StaticFiles;
 }
 
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -87,6 +90,7 @@ export const createRequestListener = (options: RequestListenerOptions) => {
       return;
     }
     if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {
+      if (await options.staticFiles?.(req.method ?? "", path, res)) return;
       sendError(res, { status: 404, code: "NOT_FOUND", message: "No such route." });
       return;
     }

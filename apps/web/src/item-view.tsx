@@ -1,0 +1,202 @@
+/** One item, live: fields with reveal and copy, the TOTP code with its countdown, trash/restore/purge. */
+
+import { useEffect, useState } from "preact/hooks";
+import type { VaultClient } from "@keypears/vault-browser";
+import { readCustomField, type Item, type ItemField } from "@keypears/vault/core";
+import { copyAndClear } from "./clipboard.ts";
+import { describeFailure } from "./errors.ts";
+import { FIELD_LABELS } from "./field-labels.ts";
+
+interface Props {
+  readonly vault: VaultClient;
+  readonly address: string;
+  readonly id: string;
+  readonly onEdit: (item: Item) => void;
+  readonly onClose: () => void;
+}
+
+export const ItemView = ({ vault, address, id, onEdit, onClose }: Props) => {
+  const [item, setItem] = useState<Item | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [notice, setNotice] = useState("");
+  useEffect(
+    () =>
+      vault.watch(address, { kind: "item", ref: id }, (result) => {
+        if (result.ok) setItem(result.value);
+        else if (result.error.kind === "not-found") onClose();
+        else setFailure(describeFailure(result.error));
+      }),
+    [address, id],
+  );
+  if (item === null) return failure === null ? null : <p role="alert">{failure}</p>;
+
+  const act = async (action: "trash" | "restore" | "purge"): Promise<void> => {
+    if (action === "purge" && !confirm(`Delete "${item.title}" for good? This cannot be undone.`))
+      return;
+    const done = await vault[action](address, item.id);
+    if (!done.ok) setFailure(describeFailure(done.error));
+    else if (action !== "trash" || item.status !== "live") onClose();
+  };
+  const copy = async (label: string, value: string): Promise<void> => {
+    try {
+      await copyAndClear(value);
+      setNotice(`${label} copied; the clipboard clears in 30 seconds.`);
+    } catch {
+      setNotice(`Could not copy ${label}: the browser refused access to the clipboard.`);
+    }
+  };
+  const trashed = item.status !== "live";
+  return (
+    <article aria-labelledby="item-title">
+      <h2 id="item-title">{item.title}</h2>
+      {trashed && <p class="hint">In the trash.</p>}
+      <dl class="fields">
+        {item.fields
+          .filter((field) => field.name !== "title" && field.name !== "type")
+          .map((field) => (
+            <FieldRow key={field.name} field={field} onCopy={(l, v) => void copy(l, v)} />
+          ))}
+        {item.fields.some((f) => f.name === "totp") && (
+          <Totp vault={vault} address={address} id={item.id} onCopy={(v) => void copy("Code", v)} />
+        )}
+      </dl>
+      <p class="notice" role="status">
+        {notice}
+      </p>
+      {failure !== null && (
+        <p class="error" role="alert">
+          {failure}
+        </p>
+      )}
+      <div class="actions">
+        {!trashed && (
+          <button type="button" onClick={() => onEdit(item)}>
+            Edit
+          </button>
+        )}
+        {!trashed && (
+          <button type="button" onClick={() => void act("trash")}>
+            Move to trash
+          </button>
+        )}
+        {trashed && (
+          <button type="button" onClick={() => void act("restore")}>
+            Restore
+          </button>
+        )}
+        {trashed && (
+          <button type="button" class="danger" onClick={() => void act("purge")}>
+            Delete for good
+          </button>
+        )}
+      </div>
+    </article>
+  );
+};
+
+const display = (field: ItemField): { label: string; text: string; hidden: boolean } => {
+  const custom = readCustomField(field.name, field.value);
+  if (custom !== undefined)
+    return { label: custom.name, text: custom.value, hidden: custom.kind === "hidden" };
+  const label = FIELD_LABELS[field.name] ?? field.name;
+  const text = Array.isArray(field.value)
+    ? field.value.join(", ")
+    : typeof field.value === "boolean"
+      ? field.value
+        ? "yes"
+        : "no"
+      : String(field.value);
+  return { label, text, hidden: field.secret };
+};
+
+const FieldRow = ({
+  field,
+  onCopy,
+}: {
+  readonly field: ItemField;
+  readonly onCopy: (label: string, value: string) => void;
+}) => {
+  const [shown, setShown] = useState(false);
+  const { label, text, hidden } = display(field);
+  if (field.name === "totp") return null;
+  return (
+    <div class="field">
+      <dt>{label}</dt>
+      <dd>
+        <span class={hidden && !shown ? "masked" : "value"} aria-label={`${label} value`}>
+          {hidden && !shown ? "••••••••" : text}
+        </span>
+        {field.conflict !== null && <span class="badge warn">in conflict</span>}
+        {hidden && (
+          <button
+            type="button"
+            aria-label={`${shown ? "Hide" : "Reveal"} ${label}`}
+            onClick={() => setShown(!shown)}
+          >
+            {shown ? "Hide" : "Reveal"}
+          </button>
+        )}
+        <button type="button" aria-label={`Copy ${label}`} onClick={() => onCopy(label, text)}>
+          Copy
+        </button>
+        {field.name === "urls" &&
+          Array.isArray(field.value) &&
+          typeof field.value[0] === "string" && (
+            <a href={field.value[0]} target="_blank" rel="noopener noreferrer">
+              Open
+            </a>
+          )}
+      </dd>
+    </div>
+  );
+};
+
+const Totp = ({
+  vault,
+  address,
+  id,
+  onCopy,
+}: {
+  readonly vault: VaultClient;
+  readonly address: string;
+  readonly id: string;
+  readonly onCopy: (code: string) => void;
+}) => {
+  const [code, setCode] = useState<{ code: string; secondsRemaining: number } | string | null>(
+    null,
+  );
+  useEffect(() => {
+    let stopped = false;
+    const tick = async (): Promise<void> => {
+      const result = await vault.totp(address, id).catch(() => null);
+      if (stopped || result === null) return;
+      setCode(result.ok ? result.value : describeFailure(result.error));
+    };
+    void tick();
+    const timer = setInterval(() => void tick(), 1000);
+    return () => ((stopped = true), clearInterval(timer));
+  }, [address, id]);
+  if (code === null) return null;
+  return (
+    <div class="field">
+      <dt>One-time code</dt>
+      <dd>
+        {typeof code === "string" ? (
+          <span class="error">{code}</span>
+        ) : (
+          <>
+            <span class="value totp" aria-label="One-time code value">
+              {code.code}
+            </span>
+            <span class="hint" aria-label="Seconds left">
+              {code.secondsRemaining}s
+            </span>
+            <button type="button" aria-label="Copy one-time code" onClick={() => onCopy(code.code)}>
+              Copy
+            </button>
+          </>
+        )}
+      </dd>
+    </div>
+  );
+};

@@ -1,0 +1,11 @@
+/** The web app's entry: opens this tab's browser vault and renders the app into #app. */
+
+import { render } from "preact";
+import { openBrowserVault } from "@keypears/vault-browser";
+import { App } from "./app.tsx";
+import "./styles.css";
+
+const vault = openBrowserVault();
+void vault.persist();
+const root = document.getElementById("app");
+if (root !== null) render(<App vault={vault} />, root);

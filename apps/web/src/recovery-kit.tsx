@@ -1,0 +1,55 @@
+/** The recovery kit, shown once after an account is made: the Secret Key, to print or download. */
+
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { CreatedAccount } from "@keypears/vault-browser";
+
+export const RecoveryKit = ({
+  created,
+  onDone,
+}: {
+  readonly created: CreatedAccount;
+  readonly onDone: () => void;
+}) => {
+  const [saved, setSaved] = useState(false);
+  const href = useMemo(
+    () => URL.createObjectURL(new Blob([created.recoveryKit], { type: "text/plain" })),
+    [created],
+  );
+  useEffect(() => () => URL.revokeObjectURL(href), [href]);
+  return (
+    <section class="card" aria-labelledby="kit-title">
+      <h1 id="kit-title">Your recovery kit</h1>
+      <p>
+        Account <strong>{created.address}</strong> is ready. Keep this kit somewhere safe: with your
+        master password, its Secret Key signs you in on a new device. It is shown only now.
+      </p>
+      <pre class="kit" aria-label="Recovery kit">
+        {created.recoveryKit}
+      </pre>
+      <div class="actions">
+        <a
+          class="button"
+          href={href}
+          download={`keypears-recovery-kit-${created.address}.txt`}
+          onClick={() => setSaved(true)}
+        >
+          Download the kit
+        </a>
+        <button type="button" onClick={() => (window.print(), setSaved(true))}>
+          Print the kit
+        </button>
+      </div>
+      <label class="inline">
+        <input
+          type="checkbox"
+          checked={saved}
+          onChange={(e) => setSaved(e.currentTarget.checked)}
+        />
+        I have saved my recovery kit
+      </label>
+      <button type="button" disabled={!saved} onClick={onDone}>
+        Continue
+      </button>
+    </section>
+  );
+};
