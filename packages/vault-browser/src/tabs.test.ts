@@ -98,12 +98,11 @@ const filesUnder = (dir: string): string[] =>
 test("three tabs share one vault: writes from each, the owner closed mid-write, a reload; nothing lost, live queries everywhere, no plaintext on disk", async () => {
   const browser = await launchChromium();
   try {
-    const [a, b, c] = [
-      await openTab(browser.context),
-      await openTab(browser.context),
-      await openTab(browser.context),
-    ] as [Page, Page, Page];
-    await a.waitForFunction(() => keypears.vault.isOwner());
+    // A owns the database before B and C ask for it: the lock is granted in the order workers
+    // ask, and a worker's start-up time varies, so opening three tabs at once names no owner.
+    const a = await openTab(browser.context);
+    await a.waitForFunction(() => keypears.vault.isOwner(), undefined, { timeout: 60_000 });
+    const [b, c] = [await openTab(browser.context), await openTab(browser.context)] as [Page, Page];
     const owners = await Promise.all(
       [a, b, c].map((tab) => tab.evaluate(() => keypears.vault.isOwner())),
     );
