@@ -3,6 +3,8 @@ import { test } from "node:test";
 import { bytesToHex, hexToBytes } from "@keypears/base";
 import {
   createDeviceKeyPairs,
+  createNativeEd25519,
+  nobleEd25519,
   deviceKeyPairsFromSecrets,
   signAsDevice,
   verifyDeviceSignature,
@@ -51,4 +53,22 @@ test("a signature fails for another message, another key, a flipped bit or a wro
   assert.equal(verifyDeviceSignature(a.signingKey.subarray(1), message, signature), false);
   assert.equal(verifyDeviceSignature(new Uint8Array(32), message, signature), false);
   assert.notDeepEqual(a.signingKey, b.signingKey);
+});
+
+test("Node's native Ed25519 and noble's give the same signatures and accept each other's", () => {
+  const native = createNativeEd25519();
+  assert.ok(native !== undefined, "Node has a native Ed25519");
+  for (let i = 0; i < 20; i++) {
+    const keys = createDeviceKeyPairs();
+    const message = new Uint8Array(i * 7).map((_, k) => (k * 31 + i) & 0xff);
+    const a = native.sign(keys.signingSeed, message);
+    const b = nobleEd25519.sign(keys.signingSeed, message);
+    assert.equal(bytesToHex(a), bytesToHex(b));
+    assert.equal(nobleEd25519.verify(keys.signingKey, message, a), true);
+    assert.equal(native.verify(keys.signingKey, message, b), true);
+    const bad = b.slice();
+    bad[0] = (bad[0] as number) ^ 0x80;
+    assert.equal(native.verify(keys.signingKey, message, bad), false);
+    assert.equal(nobleEd25519.verify(keys.signingKey, message, bad), false);
+  }
 });

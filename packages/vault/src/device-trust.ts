@@ -257,6 +257,14 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
           : { reason: "undecryptable", detail: "does not open under the vault key" },
       );
     }
+    // An active signer's signature is checked first; otherwise only a self-enrolment can be
+    // valid, and its key is inside the box.
+    const active = activeAt(entry(payload.signer), position);
+    if (
+      active !== undefined &&
+      !verifyDeviceSignature(active.signingKey, message, payload.signature)
+    )
+      return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
     const bytes = openRosterBox(ctx.keys, vaultId, stored.id, payload.box);
     if (bytes === undefined)
       return err({
@@ -265,13 +273,12 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
       });
     const op = decodeRosterOp(bytes);
     if (!op.ok) return err({ reason: "invalid-event", detail: op.error.reason });
-    const selfEnrolment = op.value.kind === "enrol" && op.value.deviceId === payload.signer;
-    const signingKey = selfEnrolment
-      ? (op.value as { signingKey: Uint8Array }).signingKey
-      : activeAt(entry(payload.signer), position)?.signingKey;
-    if (signingKey === undefined) return err(inactiveSigner(payload.signer));
-    if (!verifyDeviceSignature(signingKey, message, payload.signature))
-      return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
+    if (active === undefined) {
+      if (op.value.kind !== "enrol" || op.value.deviceId !== payload.signer)
+        return err(inactiveSigner(payload.signer));
+      if (!verifyDeviceSignature(op.value.signingKey, message, payload.signature))
+        return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
+    }
     const broken = rosterRuleBroken(entry, op.value, payload.signer, position);
     if (broken !== undefined) return err({ reason: "roster-rule", detail: broken });
     return ok({ kind: "roster", op: op.value, signer: payload.signer });

@@ -29,6 +29,7 @@ import {
   type ItemId,
   type ItemState,
   type RosterEntry,
+  type RosterOp,
   type StoredEvent,
   type VaultId,
 } from "@keypears/sync-core";
@@ -143,6 +144,16 @@ export interface VaultSync {
     events: readonly StoredEvent[],
     verified: Checkpoint,
   ) => Result<ApplyResult, ApplyError>;
+  /**
+   * Queues a roster event signed by this device (rename or revoke a device; enrol one it
+   * approved): it takes effect where the server places it, on every device alike.
+   */
+  readonly writeRosterEvent: (
+    op: RosterOp,
+  ) => Result<
+    EventId,
+    { readonly kind: "not-enrolled" } | { readonly kind: "roster-rule"; readonly detail: string }
+  >;
   /** Events set aside instead of applied (docs/PROTOCOL.md 16.5), by position. */
   readonly quarantined: () => readonly QuarantinedEvent[];
   /** The device roster as this device verified it in the log (and its own pending enrolment). */
@@ -396,9 +407,13 @@ export const createVaultSync = (
             }
             if (existing.position === null) {
               log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
-              if (stored.id === ownEnrolment) {
-                const own = trust.entry(ctx.account.deviceId);
-                if (own !== undefined) trust.writeEntry({ ...own, enrolledAt: stored.position });
+              // This device's own roster events take effect where the server placed them, under
+              // the same rules as anyone's (its enrolment is self-signed).
+              const own = trust.openRemote(stored, stored.position);
+              if (own.ok && own.value.kind === "roster") {
+                trust.applyRoster(own.value.op, own.value.signer, stored.position);
+              } else if (!own.ok && stored.id === ownEnrolment) {
+                setAside(stored, own.error.reason, own.error.detail);
               }
             }
             continue;
@@ -459,6 +474,37 @@ export const createVaultSync = (
     quarantined: () => {
       ctx.assertUnlocked();
       return trust.quarantined();
+    },
+    writeRosterEvent: (op) => {
+      ctx.assertUnlocked();
+      if (ctx.localOnly) return err({ kind: "not-enrolled" });
+      ensureEnrolled();
+      const me = trust.entry(ctx.account.deviceId);
+      if (me === undefined || me.revokedAt !== null) return err({ kind: "not-enrolled" });
+      if (op.kind === "enrol") {
+        const target = trust.entry(op.deviceId);
+        if (target !== undefined) return err({ kind: "roster-rule", detail: "already enrolled" });
+      } else {
+        const target = trust.entry(op.deviceId);
+        if (target === undefined || target.enrolledAt === null || target.revokedAt !== null)
+          return err({ kind: "roster-rule", detail: `device ${op.deviceId} is not active here` });
+      }
+      const id = ctx.ids.eventId();
+      db.transaction(() => {
+        insertRosterEvent.run(
+          vaultId,
+          id,
+          trust.sealRosterEvent(id, op),
+          null,
+          null,
+          "local",
+          ctx.deps.now(),
+        );
+        insertOutbox.run(vaultId, id);
+      });
+      ctx.localChanges.written();
+      if (!db.inTransaction()) ctx.localChanges.settled(true);
+      return ok(id);
     },
     roster: () => {
       ctx.assertUnlocked();
