@@ -18,7 +18,7 @@ export interface ServerDescription {
   readonly limits: { readonly maxEventBytes: number; readonly maxEventsPerPush: number };
 }
 
-/** Finds the API of `domain` at `baseUrl` and checks that it is a version-1 KeyPears server of that domain. */
+/** Finds the API of `domain` at `baseUrl` and checks that it is a version-2 KeyPears server (it writes version-1 event payloads, which a vault accepts until its upgrade point: docs/PROTOCOL.md 16.3) of that domain. */
 export const discover = async (
   baseUrl: string,
   domain: string,
@@ -28,10 +28,10 @@ export const discover = async (
   const description = (await response.json()) as ServerDescription;
   if (
     description.protocol !== "keypears" ||
-    description.version !== 1 ||
+    description.version !== 2 ||
     description.domain !== domain
   ) {
-    throw new Error(`${url.href} is not a version-1 KeyPears server of ${domain}`);
+    throw new Error(`${url.href} is not a version-2 KeyPears server of ${domain}`);
   }
   return { apiUrl: new URL(description.api, url).toString().replace(/\/+$/, ""), description };
 };

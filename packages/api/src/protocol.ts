@@ -16,11 +16,37 @@ export { MAX_SEALED_EVENT_BYTES } from "@keypears/base";
 export const API_PREFIX = "/api/v1";
 
 /**
- * The protocol version this code speaks (docs/PROTOCOL.md, "KeyPears protocol, version 1"). It is
- * the `version` of the discovery document and the major part of the OpenAPI document's
- * `info.version`; a change a version-1 client cannot follow gets a new number.
+ * The protocol version this code speaks (docs/PROTOCOL.md, "KeyPears protocol, version 2": signed
+ * events, the device roster in the log, quarantine, key epochs). It is the `version` of the
+ * discovery document, the value of the `KeyPears-Protocol` request header, and the major part of
+ * the OpenAPI document's `info.version`; a change a client of this version cannot follow gets a
+ * new number. The API prefix stays `/api/v1` (routes are versioned by this number, not the path).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+
+/** The request header in which a client names the protocol version it speaks. */
+export const PROTOCOL_HEADER = "keypears-protocol";
+
+/**
+ * What to tell a user when a client and a server speak different protocol versions: which one to
+ * upgrade. `undefined` when they agree.
+ */
+export const protocolMismatchMessage = (
+  side: "client" | "server",
+  clientVersion: number,
+  serverVersion: number,
+): string | undefined => {
+  if (clientVersion === serverVersion) return undefined;
+  const older = clientVersion < serverVersion ? "client" : "server";
+  const upgrade =
+    older === "client"
+      ? "upgrade this KeyPears app (the client) to one that speaks it"
+      : "ask the server's operator to upgrade the KeyPears server";
+  const speaker = side === "client" ? "This server" : "This client";
+  const heard = side === "client" ? serverVersion : clientVersion;
+  const own = side === "client" ? clientVersion : serverVersion;
+  return `${speaker} speaks KeyPears protocol version ${heard}, and this ${side === "client" ? "client" : "server"} speaks version ${own}: ${upgrade}.`;
+};
 
 /** Additive revisions of the API document within one protocol version (new routes, new fields). */
 export const API_REVISION = 1;
@@ -47,7 +73,8 @@ export const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 /** The document at `WELL_KNOWN_PATH`. `api` and `openapi` may be relative to the document's URL. */
 export const serverDescriptionSchema = z.object({
   protocol: z.literal("keypears"),
-  version: z.literal(PROTOCOL_VERSION),
+  /** Any integer: a client compares it with its own and names the side to upgrade. */
+  version: z.int().min(1),
   domain: z.string(),
   api: z.string(),
   openapi: z.string(),

@@ -76,3 +76,12 @@ export {
 } from "./vault-keys.ts";
 export { wipe } from "./wipe.ts";
 export { WORD_LIST } from "./word-list.ts";
+export {
+  createDeviceKeyPairs,
+  DEVICE_PUBLIC_KEY_LENGTH,
+  DEVICE_SIGNATURE_LENGTH,
+  deviceKeyPairsFromSecrets,
+  signAsDevice,
+  verifyDeviceSignature,
+  type DeviceKeyPairs,
+} from "./device-signing.ts";

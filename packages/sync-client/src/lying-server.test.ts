@@ -8,7 +8,20 @@ import { randomBytes } from "node:crypto";
 import { boundedTest } from "@keypears/base/testing";
 import { after, before } from "node:test";
 import { bytesToBase64Url } from "@keypears/base";
-import { DEFAULT_KDF_PARAMS, parseSecretKey } from "@keypears/crypto";
+import {
+  createDeviceKeyPairs,
+  DEFAULT_KDF_PARAMS,
+  parseSecretKey,
+  signAsDevice,
+} from "@keypears/crypto";
+import {
+  attachSignature,
+  type DeviceId,
+  type EventId,
+  eventSignatureMessage,
+  unsignedEventPayload,
+  type VaultId,
+} from "@keypears/sync-core";
 import type { RunningServer } from "@keypears/server";
 import type { Vault } from "@keypears/vault";
 import { cheapDeps, createTestHome, expectOk } from "@keypears/vault/testing";
@@ -92,8 +105,9 @@ test("rollback: serving an older state than the device verified is caught", asyn
     return { anchor: head, events: [], head };
   };
   const error = await expectSyncError(a, "rollback");
-  assert.deepEqual(error, { kind: "rollback", verified: 3, served: 1 });
-  assertIntact(a.vault, ["One", "Two", "Three"], 3);
+  // Position 1 is the device's enrolment (docs/PROTOCOL.md 16.4), then its three items.
+  assert.deepEqual(error, { kind: "rollback", verified: 4, served: 1 });
+  assertIntact(a.vault, ["One", "Two", "Three"], 4);
 });
 
 test("an event left out of a page is caught", async () => {
@@ -150,7 +164,47 @@ test("reordering this device's events is caught", async () => {
   assertIntact(a.vault, ["First", "Second"], 0);
 });
 
-test("an injected event is caught", async () => {
+/**
+ * Syncs and expects success with exactly these events quarantined (position, reason); `expect`
+ * runs after the sync, when the proxy has placed what it injected.
+ */
+const expectQuarantined = async (
+  device: TestDevice,
+  expect: () => readonly (readonly [number, string])[],
+): Promise<void> => {
+  const result = await device.client.syncOnce();
+  const expected = expect();
+  assert.ok(result.ok, `${device.name} must keep syncing: ${JSON.stringify(result)}`);
+  assert.deepEqual(
+    result.value.quarantined.map((q) => [q.position, q.reason]),
+    expected.map(([position, reason]) => [position, reason]),
+  );
+  const all = device.vault.sync.quarantined().map((q) => [q.position, q.reason]);
+  for (const entry of expected) assert.ok(all.some((q) => q[0] === entry[0] && q[1] === entry[1]));
+};
+
+/** A version-2 payload signed with `seed` as `signer`, around a box the server made up. */
+const forgedPayload = (
+  vaultId: string,
+  eventId: string,
+  kind: "item" | "roster",
+  signer: string,
+  seed: Uint8Array,
+): string => {
+  const unsigned = unsignedEventPayload(
+    kind,
+    signer as DeviceId,
+    0,
+    new Uint8Array(randomBytes(96)),
+  );
+  const signature = signAsDevice(
+    seed,
+    eventSignatureMessage(vaultId as VaultId, eventId as EventId, unsigned),
+  );
+  return bytesToBase64Url(attachSignature(unsigned, signature));
+};
+
+test("an injected event is quarantined with its position and reason, and sync goes on", async () => {
   const via = await proxy();
   const account = await createSyncedAccount(server);
   const a = account.first;
@@ -158,16 +212,24 @@ test("an injected event is caught", async () => {
   track(a, b);
   expectOk(a.vault.add({ fields: { title: "Real" } }));
   await a.sync();
+  const garbage = new Uint8Array(randomBytes(120));
+  garbage[0] = 7; // no payload version this client knows
   const forged = {
     id: "01900000-0000-7000-8000-000000000001",
-    payload: bytesToBase64Url(randomBytes(120)),
+    payload: bytesToBase64Url(garbage),
   };
-  via.attack = onPull((page) => rechain(page, [...page.events, forged]));
-  await expectSyncError(b, "tampered");
-  assertIntact(b.vault, [], 0);
+  let position = 0;
+  via.attack = onPull((page) => {
+    const chained = rechain(page, [...page.events, forged]);
+    position = chained.events.at(-1)?.position ?? 0;
+    return chained;
+  });
+  await expectQuarantined(b, () => [[position, "malformed"]]);
+  assert.equal(expectOk(b.vault.get("Real")).title, "Real");
+  assert.equal(b.vault.sync.verified().position, position, "the chain goes on past it");
 });
 
-test("an altered event is caught, whether or not the server re-chains it", async () => {
+test("an altered event is caught by the chain, or, re-chained, quarantined for its signature", async () => {
   const via = await proxy();
   const account = await createSyncedAccount(server);
   const a = account.first;
@@ -186,15 +248,152 @@ test("an altered event is caught, whether or not the server re-chains it", async
   }));
   const unchained = await expectSyncError(b, "tampered");
   assert.match(JSON.stringify(unchained), /do not match the chain hash/);
-  via.attack = onPull((page) =>
-    rechain(
-      page,
-      page.events.map((e) => ({ ...e, payload: flip(e.payload) })),
-    ),
-  );
-  const rechained = await expectSyncError(b, "tampered");
-  assert.match(JSON.stringify(rechained), /integrity check/);
   assertIntact(b.vault, [], 0);
+  // A's events (its enrolment and its item) are altered; B's own come back as B sealed them.
+  const ofA = a.vault.sync.verified().position;
+  let altered: number[] = [];
+  via.attack = onPull((page) => {
+    altered = page.events.filter((e) => e.position <= ofA).map((e) => e.position);
+    return rechain(
+      page,
+      page.events.map((e) => (e.position <= ofA ? { ...e, payload: flip(e.payload) } : e)),
+    );
+  });
+  // Every event was altered: the first (A's enrolment) fails its own signature; the rest are
+  // then signed by a device this vault never saw enrolled.
+  await expectQuarantined(b, () =>
+    altered.map((p, i) => [p, i === 0 ? "bad-signature" : "unknown-signer"] as const),
+  );
+  assert.equal(b.vault.get("Real").ok, false, "an altered event is never applied");
+});
+
+test("events signed by an unknown key, or under an enrolled device's name with another key, are quarantined", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("victim", {}, via.url);
+  track(a, b);
+  expectOk(a.vault.add({ fields: { title: "Real" } }));
+  await a.sync();
+  const stranger = createDeviceKeyPairs();
+  const ids = ["01900000-0000-7000-8000-0000000000a1", "01900000-0000-7000-8000-0000000000a2"];
+  const positions: number[] = [];
+  via.attack = onPull((page) => {
+    const chained = rechain(page, [
+      ...page.events,
+      {
+        id: ids[0]!,
+        payload: forgedPayload(
+          a.vault.vaultId,
+          ids[0]!,
+          "item",
+          "00000000000000ee",
+          stranger.signingSeed,
+        ),
+      },
+      {
+        id: ids[1]!,
+        payload: forgedPayload(
+          a.vault.vaultId,
+          ids[1]!,
+          "item",
+          a.vault.deviceId,
+          stranger.signingSeed,
+        ),
+      },
+    ]);
+    positions.splice(0, 2, ...chained.events.slice(-2).map((e) => e.position));
+    return chained;
+  });
+  await expectQuarantined(b, () => [
+    [positions[0]!, "unknown-signer"],
+    [positions[1]!, "bad-signature"],
+  ]);
+  assert.equal(expectOk(b.vault.get("Real")).title, "Real");
+});
+
+test("a roster event forged by the server is quarantined: it cannot seal under the vault key nor sign as a device", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("victim", {}, via.url);
+  track(a, b);
+  await a.sync();
+  const intruder = createDeviceKeyPairs();
+  const ids = ["01900000-0000-7000-8000-0000000000b1", "01900000-0000-7000-8000-0000000000b2"];
+  const positions: number[] = [];
+  via.attack = onPull((page) => {
+    const chained = rechain(page, [
+      ...page.events,
+      // A self-signed enrolment of the server's own device: its box is not under the vault key.
+      {
+        id: ids[0]!,
+        payload: forgedPayload(
+          a.vault.vaultId,
+          ids[0]!,
+          "roster",
+          "00000000000000ef",
+          intruder.signingSeed,
+        ),
+      },
+      // A "revoke" in A's name: not A's signature.
+      {
+        id: ids[1]!,
+        payload: forgedPayload(
+          a.vault.vaultId,
+          ids[1]!,
+          "roster",
+          a.vault.deviceId,
+          intruder.signingSeed,
+        ),
+      },
+    ]);
+    positions.splice(0, 2, ...chained.events.slice(-2).map((e) => e.position));
+    return chained;
+  });
+  await expectQuarantined(b, () => [
+    [positions[0]!, "undecryptable"],
+    [positions[1]!, "bad-signature"],
+  ]);
+  assert.deepEqual(
+    b.vault.sync
+      .roster()
+      .map((e) => e.deviceId)
+      .sort(),
+    [a.vault.deviceId, b.vault.deviceId].sort(),
+    "the roster holds only the real devices",
+  );
+});
+
+test("events of a device revoked in the roster are quarantined by every other device, which goes on syncing", async () => {
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("phone");
+  const thief = await account.join("stolen laptop");
+  track(a, b, thief);
+  await thief.sync();
+  await a.sync();
+  await b.sync();
+  expectOk(a.vault.sync.writeRosterEvent({ kind: "revoke", deviceId: thief.vault.deviceId }));
+  await a.sync();
+  // The server (lying, or not yet told) still lets the revoked device push.
+  expectOk(thief.vault.add({ fields: { title: "Planted by the thief" } }));
+  await thief.sync();
+  const planted = thief.vault.sync.verified().position;
+  const result = await b.client.syncOnce();
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.deepEqual(
+    result.value.quarantined.map((q) => [q.position, q.reason]),
+    [[planted, "revoked-signer"]],
+  );
+  assert.equal(b.vault.get("Planted by the thief").ok, false);
+  const revoked = b.vault.sync.roster().find((e) => e.deviceId === thief.vault.deviceId);
+  assert.ok(revoked?.revokedAt !== null && revoked?.revokedAt !== undefined);
+  expectOk(b.vault.add({ fields: { title: "B goes on" } }));
+  await b.sync();
+  await a.sync();
+  assert.equal(expectOk(a.vault.get("B goes on")).title, "B goes on");
+  assert.equal(a.vault.get("Planted by the thief").ok, false);
 });
 
 test("showing two devices different histories (a fork) is caught through the checkpoints inside events", async () => {
@@ -305,5 +504,5 @@ test("an existing device refuses to sync when the server's key material changes"
       ? { ...(reply as object), salt: bytesToBase64Url(randomBytes(16)) }
       : undefined;
   await expectSyncError(a, "key-material");
-  assertIntact(a.vault, ["Mine"], 1);
+  assertIntact(a.vault, ["Mine"], 2);
 });

@@ -72,6 +72,7 @@ export const registerAccount = async (
   );
   if (!session.ok) return session;
   saveSession(vault, session.value);
+  vault.sync.setDeviceName(deviceName);
   return session;
 };
 
@@ -192,6 +193,7 @@ export const loginNewDevice = async (
     return err({ kind: "local", detail: describeVaultError(joined.error) });
   }
   saveSession(joined.value, session);
+  joined.value.sync.setDeviceName(input.deviceName);
   return ok(joined.value);
 };
 

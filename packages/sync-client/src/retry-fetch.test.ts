@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { PROTOCOL_VERSION } from "@keypears/api";
 import { withRetryOnReset } from "./retry-fetch.ts";
 import { discoverServer } from "./server-client.ts";
 
@@ -50,7 +51,7 @@ test("discovery is retried once on a reset too (a keep-alive socket closed durin
     if (++calls === 1) throw reset();
     return Response.json({
       protocol: "keypears",
-      version: 1,
+      version: PROTOCOL_VERSION,
       domain: "server.test",
       api: "/api/v1",
       openapi: "/openapi.json",

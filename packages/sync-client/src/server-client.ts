@@ -7,6 +7,9 @@ import { err, ok, type Result } from "@keypears/base";
 import {
   createKeypearsClient,
   type KeypearsClient,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  protocolMismatchMessage,
   serverDescriptionSchema,
   WELL_KNOWN_PATH,
 } from "@keypears/api";
@@ -52,6 +55,8 @@ export const discoverServer = async (
   const parsed = serverDescriptionSchema.safeParse(description);
   if (!parsed.success)
     return err({ kind: "rejected", detail: `${base} does not describe a KeyPears server` });
+  const mismatch = protocolMismatchMessage("client", PROTOCOL_VERSION, parsed.data.version);
+  if (mismatch !== undefined) return err({ kind: "rejected", detail: `${base}: ${mismatch}` });
   if (parsed.data.domain !== domain) {
     return err({ kind: "rejected", detail: `${base} serves ${parsed.data.domain}, not ${domain}` });
   }
@@ -75,8 +80,21 @@ export const createServerClient = (
 ): KeypearsClient =>
   createKeypearsClient(apiUrl, {
     ...(token === undefined ? {} : { token }),
-    fetch: withRetryOnReset(fetchImpl ?? fetch),
+    fetch: withProtocolHeader(withRetryOnReset(fetchImpl ?? fetch)),
   });
+
+/** Names this client's protocol version on every API call, so a server of another one can say which side to upgrade. */
+const withProtocolHeader =
+  (inner: typeof fetch): typeof fetch =>
+  (input, init) => {
+    if (input instanceof Request) {
+      input.headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+      return inner(input, init);
+    }
+    const headers = new Headers(init?.headers);
+    headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+    return inner(input, { ...init, headers });
+  };
 
 /** Runs an API call and turns its failure into a `SyncError` value. */
 export const callServer = async <T>(

@@ -13,12 +13,13 @@ import { err, ok, type Result } from "@keypears/base";
 import {
   type Checkpoint,
   envelopeBytes,
+  type RosterEntry,
   type StoredEvent,
   type SyncTransport,
   type TransportError,
   verifySegment,
 } from "@keypears/sync-core";
-import type { ApplyError, PendingEvent, Vault } from "@keypears/vault/core";
+import type { ApplyError, PendingEvent, QuarantinedEvent, Vault } from "@keypears/vault/core";
 import { describeVaultError } from "@keypears/vault/core";
 import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
 
@@ -37,6 +38,13 @@ export interface SyncReport {
   readonly verified: Checkpoint;
   /** Remote events whose clock was further ahead of this device than the drift allowance. */
   readonly clockDrift: number;
+  /**
+   * Events set aside in this round instead of applied (bad signature, unknown or revoked signer,
+   * undecryptable, malformed: docs/PROTOCOL.md 16.5); sync went on past them.
+   */
+  readonly quarantined: readonly QuarantinedEvent[];
+  /** Devices whose enrolment this round applied: show "new device ... signed in". */
+  readonly enrolled: readonly RosterEntry[];
 }
 
 /** Events asked for per pull request. */
@@ -168,9 +176,21 @@ export const createSyncEngine = (
    * events, each batch in one transaction: an item that many pages touch is written once per
    * batch instead of once per page, and a lie anywhere in a batch leaves all of it unapplied.
    */
-  const pull = async (): Promise<Result<{ pulled: number; clockDrift: number }, SyncError>> => {
+  const pull = async (): Promise<
+    Result<
+      {
+        pulled: number;
+        clockDrift: number;
+        quarantined: QuarantinedEvent[];
+        enrolled: RosterEntry[];
+      },
+      SyncError
+    >
+  > => {
     let pulled = 0;
     let clockDrift = 0;
+    const quarantined: QuarantinedEvent[] = [];
+    const enrolled: RosterEntry[] = [];
     let trusted = vault.sync.verified();
     let batch: StoredEvent[] = [];
     const apply = (): Result<void, SyncError> => {
@@ -179,6 +199,8 @@ export const createSyncEngine = (
       if (!applied.ok) return err(fromApply(applied.error, batch[0]?.position ?? null));
       pulled += applied.value.applied;
       clockDrift += applied.value.clockDrift.length;
+      quarantined.push(...applied.value.quarantined);
+      enrolled.push(...applied.value.enrolled);
       batch = [];
       return ok(undefined);
     };
@@ -205,7 +227,7 @@ export const createSyncEngine = (
         if (!applied.ok) return applied;
       }
       progress({ phase: "pull", done: trusted.position, total: head.position });
-      if (finished) return ok({ pulled, clockDrift });
+      if (finished) return ok({ pulled, clockDrift, quarantined, enrolled });
     }
   };
 
@@ -239,6 +261,8 @@ export const createSyncEngine = (
       pulled: pulled.value.pulled,
       verified,
       clockDrift: pulled.value.clockDrift,
+      quarantined: pulled.value.quarantined,
+      enrolled: pulled.value.enrolled,
     });
   };
 

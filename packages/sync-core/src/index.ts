@@ -12,3 +12,5 @@ export * from "./memory-event-store.ts";
 export * from "./replica.ts";
 export * from "./transport.ts";
 export * from "./writer.ts";
+export * from "./roster.ts";
+export * from "./signed-payload.ts";

@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const migrations: readonly string[] = [
   `
@@ -109,6 +109,34 @@ const migrations: readonly string[] = [
   ALTER TABLE outbox_v2 RENAME TO outbox;
   -- The next batch to push, in order: neither ordered nor rejected.
   CREATE INDEX outbox_unordered ON outbox (vault_id, seq) WHERE state IN ('pending', 'sent');
+  `,
+  `
+  -- Version 3 (protocol version 2, docs/PROTOCOL.md 16): the device roster as this device
+  -- verified it in the log, and events set aside (quarantined) instead of applied. Device names
+  -- and public keys are in plaintext here, as the server holds them too; this device's private
+  -- keys are a sealed secret in the state table. Events of version 1 stay as they are: they are
+  -- valid before the vault's upgrade point (its first roster event).
+  CREATE TABLE roster (
+    device_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    signing_key BLOB NOT NULL,
+    exchange_key BLOB NOT NULL,
+    enrolled_at INTEGER,                  -- position of its enrolment; NULL while ours is unordered
+    enrolled_at_ms INTEGER NOT NULL,
+    via TEXT NOT NULL CHECK (via IN ('self', 'approved')),
+    approved_by TEXT,
+    revoked_at INTEGER                    -- position of its revocation
+  ) STRICT;
+
+  CREATE TABLE quarantine (
+    position INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    reason TEXT NOT NULL,                 -- a reason code (docs/PROTOCOL.md 16.5), never content
+    detail TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    chain_hash BLOB NOT NULL,
+    at INTEGER NOT NULL
+  ) STRICT;
   `,
 ];
 

@@ -17,7 +17,10 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 
+/** The event schema of version-1 payloads (a bare sealed box); signed payloads use `SIGNED_EVENT_SCHEMA`. */
 export const EVENT_SCHEMA = 1;
+/** The event schema in the associated data of a box inside a signed payload (docs/PROTOCOL.md 16.2). */
+export const SIGNED_EVENT_SCHEMA = 2;
 export const STORE_SCHEMA = 1;
 const PAD_BLOCK = 32;
 
@@ -41,8 +44,47 @@ const unpad = (bytes: Uint8Array): Uint8Array | undefined => {
   return end >= 0 && bytes[end] === 0x80 ? bytes.subarray(0, end) : undefined;
 };
 
-const eventAd = (vaultId: VaultId, eventId: string) =>
-  associatedData("event", vaultId, eventId, EVENT_SCHEMA);
+const eventAd = (vaultId: VaultId, eventId: string, schema = EVENT_SCHEMA) =>
+  associatedData("event", vaultId, eventId, schema);
+
+/** The box of an item event inside a signed payload: as a version-1 payload, with schema 2 in the AD. */
+export const sealEventBox = (keys: VaultKeys, event: Event, random: RandomBytes): Uint8Array =>
+  seal(
+    keys.eventKey,
+    pad(encodeEvent(event)),
+    eventAd(event.vaultId, event.id, SIGNED_EVENT_SCHEMA),
+    random,
+  );
+
+/** The box of a roster event (docs/PROTOCOL.md 16.4). */
+export const sealRosterBox = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  eventId: string,
+  bytes: Uint8Array,
+  random: RandomBytes,
+): Uint8Array =>
+  seal(
+    keys.eventKey,
+    pad(bytes),
+    associatedData("roster", vaultId, eventId, SIGNED_EVENT_SCHEMA),
+    random,
+  );
+
+/** Opens a roster event's box to its (unpadded) bytes, or `undefined`. */
+export const openRosterBox = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  eventId: string,
+  box: Uint8Array,
+): Uint8Array | undefined => {
+  const opened = open(
+    keys.eventKey,
+    box,
+    associatedData("roster", vaultId, eventId, SIGNED_EVENT_SCHEMA),
+  );
+  return opened.ok ? unpad(opened.value) : undefined;
+};
 
 /** The wire payload of an event: what the server stores and what this device keeps in its log. */
 export const sealEvent = (keys: VaultKeys, event: Event, random: RandomBytes): Uint8Array =>
@@ -53,8 +95,9 @@ export const openEvent = (
   keys: VaultKeys,
   vaultId: VaultId,
   envelope: EventEnvelope,
+  schema = EVENT_SCHEMA,
 ): Result<Event, OpenError> => {
-  const opened = open(keys.eventKey, envelope.payload, eventAd(vaultId, envelope.id));
+  const opened = open(keys.eventKey, envelope.payload, eventAd(vaultId, envelope.id, schema));
   const plain = opened.ok ? unpad(opened.value) : undefined;
   if (plain === undefined) return err({ kind: "tampered", what: "event", id: envelope.id });
   const decoded = decodeEvent(plain);

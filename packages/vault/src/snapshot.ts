@@ -6,20 +6,38 @@
  * in the item states, so the full history comes with it.
  */
 
-import { asPlainBytes, bytesToHex, err, ok, type Result } from "@keypears/base";
-import { associatedData, open, seal, type VaultKeys } from "@keypears/crypto";
+import { asPlainBytes, bytesToHex, err, hexToBytes, ok, type Result } from "@keypears/base";
 import {
+  associatedData,
+  open,
+  seal,
+  signAsDevice,
+  verifyDeviceSignature,
+  type VaultKeys,
+} from "@keypears/crypto";
+import {
+  activeAt,
+  attachSignature,
   type ChainHash,
   type Checkpoint,
   decodeItemState,
+  type DeviceId,
+  isDeviceId,
   type ItemState,
+  parseSignedSnapshot,
+  payloadVersion,
   type RandomBytes,
+  type RosterEntry,
+  snapshotSignatureMessage,
+  unsignedSnapshotPayload,
   type VaultId,
 } from "@keypears/sync-core";
 import { decode, encode } from "cborg";
 import { type Compression, fflateCompression } from "./compression.ts";
 
 const SNAPSHOT_FORMAT = 1;
+/** Signed snapshots that carry the roster (docs/PROTOCOL.md 16.6). */
+const SIGNED_SNAPSHOT_FORMAT = 2;
 /** A snapshot inflates to at most this much; more is refused (a zip bomb, or not ours). */
 export const MAX_SNAPSHOT_PLAINTEXT = 512 * 1024 * 1024;
 
@@ -30,6 +48,7 @@ export type SnapshotError =
 const snapshotAd = (vaultId: VaultId, checkpoint: Checkpoint) =>
   associatedData("snapshot", vaultId, checkpoint.position, bytesToHex(checkpoint.hash));
 
+/** A version-1 snapshot: made only while the vault has no roster yet (before its upgrade point). */
 export const sealSnapshot = (
   keys: VaultKeys,
   vaultId: VaultId,
@@ -42,33 +61,167 @@ export const sealSnapshot = (
   return seal(keys.eventKey, compression.deflate(plain), snapshotAd(vaultId, checkpoint), random);
 };
 
-/** Opens a snapshot that claims to be of `checkpoint`, and decodes every item state in it. */
+/** Who signs a snapshot: this device, with its signing seed. */
+export interface SnapshotSigner {
+  readonly deviceId: DeviceId;
+  readonly signingSeed: Uint8Array;
+  readonly epoch: number;
+}
+
+const encodeEntry = (e: RosterEntry): unknown[] => [
+  hexToBytes(e.deviceId),
+  e.name,
+  e.signingKey,
+  e.exchangeKey,
+  e.enrolledAt,
+  e.enrolledAtMs,
+  e.via === "self" ? 0 : 1,
+  e.approvedBy === null ? null : hexToBytes(e.approvedBy),
+  e.revokedAt,
+];
+
+const deviceIdOf = (value: unknown): DeviceId | undefined => {
+  if (!(value instanceof Uint8Array) || value.length !== 8) return undefined;
+  const id = bytesToHex(value);
+  return isDeviceId(id) ? id : undefined;
+};
+
+const position = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+
+const decodeEntry = (value: unknown): RosterEntry | undefined => {
+  if (!Array.isArray(value) || value.length !== 9) return undefined;
+  const [id, name, signingKey, exchangeKey, enrolledAt, enrolledAtMs, via, approvedBy, revokedAt] =
+    value as unknown[];
+  const deviceId = deviceIdOf(id);
+  if (deviceId === undefined || typeof name !== "string") return undefined;
+  if (!(signingKey instanceof Uint8Array) || signingKey.length !== 32) return undefined;
+  if (!(exchangeKey instanceof Uint8Array) || exchangeKey.length !== 32) return undefined;
+  if (!position(enrolledAt) || !position(enrolledAtMs) || (via !== 0 && via !== 1))
+    return undefined;
+  if (revokedAt !== null && !position(revokedAt)) return undefined;
+  const approver = approvedBy === null ? null : deviceIdOf(approvedBy);
+  if (approver === undefined) return undefined;
+  return {
+    deviceId,
+    name,
+    signingKey: asPlainBytes(signingKey),
+    exchangeKey: asPlainBytes(exchangeKey),
+    enrolledAt,
+    enrolledAtMs,
+    via: via === 0 ? "self" : "approved",
+    approvedBy: approver,
+    revokedAt,
+  };
+};
+
+/** A version-2 snapshot: item states and the roster as of `checkpoint`, signed by `signer`. */
+export const sealSignedSnapshot = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  checkpoint: Checkpoint,
+  states: readonly Uint8Array[],
+  roster: readonly RosterEntry[],
+  signer: SnapshotSigner,
+  random: RandomBytes,
+  compression: Compression = fflateCompression,
+): Uint8Array => {
+  const plain = encode([SIGNED_SNAPSHOT_FORMAT, states, roster.map(encodeEntry)]);
+  const box = seal(
+    keys.eventKey,
+    compression.deflate(plain),
+    snapshotAd(vaultId, checkpoint),
+    random,
+  );
+  const unsigned = unsignedSnapshotPayload(signer.deviceId, signer.epoch, box);
+  return attachSignature(
+    unsigned,
+    signAsDevice(signer.signingSeed, snapshotSignatureMessage(vaultId, checkpoint, unsigned)),
+  );
+};
+
+export interface OpenedSnapshot {
+  readonly states: readonly ItemState[];
+  /** Empty for a version-1 snapshot (a vault before its upgrade point). */
+  readonly roster: readonly RosterEntry[];
+}
+
+/**
+ * Opens a snapshot that claims to be of `checkpoint`, and decodes every item state in it. A
+ * version-2 snapshot must be signed by a device active in the roster it carries.
+ */
 export const openSnapshot = (
   keys: VaultKeys,
   vaultId: VaultId,
   checkpoint: Checkpoint,
   payload: Uint8Array,
   compression: Compression = fflateCompression,
-): Result<readonly ItemState[], SnapshotError> => {
-  const opened = open(keys.eventKey, payload, snapshotAd(vaultId, checkpoint));
-  if (!opened.ok)
-    return err({ kind: "tampered", what: "snapshot", id: `${vaultId}@${checkpoint.position}` });
+): Result<OpenedSnapshot, SnapshotError> => {
+  const tampered = err({
+    kind: "tampered" as const,
+    what: "snapshot" as const,
+    id: `${vaultId}@${checkpoint.position}`,
+  });
+  const signed = payloadVersion(payload) === 2;
+  let box = payload;
+  let signature: { signer: DeviceId; unsigned: Uint8Array; signature: Uint8Array } | undefined;
+  if (signed) {
+    const parsed = parseSignedSnapshot(payload);
+    if (!parsed.ok) return tampered;
+    if (parsed.value.epoch !== 0)
+      return err({ kind: "invalid-snapshot", reason: `unknown key epoch ${parsed.value.epoch}` });
+    box = parsed.value.box;
+    signature = parsed.value;
+  }
+  const opened = open(keys.eventKey, box, snapshotAd(vaultId, checkpoint));
+  if (!opened.ok) return tampered;
   let states: unknown;
+  let rosterList: unknown = [];
   try {
-    const [format, list] = decode(
+    const decoded = decode(
       asPlainBytes(compression.inflate(opened.value, MAX_SNAPSHOT_PLAINTEXT)),
       {
         strict: true,
       },
-    ) as [unknown, unknown];
-    if (format !== SNAPSHOT_FORMAT || !Array.isArray(list))
+    ) as unknown[];
+    const [format, list, roster] = decoded;
+    const expected = signed ? SIGNED_SNAPSHOT_FORMAT : SNAPSHOT_FORMAT;
+    if (
+      format !== expected ||
+      decoded.length !== (signed ? 3 : 2) ||
+      !Array.isArray(list) ||
+      (signed && !Array.isArray(roster))
+    )
       return err({ kind: "invalid-snapshot", reason: "unknown format" });
     states = list;
+    if (signed) rosterList = roster;
   } catch (error) {
     return err({
       kind: "invalid-snapshot",
       reason: error instanceof Error ? error.message : "undecodable",
     });
+  }
+  const roster: RosterEntry[] = [];
+  for (const value of rosterList as unknown[]) {
+    const entry = decodeEntry(value);
+    if (entry === undefined)
+      return err({ kind: "invalid-snapshot", reason: "a roster entry is malformed" });
+    roster.push(entry);
+  }
+  if (signature !== undefined) {
+    const signer = activeAt(
+      roster.find((e) => e.deviceId === signature.signer),
+      checkpoint.position + 1,
+    );
+    if (
+      signer === undefined ||
+      !verifyDeviceSignature(
+        signer.signingKey,
+        snapshotSignatureMessage(vaultId, checkpoint, signature.unsigned),
+        signature.signature,
+      )
+    )
+      return err({ kind: "invalid-snapshot", reason: "not signed by a device of its roster" });
   }
   const out: ItemState[] = [];
   for (const bytes of states as unknown[]) {
@@ -78,7 +231,7 @@ export const openSnapshot = (
     if (!state.ok) return err({ kind: "invalid-snapshot", reason: state.error.reason });
     out.push(state.value);
   }
-  return ok(out);
+  return ok({ states: out, roster });
 };
 
 export type { ChainHash };

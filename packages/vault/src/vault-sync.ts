@@ -15,6 +15,7 @@ import {
   wipe,
 } from "@keypears/crypto";
 import {
+  activeAt,
   applyToItem,
   type ChainHash,
   type Checkpoint,
@@ -27,6 +28,8 @@ import {
   type Hlc,
   type ItemId,
   type ItemState,
+  type RosterEntry,
+  type RosterOp,
   type StoredEvent,
   type VaultId,
 } from "@keypears/sync-core";
@@ -36,8 +39,9 @@ import type { VaultError } from "./errors.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
 import type { RejectedChange, RejectedChanges } from "./rejected-changes.ts";
-import { openSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
+import { openSnapshot, sealSignedSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
+import type { DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
 import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
 
@@ -66,6 +70,14 @@ export type ApplyError =
    * the server showed the two devices different histories.
    */
   | { readonly kind: "fork"; readonly id: EventId; readonly position: number };
+
+export interface ApplyResult {
+  readonly applied: number;
+  readonly clockDrift: readonly Hlc[];
+  readonly quarantined: readonly QuarantinedEvent[];
+  /** Devices whose enrolment this page applied, to show ("new device ... signed in"). */
+  readonly enrolled: readonly RosterEntry[];
+}
 
 export interface SyncStatus {
   /** Saved locally, not yet sent. */
@@ -123,18 +135,38 @@ export interface VaultSync {
   readonly markOrdered: (
     events: readonly { readonly id: EventId; readonly position: number }[],
   ) => void;
-  /** Applies server-ordered events that follow the verified checkpoint, and moves the checkpoint to `verified`. */
+  /**
+   * Applies server-ordered events that follow the verified checkpoint, and moves the checkpoint
+   * to `verified`. An event that fails its own checks (signature, signer, key, format) is
+   * quarantined, not applied, and listed in `quarantined`; the rest goes on.
+   */
   readonly applyOrdered: (
     events: readonly StoredEvent[],
     verified: Checkpoint,
-  ) => Result<{ readonly applied: number; readonly clockDrift: readonly Hlc[] }, ApplyError>;
+  ) => Result<ApplyResult, ApplyError>;
+  /**
+   * Queues a roster event signed by this device (rename or revoke a device; enrol one it
+   * approved): it takes effect where the server places it, on every device alike.
+   */
+  readonly writeRosterEvent: (
+    op: RosterOp,
+  ) => Result<
+    EventId,
+    { readonly kind: "not-enrolled" } | { readonly kind: "roster-rule"; readonly detail: string }
+  >;
+  /** Events set aside instead of applied (docs/PROTOCOL.md 16.5), by position. */
+  readonly quarantined: () => readonly QuarantinedEvent[];
+  /** The device roster as this device verified it in the log (and its own pending enrolment). */
+  readonly roster: () => readonly RosterEntry[];
+  /** The name this device enrols under (set at sign-in). */
+  readonly setDeviceName: (name: string) => void;
   readonly verified: () => Checkpoint;
   readonly status: () => SyncStatus;
   readonly recordSyncTime: () => void;
   /** The vault's state as of its verified checkpoint; refused while local changes wait in the outbox. */
   readonly exportSnapshot: () => Result<
     VaultSnapshot,
-    OpenError | { readonly kind: "outbox-not-empty" }
+    OpenError | { readonly kind: "outbox-not-empty" } | { readonly kind: "not-enrolled" }
   >;
   /** Starts an empty vault from a snapshot; the events after it come by pulling. */
   readonly importSnapshot: (
@@ -158,13 +190,34 @@ export interface VaultSync {
   readonly onLocalChange: (listener: () => void, fileCheckMs?: number) => () => void;
 }
 
-export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): VaultSync => {
+export const createVaultSync = (
+  ctx: VaultContext,
+  rejected: RejectedChanges,
+  trust: DeviceTrust,
+): VaultSync => {
   const { db } = ctx;
   const vaultId = ctx.account.vaultId;
+  // Version-1 payloads already sent go first (they may be in the log already, before the upgrade
+  // point), then this device's enrolment, then everything else in order: a device's signed
+  // events always follow its enrolment in the chain.
   const selectPending = db.prepare(
     `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
      JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
-     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent') ORDER BY o.seq LIMIT ?`,
+     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent')
+     ORDER BY CASE WHEN substr(e.payload, 1, 1) = x'01' THEN 0 WHEN o.event_id = ? THEN 1 ELSE 2 END, o.seq
+     LIMIT ?`,
+  );
+  const selectLegacyPending = db.prepare(
+    `SELECT o.event_id AS id, e.payload FROM outbox o
+     JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
+     WHERE o.vault_id = ? AND o.state = 'pending' AND substr(e.payload, 1, 1) = x'01'`,
+  );
+  const updatePayload = db.prepare("UPDATE events SET payload = ? WHERE vault_id = ? AND id = ?");
+  const insertRosterEvent = db.prepare(
+    "INSERT INTO events (vault_id, id, item_id, payload, position, chain_hash, origin, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
+  );
+  const insertOutbox = db.prepare(
+    "INSERT INTO outbox (vault_id, event_id, state) VALUES (?, ?, 'pending')",
   );
   const markSent = db.prepare(
     "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ? WHERE vault_id = ? AND event_id = ? AND state = 'pending'",
@@ -183,10 +236,10 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
     "SELECT state, count(*) AS n FROM outbox WHERE vault_id = ? GROUP BY state",
   );
   const countVerified = db.prepare(
-    "SELECT count(*) AS n FROM events WHERE vault_id = ? AND origin = 'local' AND position IS NOT NULL",
+    "SELECT count(*) AS n FROM events WHERE vault_id = ? AND origin = 'local' AND position IS NOT NULL AND item_id IS NOT NULL",
   );
   const countRows = db.prepare(
-    "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM events) AS n",
+    "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM events WHERE item_id IS NOT NULL) AS n",
   );
   const deleteState = db.prepare("DELETE FROM state WHERE key = ?");
 
@@ -211,6 +264,55 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
   };
 
   const secretAd = (name: string) => associatedData("state-secret", vaultId, name);
+  const textDecoder = new TextDecoder();
+  const enrolEventId = (): EventId | undefined => {
+    const value = ctx.readState("enrol-event");
+    return value === undefined ? undefined : (textDecoder.decode(value) as EventId);
+  };
+
+  /**
+   * Queues this device's enrolment (docs/PROTOCOL.md 16.4) before its first push, once; and
+   * re-seals, signed, the version-1 events it saved but never sent (a vault file made by
+   * version-1 code), so they follow the enrolment as signed events.
+   */
+  const ensureEnrolled = (): void => {
+    if (ctx.localOnly || enrolEventId() !== undefined) return;
+    if (trust.entry(ctx.account.deviceId) !== undefined) return;
+    db.transaction(() => {
+      const keys = trust.keys();
+      const id = ctx.ids.eventId();
+      const at = ctx.deps.now();
+      const op = {
+        kind: "enrol" as const,
+        deviceId: ctx.account.deviceId,
+        name: trust.deviceName(),
+        signingKey: keys.signingKey,
+        exchangeKey: keys.exchangeKey,
+        at,
+      };
+      insertRosterEvent.run(vaultId, id, trust.sealRosterEvent(id, op), null, null, "local", at);
+      insertOutbox.run(vaultId, id);
+      trust.writeEntry({
+        deviceId: op.deviceId,
+        name: op.name,
+        signingKey: op.signingKey,
+        exchangeKey: op.exchangeKey,
+        enrolledAt: null,
+        enrolledAtMs: at,
+        via: "self",
+        approvedBy: null,
+        revokedAt: null,
+      });
+      ctx.writeState("enrol-event", new TextEncoder().encode(id));
+      for (const row of selectLegacyPending.all(vaultId) as {
+        id: EventId;
+        payload: Uint8Array;
+      }[]) {
+        const event = openEvent(ctx.keys, vaultId, row);
+        if (event.ok) updatePayload.run(trust.sealItemEvent(event.value), vaultId, row.id);
+      }
+    });
+  };
 
   return {
     localOnly: ctx.localOnly,
@@ -224,10 +326,11 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
     }),
     pending: (limit) => {
       ctx.assertUnlocked();
-      const rows = selectPending.all(vaultId, limit) as PendingEvent[];
+      ensureEnrolled();
+      const rows = selectPending.all(vaultId, enrolEventId() ?? "", limit) as PendingEvent[];
       for (const row of rows) {
-        const opened = openEvent(ctx.keys, vaultId, row);
-        if (!opened.ok) return opened;
+        if (!trust.opensOwn(row.id, row.payload))
+          return err({ kind: "tampered", what: "event", id: row.id });
       }
       return ok(rows);
     },
@@ -257,69 +360,159 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
     },
     applyOrdered: (events, nextVerified) => {
       ctx.assertUnlocked();
-      return ctx.store.transaction(
-        (): Result<
-          { readonly applied: number; readonly clockDrift: readonly Hlc[] },
-          ApplyError
-        > => {
-          const states = new Map<ItemId, ItemState>();
-          const toCommit: EventToCommit[] = [];
-          const pageHashes = new Map<number, Uint8Array>();
-          const clockDrift: Hlc[] = [];
-          for (const stored of events) {
-            pageHashes.set(stored.position, stored.chainHash);
-            const existing = log.byId(vaultId, stored.id);
-            if (existing !== undefined) {
-              if (!bytesEqual(existing.payload, stored.payload))
-                return err({ kind: "id-conflict", id: stored.id });
-              const promised = (
-                selectPromised.get(vaultId, stored.id) as { position: number | null } | undefined
-              )?.position;
-              const expected = existing.position ?? promised ?? stored.position;
-              if (expected !== stored.position) {
-                return err({
-                  kind: "moved",
-                  id: stored.id,
-                  position: stored.position,
-                  promised: expected,
-                });
-              }
-              if (existing.position === null) {
-                log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
-              }
+      return ctx.store.transaction((): Result<ApplyResult, ApplyError> => {
+        const states = new Map<ItemId, ItemState>();
+        const toCommit: EventToCommit[] = [];
+        const pageHashes = new Map<number, Uint8Array>();
+        const clockDrift: Hlc[] = [];
+        const quarantined: QuarantinedEvent[] = [];
+        const enrolled: RosterEntry[] = [];
+        const ownEnrolment = enrolEventId();
+        const setAside = (
+          stored: StoredEvent,
+          reason: QuarantinedEvent["reason"],
+          detail: string,
+        ) => {
+          trust.quarantine(stored, stored.position, stored.chainHash, { reason, detail });
+          quarantined.push({
+            position: stored.position,
+            id: stored.id,
+            reason,
+            detail,
+            at: ctx.deps.now(),
+          });
+        };
+        for (const stored of events) {
+          pageHashes.set(stored.position, stored.chainHash);
+          const existing = log.byId(vaultId, stored.id);
+          if (existing !== undefined) {
+            if (!bytesEqual(existing.payload, stored.payload)) {
+              // Another payload under the id of an event this device holds: ours are checked
+              // against what we sealed (the server lies); a remote one is set aside.
+              if (existing.position === null) return err({ kind: "id-conflict", id: stored.id });
+              setAside(stored, "id-conflict", "an event id this device already holds");
               continue;
             }
-            const opened = openEvent(ctx.keys, vaultId, stored);
-            if (!opened.ok) return opened;
-            const event = opened.value;
-            if (event.checkpoint !== null && !agreesWithOwnChain(event.checkpoint, pageHashes)) {
-              return err({ kind: "fork", id: event.id, position: event.checkpoint.position });
+            const promised = (
+              selectPromised.get(vaultId, stored.id) as { position: number | null } | undefined
+            )?.position;
+            const expected = existing.position ?? promised ?? stored.position;
+            if (expected !== stored.position) {
+              return err({
+                kind: "moved",
+                id: stored.id,
+                position: stored.position,
+                promised: expected,
+              });
             }
-            let state = states.get(event.itemId);
-            if (state === undefined) {
-              const loaded = ctx.store.loadState(event.itemId);
-              if (!loaded.ok) return loaded;
-              state = loaded.value ?? createItemState(event.itemId);
-              states.set(event.itemId, state);
+            if (existing.position === null) {
+              log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
+              // This device's own roster events take effect where the server placed them, under
+              // the same rules as anyone's (its enrolment is self-signed).
+              const own = trust.openRemote(stored, stored.position);
+              if (own.ok && own.value.kind === "roster") {
+                trust.applyRoster(own.value.op, own.value.signer, stored.position);
+              } else if (!own.ok && stored.id === ownEnrolment) {
+                setAside(stored, own.error.reason, own.error.detail);
+              }
             }
-            if (applyToItem(state, event) === "id-conflict")
-              return err({ kind: "id-conflict", id: event.id });
-            if (!ctx.clock.receive(event.hlc).ok) clockDrift.push(event.hlc);
-            toCommit.push({
-              event,
-              payload: stored.payload,
-              origin: "remote",
-              enqueue: false,
-              position: stored.position,
-              chainHash: stored.chainHash,
-            });
+            continue;
           }
-          ctx.store.commitEvents(toCommit, states);
-          ctx.writeState("verified", encodeCheckpoint(nextVerified));
-          ctx.saveClock();
-          return ok({ applied: toCommit.length, clockDrift });
-        },
-      );
+          const opened = trust.openRemote(stored, stored.position);
+          if (!opened.ok) {
+            setAside(stored, opened.error.reason, opened.error.detail);
+            continue;
+          }
+          if (opened.value.kind === "roster") {
+            trust.applyRoster(opened.value.op, opened.value.signer, stored.position);
+            insertRosterEvent.run(
+              vaultId,
+              stored.id,
+              stored.payload,
+              stored.position,
+              stored.chainHash,
+              "remote",
+              ctx.deps.now(),
+            );
+            if (opened.value.op.kind === "enrol") {
+              const entry = trust.entry(opened.value.op.deviceId);
+              if (entry !== undefined) enrolled.push(entry);
+            }
+            continue;
+          }
+          const event = opened.value.event;
+          if (event.checkpoint !== null && !agreesWithOwnChain(event.checkpoint, pageHashes)) {
+            return err({ kind: "fork", id: event.id, position: event.checkpoint.position });
+          }
+          let state = states.get(event.itemId);
+          if (state === undefined) {
+            const loaded = ctx.store.loadState(event.itemId);
+            if (!loaded.ok) return loaded;
+            state = loaded.value ?? createItemState(event.itemId);
+            states.set(event.itemId, state);
+          }
+          if (applyToItem(state, event) === "id-conflict") {
+            setAside(stored, "id-conflict", "an event id this vault already applied");
+            continue;
+          }
+          if (!ctx.clock.receive(event.hlc).ok) clockDrift.push(event.hlc);
+          toCommit.push({
+            event,
+            payload: stored.payload,
+            origin: "remote",
+            enqueue: false,
+            position: stored.position,
+            chainHash: stored.chainHash,
+          });
+        }
+        ctx.store.commitEvents(toCommit, states);
+        ctx.writeState("verified", encodeCheckpoint(nextVerified));
+        ctx.saveClock();
+        return ok({ applied: toCommit.length, clockDrift, quarantined, enrolled });
+      });
+    },
+    quarantined: () => {
+      ctx.assertUnlocked();
+      return trust.quarantined();
+    },
+    writeRosterEvent: (op) => {
+      ctx.assertUnlocked();
+      if (ctx.localOnly) return err({ kind: "not-enrolled" });
+      ensureEnrolled();
+      const me = trust.entry(ctx.account.deviceId);
+      if (me === undefined || me.revokedAt !== null) return err({ kind: "not-enrolled" });
+      if (op.kind === "enrol") {
+        const target = trust.entry(op.deviceId);
+        if (target !== undefined) return err({ kind: "roster-rule", detail: "already enrolled" });
+      } else {
+        const target = trust.entry(op.deviceId);
+        if (target === undefined || target.enrolledAt === null || target.revokedAt !== null)
+          return err({ kind: "roster-rule", detail: `device ${op.deviceId} is not active here` });
+      }
+      const id = ctx.ids.eventId();
+      db.transaction(() => {
+        insertRosterEvent.run(
+          vaultId,
+          id,
+          trust.sealRosterEvent(id, op),
+          null,
+          null,
+          "local",
+          ctx.deps.now(),
+        );
+        insertOutbox.run(vaultId, id);
+      });
+      ctx.localChanges.written();
+      if (!db.inTransaction()) ctx.localChanges.settled(true);
+      return ok(id);
+    },
+    roster: () => {
+      ctx.assertUnlocked();
+      return trust.roster();
+    },
+    setDeviceName: (name) => {
+      ctx.assertUnlocked();
+      trust.setDeviceName(name);
     },
     verified,
     status: () => {
@@ -349,14 +542,40 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
       const states = ctx.store.readStates();
       if (!states.ok) return states;
       const checkpoint = verified();
+      const roster = trust
+        .roster()
+        .filter((e) => e.enrolledAt !== null && e.enrolledAt <= checkpoint.position);
+      if (roster.length === 0) {
+        // Before the upgrade point: a version-1 snapshot, as version-1 devices wrote them.
+        return ok({
+          position: checkpoint.position,
+          chainHash: checkpoint.hash,
+          payload: sealSnapshot(
+            ctx.keys,
+            vaultId,
+            checkpoint,
+            states.value,
+            ctx.deps.randomBytes,
+            ctx.deps.compression,
+          ),
+        });
+      }
+      const own = activeAt(
+        roster.find((e) => e.deviceId === ctx.account.deviceId),
+        checkpoint.position + 1,
+      );
+      // A device not (or no longer) in the roster cannot sign a snapshot others accept.
+      if (own === undefined) return err({ kind: "not-enrolled" });
       return ok({
         position: checkpoint.position,
         chainHash: checkpoint.hash,
-        payload: sealSnapshot(
+        payload: sealSignedSnapshot(
           ctx.keys,
           vaultId,
           checkpoint,
           states.value,
+          roster,
+          { deviceId: ctx.account.deviceId, signingSeed: trust.keys().signingSeed, epoch: 0 },
           ctx.deps.randomBytes,
           ctx.deps.compression,
         ),
@@ -365,29 +584,32 @@ export const createVaultSync = (ctx: VaultContext, rejected: RejectedChanges): V
     importSnapshot: (snapshot) => {
       ctx.assertUnlocked();
       const checkpoint = { position: snapshot.position, hash: snapshot.chainHash };
-      const states = openSnapshot(
+      const opened = openSnapshot(
         ctx.keys,
         vaultId,
         checkpoint,
         snapshot.payload,
         ctx.deps.compression,
       );
-      if (!states.ok) return states;
+      if (!opened.ok) return opened;
       return ctx.store.transaction(
         (): Result<{ readonly items: number }, { readonly kind: "not-empty" }> => {
           if ((countRows.get() as { n: number }).n > 0) return err({ kind: "not-empty" });
           let latest: Hlc | undefined;
-          for (const state of states.value) {
+          for (const state of opened.value.states) {
             ctx.store.importItem(state);
             for (const applied of state.applied.values()) {
               if (latest === undefined || compareHlc(applied.hlc, latest) > 0) latest = applied.hlc;
             }
           }
+          for (const entry of opened.value.roster) {
+            if (entry.deviceId !== ctx.account.deviceId) trust.writeEntry(entry);
+          }
           if (latest !== undefined) ctx.clock.receive(latest);
           ctx.writeState("verified", encodeCheckpoint(checkpoint));
           ctx.writeState("snapshot-base", encodeCheckpoint(checkpoint));
           ctx.saveClock();
-          return ok({ items: states.value.length });
+          return ok({ items: opened.value.states.length });
         },
       );
     },

@@ -37,7 +37,8 @@ import { checkField, isSecretField, type ItemType } from "./item-model.ts";
 import { STATUS_FIELD } from "./item-store.ts";
 import { createRejectedChanges } from "./rejected-changes.ts";
 import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
-import { sealEvent, type OpenError } from "./sealing.ts";
+import { createDeviceTrust } from "./device-trust.ts";
+import type { OpenError } from "./sealing.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext, type VaultContext } from "./vault-context.ts";
 import { createVaultSync, type VaultSync } from "./vault-sync.ts";
@@ -143,6 +144,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
   const ctx = createVaultContext(input.db, input.account, input.vaultKey, input.deps);
   const { store } = ctx;
   const rejected = createRejectedChanges(ctx);
+  const trust = createDeviceTrust(ctx);
   const maxEventBytes = ctx.deps.unsafeMaxEventBytesForTests ?? MAX_SEALED_EVENT_BYTES;
 
   const readableItems = (): Item[] => {
@@ -172,7 +174,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
         op,
         checkpoint: ctx.verifiedCheckpoint(),
       };
-      const payload = sealEvent(ctx.keys, event, ctx.deps.randomBytes);
+      const payload = trust.sealItemEvent(event);
       // Refused here, not at the server: a change no server accepts would never sync.
       if (payload.length > maxEventBytes)
         return err({ kind: "too-large", bytes: payload.length, limit: maxEventBytes });
@@ -465,7 +467,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
         if (!ctx.db.inTransaction()) ctx.localChanges.settled(committed);
       }
     },
-    sync: createVaultSync(ctx, rejected),
+    sync: createVaultSync(ctx, rejected, trust),
     onCommit: ctx.onCommit,
     lock: () => ctx.lock(),
   };

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-const ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID";
+const ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID, KeyPears-Protocol";
 /** Headers a cross-origin script may read from a response. */
 const EXPOSED_HEADERS = "Retry-After, X-Request-Id";
 /** How long a browser may cache a preflight answer (seconds). */

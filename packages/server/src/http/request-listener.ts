@@ -4,13 +4,20 @@
  * line with method, route template, status and duration: never headers, bodies or tokens.
  */
 
-import { API_PREFIX, OPENAPI_PATH, type ServerDescription, WELL_KNOWN_PATH } from "@keypears/api";
+import {
+  API_PREFIX,
+  OPENAPI_PATH,
+  PROTOCOL_HEADER,
+  type ServerDescription,
+  WELL_KNOWN_PATH,
+} from "@keypears/api";
 import type { OpenAPIHandler } from "@orpc/openapi/node";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppServices, RequestContext } from "./context.ts";
 import type { SizeLimits } from "../limits/limits.ts";
 import { answerPreflight, setCorsHeaders } from "./cors.ts";
+import { checkProtocolHeader } from "./protocol-version.ts";
 import { readJsonBody } from "./read-body.ts";
 import type { StaticFiles } from "./static-files.ts";
 
@@ -92,6 +99,11 @@ export const createRequestListener = (options: RequestListenerOptions) => {
     if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {
       if (await options.staticFiles?.(req.method ?? "", path, res)) return;
       sendError(res, { status: 404, code: "NOT_FOUND", message: "No such route." });
+      return;
+    }
+    const mismatch = checkProtocolHeader(req.headers[PROTOCOL_HEADER]);
+    if (mismatch !== undefined) {
+      sendError(res, mismatch);
       return;
     }
     if (METHODS_WITH_BODY.has(req.method ?? "")) {

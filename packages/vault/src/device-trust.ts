@@ -1,0 +1,336 @@
+/**
+ * Device trust on one vault (protocol version 2, docs/PROTOCOL.md 16): this device's key pairs
+ * (made here, sealed in this file), signing what it writes, the roster as this device verified
+ * it in the log, checking every remote event's signer and signature, and the quarantine of
+ * events that fail. Internal to the vault: `vault.ts` signs local events through it and
+ * `vault-sync.ts` opens remote events through it.
+ */
+
+import { bytesEqual, err, ok, type Result } from "@keypears/base";
+import {
+  associatedData,
+  createDeviceKeyPairs,
+  type DeviceKeyPairs,
+  deviceKeyPairsFromSecrets,
+  open,
+  seal,
+  signAsDevice,
+  verifyDeviceSignature,
+} from "@keypears/crypto";
+import {
+  activeAt,
+  applyRosterOp,
+  attachSignature,
+  decodeRosterOp,
+  type DeviceId,
+  encodeRosterOp,
+  type Event,
+  type EventId,
+  eventSignatureMessage,
+  parseSignedPayload,
+  payloadVersion,
+  type RosterEntry,
+  type RosterOp,
+  rosterRuleBroken,
+  type SignedKind,
+  unsignedEventPayload,
+} from "@keypears/sync-core";
+import {
+  openEvent,
+  openRosterBox,
+  sealEventBox,
+  sealRosterBox,
+  SIGNED_EVENT_SCHEMA,
+} from "./sealing.ts";
+import type { VaultContext } from "./vault-context.ts";
+
+/** Why an event was set aside instead of applied (docs/PROTOCOL.md 16.5). */
+export type QuarantineReason =
+  | "malformed"
+  | "unsigned"
+  | "unknown-signer"
+  | "revoked-signer"
+  | "bad-signature"
+  | "unknown-epoch"
+  | "undecryptable"
+  | "invalid-event"
+  | "id-conflict"
+  | "roster-rule";
+
+export interface QuarantinedEvent {
+  readonly position: number;
+  readonly id: EventId;
+  readonly reason: QuarantineReason;
+  /** A short explanation with no content of the event (ids, sizes, rule names). */
+  readonly detail: string;
+  readonly at: number;
+}
+
+export interface Refusal {
+  readonly reason: QuarantineReason;
+  readonly detail: string;
+}
+
+/** What a remote event turned out to be once opened and verified. */
+export type OpenedRemote =
+  | { readonly kind: "legacy"; readonly event: Event }
+  | { readonly kind: "item"; readonly event: Event; readonly signer: DeviceId }
+  | { readonly kind: "roster"; readonly op: RosterOp; readonly signer: DeviceId };
+
+/** The epoch this code seals under: key epochs (16.7) are designed, not yet implemented. */
+export const CURRENT_EPOCH = 0;
+
+export interface DeviceTrust {
+  /** This device's key pairs, made (and sealed into the file) the first time they are needed. */
+  readonly keys: () => DeviceKeyPairs;
+  readonly sealItemEvent: (event: Event) => Uint8Array;
+  readonly sealRosterEvent: (id: EventId, op: RosterOp) => Uint8Array;
+  /** Opens and verifies a server-ordered event at `position`; a refusal is to be quarantined. */
+  readonly openRemote: (
+    stored: { readonly id: EventId; readonly payload: Uint8Array },
+    position: number,
+  ) => Result<OpenedRemote, Refusal>;
+  /** Checks that a payload of this device's outbox opens (before it leaves). */
+  readonly opensOwn: (id: EventId, payload: Uint8Array) => boolean;
+  readonly entry: (id: DeviceId) => RosterEntry | undefined;
+  readonly roster: () => readonly RosterEntry[];
+  /** Whether the log has passed its upgrade point (a roster event was verified). */
+  readonly upgraded: () => boolean;
+  readonly writeEntry: (entry: RosterEntry) => void;
+  readonly applyRoster: (op: RosterOp, signer: DeviceId, position: number) => void;
+  readonly quarantine: (
+    stored: { readonly id: EventId; readonly payload: Uint8Array },
+    position: number,
+    chainHash: Uint8Array,
+    refusal: Refusal,
+  ) => void;
+  readonly quarantined: () => readonly QuarantinedEvent[];
+  readonly deviceName: () => string;
+  readonly setDeviceName: (name: string) => void;
+}
+
+interface RosterRow {
+  device_id: string;
+  name: string;
+  signing_key: Uint8Array;
+  exchange_key: Uint8Array;
+  enrolled_at: number | null;
+  enrolled_at_ms: number;
+  via: "self" | "approved";
+  approved_by: string | null;
+  revoked_at: number | null;
+}
+
+const fromRow = (row: RosterRow): RosterEntry => ({
+  deviceId: row.device_id as DeviceId,
+  name: row.name,
+  signingKey: row.signing_key,
+  exchangeKey: row.exchange_key,
+  enrolledAt: row.enrolled_at,
+  enrolledAtMs: row.enrolled_at_ms,
+  via: row.via,
+  approvedBy: row.approved_by as DeviceId | null,
+  revokedAt: row.revoked_at,
+});
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
+  const { db } = ctx;
+  const vaultId = ctx.account.vaultId;
+  const deviceId = ctx.account.deviceId;
+  const selectEntry = db.prepare("SELECT * FROM roster WHERE device_id = ?");
+  const selectAll = db.prepare("SELECT * FROM roster ORDER BY enrolled_at IS NULL, enrolled_at");
+  const selectUpgraded = db.prepare(
+    "SELECT 1 AS x FROM roster WHERE enrolled_at IS NOT NULL LIMIT 1",
+  );
+  const upsertEntry = db.prepare(
+    `INSERT INTO roster (device_id, name, signing_key, exchange_key, enrolled_at, enrolled_at_ms, via, approved_by, revoked_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET name = excluded.name,
+       signing_key = excluded.signing_key, exchange_key = excluded.exchange_key,
+       enrolled_at = excluded.enrolled_at, enrolled_at_ms = excluded.enrolled_at_ms, via = excluded.via,
+       approved_by = excluded.approved_by, revoked_at = excluded.revoked_at`,
+  );
+  const insertQuarantine = db.prepare(
+    "INSERT OR IGNORE INTO quarantine (position, event_id, reason, detail, payload, chain_hash, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
+  const selectQuarantine = db.prepare(
+    "SELECT position, event_id AS id, reason, detail, at FROM quarantine ORDER BY position",
+  );
+
+  const keysAd = associatedData("device-keys", vaultId, deviceId);
+  let keys: DeviceKeyPairs | undefined;
+  const loadKeys = (): DeviceKeyPairs => {
+    if (keys !== undefined) return keys;
+    const sealed = ctx.readState("device-keys");
+    if (sealed !== undefined) {
+      const opened = open(ctx.keys.storeKey, sealed, keysAd);
+      if (!opened.ok || opened.value.length !== 64)
+        throw new Error("this device's signing keys do not open: the vault file is damaged");
+      keys = deviceKeyPairsFromSecrets(opened.value.slice(0, 32), opened.value.slice(32, 64));
+      return keys;
+    }
+    const made = createDeviceKeyPairs(ctx.deps.randomBytes);
+    const secrets = new Uint8Array(64);
+    secrets.set(made.signingSeed);
+    secrets.set(made.exchangeSecret, 32);
+    ctx.writeState("device-keys", seal(ctx.keys.storeKey, secrets, keysAd, ctx.deps.randomBytes));
+    secrets.fill(0);
+    keys = made;
+    return keys;
+  };
+
+  const signed = (kind: SignedKind, id: EventId, box: Uint8Array): Uint8Array => {
+    const unsigned = unsignedEventPayload(kind, deviceId, CURRENT_EPOCH, box);
+    const signature = signAsDevice(
+      loadKeys().signingSeed,
+      eventSignatureMessage(vaultId, id, unsigned),
+    );
+    return attachSignature(unsigned, signature);
+  };
+
+  const entry = (id: DeviceId): RosterEntry | undefined => {
+    const row = selectEntry.get(id) as RosterRow | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  };
+
+  const writeEntry = (e: RosterEntry): void => {
+    upsertEntry.run(
+      e.deviceId,
+      e.name,
+      e.signingKey,
+      e.exchangeKey,
+      e.enrolledAt,
+      e.enrolledAtMs,
+      e.via,
+      e.approvedBy,
+      e.revokedAt,
+    );
+  };
+
+  const inactiveSigner = (signer: DeviceId): Refusal => {
+    const known = entry(signer);
+    return known !== undefined && known.revokedAt !== null
+      ? { reason: "revoked-signer", detail: `device ${signer} was revoked at ${known.revokedAt}` }
+      : { reason: "unknown-signer", detail: `device ${signer} is not enrolled here` };
+  };
+
+  const openRemote: DeviceTrust["openRemote"] = (stored, position) => {
+    const version = payloadVersion(stored.payload);
+    if (version === 1) {
+      if (selectUpgraded.get() !== undefined)
+        return err({ reason: "unsigned", detail: "a version-1 event after the upgrade point" });
+      const event = openEvent(ctx.keys, vaultId, stored);
+      if (event.ok) return ok({ kind: "legacy", event: event.value });
+      return err(
+        event.error.kind === "invalid-event"
+          ? { reason: "invalid-event", detail: event.error.reason }
+          : { reason: "undecryptable", detail: "does not open under the vault key" },
+      );
+    }
+    const parsed = parseSignedPayload(stored.payload);
+    if (!parsed.ok)
+      return err({
+        reason: "malformed",
+        detail: version === 2 ? parsed.error.detail : `unknown payload version ${version}`,
+      });
+    const payload = parsed.value;
+    if (payload.epoch !== CURRENT_EPOCH)
+      return err({ reason: "unknown-epoch", detail: `epoch ${payload.epoch}` });
+    const message = eventSignatureMessage(vaultId, stored.id, payload.unsigned);
+    if (payload.kind === "item") {
+      const signer = activeAt(entry(payload.signer), position);
+      if (signer === undefined) return err(inactiveSigner(payload.signer));
+      if (!verifyDeviceSignature(signer.signingKey, message, payload.signature))
+        return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
+      const event = openEvent(
+        ctx.keys,
+        vaultId,
+        { id: stored.id, payload: payload.box },
+        SIGNED_EVENT_SCHEMA,
+      );
+      if (event.ok) return ok({ kind: "item", event: event.value, signer: payload.signer });
+      return err(
+        event.error.kind === "invalid-event"
+          ? { reason: "invalid-event", detail: event.error.reason }
+          : { reason: "undecryptable", detail: "does not open under the vault key" },
+      );
+    }
+    // An active signer's signature is checked first; otherwise only a self-enrolment can be
+    // valid, and its key is inside the box.
+    const active = activeAt(entry(payload.signer), position);
+    if (
+      active !== undefined &&
+      !verifyDeviceSignature(active.signingKey, message, payload.signature)
+    )
+      return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
+    const bytes = openRosterBox(ctx.keys, vaultId, stored.id, payload.box);
+    if (bytes === undefined)
+      return err({
+        reason: "undecryptable",
+        detail: "roster event does not open under the vault key",
+      });
+    const op = decodeRosterOp(bytes);
+    if (!op.ok) return err({ reason: "invalid-event", detail: op.error.reason });
+    if (active === undefined) {
+      if (op.value.kind !== "enrol" || op.value.deviceId !== payload.signer)
+        return err(inactiveSigner(payload.signer));
+      if (!verifyDeviceSignature(op.value.signingKey, message, payload.signature))
+        return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
+    }
+    const broken = rosterRuleBroken(entry, op.value, payload.signer, position);
+    if (broken !== undefined) return err({ reason: "roster-rule", detail: broken });
+    return ok({ kind: "roster", op: op.value, signer: payload.signer });
+  };
+
+  const opensOwn: DeviceTrust["opensOwn"] = (id, payload) => {
+    if (payloadVersion(payload) === 1) return openEvent(ctx.keys, vaultId, { id, payload }).ok;
+    const parsed = parseSignedPayload(payload);
+    if (!parsed.ok) return false;
+    if (parsed.value.kind === "roster")
+      return openRosterBox(ctx.keys, vaultId, id, parsed.value.box) !== undefined;
+    return openEvent(ctx.keys, vaultId, { id, payload: parsed.value.box }, SIGNED_EVENT_SCHEMA).ok;
+  };
+
+  return {
+    keys: loadKeys,
+    sealItemEvent: (event) =>
+      signed("item", event.id, sealEventBox(ctx.keys, event, ctx.deps.randomBytes)),
+    sealRosterEvent: (id, op) =>
+      signed(
+        "roster",
+        id,
+        sealRosterBox(ctx.keys, vaultId, id, encodeRosterOp(op), ctx.deps.randomBytes),
+      ),
+    openRemote,
+    opensOwn,
+    entry,
+    roster: () => (selectAll.all() as RosterRow[]).map(fromRow),
+    upgraded: () => selectUpgraded.get() !== undefined,
+    writeEntry,
+    applyRoster: (op, signer, position) =>
+      writeEntry(applyRosterOp(entry(op.deviceId), op, signer, position)),
+    quarantine: (stored, position, chainHash, refusal) => {
+      insertQuarantine.run(
+        position,
+        stored.id,
+        refusal.reason,
+        refusal.detail,
+        stored.payload,
+        chainHash,
+        ctx.deps.now(),
+      );
+    },
+    quarantined: () => selectQuarantine.all() as QuarantinedEvent[],
+    deviceName: () => {
+      const stored = ctx.readState("device-name");
+      return stored === undefined ? `device ${deviceId.slice(0, 6)}` : decoder.decode(stored);
+    },
+    setDeviceName: (name) => ctx.writeState("device-name", encoder.encode(name)),
+  };
+};
+
+/** Whether two roster entries name the same keys (a snapshot's roster against this device's). */
+export const sameKeys = (a: RosterEntry, b: RosterEntry): boolean =>
+  bytesEqual(a.signingKey, b.signingKey) && bytesEqual(a.exchangeKey, b.exchangeKey);

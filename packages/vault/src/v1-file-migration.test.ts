@@ -1,0 +1,91 @@
+/**
+ * A vault file written by protocol-version-1 code (schema 2, unsigned events) opens with this
+ * code: its schema migrates to 3, every item and its history stay, and its first push carries this
+ * device's enrolment ahead of its unsent changes, now signed (docs/PROTOCOL.md 16.3).
+ */
+
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { parseSignedPayload, payloadVersion } from "@keypears/sync-core";
+import { unlockVault } from "./node/node-accounts.ts";
+import { SCHEMA_VERSION } from "./schema.ts";
+import { cheapDeps, createTestHome, expectOk } from "./testing/test-home.ts";
+
+const fixtures = join(import.meta.dirname, "testing", "fixtures");
+const meta = JSON.parse(readFileSync(join(fixtures, "v1-fixture.json"), "utf8")) as {
+  address: string;
+  password: string;
+};
+const home = createTestHome();
+after(() => home.remove());
+
+test("a version-1 vault file migrates: items and history stay, unsent changes are re-signed behind the enrolment", async () => {
+  mkdirSync(join(home.path, "vaults"), { recursive: true });
+  copyFileSync(
+    join(fixtures, "v1-laptop.vault"),
+    join(home.path, "vaults", `${meta.address}.vault`),
+  );
+  const vault = expectOk(
+    await unlockVault({
+      home: home.path,
+      address: meta.address,
+      password: meta.password,
+      deps: cheapDeps(),
+    }),
+  );
+  try {
+    const titles = vault
+      .list()
+      .map((item) => item.title)
+      .sort();
+    assert.deepEqual(titles, ["Bank", "Mail", "Offline", "Phone note", "Shop"]);
+    assert.equal(
+      expectOk(vault.get("Bank")).fields.find((f) => f.name === "password")?.value,
+      "Bank-pw-2",
+    );
+    assert.deepEqual(
+      expectOk(vault.history("Bank", "password")).fields[0]?.entries.map((e) => e.value),
+      ["Bank-pw", "Bank-pw-2"],
+    );
+    const status = vault.sync.status();
+    assert.deepEqual([status.pending, status.verified.position], [2, 4]);
+    assert.deepEqual(vault.sync.roster(), [], "no roster before the first version-2 push");
+
+    const pending = expectOk(vault.sync.pending(100));
+    assert.equal(pending.length, 3, "the enrolment and the two unsent changes");
+    const parsed = pending.map((p) => {
+      const signed = parseSignedPayload(p.payload);
+      if (!signed.ok) throw new Error(`not a signed payload: ${signed.error.detail}`);
+      return signed.value;
+    });
+    assert.deepEqual(
+      parsed.map((p) => p.kind),
+      ["roster", "item", "item"],
+    );
+    assert.ok(parsed.every((p) => p.signer === vault.deviceId));
+    assert.ok(pending.every((p) => payloadVersion(p.payload) === 2));
+    const roster = vault.sync.roster();
+    assert.deepEqual(
+      roster.map((e) => [e.deviceId, e.enrolledAt, e.via]),
+      [[vault.deviceId, null, "self"]],
+    );
+    // Asking again queues nothing more.
+    assert.equal(expectOk(vault.sync.pending(100)).length, 3);
+  } finally {
+    vault.lock();
+  }
+  const db = (await import("better-sqlite3")).default(
+    join(home.path, "vaults", `${meta.address}.vault`),
+    { readonly: true },
+  );
+  try {
+    assert.equal(
+      (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version,
+      SCHEMA_VERSION,
+    );
+  } finally {
+    db.close();
+  }
+});
