@@ -15,6 +15,7 @@ import { COMMANDS, findCommand } from "./command-list.ts";
 import { commandHelp, GLOBAL_OPTIONS, globalHelp } from "./help.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { createOutput } from "./output.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 import { loadSyncServices, type SyncServices } from "./sync-services.ts";
 
 export interface MainDeps {
@@ -29,7 +30,7 @@ export const main = async (argv: readonly string[], deps: MainDeps = {}): Promis
   } catch (error) {
     if (error instanceof CliError) {
       // Ctrl-C at a prompt: the prompt has already ended its line; nothing more to say.
-      if (error.exitCode !== 130) io.stderr.write(`keypears: ${error.message}\n`);
+      if (error.exitCode !== 130) io.stderr.write(`keypears: ${terminalSafe(error.message)}\n`);
       return error.exitCode;
     }
     const debug = (io.env["KEYPEARS_DEBUG"] ?? "") !== "";
@@ -37,7 +38,7 @@ export const main = async (argv: readonly string[], deps: MainDeps = {}): Promis
     io.stderr.write(
       debug && error instanceof Error && error.stack !== undefined
         ? `keypears: unexpected error: ${error.stack}\n`
-        : `keypears: unexpected error: ${detail} (this is a bug; KEYPEARS_DEBUG=1 shows details)\n`,
+        : `keypears: unexpected error: ${terminalSafe(detail)} (this is a bug; KEYPEARS_DEBUG=1 shows details)\n`,
     );
     return 1;
   }
