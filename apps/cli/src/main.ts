@@ -14,6 +14,7 @@ import type { CommandContext, OptionSpecs } from "./command.ts";
 import { COMMANDS, findCommand } from "./command-list.ts";
 import { commandHelp, GLOBAL_OPTIONS, globalHelp } from "./help.ts";
 import { type CliIo, processIo } from "./io.ts";
+import { checkHomePermissions, describeFileAccessError } from "./file-access.ts";
 import { createOutput } from "./output.ts";
 import { terminalSafe } from "./terminal-safe.ts";
 import { loadSyncServices, type SyncServices } from "./sync-services.ts";
@@ -32,6 +33,11 @@ export const main = async (argv: readonly string[], deps: MainDeps = {}): Promis
       // Ctrl-C at a prompt: the prompt has already ended its line; nothing more to say.
       if (error.exitCode !== 130) io.stderr.write(`keypears: ${terminalSafe(error.message)}\n`);
       return error.exitCode;
+    }
+    const access = describeFileAccessError(error);
+    if (access !== undefined) {
+      io.stderr.write(`keypears: ${terminalSafe(access)}\n`);
+      return 1;
     }
     const debug = (io.env["KEYPEARS_DEBUG"] ?? "") !== "";
     const detail = error instanceof Error ? error.message : String(error);
@@ -129,6 +135,7 @@ const dispatch = async (
     out: createOutput(io, json),
     syncServices,
   };
+  checkHomePermissions(ctx.home, ctx.out);
   return (await command.run(ctx)) ?? 0;
 };
 
