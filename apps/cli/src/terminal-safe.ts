@@ -14,7 +14,7 @@ const UNSAFE = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI}
  * The styles this CLI paints with itself (output.ts): bold, dim, red, green, yellow and their
  * resets. With `allowStyles`, exactly these pass; any other escape is shown, not obeyed.
  */
-const OWN_STYLE = /\u001b\[(?:1|2|22|31|32|33|39)m/gu;
+const OWN_STYLE = new RegExp(`${String.fromCharCode(27)}\\[(?:1|2|22|31|32|33|39)m`, "gu");
 
 const escapeChar = (char: string): string => {
   const code = char.codePointAt(0) as number;
