@@ -16,6 +16,7 @@ import { commandHelp, GLOBAL_OPTIONS, globalHelp } from "./help.ts";
 import { type CliIo, processIo } from "./io.ts";
 import { checkHomePermissions, describeFileAccessError } from "./file-access.ts";
 import { createOutput } from "./output.ts";
+import { markBareSecretFlags } from "./secret-input.ts";
 import { terminalSafe } from "./terminal-safe.ts";
 import { loadSyncServices, type SyncServices } from "./sync-services.ts";
 
@@ -86,7 +87,7 @@ const dispatch = async (
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...before, ...after],
+      args: markBareSecretFlags([...before, ...after], options),
       options: Object.fromEntries(
         Object.entries(options).map(([flag, spec]) => [
           flag,
