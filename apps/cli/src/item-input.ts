@@ -14,9 +14,9 @@ import {
   type ItemType,
   readCustomField,
 } from "@keypears/vault";
-import { usageError } from "./cli-error.ts";
+import { CliError, usageError } from "./cli-error.ts";
 import type { OptionSpecs, OptionValues } from "./command.ts";
-import { standardFieldName } from "./fields.ts";
+import { displayFieldName, standardFieldName } from "./fields.ts";
 import {
   type Generated,
   generateSecret,
@@ -226,7 +226,15 @@ export const fieldChanges = (
   const changes: Record<string, FieldValue> = {};
   for (const name of intent.remove) {
     const known = standardFieldName(name);
-    changes[known ?? customFieldName(name)] = null;
+    const stored = known ?? customFieldName(name);
+    // Removing a field the item does not have is a mistake (a typo, the wrong item), not "Updated".
+    if (item !== undefined && !item.fields.some((f) => f.name === stored)) {
+      const names = item.fields.map((f) => displayFieldName(f.name)).join(", ");
+      throw new CliError(
+        `"${item.title}" has no field "${name}" to remove; nothing was changed. Its fields: ${names}`,
+      );
+    }
+    changes[stored] = null;
   }
   Object.assign(changes, intent.standard);
   for (const { name, hidden, value } of intent.custom) {

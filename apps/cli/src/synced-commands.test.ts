@@ -299,7 +299,14 @@ test("devices lists, renames and revokes; passwd changes the password on the ser
   );
   const self = await run(laptop.path, ["devices", "revoke", devices[0]?.id as string]);
   assert.equal(self.code, 1);
-  assert.match((await ok(laptop.path, ["devices", "revoke", phoneId])).stdout, /Revoked device/);
+  // An id prefix names a device, as it names an item; one that matches none is an error.
+  const unknown = await run(laptop.path, ["devices", "revoke", "zzzz"]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no device of dana@example.com has an id starting "zzzz"/);
+  assert.match(
+    (await ok(laptop.path, ["devices", "revoke", phoneId.slice(0, 6)])).stdout,
+    new RegExp(`Revoked device ${phoneId}:`),
+  );
   const revoked = await run(phone.path, ["sync"]);
   assert.equal(revoked.code, 1);
   assert.match(revoked.stderr, /this device was revoked/);
