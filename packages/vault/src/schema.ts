@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const migrations: readonly string[] = [
   `
@@ -109,6 +109,12 @@ const migrations: readonly string[] = [
   ALTER TABLE outbox_v2 RENAME TO outbox;
   -- The next batch to push, in order: neither ordered nor rejected.
   CREATE INDEX outbox_unordered ON outbox (vault_id, seq) WHERE state IN ('pending', 'sent');
+  `,
+  `
+  -- Version 3: a checksum of the account's stored key material (salt, wrapped vault key, sealed
+  -- Secret Key; see key-check.ts), so a damaged row is told apart from a wrong password. NULL in
+  -- a migrated file until its first successful unlock records it: SQL cannot compute it here.
+  ALTER TABLE account ADD COLUMN key_check BLOB;
   `,
 ];
 
