@@ -11,6 +11,7 @@ export * from "./account-storage.ts";
 export * from "./address.ts";
 export * from "./compression.ts";
 export * from "./credentials.ts";
+export * from "./doctor.ts";
 export * from "./errors.ts";
 export * from "./item.ts";
 export * from "./item-model.ts";
