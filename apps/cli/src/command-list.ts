@@ -126,6 +126,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/totp.ts")).command,
   },
   {
+    name: "doctor",
+    group: "Tools",
+    summary: "check the vault file and rebuild damaged items from their events",
+    load: async () => (await import("./commands/doctor.ts")).command,
+  },
+  {
     name: "sync",
     group: "Sync",
     summary: "push, pull and verify; --watch stays live",

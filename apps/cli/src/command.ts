@@ -11,6 +11,8 @@ export interface OptionSpec {
   /** Shown in help after the flag, e.g. `--length <n>`. */
   readonly valueName?: string;
   readonly description: string;
+  /** A secret value: `-` reads it from stdin and no value asks for it (see secret-input.ts). */
+  readonly secret?: boolean;
 }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;

@@ -16,6 +16,7 @@ import {
   type SyncError,
 } from "@keypears/sync-client";
 import { domainOf, listVaultFiles, type Vault } from "@keypears/vault";
+import { refuseServerUrl } from "./server-url.ts";
 import type { DeviceInfo, ProgressSink, SyncFailure, SyncServices } from "./sync-services.ts";
 
 const failure = (error: SyncError): SyncFailure => {
@@ -38,8 +39,13 @@ const endpointFor = async (
   domain: string,
   url: string | undefined,
 ): Promise<Result<ServerEndpoint, SyncFailure>> => {
+  // Checked before any request, and again on what discovery found (the description names the API).
+  const refusedOverride = url === undefined ? undefined : refuseServerUrl(url);
+  if (refusedOverride !== undefined) return err({ kind: "failed", message: refusedOverride });
   const found = await discoverServer(domain, url);
-  return found.ok ? found : err(failure(found.error));
+  if (!found.ok) return err(failure(found.error));
+  const refused = refuseServerUrl(found.value.url) ?? refuseServerUrl(found.value.apiUrl);
+  return refused === undefined ? found : err({ kind: "failed", message: refused });
 };
 
 /** The sync client of a synced vault, with progress reported to the CLI's sink. */

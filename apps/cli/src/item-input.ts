@@ -14,9 +14,9 @@ import {
   type ItemType,
   readCustomField,
 } from "@keypears/vault";
-import { usageError } from "./cli-error.ts";
+import { CliError, usageError } from "./cli-error.ts";
 import type { OptionSpecs, OptionValues } from "./command.ts";
-import { standardFieldName } from "./fields.ts";
+import { displayFieldName, standardFieldName } from "./fields.ts";
 import {
   type Generated,
   generateSecret,
@@ -38,8 +38,10 @@ export const ITEM_OPTIONS = {
   },
   password: {
     type: "string",
-    valueName: "password",
-    description: "the password (visible in shell history: prefer --generate)",
+    secret: true,
+    valueName: "password|-",
+    description:
+      "the password: - reads it from stdin, no value asks without echo (a value written here is visible in ps and shell history; or use --generate)",
   },
   generate: { type: "boolean", description: "generate the password (see the options below)" },
   ...GENERATOR_OPTIONS,
@@ -49,11 +51,18 @@ export const ITEM_OPTIONS = {
     valueName: "url",
     description: "a web address; repeat for several",
   },
-  notes: { type: "string", valueName: "text", description: "free text" },
+  notes: {
+    type: "string",
+    secret: true,
+    valueName: "text|-",
+    description: "free text; - reads every line of stdin, no value asks without echo",
+  },
   totp: {
     type: "string",
-    valueName: "secret",
-    description: "two-factor secret: base32, or an otpauth:// URI",
+    secret: true,
+    valueName: "secret|-",
+    description:
+      "two-factor secret: base32, or an otpauth:// URI; - reads it from stdin, no value asks",
   },
   tag: {
     type: "string",
@@ -66,13 +75,15 @@ export const ITEM_OPTIONS = {
     type: "string",
     multiple: true,
     valueName: "name=value",
-    description: "a type's own field (below), else a custom text field; repeatable",
+    description:
+      "a type's own field (below), else a custom text field; name=- reads the value from stdin, name alone asks for it; repeatable",
   },
   "hidden-field": {
     type: "string",
     multiple: true,
     valueName: "name=value",
-    description: "a custom field kept hidden like a password; repeatable",
+    description:
+      "a custom field kept hidden like a password; name=- reads the value from stdin, name alone asks for it; repeatable",
   },
 } as const satisfies OptionSpecs;
 
@@ -215,7 +226,15 @@ export const fieldChanges = (
   const changes: Record<string, FieldValue> = {};
   for (const name of intent.remove) {
     const known = standardFieldName(name);
-    changes[known ?? customFieldName(name)] = null;
+    const stored = known ?? customFieldName(name);
+    // Removing a field the item does not have is a mistake (a typo, the wrong item), not "Updated".
+    if (item !== undefined && !item.fields.some((f) => f.name === stored)) {
+      const names = item.fields.map((f) => displayFieldName(f.name)).join(", ");
+      throw new CliError(
+        `"${item.title}" has no field "${name}" to remove; nothing was changed. Its fields: ${names}`,
+      );
+    }
+    changes[stored] = null;
   }
   Object.assign(changes, intent.standard);
   for (const { name, hidden, value } of intent.custom) {

@@ -64,7 +64,7 @@ test("usage errors exit 2 with one line naming the problem and where help is", a
     ],
     [
       ["add", "--title", "x", "--field", "novalue"],
-      '--field expects name=value, got "novalue"; run `keypears add --help` for usage',
+      "--field novalue has no value and there is no terminal to ask on; write `--field novalue=<value>`, or `--field novalue=-` to read it from standard input; run `keypears add --help` for usage",
     ],
     [
       ["add", "--title", "x", "--field", "urls=a"],

@@ -14,7 +14,10 @@ import type { CommandContext, OptionSpecs } from "./command.ts";
 import { COMMANDS, findCommand } from "./command-list.ts";
 import { commandHelp, GLOBAL_OPTIONS, globalHelp } from "./help.ts";
 import { type CliIo, processIo } from "./io.ts";
+import { checkHomePermissions, describeFileAccessError } from "./file-access.ts";
 import { createOutput } from "./output.ts";
+import { markBareSecretFlags } from "./secret-input.ts";
+import { terminalSafe } from "./terminal-safe.ts";
 import { loadSyncServices, type SyncServices } from "./sync-services.ts";
 
 export interface MainDeps {
@@ -29,15 +32,20 @@ export const main = async (argv: readonly string[], deps: MainDeps = {}): Promis
   } catch (error) {
     if (error instanceof CliError) {
       // Ctrl-C at a prompt: the prompt has already ended its line; nothing more to say.
-      if (error.exitCode !== 130) io.stderr.write(`keypears: ${error.message}\n`);
+      if (error.exitCode !== 130) io.stderr.write(`keypears: ${terminalSafe(error.message)}\n`);
       return error.exitCode;
+    }
+    const access = describeFileAccessError(error);
+    if (access !== undefined) {
+      io.stderr.write(`keypears: ${terminalSafe(access)}\n`);
+      return 1;
     }
     const debug = (io.env["KEYPEARS_DEBUG"] ?? "") !== "";
     const detail = error instanceof Error ? error.message : String(error);
     io.stderr.write(
       debug && error instanceof Error && error.stack !== undefined
         ? `keypears: unexpected error: ${error.stack}\n`
-        : `keypears: unexpected error: ${detail} (this is a bug; KEYPEARS_DEBUG=1 shows details)\n`,
+        : `keypears: unexpected error: ${terminalSafe(detail)} (this is a bug; KEYPEARS_DEBUG=1 shows details)\n`,
     );
     return 1;
   }
@@ -79,7 +87,7 @@ const dispatch = async (
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...before, ...after],
+      args: markBareSecretFlags([...before, ...after], options),
       options: Object.fromEntries(
         Object.entries(options).map(([flag, spec]) => [
           flag,
@@ -128,6 +136,7 @@ const dispatch = async (
     out: createOutput(io, json),
     syncServices,
   };
+  checkHomePermissions(ctx.home, ctx.out);
   return (await command.run(ctx)) ?? 0;
 };
 

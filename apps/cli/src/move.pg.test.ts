@@ -97,7 +97,7 @@ const json = async (home: TempHome, args: readonly string[], options?: Parameter
 /** Titles (live and trashed) and the Prod server's password history, as a fresh device sees them after login. */
 const seenFromNewDevice = async (address: string, server: RunningServer, secretKey: string) => {
   const device = newHome();
-  await ok(device, ["login", address, "--server", server.url, "--secret-key", secretKey]);
+  await ok(device, ["login", address, "--server", server.url], { stdin: `${secretKey}\n` });
   const live = (await json(device, ["list"])) as unknown as { title: string }[];
   const trash = (await json(device, ["list", "--trash"])) as unknown as { title: string }[];
   const history = JSON.stringify(
@@ -184,14 +184,9 @@ test("a synced account moves to another server; it stays on the old one", async 
   await ok(laptop, ["sync"]);
   // An edit made on another device reaches the new server too: the move pulls first.
   const phone = newHome();
-  await ok(phone, [
-    "login",
-    "dave@one.test",
-    "--server",
-    one.url,
-    "--secret-key",
-    created["secretKey"] as string,
-  ]);
+  await ok(phone, ["login", "dave@one.test", "--server", one.url], {
+    env: { KEYPEARS_SECRET_KEY: created["secretKey"] as string },
+  });
   await ok(phone, ["add", "--title", "From the phone", "--password", "phone-pw"]);
   await ok(phone, ["sync"]);
 

@@ -5,6 +5,7 @@
 
 import { graphemes, textWidth } from "./format.ts";
 import type { CliIo, CliOutputStream } from "./io.ts";
+import { terminalSafe, terminalSafeJson } from "./terminal-safe.ts";
 
 export interface Style {
   readonly bold: (text: string) => string;
@@ -20,6 +21,11 @@ export interface Output {
   readonly data: (value: unknown) => void;
   /** Prints a line on stdout (human output). */
   readonly line: (text?: string) => void;
+  /**
+   * Prints one value for a pipe (`get --field`): as stored when stdout is not a terminal, with
+   * terminal controls escaped when it is.
+   */
+  readonly value: (text: string) => void;
   /** A message on stderr for a person; left out with --json. */
   readonly note: (text: string) => void;
   /** A warning on stderr, also with --json. */
@@ -34,18 +40,25 @@ export interface Output {
 export const createOutput = (io: CliIo, json: boolean): Output => {
   const style = styleFor(io.stdout, io.env);
   const errStyle = styleFor(io.stderr, io.env);
+  // Everything printed passes through terminalSafe: item fields, device names and server
+  // messages may hold terminal escapes. Only this CLI's own colors pass, and only when on.
+  const out = (text: string) =>
+    io.stdout.write(terminalSafe(text, { allowStyles: colorOn(io.stdout, io.env) }));
+  const err = (text: string) =>
+    io.stderr.write(terminalSafe(text, { allowStyles: colorOn(io.stderr, io.env) }));
   return {
     json,
-    data: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    line: (text = "") => io.stdout.write(`${text}\n`),
+    data: (value) => io.stdout.write(`${terminalSafeJson(JSON.stringify(value, null, 2))}\n`),
+    line: (text = "") => out(`${text}\n`),
+    value: (text) => (io.stdout.isTTY ? out(`${text}\n`) : io.stdout.write(`${text}\n`)),
     note: (text) => {
-      if (!json) io.stderr.write(`${text}\n`);
+      if (!json) err(`${text}\n`);
     },
-    warn: (text) => io.stderr.write(`${errStyle.yellow("warning:")} ${text}\n`),
+    warn: (text) => err(`${errStyle.yellow("warning:")} ${text}\n`),
     style,
     errStyle,
     table: (headers, rows) => {
-      for (const line of formatTable(headers, rows, style)) io.stdout.write(`${line}\n`);
+      for (const line of formatTable(headers, rows, style)) out(`${line}\n`);
     },
   };
 };
@@ -79,8 +92,11 @@ export const formatTable = (
   return [render(headers, style.bold), ...cells.map((row) => render(row))];
 };
 
+const colorOn = (stream: CliOutputStream, env: NodeJS.ProcessEnv): boolean =>
+  stream.isTTY && (env["NO_COLOR"] ?? "") === "" && env["TERM"] !== "dumb";
+
 const styleFor = (stream: CliOutputStream, env: NodeJS.ProcessEnv): Style => {
-  const on = stream.isTTY && (env["NO_COLOR"] ?? "") === "" && env["TERM"] !== "dumb";
+  const on = colorOn(stream, env);
   const paint =
     (open: number, close: number) =>
     (text: string): string =>

@@ -1,7 +1,7 @@
 /**
  * Where the master password and the Secret Key come from: `--password-stdin` (one line; for
  * `passwd`, the current then the new password on two lines), `KEYPEARS_PASSWORD` /
- * `KEYPEARS_NEW_PASSWORD` / `KEYPEARS_SECRET_KEY`, or a prompt without echo on a terminal. Never a
+ * `KEYPEARS_NEW_PASSWORD` / `KEYPEARS_SECRET_KEY` (or the next line of standard input), or a prompt without echo on a terminal. Never a
  * plain flag, which would land in shell history and `ps`.
  */
 
@@ -15,7 +15,7 @@ const MIN_PASSWORD_LENGTH = 8;
 /** stdin read once, by line, for `--password-stdin`. */
 const stdinLines = new WeakMap<CommandContext, Promise<string[]>>();
 
-const readStdinLines = (ctx: CommandContext): Promise<string[]> => {
+export const readStdinLines = (ctx: CommandContext): Promise<string[]> => {
   let lines = stdinLines.get(ctx);
   if (lines === undefined) {
     lines = (async () => {
@@ -86,14 +86,22 @@ const checkStrength = (password: string): void => {
     );
 };
 
-/** The Secret Key, for `login`: `--secret-key`, `KEYPEARS_SECRET_KEY`, or asked on a terminal. */
-export const readSecretKey = async (ctx: CommandContext, flag: string | undefined) => {
-  if (flag !== undefined && flag !== "") return flag;
+/**
+ * The Secret Key, for `login`: `KEYPEARS_SECRET_KEY`, else standard input when it is not a
+ * terminal (the line after the master password with `--password-stdin`, else the first), else
+ * asked without echo. Never a flag: argv is readable by every user of the machine.
+ */
+export const readSecretKey = async (ctx: CommandContext): Promise<string> => {
   const fromEnv = env(ctx, "KEYPEARS_SECRET_KEY");
   if (fromEnv !== undefined) return fromEnv;
-  if (ctx.io.stdin.isTTY !== true || ctx.passwordStdin)
-    throw new CliError(
-      "no Secret Key given and no terminal to ask on; set KEYPEARS_SECRET_KEY or use --secret-key",
-    );
+  if (ctx.io.stdin.isTTY !== true) {
+    const index = ctx.passwordStdin ? 1 : 0;
+    const line = (await readStdinLines(ctx))[index];
+    if (line === undefined || line === "")
+      throw new CliError(
+        `no Secret Key given: set KEYPEARS_SECRET_KEY, or pipe it on line ${index + 1} of standard input`,
+      );
+    return line.trim();
+  }
   return promptHidden(ctx.io, "Secret Key (from your recovery kit, K1-…): ");
 };

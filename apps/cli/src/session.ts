@@ -62,7 +62,7 @@ export const warnAboutProblems = (ctx: CommandContext, vault: Vault): number => 
   const [first, ...rest] = vault.problems();
   if (first !== undefined)
     ctx.out.warn(
-      `${describeVaultError(first)}${rest.length > 0 ? ` (and ${rest.length} more)` : ""}`,
+      `${describeVaultError(first)}${rest.length > 0 ? ` (and ${rest.length} more)` : ""}; \`keypears doctor\` rebuilds damaged items from their events`,
     );
   return first === undefined ? 0 : rest.length + 1;
 };

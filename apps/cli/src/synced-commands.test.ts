@@ -57,7 +57,7 @@ test("init of a synced address registers it on its server", async () => {
     assert.equal(again.code, 1);
     assert.equal(
       again.stderr,
-      "keypears: the address dana@example.com is taken; the account was not created\n",
+      "keypears: the address dana@example.com is taken; no account was created\n",
     );
     assert.deepEqual(JSON.parse((await ok(taken.path, ["accounts", "--json"])).stdout), []);
   } finally {
@@ -99,12 +99,16 @@ test("login adds the account to a second device and downloads it", async () => {
   });
   assert.equal(wrong.code, 1);
   assert.equal(wrong.stderr, "keypears: wrong password or Secret Key; nothing was changed\n");
-  const badKey = await run(phone.path, ["login", "dana@example.com", "--secret-key", "K1-NOPE"]);
+  // The Secret Key is never a flag (argv is readable by every user); standard input gives it.
+  const flag = await run(phone.path, ["login", "dana@example.com", "--secret-key", secretKey]);
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /unknown option --secret-key/);
+  const badKey = await run(phone.path, ["login", "dana@example.com"], { stdin: "K1-NOPE\n" });
   assert.equal(badKey.code, 1);
   assert.match(badKey.stderr, /not a valid Secret Key/);
 
   const joined = await json(phone.path, ["login", "dana@example.com", "--device-name", "phone"], {
-    env: { KEYPEARS_SECRET_KEY: secretKey },
+    stdin: `${secretKey}\n`,
   });
   assert.deepEqual(Object.keys(joined).sort(), [
     "address",
@@ -295,7 +299,14 @@ test("devices lists, renames and revokes; passwd changes the password on the ser
   );
   const self = await run(laptop.path, ["devices", "revoke", devices[0]?.id as string]);
   assert.equal(self.code, 1);
-  assert.match((await ok(laptop.path, ["devices", "revoke", phoneId])).stdout, /Revoked device/);
+  // An id prefix names a device, as it names an item; one that matches none is an error.
+  const unknown = await run(laptop.path, ["devices", "revoke", "zzzz"]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no device of dana@example.com has an id starting "zzzz"/);
+  assert.match(
+    (await ok(laptop.path, ["devices", "revoke", phoneId.slice(0, 6)])).stdout,
+    new RegExp(`Revoked device ${phoneId}:`),
+  );
   const revoked = await run(phone.path, ["sync"]);
   assert.equal(revoked.code, 1);
   assert.match(revoked.stderr, /this device was revoked/);

@@ -113,3 +113,26 @@ test("a synced address whose server is down says so clearly, and creates nothing
   assertUserError(result, 1, /cannot reach the server \(http:\/\/127\.0\.0\.1:9/);
   assert.equal((await runCli(["accounts", "--json"], { home: empty.path })).stdout, "[]\n");
 });
+
+test("edit --remove of a field the item does not have is an error and changes nothing", async () => {
+  const items = JSON.parse((await kp(["list", "--json"])).stdout) as {
+    id: string;
+    title: string;
+  }[];
+  const id = items.find((item) => item.title === "Bank")?.id as string;
+  const result = await kp(["edit", id, "--remove", "nosuchfield", "--notes", "kept out"]);
+  assertUserError(
+    result,
+    1,
+    /^keypears: "Bank" has no field "nosuchfield" to remove; nothing was changed\. Its fields: .*username/,
+  );
+  const fields = (
+    JSON.parse((await kp(["get", id, "--json"])).stdout) as { fields: { name: string }[] }
+  ).fields;
+  assert.ok(
+    !fields.some((f) => f.name === "notes"),
+    "the --notes in the same command was not written",
+  );
+  const removed = await kp(["edit", id, "--remove", "username"]);
+  assert.equal(removed.code, 0, removed.stderr);
+});

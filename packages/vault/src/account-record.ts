@@ -10,6 +10,7 @@ import {
 } from "@keypears/sync-core";
 import type { Address } from "./address.ts";
 import type { Compression } from "./compression.ts";
+import { writeKeyCheck } from "./key-check.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 
 export interface VaultDeps {
@@ -67,6 +68,7 @@ export const writeAccountRecord = (db: SqliteDatabase, record: AccountRecord): v
     record.serverUrl,
     record.createdAt,
   );
+  writeKeyCheck(db, record);
 };
 
 export const readAccountRecord = (db: SqliteDatabase): AccountRecord | undefined => {

@@ -31,6 +31,7 @@ import {
   unlockKeys,
 } from "./credentials.ts";
 import type { VaultError } from "./errors.ts";
+import { isKeyMaterialDamaged, readKeyCheck, writeKeyCheck } from "./key-check.ts";
 import type { AccountStorage } from "./account-storage.ts";
 import { recoveryKitText } from "./recovery-kit.ts";
 import { migrate } from "./schema.ts";
@@ -280,9 +281,13 @@ export const unlockAccountFile = async (
   const { db, account } = opened.value;
   const keys = await unlockKeys(account, input.password, deps);
   if (!keys.ok) {
+    const damaged = keys.error.kind === "wrong-credentials" && isKeyMaterialDamaged(db, account);
     db.close();
-    return keys;
+    return damaged
+      ? err({ kind: "damaged-keys", path: input.storage.describe(account.address) })
+      : keys;
   }
+  recordKeyCheck(db, account);
   wipe(keys.value.secretKey, keys.value.authSecret);
   return ok({ db, account, vaultKey: keys.value.vaultKey });
 };
@@ -367,4 +372,17 @@ export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault,
   const file = input.storage.open(account.address);
   writeAccountRecord(file, record);
   return ok(openVault({ db: file, account: record, vaultKey: vaultKey.value, deps }));
+};
+
+/**
+ * A file migrated from before schema 4 has no checksum of its key material: the first unlock
+ * that opens the keys proves them sound and records it. A read-only file stays without one.
+ */
+const recordKeyCheck = (db: SqliteDatabase, account: AccountRecord): void => {
+  if (readKeyCheck(db) !== undefined) return;
+  try {
+    writeKeyCheck(db, account);
+  } catch {
+    // Read-only: the check is recorded by a later unlock that can write.
+  }
 };

@@ -12,6 +12,7 @@ export * from "./address.ts";
 export * from "./compression.ts";
 export * from "./credentials.ts";
 export { CURRENT_EPOCH, type QuarantinedEvent, type QuarantineReason } from "./device-trust.ts";
+export * from "./doctor.ts";
 export * from "./errors.ts";
 export * from "./item.ts";
 export * from "./item-model.ts";

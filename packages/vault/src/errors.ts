@@ -13,6 +13,8 @@ export type VaultError =
   | { readonly kind: "account-exists"; readonly address: string }
   | { readonly kind: "no-such-account"; readonly address: string }
   | { readonly kind: "wrong-credentials" }
+  /** The stored key material fails its checksum: the file is damaged, the password may be right. */
+  | { readonly kind: "damaged-keys"; readonly path: string }
   | { readonly kind: "not-a-vault"; readonly path: string; readonly reason: string }
   | { readonly kind: "not-found"; readonly ref: string }
   | {
@@ -48,6 +50,8 @@ export const describeVaultError = (error: VaultError): string => {
       return `no account ${error.address} on this device; run \`keypears accounts\` to list them, or \`keypears init\`/\`keypears login\``;
     case "wrong-credentials":
       return "wrong password or Secret Key; nothing was changed";
+    case "damaged-keys":
+      return `the stored keys in ${error.path} are damaged (they no longer match their checksum): this is not a wrong password. Nothing was changed; restore the file from a backup, or for a synced account remove it and \`keypears login\` again`;
     case "not-a-vault":
       return `${error.path} is not a readable KeyPears vault: ${error.reason}`;
     case "not-found":

@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const migrations: readonly string[] = [
   `
@@ -137,6 +137,12 @@ const migrations: readonly string[] = [
     chain_hash BLOB NOT NULL,
     at INTEGER NOT NULL
   ) STRICT;
+  `,
+  `
+  -- Version 4: a checksum of the account's stored key material (salt, wrapped vault key, sealed
+  -- Secret Key; see key-check.ts), so a damaged row is told apart from a wrong password. NULL in
+  -- a migrated file until its first successful unlock records it: SQL cannot compute it here.
+  ALTER TABLE account ADD COLUMN key_check BLOB;
   `,
 ];
 

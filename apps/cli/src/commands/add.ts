@@ -5,6 +5,7 @@ import { defineCommand } from "../command.ts";
 
 import { fieldChanges, ITEM_OPTIONS, parseItemFlags } from "../item-input.ts";
 import { itemJson } from "../item-json.ts";
+import { readSecretFlags } from "../secret-input.ts";
 import { shortIds } from "../short-ids.ts";
 import { withVault } from "../session.ts";
 
@@ -14,6 +15,11 @@ export const command = defineCommand({
 Adds an item to the vault. --url, --tag, --field and --hidden-field may be repeated. Secret
 fields (password, totp, cardNumber, cvv, apiKey, apiSecret and hidden fields) are never shown
 unless asked for: \`keypears get <item> --field password\`.
+
+A secret value given on the command line is visible to other users (\`ps\`) and kept in shell
+history: write \`-\` to read it from standard input (\`--password -\`, \`--field cvv=-\`; one line
+each, \`--notes -\` takes all that is left), or leave it out to be asked without echo
+(\`--password\`, \`--field cvv\`).
 
 --generate makes a random password (20 characters by default, or a passphrase with
 --passphrase); it is stored, not printed.
@@ -29,12 +35,13 @@ Any other name makes a custom field; --hidden-field makes one that is masked lik
   examples: [
     "keypears add --title GitHub --username alice --generate --url https://github.com --tag work",
     "keypears add --type note --title 'Wi-Fi' --notes 'network: home, key: in the hall'",
-    "keypears add --type card --title Visa --field cardNumber=4111111111111111 --field expiry=12/29 --field cvv=123",
-    "keypears add --type apikey --title Stripe --field apiKey=sk_live_... --hidden-field webhook=whsec_...",
+    "keypears add --type card --title Visa --field expiry=12/29 --field cardNumber --field cvv   # asks for both",
+    "keypears add --title Bank --username alice --password   # asks for the password without echo",
+    "pass show stripe | keypears add --type apikey --title Stripe --field apiKey=-",
   ],
   run: async (ctx) => {
     if (ctx.values.title === undefined) throw usageError("--title is required", "add");
-    const intent = parseItemFlags(ctx.values, "add");
+    const intent = parseItemFlags(await readSecretFlags(ctx, ctx.values, "add"), "add");
     return withVault(ctx, (vault) => {
       const added = vault.add({
         type: intent.type ?? "login",

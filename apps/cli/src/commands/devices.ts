@@ -1,5 +1,6 @@
 /** `keypears devices [rename <id> <name> | revoke <id>]`: the devices of a synced account. */
 
+import { resolveDeviceId } from "../device-ref.ts";
 import { CliError, syncFailure, usageError } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { isoTime, localTime } from "../format.ts";
@@ -44,7 +45,7 @@ fear someone can unlock it.`,
     return withVault(ctx, async (vault) => {
       const services = await ctx.syncServices();
       if (action === "rename" || action === "revoke") {
-        const deviceId = id as string;
+        const deviceId = await resolveDeviceId(services, vault, id as string);
         if (action === "revoke" && deviceId === vault.deviceId)
           throw new CliError("that is this device; revoke it from another device");
         const changed =

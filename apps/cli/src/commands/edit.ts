@@ -6,6 +6,7 @@ import { displayFieldName } from "../fields.ts";
 
 import { EDIT_OPTIONS, fieldChanges, hasChanges, parseItemFlags } from "../item-input.ts";
 import { itemJson } from "../item-json.ts";
+import { readSecretFlags } from "../secret-input.ts";
 import { shortIds } from "../short-ids.ts";
 import { withVault } from "../session.ts";
 
@@ -20,12 +21,13 @@ stays in \`keypears history\`.`,
   positionals: { min: 1, max: 1 },
   examples: [
     "keypears edit GitHub --generate --length 32",
-    "keypears edit GitHub --totp JBSWY3DPEHPK3PXP",
+    "keypears edit GitHub --totp   # asks for the secret without echo",
+    "keypears edit Bank --password - < new-password.txt",
     "keypears edit GitHub --tag work --tag code --remove notes",
     "keypears edit 3f2a1c7e --field 'recovery codes=abcd efgh'",
   ],
   run: async (ctx) => {
-    const intent = parseItemFlags(ctx.values, "edit");
+    const intent = parseItemFlags(await readSecretFlags(ctx, ctx.values, "edit"), "edit");
     if (!hasChanges(intent))
       throw usageError("nothing to change: give at least one field option", "edit");
     return withVault(ctx, (vault) => {

@@ -54,7 +54,7 @@ that matches several items is an error listing their ids: KeyPears never guesses
             field: displayFieldName(field.name),
             value,
           });
-        else ctx.out.line(plainValue(value));
+        else ctx.out.value(plainValue(value));
         return;
       }
       const reveal = ctx.values.reveal === true;

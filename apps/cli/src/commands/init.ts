@@ -10,7 +10,7 @@ import {
   parseAddress,
   removeAccountFile,
 } from "@keypears/vault";
-import { CliError, syncFailure, usageError, vaultFailure } from "../cli-error.ts";
+import { CliError, usageError, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { readNewPassword } from "../secrets.ts";
 
@@ -60,7 +60,7 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
     const services = local ? undefined : await ctx.syncServices();
     if (services !== undefined) {
       const found = await services.discoverServer(address, ctx.values.server);
-      if (!found.ok) throw syncFailure(found.error);
+      if (!found.ok) throw notCreated(found.error.message);
       serverUrl = found.value;
     }
 
@@ -98,7 +98,7 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
         }
         if (!registered.ok) {
           undo();
-          throw new CliError(`${registered.error.message}; the account was not created`);
+          throw notCreated(registered.error.message);
         }
       }
       if (ctx.json) {
@@ -137,3 +137,12 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
 const removeVaultFile = (home: string, address: Address): void => {
   removeAccountFile(home, address);
 };
+
+/**
+ * A server failure during `init`: nothing is left on this device, so the sync client's "saved
+ * locally and will sync later" does not apply.
+ */
+const notCreated = (message: string): CliError =>
+  new CliError(
+    `${message.replace(/; your changes are saved locally and will sync later$/, "")}; no account was created`,
+  );

@@ -16,18 +16,13 @@ On a device that already holds the account, signs it in again (after its session
 after the master password was changed on another device: give the new one); local items and
 unsynced changes are kept. Needs the account's master password and its Secret Key (from the recovery kit printed by
 \`keypears init\`). Both are asked without echo, or taken from KEYPEARS_PASSWORD /
---password-stdin and KEYPEARS_SECRET_KEY / --secret-key. The vault is then downloaded and
+--password-stdin and KEYPEARS_SECRET_KEY / the next line of standard input. The vault is then downloaded and
 verified, with progress shown on a terminal.`,
   options: {
     server: {
       type: "string",
       valueName: "url",
       description: "the sync server, if not found from the domain",
-    },
-    "secret-key": {
-      type: "string",
-      valueName: "key",
-      description: "the Secret Key (K1-...); prefer KEYPEARS_SECRET_KEY",
     },
     "device-name": {
       type: "string",
@@ -58,7 +53,7 @@ verified, with progress shown on a terminal.`,
     const serverUrl = found.value;
 
     const password = await readPassword(ctx, address);
-    const secretKey = parseSecretKey(await readSecretKey(ctx, ctx.values["secret-key"]));
+    const secretKey = parseSecretKey(await readSecretKey(ctx));
     if (!secretKey.ok)
       throw new CliError(
         `that is not a valid Secret Key (${secretKey.error.reason.replaceAll("-", " ")}); copy it from your recovery kit: K1-XXXXX-...`,

@@ -1,5 +1,6 @@
 /** `keypears sync [--watch]`: push, pull and verify through the account's server. */
 
+import { terminalSafeJson } from "../terminal-safe.ts";
 import { CliError, syncFailure, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { isoTime, plural } from "../format.ts";
@@ -61,7 +62,9 @@ it leaves the item's current state and stays in this device's history.`,
             ...syncReportJson(report),
             rejected: vault.sync.rejected().map(rejectedJson),
           };
-          ctx.io.stdout.write(`${JSON.stringify(data, null, compact ? undefined : 2)}\n`);
+          ctx.io.stdout.write(
+            `${terminalSafeJson(JSON.stringify(data, null, compact ? undefined : 2))}\n`,
+          );
           return;
         }
         const conflicts = vault.conflicts().length;

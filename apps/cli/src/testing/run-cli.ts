@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Written to stdin (then closed); stdin is always a pipe, never a terminal. */
   readonly input?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Runs the command as this user (and group of the same number); needs a test run by root. */
+  readonly uid?: number;
   /** How long the command may run before it is killed and the test fails (default 120 s). */
   readonly timeoutMs?: number;
 }
@@ -97,7 +99,11 @@ export const startCli = (args: readonly string[], options: RunOptions): RunningC
 export const runCli = (args: readonly string[], options: RunOptions): Promise<CliResult> => {
   const env = cliEnv(options);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: "pipe" });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env,
+      stdio: "pipe",
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
