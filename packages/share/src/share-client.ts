@@ -173,15 +173,25 @@ export const contactKeys = async (
 ): Promise<Result<{ log: VerifiedKeyLog; contact: Contact }, SharingError>> => {
   const federated = requireFederated(address);
   if (!federated.ok) return federated;
+  const stored = readContact(vault, address);
   const server = await net.serverOf(domainOf(address));
-  if (!server.ok) return err({ kind: "network", detail: server.error });
-  const served = await call(() => server.value.shares.keys({ address }));
-  if (!served.ok)
-    return served.error.kind === "refused" &&
-      (served.error.code === "NO_IDENTITY" || served.error.code === "BAD_REQUEST")
-      ? err({ kind: "unknown-address", address })
-      : served;
-  const pinned = options.repin === true ? undefined : readContact(vault, address);
+  const served = server.ok
+    ? await call(() => server.value.shares.keys({ address }))
+    : err({ kind: "network" as const, detail: server.error });
+  if (!served.ok) {
+    if (served.error.kind === "refused" && served.error.code === "NO_IDENTITY")
+      return err({ kind: "unknown-address", address });
+    // The contact's server is down: the pinned log still lets a share be sealed (it waits in the
+    // sender's server's queue) and a received one be checked.
+    if (served.error.kind === "network" && stored !== undefined && options.repin !== true) {
+      const offline = verifyKeyLog(address, stored.entries, stored.pinned);
+      return offline.ok ? ok({ log: offline.value, contact: stored }) : offline;
+    }
+    if (served.error.kind === "network" && !server.ok)
+      return err({ kind: "network", detail: server.error });
+    return served;
+  }
+  const pinned = options.repin === true ? undefined : stored;
   const verified = verifyKeyLog(address, served.value.entries, pinned?.pinned);
   if (!verified.ok) return verified;
   const log = verified.value;
@@ -191,13 +201,20 @@ export const contactKeys = async (
     contact = {
       address,
       pinned: { length: log.length, head: log.head },
+      entries: served.value.entries,
       safetyNumber: number,
       verifiedAt: null,
       pinnedAt: deps.now(),
     };
     writeContact(vault, contact);
   } else if (pinned.pinned.length !== log.length) {
-    contact = { ...pinned, pinned: { length: log.length, head: log.head }, safetyNumber: number };
+    contact = {
+      ...pinned,
+      pinned: { length: log.length, head: log.head },
+      entries: served.value.entries,
+      safetyNumber: number,
+      verifiedAt: null,
+    };
     writeContact(vault, contact);
   } else contact = pinned;
   return ok({ log, contact });

@@ -78,6 +78,8 @@ export const writeIdentity = (vault: Vault, stored: StoredIdentity): void => {
 export interface Contact {
   readonly address: Address;
   readonly pinned: PinnedKeyLog;
+  /** The log as last verified: shares can be sealed while the contact's server is down. */
+  readonly entries: readonly KeyLogEntry[];
   readonly safetyNumber: string;
   /** When the user compared safety numbers, or null. */
   readonly verifiedAt: number | null;
