@@ -70,6 +70,7 @@ export type SharingError =
   | { readonly kind: "network"; readonly detail: string }
   | { readonly kind: "refused"; readonly code: string; readonly detail: string }
   | { readonly kind: "not-in-inbox"; readonly id: string }
+  | { readonly kind: "ambiguous-id"; readonly id: string }
   | { readonly kind: "not-pinned"; readonly address: string }
   | { readonly kind: "invalid-field"; readonly field: string; readonly reason: string }
   | { readonly kind: "identity-conflict" };
@@ -95,6 +96,8 @@ export const describeSharingError = (error: SharingError): string => {
       return `the server refused: ${error.detail}`;
     case "not-in-inbox":
       return `no share ${error.id} in the inbox`;
+    case "ambiguous-id":
+      return `${error.id} matches several shares: give more of the id`;
     case "not-pinned":
       return `${error.address} is not a contact yet`;
     case "invalid-field":
@@ -376,8 +379,9 @@ export const acceptShare = async (
 ): Promise<Result<{ itemId: string; title: string; from: string }, SharingError>> => {
   const inbox = await readInbox(vault, net, deps);
   if (!inbox.ok) return inbox;
-  const entry = inbox.value.find((e) => e.id === id || (id.length >= 4 && e.id.startsWith(id)));
-  if (entry === undefined) return err({ kind: "not-in-inbox", id });
+  const found = matchId(inbox.value, id, (e) => e.id);
+  if (!found.ok) return found;
+  const entry = found.value;
   if (!entry.valid) return err({ kind: "invalid-share", id: entry.id, reason: entry.problem });
   const fields: Record<string, unknown> = { ...entry.content.fields };
   fields["custom:Shared by"] = [
@@ -404,6 +408,21 @@ export const acceptShare = async (
   return ok({ itemId: added.value.id, title: added.value.title, from: entry.from });
 };
 
+/** The one share whose id is `id` or starts with it (4 characters at least). */
+const matchId = <T>(
+  shares: readonly T[],
+  id: string,
+  idOf: (share: T) => string,
+): Result<T, SharingError> => {
+  const wanted = id.trim().toLowerCase();
+  const exact = shares.find((share) => idOf(share) === wanted);
+  if (exact !== undefined) return ok(exact);
+  const matches =
+    wanted.length >= 4 ? shares.filter((share) => idOf(share).startsWith(wanted)) : [];
+  if (matches.length > 1) return err({ kind: "ambiguous-id", id });
+  return matches[0] === undefined ? err({ kind: "not-in-inbox", id }) : ok(matches[0]);
+};
+
 export const declineShare = async (
   vault: Vault,
   id: string,
@@ -413,10 +432,9 @@ export const declineShare = async (
   if (!federated.ok) return federated;
   const listed = await call(() => net.own.shares.inbox());
   if (!listed.ok) return listed;
-  const match = listed.value.shares.find(
-    (s) => s.envelope.id === id || (id.length >= 4 && s.envelope.id.startsWith(id)),
-  );
-  if (match === undefined) return err({ kind: "not-in-inbox", id });
+  const found = matchId(listed.value.shares, id, (s) => s.envelope.id);
+  if (!found.ok) return found;
+  const match = found.value;
   const removed = await call(() => net.own.shares.remove({ id: match.envelope.id }));
   if (!removed.ok) return removed;
   return ok({ id: match.envelope.id });
