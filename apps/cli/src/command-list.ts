@@ -5,7 +5,7 @@ import type { Command } from "./command.ts";
 export interface CommandEntry {
   readonly name: string;
   readonly summary: string;
-  readonly group: "Accounts" | "Items" | "Tools" | "Sync" | "Server";
+  readonly group: "Accounts" | "Items" | "Tools" | "Sync" | "Sharing" | "Server";
   readonly load: () => Promise<Command>;
 }
 
@@ -148,6 +148,36 @@ export const COMMANDS: readonly CommandEntry[] = [
     group: "Sync",
     summary: "list, rename or revoke the devices of a synced account",
     load: async () => (await import("./commands/devices.ts")).command,
+  },
+  {
+    name: "share",
+    group: "Sharing",
+    summary: "send an item, end-to-end encrypted, to an address on any server",
+    load: async () => (await import("./commands/share.ts")).command,
+  },
+  {
+    name: "inbox",
+    group: "Sharing",
+    summary: "shares sent to you, verified against their senders' keys",
+    load: async () => (await import("./commands/inbox.ts")).command,
+  },
+  {
+    name: "accept",
+    group: "Sharing",
+    summary: "copy a share from the inbox into the vault",
+    load: async () => (await import("./commands/accept.ts")).command,
+  },
+  {
+    name: "decline",
+    group: "Sharing",
+    summary: "delete a share from the inbox",
+    load: async () => (await import("./commands/decline.ts")).command,
+  },
+  {
+    name: "contacts",
+    group: "Sharing",
+    summary: "pinned contacts and safety numbers; verify, block",
+    load: async () => (await import("./commands/contacts.ts")).command,
   },
   {
     name: "serve",

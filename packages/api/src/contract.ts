@@ -6,6 +6,7 @@
 import { accountRoutes } from "./routes/accounts.ts";
 import { deviceRoutes } from "./routes/devices.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { shareRoutes } from "./routes/shares.ts";
 import { snapshotRoutes } from "./routes/snapshots.ts";
 import { vaultRoutes } from "./routes/vaults.ts";
 
@@ -15,6 +16,7 @@ export const keypearsContract = {
   devices: deviceRoutes,
   vaults: vaultRoutes,
   snapshots: snapshotRoutes,
+  shares: shareRoutes,
 };
 
 export type KeypearsContract = typeof keypearsContract;

@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export * from "./protocol.ts";
 export * from "./routes/accounts.ts";
 export * from "./routes/devices.ts";
+export * from "./routes/shares.ts";
 export * from "./routes/snapshots.ts";
 export * from "./routes/vaults.ts";
 export * from "./wire.ts";

@@ -78,6 +78,8 @@ export const serverDescriptionSchema = z.object({
   domain: z.string(),
   api: z.string(),
   openapi: z.string(),
+  /** Sharing between addresses (docs/PROTOCOL.md, "Sharing"); absent on servers without it. */
+  sharing: z.object({ keys: z.string(), federation: z.string() }).optional(),
   limits: z.object({
     maxRequestBytes: z.int(),
     maxEventBytes: z.int(),

@@ -32,6 +32,7 @@ import { startNoticeHub } from "./realtime/notice-hub.ts";
 import type { SqlClient } from "./sql/sql-client.ts";
 import { DEFAULT_PRUNE_POLICY, type PrunePolicy } from "./vaults/pruning.ts";
 import { parseServerDomain } from "./config/domain.ts";
+import { type ShareDeliveryOptions, startSharing } from "./shares/delivery.ts";
 
 export const DEFAULT_PORT = 7420;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -64,6 +65,8 @@ export interface ServerOptions {
   readonly shutdownGraceMs?: number;
   /** A folder of built web app files (index.html, assets/) to serve at `/`. */
   readonly webRoot?: string;
+  /** Delivery of shares to other servers: backoff, limits per sending domain and sender. */
+  readonly sharing?: ShareDeliveryOptions;
 }
 
 export interface RunningServer {
@@ -130,6 +133,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       shutdownSignal: shutdown.signal,
       logger,
     };
+    const sharing = startSharing(app, options.sharing);
     const handler = new OpenAPIHandler<RequestContext>(router, {
       eventIteratorKeepAliveInterval: options.keepAliveMs ?? 15_000,
       rootInterceptors: [addRetryAfter],
@@ -149,6 +153,10 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       domain: domain.value,
       api: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}${API_PREFIX}`,
       openapi: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}/openapi.json`,
+      sharing: {
+        keys: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}${API_PREFIX}/accounts/{address}/keys`,
+        federation: `${options.publicUrl?.replace(/\/+$/, "") ?? ""}${API_PREFIX}/federation/shares`,
+      },
       limits: {
         maxRequestBytes: limits.maxRequestBytes,
         maxEventBytes: limits.maxEventBytes,
@@ -195,6 +203,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         logger.info("shutting down", { count: inflight.size() });
         // Streams end at once on this abort; other requests get the grace period to finish.
         shutdown.abort();
+        await sharing.stop();
         await closeHttpServer(httpServer, inflight, options.shutdownGraceMs ?? 10_000);
         await startedHub.close();
         await database.close();

@@ -59,6 +59,14 @@ const tags = [
   { name: "vaults", description: "Each vault's ordered, hash-chained log of sealed events." },
   { name: "snapshots", description: "Sealed snapshots of a vault, anchored to its chain." },
   { name: "discovery", description: "How a client finds and describes this server." },
+  {
+    name: "sharing",
+    description: "Key logs, sealed shares handed to this server, the inbox and blocks.",
+  },
+  {
+    name: "federation",
+    description: "Server to server: delivery of shares, verified by fetching them back.",
+  },
 ];
 
 interface Document {

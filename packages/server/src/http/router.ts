@@ -4,6 +4,7 @@ import { accountHandlers } from "./handlers/account-handlers.ts";
 import { deviceHandlers } from "./handlers/device-handlers.ts";
 import { snapshotHandlers } from "./handlers/snapshot-handlers.ts";
 import { vaultHandlers } from "./handlers/vault-handlers.ts";
+import { shareHandlers } from "../shares/share-handlers.ts";
 import { apiError } from "./api-error.ts";
 import { base } from "./implementer.ts";
 
@@ -22,4 +23,5 @@ export const router = base.router({
   devices: deviceHandlers,
   vaults: vaultHandlers,
   snapshots: snapshotHandlers,
+  shares: shareHandlers,
 });

@@ -3,6 +3,8 @@
  * Never edit a migration that has shipped: add the next one.
  */
 
+import { sharingMigration } from "../shares/share-schema.ts";
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -112,4 +114,5 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  sharingMigration,
 ];

@@ -1,0 +1,6 @@
+export * from "./envelope.ts";
+export * from "./identity.ts";
+export * from "./key-log.ts";
+export * from "./safety-number.ts";
+export * from "./share-client.ts";
+export * from "./vault-records.ts";
