@@ -35,6 +35,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/passwd.ts")).command,
   },
   {
+    name: "unlock",
+    group: "Accounts",
+    summary: "unlock once: an agent keeps the account unlocked for the next commands",
+    load: async () => (await import("./commands/unlock.ts")).command,
+  },
+  {
+    name: "lock",
+    group: "Accounts",
+    summary: "lock now: the agent drops the keys",
+    load: async () => (await import("./commands/lock.ts")).command,
+  },
+  {
     name: "move",
     group: "Accounts",
     summary:

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveHome } from "@keypears/vault";
+import type { HeldVault } from "./agent/daemon.ts";
+import { servedByAgent } from "./agent/forwarded.ts";
 import { CliError, usageError } from "./cli-error.ts";
 import type { CommandContext, OptionSpecs } from "./command.ts";
 import { COMMANDS, findCommand } from "./command-list.ts";
@@ -20,12 +22,14 @@ import { loadSyncServices, type SyncServices } from "./sync-services.ts";
 export interface MainDeps {
   readonly io?: CliIo;
   readonly syncServices?: () => Promise<SyncServices>;
+  /** In the agent: the vault it holds unlocked, used instead of unlocking. */
+  readonly held?: HeldVault;
 }
 
 export const main = async (argv: readonly string[], deps: MainDeps = {}): Promise<number> => {
   const io = deps.io ?? processIo();
   try {
-    return await dispatch(argv, io, deps.syncServices ?? loadSyncServices);
+    return await dispatch(argv, io, deps.syncServices ?? loadSyncServices, deps.held);
   } catch (error) {
     if (error instanceof CliError) {
       // Ctrl-C at a prompt: the prompt has already ended its line; nothing more to say.
@@ -47,6 +51,7 @@ const dispatch = async (
   argv: readonly string[],
   io: CliIo,
   syncServices: () => Promise<SyncServices>,
+  held: HeldVault | undefined,
 ): Promise<number> => {
   const { name, before, after } = splitCommand(argv);
   if (name === undefined) {
@@ -127,7 +132,13 @@ const dispatch = async (
     io,
     out: createOutput(io, json),
     syncServices,
+    ...(held === undefined ? {} : { held }),
   };
+  if (held === undefined && servedByAgent(name)) {
+    const { runInAgent } = await import("./agent/client.ts");
+    const code = await runInAgent(ctx, argv);
+    if (code !== undefined) return code;
+  }
   return (await command.run(ctx)) ?? 0;
 };
 

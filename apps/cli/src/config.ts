@@ -1,0 +1,52 @@
+/**
+ * The CLI's settings, in `config.json` in the KeyPears home: the default account, the agent's and
+ * the clipboard's timeouts, the default server. A missing file is all defaults; a broken one is
+ * an error naming it, never silently ignored.
+ */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CliError } from "./cli-error.ts";
+
+export interface CliConfig {
+  readonly defaultAccount?: string;
+  readonly agentTimeout?: string;
+  readonly clipboardTimeout?: string;
+  readonly defaultServer?: string;
+}
+
+export const CONFIG_KEYS = [
+  "defaultAccount",
+  "agentTimeout",
+  "clipboardTimeout",
+  "defaultServer",
+] as const satisfies readonly (keyof CliConfig)[];
+
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+export const configPath = (home: string): string => join(home, "config.json");
+
+export const readConfig = (home: string): CliConfig => {
+  let text: string;
+  try {
+    text = readFileSync(configPath(home), "utf8");
+  } catch {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    throw new CliError(
+      `${configPath(home)} is not valid JSON; fix it or remove it (keypears config set rewrites it)`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new CliError(`${configPath(home)} should hold one JSON object`);
+  const config: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = (parsed as Record<string, unknown>)[key];
+    if (typeof value === "string") config[key] = value;
+  }
+  return config;
+};
