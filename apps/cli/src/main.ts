@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { resolveHome } from "@keypears/vault";
+// Subpaths, not the package index: `keypears --version` should not load SQLite and the crypto.
+import { resolveHome } from "@keypears/vault/home";
 import type { HeldVault } from "./agent/daemon.ts";
 import { servedByAgent } from "./agent/forwarded.ts";
 import { CliError, usageError } from "./cli-error.ts";
@@ -79,6 +80,12 @@ const dispatch = async (
     });
   }
 
+  // Before the command's own code loads: a client of the agent never loads the vault.
+  if (held === undefined && servedByAgent(name)) {
+    const { runInAgent } = await import("./agent/client.ts");
+    const code = await runInAgent(io, argv);
+    if (code !== undefined) return code;
+  }
   const command = await entry.load();
   const options: OptionSpecs = { ...GLOBAL_OPTIONS, ...command.options };
   let parsed;
@@ -134,11 +141,6 @@ const dispatch = async (
     syncServices,
     ...(held === undefined ? {} : { held }),
   };
-  if (held === undefined && servedByAgent(name)) {
-    const { runInAgent } = await import("./agent/client.ts");
-    const code = await runInAgent(ctx, argv);
-    if (code !== undefined) return code;
-  }
   return (await command.run(ctx)) ?? 0;
 };
 

@@ -7,7 +7,9 @@
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { CliError } from "../cli-error.ts";
-import type { CommandContext } from "../command.ts";
+import { resolveHome } from "@keypears/vault/home";
+import type { CliIo } from "../io.ts";
+import { namedAccount } from "./forwarded.ts";
 import { agentPaths, isOwnSocket, isPrivateDir } from "./paths.ts";
 import { type AgentMessage, type AgentRequest, onMessages, send } from "./protocol.ts";
 
@@ -75,18 +77,18 @@ const NOT_FORWARDED = new Set([
  * when there is no agent or it holds another account (the caller then unlocks by itself).
  */
 export const runInAgent = async (
-  ctx: CommandContext,
+  io: CliIo,
   argv: readonly string[],
 ): Promise<number | undefined> => {
-  const connection = await connectAgent(ctx.home, ctx.io.env);
+  const connection = await connectAgent(resolveHome(io.env), io.env);
   if (connection === undefined) return undefined;
   const { socket, token } = connection;
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(ctx.io.env))
+  for (const [name, value] of Object.entries(io.env))
     if (value !== undefined && !NOT_FORWARDED.has(name)) env[name] = value;
   return new Promise<number | undefined>((resolve, reject) => {
     let settled = false;
-    const stopInterrupt = ctx.io.onInterrupt(() => send(socket, { t: "int" }));
+    const stopInterrupt = io.onInterrupt(() => send(socket, { t: "int" }));
     const settle = (finish: () => void) => {
       if (settled) return;
       settled = true;
@@ -95,17 +97,17 @@ export const runInAgent = async (
       finish();
     };
     const relayStdin = async () => {
-      for await (const chunk of ctx.io.stdin) send(socket, { t: "in", d: String(chunk) });
+      for await (const chunk of io.stdin) send(socket, { t: "in", d: String(chunk) });
       send(socket, { t: "in-end" });
     };
     onMessages(socket, (raw) => {
       const message = raw as AgentMessage;
       switch (message.t) {
         case "out":
-          ctx.io.stdout.write(message.d);
+          io.stdout.write(message.d);
           break;
         case "err":
-          ctx.io.stderr.write(message.d);
+          io.stderr.write(message.d);
           break;
         case "stdin":
           relayStdin().catch(() => socket.destroy());
@@ -131,9 +133,9 @@ export const runInAgent = async (
       token,
       argv,
       env,
-      account: ctx.account,
-      stdoutTTY: ctx.io.stdout.isTTY,
-      stderrTTY: ctx.io.stderr.isTTY,
+      account: namedAccount(argv, io.env),
+      stdoutTTY: io.stdout.isTTY,
+      stderrTTY: io.stderr.isTTY,
     });
   });
 };

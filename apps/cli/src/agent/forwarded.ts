@@ -25,3 +25,18 @@ const SERVED = new Set([
 ]);
 
 export const servedByAgent = (command: string): boolean => SERVED.has(command);
+
+/** The account a command line names (`--account`, else `KEYPEARS_ACCOUNT`), read without parsing it all. */
+export const namedAccount = (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): string | undefined => {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") break;
+    if (arg === "--account") return argv[i + 1];
+    if (arg.startsWith("--account=")) return arg.slice("--account=".length);
+  }
+  const fromEnv = env["KEYPEARS_ACCOUNT"];
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+};
