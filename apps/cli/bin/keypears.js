@@ -21,18 +21,20 @@ const freshBuild = () => {
   }
 };
 
-const agent = process.argv[2] === "__agent";
+// Processes the CLI starts itself: the agent (`keypears unlock`) and the clipboard clearer
+// (`keypears copy`); each reads its orders on stdin.
+const helpers = {
+  __agent: ["daemon", "agent/daemon", "runAgentProcess"],
+  "__clear-clipboard": ["clipboard-clearer", "clipboard/clearer", "runClipboardClearer"],
+};
+const [built, source, run] = helpers[process.argv[2]] ?? ["main", "main", "main"];
 let entry;
 if (freshBuild()) {
-  entry = await import(agent ? "../dist/daemon.js" : "../dist/main.js");
+  entry = await import(`../dist/${built}.js`);
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  entry = await import(agent ? "../src/agent/daemon.ts" : "../src/main.ts");
+  entry = await import(`../src/${source}.ts`);
 }
-if (agent) {
-  // The agent process `keypears unlock` starts (src/agent/daemon.ts).
-  await entry.runAgentProcess();
-} else {
-  process.exitCode = await entry.main(process.argv.slice(2));
-}
+if (run === "main") process.exitCode = await entry.main(process.argv.slice(2));
+else await entry[run]();

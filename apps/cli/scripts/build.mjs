@@ -46,6 +46,7 @@ const result = await build({
   entryPoints: {
     main: join(cliDir, "src", "main.ts"),
     daemon: join(cliDir, "src", "agent", "daemon.ts"),
+    "clipboard-clearer": join(cliDir, "src", "clipboard", "clearer.ts"),
   },
   outdir: staging,
   bundle: true,

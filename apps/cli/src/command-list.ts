@@ -72,6 +72,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/get.ts")).command,
   },
   {
+    name: "copy",
+    group: "Items",
+    summary: "copy a password (or any field) to the clipboard, cleared after 30 s",
+    load: async () => (await import("./commands/copy.ts")).command,
+  },
+  {
     name: "edit",
     group: "Items",
     summary: "change an item's fields",
