@@ -162,6 +162,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/devices.ts")).command,
   },
   {
+    name: "config",
+    group: "Tools",
+    summary: "read and change settings: default account, timeouts, default server",
+    load: async () => (await import("./commands/config.ts")).command,
+  },
+  {
+    name: "completion",
+    group: "Tools",
+    summary: "shell completion for bash, zsh or fish",
+    load: async () => (await import("./commands/completion.ts")).command,
+  },
+  {
     name: "serve",
     group: "Server",
     summary: "run a KeyPears sync server",

@@ -4,8 +4,10 @@
  * an error naming it, never silently ignored.
  */
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseAddress } from "@keypears/base";
+import { parseDuration } from "./agent/protocol.ts";
 import { CliError } from "./cli-error.ts";
 
 export interface CliConfig {
@@ -49,4 +51,37 @@ export const readConfig = (home: string): CliConfig => {
     if (typeof value === "string") config[key] = value;
   }
   return config;
+};
+
+/** Checks one setting's value; the message says what would be accepted. */
+export const validateConfigValue = (key: ConfigKey, value: string): string | undefined => {
+  switch (key) {
+    case "defaultAccount":
+      return parseAddress(value).ok ? undefined : `"${value}" is not an account address`;
+    case "agentTimeout":
+    case "clipboardTimeout":
+      return parseDuration(value) === undefined
+        ? `"${value}" is not a duration such as 30s, 10m or 1h (at most 24h)`
+        : undefined;
+    case "defaultServer": {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        return `"${value}" is not a URL`;
+      }
+      return url.protocol === "https:" || url.protocol === "http:"
+        ? undefined
+        : `"${value}" must be an http(s) URL`;
+    }
+  }
+};
+
+/** Writes the settings (0600, replaced whole, never half-written). */
+export const writeConfig = (home: string, config: CliConfig): void => {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const path = configPath(home);
+  const staging = `${path}.${process.pid}.tmp`;
+  writeFileSync(staging, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  renameSync(staging, path);
 };

@@ -13,6 +13,7 @@ import { resolveHome } from "@keypears/vault/home";
 import type { HeldVault } from "./agent/daemon.ts";
 import { servedByAgent } from "./agent/forwarded.ts";
 import { CliError, usageError } from "./cli-error.ts";
+import { readConfig } from "./config.ts";
 import type { CommandContext, OptionSpecs } from "./command.ts";
 import { COMMANDS, findCommand } from "./command-list.ts";
 import { commandHelp, GLOBAL_OPTIONS, globalHelp } from "./help.ts";
@@ -121,6 +122,7 @@ const dispatch = async (
     throw usageError(`unexpected argument "${positionals[max] ?? ""}"`, name);
 
   const json = values["json"] === true;
+  const home = resolveHome(io.env);
   const accountFlag = values["account"];
   const accountEnv = io.env["KEYPEARS_ACCOUNT"];
   const ctx: CommandContext = {
@@ -132,10 +134,10 @@ const dispatch = async (
       typeof accountFlag === "string"
         ? accountFlag
         : accountEnv === undefined || accountEnv === ""
-          ? undefined
+          ? readConfig(home).defaultAccount
           : accountEnv,
     passwordStdin: values["password-stdin"] === true,
-    home: resolveHome(io.env),
+    home,
     io,
     out: createOutput(io, json),
     syncServices,

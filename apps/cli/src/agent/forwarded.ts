@@ -5,6 +5,9 @@
  * run in the calling process.
  */
 
+import { resolveHome } from "@keypears/vault/home";
+import { readConfig } from "../config.ts";
+
 const SERVED = new Set([
   "add",
   "conflicts",
@@ -38,5 +41,7 @@ export const namedAccount = (
     if (arg.startsWith("--account=")) return arg.slice("--account=".length);
   }
   const fromEnv = env["KEYPEARS_ACCOUNT"];
-  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+  return fromEnv === undefined || fromEnv === ""
+    ? readConfig(resolveHome(env)).defaultAccount
+    : fromEnv;
 };
