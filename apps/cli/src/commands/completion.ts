@@ -33,7 +33,7 @@ never unlocks by itself.`,
       const answer = await askAgent(ctx.home, ctx.io.env, { t: "titles" });
       if (answer?.t === "titles")
         for (const title of new Set(answer.titles))
-          ctx.io.stdout.write(`${title.replace(/[\u0000-\u001f\u007f]/g, " ")}\n`);
+          ctx.io.stdout.write(`${title.replace(/\p{Cc}/gu, " ")}\n`);
       return;
     }
     const specs = await commandSpecs();
