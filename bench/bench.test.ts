@@ -103,6 +103,7 @@ test(
       assert.deepEqual(rowKeys("Password health"), ["report", "without-strength"]);
       assert.ok(rowKeys("Size")?.includes("envelope"));
       assert.deepEqual(rowKeys("Import"), ["parse", "apply", "total", "rate"]);
+      assert.deepEqual(rowKeys("CLI"), ["version", "get", "list", "add", "edit", "agent-memory"]);
 
       // Every benchmark of the issue states its targets, each with a verdict and, when missed, a reason.
       for (const prefix of [
@@ -113,6 +114,7 @@ test(
         "Server under load",
         "Size",
         "Import",
+        "CLI",
       ]) {
         const report = byName(prefix);
         assert.ok((report.targets ?? []).length > 0, `${prefix} states no target`);

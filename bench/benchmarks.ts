@@ -2,6 +2,7 @@
 
 import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
 import { browserBenchmark } from "./browser/browser-benchmark.ts";
+import { cliBenchmark } from "./cli/cli-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
 import { healthBenchmark } from "./health/health-benchmark.ts";
 import { importBenchmark } from "./import/import-benchmark.ts";
@@ -27,4 +28,5 @@ export const benchmarks: readonly Benchmark[] = [
   unlockBenchmark,
   healthBenchmark,
   browserBenchmark,
+  cliBenchmark,
 ];

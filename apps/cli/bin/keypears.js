@@ -1,7 +1,40 @@
 #!/usr/bin/env node
-// The `keypears` command: runs the TypeScript sources through tsx (no build step).
-import { register } from "tsx/esm/api";
+// The `keypears` command. Runs the JavaScript built into ../dist (`npm install` builds it; see
+// scripts/build.mjs), so start-up loads no TypeScript compiler. Without a build, or when any
+// source is newer than the build (an edit since), it runs the sources through tsx instead.
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 
-register();
-const { main } = await import("../src/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const cliDir = join(import.meta.dirname, "..");
+
+const freshBuild = () => {
+  let info;
+  try {
+    info = JSON.parse(readFileSync(join(cliDir, "dist", "build-info.json"), "utf8"));
+  } catch {
+    return false;
+  }
+  try {
+    return info.inputs.every((input) => statSync(join(cliDir, input)).mtimeMs <= info.builtAt);
+  } catch {
+    return false;
+  }
+};
+
+// Processes the CLI starts itself: the agent (`keypears unlock`) and the clipboard clearer
+// (`keypears copy`); each reads its orders on stdin.
+const helpers = {
+  __agent: ["daemon", "agent/daemon", "runAgentProcess"],
+  "__clear-clipboard": ["clipboard-clearer", "clipboard/clearer", "runClipboardClearer"],
+};
+const [built, source, run] = helpers[process.argv[2]] ?? ["main", "main", "main"];
+let entry;
+if (freshBuild()) {
+  entry = await import(`../dist/${built}.js`);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  entry = await import(`../src/${source}.ts`);
+}
+if (run === "main") process.exitCode = await entry.main(process.argv.slice(2));
+else await entry[run]();

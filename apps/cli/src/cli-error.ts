@@ -3,7 +3,7 @@
  * and an exit code by `main`: 1 for a failure, 2 for a usage error. Anything else is a bug.
  */
 
-import { describeVaultError, type VaultError } from "@keypears/vault";
+import { describeVaultError, type VaultError } from "@keypears/vault/errors";
 import type { SyncFailure } from "./sync-services.ts";
 
 export class CliError extends Error {

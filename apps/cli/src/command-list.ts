@@ -35,6 +35,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/passwd.ts")).command,
   },
   {
+    name: "unlock",
+    group: "Accounts",
+    summary: "unlock once: an agent keeps the account unlocked for the next commands",
+    load: async () => (await import("./commands/unlock.ts")).command,
+  },
+  {
+    name: "lock",
+    group: "Accounts",
+    summary: "lock now: the agent drops the keys",
+    load: async () => (await import("./commands/lock.ts")).command,
+  },
+  {
     name: "move",
     group: "Accounts",
     summary:
@@ -58,6 +70,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     group: "Items",
     summary: "show one item, or print one field's value",
     load: async () => (await import("./commands/get.ts")).command,
+  },
+  {
+    name: "copy",
+    group: "Items",
+    summary: "copy a password (or any field) to the clipboard, cleared after 30 s",
+    load: async () => (await import("./commands/copy.ts")).command,
   },
   {
     name: "edit",
@@ -178,6 +196,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     group: "Sharing",
     summary: "pinned contacts and safety numbers; verify, block",
     load: async () => (await import("./commands/contacts.ts")).command,
+  },
+  {
+    name: "config",
+    group: "Tools",
+    summary: "read and change settings: default account, timeouts, default server",
+    load: async () => (await import("./commands/config.ts")).command,
+  },
+  {
+    name: "completion",
+    group: "Tools",
+    summary: "shell completion for bash, zsh or fish",
+    load: async () => (await import("./commands/completion.ts")).command,
   },
   {
     name: "serve",

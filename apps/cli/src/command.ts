@@ -1,5 +1,6 @@
 /** What a command is: its options and help, and the function that runs it with everything it needs. */
 
+import type { HeldVault } from "./agent/daemon.ts";
 import type { CliIo } from "./io.ts";
 import type { Output } from "./output.ts";
 import type { SyncServices } from "./sync-services.ts";
@@ -37,6 +38,8 @@ export interface CommandContext<O extends OptionSpecs = OptionSpecs> {
   readonly io: CliIo;
   readonly out: Output;
   readonly syncServices: () => Promise<SyncServices>;
+  /** Set when the command runs inside the agent (`keypears unlock`): its unlocked vault. */
+  readonly held?: HeldVault;
 }
 
 export interface Command<O extends OptionSpecs = OptionSpecs> {

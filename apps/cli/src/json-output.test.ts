@@ -199,6 +199,7 @@ test("list, history, conflicts, status, accounts", async () => {
 
   assert.deepEqual(keys(status), [
     "account",
+    "agent",
     "changes",
     "deviceId",
     "items",
@@ -213,6 +214,7 @@ test("list, history, conflicts, status, accounts", async () => {
   ]);
   const s = status as Record<string, unknown>;
   assert.deepEqual(s["items"], { live: 1, trashed: 0, conflicts: 0, problems: 0 });
+  assert.deepEqual(s["agent"], { running: false, locksAt: null, syncing: false });
   assert.deepEqual(s["changes"], { pending: 0, sent: 0, ordered: 0, rejected: 0, verified: 0 });
   assert.equal((s["verified"] as { position: number }).position, 0);
   assert.match((s["verified"] as { hash: string }).hash, /^[0-9a-f]{64}$/);

@@ -8,8 +8,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { resolveHome } from "@keypears/vault";
+// Subpaths, not the package index: `keypears --version` should not load SQLite and the crypto.
+import { resolveHome } from "@keypears/vault/home";
+import type { HeldVault } from "./agent/daemon.ts";
+import { servedByAgent } from "./agent/forwarded.ts";
 import { CliError, usageError } from "./cli-error.ts";
+import { readConfig } from "./config.ts";
 import type { CommandContext, OptionSpecs } from "./command.ts";
 import { COMMANDS, findCommand } from "./command-list.ts";
 import { commandHelp, GLOBAL_OPTIONS, globalHelp } from "./help.ts";
@@ -23,12 +27,14 @@ import { loadSyncServices, type SyncServices } from "./sync-services.ts";
 export interface MainDeps {
   readonly io?: CliIo;
   readonly syncServices?: () => Promise<SyncServices>;
+  /** In the agent: the vault it holds unlocked, used instead of unlocking. */
+  readonly held?: HeldVault;
 }
 
 export const main = async (argv: readonly string[], deps: MainDeps = {}): Promise<number> => {
   const io = deps.io ?? processIo();
   try {
-    return await dispatch(argv, io, deps.syncServices ?? loadSyncServices);
+    return await dispatch(argv, io, deps.syncServices ?? loadSyncServices, deps.held);
   } catch (error) {
     if (error instanceof CliError) {
       // Ctrl-C at a prompt: the prompt has already ended its line; nothing more to say.
@@ -55,6 +61,7 @@ const dispatch = async (
   argv: readonly string[],
   io: CliIo,
   syncServices: () => Promise<SyncServices>,
+  held: HeldVault | undefined,
 ): Promise<number> => {
   const { name, before, after } = splitCommand(argv);
   if (name === undefined) {
@@ -82,6 +89,12 @@ const dispatch = async (
     });
   }
 
+  // Before the command's own code loads: a client of the agent never loads the vault.
+  if (held === undefined && servedByAgent(name)) {
+    const { runInAgent } = await import("./agent/client.ts");
+    const code = await runInAgent(io, argv);
+    if (code !== undefined) return code;
+  }
   const command = await entry.load();
   const options: OptionSpecs = { ...GLOBAL_OPTIONS, ...command.options };
   let parsed;
@@ -117,6 +130,7 @@ const dispatch = async (
     throw usageError(`unexpected argument "${positionals[max] ?? ""}"`, name);
 
   const json = values["json"] === true;
+  const home = resolveHome(io.env);
   const accountFlag = values["account"];
   const accountEnv = io.env["KEYPEARS_ACCOUNT"];
   const ctx: CommandContext = {
@@ -128,13 +142,14 @@ const dispatch = async (
       typeof accountFlag === "string"
         ? accountFlag
         : accountEnv === undefined || accountEnv === ""
-          ? undefined
+          ? readConfig(home).defaultAccount
           : accountEnv,
     passwordStdin: values["password-stdin"] === true,
-    home: resolveHome(io.env),
+    home,
     io,
     out: createOutput(io, json),
     syncServices,
+    ...(held === undefined ? {} : { held }),
   };
   checkHomePermissions(ctx.home, ctx.out);
   return (await command.run(ctx)) ?? 0;

@@ -45,6 +45,8 @@ export const withVault = async <T>(
   ctx: CommandContext,
   work: (vault: Vault, password: string) => Promise<T> | T,
 ): Promise<T> => {
+  // In the agent: its vault stays unlocked (no command it serves needs the password).
+  if (ctx.held !== undefined) return work(ctx.held.vault, "");
   const address = selectAccount(ctx);
   const password = await readPassword(ctx, address);
   const unlocked = await unlockVault({ home: ctx.home, address, password });

@@ -1,6 +1,7 @@
 /** `keypears status`: the account, its server, the last sync, the verified position and pending changes. */
 
 import { bytesToHex } from "@keypears/base";
+import { agentStatusJson, agentStatusRow } from "../agent/status-row.ts";
 import { defineCommand } from "../command.ts";
 import { isoTime, localTime, plural } from "../format.ts";
 import { describeRejected, rejectedJson } from "../rejected-output.ts";
@@ -60,6 +61,7 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
           rejected: refused.map(rejectedJson),
           remote,
           remoteError,
+          agent: await agentStatusJson(ctx),
         });
         return;
       }
@@ -91,6 +93,7 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
             : remoteSummary(remote.behind, waiting, sync.rejected),
         ]);
       }
+      rows.push(await agentStatusRow(ctx));
       for (const [label, value] of rows) ctx.out.line(`${style.bold(label.padEnd(10))} ${value}`);
       for (const change of refused)
         ctx.out.line(style.red(`Rejected: ${describeRejected(change)}`));
