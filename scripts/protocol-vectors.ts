@@ -13,6 +13,7 @@ import {
   formatSecretKey,
   hkdfSha256,
   LABELS,
+  deviceKeyPairsFromSecrets,
   sealSecretKey,
   type SecretKey,
   type VaultKey,
@@ -21,6 +22,9 @@ import {
 import {
   applyToItem,
   createItemState,
+  type DeviceId,
+  encodeRosterOp,
+  eventSignatureMessage,
   encodeEvent,
   encodeItemState,
   envelopeBytes,
@@ -39,7 +43,13 @@ import {
   type EventJson,
   viewToJson,
 } from "@keypears/sync-core/testing";
-import { EVENT_SCHEMA, sealEvent } from "@keypears/vault";
+import {
+  EVENT_SCHEMA,
+  sealEvent,
+  sealSignedItemEvent,
+  sealSignedRosterEvent,
+  SIGNED_EVENT_SCHEMA,
+} from "@keypears/vault";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -240,6 +250,71 @@ const sealedEvent = (keys: ReturnType<typeof deriveVaultKeys>) => {
   };
 };
 
+// --- Signed payloads (version 2) ---------------------------------------------------------------------
+
+const signedEvents = (keys: ReturnType<typeof deriveVaultKeys>) => {
+  const device = deviceKeyPairsFromSecrets(range(0xc0, 32), range(0xe0, 32));
+  const deviceId = "a1b2c3d4e5f60718" as DeviceId;
+  const signer = { deviceId, signingSeed: device.signingSeed, epoch: 0 };
+  const vaultId = VAULT_ID as Parameters<typeof sealSignedRosterEvent>[2];
+  const parts = (payload: Uint8Array, id: string) => {
+    const unsigned = payload.subarray(0, payload.length - 64);
+    return {
+      unsigned: hex(unsigned),
+      signatureMessage: hex(eventSignatureMessage(vaultId, id as EventId, unsigned)),
+      signature: hex(payload.subarray(payload.length - 64)),
+      payload: hex(payload),
+    };
+  };
+  const itemNonce = range(0x90, 24);
+  const item = eventFromJson(setEvent);
+  const itemPayload = sealSignedItemEvent(keys, signer, item, fixed(itemNonce));
+  const rosterId = "0190a5c8-7000-7000-8000-0000000000f1" as EventId;
+  const enrol = {
+    kind: "enrol" as const,
+    deviceId,
+    name: "laptop",
+    signingKey: device.signingKey,
+    exchangeKey: device.exchangeKey,
+    at: 1720000000000,
+  };
+  const rosterNonce = range(0xb0, 24);
+  const rosterPayload = sealSignedRosterEvent(
+    keys,
+    signer,
+    vaultId,
+    rosterId,
+    enrol,
+    fixed(rosterNonce),
+  );
+  return {
+    description:
+      'Version-2 signed payloads (PROTOCOL.md 16.2, 16.4): payload = 0x02 || kind || signer (8) || epoch (uint32) || box || Ed25519 signature of signatureMessage = "keypears/v2/event-signature" || 0x00 || vaultId (16) || eventId (16) || unsigned. The item event\'s box seals the set event of sealed-event.json with AD("event", vaultId, eventId, 2); the roster event\'s box seals the enrolment\'s canonical bytes with AD("roster", vaultId, eventId, 2). eventKey as in sealed-event.json.',
+    vaultId: VAULT_ID,
+    device: {
+      deviceId,
+      signingSeed: hex(device.signingSeed),
+      signingKey: hex(device.signingKey),
+      exchangeSecret: hex(device.exchangeSecret),
+      exchangeKey: hex(device.exchangeKey),
+    },
+    item: {
+      event: setEvent,
+      nonce: hex(itemNonce),
+      associatedData: hex(associatedData("event", VAULT_ID, setEvent.id, SIGNED_EVENT_SCHEMA)),
+      ...parts(itemPayload, setEvent.id),
+    },
+    roster: {
+      id: rosterId,
+      op: { ...enrol, signingKey: hex(enrol.signingKey), exchangeKey: hex(enrol.exchangeKey) },
+      opBytes: hex(encodeRosterOp(enrol)),
+      nonce: hex(rosterNonce),
+      associatedData: hex(associatedData("roster", VAULT_ID, rosterId, SIGNED_EVENT_SCHEMA)),
+      ...parts(rosterPayload, rosterId),
+    },
+  };
+};
+
 // --- Merge --------------------------------------------------------------------------------------------
 
 const A = "aaaaaaaaaaaaaaaa";
@@ -400,6 +475,7 @@ const vector = derivation.vectors[0];
 if (vector === undefined) throw new Error("no vector");
 const keys = deriveVaultKeys(Uint8Array.from(Buffer.from(vector.vaultKey, "hex")) as VaultKey);
 await out("sealed-event.json", sealedEvent(keys));
+await out("signed-event.json", signedEvents(keys));
 const merged = merge();
 await out("merge.json", merged.merge);
 await out("item-state.json", merged.itemState);

@@ -61,8 +61,8 @@ test("Node's native Ed25519 and noble's give the same signatures and accept each
   for (let i = 0; i < 20; i++) {
     const keys = createDeviceKeyPairs();
     const message = new Uint8Array(i * 7).map((_, k) => (k * 31 + i) & 0xff);
-    const a = native.sign(keys.signingSeed, message);
-    const b = nobleEd25519.sign(keys.signingSeed, message);
+    const a: Uint8Array = native.sign(keys.signingSeed, message);
+    const b: Uint8Array = nobleEd25519.sign(keys.signingSeed, message);
     assert.equal(bytesToHex(a), bytesToHex(b));
     assert.equal(nobleEd25519.verify(keys.signingKey, message, a), true);
     assert.equal(native.verify(keys.signingKey, message, b), true);

@@ -45,7 +45,7 @@ export const deviceKeyPairsFromSecrets = (
  * 100,000-event log. Signatures are deterministic (RFC 8032), so both give the same bytes; noble
  * stays the implementation elsewhere (browsers) and the tests hold the two to each other.
  */
-interface Ed25519 {
+export interface Ed25519 {
   readonly sign: (seed: Uint8Array, message: Uint8Array) => Uint8Array;
   readonly verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
 }
@@ -81,22 +81,33 @@ export const createNativeEd25519 = (): Ed25519 | undefined => {
     const id = String.fromCharCode(...key);
     let object = publicKeys.get(id);
     if (object === undefined) {
-      object = crypto.createPublicKey({ key: Buffer.from(der(SPKI_PREFIX, key)), format: "der", type: "spki" });
+      object = crypto.createPublicKey({
+        key: Buffer.from(der(SPKI_PREFIX, key)),
+        format: "der",
+        type: "spki",
+      });
       if (publicKeys.size > 1000) publicKeys.clear();
       publicKeys.set(id, object);
     }
     return object;
   };
+  // A device signs with one seed, kept as one array while the vault is unlocked.
+  const privateKeys = new WeakMap<Uint8Array, NodeCrypto.KeyObject>();
+  const privateKeyOf = (seed: Uint8Array): NodeCrypto.KeyObject => {
+    let object = privateKeys.get(seed);
+    if (object === undefined) {
+      object = crypto.createPrivateKey({
+        key: Buffer.from(der(PKCS8_PREFIX, seed)),
+        format: "der",
+        type: "pkcs8",
+      });
+      privateKeys.set(seed, object);
+    }
+    return object;
+  };
   try {
     return {
-      sign: (seed, message) => {
-        const key = crypto.createPrivateKey({
-          key: Buffer.from(der(PKCS8_PREFIX, seed)),
-          format: "der",
-          type: "pkcs8",
-        });
-        return new Uint8Array(crypto.sign(null, message, key));
-      },
+      sign: (seed, message) => new Uint8Array(crypto.sign(null, message, privateKeyOf(seed))),
       verify: (publicKey, message, signature) =>
         crypto.verify(null, message, publicKeyOf(publicKey), signature),
     };

@@ -27,3 +27,4 @@ export * from "./sqlite-event-store.ts";
 export * from "./schema.ts";
 export * from "./vault.ts";
 export * from "./vault-sync.ts";
+export * from "./signed-sealing.ts";

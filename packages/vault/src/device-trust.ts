@@ -14,16 +14,13 @@ import {
   deviceKeyPairsFromSecrets,
   open,
   seal,
-  signAsDevice,
   verifyDeviceSignature,
 } from "@keypears/crypto";
 import {
   activeAt,
   applyRosterOp,
-  attachSignature,
   decodeRosterOp,
   type DeviceId,
-  encodeRosterOp,
   type Event,
   type EventId,
   eventSignatureMessage,
@@ -32,16 +29,9 @@ import {
   type RosterEntry,
   type RosterOp,
   rosterRuleBroken,
-  type SignedKind,
-  unsignedEventPayload,
 } from "@keypears/sync-core";
-import {
-  openEvent,
-  openRosterBox,
-  sealEventBox,
-  sealRosterBox,
-  SIGNED_EVENT_SCHEMA,
-} from "./sealing.ts";
+import { openEvent, openRosterBox, SIGNED_EVENT_SCHEMA } from "./sealing.ts";
+import { sealSignedItemEvent, sealSignedRosterEvent } from "./signed-sealing.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 /** Why an event was set aside instead of applied (docs/PROTOCOL.md 16.5). */
@@ -181,14 +171,7 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
     return keys;
   };
 
-  const signed = (kind: SignedKind, id: EventId, box: Uint8Array): Uint8Array => {
-    const unsigned = unsignedEventPayload(kind, deviceId, CURRENT_EPOCH, box);
-    const signature = signAsDevice(
-      loadKeys().signingSeed,
-      eventSignatureMessage(vaultId, id, unsigned),
-    );
-    return attachSignature(unsigned, signature);
-  };
+  const signer = () => ({ deviceId, signingSeed: loadKeys().signingSeed, epoch: CURRENT_EPOCH });
 
   const entry = (id: DeviceId): RosterEntry | undefined => {
     const row = selectEntry.get(id) as RosterRow | undefined;
@@ -295,14 +278,9 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
 
   return {
     keys: loadKeys,
-    sealItemEvent: (event) =>
-      signed("item", event.id, sealEventBox(ctx.keys, event, ctx.deps.randomBytes)),
+    sealItemEvent: (event) => sealSignedItemEvent(ctx.keys, signer(), event, ctx.deps.randomBytes),
     sealRosterEvent: (id, op) =>
-      signed(
-        "roster",
-        id,
-        sealRosterBox(ctx.keys, vaultId, id, encodeRosterOp(op), ctx.deps.randomBytes),
-      ),
+      sealSignedRosterEvent(ctx.keys, signer(), vaultId, id, op, ctx.deps.randomBytes),
     openRemote,
     opensOwn,
     entry,

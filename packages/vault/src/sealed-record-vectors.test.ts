@@ -190,11 +190,17 @@ test("a snapshot seals to the vector bytes and opens only as its own vault's, at
     sealSnapshot(keys, vaultId, checkpoint, states, fixedNonce(vector.nonce)),
   );
   assert.ok(portable.ok, "a snapshot deflated by fflate opens");
-  assert.deepEqual(portable.value.states.map(encodeItemState).map(bytesToHex), vector.record.itemStates);
+  assert.deepEqual(
+    portable.value.states.map(encodeItemState).map(bytesToHex),
+    vector.record.itemStates,
+  );
   const payload = hexToBytes(vector.sealed);
   const opened = openSnapshot(keys, vaultId, checkpoint, payload);
   assert.ok(opened.ok, "the vector opens");
-  assert.deepEqual(opened.value.states.map(encodeItemState).map(bytesToHex), vector.record.itemStates);
+  assert.deepEqual(
+    opened.value.states.map(encodeItemState).map(bytesToHex),
+    vector.record.itemStates,
+  );
   const tampered = (id: string) => ({
     ok: false,
     error: { kind: "tampered", what: "snapshot", id },

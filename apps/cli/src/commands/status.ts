@@ -28,6 +28,8 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
       const trashed = vault.list({ trash: true }).length;
       const conflicts = vault.conflicts().length;
       const refused = vault.localOnly ? [] : vault.sync.rejected();
+      const quarantined = vault.localOnly ? [] : vault.sync.quarantined();
+      const roster = vault.localOnly ? [] : vault.sync.roster();
       const waiting = sync.pending + sync.sent + sync.ordered;
       let remote: { headPosition: number; behind: number } | null = null;
       let remoteError: string | null = null;
@@ -59,6 +61,19 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
             verified: sync.verifiedEvents,
           },
           rejected: refused.map(rejectedJson),
+          quarantined: quarantined.map((q) => ({
+            position: q.position,
+            id: q.id,
+            reason: q.reason,
+            detail: q.detail,
+          })),
+          roster: roster.map((e) => ({
+            deviceId: e.deviceId,
+            name: e.name,
+            enrolledAt: e.enrolledAt,
+            via: e.via === "self" ? "recovery kit" : "approved",
+            revokedAt: e.revokedAt,
+          })),
           remote,
           remoteError,
           agent: await agentStatusJson(ctx),
@@ -86,6 +101,21 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
           `${sync.pending} pending, ${sync.sent} sent, ${sync.ordered} ordered, ${sync.verifiedEvents} verified in the log` +
             (sync.rejected > 0 ? style.red(`, ${sync.rejected} rejected`) : ""),
         ]);
+        const active = roster.filter((e) => e.enrolledAt !== null && e.revokedAt === null);
+        const revoked = roster.filter((e) => e.revokedAt !== null).length;
+        rows.push([
+          "Devices",
+          roster.length === 0
+            ? "no roster in the log yet (it starts at this device's next sync)"
+            : `${plural(active.length, "device")} in the log${revoked > 0 ? `, ${revoked} revoked` : ""}: ${active.map((e) => e.name).join(", ")}`,
+        ]);
+        if (quarantined.length > 0)
+          rows.push([
+            "Set aside",
+            style.yellow(
+              `${plural(quarantined.length, "event")} failed its checks and was not applied (positions ${quarantined.map((q) => `${q.position}: ${q.reason}`).join(", ")}); sync goes on`,
+            ),
+          ]);
         rows.push([
           "Remote",
           remote === null

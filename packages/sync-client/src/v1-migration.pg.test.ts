@@ -1,0 +1,177 @@
+/**
+ * A server database and a vault file written by protocol-version-1 code (the fixtures in
+ * `vault/src/testing/fixtures`, made at commit a214fa9) work with this code: the server serves
+ * the version-1 history, the old device enrols and pushes its unsent changes signed, a new device
+ * sees every item; and then one session pushing a random payload as an event leaves every honest
+ * device syncing, with the event quarantined and reported (docs/PROTOCOL.md 16.3, 16.5).
+ */
+
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after } from "node:test";
+import { API_PREFIX } from "@keypears/api";
+import { bytesToBase64Url } from "@keypears/base";
+import { boundedTest } from "@keypears/base/testing";
+import { parseSecretKey } from "@keypears/crypto";
+import { createFreshPostgresDatabase } from "@keypears/server/testing";
+import { unlockVault, type Vault } from "@keypears/vault";
+import { cheapDeps, createTestHome, expectOk, type TestHome } from "@keypears/vault/testing";
+import pg from "pg";
+import { loginNewDevice } from "./node-onboarding.ts";
+import { loadSession } from "./session.ts";
+import { describeSyncError } from "./sync-error.ts";
+import { createSyncClient, type SyncClient } from "./sync-client.ts";
+import { endpointOf, startSyncServer } from "./testing/harness.ts";
+
+const bounded = boundedTest(240_000);
+
+const fixtures = join(import.meta.dirname, "..", "..", "vault", "src", "testing", "fixtures");
+const meta = JSON.parse(readFileSync(join(fixtures, "v1-fixture.json"), "utf8")) as {
+  address: string;
+  password: string;
+  secretKey: string;
+};
+
+const cleanups: (() => Promise<void> | void)[] = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+const titles = (vault: Vault) =>
+  vault
+    .list()
+    .map((item) => item.title)
+    .sort();
+
+bounded(
+  "a version-1 server and vault migrate, and a garbage event leaves every device syncing",
+  async () => {
+    const database = await createFreshPostgresDatabase();
+    cleanups.push(() => database.drop());
+    const loader = new pg.Client({ connectionString: database.url });
+    await loader.connect();
+    try {
+      const dump = readFileSync(join(fixtures, "v1-server.sql"), "utf8")
+        .split("\n")
+        .filter((line) => !line.startsWith("\\")) // psql's \restrict lines
+        .join("\n");
+      await loader.query(dump);
+      // The fixture's sessions were issued when it was made; keep them valid for this run.
+      await loader.query("UPDATE public.sessions SET expires_at = now() + interval '30 days'");
+    } finally {
+      await loader.end();
+    }
+    const server = await startSyncServer({ kind: "postgres", url: database.url });
+    cleanups.push(() => server.close());
+    const endpoint = await endpointOf(server);
+
+    const homes: TestHome[] = [];
+    const vaults: Vault[] = [];
+    cleanups.push(() => {
+      for (const vault of vaults) vault.lock();
+      for (const home of homes) home.remove();
+    });
+    const laptopHome = createTestHome();
+    homes.push(laptopHome);
+    mkdirSync(join(laptopHome.path, "vaults"), { recursive: true });
+    copyFileSync(
+      join(fixtures, "v1-laptop.vault"),
+      join(laptopHome.path, "vaults", `${meta.address}.vault`),
+    );
+    const laptop = expectOk(
+      await unlockVault({
+        home: laptopHome.path,
+        address: meta.address,
+        password: meta.password,
+        deps: cheapDeps(),
+      }),
+    );
+    vaults.push(laptop);
+    const sync = async (client: SyncClient) => {
+      const result = await client.syncOnce();
+      if (!result.ok) throw new Error(describeSyncError(result.error));
+      return result.value;
+    };
+    const laptopClient = createSyncClient(laptop, endpoint);
+    const first = await sync(laptopClient);
+    assert.equal(first.pushed, 3, "its enrolment and its two unsent changes");
+    assert.deepEqual(first.quarantined, []);
+    assert.deepEqual(
+      laptop.sync.roster().map((e) => [e.deviceId, e.enrolledAt]),
+      [[laptop.deviceId, 5]],
+      "the upgrade point is the enrolment after the four version-1 events",
+    );
+
+    const signIn = async (name: string) => {
+      const home = createTestHome();
+      homes.push(home);
+      const vault = expectOk(
+        await loginNewDevice({
+          home: home.path,
+          address: meta.address,
+          password: meta.password,
+          secretKey: expectOk(parseSecretKey(meta.secretKey)),
+          server: endpoint,
+          deviceName: name,
+          deps: cheapDeps(),
+        }),
+      );
+      vaults.push(vault);
+      return { vault, client: createSyncClient(vault, endpoint) };
+    };
+    const tablet = await signIn("tablet");
+    const joined = await sync(tablet.client);
+    assert.deepEqual(joined.quarantined, []);
+    const expected = ["Bank", "Mail", "Offline", "Phone note", "Shop"];
+    assert.deepEqual(titles(tablet.vault), expected);
+    assert.equal(
+      expectOk(tablet.vault.get("Bank")).fields.find((f) => f.name === "password")?.value,
+      "Bank-pw-2",
+    );
+    assert.deepEqual(
+      joined.enrolled.map((e) => [e.deviceId, e.via]),
+      [[laptop.deviceId, "self"]],
+      "the new device learns who enrolled, and how",
+    );
+
+    // One session pushes a random payload as an event (the attack of issue 16).
+    const token = loadSession(laptop)?.token;
+    assert.ok(token !== undefined);
+    const garbageId = "01900000-0000-7000-8000-00000000dead";
+    const pushed = await fetch(`${server.url}${API_PREFIX}/vaults/${laptop.vaultId}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        events: [{ id: garbageId, payload: bytesToBase64Url(new Uint8Array(randomBytes(200))) }],
+      }),
+    });
+    assert.equal(pushed.status, 200, await pushed.clone().text());
+    const position = ((await pushed.json()) as { events: { position: number }[] }).events[0]!
+      .position;
+
+    for (const device of [{ vault: laptop, client: laptopClient }, tablet]) {
+      const report = await sync(device.client);
+      assert.deepEqual(
+        report.quarantined.map((q) => [q.position, q.id]),
+        [[position, garbageId]],
+      );
+      assert.deepEqual(titles(device.vault), expected);
+    }
+    expectOk(laptop.edit("Mail", { username: "after the garbage" }));
+    await sync(laptopClient);
+    await sync(tablet.client);
+    assert.equal(
+      expectOk(tablet.vault.get("Mail")).fields.find((f) => f.name === "username")?.value,
+      "after the garbage",
+    );
+    const late = await signIn("late phone");
+    const lateReport = await sync(late.client);
+    assert.deepEqual(titles(late.vault), expected, "a new device sees every item");
+    assert.deepEqual(
+      lateReport.quarantined.map((q) => q.position),
+      [position],
+    );
+  },
+);
