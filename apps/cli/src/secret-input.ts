@@ -115,3 +115,26 @@ export const readSecretFlags = async <V extends SecretFlags>(
     ...(hidden === undefined ? {} : { "hidden-field": hidden }),
   };
 };
+
+/** A repeatable value flag (`resolve --value`) with each `-` read from the next line of standard input. */
+export const readValueList = async (
+  ctx: CommandContext,
+  flag: string,
+  entries: readonly string[] | undefined,
+): Promise<string[] | undefined> => {
+  if (entries === undefined) return undefined;
+  let nextLine = ctx.passwordStdin ? 1 : 0;
+  const resolved: string[] = [];
+  for (const entry of entries) {
+    if (entry !== "-") {
+      resolved.push(entry);
+      continue;
+    }
+    const line = (await readStdinLines(ctx))[nextLine];
+    nextLine++;
+    if (line === undefined || line === "")
+      throw new CliError(`${flag} -: line ${nextLine} of standard input should hold its value`);
+    resolved.push(line);
+  }
+  return resolved;
+};

@@ -188,6 +188,14 @@ test("concurrent edits of one field become a conflict, listed with numbers and r
   ]);
   assert.equal(noConflict.code, 1);
   assert.match(noConflict.stderr, /has no conflict to resolve/);
+  // `--value -` reads the (secret) value from standard input, not the command line.
+  const fromStdin = await run(
+    laptop.path,
+    ["resolve", "Shared", "--field", "username", "--value", "-"],
+    { stdin: "" },
+  );
+  assert.equal(fromStdin.code, 1);
+  assert.match(fromStdin.stderr, /--value -: line 1 of standard input should hold its value/);
 });
 
 test("an edit on one device while the item is trashed on another is settled with --field status", async () => {

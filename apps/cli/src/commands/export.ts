@@ -3,6 +3,7 @@
  * CSV, with a warning and a confirmation) or to keep (the encrypted KeyPears format, with history).
  */
 
+import { terminalSafe } from "../terminal-safe.ts";
 import { closeSync, openSync, writeSync } from "node:fs";
 import {
   collectExportItems,
@@ -86,8 +87,11 @@ A plaintext export holds every password unencrypted: it asks for confirmation on
         });
         bytes = await encodeKeypearsExport(items, { password, now: Date.now() });
       } else bytes = format === "csv" ? encodeCsvExport(items) : encodeBitwardenJson(items);
-      if (output === undefined) ctx.io.stdout.write(new TextDecoder().decode(bytes));
-      else writeNewFile(output, bytes);
+      if (output === undefined) {
+        // Into a pipe as it is; onto a terminal with its control characters shown, not obeyed.
+        const text = new TextDecoder().decode(bytes);
+        ctx.io.stdout.write(ctx.io.stdout.isTTY ? terminalSafe(text) : text);
+      } else writeNewFile(output, bytes);
       if (ctx.json) {
         ctx.out.data({
           format,

@@ -1,5 +1,6 @@
 /** `keypears resolve <id|title> --field NAME (--value V | --pick N)`: settles one conflict. */
 
+import { readValueList } from "../secret-input.ts";
 import type { FieldValue } from "@keypears/sync-core";
 import { type Item, readCustomField, STANDARD_FIELDS } from "@keypears/vault";
 import { usageError, vaultFailure } from "../cli-error.ts";
@@ -27,18 +28,20 @@ Settles a conflict listed by \`keypears conflicts\`: --pick takes one of its num
     value: {
       type: "string",
       multiple: true,
-      valueName: "value",
-      description: "a new value instead",
+      valueName: "value|-",
+      description: "a new value instead; - reads it from standard input (one line each)",
     },
   },
   positionals: { min: 1, max: 1 },
   examples: [
     "keypears resolve GitHub --field password --pick 2",
     "keypears resolve GitHub --field notes --value 'merged by hand'",
+    "keypears resolve GitHub --field password --value - < new-password.txt",
     "keypears resolve GitHub --field status --pick 1",
   ],
   run: async (ctx) => {
-    const { field, pick, value } = ctx.values;
+    const { field, pick } = ctx.values;
+    const value = await readValueList(ctx, "--value", ctx.values.value);
     if (field === undefined) throw usageError("--field is required", "resolve");
     if ((pick === undefined) === (value === undefined))
       throw usageError("give exactly one of --pick <n> or --value <value>", "resolve");
