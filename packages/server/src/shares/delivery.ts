@@ -11,7 +11,13 @@ import { domainOf, type Address } from "@keypears/base";
 import type { AppServices } from "../http/context.ts";
 import { createRateLimiter, type RateLimiter } from "../limits/rate-limiter.ts";
 import { discoverApi, type FetchLike } from "./discover.ts";
-import { type DueShare, dueShares, markDelivered, markFailed, markRetry } from "./share-store.ts";
+import {
+  claimDueShares,
+  type DueShare,
+  markDelivered,
+  markFailed,
+  markRetry,
+} from "./share-store.ts";
 
 export interface ShareDeliveryOptions {
   /** First retry delay; doubles per attempt up to `maxBackoffMs`. Default 5 s. */
@@ -96,7 +102,7 @@ export const startSharing = (app: AppServices, options: ShareDeliveryOptions = {
   const runOnce = async (): Promise<void> => {
     do {
       again = false;
-      const due = await dueShares(app.sql, new Date(app.now()), 50);
+      const due = await claimDueShares(app.sql, new Date(app.now()), 120_000, 20);
       for (const share of due) {
         if (stopped) return;
         await attempt(share);

@@ -149,12 +149,25 @@ export interface DueShare {
   readonly expiresAt: Date;
 }
 
-export const dueShares = async (sql: SqlQueryable, now: Date, limit: number): Promise<DueShare[]> =>
+/**
+ * Claims up to `limit` due shares for one attempt: their next attempt moves `leaseMs` ahead, so
+ * another server process on the same database skips them (`SKIP LOCKED`) while this one tries.
+ */
+export const claimDueShares = async (
+  sql: SqlQueryable,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<DueShare[]> =>
   (
     await sql.query(
-      `SELECT share_id, recipient, sender, attempts, created_at, expires_at FROM share_outbox
-       WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
-      [now, limit],
+      `UPDATE share_outbox SET next_attempt_at = $2
+       WHERE (share_id, recipient) IN (
+         SELECT share_id, recipient FROM share_outbox
+         WHERE status = 'queued' AND next_attempt_at <= $1
+         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING share_id, recipient, sender, attempts, created_at, expires_at`,
+      [now, new Date(now.getTime() + leaseMs), limit],
     )
   ).map((row) => ({
     id: toText(row["share_id"], "share_id"),
@@ -164,14 +177,6 @@ export const dueShares = async (sql: SqlQueryable, now: Date, limit: number): Pr
     createdAt: toDate(row["created_at"], "created_at"),
     expiresAt: toDate(row["expires_at"], "expires_at"),
   }));
-
-export const nextDueAt = async (sql: SqlQueryable): Promise<Date | undefined> => {
-  const rows = await sql.query(
-    "SELECT min(next_attempt_at) AS due FROM share_outbox WHERE status = 'queued'",
-  );
-  const due = rows[0]?.["due"];
-  return due === null || due === undefined ? undefined : toDate(due, "due");
-};
 
 export const markDelivered = async (sql: SqlQueryable, share: DueShare): Promise<void> => {
   await sql.query(
