@@ -6,7 +6,9 @@ import { defineCommand } from "../command.ts";
 import { fieldChanges, ITEM_OPTIONS, parseItemFlags } from "../item-input.ts";
 import { itemJson } from "../item-json.ts";
 import { shortIds } from "../short-ids.ts";
+import { warnDuplicateTitle } from "../duplicate-title.ts";
 import { withVault } from "../session.ts";
+import { addFromJson } from "./add-json.ts";
 
 export const command = defineCommand({
   usage: "add --title <title> [options]",
@@ -23,6 +25,10 @@ Each type's own fields, set with --field name=value (any case):
   identity   fullName, email, phone, postalAddress
   apikey     apiKey, apiSecret
 Any other name makes a custom field; --hidden-field makes one that is masked like a password.
+
+--json without --title reads items from standard input instead: one object or an array, in the
+shape \`get --json --reveal\` prints (ids and times are ignored; each becomes a new item), all
+added in one transaction or none.
 `,
   options: ITEM_OPTIONS,
   positionals: { min: 0, max: 0 },
@@ -30,12 +36,15 @@ Any other name makes a custom field; --hidden-field makes one that is masked lik
     "keypears add --title GitHub --username alice --generate --url https://github.com --tag work",
     "keypears add --type note --title 'Wi-Fi' --notes 'network: home, key: in the hall'",
     "keypears add --type card --title Visa --field cardNumber=4111111111111111 --field expiry=12/29 --field cvv=123",
+    "keypears get GitHub --json --reveal | jq '.title = \"GitHub (work)\"' | keypears add --json",
     "keypears add --type apikey --title Stripe --field apiKey=sk_live_... --hidden-field webhook=whsec_...",
   ],
   run: async (ctx) => {
+    if (ctx.values.title === undefined && ctx.json) return addFromJson(ctx);
     if (ctx.values.title === undefined) throw usageError("--title is required", "add");
     const intent = parseItemFlags(ctx.values, "add");
     return withVault(ctx, (vault) => {
+      warnDuplicateTitle(ctx, vault, ctx.values.title);
       const added = vault.add({
         type: intent.type ?? "login",
         fields: fieldChanges(intent, undefined),

@@ -7,6 +7,7 @@ import { displayFieldName } from "../fields.ts";
 import { EDIT_OPTIONS, fieldChanges, hasChanges, parseItemFlags } from "../item-input.ts";
 import { itemJson } from "../item-json.ts";
 import { shortIds } from "../short-ids.ts";
+import { warnDuplicateTitle } from "../duplicate-title.ts";
 import { withVault } from "../session.ts";
 
 export const command = defineCommand({
@@ -32,6 +33,7 @@ stays in \`keypears history\`.`,
       const found = vault.get(ctx.positionals[0] as string);
       if (!found.ok) throw vaultFailure(found.error);
       const changes = fieldChanges(intent, found.value);
+      warnDuplicateTitle(ctx, vault, ctx.values.title, found.value.id);
       const edited = vault.edit(found.value.id, changes);
       if (!edited.ok) throw vaultFailure(edited.error);
       const item = edited.value;
