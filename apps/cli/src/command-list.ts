@@ -114,6 +114,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/resolve.ts")).command,
   },
   {
+    name: "folders",
+    group: "Items",
+    summary: "the folders in use, with item counts",
+    load: async () => (await import("./commands/folders.ts")).command,
+  },
+  {
+    name: "tags",
+    group: "Items",
+    summary: "the tags in use, with item counts",
+    load: async () => (await import("./commands/tags.ts")).command,
+  },
+  {
     name: "health",
     group: "Items",
     summary: "weak, reused, old and exposed passwords, and what to fix first",

@@ -4,7 +4,6 @@
  * whole list and an empty value (`--notes ""`) removes a field.
  */
 
-import { parseBase32, parseOtpauthUri } from "@keypears/crypto";
 import type { FieldValue } from "@keypears/sync-core";
 import {
   customFieldName,
@@ -15,6 +14,7 @@ import {
   readCustomField,
 } from "@keypears/vault";
 import { CliError, usageError } from "./cli-error.ts";
+import { checkTotp, checkUrls } from "./item-checks.ts";
 import type { OptionSpecs, OptionValues } from "./command.ts";
 import { displayFieldName, standardFieldName } from "./fields.ts";
 import {
@@ -71,6 +71,7 @@ export const ITEM_OPTIONS = {
     description: "a tag; repeat for several",
   },
   folder: { type: "string", valueName: "folder", description: "the folder it belongs to" },
+  favorite: { type: "boolean", description: "mark it as a favourite (`list --favorites`)" },
   field: {
     type: "string",
     multiple: true,
@@ -89,6 +90,7 @@ export const ITEM_OPTIONS = {
 
 export const EDIT_OPTIONS = {
   ...ITEM_OPTIONS,
+  unfavorite: { type: "boolean", description: "no longer a favourite" },
   remove: {
     type: "string",
     multiple: true,
@@ -168,12 +170,15 @@ export const parseItemFlags = (values: EditValues, command: "add" | "edit"): Ite
     text("password", values.password);
   }
 
+  checkUrls(values.url, command);
   list("urls", values.url);
   text("notes", values.notes);
   if (values.totp !== undefined && values.totp !== "") checkTotp(values.totp, command);
   text("totp", values.totp);
   list("tags", values.tag);
   text("folder", values.folder);
+  if (values.favorite === true) standard["favorite"] = true;
+  if (values.unfavorite === true) standard["favorite"] = null;
 
   const custom: { name: string; hidden: boolean; value: string }[] = [];
   for (const [flag, hidden] of [
@@ -257,17 +262,3 @@ export const hasChanges = (intent: ItemIntent): boolean =>
   Object.keys(intent.standard).length > 0 ||
   intent.custom.length > 0 ||
   intent.remove.length > 0;
-
-const checkTotp = (secret: string, command: string): void => {
-  const valid = /^otpauth:\/\//i.test(secret.trim())
-    ? parseOtpauthUri(secret).ok
-    : (() => {
-        const bytes = parseBase32(secret);
-        return bytes.ok && bytes.value.length > 0;
-      })();
-  if (!valid)
-    throw usageError(
-      "--totp expects the base32 secret a site shows (e.g. JBSWY3DPEHPK3PXP) or an otpauth:// URI",
-      command,
-    );
-};

@@ -236,7 +236,7 @@ test("list, history, conflicts, status, accounts", async () => {
 test("rm, restore, rm --permanent, generate, passwd", async () => {
   assert.equal(checkItem(await json(["rm", itemId])).status, "trashed");
   assert.equal(checkItem(await json(["restore", itemId])).status, "live");
-  const purged = (await json(["rm", itemId, "--permanent"])) as ItemShape;
+  const purged = (await json(["rm", itemId, "--permanent", "--yes"])) as ItemShape;
   assert.equal(purged.status, "purged");
 
   const [password, passphrase] = await Promise.all([

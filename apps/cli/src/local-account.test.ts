@@ -186,7 +186,7 @@ test("rm moves to the trash, restore brings back, rm --permanent deletes for goo
   assert.match((await ok(["restore", "wifi"])).stdout, /^Restored "Wifi"/);
   const [notTrashed, purged] = await Promise.all([
     kp(["restore", "wifi"]),
-    ok(["rm", "Visa", "--permanent"]),
+    ok(["rm", "Visa", "--permanent", "--yes"]),
   ]);
   assert.equal(notTrashed.code, 1);
   assert.equal(notTrashed.stderr, 'keypears: "Wifi" is not in the trash\n');

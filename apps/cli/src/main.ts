@@ -90,7 +90,7 @@ const dispatch = async (
   }
 
   // Before the command's own code loads: a client of the agent never loads the vault.
-  if (held === undefined && servedByAgent(name)) {
+  if (held === undefined && servedByAgent(name, argv, io.stdin.isTTY === true)) {
     const { runInAgent } = await import("./agent/client.ts");
     const code = await runInAgent(io, argv);
     if (code !== undefined) return code;

@@ -125,7 +125,7 @@ test("a device holding an oversize change syncs everything else, names the item 
 
   // Every later change still goes: a new item, a permanent delete.
   await ok(["add", "--title", "later"]);
-  await ok(["rm", "after", "--permanent"]);
+  await ok(["rm", "after", "--permanent", "--yes"]);
   const later = await run(["sync"]);
   assert.equal(later.code, 1);
   assert.match(later.stdout, /sent 2 changes/);

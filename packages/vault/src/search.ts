@@ -1,11 +1,13 @@
 /** Listing and searching the unlocked vault: filters over title, username, URLs, tags, folder and type. */
 
 import type { Item } from "./item.ts";
-import type { ItemType } from "./item-model.ts";
+import { CUSTOM_PREFIX, type ItemType, isSecretField, readCustomField } from "./item-model.ts";
 
 export interface ListFilter {
-  /** Case-insensitive text found in the title, username, a URL or a tag. */
+  /** Case-insensitive text found in the title, username, a URL, a tag, the notes or a custom field that is not hidden. */
   readonly search?: string;
+  /** Only items marked as favourites. */
+  readonly favorite?: boolean;
   readonly tag?: string;
   readonly folder?: string;
   readonly type?: ItemType;
@@ -26,6 +28,8 @@ export const matchesFilter = (item: Item, filter: ListFilter): boolean => {
   if (item.status !== (filter.trash === true ? "trashed" : "live")) return false;
   if (filter.type !== undefined && item.type !== filter.type) return false;
   if (filter.conflicts === true && item.conflicts.length === 0) return false;
+  if (filter.favorite === true && item.fields.find((f) => f.name === "favorite")?.value !== true)
+    return false;
   if (filter.tag !== undefined) {
     const tag = filter.tag.toLowerCase();
     if (!text(item, "tags").some((t) => t.toLowerCase() === tag)) return false;
@@ -42,6 +46,10 @@ export const matchesFilter = (item: Item, filter: ListFilter): boolean => {
       ...text(item, "username"),
       ...text(item, "urls"),
       ...text(item, "tags"),
+      ...text(item, "notes"),
+      ...item.fields
+        .filter((f) => f.name.startsWith(CUSTOM_PREFIX) && !isSecretField(f.name, f.value))
+        .map((f) => readCustomField(f.name, f.value)?.value ?? ""),
     ];
     if (!haystack.some((value) => value.toLowerCase().includes(needle))) return false;
   }

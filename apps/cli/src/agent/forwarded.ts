@@ -27,7 +27,23 @@ const SERVED = new Set([
   "totp",
 ]);
 
-export const servedByAgent = (command: string): boolean => SERVED.has(command);
+/**
+ * Whether the agent runs this command line. `rm --permanent` without `--yes` asks on the terminal,
+ * which the agent has not: on a terminal it runs here (without one it fails the same either way).
+ */
+export const servedByAgent = (
+  command: string,
+  argv: readonly string[] = [],
+  terminal = false,
+): boolean =>
+  SERVED.has(command) &&
+  !(
+    terminal &&
+    command === "rm" &&
+    argv.includes("--permanent") &&
+    !argv.includes("--yes") &&
+    !argv.includes("-y")
+  );
 
 /** The account a command line names (`--account`, else `KEYPEARS_ACCOUNT`), read without parsing it all. */
 export const namedAccount = (

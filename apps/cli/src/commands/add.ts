@@ -7,7 +7,9 @@ import { fieldChanges, ITEM_OPTIONS, parseItemFlags } from "../item-input.ts";
 import { itemJson } from "../item-json.ts";
 import { readSecretFlags } from "../secret-input.ts";
 import { shortIds } from "../short-ids.ts";
+import { warnDuplicateTitle } from "../duplicate-title.ts";
 import { withVault } from "../session.ts";
+import { addFromJson } from "./add-json.ts";
 
 export const command = defineCommand({
   usage: "add --title <title> [options]",
@@ -29,6 +31,10 @@ Each type's own fields, set with --field name=value (any case):
   identity   fullName, email, phone, postalAddress
   apikey     apiKey, apiSecret
 Any other name makes a custom field; --hidden-field makes one that is masked like a password.
+
+--json without --title reads items from standard input instead: one object or an array, in the
+shape \`get --json --reveal\` prints (ids and times are ignored; each becomes a new item), all
+added in one transaction or none.
 `,
   options: ITEM_OPTIONS,
   positionals: { min: 0, max: 0 },
@@ -38,11 +44,14 @@ Any other name makes a custom field; --hidden-field makes one that is masked lik
     "keypears add --type card --title Visa --field expiry=12/29 --field cardNumber --field cvv   # asks for both",
     "keypears add --title Bank --username alice --password   # asks for the password without echo",
     "pass show stripe | keypears add --type apikey --title Stripe --field apiKey=-",
+    "keypears get GitHub --json --reveal | jq '.title = \"GitHub (work)\"' | keypears add --json",
   ],
   run: async (ctx) => {
+    if (ctx.values.title === undefined && ctx.json) return addFromJson(ctx);
     if (ctx.values.title === undefined) throw usageError("--title is required", "add");
     const intent = parseItemFlags(await readSecretFlags(ctx, ctx.values, "add"), "add");
     return withVault(ctx, (vault) => {
+      warnDuplicateTitle(ctx, vault, ctx.values.title);
       const added = vault.add({
         type: intent.type ?? "login",
         fields: fieldChanges(intent, undefined),

@@ -8,6 +8,7 @@ import { EDIT_OPTIONS, fieldChanges, hasChanges, parseItemFlags } from "../item-
 import { itemJson } from "../item-json.ts";
 import { readSecretFlags } from "../secret-input.ts";
 import { shortIds } from "../short-ids.ts";
+import { warnDuplicateTitle } from "../duplicate-title.ts";
 import { withVault } from "../session.ts";
 
 export const command = defineCommand({
@@ -34,6 +35,7 @@ stays in \`keypears history\`.`,
       const found = vault.get(ctx.positionals[0] as string);
       if (!found.ok) throw vaultFailure(found.error);
       const changes = fieldChanges(intent, found.value);
+      warnDuplicateTitle(ctx, vault, ctx.values.title, found.value.id);
       const edited = vault.edit(found.value.id, changes);
       if (!edited.ok) throw vaultFailure(edited.error);
       const item = edited.value;

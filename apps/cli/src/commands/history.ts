@@ -3,7 +3,8 @@
 import { vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { displayFieldName, isCustomFieldName, readableValue, storedFieldName } from "../fields.ts";
-import { deviceLabel, isoTime, localTime, MASK, valueLines } from "../format.ts";
+import { deviceNamer } from "../device-names.ts";
+import { isoTime, localTime, MASK, valueLines } from "../format.ts";
 import { shortIds } from "../short-ids.ts";
 import { withVault } from "../session.ts";
 
@@ -29,7 +30,7 @@ Secret values are masked unless you ask for them: --field <name> shows that one 
   positionals: { min: 1, max: 1 },
   examples: ["keypears history GitHub", "keypears history GitHub --field password"],
   run: async (ctx) =>
-    withVault(ctx, (vault) => {
+    withVault(ctx, async (vault) => {
       const found = vault.get(ctx.positionals[0] as string);
       if (!found.ok) throw vaultFailure(found.error);
       const asked = ctx.values.field;
@@ -38,6 +39,8 @@ Secret values are masked unless you ask for them: --field <name> shows that one 
       if (!history.ok) throw vaultFailure(history.error);
       const { item, fields, status } = history.value;
       const reveal = ctx.values.reveal === true || asked !== undefined;
+      // Only the table shows device names (one request to the server); --json keeps ids.
+      const deviceName = ctx.json ? Promise.resolve(String) : deviceNamer(ctx, vault);
 
       // The item's display order (title first), then fields it no longer has, then its type.
       const rank = (name: string) => {
@@ -97,7 +100,7 @@ Secret values are masked unless you ask for them: --field <name> shows that one 
               ? style.yellow("conflict")
               : "";
           const lines = entry.concealed ? [MASK] : valueLines(entry.value);
-          const stamp = `${localTime(entry.at)}  ${deviceLabel(entry.device, vault.deviceId).padEnd(23)}`;
+          const stamp = `${localTime(entry.at)}  ${(await deviceName)(entry.device).padEnd(23)}`;
           lines.forEach((line, i) =>
             ctx.out.line(
               `  ${i === 0 ? stamp : " ".repeat(stamp.length)}  ${line}${i === 0 && mark !== "" ? `  ${mark}` : ""}`.trimEnd(),
@@ -110,7 +113,7 @@ Secret values are masked unless you ask for them: --field <name> shows that one 
         ctx.out.line(style.bold("status"));
         for (const s of status)
           ctx.out.line(
-            `  ${localTime(s.at)}  ${deviceLabel(s.device, vault.deviceId).padEnd(23)}  ${ACTIONS[s.action]}`,
+            `  ${localTime(s.at)}  ${(await deviceName)(s.device).padEnd(23)}  ${ACTIONS[s.action]}`,
           );
       }
       if (shown.some((f) => f.entries.some((e) => e.concealed)))

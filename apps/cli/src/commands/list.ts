@@ -12,7 +12,8 @@ export const command = defineCommand({
   usage: "list [--search <text>] [--tag <tag>] [--folder <folder>] [--type <type>] [--trash]",
   description: `
 Lists live items by title, or the trash with --trash. --search looks for text (any case) in
-titles, user names, URLs and tags. The ID column is a short prefix: any command taking
+titles, user names, URLs, tags, notes and custom fields that are not hidden; --favorites lists
+the favourites (marked * before the title). The ID column is a short prefix: any command taking
 <id|title> accepts it. Secrets are never listed, not even with --json.`,
   options: {
     search: {
@@ -29,6 +30,7 @@ titles, user names, URLs and tags. The ID column is a short prefix: any command 
     },
     trash: { type: "boolean", description: "list the trash instead" },
     conflicts: { type: "boolean", description: "only items with a conflict to settle" },
+    favorites: { type: "boolean", description: "only favourites (marked * in the table)" },
   },
   positionals: { min: 0, max: 0 },
   examples: [
@@ -38,7 +40,7 @@ titles, user names, URLs and tags. The ID column is a short prefix: any command 
     "keypears list --trash",
   ],
   run: async (ctx) => {
-    const { search, tag, folder, type, trash, conflicts } = ctx.values;
+    const { search, tag, folder, type, trash, conflicts, favorites } = ctx.values;
     if (type !== undefined && !isItemType(type))
       throw usageError(`--type must be one of ${ITEM_TYPES.join(", ")}`, "list");
     const filter: ListFilter = {
@@ -48,6 +50,7 @@ titles, user names, URLs and tags. The ID column is a short prefix: any command 
       ...(type === undefined ? {} : { type }),
       trash: trash === true,
       conflicts: conflicts === true,
+      favorite: favorites === true,
     };
     return withVault(ctx, (vault) => {
       warnAboutProblems(ctx, vault);
@@ -57,7 +60,8 @@ titles, user names, URLs and tags. The ID column is a short prefix: any command 
         return;
       }
       if (items.length === 0) {
-        const filtered = [search, tag, folder, type].some((v) => v !== undefined);
+        const filtered =
+          [search, tag, folder, type].some((v) => v !== undefined) || favorites === true;
         ctx.out.note(
           filtered
             ? "No items match."
@@ -72,7 +76,7 @@ titles, user names, URLs and tags. The ID column is a short prefix: any command 
         ["ID", "TITLE", "TYPE", "USERNAME", "FOLDER", "TAGS"],
         items.map((item) => [
           shortId(item.id),
-          item.conflicts.length > 0 ? `${item.title} (!)` : item.title,
+          `${fieldValue(item, "favorite") === true ? "* " : ""}${item.title}${item.conflicts.length > 0 ? " (!)" : ""}`,
           item.type,
           text(item, "username"),
           text(item, "folder"),

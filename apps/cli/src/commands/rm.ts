@@ -3,6 +3,7 @@
 import { CliError, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 
+import { confirmOrStop } from "../confirm.ts";
 import { itemJson } from "../item-json.ts";
 import { shortIds } from "../short-ids.ts";
 import { withVault } from "../session.ts";
@@ -11,17 +12,33 @@ export const command = defineCommand({
   usage: "rm <id|title> [--permanent]",
   description: `
 Moves an item to the trash, from where \`keypears restore\` brings it back. --permanent deletes it
-for good on every device (its encrypted history stays in the log, but no device shows it again).`,
-  options: { permanent: { type: "boolean", description: "delete for good instead of trashing" } },
+for good on every device (its encrypted history stays in the log, but no device shows it again);
+it asks first on a terminal, and needs --yes anywhere else.`,
+  options: {
+    permanent: { type: "boolean", description: "delete for good instead of trashing (asks first)" },
+    yes: { type: "boolean", short: "y", description: "with --permanent: do not ask" },
+  },
   positionals: { min: 1, max: 1 },
-  examples: ["keypears rm GitHub", "keypears rm 3f2a1c7e --permanent"],
+  examples: [
+    "keypears rm GitHub",
+    "keypears rm 3f2a1c7e --permanent",
+    "keypears rm 3f2a1c7e --permanent --yes",
+  ],
   run: async (ctx) =>
-    withVault(ctx, (vault) => {
+    withVault(ctx, async (vault) => {
       const shortId = shortIds(vault);
       const ref = ctx.positionals[0] as string;
       let result;
       if (ctx.values.permanent === true) {
-        result = vault.purge(ref);
+        const found = vault.get(ref);
+        if (!found.ok) throw vaultFailure(found.error);
+        if (ctx.values.yes !== true)
+          await confirmOrStop(
+            ctx,
+            `Delete "${found.value.title}" for good, on every device?`,
+            "--permanent deletes for good: add --yes to confirm",
+          );
+        result = vault.purge(found.value.id);
       } else {
         const found = vault.get(ref);
         if (!found.ok) throw vaultFailure(found.error);
