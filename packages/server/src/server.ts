@@ -123,7 +123,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       rateLimiters: {
         register: createRateLimiter(rateLimits.register, now),
         login: createRateLimiter(rateLimits.login, now),
-        failedLoginsPerAddress: createRateLimiter(rateLimits.failedLoginsPerAddress, now),
+        failedLogins: createRateLimiter(rateLimits.failedLogins, now),
       },
       hub,
       prunePolicy: options.prunePolicy ?? DEFAULT_PRUNE_POLICY,

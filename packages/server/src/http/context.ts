@@ -15,7 +15,7 @@ export interface AppServices extends ServiceDeps {
   readonly rateLimiters: {
     readonly register: RateLimiter;
     readonly login: RateLimiter;
-    readonly failedLoginsPerAddress: RateLimiter;
+    readonly failedLogins: RateLimiter;
   };
   readonly hub: NoticeHub;
   readonly prunePolicy: PrunePolicy;

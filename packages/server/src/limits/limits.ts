@@ -18,8 +18,12 @@ export interface RateLimits {
   readonly register: RateLimit;
   /** Sign-in and pre-login attempts per client IP. */
   readonly login: RateLimit;
-  /** Failed sign-ins (and failed credential changes) per account address. */
-  readonly failedLoginsPerAddress: RateLimit;
+  /**
+   * Failed sign-ins (and failed credential changes) from all clients together: a ceiling on
+   * online guessing server-wide. Only failures spend it and only failures are refused by it, so
+   * nobody can lock an owner out (an auth secret has 256 bits: guessing it online is hopeless).
+   */
+  readonly failedLogins: RateLimit;
 }
 
 export const DEFAULT_SIZE_LIMITS: SizeLimits = {
@@ -36,5 +40,5 @@ export const DEFAULT_SIZE_LIMITS: SizeLimits = {
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   register: { capacity: 5, refillPerMinute: 5 },
   login: { capacity: 30, refillPerMinute: 30 },
-  failedLoginsPerAddress: { capacity: 10, refillPerMinute: 2 },
+  failedLogins: { capacity: 600, refillPerMinute: 600 },
 };
