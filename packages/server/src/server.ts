@@ -21,16 +21,19 @@ import { addRetryAfter } from "./http/retry-after.ts";
 import { router } from "./http/router.ts";
 import { createStaticFiles } from "./http/static-files.ts";
 import {
+  type AccountQuotas,
+  DEFAULT_ACCOUNT_QUOTAS,
   DEFAULT_RATE_LIMITS,
   DEFAULT_SIZE_LIMITS,
   type RateLimits,
   type SizeLimits,
 } from "./limits/limits.ts";
+import { createAccountSlots } from "./limits/account-slots.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import { createLogger, type LogLevel } from "./log/logger.ts";
 import { startNoticeHub } from "./realtime/notice-hub.ts";
 import type { SqlClient } from "./sql/sql-client.ts";
-import { DEFAULT_PRUNE_POLICY, type PrunePolicy } from "./vaults/pruning.ts";
+import { DEFAULT_PRUNE_POLICY, type PrunePolicy, pruneAllVaults } from "./vaults/pruning.ts";
 import { parseServerDomain } from "./config/domain.ts";
 
 export const DEFAULT_PORT = 7420;
@@ -50,9 +53,13 @@ export interface ServerOptions {
   readonly publicUrl?: string;
   readonly limits?: Partial<SizeLimits>;
   readonly rateLimits?: Partial<RateLimits>;
+  /** What one account may store and use (`keypears serve --quota-…`). */
+  readonly quotas?: Partial<AccountQuotas>;
   /** Default 30 days. */
   readonly sessionTtlMs?: number;
   readonly prunePolicy?: PrunePolicy;
+  /** How often the server prunes every vault (0: never). Default 6 hours. */
+  readonly pruneEveryMs?: number;
   readonly trustProxy?: boolean;
   /** Receives each log line (JSON); stderr by default. */
   readonly log?: (line: string) => void;
@@ -74,6 +81,8 @@ export interface RunningServer {
   readonly port: number;
   readonly domain: string;
   readonly sql: SqlClient;
+  /** Runs the pruning pass the schedule runs, now. */
+  readonly pruneNow: () => Promise<{ readonly vaults: number; readonly eventsPruned: number }>;
   /** Shuts down; safe to call more than once. */
   readonly close: () => Promise<void>;
 }
@@ -92,6 +101,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const now = options.now ?? Date.now;
   const limits: SizeLimits = { ...DEFAULT_SIZE_LIMITS, ...options.limits };
   const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const quotas: AccountQuotas = { ...DEFAULT_ACCOUNT_QUOTAS, ...options.quotas };
 
   const databaseOption: DatabaseOption = options.database ?? {
     kind: "embedded",
@@ -124,6 +134,15 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         register: createRateLimiter(rateLimits.register, now),
         login: createRateLimiter(rateLimits.login, now),
         failedLogins: createRateLimiter(rateLimits.failedLogins, now),
+      },
+      quotas: {
+        quotas,
+        heavy: createAccountSlots(quotas.maxConcurrentRequests),
+        streams: createAccountSlots(quotas.maxOpenStreams),
+        events: createRateLimiter(
+          { capacity: quotas.eventsPerMinute * 5, refillPerMinute: quotas.eventsPerMinute },
+          now,
+        ),
       },
       hub,
       prunePolicy: options.prunePolicy ?? DEFAULT_PRUNE_POLICY,
@@ -188,6 +207,21 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       migrations: database.migrationsApplied.join(",") || "none",
     });
 
+    const pruneNow = () => pruneAllVaults(app, app.prunePolicy);
+    const pruneEveryMs = options.pruneEveryMs ?? 6 * 3_600_000;
+    let pruning: Promise<unknown> | undefined;
+    const pruneTimer =
+      pruneEveryMs > 0
+        ? setInterval(() => {
+            pruning ??= pruneNow()
+              .then((done) => logger.info("pruned", { count: done.eventsPruned }))
+              .catch((error: unknown) =>
+                logger.error("pruning failed", { error: describeError(error) }),
+              )
+              .finally(() => (pruning = undefined));
+          }, pruneEveryMs).unref()
+        : undefined;
+
     let closing: Promise<void> | undefined;
     const startedHub = hub;
     const close = (): Promise<void> =>
@@ -195,12 +229,22 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         logger.info("shutting down", { count: inflight.size() });
         // Streams end at once on this abort; other requests get the grace period to finish.
         shutdown.abort();
+        clearInterval(pruneTimer);
+        await pruning;
         await closeHttpServer(httpServer, inflight, options.shutdownGraceMs ?? 10_000);
         await startedHub.close();
         await database.close();
         logger.info("stopped");
       })());
-    return { url, apiUrl: `${url}${API_PREFIX}`, port, domain: domain.value, sql, close };
+    return {
+      url,
+      apiUrl: `${url}${API_PREFIX}`,
+      port,
+      domain: domain.value,
+      sql,
+      pruneNow,
+      close,
+    };
   } catch (error) {
     await hub?.close().catch(() => undefined);
     await database.close().catch(() => undefined);

@@ -5,6 +5,7 @@
 
 import type { ServiceDeps } from "../deps.ts";
 import type { SizeLimits } from "../limits/limits.ts";
+import type { AccountLimiters } from "./account-quotas.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../log/logger.ts";
 import type { NoticeHub } from "../realtime/notice-hub.ts";
@@ -17,6 +18,7 @@ export interface AppServices extends ServiceDeps {
     readonly login: RateLimiter;
     readonly failedLogins: RateLimiter;
   };
+  readonly quotas: AccountLimiters;
   readonly hub: NoticeHub;
   readonly prunePolicy: PrunePolicy;
   /** Aborts when the server begins to shut down: long-lived streams end. */

@@ -275,7 +275,10 @@ describe("rate limits", () => {
       );
       statuses.push(failed);
     }
-    assert.deepEqual([...new Set(statuses)].sort((a, b) => a - b), [401, 429]);
+    assert.deepEqual(
+      [...new Set(statuses)].sort((a, b) => a - b),
+      [401, 429],
+    );
     // The owner signs in at once, and can still change the credentials.
     const session = await login(target.address, target.authSecret);
     assert.equal(session.account.address, target.address);

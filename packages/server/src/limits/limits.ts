@@ -11,6 +11,23 @@ export interface SizeLimits {
   readonly maxEventBytes: number;
   readonly maxEventsPerPush: number;
   readonly maxSnapshotBytes: number;
+  /** A pull page holds at most this many payload bytes (always at least one event). */
+  readonly maxPullBytes: number;
+}
+
+/**
+ * What one account may hold and use, so no single user can stall the server or fill its disk.
+ * Each is a `keypears serve` option.
+ */
+export interface AccountQuotas {
+  /** Payload bytes stored (events not pruned, and snapshots) across the account's vaults. */
+  readonly maxStoredBytes: number;
+  /** Events pushed per minute (a burst of five minutes' worth is allowed). */
+  readonly eventsPerMinute: number;
+  /** Head streams open at once. */
+  readonly maxOpenStreams: number;
+  /** Pushes, pulls and snapshot transfers in progress at once. */
+  readonly maxConcurrentRequests: number;
 }
 
 export interface RateLimits {
@@ -35,6 +52,15 @@ export const DEFAULT_SIZE_LIMITS: SizeLimits = {
   // A snapshot holds every item's whole history: about 3.8 MB for 10,000 items and 100,000
   // events, so leave room for vaults ten times that.
   maxSnapshotBytes: 48 * 1024 * 1024,
+  maxPullBytes: 4 * 1024 * 1024,
+};
+
+export const DEFAULT_ACCOUNT_QUOTAS: AccountQuotas = {
+  // Ten thousand items with a long history take a few tens of MiB.
+  maxStoredBytes: 256 * 1024 * 1024,
+  eventsPerMinute: 10_000,
+  maxOpenStreams: 16,
+  maxConcurrentRequests: 8,
 };
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
