@@ -60,7 +60,8 @@ export interface ServerOptions {
   readonly prunePolicy?: PrunePolicy;
   /** How often the server prunes every vault (0: never). Default 6 hours. */
   readonly pruneEveryMs?: number;
-  readonly trustProxy?: boolean;
+  /** How many proxies of yours stand in front (X-Forwarded-For hops from the right). Default 0. */
+  readonly trustProxy?: number;
   /** Receives each log line (JSON); stderr by default. */
   readonly log?: (line: string) => void;
   readonly logLevel?: LogLevel;
@@ -182,7 +183,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         handler,
         description,
         openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl, limits)),
-        trustProxy: options.trustProxy ?? false,
+        trustProxy: options.trustProxy ?? 0,
         track: inflight.track,
         ...(options.webRoot === undefined
           ? {}

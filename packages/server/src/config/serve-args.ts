@@ -28,7 +28,8 @@ Options:
   --database-url <url>     use a Postgres server instead: postgres://user:pass@host:5432/db
                            (env KEYPEARS_DATABASE_URL or DATABASE_URL)
   --public-url <url>       the URL clients reach the server at, if behind a proxy (env KEYPEARS_PUBLIC_URL)
-  --trust-proxy            take client addresses from X-Forwarded-For (only behind your own proxy)
+  --trust-proxy <hops>     behind <hops> proxies of yours: the client address is the
+                           X-Forwarded-For entry <hops> from the right (default 0: the socket's)
   --web-root <dir>         the built web app to serve at / (env KEYPEARS_WEB_ROOT; default: the
                            app built in this checkout, apps/web/dist, when run through the CLI)
   --quota-storage-mib <n>  payload MiB one account may store (default 256)
@@ -70,7 +71,7 @@ export const parseServeArgs = (
         "data-dir": { type: "string" },
         "database-url": { type: "string" },
         "public-url": { type: "string" },
-        "trust-proxy": { type: "boolean" },
+        "trust-proxy": { type: "string" },
         "log-level": { type: "string" },
         "quota-storage-mib": { type: "string" },
         "quota-events-per-minute": { type: "string" },
@@ -136,6 +137,7 @@ export const parseServeArgs = (
     ["quota-requests", 1],
     ["max-pull-mib", 1],
     ["prune-every", 0],
+    ["trust-proxy", 0],
   ] as const) {
     const text = values[flag];
     if (text === undefined) continue;
@@ -169,7 +171,7 @@ export const parseServeArgs = (
       host: values.host ?? nonEmpty(env.KEYPEARS_HOST) ?? DEFAULT_HOST,
       database,
       ...(publicUrl === undefined ? {} : { publicUrl }),
-      trustProxy: values["trust-proxy"] === true,
+      trustProxy: numbers["trust-proxy"] ?? 0,
       ...(webRoot === undefined ? {} : { webRoot: resolve(webRoot) }),
       quotas,
       ...(numbers["max-pull-mib"] === undefined

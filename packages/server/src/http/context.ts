@@ -3,6 +3,7 @@
  * what is known about this request. Services travel in the context so the router is a constant.
  */
 
+import type { Session } from "../accounts/sessions.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { SizeLimits } from "../limits/limits.ts";
 import type { AccountLimiters } from "./account-quotas.ts";
@@ -30,6 +31,8 @@ export interface RequestInfo {
   readonly requestId: string;
   readonly clientIp: string;
   readonly authorization: string | undefined;
+  /** The session, when the HTTP layer already checked it (before reading the body). */
+  readonly session?: Session;
   /** Adds a vault id to the request's log line. */
   readonly noteVault: (vaultId: string) => void;
 }

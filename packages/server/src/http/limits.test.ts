@@ -24,7 +24,7 @@ let account: TestAccount;
 
 before(async () => {
   test = await startTestServer({
-    trustProxy: true,
+    trustProxy: 1,
     limits: {
       maxRequestBytes: 64 * 1024,
       maxEventBytes: 1024,
