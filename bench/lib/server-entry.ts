@@ -23,7 +23,7 @@ const server = await startServer({
   domain: options.domain,
   port: 0,
   database: options.database,
-  rateLimits: { register: generous, login: generous, failedLoginsPerAddress: generous },
+  rateLimits: { register: generous, login: generous, failedLogins: generous },
   logLevel: "warn",
   log: (line) => process.stderr.write(`${line}\n`),
   keepAliveMs: options.keepAliveMs ?? 15_000,

@@ -46,7 +46,7 @@ const startOn = async (domain: string): Promise<RunningServer> => {
     log: () => {},
     keepAliveMs: 200,
     shutdownGraceMs: 2000,
-    rateLimits: { register: generous, login: generous, failedLoginsPerAddress: generous },
+    rateLimits: { register: generous, login: generous, failedLogins: generous },
   });
   servers.push({ server, database });
   return server;

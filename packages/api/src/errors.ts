@@ -69,6 +69,16 @@ export const apiErrors = {
       id: eventIdSchema.optional(),
     }),
   },
+  QUOTA_EXCEEDED: {
+    status: 413,
+    message: "This account has reached a quota of this server.",
+    data: z.object({
+      quota: z.enum(["storage"]),
+      limit: z.int(),
+      unit: z.enum(["bytes"]),
+      used: z.int(),
+    }),
+  },
   TOO_MANY_REQUESTS: {
     status: 429,
     message: "Too many attempts; wait before trying again.",

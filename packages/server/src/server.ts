@@ -21,16 +21,19 @@ import { addRetryAfter } from "./http/retry-after.ts";
 import { router } from "./http/router.ts";
 import { createStaticFiles } from "./http/static-files.ts";
 import {
+  type AccountQuotas,
+  DEFAULT_ACCOUNT_QUOTAS,
   DEFAULT_RATE_LIMITS,
   DEFAULT_SIZE_LIMITS,
   type RateLimits,
   type SizeLimits,
 } from "./limits/limits.ts";
+import { createAccountSlots } from "./limits/account-slots.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import { createLogger, type LogLevel } from "./log/logger.ts";
 import { startNoticeHub } from "./realtime/notice-hub.ts";
 import type { SqlClient } from "./sql/sql-client.ts";
-import { DEFAULT_PRUNE_POLICY, type PrunePolicy } from "./vaults/pruning.ts";
+import { DEFAULT_PRUNE_POLICY, type PrunePolicy, pruneAllVaults } from "./vaults/pruning.ts";
 import { parseServerDomain } from "./config/domain.ts";
 import { type ShareDeliveryOptions, startSharing } from "./shares/delivery.ts";
 
@@ -51,10 +54,15 @@ export interface ServerOptions {
   readonly publicUrl?: string;
   readonly limits?: Partial<SizeLimits>;
   readonly rateLimits?: Partial<RateLimits>;
+  /** What one account may store and use (`keypears serve --quota-…`). */
+  readonly quotas?: Partial<AccountQuotas>;
   /** Default 30 days. */
   readonly sessionTtlMs?: number;
   readonly prunePolicy?: PrunePolicy;
-  readonly trustProxy?: boolean;
+  /** How often the server prunes every vault (0: never). Default 6 hours. */
+  readonly pruneEveryMs?: number;
+  /** How many proxies of yours stand in front (X-Forwarded-For hops from the right). Default 0. */
+  readonly trustProxy?: number;
   /** Receives each log line (JSON); stderr by default. */
   readonly log?: (line: string) => void;
   readonly logLevel?: LogLevel;
@@ -77,6 +85,8 @@ export interface RunningServer {
   readonly port: number;
   readonly domain: string;
   readonly sql: SqlClient;
+  /** Runs the pruning pass the schedule runs, now. */
+  readonly pruneNow: () => Promise<{ readonly vaults: number; readonly eventsPruned: number }>;
   /** Shuts down; safe to call more than once. */
   readonly close: () => Promise<void>;
 }
@@ -95,6 +105,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const now = options.now ?? Date.now;
   const limits: SizeLimits = { ...DEFAULT_SIZE_LIMITS, ...options.limits };
   const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const quotas: AccountQuotas = { ...DEFAULT_ACCOUNT_QUOTAS, ...options.quotas };
 
   const databaseOption: DatabaseOption = options.database ?? {
     kind: "embedded",
@@ -126,7 +137,16 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       rateLimiters: {
         register: createRateLimiter(rateLimits.register, now),
         login: createRateLimiter(rateLimits.login, now),
-        failedLoginsPerAddress: createRateLimiter(rateLimits.failedLoginsPerAddress, now),
+        failedLogins: createRateLimiter(rateLimits.failedLogins, now),
+      },
+      quotas: {
+        quotas,
+        heavy: createAccountSlots(quotas.maxConcurrentRequests),
+        streams: createAccountSlots(quotas.maxOpenStreams),
+        events: createRateLimiter(
+          { capacity: quotas.eventsPerMinute * 5, refillPerMinute: quotas.eventsPerMinute },
+          now,
+        ),
       },
       hub,
       prunePolicy: options.prunePolicy ?? DEFAULT_PRUNE_POLICY,
@@ -171,7 +191,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         handler,
         description,
         openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl, limits)),
-        trustProxy: options.trustProxy ?? false,
+        trustProxy: options.trustProxy ?? 0,
         track: inflight.track,
         ...(options.webRoot === undefined
           ? {}
@@ -196,6 +216,21 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       migrations: database.migrationsApplied.join(",") || "none",
     });
 
+    const pruneNow = () => pruneAllVaults(app, app.prunePolicy);
+    const pruneEveryMs = options.pruneEveryMs ?? 6 * 3_600_000;
+    let pruning: Promise<unknown> | undefined;
+    const pruneTimer =
+      pruneEveryMs > 0
+        ? setInterval(() => {
+            pruning ??= pruneNow()
+              .then((done) => logger.info("pruned", { count: done.eventsPruned }))
+              .catch((error: unknown) =>
+                logger.error("pruning failed", { error: describeError(error) }),
+              )
+              .finally(() => (pruning = undefined));
+          }, pruneEveryMs).unref()
+        : undefined;
+
     let closing: Promise<void> | undefined;
     const startedHub = hub;
     const close = (): Promise<void> =>
@@ -204,12 +239,22 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         // Streams end at once on this abort; other requests get the grace period to finish.
         shutdown.abort();
         await sharing.stop();
+        clearInterval(pruneTimer);
+        await pruning;
         await closeHttpServer(httpServer, inflight, options.shutdownGraceMs ?? 10_000);
         await startedHub.close();
         await database.close();
         logger.info("stopped");
       })());
-    return { url, apiUrl: `${url}${API_PREFIX}`, port, domain: domain.value, sql, close };
+    return {
+      url,
+      apiUrl: `${url}${API_PREFIX}`,
+      port,
+      domain: domain.value,
+      sql,
+      pruneNow,
+      close,
+    };
   } catch (error) {
     await hub?.close().catch(() => undefined);
     await database.close().catch(() => undefined);

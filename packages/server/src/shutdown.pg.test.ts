@@ -31,6 +31,8 @@ const start = (shutdownGraceMs: number) =>
     database: { kind: "postgres", url: database.url },
     log: () => {},
     shutdownGraceMs,
+    // These tests push many batches of one account at once on purpose.
+    quotas: { maxConcurrentRequests: 100 },
   });
 
 it("lets requests in flight finish when it shuts down: every push answered 200 is stored, no other", async () => {

@@ -115,12 +115,18 @@ export const syncErrorFromCall = (error: unknown): SyncError & { code?: string }
     // Too many requests: as transient as a server error, so the caller retries later.
     if (code === "TOO_MANY_REQUESTS")
       return { kind: "unreachable", detail: `the server is busy (429): ${error.message}`, code };
+    // A quota is not transient: say which, so the user can free room or ask the operator.
+    if (code === "QUOTA_EXCEEDED")
+      return { kind: "rejected", detail: describeQuota(error.message), code };
     if (error.status >= 500)
       return { kind: "unreachable", detail: `server error ${error.status}`, code };
     return { kind: "rejected", detail: error.message, code };
   }
   return { kind: "unreachable", detail: errorMessage(error) };
 };
+
+const describeQuota = (message: string): string =>
+  `this account is over its storage quota on the server, so nothing more is uploaded until room is made (your changes stay saved on this device): ${message}`;
 
 const errorMessage = (error: unknown): string => {
   if (error instanceof Error) {

@@ -29,7 +29,7 @@ before(async () => {
     log: () => {},
     keepAliveMs: 200,
     shutdownGraceMs: 2000,
-    rateLimits: { register: generous, login: generous, failedLoginsPerAddress: generous },
+    rateLimits: { register: generous, login: generous, failedLogins: generous },
   });
   // The app and the API on one origin, as `keypears serve` will serve them.
   site = await serveStatic(bundle.dir, server.url);

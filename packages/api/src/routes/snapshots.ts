@@ -18,6 +18,7 @@ export const snapshotInfoSchema = z.object({
 const snapshotRoute = sessionRoute.errors({
   FORBIDDEN: apiErrors.FORBIDDEN,
   NOT_FOUND: apiErrors.NOT_FOUND,
+  TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS,
 });
 const tag = { tags: ["snapshots"] } as const;
 
@@ -26,6 +27,7 @@ export const snapshotRoutes = {
     .errors({
       CHAIN_MISMATCH: apiErrors.CHAIN_MISMATCH,
       PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
+      QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
     })
     .route({
       ...tag,

@@ -1,6 +1,7 @@
 /**
  * Vault routes: the account's vaults, and each vault's log: push a batch, pull pages after a
- * position, read the head, follow the head as it moves, and prune what every device has passed.
+ * position, read the head, and follow the head as it moves. An account has the one vault it was
+ * registered with (no route adds another), and only the server prunes, on its own schedule.
  */
 
 import { eventIterator } from "@orpc/contract";
@@ -60,6 +61,7 @@ export const vaultSummarySchema = z.object({
 const vaultRoute = sessionRoute.errors({
   FORBIDDEN: apiErrors.FORBIDDEN,
   NOT_FOUND: apiErrors.NOT_FOUND,
+  TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS,
 });
 const tag = { tags: ["vaults"] } as const;
 
@@ -74,29 +76,19 @@ export const vaultRoutes = {
     })
     .output(z.object({ vaults: z.array(vaultSummarySchema) })),
 
-  create: sessionRoute
-    .errors({ VAULT_EXISTS: apiErrors.VAULT_EXISTS })
-    .route({
-      ...tag,
-      method: "POST",
-      path: "/vaults",
-      successStatus: 201,
-      summary: "Add a vault to the account",
-      description:
-        "Creates an empty vault (its log at the genesis checkpoint) with the wrapped vault key the client made.",
-    })
-    .input(z.object({ vaultId: vaultIdSchema, wrappedVaultKey: wrappedVaultKeySchema }))
-    .output(vaultSummarySchema),
-
   push: vaultRoute
-    .errors({ ID_REUSED: apiErrors.ID_REUSED, PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE })
+    .errors({
+      ID_REUSED: apiErrors.ID_REUSED,
+      PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
+      QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
+    })
     .route({
       ...tag,
       method: "POST",
       path: "/vaults/{vaultId}/events",
       summary: "Append a batch of encrypted events, atomically; idempotent by event id",
       description:
-        "Appends envelopes (event id and sealed payload) to the vault's log in one transaction, in the order given. Each new event gets the next position and the chain hash `H_n = SHA-256(H_(n-1) || SHA-256(0x01 || id || payload))`; an id already stored with the same payload is answered with its existing position (`duplicate: true`), so a retried push never duplicates; an id stored with another payload refuses the whole batch (ID_REUSED). The positions in the answer are promises the client checks on its next pull.",
+        "Appends envelopes (event id and sealed payload) to the vault's log in one transaction, in the order given. Each new event gets the next position and the chain hash `H_n = SHA-256(H_(n-1) || SHA-256(0x01 || id || payload))`; an id already stored with the same payload is answered with its existing position (`duplicate: true`), so a retried push never duplicates; an id stored with another payload refuses the whole batch (ID_REUSED). The positions in the answer are promises the client checks on its next pull. Per-account quotas apply: events per minute and concurrent requests (429, with Retry-After), stored bytes (413 QUOTA_EXCEEDED).",
     })
     .input(
       z.object({
@@ -114,7 +106,7 @@ export const vaultRoutes = {
       path: "/vaults/{vaultId}/events",
       summary: "Events after a position, in order, with the anchor and the head",
       description:
-        "One page of the log: the server's checkpoint at `after` (the anchor, which the client compares with its own verified checkpoint), up to `limit` events after it in position order, each with its payload and chain hash, and the current head. Pulling after a position also records that this device holds the log up to it (pruning waits for every active device). 410 PRUNED when `after` is before the end of the pruned range: start from the latest snapshot.",
+        "One page of the log: the server's checkpoint at `after` (the anchor, which the client compares with its own verified checkpoint), up to `limit` events after it in position order (and at most the server's `maxPullBytes` of payloads, but always at least one event: a page may end before the head even when shorter than `limit`), each with its payload and chain hash, and the current head. Pulling after a position also records that this device holds the log up to it (pruning waits for every active device). 410 PRUNED when `after` is before the end of the pruned range: start from the latest snapshot.",
     })
     .input(
       z.object({
@@ -148,22 +140,4 @@ export const vaultRoutes = {
     })
     .input(z.object({ vaultId: vaultIdSchema }))
     .output(eventIterator(checkpointSchema)),
-
-  prune: vaultRoute
-    .route({
-      ...tag,
-      method: "POST",
-      path: "/vaults/{vaultId}/prune",
-      summary: "Drop the payloads of events every active device has passed and a snapshot covers",
-      description:
-        "Applies the pruning policy now: the payloads of events at and before the lower of the latest snapshot's position and the position every active device (not revoked, seen within 90 days by default) has pulled through are dropped. Ids, sizes, event hashes and chain hashes stay, so every checkpoint stays verifiable. Returns the pruned position and the snapshot it relied on.",
-    })
-    .input(z.object({ vaultId: vaultIdSchema }))
-    .output(
-      z.object({
-        prunedThrough: z.int().min(0),
-        eventsPruned: z.int().min(0),
-        snapshot: checkpointSchema.nullable(),
-      }),
-    ),
 };

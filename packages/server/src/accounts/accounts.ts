@@ -113,7 +113,7 @@ const findAccount = async (
   const [row] = await db.query(
     `SELECT account_id, address, verifier, verifier_salt, kdf_algorithm, kdf_memory_kib,
        kdf_iterations, kdf_parallelism, kdf_salt
-     FROM accounts WHERE ${where} = $1${lock ? " FOR UPDATE" : ""}`,
+     FROM accounts WHERE ${where === "address" ? "lower(address) = lower($1)" : "account_id = $1"}${lock ? " FOR UPDATE" : ""}`,
     [value],
   );
   if (row === undefined) return undefined;
@@ -132,7 +132,11 @@ const findAccount = async (
   };
 };
 
-/** The KDF parameters of an address; for an unknown one, plausible decoys that never change. */
+/**
+ * The KDF parameters of an address; for an unknown one, plausible decoys that never change.
+ * Addresses are compared without regard to case everywhere (as their uniqueness is), so `Alice@`
+ * and `alice@` get the same answer whether or not the account exists.
+ */
 export const preLogin = async (
   deps: ServiceDeps,
   address: string,

@@ -47,6 +47,36 @@ describe("keypears serve options", () => {
     assert.equal(parse([], { KEYPEARS_DOMAIN: "env.test" }).domain, "env.test");
   });
 
+  it("reads the per-account quotas, the pull page size and the pruning schedule", () => {
+    const options = parse([
+      "--domain",
+      "a.test",
+      "--quota-storage-mib",
+      "10",
+      "--quota-events-per-minute",
+      "60",
+      "--quota-streams",
+      "2",
+      "--quota-requests",
+      "1",
+      "--max-pull-mib",
+      "1",
+      "--prune-every",
+      "0",
+    ]);
+    assert.deepEqual(options.quotas, {
+      maxStoredBytes: 10 * 1024 * 1024,
+      eventsPerMinute: 60,
+      maxOpenStreams: 2,
+      maxConcurrentRequests: 1,
+    });
+    assert.deepEqual(options.limits, { maxPullBytes: 1024 * 1024 });
+    assert.equal(options.pruneEveryMs, 0);
+    assert.deepEqual(parse(["--domain", "a.test"]).quotas, {});
+    assert.match(refuse(["--domain", "a.test", "--quota-streams", "0"]), /--quota-streams/);
+    assert.match(refuse(["--domain", "a.test", "--max-pull-mib", "1.5"]), /--max-pull-mib/);
+  });
+
   it("refuses what it cannot use, saying why", () => {
     assert.match(refuse(["--port", "70000"]), /--port/);
     assert.match(refuse(["--domain", "localhost"]), /reserved/);

@@ -28,9 +28,18 @@ Options:
   --database-url <url>     use a Postgres server instead: postgres://user:pass@host:5432/db
                            (env KEYPEARS_DATABASE_URL or DATABASE_URL)
   --public-url <url>       the URL clients reach the server at, if behind a proxy (env KEYPEARS_PUBLIC_URL)
-  --trust-proxy            take client addresses from X-Forwarded-For (only behind your own proxy)
+  --trust-proxy <hops>     behind <hops> proxies of yours: the client address is the
+                           X-Forwarded-For entry <hops> from the right (default 0: the socket's)
   --web-root <dir>         the built web app to serve at / (env KEYPEARS_WEB_ROOT; default: the
                            app built in this checkout, apps/web/dist, when run through the CLI)
+  --quota-storage-mib <n>  payload MiB one account may store (default 256)
+  --quota-events-per-minute <n>
+                           events one account may push a minute, five minutes' worth at once
+                           (default 10000)
+  --quota-streams <n>      head streams one account may hold open (default 16)
+  --quota-requests <n>     pushes, pulls and snapshot transfers of one account at once (default 8)
+  --max-pull-mib <n>       payload MiB in one pull page (default 4)
+  --prune-every <minutes>  how often the server prunes every vault; 0: never (default 360)
   --log-level <level>      debug, info, warn or error (default info)
   -h, --help               show this help
 `;
@@ -62,8 +71,14 @@ export const parseServeArgs = (
         "data-dir": { type: "string" },
         "database-url": { type: "string" },
         "public-url": { type: "string" },
-        "trust-proxy": { type: "boolean" },
+        "trust-proxy": { type: "string" },
         "log-level": { type: "string" },
+        "quota-storage-mib": { type: "string" },
+        "quota-events-per-minute": { type: "string" },
+        "quota-streams": { type: "string" },
+        "quota-requests": { type: "string" },
+        "max-pull-mib": { type: "string" },
+        "prune-every": { type: "string" },
         "web-root": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -114,6 +129,40 @@ export const parseServeArgs = (
 
   const webRoot = values["web-root"] ?? nonEmpty(env.KEYPEARS_WEB_ROOT);
 
+  const numbers: Record<string, number> = {};
+  for (const [flag, min] of [
+    ["quota-storage-mib", 1],
+    ["quota-events-per-minute", 1],
+    ["quota-streams", 1],
+    ["quota-requests", 1],
+    ["max-pull-mib", 1],
+    ["prune-every", 0],
+    ["trust-proxy", 0],
+  ] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!/^\d{1,9}$/.test(text) || value < min) {
+      return err(
+        `--${flag} expects a whole number of at least ${min}, got ${JSON.stringify(text)}`,
+      );
+    }
+    numbers[flag] = value;
+  }
+  const MIB = 1024 * 1024;
+  const quotas = {
+    ...(numbers["quota-storage-mib"] === undefined
+      ? {}
+      : { maxStoredBytes: numbers["quota-storage-mib"] * MIB }),
+    ...(numbers["quota-events-per-minute"] === undefined
+      ? {}
+      : { eventsPerMinute: numbers["quota-events-per-minute"] }),
+    ...(numbers["quota-streams"] === undefined ? {} : { maxOpenStreams: numbers["quota-streams"] }),
+    ...(numbers["quota-requests"] === undefined
+      ? {}
+      : { maxConcurrentRequests: numbers["quota-requests"] }),
+  };
+
   return ok({
     help: false,
     options: {
@@ -122,8 +171,15 @@ export const parseServeArgs = (
       host: values.host ?? nonEmpty(env.KEYPEARS_HOST) ?? DEFAULT_HOST,
       database,
       ...(publicUrl === undefined ? {} : { publicUrl }),
-      trustProxy: values["trust-proxy"] === true,
+      trustProxy: numbers["trust-proxy"] ?? 0,
       ...(webRoot === undefined ? {} : { webRoot: resolve(webRoot) }),
+      quotas,
+      ...(numbers["max-pull-mib"] === undefined
+        ? {}
+        : { limits: { maxPullBytes: numbers["max-pull-mib"] * MIB } }),
+      ...(numbers["prune-every"] === undefined
+        ? {}
+        : { pruneEveryMs: numbers["prune-every"] * 60_000 }),
       logLevel: logLevel as LogLevel,
     },
   });

@@ -35,11 +35,16 @@ export interface PrunedRange {
 }
 
 export interface PgEventStore extends EventStore {
-  /** One consistent page for a pull: the anchor at `after`, events after it, and the head. */
+  /**
+   * One consistent page for a pull: the anchor at `after`, events after it, and the head. The
+   * page holds at most `limit` events and at most `maxBytes` payload bytes (but always at least
+   * one event when there is one), so one pull's memory is bounded whatever the events' sizes.
+   */
   readonly readPage: (
     vaultId: VaultId,
     after: number,
     limit: number,
+    maxBytes?: number,
   ) => Promise<Result<PullPage, PrunedRange>>;
   /** Drops the payloads at and before `position` (keeping id, size and hashes); returns how many. */
   readonly pruneThrough: (vaultId: VaultId, position: number) => Promise<number>;
@@ -81,6 +86,9 @@ const lockLog = async (tx: SqlQueryable, vaultId: VaultId): Promise<LogRow> => {
   return created;
 };
 
+/** Payload bytes read by one query while serving a pull page. */
+const READ_CHUNK_BYTES = 512 * 1024;
+
 interface Known {
   readonly position: number;
   readonly eventHash: EventHash;
@@ -115,6 +123,43 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
       position: toSafeInt(row.position, "position"),
       chainHash: toBytes(row.chain_hash, "chain_hash") as ChainHash,
     }));
+  };
+
+  /**
+   * Where a page after `after` ends, to keep within `limit` events and `maxBytes` (at least one
+   * event), cut into runs of at most `READ_CHUNK_BYTES`: each run is read by its own query, so on
+   * the embedded database (one session for everyone) other requests get their turn between runs.
+   */
+  const planPage = async (
+    vaultId: VaultId,
+    after: number,
+    through: number,
+    limit: number,
+    maxBytes: number,
+  ): Promise<readonly number[]> => {
+    // Sizes only (no payloads), so sizing a page costs little even when its events are large.
+    const rows = await sql.query(
+      `SELECT position, size FROM events
+       WHERE vault_id = $1 AND position > $2 AND position <= $3 ORDER BY position LIMIT $4`,
+      [vaultId, after, through, limit],
+    );
+    const ends: number[] = [];
+    let end = after;
+    let bytes = 0;
+    let run = 0;
+    for (const row of rows) {
+      const size = toSafeInt(row.size, "size");
+      if (bytes + size > maxBytes && end > after) break;
+      if (run + size > READ_CHUNK_BYTES && run > 0) {
+        ends.push(end);
+        run = 0;
+      }
+      bytes += size;
+      run += size;
+      end = toSafeInt(row.position, "position");
+    }
+    if (end > (ends.at(-1) ?? after)) ends.push(end);
+    return ends;
   };
 
   const append: EventStore["append"] = async (vaultId, envelopes) => {
@@ -177,7 +222,7 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
         return { ...event, payload };
       });
     },
-    readPage: async (vaultId, after, limit) => {
+    readPage: async (vaultId, after, limit, maxBytes = Number.MAX_SAFE_INTEGER) => {
       assertReadArguments(after, limit);
       const log = await readLog(sql, vaultId, false);
       const current = log?.head ?? GENESIS;
@@ -186,7 +231,13 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
       if (after >= current.position) return ok({ anchor: current, events: [], head: current });
       const anchor = await checkpointAt(vaultId, after);
       if (anchor === undefined) throw new Error(`no checkpoint at ${after} below the head`);
-      const rows = await selectEvents(vaultId, after, current.position, limit);
+      const runs = await planPage(vaultId, after, current.position, limit, maxBytes);
+      const rows = [];
+      let from = after;
+      for (const end of runs) {
+        rows.push(...(await selectEvents(vaultId, from, end, limit)));
+        from = end;
+      }
       const events: StoredEvent[] = [];
       for (const { payload, ...event } of rows) {
         // Pruned between reading the log row and the events: the same answer as before.

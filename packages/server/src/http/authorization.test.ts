@@ -37,7 +37,6 @@ const vaultCalls = (account: TestAccount, vaultId: string) => ({
   pull: () => account.client.vaults.pull({ vaultId, after: 0 }),
   head: () => account.client.vaults.head({ vaultId }),
   stream: () => account.client.vaults.stream({ vaultId }),
-  prune: () => account.client.vaults.prune({ vaultId }),
   snapshotPut: () =>
     account.client.snapshots.put({
       vaultId,

@@ -3,8 +3,10 @@
  * what is known about this request. Services travel in the context so the router is a constant.
  */
 
+import type { Session } from "../accounts/sessions.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { SizeLimits } from "../limits/limits.ts";
+import type { AccountLimiters } from "./account-quotas.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../log/logger.ts";
 import type { NoticeHub } from "../realtime/notice-hub.ts";
@@ -15,8 +17,9 @@ export interface AppServices extends ServiceDeps {
   readonly rateLimiters: {
     readonly register: RateLimiter;
     readonly login: RateLimiter;
-    readonly failedLoginsPerAddress: RateLimiter;
+    readonly failedLogins: RateLimiter;
   };
+  readonly quotas: AccountLimiters;
   readonly hub: NoticeHub;
   readonly prunePolicy: PrunePolicy;
   /** Aborts when the server begins to shut down: long-lived streams end. */
@@ -28,6 +31,8 @@ export interface RequestInfo {
   readonly requestId: string;
   readonly clientIp: string;
   readonly authorization: string | undefined;
+  /** The session, when the HTTP layer already checked it (before reading the body). */
+  readonly session?: Session;
   /** Adds a vault id to the request's log line. */
   readonly noteVault: (vaultId: string) => void;
 }

@@ -24,7 +24,7 @@ let account: TestAccount;
 
 before(async () => {
   test = await startTestServer({
-    trustProxy: true,
+    trustProxy: 1,
     limits: {
       maxRequestBytes: 64 * 1024,
       maxEventBytes: 1024,
@@ -34,7 +34,7 @@ before(async () => {
     rateLimits: {
       register: { capacity: 2, refillPerMinute: 1 },
       login: { capacity: 3, refillPerMinute: 1 },
-      failedLoginsPerAddress: { capacity: 2, refillPerMinute: 1 },
+      failedLogins: { capacity: 2, refillPerMinute: 1 },
     },
   });
   account = await registerAccount(test);
@@ -252,19 +252,52 @@ describe("rate limits", () => {
     await rejectsWith(attempt(), "TOO_MANY_REQUESTS", 429);
   });
 
-  it("limits failed sign-ins per address, whatever the client address, even before a right secret", async () => {
+  it("lets nobody lock an owner out: failures from anywhere, in any letter case, never block the right secret", async () => {
     const target = await registerAccount(test);
-    const login = (authSecret: string) =>
+    const [name, domain] = target.address.split("@") as [string, string];
+    const variants = [
+      target.address,
+      `${name.toUpperCase()}@${domain}`,
+      `${name}@${domain.toUpperCase()}`,
+    ];
+    const login = (address: string, authSecret: string) =>
       clientFrom(freshIp()).accounts.login({
-        address: target.address,
+        address,
         authSecret,
         device: { id: newDeviceId(), name: "x" },
       });
-    await rejectsWith(login(b64Random(32)), "INVALID_CREDENTIALS", 401);
-    await rejectsWith(login(b64Random(32)), "INVALID_CREDENTIALS", 401);
-    await rejectsWith(login(target.authSecret), "TOO_MANY_REQUESTS", 429);
-    // The account itself keeps working for its signed-in devices.
-    await target.client.vaults.head({ vaultId: target.vaultId });
+    // Twelve failures, more than the server-wide failure budget (2 here): 401s, then 429s.
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const failed = await login(variants[i % 3] as string, b64Random(32)).then(
+        () => 201,
+        (error: { status: number }) => error.status,
+      );
+      statuses.push(failed);
+    }
+    assert.deepEqual(
+      [...new Set(statuses)].sort((a, b) => a - b),
+      [401, 429],
+    );
+    // The owner signs in at once, and can still change the credentials.
+    const session = await login(target.address, target.authSecret);
+    assert.equal(session.account.address, target.address);
+    const owner = clientFrom(freshIp(), session.token);
+    const newSecret = b64Random(32);
+    await owner.accounts.changeCredentials({
+      currentAuthSecret: target.authSecret,
+      authSecret: newSecret,
+      kdf: TEST_KDF,
+      salt: b64Random(16),
+      vaults: [{ vaultId: target.vaultId, wrappedVaultKey: b64Random(72) }],
+    });
+    await login(target.address, newSecret);
+    const refused = await rejectsWith(
+      login(target.address, target.authSecret),
+      "TOO_MANY_REQUESTS",
+      429,
+    );
+    assert.ok((refused.data as { retryAfterSeconds: number }).retryAfterSeconds >= 1);
   });
 });
 

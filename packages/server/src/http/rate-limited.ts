@@ -11,9 +11,3 @@ export const spend = (limiter: RateLimiter, key: string): void => {
   const decision = limiter.take(key);
   if (!decision.allowed) throw refuse(decision.retryAfterSeconds);
 };
-
-/** Fails with 429 if `key` has no token left, without spending one (failures spend later). */
-export const requireAllowed = (limiter: RateLimiter, key: string): void => {
-  const decision = limiter.check(key);
-  if (!decision.allowed) throw refuse(decision.retryAfterSeconds);
-};

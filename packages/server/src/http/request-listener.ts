@@ -6,6 +6,7 @@
 
 import {
   API_PREFIX,
+  apiErrors,
   OPENAPI_PATH,
   PROTOCOL_HEADER,
   type ServerDescription,
@@ -14,7 +15,9 @@ import {
 import type { OpenAPIHandler } from "@orpc/openapi/node";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Session } from "../accounts/sessions.ts";
 import type { AppServices, RequestContext } from "./context.ts";
+import { sessionOf } from "./implementer.ts";
 import type { SizeLimits } from "../limits/limits.ts";
 import { answerPreflight, setCorsHeaders } from "./cors.ts";
 import { checkProtocolHeader } from "./protocol-version.ts";
@@ -26,8 +29,12 @@ export interface RequestListenerOptions {
   readonly handler: OpenAPIHandler<RequestContext>;
   readonly description: ServerDescription;
   readonly openapiDocument: () => Promise<unknown>;
-  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
-  readonly trustProxy: boolean;
+  /**
+   * How many proxies of yours stand in front of the server (0: none). The client address is the
+   * X-Forwarded-For entry that many from the right: the one your outermost proxy added. Entries
+   * further left are whatever the client sent.
+   */
+  readonly trustProxy: number;
   /** Tracks each request's work and response, so shutdown can wait for them. */
   readonly track: (work: Promise<void>, response: ServerResponse) => void;
   /** The web app's files, served at `/` (outside the API), when the server has them. */
@@ -61,13 +68,10 @@ const sendError = (
 export const createRequestListener = (options: RequestListenerOptions) => {
   const { app, handler, description } = options;
 
-  const clientIp = (req: IncomingMessage): string => {
-    const forwarded = req.headers["x-forwarded-for"];
-    if (options.trustProxy && typeof forwarded === "string") {
-      return forwarded.split(",")[0]?.trim() || "unknown";
-    }
-    return req.socket.remoteAddress ?? "unknown";
-  };
+  const clientIp = (req: IncomingMessage): string =>
+    forwardedClient(req.headers["x-forwarded-for"], options.trustProxy) ??
+    req.socket.remoteAddress ??
+    "unknown";
 
   const handle = async (
     req: IncomingMessage,
@@ -106,6 +110,20 @@ export const createRequestListener = (options: RequestListenerOptions) => {
       sendError(res, mismatch);
       return;
     }
+    let session: Session | undefined;
+    if (METHODS_WITH_BODY.has(req.method ?? "") && !isPublicRoute(req.method ?? "", path)) {
+      // Authenticate first: no one without a session makes the server read a body.
+      session = await sessionOf(app, req.headers.authorization);
+      if (session === undefined) {
+        res.setHeader("connection", "close");
+        sendError(res, {
+          status: 401,
+          code: "UNAUTHORIZED",
+          message: apiErrors.UNAUTHORIZED.message,
+        });
+        return;
+      }
+    }
     if (METHODS_WITH_BODY.has(req.method ?? "")) {
       const body = await readJsonBody(req, requestLimit(req.method ?? "", path, app.limits));
       if (!body.ok) {
@@ -122,6 +140,7 @@ export const createRequestListener = (options: RequestListenerOptions) => {
         requestId,
         clientIp: clientIp(req),
         authorization: req.headers.authorization,
+        ...(session === undefined ? {} : { session }),
         noteVault,
       },
     };
@@ -168,6 +187,36 @@ export const describeError = (error: unknown): string => {
   if (!(error instanceof Error)) return typeof error;
   const code = (error as { code?: unknown }).code;
   return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${error.message}`;
+};
+
+/** The routes anyone may call with a body (registration, pre-login, sign-in). */
+const isPublicRoute = (method: string, path: string): boolean =>
+  method === "POST" &&
+  [
+    `${API_PREFIX}/accounts`,
+    `${API_PREFIX}/accounts/prelogin`,
+    `${API_PREFIX}/sessions`,
+    // Server to server (sharing): the sender's server has no session here; the share is verified
+    // by fetching it back from the server of the sender's domain.
+    `${API_PREFIX}/federation/shares`,
+  ].includes(path.replace(/\/+$/, ""));
+
+/**
+ * The client address from X-Forwarded-For behind `hops` proxies of yours: each proxy appends the
+ * address it received from, so the entry `hops` from the right is the one the outermost trusted
+ * proxy saw. With fewer entries, the left-most (every entry came from a trusted proxy).
+ */
+export const forwardedClient = (
+  header: string | string[] | undefined,
+  hops: number,
+): string | undefined => {
+  if (hops <= 0 || header === undefined) return undefined;
+  const entries = (Array.isArray(header) ? header.join(",") : header)
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  if (entries.length === 0) return undefined;
+  return entries[Math.max(0, entries.length - hops)];
 };
 
 /** Snapshot uploads may be as large as a snapshot (base64url and JSON around it); every other request is held to `maxRequestBytes`. */

@@ -11,6 +11,23 @@ export interface SizeLimits {
   readonly maxEventBytes: number;
   readonly maxEventsPerPush: number;
   readonly maxSnapshotBytes: number;
+  /** A pull page holds at most this many payload bytes (always at least one event). */
+  readonly maxPullBytes: number;
+}
+
+/**
+ * What one account may hold and use, so no single user can stall the server or fill its disk.
+ * Each is a `keypears serve` option.
+ */
+export interface AccountQuotas {
+  /** Payload bytes stored (events not pruned, and snapshots) across the account's vaults. */
+  readonly maxStoredBytes: number;
+  /** Events pushed per minute (a burst of five minutes' worth is allowed). */
+  readonly eventsPerMinute: number;
+  /** Head streams open at once. */
+  readonly maxOpenStreams: number;
+  /** Pushes, pulls and snapshot transfers in progress at once. */
+  readonly maxConcurrentRequests: number;
 }
 
 export interface RateLimits {
@@ -18,8 +35,12 @@ export interface RateLimits {
   readonly register: RateLimit;
   /** Sign-in and pre-login attempts per client IP. */
   readonly login: RateLimit;
-  /** Failed sign-ins (and failed credential changes) per account address. */
-  readonly failedLoginsPerAddress: RateLimit;
+  /**
+   * Failed sign-ins (and failed credential changes) from all clients together: a ceiling on
+   * online guessing server-wide. Only failures spend it and only failures are refused by it, so
+   * nobody can lock an owner out (an auth secret has 256 bits: guessing it online is hopeless).
+   */
+  readonly failedLogins: RateLimit;
 }
 
 export const DEFAULT_SIZE_LIMITS: SizeLimits = {
@@ -31,10 +52,19 @@ export const DEFAULT_SIZE_LIMITS: SizeLimits = {
   // A snapshot holds every item's whole history: about 3.8 MB for 10,000 items and 100,000
   // events, so leave room for vaults ten times that.
   maxSnapshotBytes: 48 * 1024 * 1024,
+  maxPullBytes: 4 * 1024 * 1024,
+};
+
+export const DEFAULT_ACCOUNT_QUOTAS: AccountQuotas = {
+  // Ten thousand items with a long history take a few tens of MiB.
+  maxStoredBytes: 256 * 1024 * 1024,
+  eventsPerMinute: 10_000,
+  maxOpenStreams: 16,
+  maxConcurrentRequests: 8,
 };
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   register: { capacity: 5, refillPerMinute: 5 },
   login: { capacity: 30, refillPerMinute: 30 },
-  failedLoginsPerAddress: { capacity: 10, refillPerMinute: 2 },
+  failedLogins: { capacity: 600, refillPerMinute: 600 },
 };

@@ -23,3 +23,13 @@ test("keeps keys apart and lets check look without spending", () => {
 test("refuses a nonsensical limit", () => {
   assert.throws(() => createRateLimiter({ capacity: 0, refillPerMinute: 1 }), RangeError);
 });
+
+test("spends several tokens at once, and never asks for more than the capacity", () => {
+  let time = 0;
+  const limiter = createRateLimiter({ capacity: 10, refillPerMinute: 60 }, () => time);
+  assert.equal(limiter.take("k", 7).allowed, true);
+  assert.deepEqual(limiter.take("k", 5), { allowed: false, retryAfterSeconds: 2 });
+  time += 60_000;
+  assert.equal(limiter.take("k", 500).allowed, true);
+  assert.equal(limiter.take("k").allowed, false);
+});

@@ -13,8 +13,8 @@ export type RateDecision =
   { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** Spends one token of `key` if there is one. */
-  readonly take: (key: string) => RateDecision;
+  /** Spends `cost` tokens of `key` (default 1) if it has them. */
+  readonly take: (key: string, cost?: number) => RateDecision;
   /** Says whether `key` has a token, without spending it. */
   readonly check: (key: string) => RateDecision;
 }
@@ -52,18 +52,18 @@ export const createRateLimiter = (limit: RateLimit, now: () => number = Date.now
       if (bucket.tokens + (time - bucket.updatedAt) * perMs >= limit.capacity) buckets.delete(key);
     }
   };
-  const decide = (bucket: Bucket): RateDecision =>
-    bucket.tokens >= 1
+  const decide = (bucket: Bucket, cost = 1): RateDecision =>
+    bucket.tokens >= cost
       ? { allowed: true }
       : {
           allowed: false,
-          retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)),
+          retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / perMs / 1000)),
         };
   return {
-    take: (key) => {
+    take: (key, cost = 1) => {
       const bucket = refill(key);
-      const decision = decide(bucket);
-      if (decision.allowed) bucket.tokens -= 1;
+      const decision = decide(bucket, Math.min(cost, limit.capacity));
+      if (decision.allowed) bucket.tokens -= Math.min(cost, limit.capacity);
       return decision;
     },
     check: (key) => decide(refill(key)),

@@ -2,9 +2,15 @@
  * The `SqlClient` on PGlite (Postgres in WASM, in this process). PGlite is a single session, so
  * every query and transaction takes turns through one mutex: a statement issued while another
  * caller's transaction is open would otherwise run inside it.
+ *
+ * PGlite runs in this thread and its promises settle without real I/O, so a queue of statements
+ * would run back to back in microtasks and starve the event loop: no new connection, not even
+ * /health, would be served until the queue is empty. Each statement therefore first yields to the
+ * event loop (`setImmediate`).
  */
 
 import { PGlite } from "@electric-sql/pglite";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { assertChannelName } from "./channel-name.ts";
 import { createMutex } from "./mutex.ts";
 import type { SqlClient, SqlParam, SqlQueryable, SqlRow } from "./sql-client.ts";
@@ -32,16 +38,19 @@ export const createPgliteClient = async (options: PgliteClientOptions = {}): Pro
 
   return {
     dialect: "pglite",
-    query: (text, params) => {
+    query: async (text, params) => {
       assertOpen();
+      await yieldToEventLoop();
       return mutex.run(() => direct.query(text, params));
     },
-    exec: (script) => {
+    exec: async (script) => {
       assertOpen();
+      await yieldToEventLoop();
       return mutex.run(() => direct.exec(script));
     },
-    transaction: (work) => {
+    transaction: async (work) => {
       assertOpen();
+      await yieldToEventLoop();
       return mutex.run(() => db.transaction(async (pgTx) => work(queryableOn(pgTx))));
     },
     listen: async (channel, onNotify) => {

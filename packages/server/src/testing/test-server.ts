@@ -39,7 +39,7 @@ export const startTestServer = async (
     log: (line) => logs.push(line),
     keepAliveMs: 500,
     shutdownGraceMs: 2000,
-    rateLimits: { register: generous, login: generous, failedLoginsPerAddress: generous },
+    rateLimits: { register: generous, login: generous, failedLogins: generous },
     ...options,
   });
   return {

@@ -48,12 +48,19 @@ describe("the pruning policy", () => {
   });
 });
 
-describe("pruning a vault through the API", () => {
+describe("pruning on the server's schedule", () => {
   let test: TestServer;
   before(async () => {
     test = await startTestServer();
   });
   after(() => test.close());
+  const prunedThrough = async (vaultId: string): Promise<number> => {
+    const [row] = await test.server.sql.query(
+      "SELECT pruned_through FROM vault_logs WHERE vault_id = $1",
+      [vaultId],
+    );
+    return Number(row?.pruned_through);
+  };
 
   it("drops the payloads every active device passed and a snapshot covers, keeping history verifiable", async () => {
     const laptop = await registerAccount(test);
@@ -62,11 +69,8 @@ describe("pruning a vault through the API", () => {
     const batch = Array.from({ length: 10 }, () => ({ id: newEventId(), payload: b64Random(40) }));
     const pushed = await laptop.client.vaults.push({ vaultId, events: batch });
 
-    assert.equal(
-      (await laptop.client.vaults.prune({ vaultId })).prunedThrough,
-      0,
-      "no snapshot yet",
-    );
+    await test.server.pruneNow();
+    assert.equal(await prunedThrough(vaultId), 0, "no snapshot yet");
     const at8 = pushed.events[7]!;
     await laptop.client.snapshots.put({
       vaultId,
@@ -77,12 +81,9 @@ describe("pruning a vault through the API", () => {
     await laptop.client.vaults.pull({ vaultId, after: 10 });
     await phone.client.vaults.pull({ vaultId, after: 5 });
 
-    const first = await laptop.client.vaults.prune({ vaultId });
-    assert.deepEqual(
-      [first.prunedThrough, first.eventsPruned],
-      [5, 5],
-      "held back by the phone at 5",
-    );
+    const first = await test.server.pruneNow();
+    assert.equal(first.eventsPruned, 5);
+    assert.equal(await prunedThrough(vaultId), 5, "held back by the phone at 5");
 
     const refused = await rejectsWith(
       phone.client.vaults.pull({ vaultId, after: 3 }),
@@ -98,12 +99,9 @@ describe("pruning a vault through the API", () => {
     assert.equal(fromFive.events.length, 5);
 
     await phone.client.vaults.pull({ vaultId, after: 10 });
-    const second = await laptop.client.vaults.prune({ vaultId });
-    assert.deepEqual(
-      [second.prunedThrough, second.eventsPruned],
-      [8, 3],
-      "bounded by the snapshot",
-    );
+    const second = await test.server.pruneNow();
+    assert.equal(second.eventsPruned, 3);
+    assert.equal(await prunedThrough(vaultId), 8, "bounded by the snapshot");
 
     // Every event keeps its position, id, size and hashes: the chain recomputes to the head.
     const rows = await test.server.sql.query(
@@ -158,12 +156,19 @@ describe("pruning a vault through the API", () => {
       payload: b64Random(10),
     });
     await laptop.client.vaults.pull({ vaultId, after: 4 });
-    assert.equal(
-      (await laptop.client.vaults.prune({ vaultId })).prunedThrough,
-      0,
-      "the phone never pulled",
-    );
+    await test.server.pruneNow();
+    assert.equal(await prunedThrough(vaultId), 0, "the phone never pulled");
     await laptop.client.devices.revoke({ deviceId: phone.deviceId });
-    assert.equal((await laptop.client.vaults.prune({ vaultId })).prunedThrough, 4);
+    await test.server.pruneNow();
+    assert.equal(await prunedThrough(vaultId), 4);
+  });
+
+  it("has no route a client could prune with", async () => {
+    const laptop = await registerAccount(test);
+    const response = await fetch(`${test.server.apiUrl}/vaults/${laptop.vaultId}/prune`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${laptop.session.token}` },
+    });
+    assert.equal(response.status, 404);
   });
 });

@@ -5,16 +5,28 @@
  * drops only payloads: each event keeps its position, id, size, event hash and chain hash, so the
  * history stays complete and every checkpoint stays verifiable. A device that later pulls into
  * the pruned range gets a typed error naming the latest snapshot, and starts from it.
+ *
+ * Only the server prunes, on its own schedule (`ServerOptions.pruneEveryMs`); no client route
+ * asks for it.
  */
 
 import type { Checkpoint, VaultId } from "@keypears/sync-core";
 import type { ServiceDeps } from "../deps.ts";
-import { toDate, toOptionalDate, toSafeInt } from "../sql/values.ts";
+import { toDate, toOptionalDate, toSafeInt, toText } from "../sql/values.ts";
 import { latestSnapshotAnchor } from "./snapshots.ts";
 
 export interface PrunePolicy {
   /** A device not seen for longer than this no longer holds pruning back (it restores from a snapshot). */
   readonly activeDeviceDays: number;
+  /**
+   * The snapshot pruning may rely on: devices that cannot pull pruned events start from it, so
+   * it must be one they will accept. HOOK for signed snapshots (issue 16): return the latest
+   * snapshot that a roster device signed. Default: the latest snapshot (`latestSnapshotAnchor`).
+   */
+  readonly trustedSnapshot?: (
+    deps: Pick<ServiceDeps, "sql">,
+    vaultId: VaultId,
+  ) => Promise<Checkpoint | undefined>;
 }
 
 export const DEFAULT_PRUNE_POLICY: PrunePolicy = { activeDeviceDays: 90 };
@@ -51,7 +63,7 @@ export const pruneVault = async (
   policy: PrunePolicy,
   vaultId: VaultId,
 ): Promise<PruneOutcome> => {
-  const snapshot = await latestSnapshotAnchor(deps, vaultId);
+  const snapshot = await (policy.trustedSnapshot ?? latestSnapshotAnchor)(deps, vaultId);
   const rows = await deps.sql.query(
     `SELECT d.last_seen_at, d.revoked_at, COALESCE(a.position, 0) AS acked
      FROM vaults v
@@ -82,4 +94,18 @@ export const pruneVault = async (
     eventsPruned,
     snapshot,
   };
+};
+
+/** One pruning pass over every vault of the server, as the schedule runs it. */
+export const pruneAllVaults = async (
+  deps: Pick<ServiceDeps, "sql" | "events" | "now">,
+  policy: PrunePolicy,
+): Promise<{ readonly vaults: number; readonly eventsPruned: number }> => {
+  const rows = await deps.sql.query("SELECT vault_id FROM vaults ORDER BY vault_id");
+  let eventsPruned = 0;
+  for (const row of rows) {
+    const outcome = await pruneVault(deps, policy, toText(row.vault_id, "vault_id") as VaultId);
+    eventsPruned += outcome.eventsPruned;
+  }
+  return { vaults: rows.length, eventsPruned };
 };

@@ -5,7 +5,12 @@
  */
 
 import { type KdfParams, parseSecretKey } from "@keypears/crypto";
-import { type RunningServer, type SizeLimits, startServer } from "@keypears/server";
+import {
+  type RunningServer,
+  type ServerOptions,
+  type SizeLimits,
+  startServer,
+} from "@keypears/server";
 import { createAccount, describeVaultError, type Vault, type VaultDeps } from "@keypears/vault";
 import { cheapDeps, createTestHome, type TestHome } from "@keypears/vault/testing";
 import { loginNewDevice } from "../node-onboarding.ts";
@@ -33,6 +38,7 @@ export const startSyncServer = async (
   database: TestDatabase = { kind: "memory" },
   logs: string[] = [],
   limits: Partial<SizeLimits> = {},
+  quotas: ServerOptions["quotas"] = {},
 ): Promise<RunningServer> =>
   startServer({
     domain: DOMAIN,
@@ -41,8 +47,9 @@ export const startSyncServer = async (
     log: (line) => logs.push(line),
     keepAliveMs: 200,
     shutdownGraceMs: 2000,
-    rateLimits: { register: generous, login: generous, failedLoginsPerAddress: generous },
+    rateLimits: { register: generous, login: generous, failedLogins: generous },
     limits,
+    quotas,
   });
 
 export interface TestDevice {

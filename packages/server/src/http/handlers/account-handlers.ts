@@ -11,7 +11,8 @@ import {
 import { endSession } from "../../accounts/sessions.ts";
 import { apiError } from "../api-error.ts";
 import { authed, base } from "../implementer.ts";
-import { requireAllowed, spend } from "../rate-limited.ts";
+import type { RateLimiter } from "../../limits/rate-limiter.ts";
+import { spend } from "../rate-limited.ts";
 import { b64, bytes, signedInToWire } from "../wire-convert.ts";
 
 const device = (input: { id: string; name: string }) => ({
@@ -22,8 +23,20 @@ const vaultKey = (input: { vaultId: string; wrappedVaultKey: string }) => ({
   vaultId: input.vaultId as VaultId,
   wrappedVaultKey: bytes(input.wrappedVaultKey),
 });
-/** Failed attempts are counted per address whatever its case, like the address's uniqueness. */
-const addressKey = (address: string): string => address.toLowerCase();
+/**
+ * A failed sign-in spends the server-wide failure budget; when it is empty the failure is
+ * answered 429 instead of 401. The right credentials are never refused by it (checking them is
+ * one SHA-256), so no one can lock an owner out by failing on purpose.
+ */
+const refuseFailure = (limiter: RateLimiter): never => {
+  const decision = limiter.take("all");
+  if (!decision.allowed) {
+    throw apiError("TOO_MANY_REQUESTS", {
+      data: { retryAfterSeconds: decision.retryAfterSeconds },
+    });
+  }
+  throw apiError("INVALID_CREDENTIALS");
+};
 
 export const accountHandlers = {
   register: base.accounts.register.handler(async ({ input, context: { app, request } }) => {
@@ -58,8 +71,6 @@ export const accountHandlers = {
 
   login: base.accounts.login.handler(async ({ input, context: { app, request } }) => {
     spend(app.rateLimiters.login, request.clientIp);
-    const key = addressKey(input.address);
-    requireAllowed(app.rateLimiters.failedLoginsPerAddress, key);
     const result = await login(app, {
       address: input.address,
       authSecret: bytes(input.authSecret),
@@ -67,8 +78,7 @@ export const accountHandlers = {
     });
     if (result.ok) return signedInToWire(result.value);
     if (result.error.kind === "device-revoked") throw apiError("DEVICE_REVOKED");
-    app.rateLimiters.failedLoginsPerAddress.take(key);
-    throw apiError("INVALID_CREDENTIALS");
+    return refuseFailure(app.rateLimiters.failedLogins);
   }),
 
   logout: authed.accounts.logout.handler(async ({ context: { app, session } }) => {
@@ -91,10 +101,8 @@ export const accountHandlers = {
   }),
 
   changeCredentials: authed.accounts.changeCredentials.handler(
-    async ({ input, context: { app, session } }) => {
-      const account = await getAccount(app, session.accountId);
-      const key = addressKey(account.address);
-      requireAllowed(app.rateLimiters.failedLoginsPerAddress, key);
+    async ({ input, context: { app, request, session } }) => {
+      spend(app.rateLimiters.login, request.clientIp);
       const result = await changeCredentials(app, session.accountId, {
         currentAuthSecret: bytes(input.currentAuthSecret),
         authSecret: bytes(input.authSecret),
@@ -104,8 +112,7 @@ export const accountHandlers = {
       });
       if (result.ok) return { ok: true as const };
       if (result.error.kind === "vault-set-mismatch") throw apiError("VAULT_SET_MISMATCH");
-      app.rateLimiters.failedLoginsPerAddress.take(key);
-      throw apiError("INVALID_CREDENTIALS");
+      return refuseFailure(app.rateLimiters.failedLogins);
     },
   ),
 };

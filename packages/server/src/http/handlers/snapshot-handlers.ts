@@ -4,6 +4,7 @@ import { latestSnapshot, putSnapshot } from "../../vaults/snapshots.ts";
 import { apiError } from "../api-error.ts";
 import { authed } from "../implementer.ts";
 import { b64, bytes } from "../wire-convert.ts";
+import { requireStorage, withHeavySlot } from "../account-quotas.ts";
 import { requireOwnVault } from "./vault-access.ts";
 
 export const snapshotHandlers = {
@@ -17,10 +18,14 @@ export const snapshotHandlers = {
         data: { limit: app.limits.maxSnapshotBytes, unit: "bytes" },
       });
     }
-    const result = await putSnapshot(app, vaultId, {
-      position: input.position,
-      chainHash: bytes(input.chainHash),
-      payload,
+    const { accountId } = context.session;
+    const result = await withHeavySlot(app.quotas, accountId, async () => {
+      await requireStorage(app.quotas, app.sql, accountId, payload.length);
+      return putSnapshot(app, vaultId, {
+        position: input.position,
+        chainHash: bytes(input.chainHash),
+        payload,
+      });
     });
     if (!result.ok) {
       throw apiError("CHAIN_MISMATCH", {
@@ -39,7 +44,9 @@ export const snapshotHandlers = {
 
   latest: authed.snapshots.latest.handler(async ({ input, context }) => {
     const vaultId = await requireOwnVault(context, input.vaultId);
-    const snapshot = await latestSnapshot(context.app, vaultId);
+    const snapshot = await withHeavySlot(context.app.quotas, context.session.accountId, () =>
+      latestSnapshot(context.app, vaultId),
+    );
     if (snapshot === undefined) {
       throw apiError("NOT_FOUND", { message: "This vault has no snapshot yet." });
     }

@@ -1,11 +1,13 @@
-/** The vault routes: list and create vaults; push, pull, head, stream and prune a vault's log. */
+/**
+ * The vault routes: list the account's vaults; push, pull, read and follow the head of a vault's
+ * log. Pushes, pulls and streams count against the account's quotas (`account-quotas.ts`).
+ */
 
-import type { EventEnvelope, EventId, VaultId } from "@keypears/sync-core";
+import type { EventEnvelope, EventId } from "@keypears/sync-core";
 import { followHead } from "../../realtime/follow-head.ts";
 import { latestSnapshotAnchor } from "../../vaults/snapshots.ts";
-import { pruneVault } from "../../vaults/pruning.ts";
-import { createVault, listVaults, recordAck } from "../../vaults/vaults.ts";
-import { transactionResult } from "../../sql/sql-client.ts";
+import { listVaults, recordAck } from "../../vaults/vaults.ts";
+import { requireStorage, spendEvents, takeStreamSlot, withHeavySlot } from "../account-quotas.ts";
 import { apiError } from "../api-error.ts";
 import { authed } from "../implementer.ts";
 import { b64, bytes, checkpointToWire } from "../wire-convert.ts";
@@ -20,23 +22,9 @@ export const vaultHandlers = {
     })),
   })),
 
-  create: authed.vaults.create.handler(async ({ input, context: { app, session } }) => {
-    const result = await transactionResult(app.sql, (tx) =>
-      createVault(tx, new Date(app.now()), session.accountId, {
-        vaultId: input.vaultId as VaultId,
-        wrappedVaultKey: bytes(input.wrappedVaultKey),
-      }),
-    );
-    if (!result.ok) throw apiError("VAULT_EXISTS");
-    return {
-      vaultId: result.value.vaultId,
-      wrappedVaultKey: input.wrappedVaultKey,
-      head: checkpointToWire(result.value.head),
-    };
-  }),
-
   push: authed.vaults.push.handler(async ({ input, context }) => {
-    const { limits } = context.app;
+    const { app, session } = context;
+    const { limits } = app;
     const vaultId = await requireOwnVault(context, input.vaultId);
     if (input.events.length > limits.maxEventsPerPush) {
       throw apiError("PAYLOAD_TOO_LARGE", {
@@ -54,7 +42,16 @@ export const vaultHandlers = {
       }
       return { id: event.id as EventId, payload };
     });
-    const result = await context.app.events.append(vaultId, envelopes);
+    const result = await withHeavySlot(app.quotas, session.accountId, async () => {
+      await requireStorage(
+        app.quotas,
+        app.sql,
+        session.accountId,
+        envelopes.reduce((sum, envelope) => sum + envelope.payload.length, 0),
+      );
+      spendEvents(app.quotas, session.accountId, envelopes.length);
+      return app.events.append(vaultId, envelopes);
+    });
     if (!result.ok) {
       throw apiError("ID_REUSED", {
         message: `Event ${result.error.id} is already in this vault with a different payload; nothing was stored.`,
@@ -75,7 +72,9 @@ export const vaultHandlers = {
   pull: authed.vaults.pull.handler(async ({ input, context }) => {
     const { app, session } = context;
     const vaultId = await requireOwnVault(context, input.vaultId);
-    const page = await app.events.readPage(vaultId, input.after, input.limit);
+    const page = await withHeavySlot(app.quotas, session.accountId, () =>
+      app.events.readPage(vaultId, input.after, input.limit, app.limits.maxPullBytes),
+    );
     if (!page.ok) {
       const snapshot = await latestSnapshotAnchor(app, vaultId);
       throw apiError("PRUNED", {
@@ -111,6 +110,9 @@ export const vaultHandlers = {
   stream: authed.vaults.stream.handler(async ({ input, context, signal }) => {
     const { app, session } = context;
     const vaultId = await requireOwnVault(context, input.vaultId);
+    const release = takeStreamSlot(app.quotas, session.accountId);
+    // A stream the client drops before it starts never runs its generator: release on abort too.
+    signal?.addEventListener("abort", release, { once: true });
     const heads = followHead({
       hub: app.hub,
       vaultId,
@@ -121,18 +123,11 @@ export const vaultHandlers = {
       sessionEnded: () => apiError("UNAUTHORIZED"),
     });
     return (async function* () {
-      for await (const head of heads) yield checkpointToWire(head);
+      try {
+        for await (const head of heads) yield checkpointToWire(head);
+      } finally {
+        release();
+      }
     })();
-  }),
-
-  prune: authed.vaults.prune.handler(async ({ input, context }) => {
-    const { app } = context;
-    const vaultId = await requireOwnVault(context, input.vaultId);
-    const outcome = await pruneVault(app, app.prunePolicy, vaultId);
-    return {
-      prunedThrough: outcome.prunedThrough,
-      eventsPruned: outcome.eventsPruned,
-      snapshot: outcome.snapshot === undefined ? null : checkpointToWire(outcome.snapshot),
-    };
   }),
 };
