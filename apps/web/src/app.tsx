@@ -5,6 +5,7 @@ import type { AccountSummary, CreatedAccount, VaultClient } from "@keypears/vaul
 import { StartScreen } from "./start-screen.tsx";
 import { RecoveryKit } from "./recovery-kit.tsx";
 import { VaultScreen } from "./vault-screen.tsx";
+import { applyUpdate, registerAppShell } from "./app-updates.ts";
 
 export type Session =
   | { readonly kind: "loading" }
@@ -23,8 +24,10 @@ export const App = ({ vault }: { readonly vault: VaultClient }) => {
         : { kind: "open", address: unlocked.address },
     );
   };
+  const [updateReady, setUpdateReady] = useState(false);
   useEffect(() => {
     void refresh();
+    registerAppShell(() => setUpdateReady(true));
   }, []);
 
   return (
@@ -32,6 +35,14 @@ export const App = ({ vault }: { readonly vault: VaultClient }) => {
       <header class="top">
         <span class="brand">KeyPears</span>
       </header>
+      {updateReady && (
+        <div class="banner" role="status">
+          A new version of KeyPears is ready. Save what you are editing, then{" "}
+          <button type="button" onClick={() => void applyUpdate()}>
+            Reload to update
+          </button>
+        </div>
+      )}
       <main id="main">
         {session.kind === "loading" && <p role="status">Opening the vault…</p>}
         {session.kind === "start" && (

@@ -15,6 +15,7 @@ import {
 import { describeFailure } from "./errors.ts";
 import { FIELD_LABELS, TYPE_LABELS } from "./field-labels.ts";
 import { Generator } from "./generator.tsx";
+import { CheckboxRow } from "./form-controls.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -170,14 +171,9 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
           }}
         />
       )}
-      <label class="inline">
-        <input
-          type="checkbox"
-          checked={favorite}
-          onChange={(e) => setFavorite(e.currentTarget.checked)}
-        />
+      <CheckboxRow checked={favorite} onChecked={setFavorite}>
         Favourite
-      </label>
+      </CheckboxRow>
       <fieldset>
         <legend>Custom fields</legend>
         {custom.map((entry, index) => {
@@ -196,14 +192,12 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
                 value={entry.value}
                 onValue={(value) => update({ value })}
               />
-              <label class="inline">
-                <input
-                  type="checkbox"
-                  checked={entry.kind === "hidden"}
-                  onChange={(e) => update({ kind: e.currentTarget.checked ? "hidden" : "text" })}
-                />
+              <CheckboxRow
+                checked={entry.kind === "hidden"}
+                onChecked={(hidden) => update({ kind: hidden ? "hidden" : "text" })}
+              >
                 Hidden
-              </label>
+              </CheckboxRow>
               <button
                 type="button"
                 aria-label={`Remove custom field ${index + 1}`}

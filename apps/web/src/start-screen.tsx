@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AccountSummary, CreatedAccount, VaultClient } from "@keypears/vault-browser";
 import { describeFailure } from "./errors.ts";
+import { PasswordField } from "./form-controls.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -99,16 +100,12 @@ const UnlockForm = ({
           ))}
         </select>
       </label>
-      <label>
-        Master password
-        <input
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Master password"
+        autocomplete="current-password"
+        value={password}
+        onValue={setPassword}
+      />
       <Failure message={failure} />
       <button type="submit" disabled={busy}>
         {busy ? "Unlocking…" : "Unlock"}
@@ -197,32 +194,24 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
         />
       </label>
       <p class="hint">Your address: {address}</p>
-      <label>
-        Master password
-        <input
-          type="password"
-          autocomplete="new-password"
-          required
-          aria-describedby="strength"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Master password"
+        autocomplete="new-password"
+        describedBy="strength"
+        value={password}
+        onValue={setPassword}
+      />
       <p id="strength" class="hint" aria-live="polite">
         {password === ""
           ? "At least 10 characters; a few unrelated words work well."
           : (weakness ?? "Strong enough.")}
       </p>
-      <label>
-        Confirm master password
-        <input
-          type="password"
-          autocomplete="new-password"
-          required
-          value={confirm}
-          onInput={(e) => setConfirm(e.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Confirm master password"
+        autocomplete="new-password"
+        value={confirm}
+        onValue={setConfirm}
+      />
       <Failure message={failure} />
       <button type="submit" disabled={busy}>
         {busy ? "Creating…" : "Create account"}
@@ -268,16 +257,12 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
           onInput={(e) => setAddress(e.currentTarget.value)}
         />
       </label>
-      <label>
-        Master password
-        <input
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Master password"
+        autocomplete="current-password"
+        value={password}
+        onValue={setPassword}
+      />
       <label>
         Secret Key
         <input

@@ -2,10 +2,11 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
-import { ITEM_TYPES, type Item, type ItemType, type SyncStatus } from "@keypears/vault/core";
+import { ITEM_TYPES, type Item, type ItemType } from "@keypears/vault/core";
 import { TYPE_LABELS } from "./field-labels.ts";
 import { ItemView } from "./item-view.tsx";
 import { ItemEditor } from "./item-editor.tsx";
+import { SyncBadge, useSyncState } from "./sync-state.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -25,7 +26,6 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const [favourites, setFavourites] = useState(false);
   const [sort, setSort] = useState<"title" | "updated">("title");
   const [items, setItems] = useState<readonly Item[] | null>(null);
-  const [status, setStatus] = useState<SyncStatus | null>(null);
   const [pane, setPane] = useState<Pane>({ kind: "none" });
 
   useEffect(() => {
@@ -49,10 +49,15 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
           .sort((a, b) =>
             sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
           );
-  useEffect(() => vault.watch(address, { kind: "sync-status" }, setStatus), [address]);
+  const syncState = useSyncState(vault, address);
   useEffect(() => {
-    const local = address.endsWith("@localhost");
-    if (!local) void vault.startLiveSync(address);
+    if (address.endsWith("@localhost")) return;
+    void vault.startLiveSync(address);
+    // Back online: sync at once rather than after the retry delay (or a request the outage left hanging).
+    const restart = (): void =>
+      void vault.stopLiveSync(address).then(() => vault.startLiveSync(address));
+    addEventListener("online", restart);
+    return () => removeEventListener("online", restart);
   }, [address]);
 
   const lock = async (): Promise<void> => {
@@ -64,7 +69,7 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
     <div class="vault">
       <div class="toolbar">
         <span class="account">{address}</span>
-        <SyncBadge address={address} status={status} />
+        <SyncBadge address={address} state={syncState} onOpen={() => undefined} />
         <button type="button" onClick={() => void lock()}>
           Lock
         </button>
@@ -178,23 +183,4 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
 const subtitle = (item: Item): string => {
   const username = item.fields.find((f) => f.name === "username")?.value;
   return typeof username === "string" ? username : item.type;
-};
-
-const SyncBadge = ({
-  address,
-  status,
-}: {
-  readonly address: string;
-  readonly status: SyncStatus | null;
-}) => {
-  if (address.endsWith("@localhost")) return <span class="badge">Only in this browser</span>;
-  if (status === null) return null;
-  const waiting = status.pending + status.sent + status.ordered;
-  return (
-    <span class="badge" role="status" aria-label="Sync status">
-      {waiting === 0
-        ? `Synced, verified to #${status.verified.position}`
-        : `${status.pending} local, ${status.sent} sent, ${status.ordered} ordered`}
-    </span>
-  );
 };

@@ -16,6 +16,7 @@ import type { Page } from "playwright-core";
 import { startTestServer, type TestServer } from "@keypears/server/testing";
 import { launchChromium } from "@keypears/vault-browser/testing";
 import { WEB_ROOT } from "../vite.config.ts";
+import { FIRST_LOAD_BUDGET, measureFirstLoad } from "./first-load.ts";
 
 let outDir: string;
 let server: TestServer;
@@ -35,6 +36,28 @@ const checkScreen = async (page: Page, name: string): Promise<readonly string[]>
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${name}: ${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 };
+
+/** Creates an account on the test server in `page` and unlocks it; returns at the vault screen. */
+const createServerAccount = async (page: Page, name: string, password: string): Promise<void> => {
+  await page.goto(server.server.url);
+  await page.getByLabel("On this server (syncs between devices)").check();
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Master password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm master password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Your recovery kit" }).waitFor({ timeout: 30_000 });
+  await page.getByLabel("I have saved my recovery kit").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await unlockAs(page, password);
+};
+
+const unlockAs = async (page: Page, password: string): Promise<void> => {
+  await page.getByLabel("Master password").fill(password);
+  await page.getByRole("button", { name: "Unlock" }).last().click();
+  await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
+};
+
+const syncStatus = (page: Page) => page.getByRole("status", { name: "Sync status" });
 
 before(async () => {
   const { build } = await import("vite");
@@ -75,6 +98,18 @@ test("the app is served at / with a strict CSP; hashed assets cache long, index.
   assert.equal(installable.start_url, "/");
   assert.ok((installable.icons ?? []).length > 0);
   assert.equal((await fetch(`${server.server.url}/nothing-here.js`)).status, 404);
+});
+
+test("the first load (page, styles, vault worker; not the SQLite WASM and its glue) is at most 150 KB gzipped", () => {
+  const load = measureFirstLoad(outDir);
+  assert.ok(
+    load.files.some((file) => file.includes("vault-worker")),
+    `the vault worker is counted: ${load.files.join(", ")}`,
+  );
+  assert.ok(
+    load.gzipBytes <= FIRST_LOAD_BUDGET,
+    `first load ${load.gzipBytes} bytes gzipped > ${FIRST_LOAD_BUDGET}: ${load.files.join(", ")}`,
+  );
 });
 
 test("a person creates an account, adds a login, reloads, unlocks, finds it, edits, trashes, restores and purges it", async () => {
@@ -264,6 +299,66 @@ test("an account on this server: the address is proposed from its domain, an edi
       .waitFor();
     await page.getByRole("button", { name: "Lock", exact: true }).click();
     await second.getByRole("heading", { name: "Unlock" }).waitFor();
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+  }
+});
+
+test("offline: the service worker serves the app; an edit made offline survives a reload and syncs when the network returns", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const password = "copper lantern drifts east";
+    await createServerAccount(page, "olive", password);
+    await page.getByRole("button", { name: "New item" }).click();
+    await page.getByLabel("Title").fill("Router");
+    await page.getByLabel("Username").fill("admin-before");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Router" }).waitFor();
+    await syncStatus(page)
+      .filter({ hasText: /Synced, verified to #[1-9]/ })
+      .waitFor({ timeout: 20_000 });
+    const before = Number(/#(\d+)/.exec((await syncStatus(page).textContent()) ?? "")?.[1]);
+    // The shell is cached once the service worker controls the page.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 20_000,
+    });
+
+    await browser.context.setOffline(true);
+    await syncStatus(page)
+      .filter({ hasText: /offline/i })
+      .waitFor({ timeout: 10_000 });
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Username").fill("admin-offline");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("admin-offline", { exact: true }).first().waitFor();
+    // Saved here, not on the server: either not yet sent, or sent without an answer.
+    await syncStatus(page)
+      .filter({ hasText: /^Offline · 1 (not yet sent|sent)$/ })
+      .waitFor();
+
+    const reloaded = await page.reload();
+    assert.equal(reloaded?.fromServiceWorker(), true, "the page came from the service worker");
+    await page.getByRole("heading", { name: "Unlock" }).waitFor();
+    await unlockAs(page, password);
+    const list = page.getByRole("region", { name: "Items" });
+    await list.getByRole("button", { name: /Router/ }).click();
+    await page.getByText("admin-offline", { exact: true }).first().waitFor();
+    // Saved here, not on the server: either not yet sent, or sent without an answer.
+    await syncStatus(page)
+      .filter({ hasText: /^Offline · 1 (not yet sent|sent)$/ })
+      .waitFor();
+
+    await browser.context.setOffline(false);
+    await syncStatus(page)
+      .filter({ hasText: /Synced, verified to #\d+/ })
+      .waitFor({ timeout: 30_000 });
+    const after = Number(/#(\d+)/.exec((await syncStatus(page).textContent()) ?? "")?.[1]);
+    assert.ok(
+      after > before,
+      `the offline edit reached the server (verified #${before} → #${after})`,
+    );
   } finally {
     await browser.close();
     browser.removeProfile();
