@@ -6,6 +6,7 @@ import { StartScreen } from "./start-screen.tsx";
 import { RecoveryKit } from "./recovery-kit.tsx";
 import { VaultScreen } from "./vault-screen.tsx";
 import { applyUpdate, registerAppShell } from "./app-updates.ts";
+import { dropAllDrafts } from "./drafts.ts";
 
 export type Session =
   | { readonly kind: "loading" }
@@ -57,7 +58,15 @@ export const App = ({ vault }: { readonly vault: VaultClient }) => {
           <RecoveryKit created={session.created} onDone={() => void refresh()} />
         )}
         {session.kind === "open" && (
-          <VaultScreen vault={vault} address={session.address} onLocked={() => void refresh()} />
+          <VaultScreen
+            vault={vault}
+            address={session.address}
+            onLocked={() => {
+              // Unsaved edits go with the keys.
+              dropAllDrafts();
+              void refresh();
+            }}
+          />
         )}
       </main>
     </div>

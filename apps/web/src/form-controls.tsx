@@ -1,4 +1,4 @@
-/** Form controls used on several screens: a labelled password input and a labelled checkbox row. */
+/** Form controls used on several screens: a labelled password input, a checkbox row, a text input masked for secrets. */
 
 import type { ComponentChildren } from "preact";
 
@@ -38,3 +38,21 @@ export const CheckboxRow = (props: {
     {props.children}
   </label>
 );
+
+/** A one-line input, masked for secrets. */
+export const TextInput = (props: {
+  readonly secret: boolean;
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+  readonly required?: boolean;
+  readonly label?: string;
+}) => {
+  const common = {
+    autocomplete: "off",
+    required: props.required ?? false,
+    value: props.value,
+    onInput: (e: { currentTarget: HTMLInputElement }) => props.onValue(e.currentTarget.value),
+    ...(props.label === undefined ? {} : { "aria-label": props.label }),
+  };
+  return props.secret ? <input type="password" {...common} /> : <input type="text" {...common} />;
+};

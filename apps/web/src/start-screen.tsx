@@ -129,6 +129,7 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
   const domain = useServerDomain();
   const [where, setWhere] = useState<"server" | "local">("local");
   const [name, setName] = useState("");
+  const [deviceName, setDeviceName] = useState(defaultDeviceName());
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [busy, setBusy] = useState(false);
@@ -148,7 +149,9 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
       const created = await vault.createAccount({
         address,
         password,
-        ...(where === "server" ? { serverUrl: location.origin, deviceName: "web browser" } : {}),
+        ...(where === "server"
+          ? { serverUrl: location.origin, deviceName: deviceName.trim() }
+          : {}),
       });
       if (created.ok) onCreated(created.value);
       else setFailure(describeFailure(created.error));
@@ -194,6 +197,7 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
         />
       </label>
       <p class="hint">Your address: {address}</p>
+      {where === "server" && <DeviceNameField value={deviceName} onValue={setDeviceName} />}
       <PasswordField
         label="Master password"
         autocomplete="new-password"
@@ -224,6 +228,7 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
   const [address, setAddress] = useState("");
   const [password, setPassword] = useState("");
   const [secretKey, setSecretKey] = useState("");
+  const [deviceName, setDeviceName] = useState(defaultDeviceName());
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const submit = async (event: Event): Promise<void> => {
@@ -236,7 +241,7 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
         password,
         secretKey,
         serverUrl: location.origin,
-        deviceName: "web browser",
+        deviceName: deviceName.trim(),
       });
       if (signedIn.ok) onUnlocked(signedIn.value.address);
       else setFailure(describeFailure(signedIn.error));
@@ -273,6 +278,7 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
           onInput={(e) => setSecretKey(e.currentTarget.value)}
         />
       </label>
+      <DeviceNameField value={deviceName} onValue={setDeviceName} />
       <Failure message={failure} />
       <button type="submit" disabled={busy}>
         {busy ? "Signing in…" : "Sign in"}
@@ -280,3 +286,44 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
     </form>
   );
 };
+
+/** A name for this browser among the account's devices: the browser and system, to start with. */
+const defaultDeviceName = (): string => {
+  const agent = navigator.userAgent;
+  const browser = /Firefox\//.test(agent)
+    ? "Firefox"
+    : /Edg\//.test(agent)
+      ? "Edge"
+      : /Chrom(e|ium)\//.test(agent)
+        ? "Chrome"
+        : /Safari\//.test(agent)
+          ? "Safari"
+          : "Browser";
+  const system = /Android/.test(agent)
+    ? "Android"
+    : /iPhone|iPad/.test(agent)
+      ? "iOS"
+      : /Windows/.test(agent)
+        ? "Windows"
+        : /Mac OS/.test(agent)
+          ? "macOS"
+          : /Linux/.test(agent)
+            ? "Linux"
+            : "";
+  return system === "" ? browser : `${browser} on ${system}`;
+};
+
+const DeviceNameField = (props: {
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+}) => (
+  <label>
+    Name of this device
+    <input
+      required
+      autocomplete="off"
+      value={props.value}
+      onInput={(e) => props.onValue(e.currentTarget.value)}
+    />
+  </label>
+);

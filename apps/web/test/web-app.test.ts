@@ -6,73 +6,30 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Page } from "playwright-core";
-import { startTestServer, type TestServer } from "@keypears/server/testing";
 import { launchChromium } from "@keypears/vault-browser/testing";
-import { WEB_ROOT } from "../vite.config.ts";
 import { FIRST_LOAD_BUDGET, measureFirstLoad } from "./first-load.ts";
+import {
+  checkScreen,
+  createServerAccount,
+  startWebFixture,
+  syncStatus,
+  unlockAs,
+  waitSynced,
+  type WebFixture,
+} from "./web-fixture.ts";
 
+let fixture: WebFixture;
 let outDir: string;
-let server: TestServer;
-const keepShots = process.env["KEYPEARS_SCREENSHOTS"] === "1";
-const shotsDir = keepShots
-  ? fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url))
-  : mkdtempSync(join(tmpdir(), "keypears-shots-"));
-
-/** Scans the page with axe-core (serious and critical findings are returned) and photographs it. */
-const checkScreen = async (page: Page, name: string): Promise<readonly string[]> => {
-  const width = page.viewportSize()?.width ?? 0;
-  await page.screenshot({
-    path: join(shotsDir, `${name}-${width < 600 ? "phone" : "desktop"}.png`),
-  });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${name}: ${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-};
-
-/** Creates an account on the test server in `page` and unlocks it; returns at the vault screen. */
-const createServerAccount = async (page: Page, name: string, password: string): Promise<void> => {
-  await page.goto(server.server.url);
-  await page.getByLabel("On this server (syncs between devices)").check();
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Master password", { exact: true }).fill(password);
-  await page.getByLabel("Confirm master password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Your recovery kit" }).waitFor({ timeout: 30_000 });
-  await page.getByLabel("I have saved my recovery kit").check();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await unlockAs(page, password);
-};
-
-const unlockAs = async (page: Page, password: string): Promise<void> => {
-  await page.getByLabel("Master password").fill(password);
-  await page.getByRole("button", { name: "Unlock" }).last().click();
-  await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 30_000 });
-};
-
-const syncStatus = (page: Page) => page.getByRole("status", { name: "Sync status" });
+let server: WebFixture["server"];
 
 before(async () => {
-  const { build } = await import("vite");
-  outDir = mkdtempSync(join(tmpdir(), "keypears-web-"));
-  await build({
-    configFile: join(WEB_ROOT, "vite.config.ts"),
-    logLevel: "error",
-    build: { outDir, emptyOutDir: true },
-  });
-  server = await startTestServer({ domain: "example.test", webRoot: outDir });
+  fixture = await startWebFixture();
+  outDir = fixture.outDir;
+  server = fixture.server;
 });
 after(async () => {
-  await server?.close();
-  rmSync(outDir, { recursive: true, force: true });
-  if (!keepShots) rmSync(shotsDir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 test("the app is served at / with a strict CSP; hashed assets cache long, index.html does not", async () => {
@@ -136,7 +93,7 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
 
     await page.getByRole("heading", { name: "Create an account" }).waitFor();
     await page.getByLabel("Only in this browser").check();
-    await page.getByLabel("Name").fill("alice");
+    await page.getByLabel("Name", { exact: true }).fill("alice");
     await page.getByText("Your address: alice@localhost").waitFor();
     await page.getByLabel("Master password", { exact: true }).fill("password123");
     await page.getByText("too common").waitFor();
@@ -268,7 +225,7 @@ test("an account on this server: the address is proposed from its domain, an edi
     const password = "amber kettle hums at dawn";
     await page.getByLabel("On this server (syncs between devices)").waitFor();
     assert.equal(await page.getByLabel("On this server (syncs between devices)").isChecked(), true);
-    await page.getByLabel("Name").fill("bob");
+    await page.getByLabel("Name", { exact: true }).fill("bob");
     await page.getByText("Your address: bob@example.test").waitFor();
     await page.getByLabel("Master password", { exact: true }).fill(password);
     await page.getByLabel("Confirm master password").fill(password);
@@ -310,16 +267,13 @@ test("offline: the service worker serves the app; an edit made offline survives 
   try {
     const page = await browser.context.newPage();
     const password = "copper lantern drifts east";
-    await createServerAccount(page, "olive", password);
+    await createServerAccount(page, server.server.url, { name: "olive", password });
     await page.getByRole("button", { name: "New item" }).click();
     await page.getByLabel("Title").fill("Router");
     await page.getByLabel("Username").fill("admin-before");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("heading", { name: "Router" }).waitFor();
-    await syncStatus(page)
-      .filter({ hasText: /Synced, verified to #[1-9]/ })
-      .waitFor({ timeout: 20_000 });
-    const before = Number(/#(\d+)/.exec((await syncStatus(page).textContent()) ?? "")?.[1]);
+    const before = await waitSynced(page);
     // The shell is cached once the service worker controls the page.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
       timeout: 20_000,
@@ -351,10 +305,7 @@ test("offline: the service worker serves the app; an edit made offline survives 
       .waitFor();
 
     await browser.context.setOffline(false);
-    await syncStatus(page)
-      .filter({ hasText: /Synced, verified to #\d+/ })
-      .waitFor({ timeout: 30_000 });
-    const after = Number(/#(\d+)/.exec((await syncStatus(page).textContent()) ?? "")?.[1]);
+    const after = await waitSynced(page);
     assert.ok(
       after > before,
       `the offline edit reached the server (verified #${before} → #${after})`,
