@@ -1,6 +1,6 @@
 /** The names of an account's devices (from its server), to say where a change was made. */
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import type { Device } from "@keypears/sync-client/core";
 
@@ -13,14 +13,18 @@ export interface DeviceNames {
   readonly failure: unknown;
 }
 
+const UNKNOWN_DEVICE_REREAD_MS = 3000;
+
 export const useDeviceNames = (vault: VaultClient, address: string): DeviceNames => {
   const [devices, setDevices] = useState<readonly Device[] | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [round, setRound] = useState(0);
+  const lastRead = useRef(0);
   const local = address.endsWith("@localhost");
   useEffect(() => {
     if (local) return;
     let stopped = false;
+    lastRead.current = Date.now();
     vault.devices(address).then(
       (result) => {
         if (stopped) return;
@@ -38,7 +42,14 @@ export const useDeviceNames = (vault: VaultClient, address: string): DeviceNames
   const nameOf = (id: string): string => {
     if (local) return "this browser";
     const device = devices?.find((d) => d.id === id);
-    if (device === undefined) return `device ${id.slice(0, 8)}`;
+    if (device === undefined) {
+      // A device added since the list was read: read it again (at most every few seconds).
+      if (Date.now() - lastRead.current > UNKNOWN_DEVICE_REREAD_MS) {
+        lastRead.current = Date.now();
+        setTimeout(() => setRound((n) => n + 1), 0);
+      }
+      return `device ${id.slice(0, 8)}`;
+    }
     return device.current ? `this browser (${device.name})` : device.name;
   };
   return { devices, nameOf, refresh: () => setRound((n) => n + 1), failure };

@@ -88,7 +88,10 @@ export const summary = (state: SyncState): string => {
           .filter((part) => part !== null)
           .join(", ");
   if (!state.online) return `Offline · ${counts}`;
-  if (lastFailure(state)?.kind === "unreachable") return `Server unreachable · ${counts}`;
+  const failure = lastFailure(state);
+  if (failure?.kind === "unreachable") return `Server unreachable · ${counts}`;
+  if (failure?.kind === "unauthorized")
+    return `Sync refused: this device was revoked or signed out · ${counts}`;
   return counts;
 };
 
