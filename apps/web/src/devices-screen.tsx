@@ -1,6 +1,6 @@
 /** The account's devices on its server: when each was added and last seen; rename; revoke (it can no longer sync). */
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import type { Device } from "@keypears/sync-client/core";
 import type { DeviceNames } from "./device-names.ts";
@@ -14,6 +14,8 @@ interface Props {
 }
 
 export const DevicesScreen = ({ vault, address, names }: Props) => {
+  // Read the list afresh when the screen opens: another device may have changed it.
+  useEffect(() => names.refresh(), []);
   if (address.endsWith("@localhost"))
     return (
       <section aria-labelledby="devices-title">

@@ -6,11 +6,14 @@
  */
 
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { launchChromium } from "@keypears/vault-browser/testing";
 import { FIRST_LOAD_BUDGET, measureFirstLoad } from "./first-load.ts";
 import {
   checkScreen,
+  createLocalAccount,
   createServerAccount,
   startWebFixture,
   syncStatus,
@@ -310,6 +313,53 @@ test("offline: the service worker serves the app; an edit made offline survives 
       after > before,
       `the offline edit reached the server (verified #${before} → #${after})`,
     );
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+  }
+});
+
+test("a new version is announced and waits: the edit in progress stays until the person reloads", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await createLocalAccount(page, server.server.url, {
+      name: "uma",
+      password: "tidal sketch of a fern",
+    });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 20_000,
+    });
+    await page.getByRole("button", { name: "New item" }).click();
+    await page.getByLabel("Title").fill("Half-typed title");
+
+    // A new build is deployed: its service worker differs from the running one.
+    const sw = join(outDir, "sw.js");
+    writeFileSync(sw, readFileSync(sw, "utf8").replace('"version":"', '"version":"next-'));
+    // The app checks for a new version hourly and when it comes back into view; ask now.
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    await page
+      .getByRole("status")
+      .filter({ hasText: "A new version of KeyPears is ready" })
+      .waitFor({
+        timeout: 20_000,
+      });
+    assert.equal(
+      await page.getByLabel("Title").inputValue(),
+      "Half-typed title",
+      "nothing reloaded",
+    );
+    const reloaded = page.waitForEvent("load");
+    await page.getByRole("button", { name: "Reload to update" }).click();
+    await reloaded;
+    await page.getByRole("heading", { name: "Unlock" }).waitFor();
+    const version = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return registration?.waiting === null && registration.active !== null;
+    });
+    assert.equal(version, true, "the new version is active, none waiting");
   } finally {
     await browser.close();
     browser.removeProfile();
