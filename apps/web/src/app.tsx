@@ -5,6 +5,8 @@ import type { AccountSummary, CreatedAccount, VaultClient } from "@keypears/vaul
 import { StartScreen } from "./start-screen.tsx";
 import { RecoveryKit } from "./recovery-kit.tsx";
 import { VaultScreen } from "./vault-screen.tsx";
+import { applyUpdate, registerAppShell } from "./app-updates.ts";
+import { dropAllDrafts } from "./drafts.ts";
 
 export type Session =
   | { readonly kind: "loading" }
@@ -23,8 +25,10 @@ export const App = ({ vault }: { readonly vault: VaultClient }) => {
         : { kind: "open", address: unlocked.address },
     );
   };
+  const [updateReady, setUpdateReady] = useState(false);
   useEffect(() => {
     void refresh();
+    registerAppShell(() => setUpdateReady(true));
   }, []);
 
   return (
@@ -32,6 +36,14 @@ export const App = ({ vault }: { readonly vault: VaultClient }) => {
       <header class="top">
         <span class="brand">KeyPears</span>
       </header>
+      {updateReady && (
+        <div class="banner" role="status">
+          A new version of KeyPears is ready. Save what you are editing, then{" "}
+          <button type="button" onClick={() => void applyUpdate()}>
+            Reload to update
+          </button>
+        </div>
+      )}
       <main id="main">
         {session.kind === "loading" && <p role="status">Opening the vault…</p>}
         {session.kind === "start" && (
@@ -46,7 +58,15 @@ export const App = ({ vault }: { readonly vault: VaultClient }) => {
           <RecoveryKit created={session.created} onDone={() => void refresh()} />
         )}
         {session.kind === "open" && (
-          <VaultScreen vault={vault} address={session.address} onLocked={() => void refresh()} />
+          <VaultScreen
+            vault={vault}
+            address={session.address}
+            onLocked={() => {
+              // Unsaved edits go with the keys.
+              dropAllDrafts();
+              void refresh();
+            }}
+          />
         )}
       </main>
     </div>

@@ -2,6 +2,7 @@
 
 import { useState } from "preact/hooks";
 import { generatePassphrase, generatePassword } from "@keypears/crypto";
+import { CheckboxRow } from "./form-controls.tsx";
 
 export const Generator = ({ onUse }: { readonly onUse?: (secret: string) => void }) => {
   const [passphrase, setPassphrase] = useState(false);
@@ -23,14 +24,9 @@ export const Generator = ({ onUse }: { readonly onUse?: (secret: string) => void
   return (
     <fieldset class="generator">
       <legend>Password generator</legend>
-      <label class="inline">
-        <input
-          type="checkbox"
-          checked={passphrase}
-          onChange={(e) => setPassphrase(e.currentTarget.checked)}
-        />
+      <CheckboxRow checked={passphrase} onChecked={setPassphrase}>
         Passphrase (random words)
-      </label>
+      </CheckboxRow>
       {passphrase ? (
         <label>
           Words
@@ -54,22 +50,12 @@ export const Generator = ({ onUse }: { readonly onUse?: (secret: string) => void
               onInput={(e) => setLength(Number(e.currentTarget.value))}
             />
           </label>
-          <label class="inline">
-            <input
-              type="checkbox"
-              checked={digits}
-              onChange={(e) => setDigits(e.currentTarget.checked)}
-            />
+          <CheckboxRow checked={digits} onChecked={setDigits}>
             Digits
-          </label>
-          <label class="inline">
-            <input
-              type="checkbox"
-              checked={symbols}
-              onChange={(e) => setSymbols(e.currentTarget.checked)}
-            />
+          </CheckboxRow>
+          <CheckboxRow checked={symbols} onChecked={setSymbols}>
             Symbols
-          </label>
+          </CheckboxRow>
         </>
       )}
       <div class="actions">

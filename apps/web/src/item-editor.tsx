@@ -1,6 +1,6 @@
 /** Adds or edits an item of any type: its standard fields, tags, folder, favourite, custom fields. */
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import type { FieldValue } from "@keypears/sync-core";
 import {
@@ -15,6 +15,8 @@ import {
 import { describeFailure } from "./errors.ts";
 import { FIELD_LABELS, TYPE_LABELS } from "./field-labels.ts";
 import { Generator } from "./generator.tsx";
+import { CheckboxRow, TextInput } from "./form-controls.tsx";
+import { draftKey, dropDraft, readDraft, saveDraft } from "./drafts.ts";
 
 interface Props {
   readonly vault: VaultClient;
@@ -53,21 +55,40 @@ const fromText = (name: string, text: string): FieldValue => {
 };
 
 export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
+  const key = draftKey(address, item?.id ?? null);
+  const draft = useRef(readDraft(key)).current;
   const initial = (name: string): string =>
     asText(item?.fields.find((field) => field.name === name)?.value);
-  const [type, setType] = useState<ItemType>(item?.type ?? "login");
+  const [type, setType] = useState<ItemType>(
+    (draft?.type as ItemType | undefined) ?? item?.type ?? "login",
+  );
   const names = [...FIELDS_BY_TYPE[type], ...EXTRA];
-  const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(Object.keys(STANDARD_FIELDS).map((name) => [name, initial(name)])),
+  const [values, setValues] = useState<Record<string, string>>(
+    () =>
+      draft?.values ??
+      Object.fromEntries(Object.keys(STANDARD_FIELDS).map((name) => [name, initial(name)])),
   );
   const [favorite, setFavorite] = useState(
-    item?.fields.find((f) => f.name === "favorite")?.value === true,
+    draft?.favorite ?? item?.fields.find((f) => f.name === "favorite")?.value === true,
   );
   const originalCustom: readonly Custom[] = (item?.fields ?? []).flatMap((field) => {
     const custom = readCustomField(field.name, field.value);
     return custom === undefined ? [] : [custom];
   });
-  const [custom, setCustom] = useState<readonly Custom[]>(originalCustom);
+  const [custom, setCustom] = useState<readonly Custom[]>(draft?.custom ?? originalCustom);
+  // Every change is kept as a draft in memory until it is saved or cancelled.
+  const changed = useRef(false);
+  useEffect(() => {
+    if (!changed.current) {
+      changed.current = true;
+      return;
+    }
+    saveDraft(key, { type, values, favorite, custom });
+  }, [type, values, favorite, custom]);
+  const finish = (id: string | null): void => {
+    dropDraft(key);
+    onDone(id);
+  };
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [generating, setGenerating] = useState(false);
@@ -93,7 +114,7 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
           Object.entries(wanted).filter(([, value]) => value !== null),
         );
         const added = await vault.add(address, { type, fields: present });
-        if (added.ok) onDone(added.value.id);
+        if (added.ok) finish(added.value.id);
         else setFailure(describeFailure(added.error));
         return;
       }
@@ -104,9 +125,9 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
         const before = item.fields.find((field) => field.name === name)?.value ?? null;
         if (JSON.stringify(before) !== JSON.stringify(value)) changes[name] = value;
       }
-      if (Object.keys(changes).length === 0) return onDone(item.id);
+      if (Object.keys(changes).length === 0) return finish(item.id);
       const edited = await vault.edit(address, item.id, changes);
-      if (edited.ok) onDone(edited.value.id);
+      if (edited.ok) finish(edited.value.id);
       else setFailure(describeFailure(edited.error));
     } catch (error) {
       setFailure(describeFailure(error));
@@ -121,6 +142,11 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
   return (
     <form class="editor" onSubmit={(event) => void save(event)} aria-labelledby="editor-title">
       <h2 id="editor-title">{item === null ? "New item" : `Edit ${item.title}`}</h2>
+      {draft !== undefined && (
+        <p class="hint" role="status">
+          Your unsaved changes are back (kept in memory while the vault is unlocked).
+        </p>
+      )}
       {item === null && (
         <label>
           Type
@@ -170,14 +196,9 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
           }}
         />
       )}
-      <label class="inline">
-        <input
-          type="checkbox"
-          checked={favorite}
-          onChange={(e) => setFavorite(e.currentTarget.checked)}
-        />
+      <CheckboxRow checked={favorite} onChecked={setFavorite}>
         Favourite
-      </label>
+      </CheckboxRow>
       <fieldset>
         <legend>Custom fields</legend>
         {custom.map((entry, index) => {
@@ -196,14 +217,12 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
                 value={entry.value}
                 onValue={(value) => update({ value })}
               />
-              <label class="inline">
-                <input
-                  type="checkbox"
-                  checked={entry.kind === "hidden"}
-                  onChange={(e) => update({ kind: e.currentTarget.checked ? "hidden" : "text" })}
-                />
+              <CheckboxRow
+                checked={entry.kind === "hidden"}
+                onChecked={(hidden) => update({ kind: hidden ? "hidden" : "text" })}
+              >
                 Hidden
-              </label>
+              </CheckboxRow>
               <button
                 type="button"
                 aria-label={`Remove custom field ${index + 1}`}
@@ -230,28 +249,10 @@ export const ItemEditor = ({ vault, address, item, onDone }: Props) => {
         <button type="submit" disabled={busy}>
           Save
         </button>
-        <button type="button" onClick={() => onDone(item?.id ?? null)}>
+        <button type="button" onClick={() => finish(item?.id ?? null)}>
           Cancel
         </button>
       </div>
     </form>
   );
-};
-
-/** A one-line input, masked for secrets. */
-const TextInput = (props: {
-  readonly secret: boolean;
-  readonly value: string;
-  readonly onValue: (value: string) => void;
-  readonly required?: boolean;
-  readonly label?: string;
-}) => {
-  const common = {
-    autocomplete: "off",
-    required: props.required ?? false,
-    value: props.value,
-    onInput: (e: { currentTarget: HTMLInputElement }) => props.onValue(e.currentTarget.value),
-    ...(props.label === undefined ? {} : { "aria-label": props.label }),
-  };
-  return props.secret ? <input type="password" {...common} /> : <input type="text" {...common} />;
 };

@@ -2,20 +2,21 @@
 
 import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
-import { readCustomField, type Item, type ItemField } from "@keypears/vault/core";
+import type { Item, ItemField } from "@keypears/vault/core";
 import { copyAndClear } from "./clipboard.ts";
 import { describeFailure } from "./errors.ts";
-import { FIELD_LABELS } from "./field-labels.ts";
+import { displayField } from "./field-labels.ts";
 
 interface Props {
   readonly vault: VaultClient;
   readonly address: string;
   readonly id: string;
   readonly onEdit: (item: Item) => void;
+  readonly onHistory: (id: string) => void;
   readonly onClose: () => void;
 }
 
-export const ItemView = ({ vault, address, id, onEdit, onClose }: Props) => {
+export const ItemView = ({ vault, address, id, onEdit, onHistory, onClose }: Props) => {
   const [item, setItem] = useState<Item | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
@@ -50,6 +51,11 @@ export const ItemView = ({ vault, address, id, onEdit, onClose }: Props) => {
     <article aria-labelledby="item-title">
       <h2 id="item-title">{item.title}</h2>
       {trashed && <p class="hint">In the trash.</p>}
+      {item.conflicts.length > 0 && (
+        <p class="warn-box" role="alert">
+          This item was changed on two devices at once: open Conflicts to choose what it keeps.
+        </p>
+      )}
       <dl class="fields">
         {item.fields
           .filter((field) => field.name !== "title" && field.name !== "type")
@@ -74,6 +80,9 @@ export const ItemView = ({ vault, address, id, onEdit, onClose }: Props) => {
             Edit
           </button>
         )}
+        <button type="button" onClick={() => onHistory(item.id)}>
+          History
+        </button>
         {!trashed && (
           <button type="button" onClick={() => void act("trash")}>
             Move to trash
@@ -94,20 +103,7 @@ export const ItemView = ({ vault, address, id, onEdit, onClose }: Props) => {
   );
 };
 
-const display = (field: ItemField): { label: string; text: string; hidden: boolean } => {
-  const custom = readCustomField(field.name, field.value);
-  if (custom !== undefined)
-    return { label: custom.name, text: custom.value, hidden: custom.kind === "hidden" };
-  const label = FIELD_LABELS[field.name] ?? field.name;
-  const text = Array.isArray(field.value)
-    ? field.value.join(", ")
-    : typeof field.value === "boolean"
-      ? field.value
-        ? "yes"
-        : "no"
-      : String(field.value);
-  return { label, text, hidden: field.secret };
-};
+const display = (field: ItemField) => displayField(field.name, field.value, field.secret);
 
 const FieldRow = ({
   field,

@@ -1,4 +1,4 @@
-/** The web app's entry: opens this tab's browser vault and renders the app into #app. */
+/** The web app's entry: opens this tab's browser vault, keeps the app shell offline, renders #app. */
 
 import { render } from "preact";
 import { openBrowserVault } from "@keypears/vault-browser";

@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { CreatedAccount } from "@keypears/vault-browser";
+import { CheckboxRow } from "./form-controls.tsx";
 
 export const RecoveryKit = ({
   created,
@@ -39,14 +40,9 @@ export const RecoveryKit = ({
           Print the kit
         </button>
       </div>
-      <label class="inline">
-        <input
-          type="checkbox"
-          checked={saved}
-          onChange={(e) => setSaved(e.currentTarget.checked)}
-        />
+      <CheckboxRow checked={saved} onChecked={setSaved}>
         I have saved my recovery kit
-      </label>
+      </CheckboxRow>
       <button type="button" disabled={!saved} onClick={onDone}>
         Continue
       </button>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AccountSummary, CreatedAccount, VaultClient } from "@keypears/vault-browser";
 import { describeFailure } from "./errors.ts";
+import { PasswordField } from "./form-controls.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -99,16 +100,12 @@ const UnlockForm = ({
           ))}
         </select>
       </label>
-      <label>
-        Master password
-        <input
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Master password"
+        autocomplete="current-password"
+        value={password}
+        onValue={setPassword}
+      />
       <Failure message={failure} />
       <button type="submit" disabled={busy}>
         {busy ? "Unlocking…" : "Unlock"}
@@ -132,6 +129,7 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
   const domain = useServerDomain();
   const [where, setWhere] = useState<"server" | "local">("local");
   const [name, setName] = useState("");
+  const [deviceName, setDeviceName] = useState(defaultDeviceName());
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [busy, setBusy] = useState(false);
@@ -151,7 +149,9 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
       const created = await vault.createAccount({
         address,
         password,
-        ...(where === "server" ? { serverUrl: location.origin, deviceName: "web browser" } : {}),
+        ...(where === "server"
+          ? { serverUrl: location.origin, deviceName: deviceName.trim() }
+          : {}),
       });
       if (created.ok) onCreated(created.value);
       else setFailure(describeFailure(created.error));
@@ -197,32 +197,25 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
         />
       </label>
       <p class="hint">Your address: {address}</p>
-      <label>
-        Master password
-        <input
-          type="password"
-          autocomplete="new-password"
-          required
-          aria-describedby="strength"
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      {where === "server" && <DeviceNameField value={deviceName} onValue={setDeviceName} />}
+      <PasswordField
+        label="Master password"
+        autocomplete="new-password"
+        describedBy="strength"
+        value={password}
+        onValue={setPassword}
+      />
       <p id="strength" class="hint" aria-live="polite">
         {password === ""
           ? "At least 10 characters; a few unrelated words work well."
           : (weakness ?? "Strong enough.")}
       </p>
-      <label>
-        Confirm master password
-        <input
-          type="password"
-          autocomplete="new-password"
-          required
-          value={confirm}
-          onInput={(e) => setConfirm(e.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Confirm master password"
+        autocomplete="new-password"
+        value={confirm}
+        onValue={setConfirm}
+      />
       <Failure message={failure} />
       <button type="submit" disabled={busy}>
         {busy ? "Creating…" : "Create account"}
@@ -235,6 +228,7 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
   const [address, setAddress] = useState("");
   const [password, setPassword] = useState("");
   const [secretKey, setSecretKey] = useState("");
+  const [deviceName, setDeviceName] = useState(defaultDeviceName());
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const submit = async (event: Event): Promise<void> => {
@@ -247,7 +241,7 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
         password,
         secretKey,
         serverUrl: location.origin,
-        deviceName: "web browser",
+        deviceName: deviceName.trim(),
       });
       if (signedIn.ok) onUnlocked(signedIn.value.address);
       else setFailure(describeFailure(signedIn.error));
@@ -268,16 +262,12 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
           onInput={(e) => setAddress(e.currentTarget.value)}
         />
       </label>
-      <label>
-        Master password
-        <input
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <PasswordField
+        label="Master password"
+        autocomplete="current-password"
+        value={password}
+        onValue={setPassword}
+      />
       <label>
         Secret Key
         <input
@@ -288,6 +278,7 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
           onInput={(e) => setSecretKey(e.currentTarget.value)}
         />
       </label>
+      <DeviceNameField value={deviceName} onValue={setDeviceName} />
       <Failure message={failure} />
       <button type="submit" disabled={busy}>
         {busy ? "Signing in…" : "Sign in"}
@@ -295,3 +286,44 @@ const SignInForm = ({ vault, onUnlocked }: Pick<Props, "vault" | "onUnlocked">) 
     </form>
   );
 };
+
+/** A name for this browser among the account's devices: the browser and system, to start with. */
+const defaultDeviceName = (): string => {
+  const agent = navigator.userAgent;
+  const browser = /Firefox\//.test(agent)
+    ? "Firefox"
+    : /Edg\//.test(agent)
+      ? "Edge"
+      : /Chrom(e|ium)\//.test(agent)
+        ? "Chrome"
+        : /Safari\//.test(agent)
+          ? "Safari"
+          : "Browser";
+  const system = /Android/.test(agent)
+    ? "Android"
+    : /iPhone|iPad/.test(agent)
+      ? "iOS"
+      : /Windows/.test(agent)
+        ? "Windows"
+        : /Mac OS/.test(agent)
+          ? "macOS"
+          : /Linux/.test(agent)
+            ? "Linux"
+            : "";
+  return system === "" ? browser : `${browser} on ${system}`;
+};
+
+const DeviceNameField = (props: {
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+}) => (
+  <label>
+    Name of this device
+    <input
+      required
+      autocomplete="off"
+      value={props.value}
+      onInput={(e) => props.onValue(e.currentTarget.value)}
+    />
+  </label>
+);

@@ -1,11 +1,20 @@
-/** The unlocked vault: sync status, lock, search-as-you-type over a live list, the trash, one item. */
+/**
+ * The unlocked vault: the account, its sync badge and Lock; the navigation between sections
+ * (items, trash, conflicts, later features' screens, sync, devices, settings); auto-lock after
+ * the configured idle time.
+ */
 
 import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
-import { ITEM_TYPES, type Item, type ItemType, type SyncStatus } from "@keypears/vault/core";
-import { TYPE_LABELS } from "./field-labels.ts";
-import { ItemView } from "./item-view.tsx";
-import { ItemEditor } from "./item-editor.tsx";
+import { ConflictsScreen } from "./conflicts-screen.tsx";
+import { useDeviceNames } from "./device-names.ts";
+import { DevicesScreen } from "./devices-screen.tsx";
+import { useIdleLock } from "./idle-lock.ts";
+import { ItemsSection, type Pane } from "./items-section.tsx";
+import { LATER_SECTIONS, LazySection, type SectionId } from "./sections.tsx";
+import { SettingsScreen } from "./settings-screen.tsx";
+import { SyncBadge, useSyncState } from "./sync-state.tsx";
+import { SyncScreen } from "./sync-screen.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -13,188 +22,91 @@ interface Props {
   readonly onLocked: () => void;
 }
 
-type Pane =
-  | { readonly kind: "none" }
-  | { readonly kind: "view"; readonly id: string }
-  | { readonly kind: "edit"; readonly item: Item | null };
-
 export const VaultScreen = ({ vault, address, onLocked }: Props) => {
-  const [search, setSearch] = useState("");
-  const [trash, setTrash] = useState(false);
-  const [type, setType] = useState<ItemType | "">("");
-  const [favourites, setFavourites] = useState(false);
-  const [sort, setSort] = useState<"title" | "updated">("title");
-  const [items, setItems] = useState<readonly Item[] | null>(null);
-  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [section, setSection] = useState<SectionId>("items");
   const [pane, setPane] = useState<Pane>({ kind: "none" });
+  const [conflicts, setConflicts] = useState(0);
+  const syncState = useSyncState(vault, address);
+  const names = useDeviceNames(vault, address);
 
   useEffect(() => {
-    const filter = {
-      ...(search.trim() === "" ? {} : { search: search.trim() }),
-      ...(type === "" ? {} : { type }),
-      trash,
-    };
-    return vault.watch(address, { kind: "list", filter }, setItems, (failure) => {
-      if (failure.kind === "locked") onLocked();
-    });
-  }, [address, search, trash, type]);
-  const shown =
-    items === null
-      ? null
-      : [...items]
-          .filter(
-            (item) =>
-              !favourites || item.fields.some((f) => f.name === "favorite" && f.value === true),
-          )
-          .sort((a, b) =>
-            sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
-          );
-  useEffect(() => vault.watch(address, { kind: "sync-status" }, setStatus), [address]);
-  useEffect(() => {
-    const local = address.endsWith("@localhost");
-    if (!local) void vault.startLiveSync(address);
+    if (address.endsWith("@localhost")) return;
+    void vault.startLiveSync(address);
+    // Back online: sync at once rather than after the retry delay (or a request the outage left hanging).
+    const restart = (): void =>
+      void vault.stopLiveSync(address).then(() => vault.startLiveSync(address));
+    addEventListener("online", restart);
+    return () => removeEventListener("online", restart);
   }, [address]);
+  useEffect(
+    () => vault.watch(address, { kind: "conflicts" }, (found) => setConflicts(found.length)),
+    [address],
+  );
 
   const lock = async (): Promise<void> => {
     await vault.lock(address);
     onLocked();
   };
+  useIdleLock(() => void lock());
+
+  const go = (next: SectionId): void => {
+    setSection(next);
+    setPane({ kind: "none" });
+  };
+  const tab = (id: SectionId, label: string) => (
+    <button type="button" aria-pressed={section === id} onClick={() => go(id)}>
+      {label}
+    </button>
+  );
+  const later = LATER_SECTIONS.find((s) => s.id === section);
 
   return (
     <div class="vault">
       <div class="toolbar">
         <span class="account">{address}</span>
-        <SyncBadge address={address} status={status} />
+        <SyncBadge address={address} state={syncState} onOpen={() => go("sync")} />
         <button type="button" onClick={() => void lock()}>
           Lock
         </button>
       </div>
       <nav class="tabs" aria-label="Vault">
+        {tab("items", "Items")}
+        {tab("trash", "Trash")}
+        {tab("conflicts", conflicts === 0 ? "Conflicts" : `Conflicts (${conflicts})`)}
+        {LATER_SECTIONS.map((s) => (
+          <span key={s.id}>{tab(s.id, s.label)}</span>
+        ))}
+        {tab("sync", "Sync")}
+        {tab("devices", "Devices")}
+        {tab("settings", "Settings")}
         <button
           type="button"
-          aria-pressed={!trash}
-          onClick={() => (setTrash(false), setPane({ kind: "none" }))}
+          onClick={() => {
+            if (section !== "items") setSection("items");
+            setPane({ kind: "edit", item: null });
+          }}
         >
-          Items
-        </button>
-        <button
-          type="button"
-          aria-pressed={trash}
-          onClick={() => (setTrash(true), setPane({ kind: "none" }))}
-        >
-          Trash
-        </button>
-        <button type="button" onClick={() => setPane({ kind: "edit", item: null })}>
           New item
         </button>
       </nav>
-      <div class="columns">
-        <section class="list" aria-label={trash ? "Trash" : "Items"}>
-          <input
-            type="search"
-            aria-label="Search"
-            placeholder="Search title, username, URL, tag"
-            value={search}
-            onInput={(e) => setSearch(e.currentTarget.value)}
-          />
-          <div class="filters">
-            <label for="filter-type">Type</label>
-            <select
-              id="filter-type"
-              value={type}
-              onChange={(e) => setType(e.currentTarget.value as ItemType | "")}
-            >
-              <option value="">All types</option>
-              {ITEM_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {TYPE_LABELS[t] ?? t}
-                </option>
-              ))}
-            </select>
-            <label for="sort-by">Sort by</label>
-            <select
-              id="sort-by"
-              value={sort}
-              onChange={(e) => setSort(e.currentTarget.value === "updated" ? "updated" : "title")}
-            >
-              <option value="title">Title</option>
-              <option value="updated">Last changed</option>
-            </select>
-            <label class="inline">
-              <input
-                type="checkbox"
-                checked={favourites}
-                onChange={(e) => setFavourites(e.currentTarget.checked)}
-              />
-              Favourites only
-            </label>
-          </div>
-          {shown === null ? (
-            <p role="status">Loading…</p>
-          ) : shown.length === 0 ? (
-            <p role="status">{trash ? "The trash is empty." : "No items."}</p>
-          ) : (
-            <ul>
-              {shown.map((item) => (
-                <li key={item.id}>
-                  <button
-                    type="button"
-                    class="item-row"
-                    aria-current={pane.kind === "view" && pane.id === item.id}
-                    onClick={() => setPane({ kind: "view", id: item.id })}
-                  >
-                    <span class="title">{item.title}</span>
-                    <span class="sub">{subtitle(item)}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        <section class="detail" aria-label="Item">
-          {pane.kind === "view" && (
-            <ItemView
-              vault={vault}
-              address={address}
-              id={pane.id}
-              onEdit={(item) => setPane({ kind: "edit", item })}
-              onClose={() => setPane({ kind: "none" })}
-            />
-          )}
-          {pane.kind === "edit" && (
-            <ItemEditor
-              vault={vault}
-              address={address}
-              item={pane.item}
-              onDone={(id) => setPane(id === null ? { kind: "none" } : { kind: "view", id })}
-            />
-          )}
-        </section>
-      </div>
+      {(section === "items" || section === "trash") && (
+        <ItemsSection
+          vault={vault}
+          address={address}
+          trash={section === "trash"}
+          pane={pane}
+          setPane={setPane}
+          deviceName={names.nameOf}
+          onLocked={onLocked}
+        />
+      )}
+      {section === "conflicts" && (
+        <ConflictsScreen vault={vault} address={address} deviceName={names.nameOf} />
+      )}
+      {section === "sync" && <SyncScreen vault={vault} address={address} state={syncState} />}
+      {section === "devices" && <DevicesScreen vault={vault} address={address} names={names} />}
+      {section === "settings" && <SettingsScreen vault={vault} address={address} />}
+      {later !== undefined && <LazySection section={later} vault={vault} address={address} />}
     </div>
-  );
-};
-
-const subtitle = (item: Item): string => {
-  const username = item.fields.find((f) => f.name === "username")?.value;
-  return typeof username === "string" ? username : item.type;
-};
-
-const SyncBadge = ({
-  address,
-  status,
-}: {
-  readonly address: string;
-  readonly status: SyncStatus | null;
-}) => {
-  if (address.endsWith("@localhost")) return <span class="badge">Only in this browser</span>;
-  if (status === null) return null;
-  const waiting = status.pending + status.sent + status.ordered;
-  return (
-    <span class="badge" role="status" aria-label="Sync status">
-      {waiting === 0
-        ? `Synced, verified to #${status.verified.position}`
-        : `${status.pending} local, ${status.sent} sent, ${status.ordered} ordered`}
-    </span>
   );
 };

@@ -6,50 +6,33 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Page } from "playwright-core";
-import { startTestServer, type TestServer } from "@keypears/server/testing";
 import { launchChromium } from "@keypears/vault-browser/testing";
-import { WEB_ROOT } from "../vite.config.ts";
+import { FIRST_LOAD_BUDGET, measureFirstLoad } from "./first-load.ts";
+import {
+  checkScreen,
+  createLocalAccount,
+  createServerAccount,
+  startWebFixture,
+  syncStatus,
+  unlockAs,
+  waitSynced,
+  type WebFixture,
+} from "./web-fixture.ts";
 
+let fixture: WebFixture;
 let outDir: string;
-let server: TestServer;
-const keepShots = process.env["KEYPEARS_SCREENSHOTS"] === "1";
-const shotsDir = keepShots
-  ? fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url))
-  : mkdtempSync(join(tmpdir(), "keypears-shots-"));
-
-/** Scans the page with axe-core (serious and critical findings are returned) and photographs it. */
-const checkScreen = async (page: Page, name: string): Promise<readonly string[]> => {
-  const width = page.viewportSize()?.width ?? 0;
-  await page.screenshot({
-    path: join(shotsDir, `${name}-${width < 600 ? "phone" : "desktop"}.png`),
-  });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${name}: ${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-};
+let server: WebFixture["server"];
 
 before(async () => {
-  const { build } = await import("vite");
-  outDir = mkdtempSync(join(tmpdir(), "keypears-web-"));
-  await build({
-    configFile: join(WEB_ROOT, "vite.config.ts"),
-    logLevel: "error",
-    build: { outDir, emptyOutDir: true },
-  });
-  server = await startTestServer({ domain: "example.test", webRoot: outDir });
+  fixture = await startWebFixture();
+  outDir = fixture.outDir;
+  server = fixture.server;
 });
 after(async () => {
-  await server?.close();
-  rmSync(outDir, { recursive: true, force: true });
-  if (!keepShots) rmSync(shotsDir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 test("the app is served at / with a strict CSP; hashed assets cache long, index.html does not", async () => {
@@ -77,6 +60,18 @@ test("the app is served at / with a strict CSP; hashed assets cache long, index.
   assert.equal((await fetch(`${server.server.url}/nothing-here.js`)).status, 404);
 });
 
+test("the first load (page, styles, vault worker; not the SQLite WASM and its glue) is at most 150 KB gzipped", () => {
+  const load = measureFirstLoad(outDir);
+  assert.ok(
+    load.files.some((file) => file.includes("vault-worker")),
+    `the vault worker is counted: ${load.files.join(", ")}`,
+  );
+  assert.ok(
+    load.gzipBytes <= FIRST_LOAD_BUDGET,
+    `first load ${load.gzipBytes} bytes gzipped > ${FIRST_LOAD_BUDGET}: ${load.files.join(", ")}`,
+  );
+});
+
 test("a person creates an account, adds a login, reloads, unlocks, finds it, edits, trashes, restores and purges it", async () => {
   const browser = await launchChromium();
   try {
@@ -101,7 +96,7 @@ test("a person creates an account, adds a login, reloads, unlocks, finds it, edi
 
     await page.getByRole("heading", { name: "Create an account" }).waitFor();
     await page.getByLabel("Only in this browser").check();
-    await page.getByLabel("Name").fill("alice");
+    await page.getByLabel("Name", { exact: true }).fill("alice");
     await page.getByText("Your address: alice@localhost").waitFor();
     await page.getByLabel("Master password", { exact: true }).fill("password123");
     await page.getByText("too common").waitFor();
@@ -233,7 +228,7 @@ test("an account on this server: the address is proposed from its domain, an edi
     const password = "amber kettle hums at dawn";
     await page.getByLabel("On this server (syncs between devices)").waitFor();
     assert.equal(await page.getByLabel("On this server (syncs between devices)").isChecked(), true);
-    await page.getByLabel("Name").fill("bob");
+    await page.getByLabel("Name", { exact: true }).fill("bob");
     await page.getByText("Your address: bob@example.test").waitFor();
     await page.getByLabel("Master password", { exact: true }).fill(password);
     await page.getByLabel("Confirm master password").fill(password);
@@ -264,6 +259,107 @@ test("an account on this server: the address is proposed from its domain, an edi
       .waitFor();
     await page.getByRole("button", { name: "Lock", exact: true }).click();
     await second.getByRole("heading", { name: "Unlock" }).waitFor();
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+  }
+});
+
+test("offline: the service worker serves the app; an edit made offline survives a reload and syncs when the network returns", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const password = "copper lantern drifts east";
+    await createServerAccount(page, server.server.url, { name: "olive", password });
+    await page.getByRole("button", { name: "New item" }).click();
+    await page.getByLabel("Title").fill("Router");
+    await page.getByLabel("Username").fill("admin-before");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Router" }).waitFor();
+    const before = await waitSynced(page);
+    // The shell is cached once the service worker controls the page.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 20_000,
+    });
+
+    await browser.context.setOffline(true);
+    await syncStatus(page)
+      .filter({ hasText: /offline/i })
+      .waitFor({ timeout: 10_000 });
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Username").fill("admin-offline");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("admin-offline", { exact: true }).first().waitFor();
+    // Saved here, not on the server: either not yet sent, or sent without an answer.
+    await syncStatus(page)
+      .filter({ hasText: /^Offline · 1 (not yet sent|sent)$/ })
+      .waitFor();
+
+    const reloaded = await page.reload();
+    assert.equal(reloaded?.fromServiceWorker(), true, "the page came from the service worker");
+    await page.getByRole("heading", { name: "Unlock" }).waitFor();
+    await unlockAs(page, password);
+    const list = page.getByRole("region", { name: "Items" });
+    await list.getByRole("button", { name: /Router/ }).click();
+    await page.getByText("admin-offline", { exact: true }).first().waitFor();
+    // Saved here, not on the server: either not yet sent, or sent without an answer.
+    await syncStatus(page)
+      .filter({ hasText: /^Offline · 1 (not yet sent|sent)$/ })
+      .waitFor();
+
+    await browser.context.setOffline(false);
+    const after = await waitSynced(page);
+    assert.ok(
+      after > before,
+      `the offline edit reached the server (verified #${before} → #${after})`,
+    );
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+  }
+});
+
+test("a new version is announced and waits: the edit in progress stays until the person reloads", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    await createLocalAccount(page, server.server.url, {
+      name: "uma",
+      password: "tidal sketch of a fern",
+    });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 20_000,
+    });
+    await page.getByRole("button", { name: "New item" }).click();
+    await page.getByLabel("Title").fill("Half-typed title");
+
+    // A new build is deployed: its service worker differs from the running one.
+    const sw = join(outDir, "sw.js");
+    writeFileSync(sw, readFileSync(sw, "utf8").replace('"version":"', '"version":"next-'));
+    // The app checks for a new version hourly and when it comes back into view; ask now.
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    await page
+      .getByRole("status")
+      .filter({ hasText: "A new version of KeyPears is ready" })
+      .waitFor({
+        timeout: 20_000,
+      });
+    assert.equal(
+      await page.getByLabel("Title").inputValue(),
+      "Half-typed title",
+      "nothing reloaded",
+    );
+    const reloaded = page.waitForEvent("load");
+    await page.getByRole("button", { name: "Reload to update" }).click();
+    await reloaded;
+    await page.getByRole("heading", { name: "Unlock" }).waitFor();
+    const version = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      return registration?.waiting === null && registration.active !== null;
+    });
+    assert.equal(version, true, "the new version is active, none waiting");
   } finally {
     await browser.close();
     browser.removeProfile();

@@ -5,7 +5,6 @@
  * never replaced by an in-memory database (what was written there would vanish).
  */
 
-import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
 import type { AccountStorage } from "@keypears/vault/core";
 import { createOpfsStorage } from "./opfs-storage.ts";
 
@@ -21,6 +20,8 @@ export interface OpenPoolOptions {
 export const openOpfsPool = async (
   options: OpenPoolOptions = {},
 ): Promise<{ storage: AccountStorage; close: () => void }> => {
+  // Its own chunk, loaded when the worker opens the database (the page's first load stays small).
+  const { default: sqlite3InitModule } = await import("@sqlite.org/sqlite-wasm");
   const sqlite3 = await sqlite3InitModule();
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let lastError: unknown;

@@ -5,14 +5,14 @@
  * is. Platform-free: it runs on any `AccountStorage`, which is how Node tests exercise it too.
  */
 
-import { ok, type Result } from "@keypears/base";
+import { err, ok, type Result } from "@keypears/base";
 import type { KdfParams, VaultKey } from "@keypears/crypto";
 import type { FieldValue } from "@keypears/sync-core";
 import { createAccount, openAccountFile, unlockAccountFile } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
 import type { AccountStorage } from "@keypears/vault/core";
 import type { Address } from "@keypears/vault/core";
-import type { VaultError } from "@keypears/vault/core";
+import { describeVaultError, type VaultError } from "@keypears/vault/core";
 import type { Item } from "@keypears/vault/core";
 import { type LiveQuery, type LiveResult, runLiveQuery } from "@keypears/vault/core";
 import type { ListFilter } from "@keypears/vault/core";
@@ -126,7 +126,7 @@ export interface VaultApi {
   ) => Promise<Result<Device, SyncError>>;
   /** Revokes a device: it can no longer sync. */
   readonly revokeDevice: (address: string, id: string) => Promise<Result<Device, SyncError>>;
-  /** Changes the master password on the server, then on this device (the vault key stays). */
+  /** Changes the master password on the server, then on this device (the vault key stays); a local-only account changes it on this device alone. */
   readonly changePassword: (
     address: string,
     current: string,
@@ -269,6 +269,17 @@ export const createVaultService = (
       return client.ok ? client.value.revokeDevice(id) : client;
     },
     changePassword: async (address, current, next) => {
+      const vault = vaultOf(address);
+      if (vault.localOnly) {
+        // No server to tell: re-wrap the vault key under the new password in the vault file.
+        const change = await vault.changePassword(current, next);
+        if (!change.ok)
+          return change.error.kind === "wrong-credentials"
+            ? err({ kind: "wrong-credentials" as const })
+            : err({ kind: "local" as const, detail: describeVaultError(change.error) });
+        change.value.commit();
+        return ok(undefined);
+      }
       const client = await sync.client(address);
       return client.ok ? client.value.changePassword(current, next) : client;
     },

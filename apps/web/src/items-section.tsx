@@ -1,0 +1,213 @@
+/** The items (or the trash): search as you type, filters, sorting, a virtualized live list, and one item. */
+
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { VaultClient } from "@keypears/vault-browser";
+import { ITEM_TYPES, type Item, type ItemType } from "@keypears/vault/core";
+import { TYPE_LABELS } from "./field-labels.ts";
+import { CheckboxRow } from "./form-controls.tsx";
+import { HistoryView } from "./history-view.tsx";
+import { ItemEditor } from "./item-editor.tsx";
+import { ItemView } from "./item-view.tsx";
+import { VirtualList } from "./virtual-list.tsx";
+
+export type Pane =
+  | { readonly kind: "none" }
+  | { readonly kind: "view"; readonly id: string }
+  | { readonly kind: "edit"; readonly item: Item | null }
+  | { readonly kind: "history"; readonly id: string };
+
+interface Props {
+  readonly vault: VaultClient;
+  readonly address: string;
+  readonly trash: boolean;
+  readonly pane: Pane;
+  readonly setPane: (pane: Pane) => void;
+  readonly deviceName: (id: string) => string;
+  readonly onLocked: () => void;
+}
+
+const ROW_HEIGHT = 60;
+
+const isFavourite = (item: Item): boolean =>
+  item.fields.some((f) => f.name === "favorite" && f.value === true);
+
+const stringsOf = (item: Item, name: string): readonly string[] => {
+  const value = item.fields.find((f) => f.name === name)?.value;
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+};
+
+export const ItemsSection = (props: Props) => {
+  const { vault, address, trash, pane, setPane } = props;
+  const [search, setSearch] = useState("");
+  const [type, setType] = useState<ItemType | "">("");
+  const [folder, setFolder] = useState("");
+  const [tag, setTag] = useState("");
+  const [favourites, setFavourites] = useState(false);
+  const [sort, setSort] = useState<"title" | "updated">("title");
+  const [items, setItems] = useState<readonly Item[] | null>(null);
+  const [all, setAll] = useState<readonly Item[]>([]);
+
+  useEffect(() => {
+    const filter = {
+      ...(search.trim() === "" ? {} : { search: search.trim() }),
+      ...(type === "" ? {} : { type }),
+      ...(folder === "" ? {} : { folder }),
+      ...(tag === "" ? {} : { tag }),
+      trash,
+    };
+    return vault.watch(address, { kind: "list", filter }, setItems, (failure) => {
+      if (failure.kind === "locked") props.onLocked();
+    });
+  }, [address, search, trash, type, folder, tag]);
+  // Every folder and tag in use, for the filters.
+  useEffect(
+    () => vault.watch(address, { kind: "list", filter: { trash } }, setAll),
+    [address, trash],
+  );
+  const folders = useMemo(() => distinct(all.flatMap((item) => stringsOf(item, "folder"))), [all]);
+  const tags = useMemo(() => distinct(all.flatMap((item) => stringsOf(item, "tags"))), [all]);
+
+  const shown = useMemo(
+    () =>
+      items === null
+        ? null
+        : items
+            .filter((item) => !favourites || isFavourite(item))
+            .sort((a, b) =>
+              sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
+            ),
+    [items, favourites, sort],
+  );
+
+  return (
+    <div class="columns">
+      <section class="list" aria-label={trash ? "Trash" : "Items"}>
+        <input
+          type="search"
+          aria-label="Search"
+          placeholder="Search title, username, URL, tag"
+          value={search}
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
+        <div class="filters">
+          <label for="filter-type">Type</label>
+          <select
+            id="filter-type"
+            value={type}
+            onChange={(e) => setType(e.currentTarget.value as ItemType | "")}
+          >
+            <option value="">All types</option>
+            {ITEM_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {TYPE_LABELS[t] ?? t}
+              </option>
+            ))}
+          </select>
+          <label for="filter-folder">Folder</label>
+          <select
+            id="filter-folder"
+            value={folder}
+            onChange={(e) => setFolder(e.currentTarget.value)}
+          >
+            <option value="">All folders</option>
+            {folders.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+          <label for="filter-tag">Tag</label>
+          <select id="filter-tag" value={tag} onChange={(e) => setTag(e.currentTarget.value)}>
+            <option value="">All tags</option>
+            {tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          <label for="sort-by">Sort by</label>
+          <select
+            id="sort-by"
+            value={sort}
+            onChange={(e) => setSort(e.currentTarget.value === "updated" ? "updated" : "title")}
+          >
+            <option value="title">Title</option>
+            <option value="updated">Last changed</option>
+          </select>
+          <CheckboxRow checked={favourites} onChecked={setFavourites}>
+            Favourites only
+          </CheckboxRow>
+        </div>
+        {shown === null ? (
+          <p role="status">Loading…</p>
+        ) : shown.length === 0 ? (
+          <p role="status">{trash ? "The trash is empty." : "No items."}</p>
+        ) : (
+          <>
+            <p class="hint" role="status">
+              {shown.length === 1 ? "1 item" : `${shown.length} items`}
+            </p>
+            <VirtualList
+              items={shown}
+              rowHeight={ROW_HEIGHT}
+              label={trash ? "Items in the trash" : "Items"}
+              keyOf={(item) => item.id}
+              renderRow={(item) => (
+                <button
+                  type="button"
+                  class="item-row"
+                  aria-current={pane.kind !== "none" && "id" in pane && pane.id === item.id}
+                  onClick={() => setPane({ kind: "view", id: item.id })}
+                >
+                  <span class="title">
+                    {isFavourite(item) ? "★ " : ""}
+                    {item.title}
+                  </span>
+                  <span class="sub">{subtitle(item)}</span>
+                </button>
+              )}
+            />
+          </>
+        )}
+      </section>
+      <section class="detail" aria-label="Item">
+        {pane.kind === "view" && (
+          <ItemView
+            vault={vault}
+            address={address}
+            id={pane.id}
+            onEdit={(item) => setPane({ kind: "edit", item })}
+            onHistory={(id) => setPane({ kind: "history", id })}
+            onClose={() => setPane({ kind: "none" })}
+          />
+        )}
+        {pane.kind === "edit" && (
+          <ItemEditor
+            vault={vault}
+            address={address}
+            item={pane.item}
+            onDone={(id) => setPane(id === null ? { kind: "none" } : { kind: "view", id })}
+          />
+        )}
+        {pane.kind === "history" && (
+          <HistoryView
+            vault={vault}
+            address={address}
+            id={pane.id}
+            deviceName={props.deviceName}
+            onClose={() => setPane({ kind: "view", id: pane.id })}
+          />
+        )}
+      </section>
+    </div>
+  );
+};
+
+const distinct = (values: readonly string[]): readonly string[] =>
+  [...new Set(values)].sort((a, b) => a.localeCompare(b));
+
+const subtitle = (item: Item): string => {
+  const username = item.fields.find((f) => f.name === "username")?.value;
+  return typeof username === "string" ? username : (TYPE_LABELS[item.type] ?? item.type);
+};
