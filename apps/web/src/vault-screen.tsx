@@ -6,6 +6,8 @@ import { ITEM_TYPES, type Item, type ItemType, type SyncStatus } from "@keypears
 import { TYPE_LABELS } from "./field-labels.ts";
 import { ItemView } from "./item-view.tsx";
 import { ItemEditor } from "./item-editor.tsx";
+import { AttentionFilter } from "./attention-filter.tsx";
+import { ToolButtons, ToolPane, type ToolName } from "./tools.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -16,7 +18,8 @@ interface Props {
 type Pane =
   | { readonly kind: "none" }
   | { readonly kind: "view"; readonly id: string }
-  | { readonly kind: "edit"; readonly item: Item | null };
+  | { readonly kind: "edit"; readonly item: Item | null }
+  | { readonly kind: "tool"; readonly tool: ToolName };
 
 export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const [search, setSearch] = useState("");
@@ -27,6 +30,7 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const [items, setItems] = useState<readonly Item[] | null>(null);
   const [status, setStatus] = useState<SyncStatus | null>(null);
   const [pane, setPane] = useState<Pane>({ kind: "none" });
+  const [attention, setAttention] = useState<ReadonlySet<string> | null>(null);
 
   useEffect(() => {
     const filter = {
@@ -46,6 +50,7 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
             (item) =>
               !favourites || item.fields.some((f) => f.name === "favorite" && f.value === true),
           )
+          .filter((item) => attention === null || attention.has(item.id))
           .sort((a, b) =>
             sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
           );
@@ -87,6 +92,10 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
         <button type="button" onClick={() => setPane({ kind: "edit", item: null })}>
           New item
         </button>
+        <ToolButtons
+          open={pane.kind === "tool" ? pane.tool : null}
+          onOpen={(tool) => setPane({ kind: "tool", tool })}
+        />
       </nav>
       <div class="columns">
         <section class="list" aria-label={trash ? "Trash" : "Items"}>
@@ -128,6 +137,12 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
               />
               Favourites only
             </label>
+            <AttentionFilter
+              vault={vault}
+              address={address}
+              changed={items}
+              onChange={setAttention}
+            />
           </div>
           {shown === null ? (
             <p role="status">Loading…</p>
@@ -167,6 +182,14 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
               address={address}
               item={pane.item}
               onDone={(id) => setPane(id === null ? { kind: "none" } : { kind: "view", id })}
+            />
+          )}
+          {pane.kind === "tool" && (
+            <ToolPane
+              tool={pane.tool}
+              vault={vault}
+              address={address}
+              onOpenItem={(id) => setPane({ kind: "view", id })}
             />
           )}
         </section>
