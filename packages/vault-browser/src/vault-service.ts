@@ -309,18 +309,7 @@ export const createVaultService = (
       if (detach(address)) hooks.onLock?.(address as Address);
     },
     add: (address, input) => vaultOf(address).add(input),
-    addMany: (address, inputs) => {
-      const vault = vaultOf(address);
-      return transactResult(vault, () => {
-        const added: Item[] = [];
-        for (const input of inputs) {
-          const item = vault.add(input);
-          if (!item.ok) return item;
-          added.push(item.value);
-        }
-        return ok(added);
-      });
-    },
+    addMany: (address, inputs) => vaultOf(address).addMany(inputs),
     edit: (address, ref, changes) => vaultOf(address).edit(ref, changes),
     trash: (address, ref) => vaultOf(address).trash(ref),
     restore: (address, ref) => vaultOf(address).restore(ref),
@@ -356,22 +345,4 @@ export const createVaultService = (
       for (const address of open.keys()) detach(address);
     },
   };
-};
-
-const rollback = new Error("rolled back");
-
-/** Runs `fn` in one vault transaction that commits only if it returns ok. */
-const transactResult = <T, E>(vault: Vault, fn: () => Result<T, E>): Result<T, E> => {
-  let failure: Result<T, E> | undefined;
-  try {
-    return vault.transact(() => {
-      const result = fn();
-      if (result.ok) return result;
-      failure = result;
-      throw rollback;
-    });
-  } catch (error) {
-    if (error === rollback && failure !== undefined) return failure;
-    throw error;
-  }
 };
