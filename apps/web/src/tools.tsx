@@ -31,22 +31,59 @@ const loaders: Readonly<Record<ToolName, () => Promise<ComponentType<ToolProps>>
   health: async () => (await import("./health-screen.tsx")).HealthScreen,
 };
 
-/** The buttons that open each tool, for the vault's navigation. */
+/** The buttons that open each tool, for the vault's navigation; health shows how many findings need attention. */
 export const ToolButtons = ({
+  vault,
+  address,
   open,
   onOpen,
 }: {
+  readonly vault: VaultClient;
+  readonly address: string;
   readonly open: ToolName | null;
   readonly onOpen: (tool: ToolName) => void;
-}) => (
-  <>
-    {TOOLS.map((tool) => (
-      <button key={tool} type="button" aria-pressed={open === tool} onClick={() => onOpen(tool)}>
-        {TOOL_LABELS[tool]}
-      </button>
-    ))}
-  </>
-);
+}) => {
+  const attention = useAttentionCount(vault, address);
+  return (
+    <>
+      {TOOLS.map((tool) => (
+        <button key={tool} type="button" aria-pressed={open === tool} onClick={() => onOpen(tool)}>
+          {TOOL_LABELS[tool]}
+          {tool === "health" && attention !== null && attention > 0 && (
+            <span class="badge warn" aria-label={`, ${attention} need attention`}>
+              {attention}
+            </span>
+          )}
+        </button>
+      ))}
+    </>
+  );
+};
+
+/**
+ * Findings that need attention (hints aside), from the report the vault worker makes after each
+ * change to the vault (cheap after the first: it keeps its strength verdicts); null until known.
+ */
+const useAttentionCount = (vault: VaultClient, address: string): number | null => {
+  const [count, setCount] = useState<number | null>(null);
+  const [changes, setChanges] = useState(0);
+  useEffect(
+    () => vault.watch(address, { kind: "list", filter: {} }, () => setChanges((n) => n + 1)),
+    [address],
+  );
+  useEffect(() => {
+    if (changes === 0) return;
+    let current = true;
+    vault.healthReport(address, {}).then(
+      (report) => current && setCount(report.findings.filter((f) => f.severity !== "hint").length),
+      () => current && setCount(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [address, changes]);
+  return count;
+};
 
 /** One tool's screen, loaded on first use. */
 export const ToolPane = ({ tool, ...props }: ToolProps & { readonly tool: ToolName }) => {

@@ -93,6 +93,8 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
           New item
         </button>
         <ToolButtons
+          vault={vault}
+          address={address}
           open={pane.kind === "tool" ? pane.tool : null}
           onOpen={(tool) => setPane({ kind: "tool", tool })}
         />

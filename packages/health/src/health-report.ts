@@ -96,6 +96,9 @@ export interface HealthReport {
 }
 
 export const DEFAULT_MAX_AGE_DAYS = 365;
+/** The longest the report computes without letting other work of its thread run. */
+const YIELD_AFTER_MS = 50;
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Credential {
@@ -173,7 +176,14 @@ export const runHealthCheck = async (options: HealthOptions): Promise<HealthRepo
 
   let estimator = options.estimator;
   const cache = options.strengthCache;
+  let slice = Date.now();
   for (const members of byHash.values()) {
+    // zxcvbn runs synchronously for milliseconds a password: hand the thread back now and then,
+    // so a worker that also serves the vault answers its other calls during a long first report.
+    if (Date.now() - slice > YIELD_AFTER_MS) {
+      await yieldToEvents();
+      slice = Date.now();
+    }
     const cached = cache === undefined ? undefined : cachedStrength(cache, members);
     let strength = cached;
     if (strength === undefined) {

@@ -41,24 +41,34 @@ export const createHealthService = (deps: {
 }): HealthService => {
   let estimator: StrengthEstimator | undefined;
   const caches = new Map<string, StrengthCache>();
+  let queue: Promise<void> = Promise.resolve();
+  const makeReport = async (vault: Vault, request: HealthRequest): Promise<HealthReport> => {
+    const health = await import("@keypears/health");
+    estimator ??= health.createStrengthEstimator();
+    let cache = caches.get(vault.address);
+    if (cache === undefined) caches.set(vault.address, (cache = health.createStrengthCache()));
+    return health.runHealthCheck({
+      ...health.healthSource(vault),
+      now: deps.now(),
+      randomBytes: deps.randomBytes,
+      estimator,
+      strengthCache: cache,
+      ...(request.maxAgeDays === undefined ? {} : { maxAgeDays: request.maxAgeDays }),
+      ...(request.exposedSource === undefined
+        ? {}
+        : { exposed: { source: request.exposedSource } }),
+      ...(request.revealPasswords === true ? { revealPasswords: true } : {}),
+    });
+  };
   return {
-    report: async (vault, request) => {
-      const health = await import("@keypears/health");
-      estimator ??= health.createStrengthEstimator();
-      let cache = caches.get(vault.address);
-      if (cache === undefined) caches.set(vault.address, (cache = health.createStrengthCache()));
-      return health.runHealthCheck({
-        ...health.healthSource(vault),
-        now: deps.now(),
-        randomBytes: deps.randomBytes,
-        estimator,
-        strengthCache: cache,
-        ...(request.maxAgeDays === undefined ? {} : { maxAgeDays: request.maxAgeDays }),
-        ...(request.exposedSource === undefined
-          ? {}
-          : { exposed: { source: request.exposedSource } }),
-        ...(request.revealPasswords === true ? { revealPasswords: true } : {}),
-      });
+    // One report at a time: a second one waits and then finds the first one's verdicts cached.
+    report: (vault, request) => {
+      const run = queue.then(() => makeReport(vault, request));
+      queue = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
     },
     setDismissed: async (vault, itemId, dismissKey, dismissed) => {
       const health = await import("@keypears/health");
