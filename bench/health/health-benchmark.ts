@@ -6,6 +6,7 @@
 
 import { systemRandomBytes } from "@keypears/base";
 import {
+  createStrengthCache,
   createStrengthEstimator,
   healthSource,
   runHealthCheck,
@@ -113,23 +114,42 @@ export const healthBenchmark: Benchmark = {
         });
         const unique = [...new Set(passwords)];
         let findings = 0;
-        const report = (withEstimator: StrengthEstimator) => async () => {
-          const started = performance.now();
-          const result = await runHealthCheck({
-            ...source,
-            now: NOW,
-            randomBytes: systemRandomBytes,
-            estimator: withEstimator,
-          });
-          const ms = performance.now() - started;
-          findings = Math.max(findings, result.findings.length);
-          return ms;
-        };
+        // The web app keeps verdicts by password write across reports: primed by one report
+        // (untimed), later ones estimate only what changed (here: nothing).
+        const cache = createStrengthCache();
+        await runHealthCheck({
+          ...source,
+          now: NOW,
+          randomBytes: systemRandomBytes,
+          estimator,
+          strengthCache: cache,
+        });
+        const report =
+          (withEstimator: StrengthEstimator, cached = false) =>
+          async () => {
+            const started = performance.now();
+            const result = await runHealthCheck({
+              ...source,
+              now: NOW,
+              randomBytes: systemRandomBytes,
+              estimator: withEstimator,
+              ...(cached ? { strengthCache: cache } : {}),
+            });
+            const ms = performance.now() - started;
+            findings = Math.max(findings, result.findings.length);
+            return ms;
+          };
         // A full report estimates every distinct password: one run can take a minute on a busy
         // machine, so it gets a time budget (at least one run) instead of a fixed count.
         const samples = await runBudgetedRounds(
           [
             { key: "report", runOnce: report(estimator), minRuns: 1, budgetMs: 20_000 },
+            {
+              key: "cached",
+              runOnce: report(estimator, true),
+              minRuns: 3,
+              budgetMs: 10_000,
+            },
             {
               key: "without-strength",
               runOnce: report(noEstimate),
@@ -141,6 +161,7 @@ export const healthBenchmark: Benchmark = {
         );
         const reportTime = summarize(samples.get("report") ?? []);
         const restTime = summarize(samples.get("without-strength") ?? []);
+        const cachedTime = summarize(samples.get("cached") ?? []);
         const strengthMs = Math.max(0, reportTime.median - restTime.median);
         const perPassword = strengthMs / Math.max(1, unique.length);
         const row = (key: string, label: string) => {
@@ -164,6 +185,10 @@ export const healthBenchmark: Benchmark = {
           ],
           rows: [
             row("report", `The report on ${count.toLocaleString("en")} items (\`runHealthCheck\`)`),
+            row(
+              "cached",
+              "The report made again, strength verdicts cached by password write (as the web app does)",
+            ),
             row("without-strength", "The report with strength estimates skipped"),
           ],
           notes: [
@@ -178,9 +203,17 @@ export const healthBenchmark: Benchmark = {
           ? []
           : [
               {
-                label: "Health report on 10,000 items",
+                label:
+                  "Health report on 10,000 items, first in a session (every password estimated)",
                 goal: "< 1 s without the exposed check",
                 measured: quantity(reportTime.median, "ms"),
+                reference: 1000,
+                better: "lower",
+              },
+              {
+                label: "Health report on 10,000 items, made again (verdicts cached by write)",
+                goal: "< 1 s without the exposed check",
+                measured: quantity(cachedTime.median, "ms"),
                 reference: 1000,
                 better: "lower",
               },
@@ -192,7 +225,7 @@ export const healthBenchmark: Benchmark = {
           targets,
           diagnosis: [
             `zxcvbn is ${((strengthMs / reportTime.median) * 100).toFixed(0)}% of the report: ${perPassword.toFixed(2)} ms per distinct password, spent mostly in its dictionary matcher (every substring looked up in about twenty dictionaries, again reversed and for its one l33t variant; zxcvbn-ts's default of 100 variants made a random 20-character password cost hundreds of milliseconds). The rest of the report takes ${restTime.median.toFixed(0)} ms.`,
-            "What would close it: estimate only passwords whose write is new since the last report (cache the verdict in memory by the password write's event id, as a web app keeping the report open would), or a dictionary matcher that walks one trie of all dictionaries per start position instead of allocating and hashing every substring.",
+            `Made again with the verdicts cached by password write (\`strength-cache.ts\`, what the web app's vault worker keeps per unlocked account), the report took ${cachedTime.median.toFixed(0)} ms: only passwords written since the last report are estimated. The first report in a session still estimates every distinct password; what would close that: a dictionary matcher that looks each substring up once in one table of all dictionaries (zxcvbn-ts looks it up in each of about twenty, allocating a slice per start and end), or keeping the verdicts sealed in the vault between sessions (a stored-format change).`,
           ],
         };
       } finally {

@@ -41,7 +41,7 @@ const start = async (port: number, database: FreshDatabase, logs: string[]) =>
     log: (line) => logs.push(line),
     keepAliveMs: 200,
     shutdownGraceMs: 2000,
-    rateLimits: { register: generous, login: generous, failedLoginsPerAddress: generous },
+    rateLimits: { register: generous, login: generous, failedLogins: generous },
     sharing: fastDelivery,
   });
 

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import { ITEM_TYPES, type Item, type ItemType } from "@keypears/vault/core";
 import { TYPE_LABELS } from "./field-labels.ts";
+import { AttentionFilter } from "./attention-filter.tsx";
 import { CheckboxRow } from "./form-controls.tsx";
 import { HistoryView } from "./history-view.tsx";
 import { ItemEditor } from "./item-editor.tsx";
@@ -47,6 +48,7 @@ export const ItemsSection = (props: Props) => {
   const [sort, setSort] = useState<"title" | "updated">("title");
   const [items, setItems] = useState<readonly Item[] | null>(null);
   const [all, setAll] = useState<readonly Item[]>([]);
+  const [attention, setAttention] = useState<ReadonlySet<string> | null>(null);
 
   useEffect(() => {
     const filter = {
@@ -74,10 +76,11 @@ export const ItemsSection = (props: Props) => {
         ? null
         : items
             .filter((item) => !favourites || isFavourite(item))
+            .filter((item) => attention === null || attention.has(item.id))
             .sort((a, b) =>
               sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
             ),
-    [items, favourites, sort],
+    [items, favourites, sort, attention],
   );
 
   return (
@@ -138,6 +141,14 @@ export const ItemsSection = (props: Props) => {
           <CheckboxRow checked={favourites} onChecked={setFavourites}>
             Favourites only
           </CheckboxRow>
+          {!trash && (
+            <AttentionFilter
+              vault={vault}
+              address={address}
+              changed={items}
+              onChange={setAttention}
+            />
+          )}
         </div>
         {shown === null ? (
           <p role="status">Loading…</p>

@@ -15,6 +15,7 @@ import { LATER_SECTIONS, LazySection, type SectionId } from "./sections.tsx";
 import { SettingsScreen } from "./settings-screen.tsx";
 import { SyncBadge, useSyncState } from "./sync-state.tsx";
 import { SyncScreen } from "./sync-screen.tsx";
+import { ToolButtons, ToolPane, type ToolName } from "./tools.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -59,6 +60,8 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
     </button>
   );
   const later = LATER_SECTIONS.find((s) => s.id === section);
+  // Import, export and password health are sections too ("tool:<name>"), each loaded when opened.
+  const tool = section.startsWith("tool:") ? (section.slice(5) as ToolName) : null;
 
   return (
     <div class="vault">
@@ -73,6 +76,12 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
         {tab("items", "Items")}
         {tab("trash", "Trash")}
         {tab("conflicts", conflicts === 0 ? "Conflicts" : `Conflicts (${conflicts})`)}
+        <ToolButtons
+          vault={vault}
+          address={address}
+          open={tool}
+          onOpen={(name) => go(`tool:${name}`)}
+        />
         {LATER_SECTIONS.map((s) => (
           <span key={s.id}>{tab(s.id, s.label)}</span>
         ))}
@@ -107,6 +116,17 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
       {section === "devices" && <DevicesScreen vault={vault} address={address} names={names} />}
       {section === "settings" && <SettingsScreen vault={vault} address={address} />}
       {later !== undefined && <LazySection section={later} vault={vault} address={address} />}
+      {tool !== null && (
+        <ToolPane
+          tool={tool}
+          vault={vault}
+          address={address}
+          onOpenItem={(id) => {
+            setSection("items");
+            setPane({ kind: "view", id });
+          }}
+        />
+      )}
     </div>
   );
 };

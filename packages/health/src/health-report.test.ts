@@ -13,7 +13,8 @@ import { cheapDeps, createTestAccount, createTestHome, expectOk } from "@keypear
 import { DISMISSED_FIELD, withDismissal } from "./dismissals.ts";
 import type { Finding } from "./findings.ts";
 import { type HealthReport, needsAttention, runHealthCheck } from "./health-report.ts";
-import { createStrengthEstimator } from "./password-strength.ts";
+import { createStrengthEstimator, type StrengthEstimator } from "./password-strength.ts";
+import { createStrengthCache } from "./strength-cache.ts";
 import { healthSource } from "./vault-source.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -217,6 +218,50 @@ test("a vault with only strong, unique, recent, https logins with TOTP needs no 
   });
   assert.deepEqual(r.findings, []);
   assert.equal(needsAttention(r), false);
+});
+
+test("with a strength cache, a report estimates only passwords written since the last one, and finds the same", async () => {
+  const estimated: string[] = [];
+  const counting: StrengthEstimator = {
+    estimate: (password, inputs) => (
+      estimated.push(password),
+      estimator.estimate(password, inputs)
+    ),
+  };
+  const cache = createStrengthCache();
+  const cachedReport = () =>
+    runHealthCheck({
+      ...healthSource(vault),
+      now: NOW,
+      randomBytes: systemRandomBytes,
+      estimator: counting,
+      strengthCache: cache,
+    });
+  const plain = await report();
+  const first = await cachedReport();
+  assert.deepEqual(first.findings, plain.findings);
+  assert.equal(
+    estimated.length,
+    first.passwords - 2,
+    "each distinct password once (the reused three share one)",
+  );
+  assert.ok(estimated.length > 0);
+  assert.equal(cache.size(), first.passwords, "one verdict per live password write");
+
+  estimated.length = 0;
+  const second = await cachedReport();
+  assert.deepEqual(second.findings, plain.findings);
+  assert.deepEqual(estimated, [], "nothing is estimated again");
+
+  // A new weak password is estimated (once) and found; the replaced write's verdict is forgotten.
+  const item = expectOk(vault.get(ids["Strong A"] as string));
+  expectOk(vault.edit(item.id, { password: "dragon12" }));
+  const third = await cachedReport();
+  assert.deepEqual(estimated, ["dragon12"]);
+  assert.deepEqual(findingsOf(third, "Strong A"), ["weak"]);
+  assert.equal(cache.size(), third.passwords);
+  expectOk(vault.edit(item.id, { password: strong() }));
+  assert.deepEqual(findingsOf(await cachedReport(), "Strong A"), []);
 });
 
 const fieldOf = (item: Item, name: string) => item.fields.find((f) => f.name === name)?.value;

@@ -25,6 +25,7 @@ import { compareFindings, type Finding, type FindingDraft, REASON_TEXT } from ".
 import { insecureUrls } from "./insecure-urls.ts";
 import { createKeyedHash } from "./keyed-hash.ts";
 import { currentValueSince, type HistoryEntryLike } from "./password-age.ts";
+import type { StrengthCache } from "./strength-cache.ts";
 import {
   createStrengthEstimator,
   isWeak,
@@ -67,6 +68,11 @@ export interface HealthOptions {
   readonly revealPasswords?: boolean;
   /** Default: a new one (building one costs a few hundred milliseconds: keep it across reports). */
   readonly estimator?: StrengthEstimator;
+  /**
+   * Verdicts of earlier reports by password write: only passwords written since are estimated.
+   * Kept across reports by an app that shows the report again (`strength-cache.ts`).
+   */
+  readonly strengthCache?: StrengthCache;
 }
 
 export type ExposedCheckStatus =
@@ -90,6 +96,9 @@ export interface HealthReport {
 }
 
 export const DEFAULT_MAX_AGE_DAYS = 365;
+/** The longest the report computes without letting other work of its thread run. */
+const YIELD_AFTER_MS = 50;
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Credential {
@@ -165,9 +174,24 @@ export const runHealthCheck = async (options: HealthOptions): Promise<HealthRepo
     }
   }
 
-  const estimator = options.estimator ?? createStrengthEstimator();
+  let estimator = options.estimator;
+  const cache = options.strengthCache;
+  let slice = Date.now();
   for (const members of byHash.values()) {
-    const strength = estimator.estimate((members[0] as Credential).password);
+    // zxcvbn runs synchronously for milliseconds a password: hand the thread back now and then,
+    // so a worker that also serves the vault answers its other calls during a long first report.
+    if (Date.now() - slice > YIELD_AFTER_MS) {
+      await yieldToEvents();
+      slice = Date.now();
+    }
+    const cached = cache === undefined ? undefined : cachedStrength(cache, members);
+    let strength = cached;
+    if (strength === undefined) {
+      estimator ??= createStrengthEstimator();
+      strength = estimator.estimate((members[0] as Credential).password);
+    }
+    if (cache !== undefined && cached === undefined)
+      for (const member of members) cache.set(member.passwordWrite.eventId, strength);
     if (!isWeak(strength)) continue;
     for (const credential of members)
       push(credential, weakFinding(strength), credential.passwordWrite.eventId);
@@ -222,6 +246,7 @@ export const runHealthCheck = async (options: HealthOptions): Promise<HealthRepo
       );
   }
 
+  cache?.retainOnly(new Set(credentials.map((c) => c.passwordWrite.eventId)));
   findings.sort(compareFindings);
   const dismissedKeys = new Map(
     live.map((item) => [
@@ -296,6 +321,18 @@ const exposedFindings = async (
       );
   }
   return { state: "done", source, requests: result.requests };
+};
+
+/** A verdict remembered for any write of the group (they all hold the same password). */
+const cachedStrength = (
+  cache: StrengthCache,
+  members: readonly Credential[],
+): Strength | undefined => {
+  for (const member of members) {
+    const found = cache.get(member.passwordWrite.eventId);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 };
 
 const weakFinding = (strength: Strength): FindingDraft => ({

@@ -6,4 +6,5 @@ export * from "./insecure-urls.ts";
 export * from "./keyed-hash.ts";
 export * from "./password-age.ts";
 export * from "./password-strength.ts";
+export * from "./strength-cache.ts";
 export * from "./vault-source.ts";

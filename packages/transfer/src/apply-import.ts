@@ -7,12 +7,15 @@
 
 import { err, ok, type Result } from "@keypears/base";
 import type { FieldValue, ItemId } from "@keypears/sync-core";
-import type { Vault, VaultError } from "@keypears/vault/core";
+import type { Item, NewItemInput, Vault, VaultError } from "@keypears/vault/core";
 import type { ImportItem } from "./import-item.ts";
 import type { DuplicateChoice, ImportPlan } from "./import-plan.ts";
 
 /** The part of a vault an import writes through. */
-export type ImportTarget = Pick<Vault, "add" | "edit" | "trash" | "get" | "transact">;
+export type ImportTarget = Pick<Vault, "add" | "addMany" | "edit" | "trash" | "get" | "transact">;
+
+/** Items added per `addMany` call: large enough to amortise its fixed costs, small enough for a lively progress bar. */
+const BATCH = 500;
 
 export interface ImportOutcome {
   readonly added: number;
@@ -47,21 +50,36 @@ export const applyImport = (
   try {
     return ok(
       vault.transact(() => {
-        let added = 0;
         let merged = 0;
         let skipped = 0;
-        plan.parsed.items.forEach((item, index) => {
+        let done = 0;
+        const step = (count: number) => {
+          done += count;
+          options.progress?.(done, total);
+        };
+        const toAdd: { readonly item: ImportItem; readonly keepId: boolean }[] = [];
+        for (const item of plan.parsed.items) {
           const duplicate = duplicateOf.get(item);
-          if (duplicate !== undefined && options.duplicates === "skip") skipped++;
-          else if (duplicate !== undefined && options.duplicates === "merge") {
+          if (duplicate !== undefined && options.duplicates === "skip") {
+            skipped++;
+            step(1);
+          } else if (duplicate !== undefined && options.duplicates === "merge") {
             mergeInto(vault, duplicate.existing.id, item);
             merged++;
-          } else {
-            addItem(vault, item, duplicate === undefined);
-            added++;
-          }
-          options.progress?.(index + 1, total);
-        });
+            step(1);
+          } else toAdd.push({ item, keepId: duplicate === undefined });
+        }
+        // Every item's first version, in batches; then the later versions of those with history.
+        for (let at = 0; at < toAdd.length; at += BATCH) {
+          const batch = toAdd.slice(at, at + BATCH);
+          const added = addBatch(vault, batch);
+          batch.forEach(({ item }, index) => {
+            const id = (added[index] as Item).id;
+            laterVersions(vault, item, id);
+          });
+          step(batch.length);
+        }
+        const added = toAdd.length;
         return { added, merged, skipped };
       }),
     );
@@ -76,28 +94,45 @@ const check = <T>(source: string, result: Result<T, VaultError>): T => {
   return result.value;
 };
 
-/** Adds the item as its oldest values, then writes each later version, so history reads as it happened. */
-const addItem = (vault: ImportTarget, item: ImportItem, keepId: boolean): void => {
+/** Older values by version, oldest first: version 0 is what the item is added as. */
+const versionsOf = (item: ImportItem): Record<string, FieldValue>[] => {
   const versions: Record<string, FieldValue>[] = [];
   for (const [name, older] of Object.entries(item.history))
     older.forEach((value, index) => {
       (versions[index] ??= {})[name] = value;
     });
-  const first = Object.fromEntries(
-    Object.entries({ ...item.fields, ...versions[0] }).filter(([, value]) => value !== null),
-  );
-  const added = check(
-    item.source,
-    vault.add({
-      type: item.type,
-      fields: first,
-      ...(keepId && item.id !== undefined ? { id: item.id as ItemId } : {}),
-    }),
-  );
-  const later = [...versions.slice(1), currentOf(item)];
+  return versions;
+};
+
+/** What the item is first added as: its oldest values, so history reads as it happened. */
+const firstInput = (item: ImportItem, keepId: boolean): NewItemInput => ({
+  type: item.type,
+  fields: Object.fromEntries(
+    Object.entries({ ...item.fields, ...versionsOf(item)[0] }).filter(
+      ([, value]) => value !== null,
+    ),
+  ),
+  ...(keepId && item.id !== undefined ? { id: item.id as ItemId } : {}),
+});
+
+/** Adds a batch in one call; when the vault refuses it, finds the item it refused, for the message. */
+const addBatch = (
+  vault: ImportTarget,
+  batch: readonly { readonly item: ImportItem; readonly keepId: boolean }[],
+): readonly Item[] => {
+  const added = vault.addMany(batch.map(({ item, keepId }) => firstInput(item, keepId)));
+  if (added.ok) return added.value;
+  // The whole import rolls back: adding one at a time now only names the culprit.
+  for (const { item, keepId } of batch) check(item.source, vault.add(firstInput(item, keepId)));
+  throw new Abort({ source: batch[0]?.item.source ?? "the file", error: added.error });
+};
+
+/** Writes each later version of an item with history, then its current values; trashes it if it was. */
+const laterVersions = (vault: ImportTarget, item: ImportItem, id: string): void => {
+  const later = [...versionsOf(item).slice(1), currentOf(item)];
   for (const version of later)
-    if (Object.keys(version).length > 0) check(item.source, vault.edit(added.id, version));
-  if (item.trashed) check(item.source, vault.trash(added.id));
+    if (Object.keys(version).length > 0) check(item.source, vault.edit(id, version));
+  if (item.trashed) check(item.source, vault.trash(id));
 };
 
 /** The current values of the fields that have history (the others were written by the first add). */

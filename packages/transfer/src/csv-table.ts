@@ -3,7 +3,7 @@
  * with bounds: the header's width is checked before the body is parsed, and so is every row's.
  */
 
-import { parse } from "csv-parse/sync";
+import { parse } from "#csv-parse-sync";
 import { MAX_COLUMNS } from "./limits.ts";
 
 export interface CsvRow {

@@ -23,6 +23,9 @@ export type {
   SignInRequest,
   SyncedAccountRequest,
 } from "./sync-service.ts";
+export type * from "./transfer-service.ts";
+export { EXPORT_FORMATS } from "./transfer-service.ts";
+export type * from "./health-service.ts";
 export type { LiveQuery, LiveQueryResults, LiveResult } from "@keypears/vault/core";
 
 /** Starts this tab's vault worker and connects to it; also closes it when the page goes away for good. */

@@ -38,6 +38,10 @@ export const METHOD_NAMES = [
   "renameDevice",
   "revokeDevice",
   "changePassword",
+  "importFile",
+  "exportFile",
+  "healthReport",
+  "setFindingDismissed",
   "query",
 ] as const satisfies readonly MethodName[];
 

@@ -33,6 +33,18 @@ import {
   type SignInRequest,
   type SyncServiceOptions,
 } from "./sync-service.ts";
+import type { HealthReport } from "@keypears/health";
+import { createHealthService, type HealthRequest } from "./health-service.ts";
+import {
+  type ExportError,
+  type ExportedFile,
+  exportFile,
+  type ExportRequest,
+  type ImportFileError,
+  importFile,
+  type ImportRequest,
+  type ImportSummary,
+} from "./transfer-service.ts";
 
 export interface AccountSummary {
   readonly address: Address;
@@ -132,6 +144,25 @@ export interface VaultApi {
     current: string,
     next: string,
   ) => Promise<Result<void, SyncError | { readonly kind: "wrong-credentials" }>>;
+  /** Reads an export file: a preview (`dryRun`), or the import committed in one transaction. */
+  readonly importFile: (
+    address: string,
+    request: ImportRequest,
+  ) => Promise<Result<ImportSummary, ImportFileError>>;
+  /** Every item (the trash too) as a file: encrypted (`keypears`) or plaintext. */
+  readonly exportFile: (
+    address: string,
+    request: ExportRequest,
+  ) => Promise<Result<ExportedFile, ExportError>>;
+  /** The password health report, made here on the device (the exposed check only when asked). */
+  readonly healthReport: (address: string, request: HealthRequest) => Promise<HealthReport>;
+  /** Dismisses a health finding on its item (or brings it back). */
+  readonly setFindingDismissed: (
+    address: string,
+    itemId: string,
+    dismissKey: string,
+    dismissed: boolean,
+  ) => Promise<Result<Item, VaultError>>;
   /** Runs a live query once (the worker re-runs it after each commit notice). */
   readonly query: <Q extends LiveQuery>(address: string, query: Q) => LiveResult<Q>;
 }
@@ -177,6 +208,7 @@ export const createVaultService = (
     const entry = open.get(address);
     if (entry === undefined) return false;
     sync.stopLive(address);
+    health.forget(address);
     open.delete(address);
     entry.stopNotices();
     entry.vault.lock();
@@ -194,6 +226,7 @@ export const createVaultService = (
     ...(hooks.network === undefined ? {} : { network: hooks.network }),
     onLiveState: (address) => hooks.onCommit?.(address as Address),
   });
+  const health = createHealthService(deps);
   const summary = (address: Address, serverUrl: string | null): AccountSummary => ({
     address,
     serverUrl,
@@ -287,18 +320,7 @@ export const createVaultService = (
       if (detach(address)) hooks.onLock?.(address as Address);
     },
     add: (address, input) => vaultOf(address).add(input),
-    addMany: (address, inputs) => {
-      const vault = vaultOf(address);
-      return transactResult(vault, () => {
-        const added: Item[] = [];
-        for (const input of inputs) {
-          const item = vault.add(input);
-          if (!item.ok) return item;
-          added.push(item.value);
-        }
-        return ok(added);
-      });
-    },
+    addMany: (address, inputs) => vaultOf(address).addMany(inputs),
     edit: (address, ref, changes) => vaultOf(address).edit(ref, changes),
     trash: (address, ref) => vaultOf(address).trash(ref),
     restore: (address, ref) => vaultOf(address).restore(ref),
@@ -311,6 +333,11 @@ export const createVaultService = (
     totp: (address, ref) => vaultOf(address).totp(ref),
     problems: (address) => vaultOf(address).problems(),
     syncStatus: (address) => vaultOf(address).sync.status(),
+    importFile: (address, request) => importFile(vaultOf(address), request),
+    exportFile: (address, request) => exportFile(vaultOf(address), request, deps.now()),
+    healthReport: (address, request) => health.report(vaultOf(address), request),
+    setFindingDismissed: (address, itemId, key, dismissed) =>
+      health.setDismissed(vaultOf(address), itemId, key, dismissed),
     query: (address, query) => runLiveQuery(vaultOf(address), query),
   };
 
@@ -329,22 +356,4 @@ export const createVaultService = (
       for (const address of open.keys()) detach(address);
     },
   };
-};
-
-const rollback = new Error("rolled back");
-
-/** Runs `fn` in one vault transaction that commits only if it returns ok. */
-const transactResult = <T, E>(vault: Vault, fn: () => Result<T, E>): Result<T, E> => {
-  let failure: Result<T, E> | undefined;
-  try {
-    return vault.transact(() => {
-      const result = fn();
-      if (result.ok) return result;
-      failure = result;
-      throw rollback;
-    });
-  } catch (error) {
-    if (error === rollback && failure !== undefined) return failure;
-    throw error;
-  }
 };
