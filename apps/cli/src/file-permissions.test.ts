@@ -112,24 +112,30 @@ test("an unreadable vault file names the path and the permission it needs", asyn
   }
 });
 
-test("a read-only vault can still be read; a change says it is read-only", async () => {
-  chmodSync(vault, 0o400);
-  try {
-    const list = await kp(["list", "--json"]);
-    assert.equal(list.code, 0, list.stderr);
-    assert.deepEqual(
-      (parseJson(list) as { title: string }[]).map((i) => i.title),
-      ["Bank"],
-    );
-    const get = await kp(["get", "Bank", "--json"]);
-    assert.equal(get.code, 0, get.stderr);
-    assertUserError(
-      await kp(["add", "--title", "More"]),
-      1,
-      /read-only here: it can be read, but nothing can be changed/,
-    );
-  } finally {
-    chmodSync(vault, 0o600);
+test("a read-only vault can still be read, also in a read-only folder; a change says it is read-only", async () => {
+  // A read-only file in a writable folder, then also in a read-only folder (where SQLite cannot
+  // make the index its WAL mode needs even to read).
+  for (const folder of [0o700, 0o500]) {
+    chmodSync(vault, 0o400);
+    chmodSync(vaults, folder);
+    try {
+      const list = await kp(["list", "--json"]);
+      assert.equal(list.code, 0, list.stderr);
+      assert.deepEqual(
+        (parseJson(list) as { title: string }[]).map((i) => i.title),
+        ["Bank"],
+      );
+      const get = await kp(["get", "Bank", "--json"]);
+      assert.equal(get.code, 0, get.stderr);
+      assertUserError(
+        await kp(["add", "--title", "More"]),
+        1,
+        /read-only here: it can be read, but nothing can be changed/,
+      );
+    } finally {
+      chmodSync(vaults, 0o700);
+      chmodSync(vault, 0o600);
+    }
   }
   assert.equal((parseJson(await kp(["list", "--json"])) as unknown[]).length, 1);
 });

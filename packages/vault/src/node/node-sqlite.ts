@@ -9,6 +9,11 @@ export interface OpenSqliteOptions {
   /** Open an existing file only; never create one. */
   readonly mustExist?: boolean;
   readonly readonly?: boolean;
+  /**
+   * The file's bytes, read by the caller: opened as a read-only database in memory instead of the
+   * file (for a vault in a folder SQLite cannot write its WAL index to; see node-storage.ts).
+   */
+  readonly contents?: Buffer;
 }
 
 /**
@@ -17,11 +22,14 @@ export interface OpenSqliteOptions {
  * on, and a busy timeout so a second process waits instead of failing.
  */
 export const openSqlite = (path: string, options: OpenSqliteOptions = {}): SqliteDatabase => {
-  const db = new Database(path, {
-    fileMustExist: options.mustExist ?? false,
-    readonly: options.readonly ?? false,
-  });
-  if (!options.readonly) db.pragma("journal_mode = WAL");
+  const db =
+    options.contents === undefined
+      ? new Database(path, {
+          fileMustExist: options.mustExist ?? false,
+          readonly: options.readonly ?? false,
+        })
+      : new Database(options.contents, { readonly: true });
+  if (!options.readonly && options.contents === undefined) db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");

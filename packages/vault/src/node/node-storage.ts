@@ -2,6 +2,8 @@
 
 import {
   accessSync,
+  readFileSync,
+  statSync,
   closeSync,
   constants,
   existsSync,
@@ -9,6 +11,7 @@ import {
   renameSync,
   rmSync,
 } from "node:fs";
+import { dirname } from "node:path";
 import type { AccountStorage } from "../account-storage.ts";
 import { ensureVaultsDir, listVaultFiles, vaultPath } from "./home.ts";
 import { openSqlite } from "./node-sqlite.ts";
@@ -55,6 +58,8 @@ export const nodeAccountStorage = (home: string): AccountStorage => ({
 const openVaultFile = (path: string) => {
   try {
     accessSync(path, constants.R_OK | constants.W_OK);
+    // SQLite also writes beside the file (its -wal and -shm files).
+    accessSync(dirname(path), constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") throw error;
@@ -65,7 +70,38 @@ const openVaultFile = (path: string) => {
         `permission denied: this user cannot read ${path} (a vault file needs read and write permission for its owner: chmod 600)`,
       );
     }
-    return openSqlite(path, { mustExist: true, readonly: true });
+    return openReadOnly(path);
   }
   return openSqlite(path, { mustExist: true });
+};
+
+/**
+ * A read-only vault file. In WAL mode SQLite must create the `-shm` index beside the file even to
+ * read; in a folder this user cannot write to it cannot (SQLITE_READONLY_DIRECTORY). There the file
+ * is read whole and opened in memory, read-only: a vault closed cleanly has no WAL left over, all
+ * of it is in the file. A leftover WAL holds commits the file lacks, so that case is refused.
+ */
+const openReadOnly = (path: string) => {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    return openSqlite(path, { mustExist: true, readonly: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") throw error;
+  }
+  let walBytes = 0;
+  try {
+    walBytes = statSync(`${path}-wal`).size;
+  } catch {
+    // No WAL: everything is in the file.
+  }
+  if (walBytes > 0)
+    throw new Error(
+      `${path} and its folder are read-only, and its -wal file holds changes not yet in the file: give this user write permission on the folder to read it (chmod 700)`,
+    );
+  const contents = readFileSync(path);
+  // Bytes 18-19 say "WAL mode" (2); an in-memory copy is read as a rollback-journal file (1).
+  contents[18] = 1;
+  contents[19] = 1;
+  return openSqlite(path, { contents });
 };
