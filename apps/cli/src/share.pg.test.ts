@@ -122,11 +122,12 @@ test("Alice on server 1 shares with Bob on server 2; Bob accepts on his second d
   await ok(alice, ["add", "--title", TITLE, "--username", "alice", "--password", SECRET]);
   const bob = await json(bobLaptop, ["init", bobAddress]);
   bobSecretKey = bob["secretKey"] as string;
-  // init published Bob's identity: Alice can share before Bob ever opens his inbox.
-  const published = await fetch(
-    `${two.server.apiUrl}/accounts/${encodeURIComponent(bobAddress)}/keys`,
-  );
-  assert.equal(published.status, 200);
+  // Before Bob's first sharing command he has no identity: Alice is told so.
+  await ok(alice, ["add", "--title", "Early", "--password", "early-pw"]);
+  const early = await run(alice, ["share", "Early", "--to", bobAddress]);
+  assert.equal(early.code, 1);
+  assert.match(early.stderr, /does not exist or has not set up sharing/);
+  assert.deepEqual(await inbox(bobLaptop), []);
 
   const sent = await json(alice, [
     "share",
@@ -275,6 +276,7 @@ test("attack: a share redirected to another recipient is refused by that recipie
   const carol = newHome();
   const carolAddress = `carol@localhost:${two.port}`;
   await ok(carol, ["init", carolAddress]);
+  await ok(carol, ["inbox"]);
   await ok(alice, ["add", "--title", "Redirected", "--password", "redirect-pw-1"]);
   const sent = await json(alice, ["share", "Redirected", "--to", bobAddress]);
   await eventually(
