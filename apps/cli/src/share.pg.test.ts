@@ -374,11 +374,26 @@ test("attack: Bob's server substitutes Bob's key after Alice pinned it: Alice st
     (await one.server.sql.query("SELECT 1 FROM share_outbox WHERE status = 'queued'")).length,
     0,
   );
+  // `contacts verify --reset` re-pins: here to the impostor's log, whose safety number is not Bob's.
+  const repinned = await json(alice, ["contacts", "verify", bobAddress, "--reset"]);
+  const bobOwn = await json<{ self: { safetyNumber: string } }>(bobLaptop, ["contacts"]);
+  assert.notEqual(repinned["safetyNumber"], bobOwn.self.safetyNumber);
   await two.server.sql.query("UPDATE key_logs SET entries = $1 WHERE entries = $2", [
     saved?.entries ?? "",
     JSON.stringify([fake]),
   ]);
-  // The signature bytes are real base64url (the log verified before the swap).
+  // The real log is back, but Alice pinned the impostor's: still stopped, until she re-pins.
+  const stillRefused = await run(alice, ["share", TITLE, "--to", bobAddress]);
+  assert.equal(stillRefused.code, 1);
+  assert.match(stillRefused.stderr, /was replaced since you pinned it/);
+  const fixed = await json(alice, ["contacts", "verify", bobAddress, "--reset"]);
+  assert.equal(fixed["safetyNumber"], bobOwn.self.safetyNumber);
+  const sent = await json(alice, ["share", TITLE, "--to", bobAddress]);
+  await eventually(
+    "delivery after re-pinning",
+    async () => (await outbox(one, sent["id"] as string))?.["status"] === "delivered",
+  );
+  await ok(bobLaptop, ["decline", sent["id"] as string]);
   assert.equal(base64UrlToBytes(fake.signature).length, 64);
 });
 
