@@ -153,6 +153,12 @@ test("Alice on server 1 shares with Bob on server 2; Bob accepts on his second d
   assert.match(JSON.stringify(item), new RegExp(SECRET));
   assert.match(JSON.stringify(item), new RegExp(`Shared by.*${aliceAddress.replace(":", ".")}`));
   assert.deepEqual(await inbox(bobLaptop), []);
+  // The identity and the pinned contact are system items: not in Bob's list.
+  const listed = await json<{ title: string }[]>(phone, ["list"]);
+  assert.deepEqual(
+    listed.map((i) => i.title),
+    [TITLE],
+  );
   await ok(bobLaptop, ["sync"]);
   assert.match(
     JSON.stringify(await json(bobLaptop, ["get", TITLE, "--reveal"])),
