@@ -9,7 +9,6 @@ import { createUuidV7Generator } from "@keypears/sync-core";
 import { createServerClient, discoverServer, loadSession } from "@keypears/sync-client";
 import {
   describeSharingError,
-  ensureIdentity,
   type ShareDeps,
   type ShareNetwork,
   type SharingError,
@@ -62,21 +61,4 @@ export const parseExpiry = (text: string): number | undefined => {
   const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as "m" | "h" | "d"];
   const ms = Number(match[1]) * unit;
   return ms > 0 && ms <= 90 * 86_400_000 ? ms : undefined;
-};
-
-/**
- * Gives a newly registered account its sharing identity and pushes it to the server, so others
- * can share with it at once. A failure is only a note: the identity is made on first use then.
- */
-export const setUpSharing = async (ctx: CommandContext, vault: Vault): Promise<void> => {
-  if (loadSession(vault) === undefined) return;
-  try {
-    const identity = await ensureIdentity(vault, await shareNetwork(vault), shareDeps());
-    if (!identity.ok) throw new CliError(describeSharingError(identity.error));
-    await syncRound(ctx, vault);
-  } catch (error) {
-    ctx.out.note(
-      `Sharing is not set up yet (${error instanceof Error ? error.message : "error"}); it will be on first use of \`keypears inbox\` or \`keypears share\`.`,
-    );
-  }
 };

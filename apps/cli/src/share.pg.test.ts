@@ -122,11 +122,12 @@ test("Alice on server 1 shares with Bob on server 2; Bob accepts on his second d
   await ok(alice, ["add", "--title", TITLE, "--username", "alice", "--password", SECRET]);
   const bob = await json(bobLaptop, ["init", bobAddress]);
   bobSecretKey = bob["secretKey"] as string;
-  // init published Bob's identity: Alice can share before Bob ever opens his inbox.
-  const published = await fetch(
-    `${two.server.apiUrl}/accounts/${encodeURIComponent(bobAddress)}/keys`,
-  );
-  assert.equal(published.status, 200);
+  // Before Bob's first sharing command he has no identity: Alice is told so.
+  await ok(alice, ["add", "--title", "Early", "--password", "early-pw"]);
+  const early = await run(alice, ["share", "Early", "--to", bobAddress]);
+  assert.equal(early.code, 1);
+  assert.match(early.stderr, /does not exist or has not set up sharing/);
+  assert.deepEqual(await inbox(bobLaptop), []);
 
   const sent = await json(alice, [
     "share",
@@ -152,6 +153,12 @@ test("Alice on server 1 shares with Bob on server 2; Bob accepts on his second d
   assert.match(JSON.stringify(item), new RegExp(SECRET));
   assert.match(JSON.stringify(item), new RegExp(`Shared by.*${aliceAddress.replace(":", ".")}`));
   assert.deepEqual(await inbox(bobLaptop), []);
+  // The identity and the pinned contact are system items: not in Bob's list.
+  const listed = await json<{ title: string }[]>(phone, ["list"]);
+  assert.deepEqual(
+    listed.map((i) => i.title),
+    [TITLE],
+  );
   await ok(bobLaptop, ["sync"]);
   assert.match(
     JSON.stringify(await json(bobLaptop, ["get", TITLE, "--reveal"])),
@@ -275,6 +282,7 @@ test("attack: a share redirected to another recipient is refused by that recipie
   const carol = newHome();
   const carolAddress = `carol@localhost:${two.port}`;
   await ok(carol, ["init", carolAddress]);
+  await ok(carol, ["inbox"]);
   await ok(alice, ["add", "--title", "Redirected", "--password", "redirect-pw-1"]);
   const sent = await json(alice, ["share", "Redirected", "--to", bobAddress]);
   await eventually(
@@ -372,11 +380,26 @@ test("attack: Bob's server substitutes Bob's key after Alice pinned it: Alice st
     (await one.server.sql.query("SELECT 1 FROM share_outbox WHERE status = 'queued'")).length,
     0,
   );
+  // `contacts verify --reset` re-pins: here to the impostor's log, whose safety number is not Bob's.
+  const repinned = await json(alice, ["contacts", "verify", bobAddress, "--reset"]);
+  const bobOwn = await json<{ self: { safetyNumber: string } }>(bobLaptop, ["contacts"]);
+  assert.notEqual(repinned["safetyNumber"], bobOwn.self.safetyNumber);
   await two.server.sql.query("UPDATE key_logs SET entries = $1 WHERE entries = $2", [
     saved?.entries ?? "",
     JSON.stringify([fake]),
   ]);
-  // The signature bytes are real base64url (the log verified before the swap).
+  // The real log is back, but Alice pinned the impostor's: still stopped, until she re-pins.
+  const stillRefused = await run(alice, ["share", TITLE, "--to", bobAddress]);
+  assert.equal(stillRefused.code, 1);
+  assert.match(stillRefused.stderr, /was replaced since you pinned it/);
+  const fixed = await json(alice, ["contacts", "verify", bobAddress, "--reset"]);
+  assert.equal(fixed["safetyNumber"], bobOwn.self.safetyNumber);
+  const sent = await json(alice, ["share", TITLE, "--to", bobAddress]);
+  await eventually(
+    "delivery after re-pinning",
+    async () => (await outbox(one, sent["id"] as string))?.["status"] === "delivered",
+  );
+  await ok(bobLaptop, ["decline", sent["id"] as string]);
   assert.equal(base64UrlToBytes(fake.signature).length, 64);
 });
 

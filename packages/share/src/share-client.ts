@@ -1,7 +1,6 @@
 /**
  * The client side of sharing, over the typed API: set up and publish the identity, fetch and pin
- * a contact's key log, send a share, read the inbox (verifying every share before showing it),
- * accept (copy into the vault with its provenance) and decline. The CLI and the web app call
+ * a contact's key log, send a share (the inbox is in `inbox.ts`). The CLI and the web app call
  * these; the network is behind `ShareNetwork`.
  */
 
@@ -14,31 +13,13 @@ import {
   type RandomBytes,
   type Result,
 } from "@keypears/base";
-import type { KeypearsClient, WireShareEnvelope } from "@keypears/api";
+import type { KeypearsClient } from "@keypears/api";
 import type { Vault } from "@keypears/vault/core";
-import { ORPCError } from "@orpc/client";
-import {
-  DEFAULT_SUITE,
-  openShare,
-  sealShare,
-  type ShareContent,
-  type ShareError,
-  type ShareSuite,
-} from "./envelope.ts";
-import {
-  generateIdentity,
-  requireFederated,
-  type IdentityError,
-  type IdentityPublicKeys,
-} from "./identity.ts";
-import {
-  appendKeyLogEntry,
-  describeKeyLogError,
-  type KeyLogError,
-  sameKeys,
-  verifyKeyLog,
-  type VerifiedKeyLog,
-} from "./key-log.ts";
+import { call } from "./api-call.ts";
+import { type SharingError } from "./sharing-error.ts";
+import { DEFAULT_SUITE, sealShare, type ShareContent, type ShareSuite } from "./envelope.ts";
+import { generateIdentity, requireFederated, type IdentityPublicKeys } from "./identity.ts";
+import { appendKeyLogEntry, sameKeys, verifyKeyLog, type VerifiedKeyLog } from "./key-log.ts";
 import { safetyNumber } from "./safety-number.ts";
 import {
   type Contact,
@@ -61,66 +42,6 @@ export interface ShareDeps {
   readonly randomBytes: RandomBytes;
   readonly uuid: () => string;
 }
-
-export type SharingError =
-  | IdentityError
-  | KeyLogError
-  | ShareError
-  | { readonly kind: "unknown-address"; readonly address: string }
-  | { readonly kind: "network"; readonly detail: string }
-  | { readonly kind: "refused"; readonly code: string; readonly detail: string }
-  | { readonly kind: "not-in-inbox"; readonly id: string }
-  | { readonly kind: "ambiguous-id"; readonly id: string }
-  | { readonly kind: "not-pinned"; readonly address: string }
-  | { readonly kind: "invalid-field"; readonly field: string; readonly reason: string }
-  | { readonly kind: "identity-conflict" };
-
-export const describeSharingError = (error: SharingError): string => {
-  switch (error.kind) {
-    case "local-only":
-      return `${error.address} is a local-only account: it has no server, so it can neither send nor receive shares (create a synced account to share)`;
-    case "invalid-identity":
-      return `the sharing identity in this vault is unreadable (${error.reason})`;
-    case "invalid-key-log":
-    case "key-log-changed":
-      return describeKeyLogError(error);
-    case "share-too-large":
-      return `the share is too large (${error.bytes} bytes; at most ${error.limit})`;
-    case "invalid-share":
-      return `share ${error.id} is not accepted: ${error.reason}`;
-    case "unknown-address":
-      return `${error.address} does not exist or has not set up sharing`;
-    case "network":
-      return `the server could not be reached: ${error.detail}`;
-    case "refused":
-      return `the server refused: ${error.detail}`;
-    case "not-in-inbox":
-      return `no share ${error.id} in the inbox`;
-    case "ambiguous-id":
-      return `${error.id} matches several shares: give more of the id`;
-    case "not-pinned":
-      return `${error.address} is not a contact yet`;
-    case "invalid-field":
-      return `${error.field}: ${error.reason}`;
-    case "identity-conflict":
-      return "another device set up this account's sharing identity at the same time: run `keypears sync`, then try again";
-  }
-};
-
-const call = async <T>(
-  work: () => Promise<T>,
-): Promise<Result<T, SharingError & { code?: string }>> => {
-  try {
-    return ok(await work());
-  } catch (error) {
-    if (error instanceof ORPCError) {
-      if (error.status >= 500 || error.status === 429)
-        return err({ kind: "network", detail: `${error.status} ${error.message}` });
-      return err({ kind: "refused", code: String(error.code), detail: error.message });
-    }
-    return err({ kind: "network", detail: error instanceof Error ? error.message : String(error) });
-  }
-};
 
 /**
  * The account's identity: read from the vault, or made and published on first use (accounts
@@ -304,155 +225,6 @@ export const sendShare = async (
   const sent = await call(() => net.own.shares.send({ envelope: sealed.value }));
   if (!sent.ok) return sent;
   return ok({ id: sealed.value.id, to: to.value, status: sent.value.status });
-};
-
-export type InboxEntry =
-  | {
-      readonly id: string;
-      readonly from: string;
-      readonly receivedAt: string;
-      readonly expiresAt: number;
-      readonly valid: true;
-      readonly content: ShareContent;
-      readonly verifiedContact: boolean;
-    }
-  | {
-      readonly id: string;
-      readonly from: string;
-      readonly receivedAt: string;
-      readonly expiresAt: number;
-      readonly valid: false;
-      readonly problem: string;
-    };
-
-/** Every share in the inbox, each verified against its sender's pinned key log and opened. */
-export const readInbox = async (
-  vault: Vault,
-  net: ShareNetwork,
-  deps: ShareDeps,
-): Promise<Result<InboxEntry[], SharingError>> => {
-  const me = await ensureIdentity(vault, net, deps);
-  if (!me.ok) return me;
-  const listed = await call(() => net.own.shares.inbox());
-  if (!listed.ok) return listed;
-  const entries: InboxEntry[] = [];
-  for (const { envelope, receivedAt } of listed.value.shares)
-    entries.push(await verifyEntry(vault, envelope, receivedAt, me.value, net, deps));
-  return ok(entries);
-};
-
-const verifyEntry = async (
-  vault: Vault,
-  envelope: WireShareEnvelope,
-  receivedAt: string,
-  me: StoredIdentity,
-  net: ShareNetwork,
-  deps: ShareDeps,
-): Promise<InboxEntry> => {
-  const base = { id: envelope.id, from: envelope.from, receivedAt, expiresAt: envelope.expiresAt };
-  const from = parseAddress(envelope.from);
-  if (!from.ok) return { ...base, valid: false, problem: "the sender's address is malformed" };
-  const sender = await contactKeys(vault, from.value, net, deps);
-  if (!sender.ok) return { ...base, valid: false, problem: describeSharingError(sender.error) };
-  const opened = openShare({
-    envelope,
-    me: vault.address,
-    identity: me.identity,
-    sender: sender.value.log,
-    now: deps.now(),
-  });
-  if (!opened.ok) return { ...base, valid: false, problem: describeSharingError(opened.error) };
-  return {
-    ...base,
-    valid: true,
-    content: opened.value,
-    verifiedContact: sender.value.contact.verifiedAt !== null,
-  };
-};
-
-/** Copies a verified share into the vault, with a field naming who shared it and when, then removes it from the inbox. */
-export const acceptShare = async (
-  vault: Vault,
-  id: string,
-  net: ShareNetwork,
-  deps: ShareDeps,
-): Promise<Result<{ itemId: string; title: string; from: string }, SharingError>> => {
-  const inbox = await readInbox(vault, net, deps);
-  if (!inbox.ok) return inbox;
-  const found = matchId(inbox.value, id, (e) => e.id);
-  if (!found.ok) return found;
-  const entry = found.value;
-  if (!entry.valid) return err({ kind: "invalid-share", id: entry.id, reason: entry.problem });
-  const fields: Record<string, unknown> = { ...entry.content.fields };
-  fields["custom:Shared by"] = [
-    "text",
-    `${entry.from} on ${new Date(entry.receivedAt).toISOString()}`,
-  ];
-  if (entry.content.message !== undefined)
-    fields["custom:Share message"] = ["text", entry.content.message];
-  const added = vault.add({
-    type:
-      (["login", "note", "card", "identity", "apikey"] as const).find(
-        (t) => t === entry.content.type,
-      ) ?? "login",
-    fields: { title: entry.content.title, ...(fields as Record<string, never>) },
-  });
-  if (!added.ok)
-    return err({
-      kind: "invalid-share",
-      id: entry.id,
-      reason: `its fields do not fit an item (${added.error.kind})`,
-    });
-  const removed = await call(() => net.own.shares.remove({ id: entry.id }));
-  if (!removed.ok) return removed;
-  return ok({ itemId: added.value.id, title: added.value.title, from: entry.from });
-};
-
-/** The one share whose id is `id` or starts with it (4 characters at least). */
-const matchId = <T>(
-  shares: readonly T[],
-  id: string,
-  idOf: (share: T) => string,
-): Result<T, SharingError> => {
-  const wanted = id.trim().toLowerCase();
-  const exact = shares.find((share) => idOf(share) === wanted);
-  if (exact !== undefined) return ok(exact);
-  const matches =
-    wanted.length >= 4 ? shares.filter((share) => idOf(share).startsWith(wanted)) : [];
-  if (matches.length > 1) return err({ kind: "ambiguous-id", id });
-  return matches[0] === undefined ? err({ kind: "not-in-inbox", id }) : ok(matches[0]);
-};
-
-export const declineShare = async (
-  vault: Vault,
-  id: string,
-  net: ShareNetwork,
-): Promise<Result<{ id: string }, SharingError>> => {
-  const federated = requireFederated(vault.address);
-  if (!federated.ok) return federated;
-  const listed = await call(() => net.own.shares.inbox());
-  if (!listed.ok) return listed;
-  const found = matchId(listed.value.shares, id, (s) => s.envelope.id);
-  if (!found.ok) return found;
-  const match = found.value;
-  const removed = await call(() => net.own.shares.remove({ id: match.envelope.id }));
-  if (!removed.ok) return removed;
-  return ok({ id: match.envelope.id });
-};
-
-export const blockSender = async (
-  vault: Vault,
-  address: string,
-  blocked: boolean,
-  net: ShareNetwork,
-): Promise<Result<readonly string[], SharingError>> => {
-  const federated = requireFederated(vault.address);
-  if (!federated.ok) return federated;
-  const parsed = parseAddress(address);
-  if (!parsed.ok)
-    return err({ kind: "invalid-field", field: "address", reason: parsed.error.reason });
-  const result = await call(() => net.own.shares.block({ address: parsed.value, blocked }));
-  return result.ok ? ok(result.value.blocked) : result;
 };
 
 export type { IdentityPublicKeys };

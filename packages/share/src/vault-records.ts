@@ -3,13 +3,14 @@
  * item and syncs to all of the account's devices. The identity's private keys and the account's
  * own key log live in one item, each pinned contact in another; their ids are derived from the
  * vault id (and the contact's address), so two devices writing them concurrently write one item.
- * They are notes with hidden fields: `keypears get` never prints their values unless asked.
+ * They are notes with hidden fields, marked as the vault's system items: lists, exports and health
+ * leave them out, and `keypears get` never prints their values unless asked.
  */
 
 import { type Address, bytesToHex } from "@keypears/base";
 import { associatedData } from "@keypears/crypto";
 import { sha256 } from "@noble/hashes/sha2.js";
-import type { NewItemInput, Vault } from "@keypears/vault/core";
+import { type NewItemInput, SYSTEM_ITEM_FIELD, type Vault } from "@keypears/vault/core";
 
 type ItemId = NonNullable<NewItemInput["id"]>;
 import { decodeIdentitySecrets, encodeIdentitySecrets, type Identity } from "./identity.ts";
@@ -68,6 +69,7 @@ export const writeIdentity = (vault: Vault, stored: StoredIdentity): void => {
           title: "KeyPears sharing identity",
           notes:
             "The keys other addresses share with you through. Do not edit or delete this item: shares sent to you open only with these keys.",
+          [SYSTEM_ITEM_FIELD]: ["hidden", "sharing identity"],
           ...fields,
         },
       });
@@ -100,14 +102,18 @@ export const writeContact = (vault: Vault, contact: Contact): void => {
     : vault.add({
         id: id as ItemId,
         type: "note",
-        fields: { title: `Contact: ${contact.address}`, ...fields },
+        fields: {
+          title: `Contact: ${contact.address}`,
+          [SYSTEM_ITEM_FIELD]: ["hidden", "sharing contact"],
+          ...fields,
+        },
       });
   if (!written.ok) throw new Error(`the contact could not be saved (${written.error.kind})`);
 };
 
 export const listContacts = (vault: Vault): Contact[] =>
   vault
-    .list({ type: "note" })
+    .list({ type: "note", system: true })
     .filter((item) => item.title.startsWith("Contact: "))
     .map((item) => readContact(vault, item.title.slice("Contact: ".length) as Address))
     .filter((contact): contact is Contact => contact !== undefined);

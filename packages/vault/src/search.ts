@@ -15,7 +15,19 @@ export interface ListFilter {
   readonly trash?: boolean;
   /** Only items with a conflict waiting for a decision. */
   readonly conflicts?: boolean;
+  /** List the items the app keeps for itself (see `isSystemItem`) instead of the user's. */
+  readonly system?: boolean;
 }
+
+/**
+ * Marks an item the app keeps for itself in the vault, so it is sealed and synced like any item
+ * but is not one of the user's (the sharing identity and contacts of `@keypears/share`): a hidden
+ * custom field of this name. Lists, exports, health and counts leave such items out.
+ */
+export const SYSTEM_ITEM_FIELD = "custom:keypears-system";
+
+export const isSystemItem = (item: Item): boolean =>
+  item.fields.some((field) => field.name === SYSTEM_ITEM_FIELD);
 
 const text = (item: Item, name: string): readonly string[] => {
   const value = item.fields.find((f) => f.name === name)?.value;
@@ -26,6 +38,7 @@ const text = (item: Item, name: string): readonly string[] => {
 
 export const matchesFilter = (item: Item, filter: ListFilter): boolean => {
   if (item.status !== (filter.trash === true ? "trashed" : "live")) return false;
+  if (isSystemItem(item) !== (filter.system === true)) return false;
   if (filter.type !== undefined && item.type !== filter.type) return false;
   if (filter.conflicts === true && item.conflicts.length === 0) return false;
   if (filter.favorite === true && item.fields.find((f) => f.name === "favorite")?.value !== true)

@@ -13,7 +13,6 @@ import {
 import { CliError, usageError, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { readNewPassword } from "../secrets.ts";
-import { setUpSharing } from "../share-network.ts";
 
 export const command = defineCommand({
   usage: "init <address> [--server <url>]",
@@ -101,7 +100,6 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
           undo();
           throw notCreated(registered.error.message);
         }
-        await setUpSharing(ctx, vault);
       }
       if (ctx.json) {
         ctx.out.data({
