@@ -51,6 +51,9 @@ const serviceWorkerShell = (): Plugin => {
   };
 };
 
+/** A module of our own packages: none has import-time side effects. */
+const OWN_PACKAGE = /[\\/]packages[\\/][^\\/]+[\\/]src[\\/]/;
+
 /** Gives the SQLite WASM package's JS its own chunk name, so the size check can leave it out. */
 const chunkName = (chunk: { readonly name: string; readonly facadeModuleId: string | null }) =>
   chunk.facadeModuleId?.includes("@sqlite.org/sqlite-wasm") === true
@@ -75,7 +78,7 @@ export default defineConfig({
         chunkFileNames: chunkName,
       },
       // Our own packages have no import-time side effects: what the page does not use is left out.
-      treeshake: { moduleSideEffects: (id) => !/[\\/]packages[\\/][^\\/]+[\\/]src[\\/]/.test(id) },
+      treeshake: { moduleSideEffects: (id) => !OWN_PACKAGE.test(id) },
       // The timing report is noise in `npm start`'s output.
       checks: { pluginTimings: false },
     },
@@ -84,7 +87,8 @@ export default defineConfig({
     format: "es",
     rolldownOptions: {
       output: { chunkFileNames: chunkName },
-      treeshake: { moduleSideEffects: (id) => !/[\\/]packages[\\/][^\\/]+[\\/]src[\\/]/.test(id) },
+      treeshake: { moduleSideEffects: (id) => !OWN_PACKAGE.test(id) },
+      checks: { pluginTimings: false },
     },
   },
   optimizeDeps: { exclude: ["@sqlite.org/sqlite-wasm"] },

@@ -102,7 +102,7 @@ const ConflictCard = ({ vault, address, entry, deviceName }: Props & { readonly 
                   <p class="value">{shown.hidden && !revealed ? "••••••••" : shown.text}</p>
                   <button
                     type="button"
-                    aria-label={`Keep the value from ${name}`}
+                    aria-label={`Keep this one (from ${name})`}
                     onClick={() => void resolve({ pick: index + 1 })}
                   >
                     Keep this one

@@ -23,6 +23,38 @@ export const PasswordField = (props: {
   </label>
 );
 
+/** A new master password with its strength hint (`weakness`: what is wrong, or null), and its confirmation. */
+export const NewPasswordFields = (props: {
+  readonly label: string;
+  readonly id: string;
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+  readonly confirm: string;
+  readonly onConfirm: (value: string) => void;
+  readonly weakness: string | null;
+}) => (
+  <>
+    <PasswordField
+      label={props.label}
+      autocomplete="new-password"
+      describedBy={props.id}
+      value={props.value}
+      onValue={props.onValue}
+    />
+    <p id={props.id} class="hint" aria-live="polite">
+      {props.value === ""
+        ? "At least 10 characters; a few unrelated words work well."
+        : (props.weakness ?? "Strong enough.")}
+    </p>
+    <PasswordField
+      label={`Confirm ${props.label.toLowerCase()}`}
+      autocomplete="new-password"
+      value={props.confirm}
+      onValue={props.onConfirm}
+    />
+  </>
+);
+
 /** A checkbox with its label on the same line. */
 export const CheckboxRow = (props: {
   readonly checked: boolean;

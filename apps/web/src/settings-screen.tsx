@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import { describeFailure } from "./errors.ts";
-import { PasswordField } from "./form-controls.tsx";
+import { NewPasswordFields, PasswordField } from "./form-controls.tsx";
 import { AUTO_LOCK_CHOICES, autoLockMinutes, setAutoLockMinutes } from "./idle-lock.ts";
 import { passwordProblem } from "./start-screen.tsx";
 
@@ -83,23 +83,14 @@ const ChangePassword = ({ vault, address }: Props) => {
         value={current}
         onValue={setCurrent}
       />
-      <PasswordField
+      <NewPasswordFields
         label="New master password"
-        autocomplete="new-password"
-        describedBy="new-strength"
+        id="new-strength"
         value={next}
         onValue={setNext}
-      />
-      <p id="new-strength" class="hint" aria-live="polite">
-        {next === ""
-          ? "At least 10 characters; a few unrelated words work well."
-          : (weakness ?? "Strong enough.")}
-      </p>
-      <PasswordField
-        label="Confirm new master password"
-        autocomplete="new-password"
-        value={confirm}
-        onValue={setConfirm}
+        confirm={confirm}
+        onConfirm={setConfirm}
+        weakness={weakness}
       />
       {outcome !== null && (
         <p class={outcome.ok ? "notice" : "error"} role={outcome.ok ? "status" : "alert"}>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AccountSummary, CreatedAccount, VaultClient } from "@keypears/vault-browser";
 import { describeFailure } from "./errors.ts";
-import { PasswordField } from "./form-controls.tsx";
+import { NewPasswordFields, PasswordField } from "./form-controls.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -198,23 +198,14 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
       </label>
       <p class="hint">Your address: {address}</p>
       {where === "server" && <DeviceNameField value={deviceName} onValue={setDeviceName} />}
-      <PasswordField
+      <NewPasswordFields
         label="Master password"
-        autocomplete="new-password"
-        describedBy="strength"
+        id="strength"
         value={password}
         onValue={setPassword}
-      />
-      <p id="strength" class="hint" aria-live="polite">
-        {password === ""
-          ? "At least 10 characters; a few unrelated words work well."
-          : (weakness ?? "Strong enough.")}
-      </p>
-      <PasswordField
-        label="Confirm master password"
-        autocomplete="new-password"
-        value={confirm}
-        onValue={setConfirm}
+        confirm={confirm}
+        onConfirm={setConfirm}
+        weakness={weakness}
       />
       <Failure message={failure} />
       <button type="submit" disabled={busy}>

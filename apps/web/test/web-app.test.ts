@@ -58,6 +58,14 @@ test("the app is served at / with a strict CSP; hashed assets cache long, index.
   assert.equal(installable.start_url, "/");
   assert.ok((installable.icons ?? []).length > 0);
   assert.equal((await fetch(`${server.server.url}/nothing-here.js`)).status, 404);
+  // The service worker keeps its name and is revalidated, so a new version is seen at once.
+  const sw = await fetch(`${server.server.url}/sw.js`);
+  assert.equal(sw.status, 200);
+  assert.equal(sw.headers.get("cache-control"), "no-cache");
+  assert.match(sw.headers.get("content-type") ?? "", /javascript/);
+  const shell = await sw.text();
+  assert.doesNotMatch(shell, /__KEYPEARS_SHELL__/, "the build filled in the shell's files");
+  assert.ok(shell.includes(asset), "the shell lists the page's script");
 });
 
 test("the first load (page, styles, vault worker; not the SQLite WASM and its glue) is at most 150 KB gzipped", () => {

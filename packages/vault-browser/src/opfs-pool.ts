@@ -20,6 +20,7 @@ export interface OpenPoolOptions {
 export const openOpfsPool = async (
   options: OpenPoolOptions = {},
 ): Promise<{ storage: AccountStorage; close: () => void }> => {
+  watchQuota();
   // Its own chunk, loaded when the worker opens the database (the page's first load stays small).
   const { default: sqlite3InitModule } = await import("@sqlite.org/sqlite-wasm");
   const sqlite3 = await sqlite3InitModule();
@@ -43,4 +44,40 @@ export const openOpfsPool = async (
   throw new Error(
     `the vault storage (OPFS) did not open: ${lastError instanceof Error ? lastError.message : String(lastError)}`,
   );
+};
+
+/**
+ * Whether an OPFS write was refused for quota since the last call. The SAH-pool VFS turns a
+ * QuotaExceededError into SQLITE_IOERR (and SQLite's rollback may then hide even that), so the
+ * worker watches the access handles' writes itself: `watchQuota()` wraps `write` and `truncate`
+ * of `FileSystemSyncAccessHandle` once, in this worker only.
+ */
+let quotaExceeded = false;
+export const takeQuotaExceeded = (): boolean => {
+  const seen = quotaExceeded;
+  quotaExceeded = false;
+  return seen;
+};
+
+export const watchQuota = (): void => {
+  const handle = (
+    globalThis as unknown as {
+      FileSystemSyncAccessHandle?: {
+        prototype: Record<string, unknown> & { __keypearsQuota?: true };
+      };
+    }
+  ).FileSystemSyncAccessHandle;
+  if (handle === undefined || handle.prototype.__keypearsQuota === true) return;
+  handle.prototype.__keypearsQuota = true;
+  for (const name of ["write", "truncate"]) {
+    const original = handle.prototype[name] as (...args: unknown[]) => unknown;
+    handle.prototype[name] = function (this: unknown, ...args: unknown[]) {
+      try {
+        return original.apply(this, args);
+      } catch (error) {
+        if ((error as { name?: unknown }).name === "QuotaExceededError") quotaExceeded = true;
+        throw error;
+      }
+    };
+  }
 };

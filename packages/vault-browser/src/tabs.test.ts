@@ -168,6 +168,13 @@ test("three tabs share one vault: writes from each, the owner closed mid-write, 
       failed.length <= 1,
       "at most the one write in flight when the owner closed is in doubt",
     );
+    // The writes may all have been served before A's close released the lock: wait for the
+    // election (a role message in one of the remaining tabs), then check it named exactly one.
+    await Promise.any(
+      [b, c].map((tab) =>
+        tab.waitForFunction(() => keypears.vault.isOwner(), undefined, { timeout: 30_000 }),
+      ),
+    );
     const newOwner = await Promise.all(
       [b, c].map((tab) => tab.evaluate(() => keypears.vault.isOwner())),
     );

@@ -1,7 +1,7 @@
 /** The vault worker's entry module: `new Worker(new URL("./vault-worker-entry.ts", import.meta.url), { type: "module" })`. */
 
 import { systemDeps } from "@keypears/sync-core";
-import { openOpfsPool } from "./opfs-pool.ts";
+import { openOpfsPool, takeQuotaExceeded } from "./opfs-pool.ts";
 import { CHANNEL_NAME } from "./protocol.ts";
 import {
   type BroadcastPort,
@@ -11,7 +11,10 @@ import {
 } from "./vault-worker.ts";
 
 const scope = globalThis as unknown as WorkerScope & {
-  readonly navigator: { readonly locks: LockManagerLike; readonly onLine: boolean };
+  readonly navigator: {
+    readonly locks: LockManagerLike;
+    readonly onLine: boolean;
+  };
   readonly addEventListener: (type: "online" | "offline", listener: () => void) => void;
   readonly removeEventListener: (type: "online" | "offline", listener: () => void) => void;
 };
@@ -21,6 +24,7 @@ runVaultWorker(scope, {
   locks: scope.navigator.locks,
   openStorage: () => openOpfsPool(),
   deps: { now: systemDeps.now, randomBytes: systemDeps.randomBytes },
+  quotaExceeded: takeQuotaExceeded,
   network: {
     online: () => scope.navigator.onLine,
     subscribe: (listener) => {

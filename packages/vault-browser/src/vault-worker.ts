@@ -63,6 +63,8 @@ export interface VaultWorkerPlatform {
   readonly deps: VaultDeps;
   /** The browser's online/offline events, for live sync. */
   readonly network?: VaultServiceHooks["network"];
+  /** Whether a write was refused for quota since the last call (and forgets it). */
+  readonly quotaExceeded?: () => boolean;
 }
 
 interface Forwarded {
@@ -120,6 +122,10 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
     return await fn(...args);
   };
 
+  /** `toFailure`; any failure of a call during which the quota refused a write is `storage-full`. */
+  const classify = (error: unknown): RpcFailure =>
+    platform.quotaExceeded?.() === true ? { kind: "storage-full" } : toFailure(error);
+
   const forward = (method: MethodName, args: readonly unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = `${workerId}:${++callCount}`;
@@ -134,10 +140,11 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
       throw failureError({ kind: "internal", message: `no method ${String(method)}` });
     if (storageFailure !== undefined) throw failureError(storageFailure);
     if (owner !== undefined) {
+      platform.quotaExceeded?.();
       try {
         return await serve(method, args);
       } catch (error) {
-        throw failureError(toFailure(error));
+        throw failureError(classify(error));
       }
     }
     try {
