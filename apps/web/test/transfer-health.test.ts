@@ -398,6 +398,20 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
     await page.getByLabel("Needs attention").selectOption("");
     assert.equal((await listedTitles(page)).length, 4);
 
+    // A generated password fixes the weak one: its finding is gone from the report.
+    await page.getByRole("button", { name: "Password health" }).click();
+    await findings.getByRole("button", { name: "Weak site", exact: true }).first().click();
+    await page.getByRole("heading", { name: "Weak site" }).waitFor();
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await page.getByRole("button", { name: "Generate a password" }).click();
+    await page.getByRole("button", { name: "Generate", exact: true }).click();
+    await page.getByRole("button", { name: "Use this password" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Weak site" }).waitFor();
+    await page.getByRole("button", { name: "Password health" }).click();
+    await findingOf("Shared A", REUSED).waitFor();
+    assert.equal(await findingOf("Weak site", WEAK).count(), 0, "the fixed password is not weak");
+
     assert.deepEqual(found, [], "no serious or critical accessibility finding");
     assert.deepEqual(problems, []);
   } finally {
