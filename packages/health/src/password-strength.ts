@@ -19,6 +19,7 @@
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import * as common from "@zxcvbn-ts/language-common";
 import * as en from "@zxcvbn-ts/language-en";
+import { useFastDictionaryMatch } from "./fast-dictionary-match.ts";
 
 /** 0 (guessed at once) to 4 (very unguessable), as zxcvbn scores: weak below 3. */
 export type StrengthScore = 0 | 1 | 2 | 3 | 4;
@@ -69,6 +70,7 @@ export const createStrengthEstimator = (): StrengthEstimator => {
     translations: en.translations,
     l33tMaxSubstitutions: L33T_VARIANTS,
   });
+  useFastDictionaryMatch(factory);
   return {
     estimate: (password, userInputs = []) => {
       const result = factory.check(password, [...userInputs]);
