@@ -270,6 +270,29 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
     assert.ok(csvBack.ok && csvBack.value.format === "keepassxc-csv");
     assert.equal(csvBack.value.items.length, exported);
 
+    // The encrypted export read back here: its password asked, every item found again (by id).
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await page.getByLabel("Format").selectOption("");
+    await page
+      .getByLabel("Export file")
+      .setInputFiles(fileOf("backup.keypears", new Uint8Array(encryptedFile)));
+    await page.getByLabel("File password").fill("export pass 12345");
+    await page.getByRole("button", { name: "Open the file" }).click();
+    await page
+      .getByRole("group", { name: `Likely duplicates (${exported})` })
+      .waitFor({ timeout: 60_000 });
+    await page
+      .getByRole("status")
+      .filter({ hasText: `KeyPears export: ${exported} items` })
+      .waitFor();
+    await page.getByLabel("Skip them").check();
+    await page.getByRole("button", { name: `Import ${exported} items` }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `${exported} skipped as duplicates` })
+      .waitFor({ timeout: 60_000 });
+    assert.deepEqual(await listedTitles(page), titles);
+
     assert.deepEqual(found, [], "no serious or critical accessibility finding");
     assert.deepEqual(problems, []);
   } finally {
@@ -374,6 +397,20 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
     assert.deepEqual(await listedTitles(page), ["Weak site"]);
     await page.getByLabel("Needs attention").selectOption("");
     assert.equal((await listedTitles(page)).length, 4);
+
+    // A generated password fixes the weak one: its finding is gone from the report.
+    await page.getByRole("button", { name: "Password health" }).click();
+    await findings.getByRole("button", { name: "Weak site", exact: true }).first().click();
+    await page.getByRole("heading", { name: "Weak site" }).waitFor();
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await page.getByRole("button", { name: "Generate a password" }).click();
+    await page.getByRole("button", { name: "Generate", exact: true }).click();
+    await page.getByRole("button", { name: "Use this password" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Weak site" }).waitFor();
+    await page.getByRole("button", { name: "Password health" }).click();
+    await findingOf("Shared A", REUSED).waitFor();
+    assert.equal(await findingOf("Weak site", WEAK).count(), 0, "the fixed password is not weak");
 
     assert.deepEqual(found, [], "no serious or critical accessibility finding");
     assert.deepEqual(problems, []);

@@ -24,7 +24,6 @@ export type {
   SyncedAccountRequest,
 } from "./sync-service.ts";
 export type * from "./transfer-service.ts";
-export { EXPORT_FORMATS } from "./transfer-service.ts";
 export type * from "./health-service.ts";
 export type { LiveQuery, LiveQueryResults, LiveResult } from "@keypears/vault/core";
 
