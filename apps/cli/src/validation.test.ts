@@ -198,3 +198,47 @@ test("the list table aligns columns after wide titles (CJK, emoji)", async () =>
   assert.equal(textWidth("🔑"), 2);
   assert.equal(textWidth("e\u0301"), 1);
 });
+
+test("the generator: no look-alikes, separator, capitals and a digit; help states the limits it enforces", async () => {
+  for (let i = 0; i < 20; i++) {
+    const password = await run(["generate", "--length", "64", "--no-look-alikes"]);
+    assert.equal(password.code, 0, password.stderr);
+    assert.doesNotMatch(password.stdout.trim(), /[lI1O0o|]/);
+    assert.equal(password.stdout.trim().length, 64);
+  }
+  const phrase = await run([
+    "generate",
+    "--passphrase",
+    "--words",
+    "4",
+    "--separator",
+    " ",
+    "--capitalize",
+    "--number",
+  ]);
+  assert.equal(phrase.code, 0, phrase.stderr);
+  const words = phrase.stdout.trim().split(" ");
+  assert.equal(words.length, 4);
+  assert.ok(
+    words.every((word) => /^[A-Z][a-z]+\d?$/.test(word)),
+    phrase.stdout,
+  );
+  assert.equal(words.filter((word) => /\d$/.test(word)).length, 1, phrase.stdout);
+
+  const help = await run(["generate", "--help"]);
+  assert.match(help.stdout, /password length, 4-1024 \(3-1024 with --no-symbols; default 20\)/);
+  assert.match(help.stdout, /words in a passphrase, 1-64/);
+  assert.equal((await run(["generate", "--length", "4"])).code, 0);
+  assert.equal((await run(["generate", "--length", "3", "--no-symbols"])).code, 0);
+  assert.equal((await run(["generate", "--length", "1024"])).code, 0);
+  await usage(["generate", "--length", "3"], /--length must be at least 4/);
+  await usage(["generate", "--length", "2", "--no-symbols"], /--length must be at least 3/);
+  await usage(["generate", "--length", "1025"], /--length must be from 1 to 1024/);
+  await usage(["generate", "--passphrase", "--words", "65"], /--words must be from 1 to 64/);
+  await usage(
+    ["generate", "--passphrase", "--separator", "x"],
+    /--separator must be up to 8 characters with no letters or digits/,
+  );
+  await usage(["generate", "--passphrase", "--no-look-alikes", "--separator", "|"], /look-alike/);
+  await usage(["generate", "--capitalize"], /--capitalize applies with --passphrase/);
+});
