@@ -2,24 +2,8 @@
 // The `keypears` command. Runs the JavaScript built into ../dist (`npm install` builds it; see
 // scripts/build.mjs), so start-up loads no TypeScript compiler. Without a build, or when any
 // source is newer than the build (an edit since), it runs the sources through tsx instead.
-import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-
-const cliDir = join(import.meta.dirname, "..");
-
-const freshBuild = () => {
-  let info;
-  try {
-    info = JSON.parse(readFileSync(join(cliDir, "dist", "build-info.json"), "utf8"));
-  } catch {
-    return false;
-  }
-  try {
-    return info.inputs.every((input) => statSync(join(cliDir, input)).mtimeMs <= info.builtAt);
-  } catch {
-    return false;
-  }
-};
+import { isFreshBuild } from "../scripts/fresh-build.mjs";
 
 // Processes the CLI starts itself: the agent (`keypears unlock`) and the clipboard clearer
 // (`keypears copy`); each reads its orders on stdin.
@@ -29,7 +13,7 @@ const helpers = {
 };
 const [built, source, run] = helpers[process.argv[2]] ?? ["main", "main", "main"];
 let entry;
-if (freshBuild()) {
+if (isFreshBuild(join(import.meta.dirname, ".."))) {
   entry = await import(`../dist/${built}.js`);
 } else {
   const { register } = await import("tsx/esm/api");

@@ -8,6 +8,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { isFreshBuild } from "./fresh-build.mjs";
 
 const cliDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(cliDir, "dist");
@@ -39,6 +40,10 @@ const workspaceSources = {
     });
   },
 };
+
+// --if-stale (npm start, the benchmark): keep a fresh build, so that processes running from it
+// (an agent, a test's CLI) never see dist/ swapped under them.
+if (process.argv.includes("--if-stale") && isFreshBuild(cliDir)) process.exit(0);
 
 const started = Date.now();
 rmSync(staging, { recursive: true, force: true });

@@ -95,11 +95,19 @@ test("unlock once, work without the password, lock, and it is asked for again", 
   assert.equal(added.code, 0, added.stderr);
   const generated = await noPassword(home, ["add", "--title", "Mail", "--generate", "--json"]);
   assert.equal(generated.code, 0, generated.stderr);
+  // Standard input reaches a command run in the agent (`add --json` reads items from it).
+  const piped = await noPassword(
+    home,
+    ["add", "--json"],
+    JSON.stringify({ title: "Piped", fields: [{ name: "username", value: "carol" }] }),
+  );
+  assert.equal(piped.code, 0, piped.stderr);
   const list = await noPassword(home, ["list", "--json"]);
   assert.equal(list.code, 0, list.stderr);
   assert.deepEqual((parseJson(list) as { title: string }[]).map((item) => item.title).sort(), [
     "GitHub",
     "Mail",
+    "Piped",
   ]);
   const user = await noPassword(home, ["get", "GitHub", "--field", "username"]);
   assert.equal(user.stdout, "alice\n");

@@ -1,8 +1,9 @@
 /**
  * The commands an agent runs for its client: those that work on the unlocked vault and need no
  * terminal of their own. `passwd`, `init`, `login`, `move` (which need the password itself), `sync`
- * (whose `--watch` would hold the agent; `unlock --sync` syncs there instead) and `serve` always
- * run in the calling process.
+ * (whose `--watch` would hold the agent; `unlock --sync` syncs there instead), `import`, `export`
+ * and `health` (which read or write files relative to the caller's directory, or ask on its
+ * terminal) and `serve` always run in the calling process.
  */
 
 import { resolveHome } from "@keypears/vault/home";
@@ -13,10 +14,8 @@ const SERVED = new Set([
   "conflicts",
   "copy",
   "edit",
-  "export",
   "folders",
   "get",
-  "health",
   "history",
   "list",
   "resolve",

@@ -25,7 +25,10 @@ Item titles are completed only while \`keypears unlock\` keeps the account unloc
 never unlocks by itself.`,
   options: {},
   positionals: { min: 1, max: 1 },
-  examples: ["source <(keypears completion bash)"],
+  examples: [
+    "keypears completion bash > ~/.local/share/bash-completion/completions/keypears",
+    "keypears completion fish > ~/.config/fish/completions/keypears.fish",
+  ],
   run: async (ctx) => {
     const [shell] = ctx.positionals;
     if (shell === "titles") {

@@ -4,7 +4,8 @@ import { defineCommand } from "../command.ts";
 import { generateSecret, GENERATOR_OPTIONS } from "../generator.ts";
 
 export const command = defineCommand({
-  usage: "generate [--length <n>] [--no-symbols] [--passphrase [--words <n>]]",
+  usage:
+    "generate [--length <n>] [--no-symbols] [--no-look-alikes] [--passphrase [--words <n>] [--separator <s>] [--capitalize] [--number]]",
   description: `
 Prints a random password (20 characters from letters, digits and symbols, at least one of each)
 or a passphrase of random words. Every output is equally likely; its entropy goes to stderr, so
@@ -15,6 +16,8 @@ the password alone can be piped. Nothing is stored: use \`keypears add --generat
     "keypears generate",
     "keypears generate --length 32 --no-symbols",
     "keypears generate --passphrase --words 5",
+    "keypears generate --length 16 --no-look-alikes",
+    "keypears generate --passphrase --words 4 --separator ' ' --capitalize --number",
   ],
   run: async (ctx) => {
     const generated = generateSecret(ctx.values, "generate");

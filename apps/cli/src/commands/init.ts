@@ -13,6 +13,8 @@ import {
 import { CliError, usageError, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { readNewPassword } from "../secrets.ts";
+import { ALLOW_WEAK_OPTION, checkMasterPasswordStrength } from "../master-password-strength.ts";
+import { readConfig } from "../config.ts";
 
 export const command = defineCommand({
   usage: "init <address> [--server <url>]",
@@ -25,6 +27,7 @@ The master password is asked twice without echo (or taken from KEYPEARS_PASSWORD
 --password-stdin). The recovery kit with the account's Secret Key is printed once: save it.
 With --json it is in the output as "secretKey" and "recoveryKit".`,
   options: {
+    ...ALLOW_WEAK_OPTION,
     server: {
       type: "string",
       valueName: "url",
@@ -59,7 +62,10 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
     let serverUrl: string | undefined;
     const services = local ? undefined : await ctx.syncServices();
     if (services !== undefined) {
-      const found = await services.discoverServer(address, ctx.values.server);
+      const found = await services.discoverServer(
+        address,
+        ctx.values.server ?? readConfig(ctx.home).defaultServer,
+      );
       if (!found.ok) throw notCreated(found.error.message);
       serverUrl = found.value;
     }
@@ -69,6 +75,7 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
       variable: "KEYPEARS_PASSWORD",
       stdinIndex: 0,
     });
+    await checkMasterPasswordStrength(ctx, password, address);
     const created = await createAccount({
       home: ctx.home,
       address,

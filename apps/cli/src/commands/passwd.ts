@@ -3,6 +3,7 @@
 import { CliError, vaultFailure } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { readNewPassword } from "../secrets.ts";
+import { ALLOW_WEAK_OPTION, checkMasterPasswordStrength } from "../master-password-strength.ts";
 import { withVault } from "../session.ts";
 
 export const command = defineCommand({
@@ -15,7 +16,7 @@ devices keep working with the password they have until they next unlock.
 
 For scripts: KEYPEARS_PASSWORD and KEYPEARS_NEW_PASSWORD, or --password-stdin with the current
 password on the first line and the new one on the second.`,
-  options: {},
+  options: { ...ALLOW_WEAK_OPTION },
   positionals: { min: 0, max: 0 },
   examples: [
     "keypears passwd",
@@ -28,6 +29,7 @@ password on the first line and the new one on the second.`,
         variable: "KEYPEARS_NEW_PASSWORD",
         stdinIndex: 1,
       });
+      await checkMasterPasswordStrength(ctx, next, vault.address);
       if (next === current)
         throw new CliError("the new password is the same as the current one; nothing was changed");
       const change = await vault.changePassword(current, next);
