@@ -69,13 +69,23 @@ const newHome = (): TempHome => {
   homes.push(home);
   return home;
 };
-const run = async (home: TempHome, args: readonly string[]) => {
-  const io = createMemoryIo({ env: { KEYPEARS_HOME: home.path, KEYPEARS_PASSWORD: PASSWORD } });
+const run = async (
+  home: TempHome,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+) => {
+  const io = createMemoryIo({
+    env: { KEYPEARS_HOME: home.path, KEYPEARS_PASSWORD: PASSWORD, ...env },
+  });
   const code = await main(args, { io, syncServices: loadSyncServices });
   return { code, stdout: io.out(), stderr: io.err() };
 };
-const ok = async (home: TempHome, args: readonly string[]) => {
-  const result = await run(home, args);
+const ok = async (
+  home: TempHome,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+) => {
+  const result = await run(home, args, env);
   assert.equal(result.code, 0, `keypears ${args.join(" ")}: ${result.stderr}`);
   return result;
 };
@@ -146,7 +156,7 @@ test("Alice on server 1 shares with Bob on server 2; Bob accepts on his second d
   assert.equal((await outbox(one, sent["id"] as string))?.["status"], "delivered");
 
   const phone = newHome();
-  await ok(phone, ["login", bobAddress, "--secret-key", bobSecretKey]);
+  await ok(phone, ["login", bobAddress], { KEYPEARS_SECRET_KEY: bobSecretKey });
   const accepted = await json(phone, ["accept", sent["id"] as string]);
   assert.equal(accepted["from"], aliceAddress);
   const item = await json(phone, ["get", TITLE, "--reveal"]);
