@@ -27,7 +27,8 @@ export interface ExitedServer {
 export const spawnServe = (
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  timeoutMs = 30_000,
+  // The embedded database takes seconds to start alone, but over 30 s on a loaded machine.
+  timeoutMs = 120_000,
 ): Promise<SpawnedServer | ExitedServer> => {
   const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
     env: { ...process.env, ...env },
