@@ -20,6 +20,7 @@ import {
 } from "@keypears/sync-core";
 import type { ApplyError, PendingEvent, Vault } from "@keypears/vault/core";
 import { describeVaultError } from "@keypears/vault/core";
+import { checkPage } from "./page-check.ts";
 import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
 
 export interface SyncProgress {
@@ -69,7 +70,32 @@ const fromTransport = (error: TransportError): SyncError => {
   }
 };
 
-const fromApply = (error: ApplyError, position: number | null): SyncError => {
+/**
+ * Applies verified events; a failure the vault did not foresee (a database constraint) becomes a
+ * protocol error with a message instead of escaping as a raw exception.
+ */
+const applyPage = (
+  vault: Vault,
+  events: readonly StoredEvent[],
+  trusted: Checkpoint,
+): Result<{ applied: number; clockDrift: readonly unknown[] }, ApplyError | ProtocolError> => {
+  try {
+    return vault.sync.applyOrdered(events, trusted);
+  } catch (error) {
+    return err({
+      kind: "protocol",
+      position: events[0]?.position ?? null,
+      detail: `the vault could not store the page (${error instanceof Error ? error.message : String(error)})`,
+    });
+  }
+};
+
+type ProtocolError = Extract<SyncError, { readonly kind: "protocol" }>;
+
+const fromApply = (error: ApplyError | ProtocolError, position: number | null): SyncError =>
+  error.kind === "protocol" ? error : fromApplyError(error, position);
+
+const fromApplyError = (error: ApplyError, position: number | null): SyncError => {
   switch (error.kind) {
     case "fork":
       return {
@@ -173,18 +199,22 @@ export const createSyncEngine = (
     let clockDrift = 0;
     let trusted = vault.sync.verified();
     let batch: StoredEvent[] = [];
+    const seenIds = new Set<string>();
     const apply = (): Result<void, SyncError> => {
       if (batch.length === 0) return ok(undefined);
-      const applied = vault.sync.applyOrdered(batch, trusted);
+      const applied = applyPage(vault, batch, trusted);
       if (!applied.ok) return err(fromApply(applied.error, batch[0]?.position ?? null));
       pulled += applied.value.applied;
       clockDrift += applied.value.clockDrift.length;
       batch = [];
+      seenIds.clear();
       return ok(undefined);
     };
     for (;;) {
       const page = await transport.pull(vault.vaultId, trusted.position, pullPage);
       if (!page.ok) return err(fromTransport(page.error));
+      const shaped = checkPage(page.value, { after: trusted.position, limit: pullPage, seenIds });
+      if (!shaped.ok) return shaped;
       const { anchor, events, head } = page.value;
       const verified = verifySegment({
         trusted,

@@ -35,7 +35,7 @@ Options:
   --quota-storage-mib <n>  payload MiB one account may store (default 256)
   --quota-events-per-minute <n>
                            events one account may push a minute, five minutes' worth at once
-                           (default 10000)
+                           (default 50000)
   --quota-streams <n>      head streams one account may hold open (default 16)
   --quota-requests <n>     pushes, pulls and snapshot transfers of one account at once (default 8)
   --max-pull-mib <n>       payload MiB in one pull page (default 4)
