@@ -9,7 +9,7 @@
  */
 
 import { MAX_SEALED_EVENT_BYTES } from "@keypears/api";
-import { err, ok, type Result } from "@keypears/base";
+import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   type Checkpoint,
   envelopeBytes,
@@ -254,7 +254,43 @@ export const createSyncEngine = (
     return err({ kind: "missing-event", position: broken.position, detail });
   };
 
+  /**
+   * Disaster recovery: a server restored from a backup is behind this device's verified
+   * checkpoint. If its head is a checkpoint of this device's own verified chain (same position,
+   * same hash), the device re-uploads the events after it, with their positions, from its local
+   * log; the server stores them only if they extend its head with the same chain. Runs before
+   * pushing, so no new event lands on the shorter log first. Anything else (a head that is not on
+   * this device's chain, events this device no longer holds) is left to the pull to report as a
+   * rollback or a fork.
+   */
+  const heal = async (): Promise<Result<void, SyncError>> => {
+    if (transport.restore === undefined) return ok(undefined);
+    const verified = vault.sync.verified();
+    if (verified.position === 0) return ok(undefined);
+    const served = await transport.head(vault.vaultId);
+    if (!served.ok) return err(fromTransport(served.error));
+    let head = served.value;
+    if (head.position >= verified.position) return ok(undefined);
+    const local = await vault.sync.eventStore.checkpointAt(vault.vaultId, head.position);
+    if (local === undefined || !bytesEqual(local.hash, head.hash)) return ok(undefined);
+    while (head.position < verified.position) {
+      const events = await vault.sync.eventStore.readAfter(
+        vault.vaultId,
+        head.position,
+        Math.min(pushBatch, verified.position - head.position),
+      );
+      if (events.length === 0) return ok(undefined);
+      const restored = await transport.restore(vault.vaultId, head, events);
+      if (!restored.ok) return err(fromTransport(restored.error));
+      head = restored.value;
+      progress({ phase: "push", done: head.position, total: verified.position });
+    }
+    return ok(undefined);
+  };
+
   const run = async (): Promise<Result<SyncReport, SyncError>> => {
+    const healed = await heal();
+    if (!healed.ok) return healed;
     const pushed = await push();
     if (!pushed.ok) return pushed;
     const pulled = await pull();
