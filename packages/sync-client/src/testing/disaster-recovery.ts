@@ -74,10 +74,10 @@ export const runDisasterRecovery = async (backend: RestorableServer): Promise<vo
       await tablet.sync();
       assert.deepEqual(titles(tablet.vault), [...all, "P2"]);
     } finally {
-      await closeDevices(tablet);
+      closeDevices(tablet);
     }
   } finally {
-    await closeDevices(laptop, phone);
+    closeDevices(laptop, phone);
     await server.close();
   }
 };
