@@ -50,7 +50,7 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   }
   assert.deepEqual(doc.paths["/accounts"]?.post?.security, [], "registration needs no session");
   assert.ok(JSON.stringify(doc.paths["/vaults/{vaultId}/stream"]).includes("text/event-stream"));
-  assert.equal(Object.keys(doc.paths).length, 18, "the API's paths, discovery and the document");
+  assert.equal(Object.keys(doc.paths).length, 19, "the API's paths, discovery and the document");
 });
 
 it("ties info.version to the protocol version and links the specification", async () => {
