@@ -60,6 +60,15 @@ export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promi
   });
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // SIGHUP reloads the TLS certificate and key (after a renewal); a failure keeps the old ones.
+  const reload = (): void => {
+    try {
+      server.reloadTls();
+    } catch (error) {
+      stderr(`keypears serve: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  };
+  if (config.value.options.tls !== undefined) process.on("SIGHUP", reload);
   io.signal?.addEventListener("abort", stop, { once: true });
   if (io.signal?.aborted === true) stop();
   await stopped;
@@ -68,6 +77,7 @@ export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promi
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
+    process.off("SIGHUP", reload);
   }
   return 0;
 };

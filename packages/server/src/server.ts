@@ -8,6 +8,8 @@ import { API_PREFIX, PROTOCOL_VERSION, type ServerDescription } from "@keypears/
 import { OpenAPIHandler } from "@orpc/openapi/node";
 import { onError, ORPCError } from "@orpc/server";
 import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { loadServerKey } from "./accounts/server-key.ts";
 import { defaultServerDataDir } from "./data-dir/paths.ts";
@@ -71,6 +73,8 @@ export interface ServerOptions {
   readonly keepAliveMs?: number;
   /** How long shutdown waits for in-flight requests before closing connections. Default 10 s. */
   readonly shutdownGraceMs?: number;
+  /** PEM files of the certificate (chain) and its key: the server speaks HTTPS itself. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
   /** A folder of built web app files (index.html, assets/) to serve at `/`. */
   readonly webRoot?: string;
   /** Delivery of shares to other servers: backoff, limits per sending domain and sender. */
@@ -87,6 +91,11 @@ export interface RunningServer {
   readonly sql: SqlClient;
   /** Runs the pruning pass the schedule runs, now. */
   readonly pruneNow: () => Promise<{ readonly vaults: number; readonly eventsPruned: number }>;
+  /**
+   * Reads the TLS certificate and key files again (`keypears serve` does on SIGHUP): new
+   * connections get the new certificate. Refused (the old one stays) if the files do not load.
+   */
+  readonly reloadTls: () => void;
   /** Shuts down; safe to call more than once. */
   readonly close: () => Promise<void>;
 }
@@ -185,19 +194,35 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       },
     };
     let openapi: Promise<unknown> | undefined;
-    const httpServer = createHttpServer(
-      createRequestListener({
-        app,
-        handler,
-        description,
-        openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl, limits)),
-        trustProxy: options.trustProxy ?? 0,
-        track: inflight.track,
-        ...(options.webRoot === undefined
-          ? {}
-          : { staticFiles: createStaticFiles(options.webRoot) }),
-      }),
-    );
+    const tls = options.tls;
+    const readTls = () => {
+      if (tls === undefined) throw new ServerStartError("this server was started without TLS");
+      try {
+        return { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) };
+      } catch (error) {
+        throw new ServerStartError(
+          `cannot read the TLS certificate or key: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    };
+    const listener = createRequestListener({
+      app,
+      handler,
+      description,
+      openapiDocument: () => (openapi ??= generateOpenApiDocument(options.publicUrl, limits)),
+      trustProxy: options.trustProxy ?? 0,
+      track: inflight.track,
+      ...(options.webRoot === undefined ? {} : { staticFiles: createStaticFiles(options.webRoot) }),
+    });
+    const httpsServer = tls === undefined ? undefined : createHttpsServer(readTls(), listener);
+    const httpServer = httpsServer ?? createHttpServer(listener);
+    const reloadTls = (): void => {
+      if (httpsServer === undefined)
+        throw new ServerStartError("this server was started without TLS");
+      // setSecureContext validates the pair: a key that does not match its certificate throws.
+      httpsServer.setSecureContext(readTls());
+      logger.info("reloaded the TLS certificate");
+    };
     await new Promise<void>((resolve, reject) => {
       httpServer.once("error", reject);
       httpServer.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST, () => {
@@ -207,7 +232,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     });
     const { port, address, family } = httpServer.address() as AddressInfo;
     const host = family === "IPv6" ? `[${address}]` : address;
-    const url = `http://${host}:${port}`;
+    const url = `${tls === undefined ? "http" : "https"}://${host}:${port}`;
     logger.info("listening", {
       url,
       port,
@@ -253,6 +278,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       domain: domain.value,
       sql,
       pruneNow,
+      reloadTls,
       close,
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 /** The sync core's `SyncTransport` over a KeyPears server's HTTP API, including its head stream (SSE). */
 
-import { err, ok } from "@keypears/base";
+import { bytesToBase64Url, err, ok } from "@keypears/base";
 import type { KeypearsClient } from "@keypears/api";
 import type { EventId, SyncTransport, TransportError } from "@keypears/sync-core";
 import { ORPCError } from "@orpc/client";
@@ -63,6 +63,23 @@ export const createHttpTransport = (client: KeypearsClient): SyncTransport => ({
         events: page.events.map(storedEventFromWire),
         head: checkpointFromWire(page.head),
       });
+    } catch (error) {
+      return err(toTransportError(error));
+    }
+  },
+  restore: async (vaultId, after, events) => {
+    try {
+      const head = await client.vaults.restore({
+        vaultId,
+        after: { position: after.position, hash: bytesToBase64Url(after.hash) },
+        events: events.map((event) => ({
+          id: event.id,
+          payload: bytesToBase64Url(event.payload),
+          position: event.position,
+          chainHash: bytesToBase64Url(event.chainHash),
+        })),
+      });
+      return ok(checkpointFromWire(head));
     } catch (error) {
       return err(toTransportError(error));
     }

@@ -9,7 +9,7 @@
  */
 
 import { MAX_SEALED_EVENT_BYTES } from "@keypears/api";
-import { err, ok, type Result } from "@keypears/base";
+import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   type Checkpoint,
   envelopeBytes,
@@ -21,6 +21,7 @@ import {
 } from "@keypears/sync-core";
 import type { ApplyError, PendingEvent, QuarantinedEvent, Vault } from "@keypears/vault/core";
 import { describeVaultError } from "@keypears/vault/core";
+import { checkPage } from "./page-check.ts";
 import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
 
 export interface SyncProgress {
@@ -77,7 +78,32 @@ const fromTransport = (error: TransportError): SyncError => {
   }
 };
 
-const fromApply = (error: ApplyError, position: number | null): SyncError => {
+/**
+ * Applies verified events; a failure the vault did not foresee (a database constraint) becomes a
+ * protocol error with a message instead of escaping as a raw exception.
+ */
+const applyPage = (
+  vault: Vault,
+  events: readonly StoredEvent[],
+  trusted: Checkpoint,
+): Result<{ applied: number; clockDrift: readonly unknown[] }, ApplyError | ProtocolError> => {
+  try {
+    return vault.sync.applyOrdered(events, trusted);
+  } catch (error) {
+    return err({
+      kind: "protocol",
+      position: events[0]?.position ?? null,
+      detail: `the vault could not store the page (${error instanceof Error ? error.message : String(error)})`,
+    });
+  }
+};
+
+type ProtocolError = Extract<SyncError, { readonly kind: "protocol" }>;
+
+const fromApply = (error: ApplyError | ProtocolError, position: number | null): SyncError =>
+  error.kind === "protocol" ? error : fromApplyError(error, position);
+
+const fromApplyError = (error: ApplyError, position: number | null): SyncError => {
   switch (error.kind) {
     case "fork":
       return {
@@ -193,20 +219,24 @@ export const createSyncEngine = (
     const enrolled: RosterEntry[] = [];
     let trusted = vault.sync.verified();
     let batch: StoredEvent[] = [];
+    const seenIds = new Set<string>();
     const apply = (): Result<void, SyncError> => {
       if (batch.length === 0) return ok(undefined);
-      const applied = vault.sync.applyOrdered(batch, trusted);
+      const applied = applyPage(vault, batch, trusted);
       if (!applied.ok) return err(fromApply(applied.error, batch[0]?.position ?? null));
       pulled += applied.value.applied;
       clockDrift += applied.value.clockDrift.length;
       quarantined.push(...applied.value.quarantined);
       enrolled.push(...applied.value.enrolled);
       batch = [];
+      seenIds.clear();
       return ok(undefined);
     };
     for (;;) {
       const page = await transport.pull(vault.vaultId, trusted.position, pullPage);
       if (!page.ok) return err(fromTransport(page.error));
+      const shaped = checkPage(page.value, { after: trusted.position, limit: pullPage, seenIds });
+      if (!shaped.ok) return shaped;
       const { anchor, events, head } = page.value;
       const verified = verifySegment({
         trusted,
@@ -246,7 +276,43 @@ export const createSyncEngine = (
     return err({ kind: "missing-event", position: broken.position, detail });
   };
 
+  /**
+   * Disaster recovery: a server restored from a backup is behind this device's verified
+   * checkpoint. If its head is a checkpoint of this device's own verified chain (same position,
+   * same hash), the device re-uploads the events after it, with their positions, from its local
+   * log; the server stores them only if they extend its head with the same chain. Runs before
+   * pushing, so no new event lands on the shorter log first. Anything else (a head that is not on
+   * this device's chain, events this device no longer holds) is left to the pull to report as a
+   * rollback or a fork.
+   */
+  const heal = async (): Promise<Result<void, SyncError>> => {
+    if (transport.restore === undefined) return ok(undefined);
+    const verified = vault.sync.verified();
+    if (verified.position === 0) return ok(undefined);
+    const served = await transport.head(vault.vaultId);
+    if (!served.ok) return err(fromTransport(served.error));
+    let head = served.value;
+    if (head.position >= verified.position) return ok(undefined);
+    const local = await vault.sync.eventStore.checkpointAt(vault.vaultId, head.position);
+    if (local === undefined || !bytesEqual(local.hash, head.hash)) return ok(undefined);
+    while (head.position < verified.position) {
+      const events = await vault.sync.eventStore.readAfter(
+        vault.vaultId,
+        head.position,
+        Math.min(pushBatch, verified.position - head.position),
+      );
+      if (events.length === 0) return ok(undefined);
+      const restored = await transport.restore(vault.vaultId, head, events);
+      if (!restored.ok) return err(fromTransport(restored.error));
+      head = restored.value;
+      progress({ phase: "push", done: head.position, total: verified.position });
+    }
+    return ok(undefined);
+  };
+
   const run = async (): Promise<Result<SyncReport, SyncError>> => {
+    const healed = await heal();
+    if (!healed.ok) return healed;
     const pushed = await push();
     if (!pushed.ok) return pushed;
     const pulled = await pull();

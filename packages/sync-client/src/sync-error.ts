@@ -25,6 +25,8 @@ export type SyncError =
   | { readonly kind: "pruned" }
   /** A snapshot the server served does not open or does not match its checkpoint. */
   | { readonly kind: "bad-snapshot"; readonly detail: string }
+  /** A pull page broke the protocol's rules (a repeated id, a gap, more events than asked). */
+  | { readonly kind: "protocol"; readonly position: number | null; readonly detail: string }
   /** The local vault refused the operation (e.g. an item it cannot read). */
   | { readonly kind: "local"; readonly detail: string };
 
@@ -93,6 +95,8 @@ export const describeSyncError = (error: SyncError): string => {
       return "this device was away so long that the server no longer has the events it needs; sign in again with `keypears login` on a fresh KEYPEARS_HOME";
     case "bad-snapshot":
       return `the server's snapshot was refused: ${error.detail}. ${SERVER_WARNING}`;
+    case "protocol":
+      return `the server sent a page that breaks the sync protocol${error.position === null ? "" : ` at position ${error.position}`}: ${error.detail}. Nothing of it was applied; sync will try again. If this persists, the server is faulty or lying.`;
     case "local":
       return error.detail;
   }

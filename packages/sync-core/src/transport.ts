@@ -51,6 +51,15 @@ export interface SyncTransport {
     limit: number,
   ) => Promise<Result<PullPage, TransportError>>;
   readonly head: (vaultId: VaultId) => Promise<Result<Checkpoint, TransportError>>;
+  /**
+   * Disaster recovery (optional): re-uploads verified events with their positions to a server whose
+   * head is `after`, a checkpoint of this device's chain. Answers with the server's new head.
+   */
+  readonly restore?: (
+    vaultId: VaultId,
+    after: Checkpoint,
+    events: readonly StoredEvent[],
+  ) => Promise<Result<Checkpoint, TransportError>>;
   /** Follows the vault's head: `onHead` on connect and whenever it moves. Returns a function that stops it. */
   readonly subscribe: (vaultId: VaultId, subscriber: HeadSubscriber) => () => void;
 }

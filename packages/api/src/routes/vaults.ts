@@ -140,4 +140,27 @@ export const vaultRoutes = {
     })
     .input(z.object({ vaultId: vaultIdSchema }))
     .output(eventIterator(checkpointSchema)),
+
+  restore: vaultRoute
+    .errors({
+      CHAIN_MISMATCH: apiErrors.CHAIN_MISMATCH,
+      PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
+      QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
+    })
+    .route({
+      ...tag,
+      method: "POST",
+      path: "/vaults/{vaultId}/restore",
+      summary: "Disaster recovery: re-upload verified events the server lost",
+      description:
+        "After the server was restored from a backup, its log may be behind what a device verified. When the server's head is a checkpoint of the device's verified chain, the device sends `after` (the server's head as it saw it) and the events after it with their positions and chain hashes. The server stores them only if `after` is its head and every event extends it with the same chain (it recomputes each hash); otherwise nothing is stored (CHAIN_MISMATCH). Answers with the new head.",
+    })
+    .input(
+      z.object({
+        vaultId: vaultIdSchema,
+        after: checkpointSchema,
+        events: z.array(pulledEventSchema).max(MAX_EVENTS_PER_PUSH),
+      }),
+    )
+    .output(checkpointSchema),
 };

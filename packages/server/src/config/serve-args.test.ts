@@ -75,6 +75,12 @@ describe("keypears serve options", () => {
     assert.deepEqual(parse(["--domain", "a.test"]).quotas, {});
     assert.match(refuse(["--domain", "a.test", "--quota-streams", "0"]), /--quota-streams/);
     assert.match(refuse(["--domain", "a.test", "--max-pull-mib", "1.5"]), /--max-pull-mib/);
+    assert.equal(parse(["--domain", "a.test", "--trust-proxy", "2"]).trustProxy, 2);
+    assert.deepEqual(
+      parse(["--domain", "a.test", "--tls-cert", "/c.pem", "--tls-key", "/k.pem"]).tls,
+      { certFile: "/c.pem", keyFile: "/k.pem" },
+    );
+    assert.match(refuse(["--domain", "a.test", "--tls-cert", "/c.pem"]), /go together/);
   });
 
   it("refuses what it cannot use, saying why", () => {

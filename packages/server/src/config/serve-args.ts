@@ -28,6 +28,8 @@ Options:
   --database-url <url>     use a Postgres server instead: postgres://user:pass@host:5432/db
                            (env KEYPEARS_DATABASE_URL or DATABASE_URL)
   --public-url <url>       the URL clients reach the server at, if behind a proxy (env KEYPEARS_PUBLIC_URL)
+  --tls-cert <file>        serve HTTPS with this PEM certificate (chain); needs --tls-key.
+  --tls-key <file>         its PEM private key. Both are read again on SIGHUP.
   --trust-proxy <hops>     behind <hops> proxies of yours: the client address is the
                            X-Forwarded-For entry <hops> from the right (default 0: the socket's)
   --web-root <dir>         the built web app to serve at / (env KEYPEARS_WEB_ROOT; default: the
@@ -35,7 +37,7 @@ Options:
   --quota-storage-mib <n>  payload MiB one account may store (default 256)
   --quota-events-per-minute <n>
                            events one account may push a minute, five minutes' worth at once
-                           (default 10000)
+                           (default 50000)
   --quota-streams <n>      head streams one account may hold open (default 16)
   --quota-requests <n>     pushes, pulls and snapshot transfers of one account at once (default 8)
   --max-pull-mib <n>       payload MiB in one pull page (default 4)
@@ -72,6 +74,8 @@ export const parseServeArgs = (
         "database-url": { type: "string" },
         "public-url": { type: "string" },
         "trust-proxy": { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
         "log-level": { type: "string" },
         "quota-storage-mib": { type: "string" },
         "quota-events-per-minute": { type: "string" },
@@ -129,6 +133,12 @@ export const parseServeArgs = (
 
   const webRoot = values["web-root"] ?? nonEmpty(env.KEYPEARS_WEB_ROOT);
 
+  const certFile = values["tls-cert"];
+  const keyFile = values["tls-key"];
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    return err("--tls-cert and --tls-key go together");
+  }
+
   const numbers: Record<string, number> = {};
   for (const [flag, min] of [
     ["quota-storage-mib", 1],
@@ -174,6 +184,9 @@ export const parseServeArgs = (
       trustProxy: numbers["trust-proxy"] ?? 0,
       ...(webRoot === undefined ? {} : { webRoot: resolve(webRoot) }),
       quotas,
+      ...(certFile === undefined || keyFile === undefined
+        ? {}
+        : { tls: { certFile: resolve(certFile), keyFile: resolve(keyFile) } }),
       ...(numbers["max-pull-mib"] === undefined
         ? {}
         : { limits: { maxPullBytes: numbers["max-pull-mib"] * MIB } }),

@@ -46,9 +46,24 @@ export interface PgEventStore extends EventStore {
     limit: number,
     maxBytes?: number,
   ) => Promise<Result<PullPage, PrunedRange>>;
+  /**
+   * Disaster recovery: appends events a device re-uploads with their positions and chain hashes,
+   * after the server was restored from a backup. Stored only if `after` is exactly the head and
+   * every event extends it with the same chain (position and hash recomputed here); otherwise
+   * nothing is stored.
+   */
+  readonly restore: (
+    vaultId: VaultId,
+    after: Checkpoint,
+    events: readonly StoredEvent[],
+  ) => Promise<Result<Checkpoint, RestoreRefusal>>;
   /** Drops the payloads at and before `position` (keeping id, size and hashes); returns how many. */
   readonly pruneThrough: (vaultId: VaultId, position: number) => Promise<number>;
 }
+
+export type RestoreRefusal =
+  | { readonly kind: "not-head"; readonly head: Checkpoint }
+  | { readonly kind: "chain-mismatch"; readonly position: number };
 
 interface LogRow {
   readonly head: Checkpoint;
@@ -251,6 +266,36 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
       }
       return ok({ anchor, events, head: current });
     },
+    restore: async (vaultId, after, events) =>
+      transactionResult(sql, async (tx): Promise<Result<Checkpoint, RestoreRefusal>> => {
+        const log = await lockLog(tx, vaultId);
+        if (log.head.position !== after.position || !bytesEqual(log.head.hash, after.hash)) {
+          return err({ kind: "not-head", head: log.head });
+        }
+        if (events.length === 0) return ok(log.head);
+        const fresh: { envelope: EventEnvelope; known: Known }[] = [];
+        let current = log.head;
+        for (const event of events) {
+          const position = current.position + 1;
+          const eventHash = hashEvent(envelopeBytes(event));
+          const chainHash = chainStep(current.hash, eventHash);
+          if (event.position !== position || !bytesEqual(chainHash, event.chainHash)) {
+            return err({ kind: "chain-mismatch", position });
+          }
+          fresh.push({ envelope: event, known: { position, eventHash, chainHash } });
+          current = { position, hash: chainHash };
+        }
+        const ids = fresh.map(({ envelope }) => envelope.id);
+        const taken = await tx.query(
+          "SELECT position FROM events WHERE vault_id = $1 AND event_id = ANY($2::uuid[]) LIMIT 1",
+          [vaultId, ids],
+        );
+        if (taken.length > 0 || new Set(ids).size !== ids.length) {
+          return err({ kind: "chain-mismatch", position: after.position + 1 });
+        }
+        await insertEvents(tx, vaultId, fresh, current);
+        return ok(current);
+      }),
     pruneThrough: (vaultId, position) =>
       sql.transaction(async (tx) => {
         const log = await readLog(tx, vaultId, true);

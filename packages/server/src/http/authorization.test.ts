@@ -37,6 +37,12 @@ const vaultCalls = (account: TestAccount, vaultId: string) => ({
   pull: () => account.client.vaults.pull({ vaultId, after: 0 }),
   head: () => account.client.vaults.head({ vaultId }),
   stream: () => account.client.vaults.stream({ vaultId }),
+  restore: () =>
+    account.client.vaults.restore({
+      vaultId,
+      after: { position: 0, hash: b64Random(32) },
+      events: [],
+    }),
   snapshotPut: () =>
     account.client.snapshots.put({
       vaultId,

@@ -58,7 +58,8 @@ export const DEFAULT_SIZE_LIMITS: SizeLimits = {
 export const DEFAULT_ACCOUNT_QUOTAS: AccountQuotas = {
   // Ten thousand items with a long history take a few tens of MiB.
   maxStoredBytes: 256 * 1024 * 1024,
-  eventsPerMinute: 10_000,
+  // An import of a large vault pushes 100,000 events at once: the burst (five minutes' worth) takes it.
+  eventsPerMinute: 50_000,
   maxOpenStreams: 16,
   maxConcurrentRequests: 8,
 };

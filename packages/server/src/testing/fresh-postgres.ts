@@ -55,3 +55,13 @@ export const createFreshPostgresDatabase = async (): Promise<FreshDatabase> => {
     },
   };
 };
+
+/** Runs one statement on the test Postgres server's maintenance connection (CREATE/DROP DATABASE). */
+export const runAdminStatement = async (statement: string): Promise<void> => {
+  const { client } = await connectAdmin();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+};

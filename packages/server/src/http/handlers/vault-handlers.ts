@@ -3,7 +3,7 @@
  * log. Pushes, pulls and streams count against the account's quotas (`account-quotas.ts`).
  */
 
-import type { EventEnvelope, EventId } from "@keypears/sync-core";
+import type { ChainHash, EventEnvelope, EventId } from "@keypears/sync-core";
 import { followHead } from "../../realtime/follow-head.ts";
 import { latestSnapshotAnchor } from "../../vaults/snapshots.ts";
 import { listVaults, recordAck } from "../../vaults/vaults.ts";
@@ -129,5 +129,56 @@ export const vaultHandlers = {
         release();
       }
     })();
+  }),
+
+  restore: authed.vaults.restore.handler(async ({ input, context }) => {
+    const { app, session } = context;
+    const { limits } = app;
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    if (input.events.length > limits.maxEventsPerPush) {
+      throw apiError("PAYLOAD_TOO_LARGE", {
+        message: `A restore holds at most ${limits.maxEventsPerPush} events; split it.`,
+        data: { limit: limits.maxEventsPerPush, unit: "events" },
+      });
+    }
+    const events = input.events.map((event) => {
+      const payload = bytes(event.payload);
+      if (payload.length > limits.maxEventBytes) {
+        throw apiError("PAYLOAD_TOO_LARGE", {
+          message: `Event ${event.id} is ${payload.length} bytes; the limit is ${limits.maxEventBytes}.`,
+          data: { limit: limits.maxEventBytes, unit: "bytes", id: event.id },
+        });
+      }
+      return {
+        id: event.id as EventId,
+        payload,
+        position: event.position,
+        chainHash: bytes(event.chainHash) as ChainHash,
+      };
+    });
+    const after = { position: input.after.position, hash: bytes(input.after.hash) as ChainHash };
+    const result = await withHeavySlot(app.quotas, session.accountId, async () => {
+      await requireStorage(
+        app.quotas,
+        app.sql,
+        session.accountId,
+        events.reduce((sum, event) => sum + event.payload.length, 0),
+      );
+      spendEvents(app.quotas, session.accountId, events.length);
+      return app.events.restore(vaultId, after, events);
+    });
+    if (!result.ok) {
+      throw apiError("CHAIN_MISMATCH", {
+        message:
+          result.error.kind === "not-head"
+            ? `This vault's head is at position ${result.error.head.position}, not the one sent; nothing was stored.`
+            : `The event at position ${result.error.position} does not extend this vault's chain as sent; nothing was stored.`,
+        data: {
+          position:
+            result.error.kind === "not-head" ? result.error.head.position : result.error.position,
+        },
+      });
+    }
+    return checkpointToWire(result.value);
   }),
 };
