@@ -86,7 +86,7 @@ const applyPage = (
   vault: Vault,
   events: readonly StoredEvent[],
   trusted: Checkpoint,
-): Result<{ applied: number; clockDrift: readonly unknown[] }, ApplyError | ProtocolError> => {
+): Result<AppliedPage, ApplyError | ProtocolError> => {
   try {
     return vault.sync.applyOrdered(events, trusted);
   } catch (error) {
@@ -99,6 +99,10 @@ const applyPage = (
 };
 
 type ProtocolError = Extract<SyncError, { readonly kind: "protocol" }>;
+type AppliedPage = Extract<
+  ReturnType<Vault["sync"]["applyOrdered"]>,
+  { readonly ok: true }
+>["value"];
 
 const fromApply = (error: ApplyError | ProtocolError, position: number | null): SyncError =>
   error.kind === "protocol" ? error : fromApplyError(error, position);
