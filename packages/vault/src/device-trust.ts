@@ -14,6 +14,7 @@ import {
   deviceKeyPairsFromSecrets,
   open,
   seal,
+  type VaultKeys,
   verifyDeviceSignature,
 } from "@keypears/crypto";
 import {
@@ -22,6 +23,7 @@ import {
   decodeRosterOp,
   type DeviceId,
   type Event,
+  type EventEnvelope,
   type EventId,
   eventSignatureMessage,
   parseSignedPayload,
@@ -29,8 +31,9 @@ import {
   type RosterEntry,
   type RosterOp,
   rosterRuleBroken,
+  type VaultId,
 } from "@keypears/sync-core";
-import { openEvent, openRosterBox, SIGNED_EVENT_SCHEMA } from "./sealing.ts";
+import { openEvent, type OpenError, openRosterBox, SIGNED_EVENT_SCHEMA } from "./sealing.ts";
 import { sealSignedItemEvent, sealSignedRosterEvent } from "./signed-sealing.ts";
 import type { VaultContext } from "./vault-context.ts";
 
@@ -312,3 +315,26 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
 /** Whether two roster entries name the same keys (a snapshot's roster against this device's). */
 export const sameKeys = (a: RosterEntry, b: RosterEntry): boolean =>
   bytesEqual(a.signingKey, b.signingKey) && bytesEqual(a.exchangeKey, b.exchangeKey);
+
+/**
+ * Opens a stored event of either payload version to rebuild this device's own rows from it
+ * (`keypears doctor`): the item event, or undefined for a roster event. Its signature and signer
+ * were checked when it was applied; here only its integrity under the vault key matters.
+ */
+export const openStoredItemEvent = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  stored: EventEnvelope,
+): Result<Event | undefined, OpenError> => {
+  if (payloadVersion(stored.payload) === 1) return openEvent(keys, vaultId, stored);
+  const parsed = parseSignedPayload(stored.payload);
+  // A payload that does not parse is reported as the integrity failure it is.
+  if (!parsed.ok) return openEvent(keys, vaultId, stored);
+  if (parsed.value.kind === "roster") return ok(undefined);
+  return openEvent(
+    keys,
+    vaultId,
+    { id: stored.id, payload: parsed.value.box },
+    SIGNED_EVENT_SCHEMA,
+  );
+};

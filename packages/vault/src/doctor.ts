@@ -16,7 +16,8 @@ import {
   type ItemState,
 } from "@keypears/sync-core";
 import type { AccountRecord, VaultDeps } from "./account-record.ts";
-import { openEvent, type OpenError } from "./sealing.ts";
+import { openStoredItemEvent } from "./device-trust.ts";
+import type { OpenError } from "./sealing.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext } from "./vault-context.ts";
 
@@ -77,11 +78,13 @@ const examine = (ctx: ReturnType<typeof createVaultContext>, repair: boolean): D
   const statesByItem = new Map<ItemId, ItemState>();
   const eventsByItem = new Map<ItemId, number>();
   for (const row of rows) {
-    const opened = openEvent(ctx.keys, vaultId, { id: row.id, payload: row.payload });
+    const opened = openStoredItemEvent(ctx.keys, vaultId, { id: row.id, payload: row.payload });
     if (!opened.ok) {
       unrecoverable.push(opened.error);
       continue;
     }
+    // A roster event (device trust) belongs to no item.
+    if (opened.value === undefined) continue;
     const event = opened.value;
     let state = statesByItem.get(event.itemId);
     if (state === undefined) {

@@ -53,7 +53,13 @@ test("the bash completion script loads and completes commands, flags and titles"
   const loaded = bash("source <(keypears completion bash); complete -p keypears");
   assert.equal(loaded.status, 0, loaded.stderr);
   assert.equal(loaded.stdout.trim(), "complete -F _keypears keypears");
-  assert.deepEqual(complete("keypears", "co"), ["copy", "conflicts", "config", "completion"]);
+  assert.deepEqual(complete("keypears", "co"), [
+    "copy",
+    "conflicts",
+    "contacts",
+    "config",
+    "completion",
+  ]);
   assert.deepEqual(complete("keypears", "copy", "--cl"), ["--clear-after"]);
 
   assert.equal(
