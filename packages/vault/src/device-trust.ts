@@ -318,23 +318,26 @@ export const sameKeys = (a: RosterEntry, b: RosterEntry): boolean =>
 
 /**
  * Opens a stored event of either payload version to rebuild this device's own rows from it
- * (`keypears doctor`): the item event, or undefined for a roster event. Its signature and signer
- * were checked when it was applied; here only its integrity under the vault key matters.
+ * (`keypears doctor`): the item event, or undefined for a roster event. A signed payload's
+ * signature is checked against its signer's key in the local roster (`signingKeyOf`), so a
+ * damaged signature is reported like a damaged box; who may sign at which position was checked
+ * when the event was applied.
  */
 export const openStoredItemEvent = (
   keys: VaultKeys,
   vaultId: VaultId,
   stored: EventEnvelope,
+  signingKeyOf: (signer: DeviceId) => Uint8Array | undefined,
 ): Result<Event | undefined, OpenError> => {
   if (payloadVersion(stored.payload) === 1) return openEvent(keys, vaultId, stored);
   const parsed = parseSignedPayload(stored.payload);
   // A payload that does not parse is reported as the integrity failure it is.
   if (!parsed.ok) return openEvent(keys, vaultId, stored);
-  if (parsed.value.kind === "roster") return ok(undefined);
-  return openEvent(
-    keys,
-    vaultId,
-    { id: stored.id, payload: parsed.value.box },
-    SIGNED_EVENT_SCHEMA,
-  );
+  const payload = parsed.value;
+  const signingKey = signingKeyOf(payload.signer);
+  const message = eventSignatureMessage(vaultId, stored.id, payload.unsigned);
+  if (signingKey === undefined || !verifyDeviceSignature(signingKey, message, payload.signature))
+    return err({ kind: "tampered", what: "event", id: stored.id });
+  if (payload.kind === "roster") return ok(undefined);
+  return openEvent(keys, vaultId, { id: stored.id, payload: payload.box }, SIGNED_EVENT_SCHEMA);
 };
