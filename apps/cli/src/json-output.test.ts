@@ -201,12 +201,15 @@ test("list, history, conflicts, status, accounts", async () => {
     "account",
     "changes",
     "deviceId",
+    "fingerprint",
     "items",
     "lastSyncAt",
     "localOnly",
+    "quarantined",
     "rejected",
     "remote",
     "remoteError",
+    "roster",
     "serverUrl",
     "vaultId",
     "verified",
@@ -217,6 +220,11 @@ test("list, history, conflicts, status, accounts", async () => {
   assert.equal((s["verified"] as { position: number }).position, 0);
   assert.match((s["verified"] as { hash: string }).hash, /^[0-9a-f]{64}$/);
   assert.equal(s["remote"], null);
+  assert.deepEqual(
+    [s["quarantined"], s["roster"], s["fingerprint"]],
+    [[], [], null],
+    "a local-only vault has none of them",
+  );
 
   assert.deepEqual(accounts, [
     {
