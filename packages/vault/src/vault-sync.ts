@@ -379,7 +379,6 @@ export const createVaultSync = (
         const clockDrift: Hlc[] = [];
         const quarantined: QuarantinedEvent[] = [];
         const enrolled: RosterEntry[] = [];
-        const ownEnrolment = enrolEventId();
         const setAside = (
           stored: StoredEvent,
           reason: QuarantinedEvent["reason"],
@@ -421,11 +420,13 @@ export const createVaultSync = (
               log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
               // This device's own roster events take effect where the server placed them, under
               // the same rules as anyone's (its enrolment is self-signed).
-              const own = trust.openRemote(stored, stored.position);
-              if (own.ok && own.value.kind === "roster") {
-                trust.applyRoster(own.value.op, own.value.signer, stored.position);
-              } else if (!own.ok && stored.id === ownEnrolment) {
-                setAside(stored, own.error.reason, own.error.detail);
+              // Only roster payloads (version 2, kind 2) are opened here: this device applied
+              // its item events when it wrote them.
+              if (stored.payload[0] === 2 && stored.payload[1] === 2) {
+                const own = trust.openRemote(stored, stored.position);
+                if (own.ok && own.value.kind === "roster")
+                  trust.applyRoster(own.value.op, own.value.signer, stored.position);
+                else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
               }
             }
             continue;
