@@ -202,6 +202,7 @@ test("list, history, conflicts, status, accounts", async () => {
     "agent",
     "changes",
     "deviceId",
+    "fingerprint",
     "items",
     "lastSyncAt",
     "localOnly",
@@ -221,6 +222,11 @@ test("list, history, conflicts, status, accounts", async () => {
   assert.equal((s["verified"] as { position: number }).position, 0);
   assert.match((s["verified"] as { hash: string }).hash, /^[0-9a-f]{64}$/);
   assert.equal(s["remote"], null);
+  assert.deepEqual(
+    [s["quarantined"], s["roster"], s["fingerprint"]],
+    [[], [], null],
+    "a local-only vault has none of them",
+  );
 
   assert.deepEqual(accounts, [
     {

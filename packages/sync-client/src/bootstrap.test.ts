@@ -68,7 +68,9 @@ test(`a new device bootstraps from a snapshot of ${ITEMS} items and ${EVENTS} ev
   expectOk(old.vault.trash(ids[0] as string));
   await old.sync(); // pushes everything, pulls it back verified, and writes a snapshot
   const verified = old.vault.sync.verified().position;
-  assert.equal(verified, EVENTS + 1);
+  // Position 1 is the old device's enrolment in the roster (docs/PROTOCOL.md 16.4), then the
+  // events, then the trash.
+  assert.equal(verified, EVENTS + 2);
 
   expectOk(old.vault.edit(ids[1] as string, { notes: "after the snapshot" }));
   await old.sync();
@@ -78,12 +80,13 @@ test(`a new device bootstraps from a snapshot of ${ITEMS} items and ${EVENTS} ev
   cleanups.push(() => closeDevices(fresh));
   await fresh.sync();
   const bootstrapMs = Date.now() - started;
-  assert.equal(fresh.vault.sync.verified().position, EVENTS + 2);
+  // The edit after the snapshot, then the new device's own enrolment.
+  assert.equal(fresh.vault.sync.verified().position, EVENTS + 4);
   const replayed = await fresh.vault.sync.eventStore.readAfter(fresh.vault.vaultId, 0, 10);
   assert.deepEqual(
     replayed.map((e) => e.position),
-    [EVENTS + 2],
-    "only the event after the snapshot was pulled, not the log",
+    [EVENTS + 3, EVENTS + 4],
+    "only the events after the snapshot were pulled, not the log",
   );
 
   const sample = [ids[0], ids[1], ids[2], ids[ITEMS / 2], ids[ITEMS - 1]] as string[];

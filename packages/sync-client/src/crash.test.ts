@@ -90,15 +90,17 @@ for (const stopAt of ["after-push", "before-pull"] as const) {
     );
     const status = restarted.sync.status();
     assert.equal(status.pending, 0);
+    // The 25 changes and the device's enrolment ahead of them.
     assert.equal(
       stopAt === "after-push" ? status.sent : status.ordered,
-      25,
+      26,
       JSON.stringify(status),
     );
     const client = createSyncClient(restarted, await endpointOf(server));
     const report = expectOk(await client.syncOnce());
-    assert.equal(report.verified.position, 25, "the server holds each event exactly once");
-    assert.equal(expectOk(await client.head()).position, 25);
+    // 25 changes and, at position 1, the device's enrolment (docs/PROTOCOL.md 16.4).
+    assert.equal(report.verified.position, 26, "the server holds each event exactly once");
+    assert.equal(expectOk(await client.head()).position, 26);
     const after = restarted.sync.status();
     assert.deepEqual(
       [after.pending, after.sent, after.ordered, after.verifiedEvents],
@@ -155,7 +157,7 @@ test("a server restarted in the middle of a sync: the sync fails cleanly, the ne
   cleanups.push(() => server.close());
   if (!first.ok) assert.equal(first.error.kind, "unreachable", JSON.stringify(first.error));
   const second = expectOk(await client.syncOnce());
-  assert.equal(second.verified.position, 3000);
+  assert.equal(second.verified.position, 3001, "3,000 changes after the device's enrolment");
   assert.equal(device.vault.sync.status().verifiedEvents, 3000);
   const other = await account.join("other");
   cleanups.push(() => closeDevices(other));

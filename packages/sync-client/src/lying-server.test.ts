@@ -396,6 +396,36 @@ test("events of a device revoked in the roster are quarantined by every other de
   assert.equal(a.vault.get("Planted by the thief").ok, false);
 });
 
+test("a snapshot that does not open is refused and the new device pulls the whole log instead", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server, { snapshotEvery: 1 });
+  const a = account.first;
+  track(a);
+  for (const title of ["One", "Two"]) expectOk(a.vault.add({ fields: { title } }));
+  await a.sync(); // uploads a snapshot (every verified event, here)
+  let served = false;
+  via.attack = (exchange, body) => {
+    if (!exchange.path.endsWith("/snapshots/latest")) return undefined;
+    served = true;
+    const snapshot = body as { payload: string };
+    const bytes = Buffer.from(snapshot.payload, "base64url");
+    bytes[bytes.length - 70]! ^= 1;
+    return { ...snapshot, payload: bytesToBase64Url(bytes) };
+  };
+  const b = await account.join("new", {}, via.url);
+  track(b);
+  await b.sync();
+  assert.ok(served, "the new device asked for the snapshot");
+  assert.deepEqual(
+    b.vault
+      .list()
+      .map((i) => i.title)
+      .sort(),
+    ["One", "Two"],
+  );
+  assert.equal(b.vault.sync.verified().position, a.vault.sync.verified().position + 1);
+});
+
 test("showing two devices different histories (a fork) is caught through the checkpoints inside events", async () => {
   const via = await proxy();
   const account = await createSyncedAccount(server);

@@ -107,6 +107,9 @@ export const createSyncClient = (
       payload: base64UrlToBytes(latest.value.payload),
     });
     if (!imported.ok) {
+      // A snapshot is only a shortcut (docs/PROTOCOL.md 16.6): one that does not open or is not
+      // signed by a device of its roster is refused, and the device pulls the whole log instead.
+      // Only if the server pruned that log too is this an error.
       return err({
         kind: "bad-snapshot",
         detail:
@@ -145,8 +148,9 @@ export const createSyncClient = (
       if (!parameters.ok) return parameters;
     }
     const booted = await bootstrap();
-    if (!booted.ok) return booted;
+    if (!booted.ok && booted.error.kind !== "bad-snapshot") return booted;
     const report = await engine.syncOnce();
+    if (!booted.ok && !report.ok && report.error.kind === "pruned") return booted;
     if (report.ok) await maybeWriteSnapshot();
     return report;
   };

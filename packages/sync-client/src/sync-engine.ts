@@ -133,6 +133,9 @@ const fromApplyError = (error: ApplyError, position: number | null): SyncError =
   }
 };
 
+/** A signed payload of kind 2 (docs/PROTOCOL.md 16.2). */
+const isRosterPayload = (payload: Uint8Array): boolean => payload[0] === 2 && payload[1] === 2;
+
 export const createSyncEngine = (
   vault: Vault,
   transport: SyncTransport,
@@ -167,7 +170,8 @@ export const createSyncEngine = (
       );
       if (result.ok) {
         vault.sync.markOrdered(result.value.events);
-        pushed += batch.length;
+        // Roster events (this device's enrolment, a rename or revoke) are not changes to items.
+        pushed += batch.filter((event) => !isRosterPayload(event.payload)).length;
         progress({ phase: "push", done: pushed, total: null });
         return ok(undefined);
       }

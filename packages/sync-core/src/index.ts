@@ -14,3 +14,4 @@ export * from "./transport.ts";
 export * from "./writer.ts";
 export * from "./roster.ts";
 export * from "./signed-payload.ts";
+export * from "./fingerprint.ts";

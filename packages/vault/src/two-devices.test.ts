@@ -196,6 +196,17 @@ test("an event in a pulled page that fails its checks is quarantined with its po
   assert.equal(field(laptop, "Third", "username")?.value, "still syncing");
 });
 
+test("two devices that verified the same history show the same vault fingerprint", async () => {
+  await sync(laptop);
+  await sync(phone);
+  await sync(laptop);
+  const [a, b] = [laptop.sync.fingerprint(), phone.sync.fingerprint()];
+  assert.ok(a !== undefined && b !== undefined);
+  assert.deepEqual(a, b);
+  assert.match(a.code, /^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
+  assert.ok(a.position > 0 && a.position <= laptop.sync.verified().position);
+});
+
 test("a third device starts from a snapshot of the vault plus the events after it", async () => {
   await sync(laptop);
   await sync(phone);

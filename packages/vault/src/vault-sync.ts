@@ -9,6 +9,7 @@ import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   associatedData,
   type AuthSecret,
+  bytesToBase32,
   type KdfParams,
   open,
   seal,
@@ -22,6 +23,8 @@ import {
   compareHlc,
   createItemState,
   type EventId,
+  fingerprintHash,
+  fingerprintPosition,
   type EventStore,
   GENESIS,
   GENESIS_HASH,
@@ -154,6 +157,12 @@ export interface VaultSync {
     EventId,
     { readonly kind: "not-enrolled" } | { readonly kind: "roster-rule"; readonly detail: string }
   >;
+  /**
+   * The vault fingerprint (docs/PROTOCOL.md 16.10) at the last multiple of 1,000 this device
+   * verified, for users to compare between devices; `undefined` when this device does not hold
+   * the chain hash there (it started from a snapshot after it).
+   */
+  readonly fingerprint: () => { readonly position: number; readonly code: string } | undefined;
   /** Events set aside instead of applied (docs/PROTOCOL.md 16.5), by position. */
   readonly quarantined: () => readonly QuarantinedEvent[];
   /** The device roster as this device verified it in the log (and its own pending enrolment). */
@@ -197,15 +206,16 @@ export const createVaultSync = (
 ): VaultSync => {
   const { db } = ctx;
   const vaultId = ctx.account.vaultId;
-  // Version-1 payloads already sent go first (they may be in the log already, before the upgrade
-  // point), then this device's enrolment, then everything else in order: a device's signed
-  // events always follow its enrolment in the chain.
   const selectPending = db.prepare(
     `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
      JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
-     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent')
-     ORDER BY CASE WHEN substr(e.payload, 1, 1) = x'01' THEN 0 WHEN o.event_id = ? THEN 1 ELSE 2 END, o.seq
-     LIMIT ?`,
+     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent') ORDER BY o.seq LIMIT ?`,
+  );
+  // Puts every change not yet sent behind this device's enrolment (a device's signed events
+  // must follow its enrolment in the chain); changes already sent keep their place before it.
+  const requeueBehind = db.prepare(
+    `UPDATE outbox SET seq = seq + (SELECT max(seq) FROM outbox)
+     WHERE vault_id = ? AND state = 'pending' AND event_id <> ?`,
   );
   const selectLegacyPending = db.prepare(
     `SELECT o.event_id AS id, e.payload FROM outbox o
@@ -242,6 +252,7 @@ export const createVaultSync = (
     "SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM events WHERE item_id IS NOT NULL) AS n",
   );
   const deleteState = db.prepare("DELETE FROM state WHERE key = ?");
+  const quarantinedHashAt = db.prepare("SELECT chain_hash FROM quarantine WHERE position = ?");
 
   const verified = (): Checkpoint => ctx.verifiedCheckpoint() ?? GENESIS;
   const base = (): Checkpoint | undefined => {
@@ -292,6 +303,7 @@ export const createVaultSync = (
       };
       insertRosterEvent.run(vaultId, id, trust.sealRosterEvent(id, op), null, null, "local", at);
       insertOutbox.run(vaultId, id);
+      requeueBehind.run(vaultId, id);
       trust.writeEntry({
         deviceId: op.deviceId,
         name: op.name,
@@ -327,7 +339,7 @@ export const createVaultSync = (
     pending: (limit) => {
       ctx.assertUnlocked();
       ensureEnrolled();
-      const rows = selectPending.all(vaultId, enrolEventId() ?? "", limit) as PendingEvent[];
+      const rows = selectPending.all(vaultId, limit) as PendingEvent[];
       for (const row of rows) {
         if (!trust.opensOwn(row.id, row.payload))
           return err({ kind: "tampered", what: "event", id: row.id });
@@ -367,7 +379,6 @@ export const createVaultSync = (
         const clockDrift: Hlc[] = [];
         const quarantined: QuarantinedEvent[] = [];
         const enrolled: RosterEntry[] = [];
-        const ownEnrolment = enrolEventId();
         const setAside = (
           stored: StoredEvent,
           reason: QuarantinedEvent["reason"],
@@ -409,11 +420,13 @@ export const createVaultSync = (
               log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
               // This device's own roster events take effect where the server placed them, under
               // the same rules as anyone's (its enrolment is self-signed).
-              const own = trust.openRemote(stored, stored.position);
-              if (own.ok && own.value.kind === "roster") {
-                trust.applyRoster(own.value.op, own.value.signer, stored.position);
-              } else if (!own.ok && stored.id === ownEnrolment) {
-                setAside(stored, own.error.reason, own.error.detail);
+              // Only roster payloads (version 2, kind 2) are opened here: this device applied
+              // its item events when it wrote them.
+              if (stored.payload[0] === 2 && stored.payload[1] === 2) {
+                const own = trust.openRemote(stored, stored.position);
+                if (own.ok && own.value.kind === "roster")
+                  trust.applyRoster(own.value.op, own.value.signer, stored.position);
+                else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
               }
             }
             continue;
@@ -474,6 +487,26 @@ export const createVaultSync = (
     quarantined: () => {
       ctx.assertUnlocked();
       return trust.quarantined();
+    },
+    fingerprint: () => {
+      ctx.assertUnlocked();
+      const current = verified();
+      const position = fingerprintPosition(current.position);
+      const snapshotBase = base();
+      const hash =
+        position === 0
+          ? GENESIS_HASH
+          : position === current.position
+            ? current.hash
+            : (log.hashAt(vaultId, position) ??
+              (quarantinedHashAt.get(position) as { chain_hash: Uint8Array } | undefined)
+                ?.chain_hash ??
+              (snapshotBase?.position === position ? snapshotBase.hash : undefined));
+      if (hash === undefined) return undefined;
+      const code = bytesToBase32(
+        fingerprintHash(vaultId, { position, hash: hash as ChainHash }),
+      ).slice(0, 10);
+      return { position, code: `${code.slice(0, 5)}-${code.slice(5)}` };
     },
     writeRosterEvent: (op) => {
       ctx.assertUnlocked();

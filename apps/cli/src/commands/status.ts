@@ -30,6 +30,7 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
       const refused = vault.localOnly ? [] : vault.sync.rejected();
       const quarantined = vault.localOnly ? [] : vault.sync.quarantined();
       const roster = vault.localOnly ? [] : vault.sync.roster();
+      const fingerprint = vault.localOnly ? undefined : vault.sync.fingerprint();
       const waiting = sync.pending + sync.sent + sync.ordered;
       let remote: { headPosition: number; behind: number } | null = null;
       let remoteError: string | null = null;
@@ -67,6 +68,7 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
             reason: q.reason,
             detail: q.detail,
           })),
+          fingerprint: fingerprint ?? null,
           roster: roster.map((e) => ({
             deviceId: e.deviceId,
             name: e.name,
@@ -100,6 +102,12 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
           "Changes",
           `${sync.pending} pending, ${sync.sent} sent, ${sync.ordered} ordered, ${sync.verifiedEvents} verified in the log` +
             (sync.rejected > 0 ? style.red(`, ${sync.rejected} rejected`) : ""),
+        ]);
+        rows.push([
+          "Fingerprint",
+          fingerprint === undefined
+            ? "not yet (this device started from a snapshot after the last checkpoint)"
+            : `${fingerprint.code} at position ${fingerprint.position} (another device showing the same code at the same position holds the same history)`,
         ]);
         const active = roster.filter((e) => e.enrolledAt !== null && e.revokedAt === null);
         const revoked = roster.filter((e) => e.revokedAt !== null).length;

@@ -79,7 +79,12 @@ export const createMemoryServer = (): MemoryServer => {
     vault.sync.recordSyncTime();
     device.lastSeenAt = Date.now();
     return ok({
-      pushed: appended.value.events.filter((e) => !e.duplicate).length,
+      // Roster events (a device's enrolment, a rename or revoke) are not changes to items.
+      pushed: appended.value.events.filter(
+        (e, i) =>
+          !e.duplicate &&
+          !(pending.value[i]?.payload[0] === 2 && pending.value[i]?.payload[1] === 2),
+      ).length,
       pulled: applied.value.applied,
       verified: verified.value,
     });

@@ -1,0 +1,170 @@
+/**
+ * Property: with random edits, syncs and revocations interleaved across four devices, every
+ * device that is not revoked converges to the same items, and no event a revoked device writes
+ * after its revocation is applied anywhere (each is quarantined as `revoked-signer`). Devices
+ * exchange events through an ordered in-memory log standing in for the server (which, like a
+ * lying server, keeps accepting the revoked devices' pushes). fast-check prints the seed of a
+ * failing run; keep it here as a regression case.
+ */
+
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import fc from "fast-check";
+import { parseSecretKey } from "@keypears/crypto";
+import {
+  createMemoryEventStore,
+  type DeviceId,
+  envelopeBytes,
+  type EventStore,
+  verifySegment,
+} from "@keypears/sync-core";
+import { joinAccount } from "./node/node-accounts.ts";
+import { createTestAccount, createTestHome, expectOk, type TestHome } from "./testing/test-home.ts";
+import { cheapDeps } from "./testing/test-home.ts";
+import type { Vault } from "./vault.ts";
+
+const homes: TestHome[] = [];
+after(() => {
+  for (const home of homes) home.remove();
+});
+
+const sync = async (server: EventStore, vault: Vault) => {
+  const pending = expectOk(vault.sync.pending(1000));
+  const appended = expectOk(
+    await server.append(
+      vault.vaultId,
+      pending.map((p) => ({ id: p.id, payload: p.payload })),
+    ),
+  );
+  vault.sync.markOrdered(appended.events);
+  const trusted = vault.sync.verified();
+  const events = await server.readAfter(vault.vaultId, trusted.position, 10_000);
+  const head = await server.head(vault.vaultId);
+  const verified = expectOk(
+    verifySegment({
+      trusted,
+      anchor: trusted,
+      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+      head,
+    }),
+  );
+  return expectOk(vault.sync.applyOrdered(events, verified));
+};
+
+type Action =
+  | { kind: "edit"; device: number; item: number; value: number }
+  | { kind: "sync"; device: number }
+  | { kind: "revoke"; device: number; target: number };
+
+const DEVICES = 4;
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({
+    kind: fc.constant("edit" as const),
+    device: fc.nat(DEVICES - 1),
+    item: fc.nat(2),
+    value: fc.nat(99),
+  }),
+  fc.record({ kind: fc.constant("sync" as const), device: fc.nat(DEVICES - 1) }),
+  fc.record({
+    kind: fc.constant("revoke" as const),
+    device: fc.nat(DEVICES - 1),
+    target: fc.nat(DEVICES - 1),
+  }),
+);
+
+const setUp = async (): Promise<Vault[]> => {
+  const first = createTestHome();
+  homes.push(first);
+  const created = await createTestAccount(first.path, "erin@example.com", {
+    serverUrl: "https://example.com",
+  });
+  const r = created.registration;
+  const vaults = [created.vault];
+  for (let i = 1; i < DEVICES; i++) {
+    const home = createTestHome();
+    homes.push(home);
+    vaults.push(
+      expectOk(
+        await joinAccount({
+          home: home.path,
+          address: "erin@example.com",
+          password: "correct horse battery staple",
+          secretKey: expectOk(parseSecretKey(created.secretKey)),
+          serverUrl: "https://example.com",
+          kdf: r.kdf,
+          salt: r.salt,
+          vaultId: r.vaultId,
+          wrappedVaultKey: r.wrappedVaultKey,
+          deviceId: `00000000000000${(0xa0 + i).toString(16)}` as DeviceId,
+          deps: cheapDeps(),
+        }),
+      ),
+    );
+  }
+  return vaults;
+};
+
+test("property: devices converge under random revocations, and no revoked device's later event is applied", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(actionArb, { minLength: 10, maxLength: 40 }), async (actions) => {
+      const server = createMemoryEventStore();
+      const vaults = await setUp();
+      try {
+        // Every device enrols first, so the roster holds all four.
+        for (const vault of vaults) await sync(server, vault);
+        const titles = ["A", "B", "C"];
+        for (const title of titles) expectOk(vaults[0]!.add({ fields: { title } }));
+        for (const vault of [...vaults, ...vaults]) await sync(server, vault);
+        /** Values written by a device after it learned it was revoked (its own roster says so). */
+        const afterRevocation = new Set<string>();
+        let counter = 0;
+        for (const action of actions) {
+          const vault = vaults[action.device]!;
+          if (action.kind === "sync") await sync(server, vault);
+          else if (action.kind === "edit") {
+            const value = `v${action.value}-${++counter}`;
+            const self = vault.sync.roster().find((e) => e.deviceId === vault.deviceId);
+            if (self?.revokedAt !== null && self?.revokedAt !== undefined)
+              afterRevocation.add(value);
+            expectOk(vault.edit(titles[action.item]!, { notes: value }));
+          } else {
+            const target = vaults[action.target]!;
+            // Allowed or refused by the device's own view of the roster; never an exception.
+            vault.sync.writeRosterEvent({ kind: "revoke", deviceId: target.deviceId });
+          }
+        }
+        for (let round = 0; round < 2; round++)
+          for (const vault of vaults) await sync(server, vault);
+        const reference = vaults[0]!.sync.roster();
+        const revoked = new Set(
+          reference.filter((e) => e.revokedAt !== null).map((e) => e.deviceId as string),
+        );
+        const honest = vaults.filter((v) => !revoked.has(v.deviceId));
+        const view = (vault: Vault) =>
+          titles.map((t) => {
+            const item = expectOk(vault.get(t));
+            return item.fields.map((f) => [f.name, f.value, f.conflict]);
+          });
+        for (const vault of vaults)
+          assert.deepEqual(
+            vault.sync.roster().map((e) => [e.deviceId, e.enrolledAt, e.revokedAt]),
+            reference.map((e) => [e.deviceId, e.enrolledAt, e.revokedAt]),
+            "every device verified the same roster",
+          );
+        for (const vault of honest.slice(1)) assert.deepEqual(view(vault), view(honest[0]!));
+        for (const vault of honest) {
+          const notes = titles.flatMap((t) =>
+            expectOk(vault.history(t, "notes")).fields.flatMap((f) =>
+              f.entries.map((e) => e.value),
+            ),
+          );
+          for (const value of afterRevocation)
+            assert.ok(!notes.includes(value), `${value}, written after a revocation, was applied`);
+        }
+      } finally {
+        for (const vault of vaults) vault.lock();
+      }
+    }),
+    { numRuns: 8 },
+  );
+});
