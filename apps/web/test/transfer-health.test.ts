@@ -139,7 +139,10 @@ const listedTitles = async (page: Page, back?: string): Promise<string[]> => {
   const list = page.getByRole("region", { name: "Items" });
   const titles = (await list.getByText("No items.").isVisible())
     ? []
-    : (await list.locator(".item-row .title").allTextContents()).sort();
+    : (await list.locator(".item-row .title").allTextContents())
+        // A favourite's row starts with a star.
+        .map((title) => title.replace(/^★ /, ""))
+        .sort();
   if (back !== undefined) await openSection(page, back);
   return titles;
 };
