@@ -59,7 +59,12 @@ export const AttentionFilter = ({
       <select
         id="filter-attention"
         value={kind}
-        onChange={(e) => setKind(e.currentTarget.value as FindingKind | "any" | "")}
+        onChange={(e) => {
+          const next = e.currentTarget.value as FindingKind | "any" | "";
+          // Back to every item at once, in the same render as the choice (no report to wait for).
+          if (next === "") onChange(null);
+          setKind(next);
+        }}
       >
         <option value="">All items</option>
         {CHOICES.map(([value, label]) => (

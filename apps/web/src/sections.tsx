@@ -2,30 +2,23 @@
  * The vault's sections in the navigation. Later features add theirs to `LATER_SECTIONS` (a
  * screen of their own, loaded when first opened so the first load stays small):
  *
- *   Import and export  { id: "import-export", label: "Import and export", load: () => import("./import-export-screen.tsx").then((m) => m.ImportExportScreen) }
- *   Password health    { id: "health", label: "Password health", load: ... }
- *   Sharing            { id: "sharing", label: "Sharing", load: ... }
+ *   Import, Export, Password health   (`TOOL_SECTIONS` in tools.tsx)
+ *   Sharing            { id: "sharing", label: "Sharing", load: () => import("./sharing-screen.tsx").then((m) => m.SharingScreen) }
  *
- * Each screen receives `SectionProps`.
+ * Each screen receives `SectionProps` (section-types.ts). Once opened, a later section stays
+ * mounted (hidden) while another is shown, so an import's preview or an export's choices survive
+ * a look at the item list; locking drops them all.
  */
 
 import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { VaultClient } from "@keypears/vault-browser";
+import type { LaterSection, SectionProps } from "./section-types.ts";
+import { TOOL_SECTIONS } from "./tools.tsx";
 
-export interface SectionProps {
-  readonly vault: VaultClient;
-  readonly address: string;
-}
-
-export interface LaterSection {
-  readonly id: string;
-  readonly label: string;
-  readonly load: () => Promise<FunctionComponent<SectionProps>>;
-}
+export type { LaterSection, SectionProps } from "./section-types.ts";
 
 /** Sections of later features, shown after Conflicts and before Sync, Devices and Settings. */
-export const LATER_SECTIONS: readonly LaterSection[] = [];
+export const LATER_SECTIONS: readonly LaterSection[] = [...TOOL_SECTIONS];
 
 export type SectionId =
   | "items"

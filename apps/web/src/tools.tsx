@@ -1,64 +1,15 @@
 /**
- * The vault's tools beside the item list: import, export and password health. Each screen is its
- * own chunk, loaded when first opened (with the health screen's zxcvbn dictionaries living in the
- * vault worker's own lazy chunk), so none of it weighs on the app's first load.
+ * The vault's tools, as sections of the vault screen: import, export and password health. Each
+ * screen is its own chunk, loaded when first opened (with the health screen's zxcvbn dictionaries
+ * living in the vault worker's own lazy chunk), so none of it weighs on the app's first load.
  */
 
-import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
+import type { LaterSection, SectionProps } from "./section-types.ts";
 import "./tools.css";
 
-export const TOOLS = ["import", "export", "health"] as const;
-export type ToolName = (typeof TOOLS)[number];
-
-const TOOL_LABELS: Readonly<Record<ToolName, string>> = {
-  import: "Import",
-  export: "Export",
-  health: "Password health",
-};
-
-export interface ToolProps {
-  readonly vault: VaultClient;
-  readonly address: string;
-  /** Shows one item (a finding's, an imported duplicate's). */
-  readonly onOpenItem: (id: string) => void;
-}
-
-const loaders: Readonly<Record<ToolName, () => Promise<ComponentType<ToolProps>>>> = {
-  import: async () => (await import("./import-screen.tsx")).ImportScreen,
-  export: async () => (await import("./export-screen.tsx")).ExportScreen,
-  health: async () => (await import("./health-screen.tsx")).HealthScreen,
-};
-
-/** The buttons that open each tool, for the vault's navigation; health shows how many findings need attention. */
-export const ToolButtons = ({
-  vault,
-  address,
-  open,
-  onOpen,
-}: {
-  readonly vault: VaultClient;
-  readonly address: string;
-  readonly open: ToolName | null;
-  readonly onOpen: (tool: ToolName) => void;
-}) => {
-  const attention = useAttentionCount(vault, address);
-  return (
-    <>
-      {TOOLS.map((tool) => (
-        <button key={tool} type="button" aria-pressed={open === tool} onClick={() => onOpen(tool)}>
-          {TOOL_LABELS[tool]}
-          {tool === "health" && attention !== null && attention > 0 && (
-            <span class="badge warn" aria-label={`, ${attention} need attention`}>
-              {attention}
-            </span>
-          )}
-        </button>
-      ))}
-    </>
-  );
-};
+export type ToolProps = SectionProps;
 
 /**
  * Findings that need attention (hints aside), from the report the vault worker makes after each
@@ -85,23 +36,38 @@ const useAttentionCount = (vault: VaultClient, address: string): number | null =
   return count;
 };
 
-/** One tool's screen, loaded on first use. */
-export const ToolPane = ({ tool, ...props }: ToolProps & { readonly tool: ToolName }) => {
-  const [screen, setScreen] = useState<{ readonly Screen: ComponentType<ToolProps> } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    setScreen(null);
-    loaders[tool]().then(
-      (Screen) => current && setScreen({ Screen }),
-      () =>
-        current && setFailure("This screen could not be loaded; reload the page and try again."),
-    );
-    return () => {
-      current = false;
-    };
-  }, [tool]);
-  if (failure !== null) return <p role="alert">{failure}</p>;
-  if (screen === null) return <p role="status">Loading…</p>;
-  return <screen.Screen {...props} />;
+/** How many health findings need attention, on the Password health button. */
+const AttentionBadge = ({
+  vault,
+  address,
+}: {
+  readonly vault: VaultClient;
+  readonly address: string;
+}) => {
+  const attention = useAttentionCount(vault, address);
+  if (attention === null || attention === 0) return null;
+  return (
+    <span class="badge warn" aria-label={`, ${attention} need attention`}>
+      {attention}
+    </span>
+  );
 };
+
+export const TOOL_SECTIONS: readonly LaterSection[] = [
+  {
+    id: "import",
+    label: "Import",
+    load: async () => (await import("./import-screen.tsx")).ImportScreen,
+  },
+  {
+    id: "export",
+    label: "Export",
+    load: async () => (await import("./export-screen.tsx")).ExportScreen,
+  },
+  {
+    id: "health",
+    label: "Password health",
+    load: async () => (await import("./health-screen.tsx")).HealthScreen,
+    Badge: AttentionBadge,
+  },
+];

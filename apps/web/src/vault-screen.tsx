@@ -4,6 +4,7 @@
  * the configured idle time.
  */
 
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import { ConflictsScreen } from "./conflicts-screen.tsx";
@@ -15,7 +16,6 @@ import { LATER_SECTIONS, LazySection, type SectionId } from "./sections.tsx";
 import { SettingsScreen } from "./settings-screen.tsx";
 import { SyncBadge, useSyncState } from "./sync-state.tsx";
 import { SyncScreen } from "./sync-screen.tsx";
-import { ToolButtons, ToolPane, type ToolName } from "./tools.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -27,6 +27,8 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const [section, setSection] = useState<SectionId>("items");
   const [pane, setPane] = useState<Pane>({ kind: "none" });
   const [conflicts, setConflicts] = useState(0);
+  // The later sections opened since unlocking: kept mounted (hidden) while another is shown.
+  const [opened, setOpened] = useState<ReadonlySet<string>>(new Set());
   const syncState = useSyncState(vault, address);
   const names = useDeviceNames(vault, address);
 
@@ -53,15 +55,19 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const go = (next: SectionId): void => {
     setSection(next);
     setPane({ kind: "none" });
+    if (LATER_SECTIONS.some((s) => s.id === next) && !opened.has(next))
+      setOpened(new Set([...opened, next]));
   };
-  const tab = (id: SectionId, label: string) => (
+  const openItem = (id: string): void => {
+    setSection("items");
+    setPane({ kind: "view", id });
+  };
+  const tab = (id: SectionId, label: string, badge?: ComponentChildren) => (
     <button type="button" aria-pressed={section === id} onClick={() => go(id)}>
       {label}
+      {badge}
     </button>
   );
-  const later = LATER_SECTIONS.find((s) => s.id === section);
-  // Import, export and password health are sections too ("tool:<name>"), each loaded when opened.
-  const tool = section.startsWith("tool:") ? (section.slice(5) as ToolName) : null;
 
   return (
     <div class="vault">
@@ -76,14 +82,10 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
         {tab("items", "Items")}
         {tab("trash", "Trash")}
         {tab("conflicts", conflicts === 0 ? "Conflicts" : `Conflicts (${conflicts})`)}
-        <ToolButtons
-          vault={vault}
-          address={address}
-          open={tool}
-          onOpen={(name) => go(`tool:${name}`)}
-        />
         {LATER_SECTIONS.map((s) => (
-          <span key={s.id}>{tab(s.id, s.label)}</span>
+          <span key={s.id}>
+            {tab(s.id, s.label, s.Badge && <s.Badge vault={vault} address={address} />)}
+          </span>
         ))}
         {tab("sync", "Sync")}
         {tab("devices", "Devices")}
@@ -115,18 +117,11 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
       {section === "sync" && <SyncScreen vault={vault} address={address} state={syncState} />}
       {section === "devices" && <DevicesScreen vault={vault} address={address} names={names} />}
       {section === "settings" && <SettingsScreen vault={vault} address={address} />}
-      {later !== undefined && <LazySection section={later} vault={vault} address={address} />}
-      {tool !== null && (
-        <ToolPane
-          tool={tool}
-          vault={vault}
-          address={address}
-          onOpenItem={(id) => {
-            setSection("items");
-            setPane({ kind: "view", id });
-          }}
-        />
-      )}
+      {LATER_SECTIONS.filter((s) => s.id === section || opened.has(s.id)).map((s) => (
+        <div key={s.id} class="later-section" hidden={s.id !== section}>
+          <LazySection section={s} vault={vault} address={address} onOpenItem={openItem} />
+        </div>
+      ))}
     </div>
   );
 };

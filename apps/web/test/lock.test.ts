@@ -94,6 +94,8 @@ test("idle auto-lock locks every tab; a draft survives leaving the form, not a l
       .filter({ hasText: "The master password is changed." })
       .waitFor({ timeout: 30_000 });
     await page.getByRole("button", { name: "Lock", exact: true }).click();
+    // The settings' password fields stay until the worker has locked the vault.
+    await page.getByRole("heading", { name: "Unlock" }).waitFor();
     await page.getByLabel("Master password").fill(password);
     await page.getByRole("button", { name: "Unlock" }).last().click();
     await page.getByRole("alert").filter({ hasText: "wrong" }).waitFor({ timeout: 30_000 });

@@ -79,7 +79,7 @@ const openApp = async (): Promise<{
   await page.goto(server.server.url);
   await page.getByRole("heading", { name: "Create an account" }).waitFor();
   await page.getByLabel("Only in this browser").check();
-  await page.getByLabel("Name").fill("alice");
+  await page.getByLabel("Name", { exact: true }).fill("alice");
   await page.getByLabel("Master password", { exact: true }).fill(MASTER);
   await page.getByLabel("Confirm master password").fill(MASTER);
   await page.getByRole("button", { name: "Create account" }).click();
@@ -115,18 +115,43 @@ const zipBomb = (): Uint8Array => {
   return Buffer.concat(chunks);
 };
 
-/** The titles in the item list, sorted. */
-const listedTitles = async (page: Page): Promise<string[]> => {
+/** Opens a section of the vault from its navigation (Items, Import, Export, Password health). */
+const openSection = async (page: Page, name: string): Promise<void> =>
+  page
+    .getByRole("navigation", { name: "Vault" })
+    .getByRole("button", { name: new RegExp(`^${name}(,|$)`) })
+    .click();
+
+/** The list's count once loaded ("3 items", "1 item" or "No items."). */
+const listCount = (page: Page) =>
+  page
+    .getByRole("region", { name: "Items" })
+    .getByRole("status")
+    .filter({ hasText: /^(\d+ items?|No items\.)$/ });
+
+/**
+ * The titles in the item list, sorted: the Items section opened, its list loaded and read, then
+ * the section `back` opened again (it kept its state: an import's preview, an export's choices).
+ */
+const listedTitles = async (page: Page, back?: string): Promise<string[]> => {
+  await openSection(page, "Items");
+  await listCount(page).waitFor();
   const list = page.getByRole("region", { name: "Items" });
-  if (await list.getByText("No items.").isVisible()) return [];
-  return (await list.locator(".item-row .title").allTextContents()).sort();
+  const titles = (await list.getByText("No items.").isVisible())
+    ? []
+    : (await list.locator(".item-row .title").allTextContents())
+        // A favourite's row starts with a star.
+        .map((title) => title.replace(/^★ /, ""))
+        .sort();
+  if (back !== undefined) await openSection(page, back);
+  return titles;
 };
 
 test("import: preview, duplicates, an encrypted KeePass file, hostile files refused; export in three formats", async () => {
   const { page, problems, close } = await openApp();
   const found: string[] = [];
   try {
-    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await openSection(page, "Import");
     const picker = page.getByLabel("Export file");
     await picker.waitFor();
     found.push(...(await inaccessible(page, "import")));
@@ -138,11 +163,13 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
       .filter({ hasText: "Chrome, Edge or Brave (CSV): 3 items" })
       .waitFor();
     found.push(...(await inaccessible(page, "import-preview")));
-    assert.deepEqual(await listedTitles(page), [], "a preview imports nothing");
+    assert.deepEqual(await listedTitles(page, "Import"), [], "a preview imports nothing");
+    // The preview is still there after a look at the list.
     await page.getByRole("button", { name: "Import 3 items" }).click();
     await page.getByRole("status").filter({ hasText: "Imported 3 items" }).waitFor();
+    await openSection(page, "Items");
     await page.getByRole("region", { name: "Items" }).getByText("Bank, Inc.").waitFor();
-    const afterChrome = await listedTitles(page);
+    const afterChrome = await listedTitles(page, "Import");
     assert.equal(afterChrome.length, 3);
 
     // The same file again: every item is a likely duplicate; skipping them adds nothing.
@@ -151,7 +178,7 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
     await page.getByLabel("Skip them").check();
     await page.getByRole("button", { name: "Import 3 items" }).click();
     await page.getByRole("status").filter({ hasText: "3 skipped as duplicates" }).waitFor();
-    assert.deepEqual(await listedTitles(page), afterChrome);
+    assert.deepEqual(await listedTitles(page, "Import"), afterChrome);
 
     // Hostile and broken files: a clear error, and the vault is unchanged.
     const refused = async (name: string, bytes: Uint8Array | string, message: RegExp) => {
@@ -159,7 +186,11 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
       const alert = page.getByRole("alert").filter({ hasText: message });
       await alert.waitFor();
       assert.match((await alert.textContent()) ?? "", /Nothing was imported|nothing was imported/);
-      assert.deepEqual(await listedTitles(page), afterChrome, `${name} changed the vault`);
+      assert.deepEqual(
+        await listedTitles(page, "Import"),
+        afterChrome,
+        `${name} changed the vault`,
+      );
     };
     const bitwarden = fixture("bitwarden.json");
     await refused("cut.json", bitwarden.subarray(0, 900), /not a valid bitwarden-json file/);
@@ -187,7 +218,7 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
       .getByRole("alert")
       .filter({ hasText: "Wrong password for this file" })
       .waitFor({ timeout: 60_000 });
-    assert.deepEqual(await listedTitles(page), afterChrome);
+    assert.deepEqual(await listedTitles(page, "Import"), afterChrome);
     await filePassword.fill(KDBX_FIXTURE_PASSWORD);
     await page.getByRole("button", { name: "Open the file" }).click();
     const kdbxPreview = page
@@ -221,7 +252,7 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
     await page.getByRole("heading", { name: "Prod server" }).waitFor();
 
     // Export: the encrypted format asks for its own password and opens with it.
-    await page.getByRole("button", { name: "Export", exact: true }).click();
+    await openSection(page, "Export");
     await page.getByRole("heading", { name: "Export" }).waitFor();
     found.push(...(await inaccessible(page, "export")));
     await page.getByLabel("Export password", { exact: true }).fill("export pass 12345");
@@ -271,7 +302,7 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
     assert.equal(csvBack.value.items.length, exported);
 
     // The encrypted export read back here: its password asked, every item found again (by id).
-    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await openSection(page, "Import");
     await page.getByLabel("Format").selectOption("");
     await page
       .getByLabel("Export file")
@@ -313,7 +344,7 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
       "Plain site,http://plain.example/,alice,k8#Lq2!vZ9@pW4$nR7xT",
       "",
     ].join("\n");
-    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await openSection(page, "Import");
     await page.getByLabel("Export file").setInputFiles(fileOf("health.csv", csv));
     await page.getByRole("button", { name: "Import 4 items" }).click();
     await page.getByRole("status").filter({ hasText: "Imported 4 items" }).waitFor();
@@ -331,7 +362,7 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
     await page
       .getByRole("button", { name: /^Password health, \d+ need attention$/ })
       .waitFor({ timeout: 60_000 });
-    await page.getByRole("button", { name: "Password health" }).click();
+    await openSection(page, "Password health");
     const summary = page.getByRole("region", { name: "Summary" });
     await summary.waitFor({ timeout: 60_000 });
     found.push(...(await inaccessible(page, "health")));
@@ -388,18 +419,20 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
     await findingOf("Plain site", HTTP).waitFor();
 
     // The list's filter shows the items that need attention.
-    await page.getByRole("button", { name: "Items", exact: true }).click();
+    await openSection(page, "Items");
     await page.getByLabel("Needs attention").selectOption("reused");
-    await page.getByRole("region", { name: "Items" }).getByText("Shared A").waitFor();
+    await listCount(page).filter({ hasText: "2 items" }).waitFor({ timeout: 60_000 });
     assert.deepEqual(await listedTitles(page), ["Shared A", "Shared B"]);
     await page.getByLabel("Needs attention").selectOption("weak");
-    await page.getByRole("region", { name: "Items" }).getByText("Weak site").waitFor();
+    await listCount(page).filter({ hasText: "1 item" }).waitFor({ timeout: 60_000 });
     assert.deepEqual(await listedTitles(page), ["Weak site"]);
     await page.getByLabel("Needs attention").selectOption("");
+    // Every item again: the list's count says so before the titles are read.
+    await listCount(page).filter({ hasText: "4 items" }).waitFor();
     assert.equal((await listedTitles(page)).length, 4);
 
     // A generated password fixes the weak one: its finding is gone from the report.
-    await page.getByRole("button", { name: "Password health" }).click();
+    await openSection(page, "Password health");
     await findings.getByRole("button", { name: "Weak site", exact: true }).first().click();
     await page.getByRole("heading", { name: "Weak site" }).waitFor();
     await page.getByRole("button", { name: "Edit", exact: true }).click();
@@ -408,7 +441,7 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
     await page.getByRole("button", { name: "Use this password" }).click();
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("heading", { name: "Weak site" }).waitFor();
-    await page.getByRole("button", { name: "Password health" }).click();
+    await openSection(page, "Password health");
     await findingOf("Shared A", REUSED).waitFor();
     assert.equal(await findingOf("Weak site", WEAK).count(), 0, "the fixed password is not weak");
 

@@ -22,6 +22,15 @@ const NODE_ONLY = new Set([
   "sealed-record-vectors.test.ts",
 ]);
 
+/**
+ * Tests inside a shared file that compare with Node's own implementation (node:crypto's
+ * Ed25519): there is none in a browser, so their outcome here says nothing. The noble code they
+ * compare against is what runs here, and the RFC 8032 vectors in the same file check it.
+ */
+const NODE_ONLY_TESTS = new Set([
+  ": Node's native Ed25519 and noble's give the same signatures and accept each other's",
+]);
+
 test("@keypears/crypto's tests (known answers, round trips) pass in Chromium: the same bytes as Node", async () => {
   const dir = new URL("../../crypto/src/", import.meta.url).pathname;
   const files = readdirSync(dir)
@@ -40,7 +49,7 @@ test("@keypears/crypto's tests (known answers, round trips) pass in Chromium: th
     await page.waitForFunction(() => typeof outcomes === "object", undefined, { timeout: 120_000 });
     const results = await page.evaluate(() => outcomes ?? []);
     assert.deepEqual(
-      results.filter((o) => !o.ok),
+      results.filter((o) => !o.ok && !NODE_ONLY_TESTS.has(o.name)),
       [],
       "every crypto test passes in Chromium",
     );

@@ -7,16 +7,13 @@
 
 import { err, ok, type Result } from "@keypears/base";
 import { parseSecretKey, type SecretKeyError } from "@keypears/crypto";
-import {
-  createSyncClient,
-  discoverServer,
-  loginNewDevice,
-  type OnboardingError,
-  registerAccount,
-  type ServerEndpoint,
-  type SyncClient,
-  type SyncError,
-  type SyncReport,
+import type * as SyncClientCore from "@keypears/sync-client/core";
+import type {
+  OnboardingError,
+  ServerEndpoint,
+  SyncClient,
+  SyncError,
+  SyncReport,
 } from "@keypears/sync-client/core";
 import {
   type AccountStorage,
@@ -67,7 +64,18 @@ export interface SyncServiceOptions {
   readonly onLiveState?: (address: string) => void;
 }
 
+type SyncClientModule = typeof SyncClientCore;
+
 const domainOf = (address: string): string => address.slice(address.lastIndexOf("@") + 1);
+
+/**
+ * The sync client (its HTTP client, the API's contract and schemas, onboarding), loaded when a
+ * server is first needed: a local account, and the unlock screen, never load it, and it stays
+ * out of the vault worker's first load.
+ */
+let syncClientModule: Promise<SyncClientModule> | undefined;
+const syncClient = (): Promise<SyncClientModule> =>
+  (syncClientModule ??= import("@keypears/sync-client/core"));
 
 export const createSyncService = (options: SyncServiceOptions) => {
   const { storage, deps } = options;
@@ -80,6 +88,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
   const endpointFor = async (vault: Vault): Promise<Result<ServerEndpoint, SyncError>> => {
     const known = endpoints.get(vault.address);
     if (known !== undefined) return ok(known);
+    const { discoverServer } = await syncClient();
     const found = await discoverServer(domainOf(vault.address), vault.serverUrl ?? undefined);
     if (found.ok) endpoints.set(vault.address, found.value);
     return found;
@@ -97,6 +106,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
       if (!endpoint.ok) {
         entry.last = endpoint;
       } else {
+        const { createSyncClient } = await syncClient();
         const client = createSyncClient(vault, endpoint.value);
         const stopped = await client.watch({
           signal: controller.signal,
@@ -128,6 +138,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
     createSynced: async (
       request: SyncedAccountRequest,
     ): Promise<Result<NewAccount, VaultError | SyncError>> => {
+      const { discoverServer, registerAccount } = await syncClient();
       const endpoint = await discoverServer(domainOf(request.address), request.serverUrl);
       if (!endpoint.ok) return endpoint;
       const created = await createAccount({
@@ -155,6 +166,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
     signIn: async (request: SignInRequest): Promise<Result<Vault, SignInError>> => {
       const secretKey = parseSecretKey(request.secretKey);
       if (!secretKey.ok) return secretKey;
+      const { discoverServer, loginNewDevice } = await syncClient();
       const endpoint = await discoverServer(domainOf(request.address), request.serverUrl);
       if (!endpoint.ok) return endpoint;
       return loginNewDevice({
@@ -173,7 +185,9 @@ export const createSyncService = (options: SyncServiceOptions) => {
       if (vault.localOnly)
         return err({ kind: "rejected", detail: `${address} is local only: it has no server` });
       const endpoint = await endpointFor(vault);
-      return endpoint.ok ? ok(createSyncClient(vault, endpoint.value)) : endpoint;
+      if (!endpoint.ok) return endpoint;
+      const { createSyncClient } = await syncClient();
+      return ok(createSyncClient(vault, endpoint.value));
     },
     syncOnce: async (address: string): Promise<Result<SyncReport, SyncError>> => {
       const vault = options.vaultOf(address);
@@ -181,6 +195,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
         return err({ kind: "rejected", detail: `${address} is local only: it never syncs` });
       const endpoint = await endpointFor(vault);
       if (!endpoint.ok) return endpoint;
+      const { createSyncClient } = await syncClient();
       return createSyncClient(vault, endpoint.value).syncOnce();
     },
     startLive: (address: string): void => {
