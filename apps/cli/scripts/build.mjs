@@ -26,7 +26,10 @@ const workspaceSources = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData?.inner === true) return undefined;
-      if (/^[^./]/.test(args.path) && !args.path.startsWith("@keypears/"))
+      // Bare specifiers of npm packages stay imports. A package's own subpath imports (`#name`,
+      // its package.json "imports") are resolved here, from that package: left as they are, Node
+      // would look them up in the CLI's package.json instead.
+      if (/^[^./#]/.test(args.path) && !args.path.startsWith("@keypears/"))
         return { path: args.path, external: true };
       if (args.kind === "entry-point") return undefined;
       const resolved = await b.resolve(args.path, {
