@@ -28,6 +28,8 @@ export const sqliteLimit: ApplyContender = {
     const events = readOrderedEvents(input.orderedEventsFile);
     const workload = createMergeWorkload(input.size);
     const itemOf = workload.sets.map((set) => input.itemIds[set.item] as string);
+    // The log starts with the device's enrolment in the roster (no item), then one event per set.
+    const rosterEvents = events.length - workload.sets.length;
     let counter = 0;
     return async ({ share }) => {
       const path = join(input.scratchDir, `limit-${++counter}.sqlite`);
@@ -58,7 +60,8 @@ export const sqliteLimit: ApplyContender = {
                   event.position,
                   event.chainHash,
                 );
-                upsertItem.run(itemOf[event.position - 1] as string, event.payload);
+                const item = itemOf[event.position - 1 - rosterEvents];
+                if (item !== undefined) upsertItem.run(item, event.payload);
               }
             });
           }
