@@ -45,14 +45,19 @@ export const runDisasterRecovery = async (backend: RestorableServer): Promise<vo
     await phone.sync();
     await laptop.sync();
     const before = laptop.vault.sync.verified();
-    assert.equal(before.position, 6);
+    // Each device's enrolment in the roster is an event too (docs/PROTOCOL.md 16.4).
+    assert.equal(before.position, 8, "two enrolments and six items");
 
     // The server comes back from last night's backup: it has lost three events.
     await server.close();
     await backend.restore();
     server = await backend.start(port);
     const lost = await server.sql.query("SELECT count(*) AS n FROM events");
-    assert.equal(Number(lost[0]?.n), 3, "the backup holds the first three events");
+    assert.equal(
+      Number(lost[0]?.n),
+      5,
+      "the backup holds the first five events: both enrolments, A1, A2, A3",
+    );
 
     await laptop.sync();
     await phone.sync();
