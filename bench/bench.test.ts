@@ -102,7 +102,7 @@ test(
       assert.deepEqual(rowKeys("Unlock"), ["argon2id", "unlock", "login"]);
       assert.deepEqual(rowKeys("Password health"), ["report", "cached", "without-strength"]);
       assert.ok(rowKeys("Size")?.includes("envelope"));
-      assert.deepEqual(rowKeys("Import"), ["parse", "apply", "total", "rate"]);
+      assert.deepEqual(rowKeys("Import"), ["parse", "apply", "total", "cpu", "rate"]);
       assert.deepEqual(rowKeys("CLI"), [
         "node",
         "version",
