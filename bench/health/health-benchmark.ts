@@ -20,7 +20,7 @@ import { packageVersion } from "../lib/package-version.ts";
 import { createPrng } from "../lib/prng.ts";
 import { runBudgetedRounds } from "../lib/rounds.ts";
 import { summarize } from "../lib/stats.ts";
-import { medianOf, quantity, type Table } from "../lib/table.ts";
+import { quantity, type Table, timedStepRow } from "../lib/table.ts";
 import type { Target } from "../lib/targets.ts";
 import { withTempDir } from "../lib/temp-dir.ts";
 
@@ -164,18 +164,7 @@ export const healthBenchmark: Benchmark = {
         const cachedTime = summarize(samples.get("cached") ?? []);
         const strengthMs = Math.max(0, reportTime.median - restTime.median);
         const perPassword = strengthMs / Math.max(1, unique.length);
-        const row = (key: string, label: string) => {
-          const time = summarize(samples.get(key) ?? []);
-          return {
-            key,
-            cells: [
-              label,
-              medianOf(time, "ms"),
-              quantity(time.median / reportTime.median, "ratio"),
-              quantity(time.n, "count"),
-            ],
-          };
-        };
+        const row = (key: string, label: string) => timedStepRow(samples, reportTime, key, label);
         const table: Table = {
           columns: [
             { header: "Part", align: "left" },

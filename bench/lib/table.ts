@@ -1,6 +1,6 @@
 /** The result of a benchmark as data: tables of labelled rows whose numbers keep their unit and spread. */
 
-import type { Summary } from "./stats.ts";
+import { type Summary, summarize } from "./stats.ts";
 
 export type Unit = "ms" | "s" | "per-second" | "ratio" | "mb" | "count";
 
@@ -41,3 +41,26 @@ export const medianOf = (summary: Summary, unit: Unit): Quantity => ({
 });
 
 export const isQuantity = (cell: Cell): cell is Quantity => typeof cell !== "string";
+
+/**
+ * A row of a table of timed steps: the step's label, its median time (with min–max), its median
+ * against a baseline step's median, and its number of runs. `samples` maps step keys to their
+ * times in ms; a missing step reads as no runs.
+ */
+export const timedStepRow = (
+  samples: ReadonlyMap<string, readonly number[]>,
+  baseline: Summary,
+  key: string,
+  label: string,
+): Row => {
+  const time = summarize(samples.get(key) ?? []);
+  return {
+    key,
+    cells: [
+      label,
+      medianOf(time, "ms"),
+      quantity(time.median / baseline.median, "ratio"),
+      quantity(time.n, "count"),
+    ],
+  };
+};

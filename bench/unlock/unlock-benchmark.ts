@@ -21,7 +21,7 @@ import { packageVersion } from "../lib/package-version.ts";
 import { runRounds } from "../lib/rounds.ts";
 import { BENCH_DOMAIN, startServerProcess } from "../lib/server-process.ts";
 import { summarize } from "../lib/stats.ts";
-import { medianOf, quantity, type Table } from "../lib/table.ts";
+import { type Table, timedStepRow } from "../lib/table.ts";
 import { withTempDir } from "../lib/temp-dir.ts";
 
 const { memoryKiB, iterations, parallelism } = DEFAULT_KDF_PARAMS;
@@ -105,18 +105,7 @@ export const unlockBenchmark: Benchmark = {
             { warmups: 1, runs, log },
           );
           const argon = summarize(samples.get("argon2id") ?? []);
-          const row = (key: string, label: string) => {
-            const time = summarize(samples.get(key) ?? []);
-            return {
-              key,
-              cells: [
-                label,
-                medianOf(time, "ms"),
-                quantity(time.median / argon.median, "ratio"),
-                quantity(time.n, "count"),
-              ],
-            };
-          };
+          const row = (key: string, label: string) => timedStepRow(samples, argon, key, label);
           const table: Table = {
             columns: [
               { header: "Step", align: "left" },
