@@ -1,9 +1,13 @@
-/** The account's devices on its server: when each was added and last seen; rename; revoke (it can no longer sync). */
+/**
+ * The account's devices on its server (when each was added and last seen; rename; revoke: it can
+ * no longer sync), then the roster as verified in the vault's own log, and the vault fingerprint.
+ */
 
 import { useEffect, useState } from "preact/hooks";
-import type { VaultClient } from "@keypears/vault-browser";
+import type { DeviceTrust, VaultClient } from "@keypears/vault-browser";
 import type { Device } from "@keypears/sync-client/core";
 import type { DeviceNames } from "./device-names.ts";
+import { fingerprintText, RosterList } from "./device-trust.tsx";
 import { describeFailure } from "./errors.ts";
 import { when } from "./history-view.tsx";
 
@@ -11,9 +15,10 @@ interface Props {
   readonly vault: VaultClient;
   readonly address: string;
   readonly names: DeviceNames;
+  readonly trust: DeviceTrust | null;
 }
 
-export const DevicesScreen = ({ vault, address, names }: Props) => {
+export const DevicesScreen = ({ vault, address, names, trust }: Props) => {
   // Read the list afresh when the screen opens: another device may have changed it.
   useEffect(() => names.refresh(), []);
   if (address.endsWith("@localhost"))
@@ -46,6 +51,12 @@ export const DevicesScreen = ({ vault, address, names }: Props) => {
           ))}
         </ul>
       )}
+      <h3>In the vault's log</h3>
+      <p class="sub">
+        What this browser verified in the signed log: every device's enrolment and revocation, as
+        every other device sees them. Vault fingerprint: {fingerprintText(trust)}.
+      </p>
+      <RosterList trust={trust} />
     </section>
   );
 };

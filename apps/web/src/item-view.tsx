@@ -1,11 +1,13 @@
 /** One item, live: fields with reveal and copy, the TOTP code with its countdown, trash/restore/purge. */
 
+import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import type { Item, ItemField } from "@keypears/vault/core";
 import { copyAndClear } from "./clipboard.ts";
 import { describeFailure } from "./errors.ts";
 import { displayField } from "./field-labels.ts";
+import type { ShareFormProps } from "./share-form.tsx";
 
 interface Props {
   readonly vault: VaultClient;
@@ -20,6 +22,7 @@ export const ItemView = ({ vault, address, id, onEdit, onHistory, onClose }: Pro
   const [item, setItem] = useState<Item | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
+  const [sharing, setSharing] = useState(false);
   useEffect(
     () =>
       vault.watch(address, { kind: "item", ref: id }, (result) => {
@@ -84,6 +87,11 @@ export const ItemView = ({ vault, address, id, onEdit, onHistory, onClose }: Pro
           History
         </button>
         {!trashed && (
+          <button type="button" aria-expanded={sharing} onClick={() => setSharing(!sharing)}>
+            Share
+          </button>
+        )}
+        {!trashed && (
           <button type="button" onClick={() => void act("trash")}>
             Move to trash
           </button>
@@ -99,8 +107,41 @@ export const ItemView = ({ vault, address, id, onEdit, onHistory, onClose }: Pro
           </button>
         )}
       </div>
+      {sharing && !trashed && (
+        <LazyShareForm
+          vault={vault}
+          address={address}
+          item={item}
+          onClose={() => setSharing(false)}
+        />
+      )}
     </article>
   );
+};
+
+/** The share form, loaded when first opened (sharing stays out of the first load). */
+const LazyShareForm = (props: ShareFormProps) => {
+  const [Form, setForm] = useState<FunctionComponent<ShareFormProps> | string | null>(null);
+  useEffect(() => {
+    let current = true;
+    import("./share-form.tsx").then(
+      (loaded) => current && setForm(() => loaded.ShareForm),
+      (error: unknown) =>
+        current &&
+        setForm(`The share form did not load (${describeFailure(error)}); reload the page.`),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  if (Form === null) return <p role="status">Loading…</p>;
+  if (typeof Form === "string")
+    return (
+      <p class="error" role="alert">
+        {Form}
+      </p>
+    );
+  return <Form {...props} />;
 };
 
 const display = (field: ItemField) => displayField(field.name, field.value, field.secret);

@@ -2,8 +2,8 @@
  * The vault's sections in the navigation. Later features add theirs to `LATER_SECTIONS` (a
  * screen of their own, loaded when first opened so the first load stays small):
  *
+ *   Sharing                           (sharing-screen.tsx: inbox and contacts)
  *   Import, Export, Password health   (`TOOL_SECTIONS` in tools.tsx)
- *   Sharing            { id: "sharing", label: "Sharing", load: () => import("./sharing-screen.tsx").then((m) => m.SharingScreen) }
  *
  * Each screen receives `SectionProps` (section-types.ts). Once opened, a later section stays
  * mounted (hidden) while another is shown, so an import's preview or an export's choices survive
@@ -18,7 +18,14 @@ import { TOOL_SECTIONS } from "./tools.tsx";
 export type { LaterSection, SectionProps } from "./section-types.ts";
 
 /** Sections of later features, shown after Conflicts and before Sync, Devices and Settings. */
-export const LATER_SECTIONS: readonly LaterSection[] = [...TOOL_SECTIONS];
+export const LATER_SECTIONS: readonly LaterSection[] = [
+  {
+    id: "sharing",
+    label: "Sharing",
+    load: async () => (await import("./sharing-screen.tsx")).SharingScreen,
+  },
+  ...TOOL_SECTIONS,
+];
 
 export type SectionId =
   | "items"

@@ -5,8 +5,9 @@
  */
 
 import { useState } from "preact/hooks";
-import type { VaultClient } from "@keypears/vault-browser";
+import type { DeviceTrust, VaultClient } from "@keypears/vault-browser";
 import { describeSyncError } from "@keypears/sync-client/core";
+import { fingerprintText } from "./device-trust.tsx";
 import { describeFailure } from "./errors.ts";
 import { when } from "./history-view.tsx";
 import { isAlarm, lastFailure, summary, type SyncState } from "./sync-state.tsx";
@@ -15,9 +16,10 @@ interface Props {
   readonly vault: VaultClient;
   readonly address: string;
   readonly state: SyncState;
+  readonly trust: DeviceTrust | null;
 }
 
-export const SyncScreen = ({ vault, address, state }: Props) => {
+export const SyncScreen = ({ vault, address, state, trust }: Props) => {
   const [outcome, setOutcome] = useState<string | null>(null);
   if (address.endsWith("@localhost"))
     return (
@@ -68,6 +70,7 @@ export const SyncScreen = ({ vault, address, state }: Props) => {
             value={String(status.verifiedEvents)}
           />
           <Row label="Log verified up to position" value={`#${status.verified.position}`} />
+          <Row label="Vault fingerprint" value={fingerprintText(trust)} />
           <Row
             label="Last sync"
             value={status.lastSyncAt === null ? "never" : when(status.lastSyncAt)}
@@ -89,6 +92,10 @@ export const SyncScreen = ({ vault, address, state }: Props) => {
           Last sync: {describeSyncError(failure)}
         </p>
       )}
+      <p class="sub">
+        The vault fingerprint is the same code as <code>keypears status</code> shows: another device
+        showing the same code at the same position holds the same history.
+      </p>
       <div class="actions">
         <button type="button" onClick={() => void syncNow()}>
           Sync now

@@ -9,6 +9,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
 import { ConflictsScreen } from "./conflicts-screen.tsx";
 import { useDeviceNames } from "./device-names.ts";
+import { NewDevicesNotice, useDeviceTrust } from "./device-trust.tsx";
 import { DevicesScreen } from "./devices-screen.tsx";
 import { useIdleLock } from "./idle-lock.ts";
 import { ItemsSection, type Pane } from "./items-section.tsx";
@@ -31,6 +32,7 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const [opened, setOpened] = useState<ReadonlySet<string>>(new Set());
   const syncState = useSyncState(vault, address);
   const names = useDeviceNames(vault, address);
+  const deviceTrust = useDeviceTrust(vault, address, syncState.status?.verified.position ?? null);
 
   useEffect(() => {
     if (address.endsWith("@localhost")) return;
@@ -100,6 +102,13 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
           New item
         </button>
       </nav>
+      <NewDevicesNotice
+        vault={vault}
+        address={address}
+        trust={deviceTrust.trust}
+        onAcknowledged={deviceTrust.reread}
+        onOpenDevices={() => go("devices")}
+      />
       {(section === "items" || section === "trash") && (
         <ItemsSection
           vault={vault}
@@ -114,8 +123,12 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
       {section === "conflicts" && (
         <ConflictsScreen vault={vault} address={address} deviceName={names.nameOf} />
       )}
-      {section === "sync" && <SyncScreen vault={vault} address={address} state={syncState} />}
-      {section === "devices" && <DevicesScreen vault={vault} address={address} names={names} />}
+      {section === "sync" && (
+        <SyncScreen vault={vault} address={address} state={syncState} trust={deviceTrust.trust} />
+      )}
+      {section === "devices" && (
+        <DevicesScreen vault={vault} address={address} names={names} trust={deviceTrust.trust} />
+      )}
       {section === "settings" && <SettingsScreen vault={vault} address={address} />}
       {LATER_SECTIONS.filter((s) => s.id === section || opened.has(s.id)).map((s) => (
         <div key={s.id} class="later-section" hidden={s.id !== section}>

@@ -7,14 +7,13 @@
  */
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { launchChromium } from "@keypears/vault-browser/testing";
+import { cliDevice } from "./cli-device.ts";
 import {
   addLogin,
   checkScreen,
@@ -26,7 +25,6 @@ import {
   type WebFixture,
 } from "./web-fixture.ts";
 
-const CLI = fileURLToPath(new URL("../../cli/bin/keypears.js", import.meta.url));
 const PASSWORD = "marble falcon over the quay";
 
 let fixture: WebFixture;
@@ -40,39 +38,11 @@ after(async () => {
   rmSync(cliHome, { recursive: true, force: true });
 });
 
-/** Runs the CLI as the third device; fails after 120 s rather than hanging. */
-const cli = (
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith("KEYPEARS_")),
-    );
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...clean, KEYPEARS_HOME: cliHome, KEYPEARS_PASSWORD: PASSWORD, ...env },
-      stdio: "pipe",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`keypears ${args.join(" ")} hung:\n${stdout}${stderr}`));
-    }, 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-const cliOk = async (args: readonly string[], env: Readonly<Record<string, string>> = {}) => {
-  const result = await cli(args, env);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}: ${result.stderr}`);
-  return result.stdout;
-};
+const cliDeviceOf = () => cliDevice(cliHome, PASSWORD);
+const cli = (args: readonly string[], env: Readonly<Record<string, string>> = {}) =>
+  cliDeviceOf().run(args, env);
+const cliOk = (args: readonly string[], env: Readonly<Record<string, string>> = {}) =>
+  cliDeviceOf().ok(args, env);
 
 const openItem = async (page: Page, title: string): Promise<void> => {
   await page.getByRole("button", { name: "Items", exact: true }).click();

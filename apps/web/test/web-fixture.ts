@@ -5,6 +5,7 @@
  */
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,8 +26,8 @@ const shotsDir = keepShots
   ? fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url))
   : mkdtempSync(join(tmpdir(), "keypears-shots-"));
 
-/** Builds the app and starts a server (domain example.test) that serves it. */
-export const startWebFixture = async (): Promise<WebFixture> => {
+/** Builds the app into a temporary folder (removed by the caller). */
+export const buildWebApp = async (): Promise<string> => {
   const { build } = await import("vite");
   const outDir = mkdtempSync(join(tmpdir(), "keypears-web-"));
   await build({
@@ -34,14 +35,47 @@ export const startWebFixture = async (): Promise<WebFixture> => {
     logLevel: "error",
     build: { outDir, emptyOutDir: true },
   });
-  const server = await startTestServer({ domain: "example.test", webRoot: outDir });
+  return outDir;
+};
+
+/** A port no one listens on now (for a server whose domain names its port). */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+/**
+ * Builds the app and starts a server that serves it: domain example.test, or with `localDomain`
+ * the domain `localhost:PORT` (its own address, as `keypears serve` on this machine: another
+ * server and the browser find it through its discovery document, as sharing needs).
+ */
+export const startWebFixture = async (
+  options: { readonly localDomain?: boolean; readonly outDir?: string } = {},
+): Promise<WebFixture> => {
+  const outDir = options.outDir ?? (await buildWebApp());
+  const port = options.localDomain === true ? await freePort() : 0;
+  const server = await startTestServer({
+    ...(options.localDomain === true
+      ? {
+          domain: `localhost:${port}`,
+          port,
+          sharing: { initialBackoffMs: 100, maxBackoffMs: 400, pollMs: 100 },
+        }
+      : { domain: "example.test" }),
+    webRoot: outDir,
+  });
   return {
     outDir,
     server,
-    url: server.server.url,
+    url: options.localDomain === true ? `http://localhost:${port}` : server.server.url,
     close: async () => {
       await server.close();
-      rmSync(outDir, { recursive: true, force: true });
+      if (options.outDir === undefined) rmSync(outDir, { recursive: true, force: true });
       if (!keepShots) rmSync(shotsDir, { recursive: true, force: true });
     },
   };

@@ -25,6 +25,8 @@ export type {
 } from "./sync-service.ts";
 export type * from "./transfer-service.ts";
 export type * from "./health-service.ts";
+export type * from "./device-trust-service.ts";
+export type * from "./share-service.ts";
 export type { LiveQuery, LiveQueryResults, LiveResult } from "@keypears/vault/core";
 
 /** Starts this tab's vault worker and connects to it; also closes it when the page goes away for good. */

@@ -42,6 +42,14 @@ export const METHOD_NAMES = [
   "exportFile",
   "healthReport",
   "setFindingDismissed",
+  "deviceTrust",
+  "acknowledgeDevices",
+  "shareItem",
+  "shareInbox",
+  "acceptShare",
+  "declineShare",
+  "contacts",
+  "verifyContact",
   "query",
 ] as const satisfies readonly MethodName[];
 

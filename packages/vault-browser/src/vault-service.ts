@@ -7,7 +7,7 @@
 
 import { err, ok, type Result } from "@keypears/base";
 import type { KdfParams, VaultKey } from "@keypears/crypto";
-import type { FieldValue } from "@keypears/sync-core";
+import type { DeviceId, FieldValue } from "@keypears/sync-core";
 import { createAccount, openAccountFile, unlockAccountFile } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
 import type { AccountStorage } from "@keypears/vault/core";
@@ -35,6 +35,16 @@ import {
 } from "./sync-service.ts";
 import type { HealthReport } from "@keypears/health";
 import { createHealthService, type HealthRequest } from "./health-service.ts";
+import { acknowledgeDevices, type DeviceTrust, deviceTrust } from "./device-trust-service.ts";
+import {
+  type ContactsView,
+  type ContactView,
+  createShareService,
+  type InboxShare,
+  type SentShare,
+  type ShareFailure,
+  type ShareRequest,
+} from "./share-service.ts";
 import {
   type ExportError,
   type ExportedFile,
@@ -163,6 +173,34 @@ export interface VaultApi {
     dismissKey: string,
     dismissed: boolean,
   ) => Promise<Result<Item, VaultError>>;
+  /** The roster verified in the log, the vault fingerprint, and enrolments not yet shown here. */
+  readonly deviceTrust: (address: string) => DeviceTrust;
+  /** The person saw the new devices enrolled up to this log position. */
+  readonly acknowledgeDevices: (address: string, upTo: number) => void;
+  /** Seals an item's fields to another address and hands the share to this account's server. */
+  readonly shareItem: (
+    address: string,
+    request: ShareRequest,
+  ) => Promise<Result<SentShare, ShareFailure>>;
+  /** The inbox, each share verified against its sender's pinned key log and opened. */
+  readonly shareInbox: (address: string) => Promise<Result<readonly InboxShare[], ShareFailure>>;
+  /** Copies a share into the vault (with who shared it and when) and removes it from the inbox. */
+  readonly acceptShare: (
+    address: string,
+    id: string,
+  ) => Promise<Result<{ itemId: string; title: string; from: string }, ShareFailure>>;
+  readonly declineShare: (
+    address: string,
+    id: string,
+  ) => Promise<Result<{ id: string }, ShareFailure>>;
+  /** This account's safety number and the pinned contacts with theirs. */
+  readonly contacts: (address: string) => Promise<Result<ContactsView, ShareFailure>>;
+  /** Marks a contact verified (pinning its current keys again with `repin`, after a key change). */
+  readonly verifyContact: (
+    address: string,
+    contact: string,
+    repin: boolean,
+  ) => Promise<Result<ContactView, ShareFailure>>;
   /** Runs a live query once (the worker re-runs it after each commit notice). */
   readonly query: <Q extends LiveQuery>(address: string, query: Q) => LiveResult<Q>;
 }
@@ -227,6 +265,13 @@ export const createVaultService = (
     onLiveState: (address) => hooks.onCommit?.(address as Address),
   });
   const health = createHealthService(deps);
+  const sharing = createShareService(deps);
+  /** Like the CLI's sync round: the identity and contacts other devices made arrive first. */
+  const synced = async (address: string): Promise<Vault> => {
+    const vault = vaultOf(address);
+    if (!vault.localOnly) await sync.syncOnce(address);
+    return vault;
+  };
   const summary = (address: Address, serverUrl: string | null): AccountSummary => ({
     address,
     serverUrl,
@@ -293,13 +338,24 @@ export const createVaultService = (
       const client = await sync.client(address);
       return client.ok ? client.value.devices() : client;
     },
+    // The server's table is its access-control copy; as `keypears devices` does, the change is
+    // also signed into the vault's log, the roster every device verifies (a device not yet
+    // enrolled, or a rule the roster refuses, leaves the log as it is: the server still refuses).
     renameDevice: async (address, id, name) => {
       const client = await sync.client(address);
-      return client.ok ? client.value.renameDevice(id, name) : client;
+      if (!client.ok) return client;
+      const renamed = await client.value.renameDevice(id, name);
+      if (renamed.ok)
+        vaultOf(address).sync.writeRosterEvent({ kind: "rename", deviceId: id as DeviceId, name });
+      return renamed;
     },
     revokeDevice: async (address, id) => {
       const client = await sync.client(address);
-      return client.ok ? client.value.revokeDevice(id) : client;
+      if (!client.ok) return client;
+      const revoked = await client.value.revokeDevice(id);
+      if (revoked.ok)
+        vaultOf(address).sync.writeRosterEvent({ kind: "revoke", deviceId: id as DeviceId });
+      return revoked;
     },
     changePassword: async (address, current, next) => {
       const vault = vaultOf(address);
@@ -338,6 +394,22 @@ export const createVaultService = (
     healthReport: (address, request) => health.report(vaultOf(address), request),
     setFindingDismissed: (address, itemId, key, dismissed) =>
       health.setDismissed(vaultOf(address), itemId, key, dismissed),
+    deviceTrust: (address) => deviceTrust(vaultOf(address)),
+    acknowledgeDevices: (address, upTo) => {
+      acknowledgeDevices(vaultOf(address), upTo);
+      hooks.onCommit?.(address as Address);
+    },
+    shareItem: async (address, request) => sharing.send(await synced(address), request),
+    shareInbox: async (address) => sharing.inbox(await synced(address)),
+    acceptShare: async (address, id) => {
+      const accepted = await sharing.accept(await synced(address), id);
+      if (accepted.ok) void sync.syncOnce(address);
+      return accepted;
+    },
+    declineShare: async (address, id) => sharing.decline(vaultOf(address), id),
+    contacts: async (address) => sharing.contacts(vaultOf(address)),
+    verifyContact: async (address, contact, repin) =>
+      sharing.verifyContact(await synced(address), contact, { repin }),
     query: (address, query) => runLiveQuery(vaultOf(address), query),
   };
 

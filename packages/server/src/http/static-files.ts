@@ -14,7 +14,10 @@ export const CONTENT_SECURITY_POLICY = [
   "worker-src 'self'",
   // The health screen's exposed-password check (off until turned on) asks Have I Been Pwned's
   // range API for 5-hex-digit hash prefixes; a mirror on this origin needs nothing more.
-  "connect-src 'self' https://api.pwnedpasswords.com",
+  // Sharing reads other domains' discovery documents and key logs from their own servers (any
+  // HTTPS origin, or a server on this machine): what it reads is public and verified (signed,
+  // pinned); nothing secret is sent to them.
+  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
