@@ -74,7 +74,7 @@ export const NewDevicesNotice = ({
           That was me
         </button>
         <button type="button" onClick={onOpenDevices}>
-          Review devices
+          Open the device list
         </button>
       </div>
     </section>

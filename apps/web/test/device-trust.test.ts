@@ -85,7 +85,7 @@ test("a CLI device enrolling shows as a new device; the roster and the vault fin
     );
 
     // The roster on the Devices screen: both enrolled, in the log.
-    await page.getByRole("button", { name: "Devices" }).click();
+    await page.getByRole("button", { name: "Devices", exact: true }).click();
     const roster = page.getByRole("list", { name: "Devices in the vault's log" });
     await roster.getByText(/^Terminal enrolled$/).waitFor();
     await roster.getByText(/^Desk browser \(this browser\) enrolled$/).waitFor();
@@ -97,7 +97,7 @@ test("a CLI device enrolling shows as a new device; the roster and the vault fin
     await page.reload();
     await unlockAs(page, PASSWORD);
     await waitSynced(page);
-    await page.getByRole("button", { name: "Devices" }).click();
+    await page.getByRole("button", { name: "Devices", exact: true }).click();
     await roster.getByText(/^Terminal enrolled$/).waitFor();
     assert.equal(await notice.count(), 0, "acknowledged enrolments are not news again");
 
