@@ -8,7 +8,9 @@
 
 import { type Address, domainOf, err, ok, parseAddress, type Result } from "@keypears/base";
 import type { KeypearsClient } from "@keypears/api";
-import type { ShareContent, SharingError } from "@keypears/share";
+import type * as ShareModuleType from "@keypears/share";
+import type { ShareContent, ShareNetwork, SharingError } from "@keypears/share";
+import type * as SyncClientCore from "@keypears/sync-client/core";
 import { createUuidV7Generator } from "@keypears/sync-core";
 import type { Vault, VaultDeps } from "@keypears/vault/core";
 
@@ -64,8 +66,8 @@ export interface ContactsView {
   readonly contacts: readonly ContactView[];
 }
 
-type ShareModule = typeof import("@keypears/share");
-type SyncClientModule = typeof import("@keypears/sync-client/core");
+type ShareModule = typeof ShareModuleType;
+type SyncClientModule = typeof SyncClientCore;
 
 let modules: Promise<[ShareModule, SyncClientModule]> | undefined;
 const load = (): Promise<[ShareModule, SyncClientModule]> =>
@@ -99,9 +101,7 @@ export const createShareService = (deps: VaultDeps) => {
   /** The share module and the account's network, or why sharing cannot start. */
   const prepare = async (
     vault: Vault,
-  ): Promise<
-    Result<{ share: ShareModule; net: import("@keypears/share").ShareNetwork }, ShareFailure>
-  > => {
+  ): Promise<Result<{ share: ShareModule; net: ShareNetwork }, ShareFailure>> => {
     const [share, client] = await load();
     const federated = share.requireFederated(vault.address);
     if (!federated.ok) return err(failure(share, federated.error));
