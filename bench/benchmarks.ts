@@ -14,6 +14,7 @@ import { serverLoadBenchmark } from "./server-load/server-load-benchmark.ts";
 import { sizesBenchmark } from "./sizes/sizes-benchmark.ts";
 import { unlockBenchmark } from "./unlock/unlock-benchmark.ts";
 import { syncBenchmark } from "./sync/sync-benchmark.ts";
+import { webAppBenchmark } from "./browser/web-app-benchmark.ts";
 
 export const benchmarks: readonly Benchmark[] = [
   mergeBenchmark,
@@ -28,5 +29,6 @@ export const benchmarks: readonly Benchmark[] = [
   unlockBenchmark,
   healthBenchmark,
   browserBenchmark,
+  webAppBenchmark,
   cliBenchmark,
 ];
