@@ -109,6 +109,7 @@ export const ItemView = ({ vault, address, id, onEdit, onHistory, onClose }: Pro
       </div>
       {sharing && !trashed && (
         <LazyShareForm
+          key={item.id}
           vault={vault}
           address={address}
           item={item}

@@ -16,6 +16,8 @@ import type { SectionProps } from "./section-types.ts";
 const INBOX_POLL_MS = 4000;
 
 export const SharingScreen = ({ vault, address, onOpenItem }: SectionProps) => {
+  // Each read of the inbox may have pinned a sender: the contacts are read again after it.
+  const [reads, setReads] = useState(0);
   if (address.endsWith("@localhost"))
     return (
       <section aria-labelledby="sharing-title">
@@ -33,13 +35,23 @@ export const SharingScreen = ({ vault, address, onOpenItem }: SectionProps) => {
         To share an item, open it and choose Share. Shares are end-to-end encrypted: the servers see
         who shares with whom, never what.
       </p>
-      <Inbox vault={vault} address={address} onOpenItem={onOpenItem} />
-      <Contacts vault={vault} address={address} />
+      <Inbox
+        vault={vault}
+        address={address}
+        onOpenItem={onOpenItem}
+        onRead={() => setReads((n) => n + 1)}
+      />
+      <Contacts vault={vault} address={address} reads={reads} />
     </section>
   );
 };
 
-const Inbox = ({ vault, address, onOpenItem }: SectionProps) => {
+const Inbox = ({
+  vault,
+  address,
+  onOpenItem,
+  onRead,
+}: SectionProps & { readonly onRead: () => void }) => {
   const [shares, setShares] = useState<readonly InboxShare[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
@@ -62,6 +74,7 @@ const Inbox = ({ vault, address, onOpenItem }: SectionProps) => {
           setShares(read.value);
           setFailure(null);
         } else setFailure(read.error.message);
+        onRead();
       },
       (error: unknown) => current && setFailure(describeFailure(error)),
     );
@@ -173,9 +186,11 @@ const Inbox = ({ vault, address, onOpenItem }: SectionProps) => {
 const Contacts = ({
   vault,
   address,
+  reads,
 }: {
   readonly vault: VaultClient;
   readonly address: string;
+  readonly reads: number;
 }) => {
   const [view, setView] = useState<ContactsView | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -189,13 +204,7 @@ const Contacts = ({
     return () => {
       current = false;
     };
-  }, [address, round]);
-  // The identity is made on the inbox's first read: read the contacts again shortly after.
-  useEffect(() => {
-    if (view === null || view.self.safetyNumber !== null) return;
-    const timer = setTimeout(() => setRound((n) => n + 1), 1500);
-    return () => clearTimeout(timer);
-  }, [view]);
+  }, [address, round, reads]);
 
   const verify = async (contact: string, repin: boolean): Promise<void> => {
     if (

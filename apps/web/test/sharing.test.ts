@@ -2,8 +2,8 @@
  * Sharing in the web app between two real servers (`localhost:P1`, `localhost:P2`, each serving
  * the app): Alice shares an item from her browser with Bob on the other server; Bob's browser
  * shows it in the inbox as from Alice, accepts it and sees the item with its secret; both compare
- * safety numbers and mark each other verified. A local-only account and an unknown address get
- * clear errors; when Bob's server substitutes his keys, Alice's sending stops with a warning until
+ * safety numbers and mark each other verified. An unknown address gets a clear error (a local-only
+ * account: sharing-local.test.ts); when Bob's server substitutes his keys, Alice's sending stops with a warning until
  * she trusts the new keys; a declined share is gone. Screens scanned with axe.
  */
 
@@ -18,7 +18,6 @@ import {
   addLogin,
   buildWebApp,
   checkScreen,
-  createLocalAccount,
   createServerAccount,
   startWebFixture,
   waitSynced,
@@ -202,31 +201,5 @@ test("Alice shares from her browser to Bob on another server; Bob accepts and se
     await bobBrowser.close();
     aliceBrowser.removeProfile();
     bobBrowser.removeProfile();
-  }
-});
-
-test("a local-only account can neither send nor receive, and says so", async () => {
-  const browser = await launchChromium();
-  try {
-    const page = await browser.context.newPage();
-    await createLocalAccount(page, one.url, { name: "solo", password: PASSWORD });
-    await addLogin(page, { title: "Router", password: "router-pw-1187" });
-    await openSharing(page);
-    await page
-      .getByText(
-        /lives only in this browser: it has no server, so it can neither send nor receive shares/,
-      )
-      .waitFor();
-    const form = await share(page, "Router", `bob@${domainOf(two)}`);
-    await form
-      .getByRole("alert")
-      .filter({
-        hasText:
-          "solo@localhost is a local-only account: it has no server, so it can neither send nor receive shares",
-      })
-      .waitFor({ timeout: 30_000 });
-  } finally {
-    await browser.close();
-    browser.removeProfile();
   }
 });
