@@ -22,7 +22,17 @@ let two: SpawnedServer;
 
 before(async () => {
   database = await createFreshPostgresDatabase();
-  const args = ["--database-url", database.url, "--port", "0", "--domain", "example.test"];
+  // One process each (no workers): each has its own LISTEN connection, as counted below.
+  const args = [
+    "--database-url",
+    database.url,
+    "--port",
+    "0",
+    "--domain",
+    "example.test",
+    "--workers",
+    "1",
+  ];
   // Both start at once on an empty database: one migrates, the other waits for it.
   const started = await Promise.all([spawnServe(args), spawnServe(args)]);
   for (const server of started)
