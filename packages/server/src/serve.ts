@@ -3,8 +3,11 @@
  * SIGTERM (a second signal exits at once). Resolves to the process exit code.
  */
 
+import cluster from "node:cluster";
 import { parseServeArgs, SERVE_USAGE } from "./config/serve-args.ts";
-import { ServerStartError, startServer } from "./server.ts";
+import { createLogger } from "./log/logger.ts";
+import { primaryStopSignal, runPrimary, shareLimits, workerShare } from "./serve-workers.ts";
+import { type ServerOptions, ServerStartError, startServer } from "./server.ts";
 
 export interface ServeIo {
   readonly env?: NodeJS.ProcessEnv;
@@ -32,11 +35,31 @@ export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promi
     return 0;
   }
 
+  if (cluster.isPrimary && config.value.workers > 1) {
+    return runPrimary({
+      workers: config.value.workers,
+      logger: createLogger({
+        ...(io.log === undefined ? {} : { write: io.log }),
+        level: config.value.options.logLevel ?? "info",
+      }),
+      reloadsTls: config.value.options.tls !== undefined,
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+    });
+  }
+  const code = await serveHere(config.value.options, io);
+  // A worker's channel to the primary would keep it alive.
+  if (cluster.isWorker) process.disconnect();
+  return code;
+};
+
+/** One server in this process, until a signal (or the primary, in a worker) stops it. */
+const serveHere = async (options: ServerOptions, io: ServeIo): Promise<number> => {
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   let server;
   try {
     server = await startServer({
       ...(io.defaultWebRoot === undefined ? {} : { webRoot: io.defaultWebRoot }),
-      ...config.value.options,
+      ...shareLimits(options, workerShare(io.env ?? process.env)),
       ...(io.log === undefined ? {} : { log: io.log }),
     });
   } catch (error) {
@@ -58,7 +81,10 @@ export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promi
       resolve();
     };
   });
-  process.on("SIGINT", stop);
+  // In a worker, the primary answers the terminal's Ctrl-C and tells the workers.
+  const fromPrimary = primaryStopSignal();
+  fromPrimary?.addEventListener("abort", () => (stopping ? undefined : stop()), { once: true });
+  if (fromPrimary === undefined) process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   // SIGHUP reloads the TLS certificate and key (after a renewal); a failure keeps the old ones.
   const reload = (): void => {
@@ -68,7 +94,7 @@ export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promi
       stderr(`keypears serve: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   };
-  if (config.value.options.tls !== undefined) process.on("SIGHUP", reload);
+  if (options.tls !== undefined) process.on("SIGHUP", reload);
   io.signal?.addEventListener("abort", stop, { once: true });
   if (io.signal?.aborted === true) stop();
   await stopped;

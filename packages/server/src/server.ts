@@ -12,6 +12,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { loadServerKey } from "./accounts/server-key.ts";
+import { createSessionCache, DEFAULT_SESSION_CACHE_MS } from "./accounts/session-cache.ts";
 import { defaultServerDataDir } from "./data-dir/paths.ts";
 import { type DatabaseOption, openDatabase } from "./database.ts";
 import { createPgEventStore } from "./events/pg-event-store.ts";
@@ -60,6 +61,8 @@ export interface ServerOptions {
   readonly quotas?: Partial<AccountQuotas>;
   /** Default 30 days. */
   readonly sessionTtlMs?: number;
+  /** How long a checked session is trusted without a lookup (0: always look up). Default 5 s. */
+  readonly sessionCacheMs?: number;
   readonly prunePolicy?: PrunePolicy;
   /** How often the server prunes every vault (0: never). Default 6 hours. */
   readonly pruneEveryMs?: number;
@@ -135,6 +138,15 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   let hub: Awaited<ReturnType<typeof startNoticeHub>> | undefined;
   try {
     hub = await startNoticeHub(sql);
+    const sessionCache = createSessionCache({
+      ttlMs: options.sessionCacheMs ?? DEFAULT_SESSION_CACHE_MS,
+      now,
+    });
+    hub.onAnySessionEnd((notice) => {
+      if (notice.kind === "session-ended") sessionCache.endToken(notice.tokenHash);
+      else sessionCache.endDevice(notice.accountId, notice.deviceId);
+    });
+    hub.onResync(sessionCache.clear);
     const app: AppServices = {
       sql,
       events: createPgEventStore(sql),
@@ -158,6 +170,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         ),
       },
       hub,
+      sessionCache,
       prunePolicy: options.prunePolicy ?? DEFAULT_PRUNE_POLICY,
       shutdownSignal: shutdown.signal,
       logger,

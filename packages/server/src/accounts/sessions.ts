@@ -10,6 +10,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { encodeNotice, NOTICE_CHANNEL } from "../realtime/notices.ts";
 import type { SqlQueryable } from "../sql/sql-client.ts";
 import { toDate, toText } from "../sql/values.ts";
+import type { SessionCache } from "./session-cache.ts";
 import { createSessionToken, hashSessionToken, SESSION_TOKEN_BYTES } from "./credentials.ts";
 
 export interface Session {
@@ -87,6 +88,23 @@ export const authenticate = async (
       [session.accountId, session.deviceId, new Date(now)],
     );
   }
+  return session;
+};
+
+/**
+ * `authenticate` through the process's session cache: a token checked within the cache's
+ * lifetime is not looked up again (see `session-cache.ts` for why that is safe).
+ */
+export const authenticateCached = async (
+  deps: Pick<ServiceDeps, "sql" | "now"> & { readonly sessionCache: SessionCache },
+  token: string,
+): Promise<Session | undefined> => {
+  const bytes = parseToken(token);
+  if (bytes === undefined) return undefined;
+  const cached = deps.sessionCache.get(hashSessionToken(bytes));
+  if (cached !== undefined) return cached;
+  const session = await authenticate(deps, token);
+  if (session !== undefined) deps.sessionCache.put(session);
   return session;
 };
 

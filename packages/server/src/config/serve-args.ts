@@ -5,6 +5,7 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultServerDataDir } from "../data-dir/paths.ts";
@@ -42,6 +43,9 @@ Options:
   --quota-requests <n>     pushes, pulls and snapshot transfers of one account at once (default 8)
   --max-pull-mib <n>       payload MiB in one pull page (default 4)
   --prune-every <minutes>  how often the server prunes every vault; 0: never (default 360)
+  --workers <n>            server processes behind the one port, on Postgres (default: one per
+                           core; the embedded database runs in one process, so 1 without
+                           --database-url)
   --log-level <level>      debug, info, warn or error (default info)
   -h, --help               show this help
 `;
@@ -49,6 +53,8 @@ Options:
 export interface ServeConfig {
   readonly help: boolean;
   readonly options: ServerOptions;
+  /** Server processes (`serve-workers.ts`); 1 runs the server in this process. */
+  readonly workers: number;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
@@ -84,13 +90,14 @@ export const parseServeArgs = (
         "max-pull-mib": { type: "string" },
         "prune-every": { type: "string" },
         "web-root": { type: "string" },
+        workers: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
   } catch (error) {
     return err((error as Error).message);
   }
-  if (values.help === true) return ok({ help: true, options: { domain: "unused" } });
+  if (values.help === true) return ok({ help: true, options: { domain: "unused" }, workers: 1 });
 
   const domain = parseServerDomain(
     values.domain ?? nonEmpty(env.KEYPEARS_DOMAIN) ?? defaultServerDomain(),
@@ -125,6 +132,24 @@ export const parseServeArgs = (
           kind: "embedded" as const,
           dataDir: resolve(values["data-dir"] ?? defaultServerDataDir(env)),
         };
+
+  const workersText = values.workers;
+  if (workersText !== undefined && (!/^\d{1,3}$/.test(workersText) || Number(workersText) < 1)) {
+    return err(
+      `--workers expects a whole number of at least 1, got ${JSON.stringify(workersText)}`,
+    );
+  }
+  if (workersText !== undefined && Number(workersText) > 1 && database.kind === "embedded") {
+    return err(
+      "--workers needs --database-url: the embedded database runs inside one process and cannot be shared",
+    );
+  }
+  const workers =
+    workersText !== undefined
+      ? Number(workersText)
+      : database.kind === "postgres"
+        ? availableParallelism()
+        : 1;
 
   const publicUrl = values["public-url"] ?? nonEmpty(env.KEYPEARS_PUBLIC_URL);
   if (publicUrl !== undefined && !URL.canParse(publicUrl)) {
@@ -175,6 +200,7 @@ export const parseServeArgs = (
 
   return ok({
     help: false,
+    workers,
     options: {
       domain: domain.value,
       port,

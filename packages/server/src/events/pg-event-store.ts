@@ -8,6 +8,8 @@
 import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   type AppendedEvent,
+  type AppendError,
+  type AppendResult,
   assertReadArguments,
   chainStep,
   type ChainHash,
@@ -25,7 +27,7 @@ import {
 } from "@keypears/sync-core";
 import { encodeNotice, NOTICE_CHANNEL } from "../realtime/notices.ts";
 import type { SqlClient, SqlParam, SqlQueryable } from "../sql/sql-client.ts";
-import { transactionResult } from "../sql/sql-client.ts";
+import { isUniqueViolation, transactionResult } from "../sql/sql-client.ts";
 import { toBytes, toOptionalBytes, toSafeInt, toText } from "../sql/values.ts";
 
 export interface PrunedRange {
@@ -57,9 +59,41 @@ export interface PgEventStore extends EventStore {
     after: Checkpoint,
     events: readonly StoredEvent[],
   ) => Promise<Result<Checkpoint, RestoreRefusal>>;
+  /**
+   * `append` in one statement, for a caller that already read the log's head and which of the
+   * batch's ids it holds (`base`, e.g. in the query that authenticated the push): the statement
+   * moves the head only if it is still `base.head` (compare and swap on the log row, which also
+   * locks it), inserts the batch and NOTIFYs, all or nothing. If the head moved meanwhile (another
+   * push to the same vault won the race), it falls back to `append`, so the answer is the same as
+   * `append`'s either way: one round trip instead of five when there is no race.
+   */
+  readonly appendOnto: (
+    vaultId: VaultId,
+    base: AppendBase,
+    envelopes: readonly EventEnvelope[],
+  ) => Promise<Result<AppendResult, AppendError>>;
   /** Drops the payloads at and before `position` (keeping id, size and hashes); returns how many. */
   readonly pruneThrough: (vaultId: VaultId, position: number) => Promise<number>;
 }
+
+/** What an append builds on: the log's head and the batch's ids already in it, read together. */
+export interface AppendBase {
+  readonly head: Checkpoint;
+  readonly knownById: ReadonlyMap<string, KnownEvent>;
+}
+
+export interface KnownEvent {
+  readonly position: number;
+  readonly eventHash: EventHash;
+  readonly chainHash: ChainHash;
+}
+
+/** A known event from a row with `position`, `event_hash` and `chain_hash`. */
+export const knownEventOf = (row: Readonly<Record<string, unknown>>): KnownEvent => ({
+  position: toSafeInt(row.position, "position"),
+  eventHash: toBytes(row.event_hash, "event_hash") as EventHash,
+  chainHash: toBytes(row.chain_hash, "chain_hash") as ChainHash,
+});
 
 export type RestoreRefusal =
   | { readonly kind: "not-head"; readonly head: Checkpoint }
@@ -103,12 +137,6 @@ const lockLog = async (tx: SqlQueryable, vaultId: VaultId): Promise<LogRow> => {
 
 /** Payload bytes read by one query while serving a pull page. */
 const READ_CHUNK_BYTES = 512 * 1024;
-
-interface Known {
-  readonly position: number;
-  readonly eventHash: EventHash;
-  readonly chainHash: ChainHash;
-}
 
 export const createPgEventStore = (sql: SqlClient): PgEventStore => {
   const head = async (vaultId: VaultId): Promise<Checkpoint> =>
@@ -183,48 +211,42 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
     return transactionResult(sql, async (tx) => {
       const log = await lockLog(tx, vaultId);
       const ids = [...new Set(envelopes.map((envelope) => envelope.id))];
-      const knownById = new Map<string, Known>();
+      const knownById = new Map<string, KnownEvent>();
       for (const row of await tx.query(
         `SELECT event_id, position, event_hash, chain_hash FROM events
          WHERE vault_id = $1 AND event_id = ANY($2::uuid[])`,
         [vaultId, ids],
       )) {
-        knownById.set(toText(row.event_id, "event_id"), {
-          position: toSafeInt(row.position, "position"),
-          eventHash: toBytes(row.event_hash, "event_hash") as EventHash,
-          chainHash: toBytes(row.chain_hash, "chain_hash") as ChainHash,
-        });
+        knownById.set(toText(row.event_id, "event_id"), knownEventOf(row));
       }
-      const results: AppendedEvent[] = [];
-      const fresh: { envelope: EventEnvelope; known: Known }[] = [];
-      let current = log.head;
-      for (const [index, envelope] of envelopes.entries()) {
-        const eventHash = hashes[index] as EventHash;
-        // The event hash covers id and payload, so it tells a retry from a reuse even after
-        // the payload was pruned.
-        const known = knownById.get(envelope.id);
-        if (known !== undefined) {
-          if (!bytesEqual(known.eventHash, eventHash)) {
-            return err({ kind: "id-reused" as const, id: envelope.id });
-          }
-          results.push({ id: envelope.id, ...pick(known), duplicate: true });
-          continue;
-        }
-        const position = current.position + 1;
-        const chainHash = chainStep(current.hash, eventHash);
-        const entry: Known = { position, eventHash, chainHash };
-        knownById.set(envelope.id, entry);
-        fresh.push({ envelope, known: entry });
-        results.push({ id: envelope.id, position, chainHash, duplicate: false });
-        current = { position, hash: chainHash };
-      }
-      if (fresh.length > 0) await insertEvents(tx, vaultId, fresh, current);
-      return ok({ events: results, head: current });
+      const planned = planAppend(log.head, knownById, envelopes, hashes);
+      if (!planned.ok) return planned;
+      const { fresh, result } = planned.value;
+      if (fresh.length > 0) await insertEvents(tx, vaultId, fresh, result.head);
+      return ok(result);
     });
+  };
+
+  const appendOnto: PgEventStore["appendOnto"] = async (vaultId, base, envelopes) => {
+    const hashes = envelopes.map((envelope) => hashEvent(envelopeBytes(envelope)));
+    const planned = planAppend(base.head, base.knownById, envelopes, hashes);
+    // An id reused with another payload is a fact of the log (ids never leave it): final.
+    if (!planned.ok) return planned;
+    const { fresh, result } = planned.value;
+    if (fresh.length === 0) return ok(result);
+    try {
+      if (await insertOnto(sql, vaultId, base.head, fresh, result.head)) return ok(result);
+    } catch (error) {
+      // The read was older than an id now in the log: the locked path sorts it out.
+      if (!isUniqueViolation(error)) throw error;
+    }
+    // Another append moved the head since `base` was read: append under the lock instead.
+    return append(vaultId, envelopes);
   };
 
   return {
     append,
+    appendOnto,
     head,
     checkpointAt,
     readAfter: async (vaultId, position, limit) => {
@@ -273,7 +295,7 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
           return err({ kind: "not-head", head: log.head });
         }
         if (events.length === 0) return ok(log.head);
-        const fresh: { envelope: EventEnvelope; known: Known }[] = [];
+        const fresh: { envelope: EventEnvelope; known: KnownEvent }[] = [];
         let current = log.head;
         for (const event of events) {
           const position = current.position + 1;
@@ -323,13 +345,54 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
   };
 };
 
-const pick = (known: Known) => ({ position: known.position, chainHash: known.chainHash });
+/**
+ * Positions and chain hashes for a batch on top of `head`: events already in the log (by id)
+ * come back as duplicates, the rest extend the chain in order. An id already there with another
+ * payload fails the whole batch.
+ */
+const planAppend = (
+  head: Checkpoint,
+  knownById: ReadonlyMap<string, KnownEvent>,
+  envelopes: readonly EventEnvelope[],
+  hashes: readonly EventHash[],
+): Result<
+  { fresh: { envelope: EventEnvelope; known: KnownEvent }[]; result: AppendResult },
+  AppendError
+> => {
+  const seen = new Map(knownById);
+  const events: AppendedEvent[] = [];
+  const fresh: { envelope: EventEnvelope; known: KnownEvent }[] = [];
+  let current = head;
+  for (const [index, envelope] of envelopes.entries()) {
+    const eventHash = hashes[index] as EventHash;
+    // The event hash covers id and payload, so it tells a retry from a reuse even after
+    // the payload was pruned.
+    const known = seen.get(envelope.id);
+    if (known !== undefined) {
+      if (!bytesEqual(known.eventHash, eventHash)) {
+        return err({ kind: "id-reused" as const, id: envelope.id });
+      }
+      events.push({ id: envelope.id, ...pick(known), duplicate: true });
+      continue;
+    }
+    const position = current.position + 1;
+    const chainHash = chainStep(current.hash, eventHash);
+    const entry: KnownEvent = { position, eventHash, chainHash };
+    seen.set(envelope.id, entry);
+    fresh.push({ envelope, known: entry });
+    events.push({ id: envelope.id, position, chainHash, duplicate: false });
+    current = { position, hash: chainHash };
+  }
+  return ok({ fresh, result: { events, head: current } });
+};
+
+const pick = (known: KnownEvent) => ({ position: known.position, chainHash: known.chainHash });
 
 /** Inserts the batch, moves the head and NOTIFYs (delivered on commit): one statement, one round trip. */
 const insertEvents = async (
   tx: SqlQueryable,
   vaultId: VaultId,
-  fresh: readonly { envelope: EventEnvelope; known: Known }[],
+  fresh: readonly { envelope: EventEnvelope; known: KnownEvent }[],
   head: Checkpoint,
 ): Promise<void> => {
   const params: SqlParam[] = [
@@ -359,4 +422,53 @@ const insertEvents = async (
      SELECT pg_notify($4, $5)`,
     params,
   );
+};
+
+/**
+ * The batch on top of `base`, in one statement: the log row moves from `base` to `head` only if
+ * it is still at `base` (the UPDATE locks the row; a concurrent append that committed first makes
+ * the condition false), the events go in only if it moved, and the NOTIFY only then. Run alone,
+ * the statement is its own transaction. True if it appended.
+ */
+const insertOnto = async (
+  db: SqlQueryable,
+  vaultId: VaultId,
+  base: Checkpoint,
+  fresh: readonly { envelope: EventEnvelope; known: KnownEvent }[],
+  head: Checkpoint,
+): Promise<boolean> => {
+  const params: SqlParam[] = [
+    vaultId,
+    head.position,
+    head.hash,
+    NOTICE_CHANNEL,
+    encodeNotice({ kind: "head", vaultId, head }),
+    base.position,
+    base.hash,
+  ];
+  const rows = fresh.map(({ envelope, known }) => {
+    const at = params.length;
+    params.push(
+      known.position,
+      envelope.id,
+      envelope.payload,
+      envelope.payload.length,
+      known.eventHash,
+      known.chainHash,
+    );
+    return `($${at + 1}::bigint, $${at + 2}::uuid, $${at + 3}::bytea, $${at + 4}::integer, $${at + 5}::bytea, $${at + 6}::bytea)`;
+  });
+  const moved = await db.query(
+    `WITH moved AS (
+       UPDATE vault_logs SET head_position = $2, head_hash = $3
+       WHERE vault_id = $1 AND head_position = $6 AND head_hash = $7
+       RETURNING vault_id),
+     inserted AS (
+       INSERT INTO events (vault_id, position, event_id, payload, size, event_hash, chain_hash)
+       SELECT moved.vault_id, batch.* FROM moved,
+         (VALUES ${rows.join(", ")}) AS batch (position, event_id, payload, size, event_hash, chain_hash))
+     SELECT pg_notify($4, $5) FROM moved`,
+    params,
+  );
+  return moved.length > 0;
 };

@@ -72,8 +72,16 @@ export const requireStorage = async (
   accountId: string,
   adding: number,
 ): Promise<void> => {
+  requireStorageRoom(limiters, await storedBytes(db, accountId), adding);
+};
+
+/** `requireStorage` with the stored bytes already read (the push reads them in its preflight). */
+export const requireStorageRoom = (
+  limiters: AccountLimiters,
+  stored: number,
+  adding: number,
+): void => {
   const limit = limiters.quotas.maxStoredBytes;
-  const stored = await storedBytes(db, accountId);
   if (stored + adding > limit) {
     throw apiError("QUOTA_EXCEEDED", {
       message: `This account stores ${stored} bytes on this server and its quota is ${limit}; adding ${adding} more would pass it. Ask the server's operator for more room.`,

@@ -3,6 +3,7 @@
  * what is known about this request. Services travel in the context so the router is a constant.
  */
 
+import type { SessionCache } from "../accounts/session-cache.ts";
 import type { Session } from "../accounts/sessions.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { SizeLimits } from "../limits/limits.ts";
@@ -21,6 +22,8 @@ export interface AppServices extends ServiceDeps {
   };
   readonly quotas: AccountLimiters;
   readonly hub: NoticeHub;
+  /** Sessions checked a moment ago (emptied by sign-out and revocation notices). */
+  readonly sessionCache: SessionCache;
   readonly prunePolicy: PrunePolicy;
   /** Aborts when the server begins to shut down: long-lived streams end. */
   readonly shutdownSignal: AbortSignal;

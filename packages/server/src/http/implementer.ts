@@ -5,7 +5,7 @@
 
 import { keypearsContract } from "@keypears/api";
 import { implement } from "@orpc/server";
-import { authenticate, type Session } from "../accounts/sessions.ts";
+import { authenticateCached, type Session } from "../accounts/sessions.ts";
 import { apiError } from "./api-error.ts";
 import type { RequestContext } from "./context.ts";
 
@@ -17,7 +17,7 @@ export const sessionOf = async (
   header: string | undefined,
 ): Promise<Session | undefined> => {
   const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(header);
-  return match?.[1] === undefined ? undefined : authenticate(app, match[1]);
+  return match?.[1] === undefined ? undefined : authenticateCached(app, match[1]);
 };
 
 export const authed = base.use(async ({ context, next }) => {

@@ -18,6 +18,7 @@ const createFakeHub = () => {
   const hub: NoticeHub = {
     onHead: (_vault, listener) => (heads.add(listener), () => heads.delete(listener)),
     onSessionEnd: (_session, listener) => (ends.add(listener), () => ends.delete(listener)),
+    onAnySessionEnd: () => () => {},
     onResync: (listener) => (resyncs.add(listener), () => resyncs.delete(listener)),
     close: async () => {},
   };

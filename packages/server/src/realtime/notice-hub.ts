@@ -19,9 +19,13 @@ export interface SessionKey {
 export interface NoticeHub {
   readonly onHead: (vaultId: VaultId, listener: (head: Checkpoint) => void) => () => void;
   readonly onSessionEnd: (session: SessionKey, listener: () => void) => () => void;
+  /** Every sign-out and device revocation, whichever session it ends (the session cache). */
+  readonly onAnySessionEnd: (listener: (notice: SessionEndNotice) => void) => () => void;
   readonly onResync: (listener: () => void) => () => void;
   readonly close: () => Promise<void>;
 }
+
+export type SessionEndNotice = Exclude<Notice, { readonly kind: "head" }>;
 
 const subscribe = <T>(set: Set<T>, item: T): (() => void) => {
   set.add(item);
@@ -32,12 +36,14 @@ export const startNoticeHub = async (sql: SqlClient): Promise<NoticeHub> => {
   const headListeners = new Map<VaultId, Set<(head: Checkpoint) => void>>();
   const sessionListeners = new Set<{ session: SessionKey; listener: () => void }>();
   const resyncListeners = new Set<() => void>();
+  const anySessionEndListeners = new Set<(notice: SessionEndNotice) => void>();
 
   const dispatch = (notice: Notice): void => {
     if (notice.kind === "head") {
       for (const listener of headListeners.get(notice.vaultId) ?? []) listener(notice.head);
       return;
     }
+    for (const listener of anySessionEndListeners) listener(notice);
     for (const { session, listener } of sessionListeners) {
       const ended =
         notice.kind === "device-revoked"
@@ -73,6 +79,7 @@ export const startNoticeHub = async (sql: SqlClient): Promise<NoticeHub> => {
       };
     },
     onSessionEnd: (session, listener) => subscribe(sessionListeners, { session, listener }),
+    onAnySessionEnd: (listener) => subscribe(anySessionEndListeners, listener),
     onResync: (listener) => subscribe(resyncListeners, listener),
     close: stop,
   };

@@ -22,7 +22,17 @@ let two: SpawnedServer;
 
 before(async () => {
   database = await createFreshPostgresDatabase();
-  const args = ["--database-url", database.url, "--port", "0", "--domain", "example.test"];
+  // One process each (no workers): each has its own LISTEN connection, as counted below.
+  const args = [
+    "--database-url",
+    database.url,
+    "--port",
+    "0",
+    "--domain",
+    "example.test",
+    "--workers",
+    "1",
+  ];
   // Both start at once on an empty database: one migrates, the other waits for it.
   const started = await Promise.all([spawnServe(args), spawnServe(args)]);
   for (const server of started)
@@ -65,6 +75,65 @@ describe("several server processes on one Postgres", () => {
     await viaTwo.devices.revoke({ deviceId });
     await stream.waitForEnd(1000);
     assert.equal((stream.error() as { code?: string }).code, "UNAUTHORIZED");
+  });
+
+  it("refuses a session at once on the other process, which had it cached, after revocation or sign-out", async () => {
+    const authSecret = b64Random(32);
+    const vaultId = newVaultId();
+    const laptop = await createKeypearsClient(one.apiUrl).accounts.register({
+      address: "carol@example.test",
+      authSecret,
+      kdf: TEST_KDF,
+      salt: b64Random(16),
+      device: { id: newDeviceId(), name: "laptop" },
+      vault: { vaultId, wrappedVaultKey: b64Random(72) },
+    });
+    const viaOne = createKeypearsClient(one.apiUrl, { token: laptop.token });
+    const expectUnauthorized = async (work: Promise<unknown>, what: string) =>
+      assert.equal(
+        await work.then(
+          () => "accepted",
+          (error: unknown) => (error as { code?: string }).code,
+        ),
+        "UNAUTHORIZED",
+        what,
+      );
+    for (let round = 0; round < 5; round++) {
+      const deviceId = newDeviceId();
+      const phone = await createKeypearsClient(one.apiUrl).accounts.login({
+        address: "carol@example.test",
+        authSecret,
+        device: { id: deviceId, name: `phone ${round}` },
+      });
+      const phoneViaTwo = createKeypearsClient(two.apiUrl, { token: phone.token });
+      // Process two checks the session and keeps it in its cache.
+      await phoneViaTwo.vaults.list();
+      await phoneViaTwo.vaults.push({
+        vaultId,
+        events: [{ id: newEventId(), payload: b64Random(64) }],
+      });
+      if (round % 2 === 0) await viaOne.devices.revoke({ deviceId });
+      else await createKeypearsClient(one.apiUrl, { token: phone.token }).accounts.logout();
+      const how = round % 2 === 0 ? "revoked" : "signed out";
+      await expectUnauthorized(phoneViaTwo.vaults.list(), `list after ${how} (round ${round})`);
+      await expectUnauthorized(
+        phoneViaTwo.vaults.push({
+          vaultId,
+          events: [{ id: newEventId(), payload: b64Random(64) }],
+        }),
+        `push after ${how} (round ${round})`,
+      );
+      await expectUnauthorized(
+        phoneViaTwo.vaults.pull({ vaultId, after: 0, limit: 10 }),
+        `pull after ${how} (round ${round})`,
+      );
+    }
+    // The laptop's own session was never touched: both processes still serve it.
+    assert.equal((await viaOne.vaults.list()).vaults.length, 1);
+    const head = await createKeypearsClient(two.apiUrl, { token: laptop.token }).vaults.head({
+      vaultId,
+    });
+    assert.equal(head.position, 5);
   });
 
   it("recovers a lost LISTEN connection and catches up on the head it missed", async () => {

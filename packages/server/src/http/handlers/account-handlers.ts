@@ -83,6 +83,7 @@ export const accountHandlers = {
 
   logout: authed.accounts.logout.handler(async ({ context: { app, session } }) => {
     await endSession(app, session);
+    app.sessionCache.endToken(session.tokenHash);
     return { ok: true as const };
   }),
 

@@ -34,6 +34,8 @@ export const deviceHandlers = {
   revoke: authed.devices.revoke.handler(async ({ input, context: { app, session } }) => {
     const result = await revokeDevice(app, session.accountId, input.deviceId as DeviceId);
     if (!result.ok) throw apiError("NOT_FOUND", { message: "No such device in this account." });
+    // Other processes drop it on the NOTIFY; this one at once, before it answers.
+    app.sessionCache.endDevice(session.accountId, input.deviceId as DeviceId);
     return deviceToWire(result.value, session);
   }),
 };

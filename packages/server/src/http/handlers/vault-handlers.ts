@@ -3,15 +3,22 @@
  * log. Pushes, pulls and streams count against the account's quotas (`account-quotas.ts`).
  */
 
-import type { ChainHash, EventEnvelope, EventId } from "@keypears/sync-core";
+import type { ChainHash, EventEnvelope, EventId, VaultId } from "@keypears/sync-core";
 import { followHead } from "../../realtime/follow-head.ts";
 import { latestSnapshotAnchor } from "../../vaults/snapshots.ts";
 import { listVaults, recordAck } from "../../vaults/vaults.ts";
-import { requireStorage, spendEvents, takeStreamSlot, withHeavySlot } from "../account-quotas.ts";
+import { pushPreflight } from "../../vaults/push-preflight.ts";
+import {
+  requireStorage,
+  requireStorageRoom,
+  spendEvents,
+  takeStreamSlot,
+  withHeavySlot,
+} from "../account-quotas.ts";
 import { apiError } from "../api-error.ts";
 import { authed } from "../implementer.ts";
 import { b64, bytes, checkpointToWire } from "../wire-convert.ts";
-import { requireOwnVault } from "./vault-access.ts";
+import { requireOwnVault, vaultAccessError } from "./vault-access.ts";
 
 export const vaultHandlers = {
   list: authed.vaults.list.handler(async ({ context: { app, session } }) => ({
@@ -25,8 +32,20 @@ export const vaultHandlers = {
   push: authed.vaults.push.handler(async ({ input, context }) => {
     const { app, session } = context;
     const { limits } = app;
-    const vaultId = await requireOwnVault(context, input.vaultId);
-    if (input.events.length > limits.maxEventsPerPush) {
+    context.request.noteVault(input.vaultId);
+    const vaultId = input.vaultId as VaultId;
+    const tooMany = input.events.length > limits.maxEventsPerPush;
+    // Session, ownership, head, known ids and stored bytes in one query (see push-preflight.ts).
+    const preflight = await pushPreflight(
+      app.sql,
+      app.now(),
+      session,
+      vaultId,
+      tooMany ? [] : input.events.map((event) => event.id),
+    );
+    if (preflight.kind === "session-ended") throw apiError("UNAUTHORIZED");
+    if (preflight.kind !== "owner") throw vaultAccessError(preflight.kind);
+    if (tooMany) {
       throw apiError("PAYLOAD_TOO_LARGE", {
         message: `A push holds at most ${limits.maxEventsPerPush} events; split the batch.`,
         data: { limit: limits.maxEventsPerPush, unit: "events" },
@@ -43,14 +62,13 @@ export const vaultHandlers = {
       return { id: event.id as EventId, payload };
     });
     const result = await withHeavySlot(app.quotas, session.accountId, async () => {
-      await requireStorage(
+      requireStorageRoom(
         app.quotas,
-        app.sql,
-        session.accountId,
+        preflight.storedBytes,
         envelopes.reduce((sum, envelope) => sum + envelope.payload.length, 0),
       );
       spendEvents(app.quotas, session.accountId, envelopes.length);
-      return app.events.append(vaultId, envelopes);
+      return app.events.appendOnto(vaultId, preflight.base, envelopes);
     });
     if (!result.ok) {
       throw apiError("ID_REUSED", {
