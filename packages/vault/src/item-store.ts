@@ -10,14 +10,17 @@
  * the rows files of earlier versions wrote (read, and skipped where the state holds the write).
  */
 
-import { compareBytes, err, ok, type Result } from "@keypears/base";
+import { err, ok, type Result } from "@keypears/base";
 import { blindIndex, type VaultKeys } from "@keypears/crypto";
 import {
   type ChainHash,
+  compareHlc,
   decodeItemState,
   encodeItemState,
   type Event,
   type EventId,
+  type Hlc,
+  hlcFromBytes,
   hlcToBytes,
   hlcToString,
   type ItemId,
@@ -98,7 +101,7 @@ export interface HistoryRow {
   readonly eventId: EventId;
   readonly field: string;
   readonly value: unknown;
-  readonly hlc: Uint8Array;
+  readonly hlc: Hlc;
   readonly basedOn: readonly EventId[];
 }
 
@@ -326,12 +329,13 @@ export const createItemStore = (
       const state = loadState(itemId);
       if (!state.ok) return state;
       const out = state.value === undefined ? [] : historyOfState(state.value, fieldName);
-      const inState = new Set(out.map((row) => `${row.eventId}/${row.field}`));
       const rows = (
         fieldName === undefined
           ? selectHistory.all(itemId)
           : selectFieldHistory.all(itemId, fieldKey(fieldName))
       ) as { field_key: string; event_id: EventId; record: Uint8Array }[];
+      if (rows.length === 0) return ok(out.sort(oldestFirst));
+      const inState = new Set(out.map((row) => `${row.eventId}/${row.field}`));
       for (const row of rows) {
         // A row a file of schema version 4 or earlier wrote for a write the state still holds.
         if (stateHolds(state.value, row.event_id, row.field_key)) continue;
@@ -350,8 +354,11 @@ export const createItemStore = (
         ];
         if (fieldKey(field) !== row.field_key)
           return err({ kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` });
+        const clock = hlcFromBytes(hlc);
+        if (!clock.ok)
+          return err({ kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` });
         if (inState.has(`${row.event_id}/${field}`)) continue;
-        out.push({ eventId: row.event_id, field, value, hlc, basedOn });
+        out.push({ eventId: row.event_id, field, value, hlc: clock.value, basedOn });
       }
       return ok(out.sort(oldestFirst));
     },
@@ -403,7 +410,7 @@ const historyOfState = (state: ItemState, fieldName: string | undefined): Histor
         eventId: write.eventId,
         field: name,
         value: write.value,
-        hlc: hlcToBytes(write.hlc),
+        hlc: write.hlc,
         basedOn: write.basedOn,
       });
     }
@@ -414,7 +421,7 @@ const historyOfState = (state: ItemState, fieldName: string | undefined): Histor
         eventId: life.eventId,
         field: STATUS_FIELD,
         value: life.kind,
-        hlc: hlcToBytes(life.hlc),
+        hlc: life.hlc,
         basedOn: life.basedOn,
       });
     }
@@ -422,6 +429,6 @@ const historyOfState = (state: ItemState, fieldName: string | undefined): Histor
   return out;
 };
 
-/** By HLC (its 16 bytes sort as the clock does), then by event id, as the history table's index did. */
+/** By HLC, then by event id, as the history table's index (HLC hex text, event id) ordered rows. */
 const oldestFirst = (a: HistoryRow, b: HistoryRow): number =>
-  compareBytes(a.hlc, b.hlc) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
+  compareHlc(a.hlc, b.hlc) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);

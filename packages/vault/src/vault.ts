@@ -20,6 +20,7 @@ import {
   type Event,
   type EventOp,
   type FieldValue,
+  type Hlc,
   fieldValuesEqual,
   type ItemId,
   type ItemState,
@@ -554,12 +555,6 @@ const lifecycleRefusal = (item: Item, kind: LifecycleKind): string | undefined =
   return undefined;
 };
 
-const stampOf = (hlc: Uint8Array): Stamp => {
-  let millis = 0;
-  for (let i = 0; i < 6; i++) millis = millis * 256 + (hlc[i] as number);
-  let device = "";
-  for (let i = 8; i < 16; i++) device += (hlc[i] as number).toString(16).padStart(2, "0");
-  return { at: millis, device: device as Stamp["device"] };
-};
+const stampOf = (hlc: Hlc): Stamp => ({ at: hlc.millis, device: hlc.node });
 
 export type { VaultContext };
