@@ -5,6 +5,7 @@ import { browserBenchmark } from "./browser/browser-benchmark.ts";
 import { cliBenchmark } from "./cli/cli-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
 import { healthBenchmark } from "./health/health-benchmark.ts";
+import { historyBenchmark } from "./history/history-benchmark.ts";
 import { importBenchmark } from "./import/import-benchmark.ts";
 import { localEditBenchmark } from "./local-edit/local-edit-benchmark.ts";
 import { mergeBenchmark } from "./merge/merge-benchmark.ts";
@@ -20,6 +21,7 @@ export const benchmarks: readonly Benchmark[] = [
   mergeBenchmark,
   localEditBenchmark,
   importBenchmark,
+  historyBenchmark,
   applyRemoteBenchmark,
   syncBenchmark,
   newDeviceBenchmark,

@@ -103,7 +103,13 @@ export const applyReport = (
     diagnosis: applyDiagnosis(
       history,
       vaultRate,
-      { core: rateOf("keypears-core"), sqlite: sqliteRate, aead: rateOf("aead-limit") },
+      {
+        core: rateOf("keypears-core"),
+        sqlite: sqliteRate,
+        aead: rateOf("aead-limit"),
+        signature: rateOf("signature-limit"),
+        yjs: yjsRate,
+      },
       profile,
     ),
   };
@@ -125,12 +131,18 @@ export const isSqlite = (area: string): boolean =>
   area === "better-sqlite3" ||
   area.startsWith("packages/vault/src/sqlite") ||
   (area.startsWith("(native) ") && SQLITE_NATIVE.has(area.slice(9)));
+export const isSignature = (area: string): boolean =>
+  area === "node:internal/crypto/sig" ||
+  area === "packages/crypto/src/device-signing.ts" ||
+  area === "(native) verify" ||
+  area === "(native) sign";
 export const isAead = (area: string): boolean =>
-  area.startsWith("node:internal/crypto") ||
-  area === "node:crypto" ||
-  area.startsWith("packages/crypto/") ||
-  area === "@noble/ciphers" ||
-  (area.startsWith("(native) ") && CIPHER_NATIVE.has(area.slice(9)));
+  !isSignature(area) &&
+  (area.startsWith("node:internal/crypto") ||
+    area === "node:crypto" ||
+    area.startsWith("packages/crypto/") ||
+    area === "@noble/ciphers" ||
+    (area.startsWith("(native) ") && CIPHER_NATIVE.has(area.slice(9))));
 export const isCodec = (area: string): boolean =>
   area === "cborg" || /packages\/sync-core\/src\/.*(codec|canonical|cbor)/.test(area);
 
@@ -149,7 +161,13 @@ const pct = (share: number): string => `${(share * 100).toFixed(0)}%`;
 const applyDiagnosis = (
   history: VaultHistory,
   vaultRate: number,
-  rates: { readonly core: number; readonly sqlite: number; readonly aead: number },
+  rates: {
+    readonly core: number;
+    readonly sqlite: number;
+    readonly aead: number;
+    readonly signature: number;
+    readonly yjs: number;
+  },
   profile: ApplyProfile,
 ): string[] => {
   const summary = profile.summary;
@@ -158,10 +176,14 @@ const applyDiagnosis = (
   const perEvent = touched / APPLY_BATCH;
   const sqlite = shareOf(summary, isSqlite);
   const aead = shareOf(summary, isAead);
+  const signature = shareOf(summary, isSignature);
   const gc = shareOf(summary, (area) => area === "(garbage collector)");
   const codec = shareOf(summary, isCodec);
+  const goal = Math.max(rates.yjs, rates.sqlite / 2);
+  const rate = (value: number): string => Math.round(value).toLocaleString("en-US");
+  const allLimits = 1 / (1 / rates.sqlite + 1 / rates.aead + 1 / rates.signature);
   return [
-    `The vault spends ${perEventUs.toFixed(0)} µs per event. Its profile: SQLite ${pct(sqlite)}, the AEAD ${pct(aead)} (Node's cipher, HChaCha20, associated data), garbage collection ${pct(gc)}, CBOR ${pct(codec)}; the merge itself is not the problem (the core-only row decodes and merges the same events at ${Math.round(rates.core).toLocaleString("en-US")}/s, ${pct(vaultRate / rates.core)} of the vault's time). The cost is the work per event, not one slow step: per event, \`applyOrdered\` looks the id up (a SELECT), opens the event (one AEAD open), inserts it, and seals and inserts a history row per field written (one AEAD seal, one INSERT); per item a batch touches (${touched.toFixed(0)} of ${APPLY_BATCH.toLocaleString("en-US")} events here, so ${perEvent.toFixed(2)} per event), it opens and decodes the item's merge state once (decoded states are kept across batches) and at the end encodes and seals the state and the item's view (two CBOR encodings, two AEAD seals, an UPSERT of both). That is about ${(2 + 3 * perEvent).toFixed(1)} AEAD operations and ${(3 + 2 * perEvent).toFixed(1)} statements per event, against one each for the limit rows; and each AEAD operation costs more than its bytes (the AEAD row: a new Node cipher object and an HChaCha20 subkey in JavaScript for every box).`,
-    `What would close it, for the vault's owners: (1) the per-write history row is the price of the per-field history table (a seal and an INSERT per field write); reading history from the item's sealed merge state, which holds every write, would remove it and leave about one AEAD open and two statements per event, the work of the two limit rows together: about ${Math.round(1 / (1 / rates.sqlite + 1 / rates.aead)).toLocaleString("en-US")} events/s at their rates in this run; (2) seal the state and the view in one box; (3) make one AEAD operation cheaper (HChaCha20 in native code or WASM, a reused cipher context). Matching Yjs while encrypting each event would need the AEAD itself far cheaper than this machine's per-box cost, or one box per batch instead of per event, which the server's per-event chain and dedupe do not allow.`,
+    `The vault spends ${perEventUs.toFixed(0)} µs per event. Its profile: Ed25519 signature verification ${pct(signature)}, SQLite ${pct(sqlite)}, the AEAD ${pct(aead)} (Node's cipher, HChaCha20, associated data), garbage collection ${pct(gc)}, CBOR ${pct(codec)}; the merge itself is not the problem (the core-only row decodes and merges the same events at ${rate(rates.core)}/s, ${pct(vaultRate / rates.core)} of the vault's time). Per event, \`applyOrdered\` looks the id up (a SELECT), verifies the author's signature (Ed25519; since protocol version 2 every event is signed, and every device verifies every event), opens the event (one AEAD open) and inserts it; per item a batch touches (${touched.toFixed(0)} of ${APPLY_BATCH.toLocaleString("en-US")} events here, so ${perEvent.toFixed(2)} per event), it opens and decodes the item's merge state once (decoded states are kept across batches) and at the end encodes and seals the state and the item's view (two AEAD seals, an UPSERT of both). History is read from the merge state (vault schema 5), so no sealed history row is written per field write any more: about ${(1 + 2 * perEvent).toFixed(1)} AEAD operations and ${(2 + perEvent).toFixed(1)} statements per event.`,
+    `What limits it now is the signature: the Ed25519 limit row verifies ${rate(rates.signature)} signatures/s on one core (Node's native Ed25519, about ${(1e6 / rates.signature).toFixed(0)} µs each), below the goal of ${rate(goal)} events/s by itself; the three limit rows together (SQLite, AEAD and Ed25519, each at its own rate) come to ${rate(allLimits)} events/s, which is what a vault doing nothing else would reach on one core. Matching Yjs (${rate(rates.yjs)}/s) or half of the raw SQLite row (${rate(rates.sqlite / 2)}/s) while verifying every event is therefore out of reach on one core of this machine. What would close more of it, without dropping a verification: verifying a page's signatures on the other core (a worker thread, while the previous page is written: up to 2× on two cores), Ed25519 batch verification (about 2× per signature in libraries that have it; Node's OpenSSL binding has none), sealing each item's state and view in one box (${(2 * perEvent).toFixed(1)} seals per event become ${perEvent.toFixed(1)}), and a cheaper AEAD call (Node makes a new cipher object per box; the HChaCha20 subkey is now computed into reused scratch words).`,
   ];
 };

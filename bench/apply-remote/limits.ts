@@ -1,12 +1,21 @@
 /**
- * The raw limits beside the vault: SQLite writing the same bytes (no crypto, no merge), and the
- * AEAD opening boxes of the same sizes (no decoding, no disk). A vault that applied events as fast
+ * The raw limits beside the vault: SQLite writing the same bytes (no crypto, no merge), the AEAD
+ * opening boxes of the same sizes (no decoding, no disk), and Ed25519 verifying a signature per
+ * event (every event of protocol version 2 is signed by its device, and verified on every device). A vault that applied events as fast
  * as these would be spending nothing on anything else.
  */
 
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { associatedData, open, SEALED_OVERHEAD, seal } from "@keypears/crypto";
+import {
+  associatedData,
+  createDeviceKeyPairs,
+  open,
+  SEALED_OVERHEAD,
+  seal,
+  signAsDevice,
+  verifyDeviceSignature,
+} from "@keypears/crypto";
 import { systemDeps } from "@keypears/sync-core";
 import { openSqlite } from "@keypears/vault";
 import { readOrderedEvents } from "../fixtures/ordered-events.ts";
@@ -104,6 +113,38 @@ export const aeadLimit: ApplyContender = {
         },
         check: () => {
           if (opened !== boxes.length) throw new Error(`opened ${opened} of ${boxes.length} boxes`);
+        },
+        dispose: () => undefined,
+      };
+    };
+  },
+};
+
+export const signatureLimit: ApplyContender = {
+  key: "signature-limit",
+  label: "Limit: Ed25519 verify alone",
+  includes:
+    "Limit, Ed25519: `verifyDeviceSignature` (Node's native Ed25519, the public key parsed once) of one signature per event, over a message as long as the event's payload, as the vault verifies each event's author before opening it. No AEAD, no decoding, no disk.",
+  group: "limit",
+  budgetMs: 15_000,
+  minRuns: 3,
+  prepare: (input) => {
+    const events = readOrderedEvents(input.orderedEventsFile);
+    const device = createDeviceKeyPairs();
+    const signed = events.map((event) => {
+      const message = Uint8Array.from(event.payload);
+      return { message, signature: signAsDevice(device.signingSeed, message) };
+    });
+    return async () => {
+      let verified = 0;
+      return {
+        apply: () => {
+          for (const { message, signature } of signed)
+            if (verifyDeviceSignature(device.signingKey, message, signature)) verified++;
+        },
+        check: () => {
+          if (verified !== signed.length)
+            throw new Error(`verified ${verified} of ${signed.length} signatures`);
         },
         dispose: () => undefined,
       };

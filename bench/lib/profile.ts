@@ -103,6 +103,8 @@ const AREA_NOTES: Readonly<Record<string, string>> = {
   "node:internal/crypto/cipher": "Node's ChaCha20-Poly1305 (OpenSSL), per call",
   "packages/crypto/src/xchacha-native.ts": "XChaCha20 on Node: HChaCha20 subkey, nonce",
   "packages/crypto/src/associated-data.ts": "AEAD associated data, built per box",
+  "node:internal/crypto/sig": "Node's Ed25519 (OpenSSL): each event's signature verified",
+  "packages/crypto/src/device-signing.ts": "Ed25519 signatures of devices",
   "(garbage collector)": "garbage collection",
   "(idle)": "idle: waiting on I/O or another process",
   "(program)": "V8 and native code outside JavaScript",

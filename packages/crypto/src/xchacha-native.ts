@@ -33,22 +33,28 @@ const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
 const TAG = 16;
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-const words = (bytes: Uint8Array, count: number): Uint32Array => {
-  const out = new Uint32Array(count);
-  new Uint8Array(out.buffer).set(bytes.subarray(0, count * 4));
-  return out;
+// Scratch words for HChaCha20, reused by every call (JavaScript runs one call at a time here): a
+// box's own work is a few microseconds, and four typed arrays allocated per box cost as much again.
+const keyWords = new Uint32Array(8);
+const keyBytes = new Uint8Array(keyWords.buffer);
+const nonceWords = new Uint32Array(4);
+const nonceBytes = new Uint8Array(nonceWords.buffer);
+const subkeyWords = new Uint32Array(8);
+const subkeyBytes = new Uint8Array(subkeyWords.buffer);
+const inner = new Uint8Array(12);
+
+/** HChaCha20 of the key and the nonce's first 16 bytes, into `subkeyBytes` (wiped by `release`). */
+const deriveSubkey = (key: Uint8Array, nonce: Uint8Array): void => {
+  keyBytes.set(key.subarray(0, 32));
+  nonceBytes.set(nonce.subarray(0, 16));
+  hchacha(SIGMA, keyWords, nonceWords, subkeyWords);
+  inner.set(nonce.subarray(16, 24), 4);
 };
 
-const subkey = (key: Uint8Array, nonce: Uint8Array): Uint8Array => {
-  const out = new Uint32Array(8);
-  hchacha(SIGMA, words(key, 8), words(nonce, 4), out);
-  return new Uint8Array(out.buffer);
-};
-
-const innerNonce = (nonce: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(12);
-  out.set(nonce.subarray(16, 24), 4);
-  return out;
+/** Wipes the scratch key material once the cipher object holds its own copy. */
+const release = (): void => {
+  keyWords.fill(0);
+  subkeyWords.fill(0);
 };
 
 const loadNodeCrypto = (): typeof NodeCrypto | undefined => {
@@ -62,14 +68,12 @@ const loadNodeCrypto = (): typeof NodeCrypto | undefined => {
 export const createNativeXChaCha = (): XChaChaCipher | undefined => {
   const nodeCrypto = littleEndian ? loadNodeCrypto() : undefined;
   if (nodeCrypto === undefined) return undefined;
+  const options = { authTagLength: TAG };
   return {
     encrypt: (key, nonce, ad, plaintext, headroom = 0) => {
-      const cipher = nodeCrypto.createCipheriv(
-        "chacha20-poly1305",
-        subkey(key, nonce),
-        innerNonce(nonce),
-        { authTagLength: TAG },
-      );
+      deriveSubkey(key, nonce);
+      const cipher = nodeCrypto.createCipheriv("chacha20-poly1305", subkeyBytes, inner, options);
+      release();
       cipher.setAAD(ad, { plaintextLength: plaintext.length });
       const head = cipher.update(plaintext);
       const tail = cipher.final();
@@ -82,12 +86,14 @@ export const createNativeXChaCha = (): XChaChaCipher | undefined => {
     decrypt: (key, nonce, ad, sealed) => {
       if (sealed.length < TAG) return undefined;
       const body = sealed.subarray(0, sealed.length - TAG);
+      deriveSubkey(key, nonce);
       const decipher = nodeCrypto.createDecipheriv(
         "chacha20-poly1305",
-        subkey(key, nonce),
-        innerNonce(nonce),
-        { authTagLength: TAG },
+        subkeyBytes,
+        inner,
+        options,
       );
+      release();
       decipher.setAAD(ad, { plaintextLength: body.length });
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
       try {

@@ -191,12 +191,20 @@ test("a tampered event waiting in the outbox is caught before it is pushed", asy
 });
 
 test("a tampered history row is reported when that history is read", async () => {
-  const { vault } = await createTestAccount(home.path, "tamper-history@localhost", {
+  // The history table holds the writes taken out of a merge state: a refused change, dropped.
+  const { vault } = await createTestAccount(home.path, "tamper-history@example.com", {
     password: PASSWORD,
+    serverUrl: "https://example.com",
   });
   const victim = expectOk(vault.add({ fields: { title: "Victim", password: "v" } }));
+  const refused = expectOk(vault.edit(victim.id, { password: "refused" })).fields.find(
+    (f) => f.name === "password",
+  );
+  assert.ok(refused !== undefined);
+  vault.sync.markRejected(refused.eventId, "refused in a test");
+  expectOk(vault.sync.dropRejected(refused.eventId));
   vault.lock();
-  const db = open("tamper-history@localhost");
+  const db = open("tamper-history@example.com");
   const row = db
     .prepare("SELECT field_key, event_id, record FROM history WHERE item_id = ? LIMIT 1")
     .get(victim.id) as {
@@ -208,7 +216,7 @@ test("a tampered history row is reported when that history is read", async () =>
     "UPDATE history SET record = ? WHERE item_id = ? AND field_key = ? AND event_id = ?",
   ).run(flip(row.record), victim.id, row.field_key, row.event_id);
   db.close();
-  const reopened = await unlock("tamper-history@localhost");
+  const reopened = await unlock("tamper-history@example.com");
   const history = reopened.history("Victim");
   assert.equal(history.ok, false);
   assert.equal(history.ok ? "" : history.error.kind, "tampered");

@@ -36,7 +36,7 @@ const flip = (bytes: Uint8Array): Uint8Array => {
   return copy;
 };
 
-test("a damaged merge state and a damaged history row are rebuilt from the item's events", async () => {
+test("a damaged merge state (which history is read from) is rebuilt from the item's events", async () => {
   const address = "doc@localhost";
   const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
   const item = expectOk(vault.add({ fields: { title: "Bank", username: "one" } }));
@@ -54,16 +54,6 @@ test("a damaged merge state and a damaged history row are rebuilt from the item'
     state: Uint8Array;
   };
   db.prepare("UPDATE items SET state = ? WHERE id = ?").run(flip(row.state), item.id);
-  const history = db
-    .prepare("SELECT event_id, field_key, record FROM history WHERE item_id = ? LIMIT 1")
-    .get(item.id) as {
-    event_id: string;
-    field_key: string;
-    record: Uint8Array;
-  };
-  db.prepare(
-    "UPDATE history SET record = ? WHERE item_id = ? AND event_id = ? AND field_key = ?",
-  ).run(flip(history.record), item.id, history.event_id, history.field_key);
   db.close();
 
   const file = vaultPath(home.path, address as never);

@@ -1,7 +1,13 @@
-/** A sealed history row is bound to its write: moved to another write, field or item, it is reported as tampered, never shown as history. */
+/**
+ * A sealed history row is bound to its write: moved to another write, field or item, it is
+ * reported as tampered, never shown as history. Since schema version 5 history is read from the
+ * item's merge state, and the history table holds the writes taken out of it: here, changes the
+ * server refused that the user dropped (`keepHistoryOf`).
+ */
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
+import type { EventId } from "@keypears/sync-core";
 import { unlockVault } from "./node/node-accounts.ts";
 import { parseAddress } from "./address.ts";
 import { vaultPath } from "./node/home.ts";
@@ -42,28 +48,53 @@ const swapRecords = (db: SqliteDatabase, a: HistoryRow, b: HistoryRow): void => 
   update.run(a.record, b.item_id, b.field_key, b.event_id);
 };
 
+/** The item's local events, oldest first (each entered the outbox when it was written). */
+const eventsOf = (address: string, itemId: string): EventId[] => {
+  const db = openRaw(address);
+  const ids = db
+    .prepare(
+      "SELECT e.id FROM events e JOIN outbox o ON o.event_id = e.id WHERE e.item_id = ? ORDER BY o.seq",
+    )
+    .all(itemId) as { id: EventId }[];
+  db.close();
+  return ids.map((row) => row.id);
+};
+
+/** Has the server refuse the item's events after the first, and drops them: their writes go to the history table. */
+const dropLaterChanges = (vault: Vault, address: string, itemId: string): void => {
+  for (const id of eventsOf(address, itemId).slice(1)) {
+    vault.sync.markRejected(id, "refused in a test");
+    expectOk(vault.sync.dropRejected(id));
+  }
+};
+
+const SERVER = { password: PASSWORD, serverUrl: "https://history.example" };
+
 const tamperedHistory = (itemId: string, row: HistoryRow) => ({
   ok: false,
   error: { kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` },
 });
 
 test("history records swapped between two writes of one field are tampered, not history reordered", async () => {
-  const address = "swap-writes@localhost";
-  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
+  const address = "swap-writes@history.example";
+  const { vault } = await createTestAccount(home.path, address, SERVER);
   const item = expectOk(vault.add({ fields: { title: "Target", password: "old" } }));
   expectOk(vault.edit(item.id, { password: "new" }));
+  expectOk(vault.edit(item.id, { password: "newer" }));
+  dropLaterChanges(vault, address, item.id);
   const before = expectOk(vault.history(item.id, "password")).fields[0]?.entries.map(
     (e) => e.value,
   );
-  assert.deepEqual(before, ["old", "new"]);
+  assert.deepEqual(before, ["old", "new", "newer"], "dropped changes stay in history");
+  assert.equal(
+    expectOk(vault.get(item.id)).fields.find((f) => f.name === "password")?.value,
+    "old",
+  );
   vault.lock();
 
   const db = openRaw(address);
-  // The password's two rows are the only field key with two rows (the title was written once).
-  const rows = rowsOf(db, item.id);
-  const passwordRows = rows.filter(
-    (row) => rows.filter((other) => other.field_key === row.field_key).length === 2,
-  );
+  // The two dropped writes of the password are the table's rows; the first write is in the state.
+  const passwordRows = rowsOf(db, item.id);
   assert.equal(passwordRows.length, 2, "two history rows for the edited field");
   const [oldRow, newRow] = passwordRows as [HistoryRow, HistoryRow];
   swapRecords(db, oldRow, newRow);
@@ -74,24 +105,23 @@ test("history records swapped between two writes of one field are tampered, not 
   assert.deepEqual(reopened.history(item.id), tamperedHistory(item.id, oldRow));
   assert.equal(
     expectOk(reopened.get(item.id)).fields.find((f) => f.name === "password")?.value,
-    "new",
+    "old",
     "the item itself still reads",
   );
   reopened.lock();
 });
 
 test("history records swapped between two lifecycle changes of one item are tampered", async () => {
-  const address = "swap-lifecycle@localhost";
-  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
+  const address = "swap-lifecycle@history.example";
+  const { vault } = await createTestAccount(home.path, address, SERVER);
   const item = expectOk(vault.add({ fields: { title: "Cycled" } }));
   expectOk(vault.trash(item.id));
   expectOk(vault.restore(item.id));
+  dropLaterChanges(vault, address, item.id);
   vault.lock();
 
   const db = openRaw(address);
-  const rows = rowsOf(db, item.id);
-  const added = rows[0]?.event_id;
-  const statusRows = rows.filter((row) => row.event_id !== added);
+  const statusRows = rowsOf(db, item.id);
   assert.equal(statusRows.length, 2, "a delete row and a restore row");
   const [deleteRow, restoreRow] = statusRows as [HistoryRow, HistoryRow];
   swapRecords(db, deleteRow, restoreRow);
@@ -103,9 +133,11 @@ test("history records swapped between two lifecycle changes of one item are tamp
 });
 
 test("history records swapped between two fields of one write are tampered", async () => {
-  const address = "swap-fields@localhost";
-  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
-  const item = expectOk(vault.add({ fields: { title: "Two fields", username: "alice" } }));
+  const address = "swap-fields@history.example";
+  const { vault } = await createTestAccount(home.path, address, SERVER);
+  const item = expectOk(vault.add({ fields: { title: "Two fields" } }));
+  expectOk(vault.edit(item.id, { username: "alice", password: "p" }));
+  dropLaterChanges(vault, address, item.id);
   vault.lock();
 
   const db = openRaw(address);
@@ -123,10 +155,14 @@ test("history records swapped between two fields of one write are tampered", asy
 });
 
 test("history records moved between items are tampered, on both items", async () => {
-  const address = "swap-items@localhost";
-  const { vault } = await createTestAccount(home.path, address, { password: PASSWORD });
+  const address = "swap-items@history.example";
+  const { vault } = await createTestAccount(home.path, address, SERVER);
   const one = expectOk(vault.add({ fields: { title: "One" } }));
   const two = expectOk(vault.add({ fields: { title: "Two" } }));
+  expectOk(vault.edit(one.id, { title: "One again" }));
+  expectOk(vault.edit(two.id, { title: "Two again" }));
+  dropLaterChanges(vault, address, one.id);
+  dropLaterChanges(vault, address, two.id);
   vault.lock();
 
   const db = openRaw(address);

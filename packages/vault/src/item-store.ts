@@ -1,17 +1,26 @@
 /**
  * Persistence of events, items and history in one vault file. Every write of a local edit or of
  * pulled events goes through `commitEvents`, inside the caller's transaction, so the event, the
- * outbox entry, the item's merged view and its history rows commit together or not at all.
+ * outbox entry and the item's sealed merge state and view commit together or not at all.
+ *
+ * History is read from the item's merge state, which keeps every write it was ever given (schema
+ * version 5). Before it, every field write also got a sealed history row: a seal and an INSERT per
+ * write, most of the cost of applying pulled events and of importing a snapshot. The history
+ * table now holds only writes that left the merge state (a refused change the user dropped) and
+ * the rows files of earlier versions wrote (read, and skipped where the state holds the write).
  */
 
 import { err, ok, type Result } from "@keypears/base";
 import { blindIndex, type VaultKeys } from "@keypears/crypto";
 import {
   type ChainHash,
+  compareHlc,
   decodeItemState,
   encodeItemState,
   type Event,
   type EventId,
+  type Hlc,
+  hlcFromBytes,
   hlcToBytes,
   hlcToString,
   type ItemId,
@@ -53,16 +62,23 @@ export interface ItemStore {
   readonly readItem: (itemId: ItemId) => Result<Item | undefined, OpenError>;
   /** Every item, each either readable or reported as tampered; one bad row never hides the others. */
   readonly readItems: () => readonly Result<Item, OpenError>[];
+  /** Every write of the item (or of one field), oldest first: from its merge state and the history table. */
   readonly readHistory: (
     itemId: ItemId,
     fieldName?: string,
   ) => Result<readonly HistoryRow[], OpenError>;
   /**
+   * Keeps an event's writes in the history table before it is taken out of the item's merge state
+   * (`forgetEvent`), so history still shows them. Call inside a transaction.
+   */
+  readonly keepHistoryOf: (state: ItemState, eventId: EventId) => void;
+  /**
    * Rewrites an item's row from its merge state after an event was taken out of it (a dropped
-   * change); a state left without events removes the row. History rows stay. Call inside a transaction.
+   * change); a state left without events removes the row. Call `keepHistoryOf` first to keep the
+   * event in history. Call inside a transaction.
    */
   readonly rewriteItem: (state: ItemState) => void;
-  /** Writes an item known only by its merge state (from a snapshot): its row and a history row per write. */
+  /** Writes an item known only by its merge state (from a snapshot): its row, from which history is read. */
   readonly importItem: (state: ItemState) => void;
   /** The opened merge-state bytes of every item (for a snapshot). */
   readonly readStates: () => Result<readonly Uint8Array[], OpenError>;
@@ -85,7 +101,7 @@ export interface HistoryRow {
   readonly eventId: EventId;
   readonly field: string;
   readonly value: unknown;
-  readonly hlc: Uint8Array;
+  readonly hlc: Hlc;
   readonly basedOn: readonly EventId[];
 }
 
@@ -106,6 +122,15 @@ export const createItemStore = (
       keyByName.set(name, key);
     }
     return key;
+  };
+
+  /** Whether the state holds the write a history row names (by the field's blind index). */
+  const stateHolds = (state: ItemState | undefined, eventId: EventId, key: string): boolean => {
+    if (state === undefined) return false;
+    if (key === fieldKey(STATUS_FIELD)) return state.lifecycle.has(eventId);
+    for (const [name, field] of state.fields)
+      if (field.writes.has(eventId) && fieldKey(name) === key) return true;
+    return false;
   };
 
   const selectState = db.prepare("SELECT state FROM items WHERE id = ?");
@@ -187,19 +212,6 @@ export const createItemStore = (
     );
   };
 
-  const writeHistory = (event: Event): void => {
-    const hlc = hlcToBytes(event.hlc);
-    const hlcText = hlcToString(event.hlc);
-    if (event.op.kind === "set") {
-      for (const f of event.op.fields) {
-        putHistory(event.itemId, event.id, f.name, [f.name, f.value, hlc, f.basedOn], hlcText);
-      }
-    } else {
-      const record = [STATUS_FIELD, event.op.kind, hlc, event.op.basedOn];
-      putHistory(event.itemId, event.id, STATUS_FIELD, record, hlcText);
-    }
-  };
-
   const commitEvents = (
     entries: readonly EventToCommit[],
     states: ReadonlyMap<ItemId, ItemState>,
@@ -219,7 +231,6 @@ export const createItemStore = (
         createdAt,
       );
       if (entry.enqueue) insertOutbox.run(vaultId, event.id);
-      writeHistory(event);
       touched.add(event.itemId);
     }
     const written = new Map<ItemId, Item>();
@@ -315,13 +326,19 @@ export const createItemStore = (
       return [...cache.values()];
     },
     readHistory: (itemId, fieldName) => {
+      const state = loadState(itemId);
+      if (!state.ok) return state;
+      const out = state.value === undefined ? [] : historyOfState(state.value, fieldName);
       const rows = (
         fieldName === undefined
           ? selectHistory.all(itemId)
           : selectFieldHistory.all(itemId, fieldKey(fieldName))
       ) as { field_key: string; event_id: EventId; record: Uint8Array }[];
-      const out: HistoryRow[] = [];
+      if (rows.length === 0) return ok(out.sort(oldestFirst));
+      const inState = new Set(out.map((row) => `${row.eventId}/${row.field}`));
       for (const row of rows) {
+        // A row a file of schema version 4 or earlier wrote for a write the state still holds.
+        if (stateHolds(state.value, row.event_id, row.field_key)) continue;
         const opened = openHistoryRecord(
           keys,
           vaultId,
@@ -337,9 +354,26 @@ export const createItemStore = (
         ];
         if (fieldKey(field) !== row.field_key)
           return err({ kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` });
-        out.push({ eventId: row.event_id, field, value, hlc, basedOn });
+        const clock = hlcFromBytes(hlc);
+        if (!clock.ok)
+          return err({ kind: "tampered", what: "history", id: `${itemId}/${row.event_id}` });
+        if (inState.has(`${row.event_id}/${field}`)) continue;
+        out.push({ eventId: row.event_id, field, value, hlc: clock.value, basedOn });
       }
-      return ok(out);
+      return ok(out.sort(oldestFirst));
+    },
+    keepHistoryOf: (state, eventId) => {
+      for (const field of state.fields.values()) {
+        const write = field.writes.get(eventId);
+        if (write === undefined) continue;
+        const record = [write.field, write.value, hlcToBytes(write.hlc), write.basedOn];
+        putHistory(state.itemId, eventId, write.field, record, hlcToString(write.hlc));
+      }
+      const life = state.lifecycle.get(eventId);
+      if (life !== undefined) {
+        const record = [STATUS_FIELD, life.kind, hlcToBytes(life.hlc), life.basedOn];
+        putHistory(state.itemId, eventId, STATUS_FIELD, record, hlcToString(life.hlc));
+      }
     },
     rewriteItem: (state) => {
       if (state.applied.size > 0) {
@@ -351,16 +385,6 @@ export const createItemStore = (
       dirty.add(state.itemId);
     },
     importItem: (state) => {
-      for (const field of state.fields.values()) {
-        for (const write of field.writes.values()) {
-          const record = [write.field, write.value, hlcToBytes(write.hlc), write.basedOn];
-          putHistory(state.itemId, write.eventId, write.field, record, hlcToString(write.hlc));
-        }
-      }
-      for (const life of state.lifecycle.values()) {
-        const record = [STATUS_FIELD, life.kind, hlcToBytes(life.hlc), life.basedOn];
-        putHistory(state.itemId, life.eventId, STATUS_FIELD, record, hlcToString(life.hlc));
-      }
       writeItem(state);
     },
     readStates: () => {
@@ -375,3 +399,36 @@ export const createItemStore = (
     fieldKey,
   };
 };
+
+/** Every write the merge state holds, as history rows (unsorted). */
+const historyOfState = (state: ItemState, fieldName: string | undefined): HistoryRow[] => {
+  const out: HistoryRow[] = [];
+  for (const [name, field] of state.fields) {
+    if (fieldName !== undefined && fieldName !== name) continue;
+    for (const write of field.writes.values()) {
+      out.push({
+        eventId: write.eventId,
+        field: name,
+        value: write.value,
+        hlc: write.hlc,
+        basedOn: write.basedOn,
+      });
+    }
+  }
+  if (fieldName === undefined || fieldName === STATUS_FIELD) {
+    for (const life of state.lifecycle.values()) {
+      out.push({
+        eventId: life.eventId,
+        field: STATUS_FIELD,
+        value: life.kind,
+        hlc: life.hlc,
+        basedOn: life.basedOn,
+      });
+    }
+  }
+  return out;
+};
+
+/** By HLC, then by event id, as the history table's index (HLC hex text, event id) ordered rows. */
+const oldestFirst = (a: HistoryRow, b: HistoryRow): number =>
+  compareHlc(a.hlc, b.hlc) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);

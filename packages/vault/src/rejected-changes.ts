@@ -91,6 +91,7 @@ export const createRejectedChanges = (ctx: VaultContext): RejectedChanges => {
     settle: (state) => {
       for (const row of selectRejectedOf.all(vaultId, state.itemId) as Row[])
         if (superseded(state, row.id)) {
+          store.keepHistoryOf(state, row.id);
           forgetEvent(state, row.id);
           dequeue.run(vaultId, row.id);
         }
@@ -105,8 +106,11 @@ export const createRejectedChanges = (ctx: VaultContext): RejectedChanges => {
       return store.transaction((): Result<RejectedChange, VaultError> => {
         const loaded = store.loadState(change.itemId);
         if (!loaded.ok) return loaded;
-        if (loaded.value !== undefined && forgetEvent(loaded.value, change.id))
+        if (loaded.value !== undefined && loaded.value.applied.has(change.id)) {
+          store.keepHistoryOf(loaded.value, change.id);
+          forgetEvent(loaded.value, change.id);
           store.rewriteItem(loaded.value);
+        }
         dequeue.run(vaultId, change.id);
         return ok(change);
       });

@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const migrations: readonly string[] = [
   `
@@ -143,6 +143,15 @@ const migrations: readonly string[] = [
   -- Secret Key; see key-check.ts), so a damaged row is told apart from a wrong password. NULL in
   -- a migrated file until its first successful unlock records it: SQL cannot compute it here.
   ALTER TABLE account ADD COLUMN key_check BLOB;
+  `,
+  `
+  -- Version 5: history is read from each item's sealed merge state, which holds every write; no
+  -- row is written per field write any more. The history table keeps only writes taken out of a
+  -- merge state (a refused change the user dropped, one an edit superseded) and the rows earlier
+  -- versions wrote, which stay readable (a row whose write the state holds is skipped). A file of
+  -- version 5 lacks the rows older code would look for, hence the new number: older code refuses it.
+  -- No table changes: the history table's key (item_id, field_key, event_id) serves both reads.
+  SELECT 1;
   `,
 ];
 

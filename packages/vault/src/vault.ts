@@ -1,7 +1,8 @@
 /**
  * An unlocked vault: add, edit, trash, restore and purge items, list and search them, read their
  * history, see and resolve conflicts. Every change is one immutable event, committed with its
- * outbox entry, the item's merged view and its history rows in one SQLite transaction.
+ * outbox entry and the item's sealed merge state (which its history is read from) and view in one
+ * SQLite transaction.
  */
 
 import { err, MAX_SEALED_EVENT_BYTES, ok, type Result } from "@keypears/base";
@@ -19,6 +20,7 @@ import {
   type Event,
   type EventOp,
   type FieldValue,
+  type Hlc,
   fieldValuesEqual,
   type ItemId,
   type ItemState,
@@ -96,7 +98,7 @@ export interface Vault {
   readonly add: (input: NewItemInput) => Result<Item, VaultError>;
   /**
    * Adds many items in one transaction (an import): all of them, or none (the first error). Each
-   * is the same sealed event, history rows and item record `add` writes; what is done once per
+   * is the same sealed event and item record `add` writes; what is done once per
    * batch instead of once per item is the savepoint, the cache check, the verified checkpoint's
    * read and the device clock's write.
    */
@@ -553,12 +555,6 @@ const lifecycleRefusal = (item: Item, kind: LifecycleKind): string | undefined =
   return undefined;
 };
 
-const stampOf = (hlc: Uint8Array): Stamp => {
-  let millis = 0;
-  for (let i = 0; i < 6; i++) millis = millis * 256 + (hlc[i] as number);
-  let device = "";
-  for (let i = 8; i < 16; i++) device += (hlc[i] as number).toString(16).padStart(2, "0");
-  return { at: millis, device: device as Stamp["device"] };
-};
+const stampOf = (hlc: Hlc): Stamp => ({ at: hlc.millis, device: hlc.node });
 
 export type { VaultContext };
