@@ -1,6 +1,7 @@
 export * from "./client.ts";
 export * from "./contract.ts";
 export * from "./errors.ts";
+export * from "./event-frames.ts";
 export * from "./protocol.ts";
 export * from "./routes/accounts.ts";
 export * from "./routes/devices.ts";

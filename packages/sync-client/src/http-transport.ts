@@ -1,15 +1,22 @@
 /** The sync core's `SyncTransport` over a KeyPears server's HTTP API, including its head stream (SSE). */
 
 import { bytesToBase64Url, err, ok } from "@keypears/base";
-import type { KeypearsClient } from "@keypears/api";
+import {
+  decodePullPageFrames,
+  decodePushAnswerFrames,
+  encodePushFrames,
+  type KeypearsClient,
+} from "@keypears/api";
 import type { EventId, SyncTransport, TransportError } from "@keypears/sync-core";
 import { ORPCError } from "@orpc/client";
 import { syncErrorFromCall } from "./server-client.ts";
 import {
-  appendedEventFromWire,
+  appendResultFromFrames,
   checkpointFromWire,
-  envelopeToWire,
-  storedEventFromWire,
+  fileBytes,
+  framesFile,
+  fromFrames,
+  pullPageFromFrames,
 } from "./wire.ts";
 
 const toTransportError = (error: unknown): TransportError => {
@@ -42,13 +49,14 @@ const refusedEvent = (error: unknown): EventId | null | undefined => {
 };
 
 export const createHttpTransport = (client: KeypearsClient): SyncTransport => ({
+  // Pushes and pages travel as binary frames (docs/PROTOCOL.md, "Binary bodies").
   push: async (vaultId, envelopes) => {
     try {
-      const result = await client.vaults.push({ vaultId, events: envelopes.map(envelopeToWire) });
-      return ok({
-        events: result.events.map(appendedEventFromWire),
-        head: checkpointFromWire(result.head),
+      const answer = await client.vaults.pushFrames({
+        params: { vaultId },
+        body: framesFile(encodePushFrames(envelopes)),
       });
+      return fromFrames(decodePushAnswerFrames(await fileBytes(answer)), appendResultFromFrames);
     } catch (error) {
       const mapped = toTransportError(error);
       const event = mapped.kind === "rejected" ? refusedEvent(error) : undefined;
@@ -57,12 +65,8 @@ export const createHttpTransport = (client: KeypearsClient): SyncTransport => ({
   },
   pull: async (vaultId, after, limit) => {
     try {
-      const page = await client.vaults.pull({ vaultId, after, limit });
-      return ok({
-        anchor: checkpointFromWire(page.anchor),
-        events: page.events.map(storedEventFromWire),
-        head: checkpointFromWire(page.head),
-      });
+      const page = await client.vaults.pullFrames({ vaultId, after, limit });
+      return fromFrames(decodePullPageFrames(await fileBytes(page)), pullPageFromFrames);
     } catch (error) {
       return err(toTransportError(error));
     }

@@ -13,6 +13,7 @@ import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   type Checkpoint,
   envelopeBytes,
+  type EventId,
   type RosterEntry,
   type StoredEvent,
   type SyncTransport,
@@ -133,6 +134,20 @@ const fromApplyError = (error: ApplyError, position: number | null): SyncError =
   }
 };
 
+interface NextBatch {
+  readonly batch: readonly PendingEvent[];
+  /** The last outbox entry read (set aside or not): the next batch starts after it. */
+  readonly last: EventId | undefined;
+  /** The outbox held a whole batch: there may be more after it. */
+  readonly full: boolean;
+}
+
+/**
+ * Lets the event loop turn once, so a request just started leaves (fetch writes it on a later
+ * turn) before the synchronous work that follows holds the thread.
+ */
+const requestWritten = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** A signed payload of kind 2 (docs/PROTOCOL.md 16.2). */
 const isRosterPayload = (payload: Uint8Array): boolean => payload[0] === 2 && payload[1] === 2;
 
@@ -187,8 +202,9 @@ export const createSyncEngine = (
       const first = await send(batch.slice(0, half));
       return first.ok ? send(batch.slice(half)) : first;
     };
-    for (;;) {
-      const pending = vault.sync.pending(pushBatch);
+    /** The next batch after `after` (the oldest when undefined), oversized changes set aside. */
+    const read = (after?: EventId): Result<NextBatch, SyncError> => {
+      const pending = vault.sync.pending(pushBatch, after);
       if (!pending.ok) return err({ kind: "local", detail: describeVaultError(pending.error) });
       const batch: PendingEvent[] = [];
       for (const event of pending.value) {
@@ -199,9 +215,22 @@ export const createSyncEngine = (
             `it is ${event.payload.length} bytes once encrypted; the protocol's limit is ${MAX_SEALED_EVENT_BYTES}`,
           );
       }
-      const sent = await send(batch);
+      return ok({ batch, last: pending.value.at(-1)?.id, full: pending.value.length >= pushBatch });
+    };
+    // Pipelined: batch n+1 is read from the outbox and checked while the server orders batch n,
+    // and sent once batch n is answered, so batches reach the server in outbox order.
+    let next = read();
+    for (;;) {
+      if (!next.ok) return next;
+      const { batch, last, full } = next.value;
+      const sending = send(batch);
+      if (full && last !== undefined) {
+        await requestWritten();
+        next = read(last);
+      }
+      const sent = await sending;
       if (!sent.ok) return sent;
-      if (pending.value.length < pushBatch) return ok({ pushed, rejected });
+      if (!full) return ok({ pushed, rejected });
     }
   };
 
@@ -240,9 +269,19 @@ export const createSyncEngine = (
       seenIds.clear();
       return ok(undefined);
     };
+    // Pipelined: page n+1 is asked for as soon as page n arrives, and travels (and the server
+    // reads it) while page n is checked, verified and applied; it is dropped if page n fails.
+    let fetching = transport.pull(vault.vaultId, trusted.position, pullPage);
     for (;;) {
-      const page = await transport.pull(vault.vaultId, trusted.position, pullPage);
+      const page = await fetching;
       if (!page.ok) return err(fromTransport(page.error));
+      const last = page.value.events.at(-1)?.position;
+      const prefetched =
+        last !== undefined && last < page.value.head.position && last > trusted.position;
+      if (prefetched) {
+        fetching = transport.pull(vault.vaultId, last, pullPage);
+        await requestWritten();
+      }
       const shaped = checkPage(page.value, { after: trusted.position, limit: pullPage, seenIds });
       if (!shaped.ok) return shaped;
       const { anchor, events, head } = page.value;
@@ -266,6 +305,7 @@ export const createSyncEngine = (
       }
       progress({ phase: "pull", done: trusted.position, total: head.position });
       if (finished) return ok({ pulled, clockDrift, quarantined, enrolled });
+      if (!prefetched) fetching = transport.pull(vault.vaultId, trusted.position, pullPage);
     }
   };
 

@@ -116,8 +116,12 @@ export interface VaultSnapshot {
 export interface VaultSync {
   readonly localOnly: boolean;
   readonly account: () => AccountParameters;
-  /** Outbox entries to push (neither ordered nor rejected), oldest first, each checked to open under this vault's key before it leaves. */
-  readonly pending: (limit: number) => Result<readonly PendingEvent[], OpenError>;
+  /**
+   * Outbox entries to push (neither ordered nor rejected), oldest first, each checked to open
+   * under this vault's key before it leaves. With `after`, the entries queued after that one: the
+   * next batch, read while the one before it is still being pushed.
+   */
+  readonly pending: (limit: number, after?: EventId) => Result<readonly PendingEvent[], OpenError>;
   readonly markSent: (ids: readonly EventId[]) => void;
   /**
    * Sets a change the server refused for good (too large, invalid) aside, with the reason, so the
@@ -210,6 +214,13 @@ export const createVaultSync = (
     `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
      JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
      WHERE o.vault_id = ? AND o.state IN ('pending', 'sent') ORDER BY o.seq LIMIT ?`,
+  );
+  const selectPendingAfter = db.prepare(
+    `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
+     JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
+     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent')
+       AND o.seq > (SELECT seq FROM outbox WHERE vault_id = ? AND event_id = ?)
+     ORDER BY o.seq LIMIT ?`,
   );
   // Puts every change not yet sent behind this device's enrolment (a device's signed events
   // must follow its enrolment in the chain); changes already sent keep their place before it.
@@ -336,10 +347,14 @@ export const createVaultSync = (
       wrappedVaultKey: ctx.account.wrappedVaultKey,
       serverUrl: ctx.account.serverUrl,
     }),
-    pending: (limit) => {
+    pending: (limit, after) => {
       ctx.assertUnlocked();
       ensureEnrolled();
-      const rows = selectPending.all(vaultId, limit) as PendingEvent[];
+      const rows = (
+        after === undefined
+          ? selectPending.all(vaultId, limit)
+          : selectPendingAfter.all(vaultId, vaultId, after, limit)
+      ) as PendingEvent[];
       for (const row of rows) {
         if (!trust.opensOwn(row.id, row.payload))
           return err({ kind: "tampered", what: "event", id: row.id });

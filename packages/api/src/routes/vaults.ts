@@ -7,6 +7,7 @@
 import { eventIterator } from "@orpc/contract";
 import { z } from "zod";
 import { apiErrors } from "../errors.ts";
+import { EVENT_FRAMES_MEDIA_TYPE } from "../event-frames.ts";
 import {
   DEFAULT_PULL_LIMIT,
   MAX_EVENT_PAYLOAD_BYTES,
@@ -58,6 +59,13 @@ export const vaultSummarySchema = z.object({
   head: checkpointSchema,
 });
 
+/** A binary body (`event-frames.ts`): the same content as the JSON route's, as bytes. */
+export const eventFramesSchema = (what: string) =>
+  z
+    .file()
+    .mime([EVENT_FRAMES_MEDIA_TYPE])
+    .describe(`${what}, as binary frames (docs/PROTOCOL.md, "Binary bodies")`);
+
 const vaultRoute = sessionRoute.errors({
   FORBIDDEN: apiErrors.FORBIDDEN,
   NOT_FOUND: apiErrors.NOT_FOUND,
@@ -97,6 +105,46 @@ export const vaultRoutes = {
       }),
     )
     .output(z.object({ events: z.array(pushedEventSchema), head: checkpointSchema })),
+
+  pushFrames: vaultRoute
+    .errors({
+      ID_REUSED: apiErrors.ID_REUSED,
+      PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
+      QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
+    })
+    .route({
+      ...tag,
+      method: "POST",
+      path: "/vaults/{vaultId}/events/frames",
+      inputStructure: "detailed",
+      summary: "Append a batch of encrypted events, as binary frames",
+      description: `The push route (\`POST /vaults/{vaultId}/events\`) with binary bodies: the request is a \`${EVENT_FRAMES_MEDIA_TYPE}\` body of kind 1 (each event's 16 id bytes, its length and its sealed payload) and the answer one of kind 2 (the head, then each event's id, position, chain hash and duplicate flag). Same rules, limits, quotas and errors (errors are JSON); the body's layout is in docs/PROTOCOL.md, "Binary bodies".`,
+    })
+    .input(
+      z.object({
+        params: z.object({ vaultId: vaultIdSchema }),
+        body: eventFramesSchema("The envelopes to append"),
+      }),
+    )
+    .output(eventFramesSchema("The positions and chain hashes given, and the head")),
+
+  pullFrames: vaultRoute
+    .errors({ PRUNED: apiErrors.PRUNED })
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/vaults/{vaultId}/events/frames",
+      summary: "Events after a position, as binary frames",
+      description: `The pull route (\`GET /vaults/{vaultId}/events\`) answering with a \`${EVENT_FRAMES_MEDIA_TYPE}\` body of kind 3: the anchor, the head, then each event's id, position, chain hash and sealed payload. Same rules, limits and errors (errors are JSON); the layout is in docs/PROTOCOL.md, "Binary bodies".`,
+    })
+    .input(
+      z.object({
+        vaultId: vaultIdSchema,
+        after: positionQuerySchema.default(0),
+        limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+      }),
+    )
+    .output(eventFramesSchema("One page of the log")),
 
   pull: vaultRoute
     .errors({ PRUNED: apiErrors.PRUNED })

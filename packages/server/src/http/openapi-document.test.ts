@@ -1,4 +1,9 @@
-import { API_DOCUMENT_VERSION, PROTOCOL_VERSION, SPECIFICATION_URL } from "@keypears/api";
+import {
+  API_DOCUMENT_VERSION,
+  EVENT_FRAMES_MEDIA_TYPE,
+  PROTOCOL_VERSION,
+  SPECIFICATION_URL,
+} from "@keypears/api";
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { DEFAULT_SIZE_LIMITS } from "../limits/limits.ts";
@@ -50,10 +55,15 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   }
   assert.deepEqual(doc.paths["/accounts"]?.post?.security, [], "registration needs no session");
   assert.ok(JSON.stringify(doc.paths["/vaults/{vaultId}/stream"]).includes("text/event-stream"));
+  // The binary routes name their media type for the request and the answer.
+  const frames = doc.paths["/vaults/{vaultId}/events/frames"];
+  assert.ok(frames?.post?.requestBody?.content[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
+  assert.ok(frames.post.responses["200"]?.content?.[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
+  assert.ok(frames.get?.responses["200"]?.content?.[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
   assert.equal(
     Object.keys(doc.paths).length,
-    27,
-    "17 API routes, 8 sharing paths, discovery and the document",
+    28,
+    "18 API routes (the binary push and pull share one), 8 sharing paths, discovery and the document",
   );
 });
 

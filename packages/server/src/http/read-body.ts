@@ -21,11 +21,11 @@ const tooLarge = (limit: number): BodyFailure => ({
   data: { limit, unit: "bytes" },
 });
 
-/** The parsed JSON body, or undefined for an empty one. */
-export const readJsonBody = async (
+/** The body's bytes, read up to `maxBytes` (refused past it, before reading when it says so). */
+const readBytes = async (
   request: IncomingMessage,
   maxBytes: number,
-): Promise<Result<unknown, BodyFailure>> => {
+): Promise<Result<Buffer, BodyFailure>> => {
   const declared = Number(request.headers["content-length"] ?? 0);
   if (declared > maxBytes) return err(tooLarge(maxBytes));
   const chunks: Buffer[] = [];
@@ -35,6 +35,36 @@ export const readJsonBody = async (
     if (size > maxBytes) return err(tooLarge(maxBytes));
     chunks.push(chunk);
   }
+  return ok(Buffer.concat(chunks, size));
+};
+
+/** Is the request's body of this media type (parameters after `;` allowed)? */
+export const hasMediaType = (request: IncomingMessage, type: string): boolean => {
+  const header = request.headers["content-type"] ?? "";
+  return header.toLowerCase().split(";")[0]?.trim() === type;
+};
+
+/**
+ * A binary body (`EVENT_FRAMES_MEDIA_TYPE`), as the `File` the router hands to a route whose
+ * input is a file; the route decodes and checks it.
+ */
+export const readFileBody = async (
+  request: IncomingMessage,
+  maxBytes: number,
+  type: string,
+): Promise<Result<File, BodyFailure>> => {
+  const body = await readBytes(request, maxBytes);
+  return body.ok ? ok(new File([body.value], "body", { type })) : body;
+};
+
+/** The parsed JSON body, or undefined for an empty one. */
+export const readJsonBody = async (
+  request: IncomingMessage,
+  maxBytes: number,
+): Promise<Result<unknown, BodyFailure>> => {
+  const body = await readBytes(request, maxBytes);
+  if (!body.ok) return body;
+  const size = body.value.length;
   if (size === 0) return ok(undefined);
   const type = request.headers["content-type"] ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
@@ -46,7 +76,7 @@ export const readJsonBody = async (
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, size));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body.value);
   } catch {
     return err({ status: 400, code: "BAD_REQUEST", message: "The body is not valid UTF-8." });
   }

@@ -7,6 +7,7 @@
 import {
   API_PREFIX,
   apiErrors,
+  EVENT_FRAMES_MEDIA_TYPE,
   OPENAPI_PATH,
   PROTOCOL_HEADER,
   type ServerDescription,
@@ -21,7 +22,7 @@ import { sessionOf } from "./implementer.ts";
 import type { SizeLimits } from "../limits/limits.ts";
 import { answerPreflight, setCorsHeaders } from "./cors.ts";
 import { checkProtocolHeader } from "./protocol-version.ts";
-import { readJsonBody } from "./read-body.ts";
+import { hasMediaType, readFileBody, readJsonBody } from "./read-body.ts";
 import type { StaticFiles } from "./static-files.ts";
 
 export interface RequestListenerOptions {
@@ -125,7 +126,10 @@ export const createRequestListener = (options: RequestListenerOptions) => {
       }
     }
     if (METHODS_WITH_BODY.has(req.method ?? "")) {
-      const body = await readJsonBody(req, requestLimit(req.method ?? "", path, app.limits));
+      const limit = requestLimit(req.method ?? "", path, app.limits);
+      const body = hasMediaType(req, EVENT_FRAMES_MEDIA_TYPE)
+        ? await readFileBody(req, limit, EVENT_FRAMES_MEDIA_TYPE)
+        : await readJsonBody(req, limit);
       if (!body.ok) {
         // The rest of an oversized body is not read: the connection closes after the answer.
         if (body.error.status === 413) res.setHeader("connection", "close");

@@ -3,7 +3,23 @@
  * log. Pushes, pulls and streams count against the account's quotas (`account-quotas.ts`).
  */
 
-import type { ChainHash, EventEnvelope, EventId, VaultId } from "@keypears/sync-core";
+import {
+  decodePushFrames,
+  encodePullPageFrames,
+  encodePushAnswerFrames,
+  EVENT_FRAMES_MEDIA_TYPE,
+} from "@keypears/api";
+import {
+  type AppendResult,
+  type ChainHash,
+  type EventEnvelope,
+  type EventId,
+  isEventId,
+  type VaultId,
+} from "@keypears/sync-core";
+import { ORPCError } from "@orpc/server";
+import type { Session } from "../../accounts/sessions.ts";
+import type { RequestContext } from "../context.ts";
 import { followHead } from "../../realtime/follow-head.ts";
 import { latestSnapshotAnchor } from "../../vaults/snapshots.ts";
 import { listVaults, recordAck } from "../../vaults/vaults.ts";
@@ -20,6 +36,91 @@ import { authed } from "../implementer.ts";
 import { b64, bytes, checkpointToWire } from "../wire-convert.ts";
 import { requireOwnVault, vaultAccessError } from "./vault-access.ts";
 
+type Context = RequestContext & { readonly session: Session };
+
+/** A binary body that does not parse: the same 400 a JSON body failing its schema gets. */
+const malformed = (message: string) => new ORPCError("BAD_REQUEST", { status: 400, message });
+
+const framesFile = (body: Uint8Array): File =>
+  new File([body], "events", { type: EVENT_FRAMES_MEDIA_TYPE });
+
+/** A push, whichever body it came in: session, ownership and limits, quotas, then the append. */
+const pushEnvelopes = async (
+  context: Context,
+  requestedVault: string,
+  envelopes: readonly EventEnvelope[],
+): Promise<AppendResult> => {
+  const { app, session } = context;
+  const { limits } = app;
+  context.request.noteVault(requestedVault);
+  const vaultId = requestedVault as VaultId;
+  const tooMany = envelopes.length > limits.maxEventsPerPush;
+  // Session, ownership, head, known ids and stored bytes in one query (see push-preflight.ts).
+  const preflight = await pushPreflight(
+    app.sql,
+    app.now(),
+    session,
+    vaultId,
+    tooMany ? [] : envelopes.map((envelope) => envelope.id),
+  );
+  if (preflight.kind === "session-ended") throw apiError("UNAUTHORIZED");
+  if (preflight.kind !== "owner") throw vaultAccessError(preflight.kind);
+  if (tooMany) {
+    throw apiError("PAYLOAD_TOO_LARGE", {
+      message: `A push holds at most ${limits.maxEventsPerPush} events; split the batch.`,
+      data: { limit: limits.maxEventsPerPush, unit: "events" },
+    });
+  }
+  let total = 0;
+  for (const envelope of envelopes) {
+    if (envelope.payload.length > limits.maxEventBytes) {
+      throw apiError("PAYLOAD_TOO_LARGE", {
+        message: `Event ${envelope.id} is ${envelope.payload.length} bytes; the limit is ${limits.maxEventBytes}.`,
+        data: { limit: limits.maxEventBytes, unit: "bytes", id: envelope.id },
+      });
+    }
+    total += envelope.payload.length;
+  }
+  const result = await withHeavySlot(app.quotas, session.accountId, async () => {
+    requireStorageRoom(app.quotas, preflight.storedBytes, total);
+    spendEvents(app.quotas, session.accountId, envelopes.length);
+    return app.events.appendOnto(vaultId, preflight.base, envelopes);
+  });
+  if (!result.ok) {
+    throw apiError("ID_REUSED", {
+      message: `Event ${result.error.id} is already in this vault with a different payload; nothing was stored.`,
+      data: { id: result.error.id },
+    });
+  }
+  return result.value;
+};
+
+/** A page of the log, whichever body it goes out in; records what the device holds. */
+const pullPage = async (
+  context: Context,
+  input: { readonly vaultId: string; readonly after: number; readonly limit: number },
+) => {
+  const { app, session } = context;
+  const vaultId = await requireOwnVault(context, input.vaultId);
+  const page = await withHeavySlot(app.quotas, session.accountId, () =>
+    app.events.readPage(vaultId, input.after, input.limit, app.limits.maxPullBytes),
+  );
+  if (!page.ok) {
+    const snapshot = await latestSnapshotAnchor(app, vaultId);
+    throw apiError("PRUNED", {
+      message: `Events through position ${page.error.prunedThrough} were pruned; start from the latest snapshot.`,
+      data: {
+        prunedThrough: page.error.prunedThrough,
+        snapshot: snapshot === undefined ? null : checkpointToWire(snapshot),
+      },
+    });
+  }
+  // Pulling after a position says the device holds everything up to it.
+  const acked = Math.min(input.after, page.value.head.position);
+  if (acked > 0) await recordAck(app, session.accountId, session.deviceId, vaultId, acked);
+  return page.value;
+};
+
 export const vaultHandlers = {
   list: authed.vaults.list.handler(async ({ context: { app, session } }) => ({
     vaults: (await listVaults(app.sql, session.accountId)).map((vault) => ({
@@ -30,83 +131,39 @@ export const vaultHandlers = {
   })),
 
   push: authed.vaults.push.handler(async ({ input, context }) => {
-    const { app, session } = context;
-    const { limits } = app;
-    context.request.noteVault(input.vaultId);
-    const vaultId = input.vaultId as VaultId;
-    const tooMany = input.events.length > limits.maxEventsPerPush;
-    // Session, ownership, head, known ids and stored bytes in one query (see push-preflight.ts).
-    const preflight = await pushPreflight(
-      app.sql,
-      app.now(),
-      session,
-      vaultId,
-      tooMany ? [] : input.events.map((event) => event.id),
-    );
-    if (preflight.kind === "session-ended") throw apiError("UNAUTHORIZED");
-    if (preflight.kind !== "owner") throw vaultAccessError(preflight.kind);
-    if (tooMany) {
-      throw apiError("PAYLOAD_TOO_LARGE", {
-        message: `A push holds at most ${limits.maxEventsPerPush} events; split the batch.`,
-        data: { limit: limits.maxEventsPerPush, unit: "events" },
-      });
-    }
-    const envelopes = input.events.map((event): EventEnvelope => {
-      const payload = bytes(event.payload);
-      if (payload.length > limits.maxEventBytes) {
-        throw apiError("PAYLOAD_TOO_LARGE", {
-          message: `Event ${event.id} is ${payload.length} bytes; the limit is ${limits.maxEventBytes}.`,
-          data: { limit: limits.maxEventBytes, unit: "bytes", id: event.id },
-        });
-      }
-      return { id: event.id as EventId, payload };
-    });
-    const result = await withHeavySlot(app.quotas, session.accountId, async () => {
-      requireStorageRoom(
-        app.quotas,
-        preflight.storedBytes,
-        envelopes.reduce((sum, envelope) => sum + envelope.payload.length, 0),
-      );
-      spendEvents(app.quotas, session.accountId, envelopes.length);
-      return app.events.appendOnto(vaultId, preflight.base, envelopes);
-    });
-    if (!result.ok) {
-      throw apiError("ID_REUSED", {
-        message: `Event ${result.error.id} is already in this vault with a different payload; nothing was stored.`,
-        data: { id: result.error.id },
-      });
-    }
+    const envelopes = input.events.map((event): EventEnvelope => ({
+      id: event.id as EventId,
+      payload: bytes(event.payload),
+    }));
+    const result = await pushEnvelopes(context, input.vaultId, envelopes);
     return {
-      events: result.value.events.map((event) => ({
+      events: result.events.map((event) => ({
         id: event.id,
         position: event.position,
         chainHash: b64(event.chainHash),
         duplicate: event.duplicate,
       })),
-      head: checkpointToWire(result.value.head),
+      head: checkpointToWire(result.head),
     };
   }),
 
-  pull: authed.vaults.pull.handler(async ({ input, context }) => {
-    const { app, session } = context;
-    const vaultId = await requireOwnVault(context, input.vaultId);
-    const page = await withHeavySlot(app.quotas, session.accountId, () =>
-      app.events.readPage(vaultId, input.after, input.limit, app.limits.maxPullBytes),
-    );
-    if (!page.ok) {
-      const snapshot = await latestSnapshotAnchor(app, vaultId);
-      throw apiError("PRUNED", {
-        message: `Events through position ${page.error.prunedThrough} were pruned; start from the latest snapshot.`,
-        data: {
-          prunedThrough: page.error.prunedThrough,
-          snapshot: snapshot === undefined ? null : checkpointToWire(snapshot),
-        },
-      });
+  pushFrames: authed.vaults.pushFrames.handler(async ({ input, context }) => {
+    const decoded = decodePushFrames(new Uint8Array(await input.body.arrayBuffer()));
+    if (!decoded.ok) {
+      throw malformed(`The push body is malformed: ${decoded.error.reason}.`);
     }
-    const { anchor, events, head } = page.value;
-    // Pulling after a position says the device holds everything up to it.
-    const acked = Math.min(input.after, head.position);
-    if (acked > 0) await recordAck(app, session.accountId, session.deviceId, vaultId, acked);
+    const envelopes: EventEnvelope[] = [];
+    for (const event of decoded.value) {
+      // Ids come as 16 bytes with the UUID variant; the JSON route checks the same through its schema.
+      if (!isEventId(event.id)) throw malformed("An event id is not a UUID.");
+      envelopes.push({ id: event.id, payload: event.payload });
+    }
+    const result = await pushEnvelopes(context, input.params.vaultId, envelopes);
+    return framesFile(encodePushAnswerFrames(result));
+  }),
+
+  pull: authed.vaults.pull.handler(async ({ input, context }) => {
+    const { anchor, events, head } = await pullPage(context, input);
     return {
       anchor: checkpointToWire(anchor),
       events: events.map((event) => ({
@@ -118,6 +175,10 @@ export const vaultHandlers = {
       head: checkpointToWire(head),
     };
   }),
+
+  pullFrames: authed.vaults.pullFrames.handler(async ({ input, context }) =>
+    framesFile(encodePullPageFrames(await pullPage(context, input))),
+  ),
 
   head: authed.vaults.head.handler(async ({ input, context }) => {
     const vaultId = await requireOwnVault(context, input.vaultId);

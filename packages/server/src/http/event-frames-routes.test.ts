@@ -1,0 +1,144 @@
+import {
+  decodePullPageFrames,
+  decodePushAnswerFrames,
+  EVENT_FRAMES_MEDIA_TYPE,
+  encodePushFrames,
+  MAX_SEALED_EVENT_BYTES,
+} from "@keypears/api";
+import { base64UrlToBytes, bytesToBase64Url } from "@keypears/base";
+import { boundedIt } from "@keypears/base/testing";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe } from "node:test";
+import { rejectsWith } from "../testing/expect-error.ts";
+import {
+  newEventId,
+  registerAccount,
+  startTestServer,
+  type TestServer,
+} from "../testing/test-server.ts";
+
+const it = boundedIt();
+
+let test: TestServer;
+before(async () => {
+  test = await startTestServer();
+});
+after(() => test.close());
+
+const envelopes = (n: number) =>
+  Array.from({ length: n }, () => ({
+    id: newEventId(),
+    payload: new Uint8Array(randomBytes(40 + n)),
+  }));
+const framesFile = (bytes: Uint8Array) =>
+  new File([bytes], "events", { type: EVENT_FRAMES_MEDIA_TYPE });
+const bytesOf = async (file: Blob) => new Uint8Array(await file.arrayBuffer());
+
+describe("binary event frames over HTTP", () => {
+  it("push and pull as frames give what the JSON routes give, byte for byte", async () => {
+    const { client, vaultId } = await registerAccount(test);
+    const batch = envelopes(5);
+    const answer = decodePushAnswerFrames(
+      await bytesOf(
+        await client.vaults.pushFrames({
+          params: { vaultId },
+          body: framesFile(encodePushFrames(batch)),
+        }),
+      ),
+    );
+    assert.ok(answer.ok, JSON.stringify(answer));
+    assert.deepEqual(
+      answer.value.events.map((e) => [e.id, e.position, e.duplicate]),
+      batch.map((e, i) => [e.id, i + 1, false]),
+    );
+    // The same events pushed again through JSON are duplicates with the same positions.
+    const retried = await client.vaults.push({
+      vaultId,
+      events: batch.map((e) => ({ id: e.id, payload: bytesToBase64Url(e.payload) })),
+    });
+    assert.deepEqual(
+      retried.events.map((e) => [e.position, e.duplicate, base64UrlToBytes(e.chainHash)]),
+      answer.value.events.map((e) => [e.position, true, e.chainHash]),
+    );
+    const json = await client.vaults.pull({ vaultId, after: 1, limit: 3 });
+    const page = decodePullPageFrames(
+      await bytesOf(await client.vaults.pullFrames({ vaultId, after: 1, limit: 3 })),
+    );
+    assert.ok(page.ok, JSON.stringify(page));
+    assert.deepEqual(
+      page.value.events.map((e) => ({
+        id: e.id,
+        payload: bytesToBase64Url(e.payload),
+        position: e.position,
+        chainHash: bytesToBase64Url(e.chainHash),
+      })),
+      json.events,
+    );
+    assert.deepEqual(
+      [page.value.anchor, page.value.head].map((c) => ({
+        position: c.position,
+        hash: bytesToBase64Url(c.hash),
+      })),
+      [json.anchor, json.head],
+    );
+  });
+
+  it("refuses a malformed body with a 400 and stores nothing", async () => {
+    const { client, vaultId } = await registerAccount(test);
+    const good = encodePushFrames(envelopes(2));
+    for (const bad of [
+      good.subarray(0, good.length - 1),
+      Uint8Array.of(9, 1, 0),
+      new Uint8Array(0),
+    ]) {
+      await rejectsWith(
+        client.vaults.pushFrames({ params: { vaultId }, body: framesFile(bad) }),
+        "BAD_REQUEST",
+        400,
+      );
+    }
+    assert.equal((await client.vaults.head({ vaultId })).position, 0);
+  });
+
+  it("keeps the push limits: an event over the server's limit is refused by id", async () => {
+    const { client, vaultId } = await registerAccount(test);
+    const [small] = envelopes(1);
+    const large = {
+      id: newEventId(),
+      payload: new Uint8Array(MAX_SEALED_EVENT_BYTES + 1),
+    };
+    const failure = await rejectsWith(
+      client.vaults.pushFrames({
+        params: { vaultId },
+        body: framesFile(encodePushFrames([small!, large])),
+      }),
+      "PAYLOAD_TOO_LARGE",
+      413,
+    );
+    assert.deepEqual(failure.data, {
+      limit: MAX_SEALED_EVENT_BYTES,
+      unit: "bytes",
+      id: large.id,
+    });
+    assert.equal((await client.vaults.head({ vaultId })).position, 0);
+  });
+
+  it("answers another account's vault with FORBIDDEN, without reading its log", async () => {
+    const alice = await registerAccount(test);
+    const mallory = await registerAccount(test);
+    await rejectsWith(
+      mallory.client.vaults.pushFrames({
+        params: { vaultId: alice.vaultId },
+        body: framesFile(encodePushFrames(envelopes(1))),
+      }),
+      "FORBIDDEN",
+      403,
+    );
+    await rejectsWith(
+      mallory.client.vaults.pullFrames({ vaultId: alice.vaultId, after: 0, limit: 10 }),
+      "FORBIDDEN",
+      403,
+    );
+  });
+});
