@@ -4,7 +4,7 @@
  * which permission is missing, instead of a bug report or a misleading "no account yet".
  */
 
-import { homePermissionProblems } from "@keypears/vault";
+import { homePermissionProblems } from "@keypears/vault/home";
 import { CliError } from "./cli-error.ts";
 import type { Output } from "./output.ts";
 

@@ -43,20 +43,28 @@ export const plainValue = (value: FieldValue): string => {
 export const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n} ${n === 1 ? one : many}`;
 
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+// Made on first use: creating a segmenter loads ICU data (about 25 ms), which `keypears
+// --version` and every command that prints no table would pay for nothing.
+let segmenter: Intl.Segmenter | undefined;
 
 /** The characters of `text` as a person sees them (an emoji with modifiers is one). */
-export const graphemes = (text: string): string[] =>
-  Array.from(segmenter.segment(text), (s) => s.segment);
+export const graphemes = (text: string): string[] => {
+  segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" });
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+};
 
-/** Columns a text takes in a terminal, counting each visible character as one. */
+/** Printable ASCII: one column per character, no segmenting needed (most titles). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** East Asian wide and fullwidth characters, and emoji: two terminal columns each. */
 const WIDE =
   /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{1F300}-\u{1F64F}\u{1F900}-\u{1F9FF}\u{20000}-\u{3FFFD}]|\p{Emoji_Presentation}|\uFE0F/u;
 
 /** Terminal columns `text` takes: one per grapheme, two for a wide one (CJK, emoji). */
 export const textWidth = (text: string): number =>
-  graphemes(text).reduce((width, grapheme) => width + (WIDE.test(grapheme) ? 2 : 1), 0);
+  PRINTABLE_ASCII.test(text)
+    ? text.length
+    : graphemes(text).reduce((width, grapheme) => width + (WIDE.test(grapheme) ? 2 : 1), 0);
 
 /** `text` as one shell word: as is when safe, else in single quotes. */
 export const shellWord = (text: string): string =>

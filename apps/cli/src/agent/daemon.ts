@@ -13,6 +13,7 @@ import { describeVaultError, parseAddress, unlockVault, type Vault } from "@keyp
 import type { CliInputStream, CliIo } from "../io.ts";
 import { loadSyncServices } from "../sync-services.ts";
 import { connectAgent } from "./client.ts";
+import { servedByAgent } from "./forwarded.ts";
 import { agentPaths, ensurePrivateDir } from "./paths.ts";
 import {
   type AgentMessage,
@@ -172,7 +173,24 @@ const serve = async (start: AgentStart, report: (started: AgentStarted) => void)
   chmodSync(paths.socket, 0o600);
   touch();
   report({ ok: true, state: state() });
+  // Opens every item's view once now, not in the first command: later commands find items in
+  // the vault's cache of opened views (in this process's memory only, gone when it locks).
+  setImmediate(() => {
+    if (!locked) vault.list();
+    void preloadCommands();
+  });
   if (start.sync && !vault.localOnly) void syncInBackground(vault, sync.signal);
+};
+
+const OUTPUT_BATCH_CHARS = 64 * 1024;
+
+/** Loads the command line and the commands the agent serves before the first one arrives. */
+const preloadCommands = async () => {
+  await import("../main.ts");
+  const { COMMANDS } = await import("../command-list.ts");
+  await Promise.all(
+    COMMANDS.filter((entry) => servedByAgent(entry.name)).map((entry) => entry.load()),
+  );
 };
 
 interface RunningCommand {
@@ -200,6 +218,7 @@ const startCommand = (
     async *[Symbol.asyncIterator]() {
       if (!stdinAsked) {
         stdinAsked = true;
+        flush();
         send(socket, { t: "stdin" });
       }
       for (;;) {
@@ -210,11 +229,40 @@ const startCommand = (
       }
     },
   };
+  // Standard output goes in batches, not a message per line: `list` of 10,000 items writes
+  // 10,000 lines. A batch leaves when it is large, when the command yields, before anything on
+  // standard error (so the two keep their order) and before the exit code.
+  let pending = "";
+  let flushScheduled = false;
+  const flush = () => {
+    if (pending === "") return;
+    send(socket, { t: "out", d: pending });
+    pending = "";
+  };
   const io: CliIo = {
     env: request.env,
     stdin,
-    stdout: { write: (d) => send(socket, { t: "out", d }), isTTY: request.stdoutTTY },
-    stderr: { write: (d) => send(socket, { t: "err", d }), isTTY: request.stderrTTY },
+    stdout: {
+      write: (d) => {
+        pending += d;
+        if (pending.length >= OUTPUT_BATCH_CHARS) flush();
+        else if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(() => {
+            flushScheduled = false;
+            flush();
+          });
+        }
+      },
+      isTTY: request.stdoutTTY,
+    },
+    stderr: {
+      write: (d) => {
+        flush();
+        send(socket, { t: "err", d });
+      },
+      isTTY: request.stderrTTY,
+    },
     onInterrupt: (handler) => {
       interruptHandlers.add(handler);
       return () => interruptHandlers.delete(handler);
@@ -230,6 +278,7 @@ const startCommand = (
     run: async (held) => {
       const { main } = await import("../main.ts");
       const code = await main(request.argv, { io, held });
+      flush();
       reply(socket, { t: "exit", code });
     },
     receive: (message) => {
