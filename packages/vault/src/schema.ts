@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const migrations: readonly string[] = [
   `
@@ -143,6 +143,18 @@ const migrations: readonly string[] = [
   -- Secret Key; see key-check.ts), so a damaged row is told apart from a wrong password. NULL in
   -- a migrated file until its first successful unlock records it: SQL cannot compute it here.
   ALTER TABLE account ADD COLUMN key_check BLOB;
+  `,
+  `
+  -- Version 5 (docs/PROTOCOL.md 16.7): the vault keys of later key epochs, each sealed under this
+  -- file's store key. Epoch 0 has no row while it is this file's own vault key (every file made
+  -- before key epochs), so a migrated file needs no key work here. started_at is the position of
+  -- the rekey event that started the epoch: NULL while this device's own rekey is not yet ordered
+  -- (its key is not used until then), and for an epoch 0 written by a device that joined later.
+  CREATE TABLE key_epochs (
+    epoch INTEGER PRIMARY KEY,
+    sealed_key BLOB NOT NULL,
+    started_at INTEGER
+  ) STRICT;
   `,
 ];
 
