@@ -85,3 +85,10 @@ export {
   verifyDeviceSignature,
   type DeviceKeyPairs,
 } from "./device-signing.ts";
+export {
+  KEY_DELIVERY_LENGTH,
+  openKeyDelivery,
+  sealKeyDelivery,
+  type KeyDeliveryContext,
+  type KeyDeliveryError,
+} from "./key-delivery.ts";

@@ -7,6 +7,7 @@ import {
   applyRosterOp,
   decodeRosterOp,
   encodeRosterOp,
+  type DeviceRosterOp,
   type RosterEntry,
   type RosterOp,
   rosterRuleBroken,
@@ -15,7 +16,7 @@ import {
 const A = "aaaaaaaaaaaaaaaa" as DeviceId;
 const B = "bbbbbbbbbbbbbbbb" as DeviceId;
 const C = "cccccccccccccccc" as DeviceId;
-const enrol = (deviceId: DeviceId): RosterOp => ({
+const enrol = (deviceId: DeviceId): DeviceRosterOp => ({
   kind: "enrol",
   deviceId,
   name: `device ${deviceId.slice(0, 2)}`,
@@ -53,7 +54,7 @@ test("roster events round-trip through their canonical bytes; any other encoding
 test("the rules: self-enrolment or approval by an active device; only active devices rename and revoke; revoked stays revoked", () => {
   const roster = new Map<DeviceId, RosterEntry>();
   const lookup = (id: DeviceId) => roster.get(id);
-  const apply = (op: RosterOp, signer: DeviceId, position: number) => {
+  const apply = (op: DeviceRosterOp, signer: DeviceId, position: number) => {
     const broken = rosterRuleBroken(lookup, op, signer, position);
     if (broken === undefined)
       roster.set(op.deviceId, applyRosterOp(roster.get(op.deviceId), op, signer, position));
@@ -79,4 +80,37 @@ test("the rules: self-enrolment or approval by an active device; only active dev
   assert.equal(apply({ kind: "rename", deviceId: B, name: "x" }, A, 5), "device not active");
   assert.equal(apply({ kind: "rename", deviceId: A, name: "work" }, A, 6), undefined);
   assert.equal(roster.get(A)?.name, "work");
+});
+
+test("a rekey round-trips canonically; duplicate, short or missing deliveries are refused", () => {
+  const box = new Uint8Array(105).fill(7);
+  const op: RosterOp = {
+    kind: "rekey",
+    epoch: 3,
+    deliveries: [
+      { deviceId: A, box },
+      { deviceId: B, box },
+    ],
+  };
+  const bytes = encodeRosterOp(op);
+  assert.deepEqual(decodeRosterOp(bytes), { ok: true, value: op });
+  const bad = (o: RosterOp) => decodeRosterOp(encodeRosterOp(o)).ok;
+  assert.equal(
+    bad({
+      ...op,
+      deliveries: [
+        { deviceId: A, box },
+        { deviceId: A, box },
+      ],
+    }),
+    false,
+  );
+  assert.equal(bad({ ...op, deliveries: [{ deviceId: A, box: box.subarray(1) }] }), false);
+  assert.equal(bad({ ...op, deliveries: [] }), false);
+  assert.equal(bad({ ...op, epoch: 0 }), false);
+  // Only an active device may start an epoch; the epoch sequence is the vault's check.
+  assert.equal(
+    rosterRuleBroken(() => undefined, op, A, 5),
+    "signer not active",
+  );
 });

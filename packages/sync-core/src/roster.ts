@@ -32,7 +32,27 @@ export type RosterOp =
       readonly at: number;
     }
   | { readonly kind: "rename"; readonly deviceId: DeviceId; readonly name: string }
-  | { readonly kind: "revoke"; readonly deviceId: DeviceId };
+  | { readonly kind: "revoke"; readonly deviceId: DeviceId }
+  | {
+      /** Starts key epoch `epoch` (docs/PROTOCOL.md 16.7): its vault key, delivered to each device. */
+      readonly kind: "rekey";
+      readonly epoch: number;
+      readonly deliveries: readonly RekeyDelivery[];
+    };
+
+export interface RekeyDelivery {
+  readonly deviceId: DeviceId;
+  /** The new epoch's vault key sealed for the device's X25519 key (`sealKeyDelivery`). */
+  readonly box: Uint8Array;
+}
+
+/** An ephemeral X25519 key, then a sealed 32-byte key. */
+const DELIVERY_LENGTH = 105;
+/** More devices than any account has; bounds the work of one event. */
+export const MAX_REKEY_DELIVERIES = 256;
+
+/** The roster operations that name one device (all but `rekey`). */
+export type DeviceRosterOp = Exclude<RosterOp, { readonly kind: "rekey" }>;
 
 export interface RosterEntry {
   readonly deviceId: DeviceId;
@@ -48,7 +68,7 @@ export interface RosterEntry {
   readonly revokedAt: number | null;
 }
 
-const codes = { enrol: 0, rename: 1, revoke: 2 } as const;
+const codes = { enrol: 0, rename: 1, revoke: 2, rekey: 3 } as const;
 
 const validName = (name: unknown): name is string =>
   typeof name === "string" &&
@@ -58,6 +78,15 @@ const validName = (name: unknown): name is string =>
   !/[\u0000-\u001f\u007f]/.test(name);
 
 export const encodeRosterOp = (op: RosterOp): Uint8Array => {
+  if (op.kind === "rekey")
+    return asPlainBytes(
+      encode([
+        ROSTER_FORMAT_VERSION,
+        codes.rekey,
+        op.epoch,
+        op.deliveries.map((d) => [hexToBytes(d.deviceId), d.box]),
+      ]),
+    );
   const id = hexToBytes(op.deviceId);
   switch (op.kind) {
     case "enrol":
@@ -94,6 +123,7 @@ export const decodeRosterOp = (bytes: Uint8Array): Result<RosterOp, RosterDecode
     return fail(error instanceof Error ? error.message : "undecodable");
   }
   if (!Array.isArray(value) || value[0] !== ROSTER_FORMAT_VERSION) return fail("unknown format");
+  if (value[1] === codes.rekey) return decodeRekey(value as unknown[], bytes);
   const [, code, idBytes, ...rest] = value as unknown[];
   if (!bytesOf(idBytes, 8)) return fail("bad device id");
   const deviceId = bytesToHex(idBytes);
@@ -125,6 +155,32 @@ export const decodeRosterOp = (bytes: Uint8Array): Result<RosterOp, RosterDecode
   return ok(op);
 };
 
+const decodeRekey = (
+  value: readonly unknown[],
+  bytes: Uint8Array,
+): Result<RosterOp, RosterDecodeError> => {
+  const fail = (reason: string) => err({ kind: "invalid-roster-event" as const, reason });
+  const [, , epoch, list, ...extra] = value;
+  if (extra.length > 0 || !Array.isArray(list)) return fail("unknown operation");
+  if (typeof epoch !== "number" || !Number.isSafeInteger(epoch) || epoch < 1 || epoch > 0xffffffff)
+    return fail("bad epoch");
+  if (list.length === 0 || list.length > MAX_REKEY_DELIVERIES) return fail("bad deliveries");
+  const deliveries: RekeyDelivery[] = [];
+  const seen = new Set<string>();
+  for (const item of list as unknown[]) {
+    if (!Array.isArray(item) || item.length !== 2) return fail("bad delivery");
+    const [idBytes, box] = item as unknown[];
+    if (!bytesOf(idBytes, 8) || !bytesOf(box, DELIVERY_LENGTH)) return fail("bad delivery");
+    const deviceId = bytesToHex(idBytes);
+    if (!isDeviceId(deviceId) || seen.has(deviceId)) return fail("bad delivery");
+    seen.add(deviceId);
+    deliveries.push({ deviceId, box: asPlainBytes(box) });
+  }
+  const op: RosterOp = { kind: "rekey", epoch, deliveries };
+  if (!bytesEqual(encodeRosterOp(op), bytes)) return fail("not canonical");
+  return ok(op);
+};
+
 /** A device's entry if it may write at `position`: enrolled before it, not revoked before it. */
 export const activeAt = (
   entry: RosterEntry | undefined,
@@ -143,6 +199,8 @@ export const rosterRuleBroken = (
   signer: DeviceId,
   position: number,
 ): string | undefined => {
+  if (op.kind === "rekey")
+    return activeAt(lookup(signer), position) === undefined ? "signer not active" : undefined;
   const target = lookup(op.deviceId);
   if (op.kind === "enrol") {
     if (target !== undefined && target.enrolledAt !== null)
@@ -158,7 +216,7 @@ export const rosterRuleBroken = (
 /** The entry after applying `op` (rules already checked). */
 export const applyRosterOp = (
   before: RosterEntry | undefined,
-  op: RosterOp,
+  op: DeviceRosterOp,
   signer: DeviceId,
   position: number,
 ): RosterEntry => {

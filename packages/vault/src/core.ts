@@ -11,7 +11,7 @@ export * from "./account-storage.ts";
 export * from "./address.ts";
 export * from "./compression.ts";
 export * from "./credentials.ts";
-export { CURRENT_EPOCH, type QuarantinedEvent, type QuarantineReason } from "./device-trust.ts";
+export { type QuarantinedEvent, type QuarantineReason } from "./device-trust.ts";
 export * from "./doctor.ts";
 export * from "./errors.ts";
 export * from "./item.ts";

@@ -10,10 +10,14 @@ import { bytesEqual, err, ok, type Result } from "@keypears/base";
 import {
   associatedData,
   createDeviceKeyPairs,
+  createVaultKey,
   type DeviceKeyPairs,
   deviceKeyPairsFromSecrets,
   open,
+  openKeyDelivery,
   seal,
+  sealKeyDelivery,
+  type VaultKey,
   type VaultKeys,
   verifyDeviceSignature,
 } from "@keypears/crypto";
@@ -35,6 +39,7 @@ import {
 } from "@keypears/sync-core";
 import { openEvent, type OpenError, openRosterBox, SIGNED_EVENT_SCHEMA } from "./sealing.ts";
 import { sealSignedItemEvent, sealSignedRosterEvent } from "./signed-sealing.ts";
+import type { KeyEpochs } from "./key-epochs.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 /** Why an event was set aside instead of applied (docs/PROTOCOL.md 16.5). */
@@ -68,16 +73,26 @@ export interface Refusal {
 export type OpenedRemote =
   | { readonly kind: "legacy"; readonly event: Event }
   | { readonly kind: "item"; readonly event: Event; readonly signer: DeviceId }
-  | { readonly kind: "roster"; readonly op: RosterOp; readonly signer: DeviceId };
-
-/** The epoch this code seals under: key epochs (16.7) are designed, not yet implemented. */
-export const CURRENT_EPOCH = 0;
+  | {
+      readonly kind: "roster";
+      readonly op: RosterOp;
+      readonly signer: DeviceId;
+      /** For a rekey: the new epoch's vault key, when it was delivered to this device. */
+      readonly delivered?: VaultKey;
+    };
 
 export interface DeviceTrust {
   /** This device's key pairs, made (and sealed into the file) the first time they are needed. */
   readonly keys: () => DeviceKeyPairs;
   readonly sealItemEvent: (event: Event) => Uint8Array;
   readonly sealRosterEvent: (id: EventId, op: RosterOp) => Uint8Array;
+  /**
+   * A rekey starting the epoch after the one this device seals under, delivered to `recipients`
+   * (this device among them, unless it revokes itself); its key is kept, unused until the event
+   * is ordered (`key-epochs.ts`).
+   */
+  readonly makeRekey: (recipients: readonly RosterEntry[]) => RosterOp;
+  readonly epochs: KeyEpochs;
   /** Opens and verifies a server-ordered event at `position`; a refusal is to be quarantined. */
   readonly openRemote: (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
@@ -90,7 +105,12 @@ export interface DeviceTrust {
   /** Whether the log has passed its upgrade point (a roster event was verified). */
   readonly upgraded: () => boolean;
   readonly writeEntry: (entry: RosterEntry) => void;
-  readonly applyRoster: (op: RosterOp, signer: DeviceId, position: number) => void;
+  readonly applyRoster: (
+    op: RosterOp,
+    signer: DeviceId,
+    position: number,
+    delivered?: VaultKey,
+  ) => void;
   readonly quarantine: (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
     position: number,
@@ -129,7 +149,7 @@ const fromRow = (row: RosterRow): RosterEntry => ({
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
+export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceTrust => {
   const { db } = ctx;
   const vaultId = ctx.account.vaultId;
   const deviceId = ctx.account.deviceId;
@@ -174,7 +194,8 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
     return keys;
   };
 
-  const signer = () => ({ deviceId, signingSeed: loadKeys().signingSeed, epoch: CURRENT_EPOCH });
+  const signer = () => ({ deviceId, signingSeed: loadKeys().signingSeed, epoch: epochs.sealing() });
+  const sealingKeys = (): VaultKeys => epochs.keysOf(epochs.sealing()) as VaultKeys;
 
   const entry = (id: DeviceId): RosterEntry | undefined => {
     const row = selectEntry.get(id) as RosterRow | undefined;
@@ -222,7 +243,12 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
         detail: version === 2 ? parsed.error.detail : `unknown payload version ${version}`,
       });
     const payload = parsed.value;
-    if (payload.epoch !== CURRENT_EPOCH)
+    // An older epoch is accepted from an active signer: a device that had not yet learned of a
+    // rotation (docs/PROTOCOL.md 16.7). A newer one than this device holds cannot be opened.
+    const keys = epochs.usableAt(payload.epoch, position)
+      ? epochs.keysOf(payload.epoch)
+      : undefined;
+    if (keys === undefined)
       return err({ reason: "unknown-epoch", detail: `epoch ${payload.epoch}` });
     const message = eventSignatureMessage(vaultId, stored.id, payload.unsigned);
     if (payload.kind === "item") {
@@ -231,7 +257,7 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
       if (!verifyDeviceSignature(signer.signingKey, message, payload.signature))
         return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
       const event = openEvent(
-        ctx.keys,
+        keys,
         vaultId,
         { id: stored.id, payload: payload.box },
         SIGNED_EVENT_SCHEMA,
@@ -251,7 +277,7 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
       !verifyDeviceSignature(active.signingKey, message, payload.signature)
     )
       return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
-    const bytes = openRosterBox(ctx.keys, vaultId, stored.id, payload.box);
+    const bytes = openRosterBox(keys, vaultId, stored.id, payload.box);
     if (bytes === undefined)
       return err({
         reason: "undecryptable",
@@ -267,31 +293,104 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
     }
     const broken = rosterRuleBroken(entry, op.value, payload.signer, position);
     if (broken !== undefined) return err({ reason: "roster-rule", detail: broken });
+    if (op.value.kind === "rekey") return checkRekey(op.value, payload.signer, position);
     return ok({ kind: "roster", op: op.value, signer: payload.signer });
   };
+
+  /**
+   * The rules of a rekey beyond its signer (docs/PROTOCOL.md 16.7): it starts the epoch right
+   * after the latest one, and every device active at its position gets the key (so none is left
+   * unable to read). Deliveries to devices not active are ignored.
+   */
+  const checkRekey = (
+    op: Extract<RosterOp, { kind: "rekey" }>,
+    signer: DeviceId,
+    position: number,
+  ): Result<OpenedRemote, Refusal> => {
+    const latest = Math.max(epochs.sealing(), revokedDeviceEpoch());
+    if (op.epoch !== latest + 1)
+      return err({ reason: "roster-rule", detail: `epoch ${op.epoch} does not follow ${latest}` });
+    const addressed = new Set(op.deliveries.map((d) => d.deviceId));
+    const missed = roster().find(
+      (e) => activeAt(e, position) !== undefined && !addressed.has(e.deviceId),
+    );
+    if (missed !== undefined)
+      return err({ reason: "roster-rule", detail: `no key for device ${missed.deviceId}` });
+    const mine = op.deliveries.find((d) => d.deviceId === deviceId);
+    if (mine === undefined || activeAt(entry(deviceId), position) === undefined)
+      return ok({ kind: "roster", op, signer });
+    const key = openKeyDelivery(loadKeys().exchangeSecret, mine.box, {
+      vaultId,
+      deviceId,
+      epoch: op.epoch,
+    });
+    if (!key.ok)
+      return err({
+        reason: "undecryptable",
+        detail: "the key delivered to this device does not open",
+      });
+    return ok({ kind: "roster", op, signer, delivered: key.value });
+  };
+
+  /** The latest epoch this device saw start without its key (it was revoked), kept in state. */
+  const revokedDeviceEpoch = (): number => {
+    const stored = ctx.readState("epoch-without-key");
+    return stored === undefined ? 0 : Number(decoder.decode(stored));
+  };
+
+  const roster = () => (selectAll.all() as RosterRow[]).map(fromRow);
 
   const opensOwn: DeviceTrust["opensOwn"] = (id, payload) => {
     if (payloadVersion(payload) === 1) return openEvent(ctx.keys, vaultId, { id, payload }).ok;
     const parsed = parseSignedPayload(payload);
     if (!parsed.ok) return false;
+    const keys = epochs.keysOf(parsed.value.epoch);
+    if (keys === undefined) return false;
     if (parsed.value.kind === "roster")
-      return openRosterBox(ctx.keys, vaultId, id, parsed.value.box) !== undefined;
-    return openEvent(ctx.keys, vaultId, { id, payload: parsed.value.box }, SIGNED_EVENT_SCHEMA).ok;
+      return openRosterBox(keys, vaultId, id, parsed.value.box) !== undefined;
+    return openEvent(keys, vaultId, { id, payload: parsed.value.box }, SIGNED_EVENT_SCHEMA).ok;
+  };
+
+  const makeRekey: DeviceTrust["makeRekey"] = (recipients) => {
+    const epoch = epochs.sealing() + 1;
+    const key = createVaultKey(ctx.deps.randomBytes);
+    const deliveries = recipients.map((r) => ({
+      deviceId: r.deviceId,
+      box: sealKeyDelivery(
+        r.exchangeKey,
+        key,
+        { vaultId, deviceId: r.deviceId, epoch },
+        ctx.deps.randomBytes,
+      ),
+    }));
+    epochs.add(epoch, key, null);
+    return { kind: "rekey", epoch, deliveries };
+  };
+
+  const applyRoster: DeviceTrust["applyRoster"] = (op, signer, position, delivered) => {
+    if (op.kind !== "rekey") {
+      writeEntry(applyRosterOp(entry(op.deviceId), op, signer, position));
+      return;
+    }
+    if (delivered !== undefined) epochs.add(op.epoch, delivered, position);
+    else ctx.writeState("epoch-without-key", encoder.encode(String(op.epoch)));
   };
 
   return {
     keys: loadKeys,
-    sealItemEvent: (event) => sealSignedItemEvent(ctx.keys, signer(), event, ctx.deps.randomBytes),
+    sealItemEvent: (event) =>
+      sealSignedItemEvent(sealingKeys(), signer(), event, ctx.deps.randomBytes),
     sealRosterEvent: (id, op) =>
-      sealSignedRosterEvent(ctx.keys, signer(), vaultId, id, op, ctx.deps.randomBytes),
+      sealSignedRosterEvent(sealingKeys(), signer(), vaultId, id, op, ctx.deps.randomBytes),
+    makeRekey,
+    epochs,
     openRemote,
     opensOwn,
     entry,
-    roster: () => (selectAll.all() as RosterRow[]).map(fromRow),
+    roster,
     upgraded: () => selectUpgraded.get() !== undefined,
     writeEntry,
-    applyRoster: (op, signer, position) =>
-      writeEntry(applyRosterOp(entry(op.deviceId), op, signer, position)),
+    applyRoster,
     quarantine: (stored, position, chainHash, refusal) => {
       insertQuarantine.run(
         position,
@@ -324,16 +423,20 @@ export const sameKeys = (a: RosterEntry, b: RosterEntry): boolean =>
  * when the event was applied.
  */
 export const openStoredItemEvent = (
-  keys: VaultKeys,
+  keysOf: (epoch: number) => VaultKeys | undefined,
   vaultId: VaultId,
   stored: EventEnvelope,
   signingKeyOf: (signer: DeviceId) => Uint8Array | undefined,
 ): Result<Event | undefined, OpenError> => {
-  if (payloadVersion(stored.payload) === 1) return openEvent(keys, vaultId, stored);
+  const epochZero = keysOf(0) as VaultKeys;
+  if (payloadVersion(stored.payload) === 1) return openEvent(epochZero, vaultId, stored);
   const parsed = parseSignedPayload(stored.payload);
   // A payload that does not parse is reported as the integrity failure it is.
-  if (!parsed.ok) return openEvent(keys, vaultId, stored);
+  if (!parsed.ok) return openEvent(epochZero, vaultId, stored);
   const payload = parsed.value;
+  const keys = keysOf(payload.epoch);
+  // An event of an epoch whose key this device never held (it was revoked) is not its own.
+  if (keys === undefined) return err({ kind: "tampered", what: "event", id: stored.id });
   const signingKey = signingKeyOf(payload.signer);
   const message = eventSignatureMessage(vaultId, stored.id, payload.unsigned);
   if (signingKey === undefined || !verifyDeviceSignature(signingKey, message, payload.signature))

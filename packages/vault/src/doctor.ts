@@ -17,6 +17,7 @@ import {
 } from "@keypears/sync-core";
 import type { AccountRecord, VaultDeps } from "./account-record.ts";
 import { createDeviceTrust, openStoredItemEvent } from "./device-trust.ts";
+import { createKeyEpochs } from "./key-epochs.ts";
 import type { OpenError } from "./sealing.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext } from "./vault-context.ts";
@@ -75,17 +76,20 @@ const examine = (ctx: ReturnType<typeof createVaultContext>, repair: boolean): D
            ORDER BY e.position IS NULL, e.position, e.created_at, e.rowid`,
     )
     .all(vaultId) as EventRow[];
+  const epochs = createKeyEpochs(ctx);
   const rosterKey = db.prepare("SELECT signing_key AS key FROM roster WHERE device_id = ?");
   // This device's own key is in its sealed state even before it enrolled (a local-only account
   // never does); other devices' keys are in the roster it verified.
   const signingKeyOf = (signer: string): Uint8Array | undefined =>
     (rosterKey.get(signer) as { key: Uint8Array } | undefined)?.key ??
-    (signer === ctx.account.deviceId ? createDeviceTrust(ctx).keys().signingKey : undefined);
+    (signer === ctx.account.deviceId
+      ? createDeviceTrust(ctx, epochs).keys().signingKey
+      : undefined);
   const statesByItem = new Map<ItemId, ItemState>();
   const eventsByItem = new Map<ItemId, number>();
   for (const row of rows) {
     const opened = openStoredItemEvent(
-      ctx.keys,
+      epochs.keysOf,
       vaultId,
       { id: row.id, payload: row.payload },
       signingKeyOf,

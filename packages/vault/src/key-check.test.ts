@@ -60,7 +60,9 @@ test("a schema 2 file migrates to 3 and records its checksum at the first unlock
   vault.lock();
   // As KeyPears wrote it before schema 4: no key_check column, user_version 3.
   const db = openSqlite(pathOf(address));
-  db.exec("ALTER TABLE account DROP COLUMN key_check; PRAGMA user_version = 3");
+  db.exec(
+    "DROP TABLE key_epochs; ALTER TABLE account DROP COLUMN key_check; PRAGMA user_version = 3",
+  );
   db.close();
 
   const first = expectOk(await unlock(address));

@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const migrations: readonly string[] = [
   `
@@ -152,6 +152,18 @@ const migrations: readonly string[] = [
   -- version 5 lacks the rows older code would look for, hence the new number: older code refuses it.
   -- No table changes: the history table's key (item_id, field_key, event_id) serves both reads.
   SELECT 1;
+  `,
+  `
+  -- Version 6 (docs/PROTOCOL.md 16.7): the vault keys of later key epochs, each sealed under this
+  -- file's store key. Epoch 0 has no row while it is this file's own vault key (every file made
+  -- before key epochs), so a migrated file needs no key work here. started_at is the position of
+  -- the rekey event that started the epoch: NULL while this device's own rekey is not yet ordered
+  -- (its key is not used until then), and for an epoch 0 written by a device that joined later.
+  CREATE TABLE key_epochs (
+    epoch INTEGER PRIMARY KEY,
+    sealed_key BLOB NOT NULL,
+    started_at INTEGER
+  ) STRICT;
   `,
 ];
 

@@ -144,6 +144,8 @@ export interface OpenedSnapshot {
   readonly states: readonly ItemState[];
   /** Empty for a version-1 snapshot (a vault before its upgrade point). */
   readonly roster: readonly RosterEntry[];
+  /** The key epoch that sealed it (0 for a version-1 snapshot). */
+  readonly epoch: number;
 }
 
 /**
@@ -151,7 +153,8 @@ export interface OpenedSnapshot {
  * version-2 snapshot must be signed by a device active in the roster it carries.
  */
 export const openSnapshot = (
-  keys: VaultKeys,
+  /** The keys of epoch 0, or the keys of each epoch this device holds (16.7). */
+  keys: VaultKeys | ((epoch: number) => VaultKeys | undefined),
   vaultId: VaultId,
   checkpoint: Checkpoint,
   payload: Uint8Array,
@@ -163,17 +166,21 @@ export const openSnapshot = (
     id: `${vaultId}@${checkpoint.position}`,
   });
   const signed = payloadVersion(payload) === 2;
+  const keysOf = typeof keys === "function" ? keys : (e: number) => (e === 0 ? keys : undefined);
+  let epoch = 0;
   let box = payload;
   let signature: { signer: DeviceId; unsigned: Uint8Array; signature: Uint8Array } | undefined;
   if (signed) {
     const parsed = parseSignedSnapshot(payload);
     if (!parsed.ok) return tampered;
-    if (parsed.value.epoch !== 0)
-      return err({ kind: "invalid-snapshot", reason: `unknown key epoch ${parsed.value.epoch}` });
+    epoch = parsed.value.epoch;
     box = parsed.value.box;
     signature = parsed.value;
   }
-  const opened = open(keys.eventKey, box, snapshotAd(vaultId, checkpoint));
+  const epochKeys = keysOf(epoch);
+  if (epochKeys === undefined)
+    return err({ kind: "invalid-snapshot", reason: `unknown key epoch ${epoch}` });
+  const opened = open(epochKeys.eventKey, box, snapshotAd(vaultId, checkpoint));
   if (!opened.ok) return tampered;
   let states: unknown;
   let rosterList: unknown = [];
@@ -231,7 +238,7 @@ export const openSnapshot = (
     if (!state.ok) return err({ kind: "invalid-snapshot", reason: state.error.reason });
     out.push(state.value);
   }
-  return ok({ states: out, roster });
+  return ok({ states: out, roster, epoch });
 };
 
 export type { ChainHash };

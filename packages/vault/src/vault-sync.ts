@@ -13,6 +13,7 @@ import {
   type KdfParams,
   open,
   seal,
+  type VaultKeys,
   wipe,
 } from "@keypears/crypto";
 import {
@@ -32,6 +33,8 @@ import {
   type ItemId,
   type ItemState,
   type RosterEntry,
+  type DeviceId,
+  type DeviceRosterOp,
   type RosterOp,
   type StoredEvent,
   type VaultId,
@@ -153,10 +156,11 @@ export interface VaultSync {
   ) => Result<ApplyResult, ApplyError>;
   /**
    * Queues a roster event signed by this device (rename or revoke a device; enrol one it
-   * approved): it takes effect where the server places it, on every device alike.
+   * approved): it takes effect where the server places it, on every device alike. A revoke is
+   * followed by a rekey that starts a new key epoch for the devices that remain (16.7).
    */
   readonly writeRosterEvent: (
-    op: RosterOp,
+    op: DeviceRosterOp,
   ) => Result<
     EventId,
     { readonly kind: "not-enrolled" } | { readonly kind: "roster-rule"; readonly detail: string }
@@ -169,6 +173,14 @@ export interface VaultSync {
   readonly fingerprint: () => { readonly position: number; readonly code: string } | undefined;
   /** Events set aside instead of applied (docs/PROTOCOL.md 16.5), by position. */
   readonly quarantined: () => readonly QuarantinedEvent[];
+  /**
+   * Queues a rekey that starts a new key epoch for every device this device sees active
+   * (docs/PROTOCOL.md 16.7): after a revocation it is written at once; `passwd --new-secret-key`
+   * asks for one too.
+   */
+  readonly rotateKey: () => Result<EventId, { readonly kind: "not-enrolled" }>;
+  /** The key epoch this device seals under, and every epoch whose key it holds. */
+  readonly keyEpochs: () => { readonly sealing: number; readonly known: readonly number[] };
   /** The device roster as this device verified it in the log (and its own pending enrolment). */
   readonly roster: () => readonly RosterEntry[];
   /** The name this device enrols under (set at sign-in). */
@@ -337,6 +349,64 @@ export const createVaultSync = (
     });
   };
 
+  const queueRosterEvent = (id: EventId, op: RosterOp): void => {
+    insertRosterEvent.run(
+      vaultId,
+      id,
+      trust.sealRosterEvent(id, op),
+      null,
+      null,
+      "local",
+      ctx.deps.now(),
+    );
+    insertOutbox.run(vaultId, id);
+  };
+
+  /** A rekey for every device this device sees active, but `revoking` (docs/PROTOCOL.md 16.7). */
+  const queueRekey = (revoking?: DeviceId): EventId => {
+    const recipients = trust
+      .roster()
+      .filter(
+        (e) =>
+          e.revokedAt === null &&
+          e.deviceId !== revoking &&
+          (e.enrolledAt !== null || e.deviceId === ctx.account.deviceId),
+      );
+    const id = ctx.ids.eventId();
+    queueRosterEvent(id, trust.makeRekey(recipients));
+    ctx.writeState("rekey-event", new TextEncoder().encode(id));
+    return id;
+  };
+
+  /**
+   * Every active device sees to it that the key epoch in force started after the latest
+   * revocation: the revoking device's own rekey may have lost a race with another rekey or
+   * enrolment (and been set aside), or never been written (a revoke by an older device). Only
+   * one rekey of this device's is in flight at a time.
+   */
+  const ensureRotated = (): void => {
+    if (ctx.localOnly) return;
+    const me = trust.entry(ctx.account.deviceId);
+    if (me === undefined || me.enrolledAt === null || me.revokedAt !== null) return;
+    const lastRevocation = Math.max(
+      0,
+      ...trust
+        .roster()
+        .map((e) => e.revokedAt)
+        .filter((p): p is number => p !== null),
+    );
+    if (lastRevocation === 0 || lastRevocation < trust.epochs.sealingSince()) return;
+    const inFlight = ctx.readState("rekey-event");
+    if (inFlight !== undefined) {
+      const row = selectPromised.get(vaultId, textDecoder.decode(inFlight)) as
+        { position: number | null } | undefined;
+      // Not yet ordered, or ordered past what this device verified: wait for it.
+      if (row !== undefined && (row.position === null || row.position > verified().position))
+        return;
+    }
+    db.transaction(() => queueRekey());
+  };
+
   return {
     localOnly: ctx.localOnly,
     account: () => ({
@@ -350,6 +420,7 @@ export const createVaultSync = (
     pending: (limit, after) => {
       ctx.assertUnlocked();
       ensureEnrolled();
+      ensureRotated();
       const rows = (
         after === undefined
           ? selectPending.all(vaultId, limit)
@@ -440,7 +511,12 @@ export const createVaultSync = (
               if (stored.payload[0] === 2 && stored.payload[1] === 2) {
                 const own = trust.openRemote(stored, stored.position);
                 if (own.ok && own.value.kind === "roster")
-                  trust.applyRoster(own.value.op, own.value.signer, stored.position);
+                  trust.applyRoster(
+                    own.value.op,
+                    own.value.signer,
+                    stored.position,
+                    own.value.delivered,
+                  );
                 else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
               }
             }
@@ -452,7 +528,12 @@ export const createVaultSync = (
             continue;
           }
           if (opened.value.kind === "roster") {
-            trust.applyRoster(opened.value.op, opened.value.signer, stored.position);
+            trust.applyRoster(
+              opened.value.op,
+              opened.value.signer,
+              stored.position,
+              opened.value.delivered,
+            );
             insertRosterEvent.run(
               vaultId,
               stored.id,
@@ -539,20 +620,27 @@ export const createVaultSync = (
       }
       const id = ctx.ids.eventId();
       db.transaction(() => {
-        insertRosterEvent.run(
-          vaultId,
-          id,
-          trust.sealRosterEvent(id, op),
-          null,
-          null,
-          "local",
-          ctx.deps.now(),
-        );
-        insertOutbox.run(vaultId, id);
+        queueRosterEvent(id, op);
+        if (op.kind === "revoke") queueRekey(op.deviceId);
       });
       ctx.localChanges.written();
       if (!db.inTransaction()) ctx.localChanges.settled(true);
       return ok(id);
+    },
+    rotateKey: () => {
+      ctx.assertUnlocked();
+      if (ctx.localOnly) return err({ kind: "not-enrolled" });
+      ensureEnrolled();
+      const me = trust.entry(ctx.account.deviceId);
+      if (me === undefined || me.revokedAt !== null) return err({ kind: "not-enrolled" });
+      const id = db.transaction(() => queueRekey());
+      ctx.localChanges.written();
+      if (!db.inTransaction()) ctx.localChanges.settled(true);
+      return ok(id);
+    },
+    keyEpochs: () => {
+      ctx.assertUnlocked();
+      return { sealing: trust.epochs.sealing(), known: trust.epochs.known() };
     },
     roster: () => {
       ctx.assertUnlocked();
@@ -618,12 +706,16 @@ export const createVaultSync = (
         position: checkpoint.position,
         chainHash: checkpoint.hash,
         payload: sealSignedSnapshot(
-          ctx.keys,
+          trust.epochs.keysOf(trust.epochs.sealing()) as VaultKeys,
           vaultId,
           checkpoint,
           states.value,
           roster,
-          { deviceId: ctx.account.deviceId, signingSeed: trust.keys().signingSeed, epoch: 0 },
+          {
+            deviceId: ctx.account.deviceId,
+            signingSeed: trust.keys().signingSeed,
+            epoch: trust.epochs.sealing(),
+          },
           ctx.deps.randomBytes,
           ctx.deps.compression,
         ),
@@ -633,7 +725,7 @@ export const createVaultSync = (
       ctx.assertUnlocked();
       const checkpoint = { position: snapshot.position, hash: snapshot.chainHash };
       const opened = openSnapshot(
-        ctx.keys,
+        trust.epochs.keysOf,
         vaultId,
         checkpoint,
         snapshot.payload,
@@ -654,6 +746,8 @@ export const createVaultSync = (
             if (entry.deviceId !== ctx.account.deviceId) trust.writeEntry(entry);
           }
           if (latest !== undefined) ctx.clock.receive(latest);
+          // The epochs up to the snapshot's started before it (their rekey events are below it).
+          trust.epochs.startedBy(opened.value.epoch, checkpoint.position);
           ctx.writeState("verified", encodeCheckpoint(checkpoint));
           ctx.writeState("snapshot-base", encodeCheckpoint(checkpoint));
           ctx.saveClock();

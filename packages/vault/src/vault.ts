@@ -41,6 +41,7 @@ import { type EventToCommit, STATUS_FIELD } from "./item-store.ts";
 import { createRejectedChanges } from "./rejected-changes.ts";
 import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
 import { createDeviceTrust } from "./device-trust.ts";
+import { createKeyEpochs } from "./key-epochs.ts";
 import type { OpenError } from "./sealing.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext, type VaultContext } from "./vault-context.ts";
@@ -154,7 +155,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
   const ctx = createVaultContext(input.db, input.account, input.vaultKey, input.deps);
   const { store } = ctx;
   const rejected = createRejectedChanges(ctx);
-  const trust = createDeviceTrust(ctx);
+  const trust = createDeviceTrust(ctx, createKeyEpochs(ctx));
   const maxEventBytes = ctx.deps.unsafeMaxEventBytesForTests ?? MAX_SEALED_EVENT_BYTES;
 
   const readableItems = (): Item[] => {

@@ -1,0 +1,224 @@
+/**
+ * Key epochs (docs/PROTOCOL.md 16.7): revoking a device starts a new epoch whose key only the
+ * remaining devices receive. Devices exchange events through an in-memory ordered log standing in
+ * for the server, which hands everything to everyone (as a thief holding the server's data would).
+ */
+
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { parseSecretKey } from "@keypears/crypto";
+import {
+  createMemoryEventStore,
+  type DeviceId,
+  envelopeBytes,
+  type EventStore,
+  parseSignedPayload,
+  verifySegment,
+} from "@keypears/sync-core";
+import { vaultPath } from "./node/home.ts";
+import { joinAccount, unlockVault } from "./node/node-accounts.ts";
+import { openSqlite } from "./node/node-sqlite.ts";
+import { parseAddress } from "./address.ts";
+import { SCHEMA_VERSION } from "./schema.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  type TestHome,
+} from "./testing/test-home.ts";
+import type { Vault } from "./vault.ts";
+
+const homes: TestHome[] = [];
+after(() => {
+  for (const home of homes) home.remove();
+});
+
+export const syncThrough = async (server: EventStore, vault: Vault) => {
+  const pending = expectOk(vault.sync.pending(1000));
+  const appended = expectOk(
+    await server.append(
+      vault.vaultId,
+      pending.map((p) => ({ id: p.id, payload: p.payload })),
+    ),
+  );
+  vault.sync.markOrdered(appended.events);
+  const trusted = vault.sync.verified();
+  const events = await server.readAfter(vault.vaultId, trusted.position, 10_000);
+  const head = await server.head(vault.vaultId);
+  const verified = expectOk(
+    verifySegment({
+      trusted,
+      anchor: trusted,
+      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+      head,
+    }),
+  );
+  return expectOk(vault.sync.applyOrdered(events, verified));
+};
+
+const threeDevices = async (): Promise<Vault[]> => {
+  const first = createTestHome();
+  homes.push(first);
+  const created = await createTestAccount(first.path, "ivy@example.com", {
+    serverUrl: "https://example.com",
+  });
+  const r = created.registration;
+  const vaults = [created.vault];
+  for (let i = 1; i < 3; i++) {
+    const home = createTestHome();
+    homes.push(home);
+    vaults.push(
+      expectOk(
+        await joinAccount({
+          home: home.path,
+          address: "ivy@example.com",
+          password: "correct horse battery staple",
+          secretKey: expectOk(parseSecretKey(created.secretKey)),
+          serverUrl: "https://example.com",
+          kdf: r.kdf,
+          salt: r.salt,
+          vaultId: r.vaultId,
+          wrappedVaultKey: r.wrappedVaultKey,
+          deviceId: `00000000000000${(0xb0 + i).toString(16)}` as DeviceId,
+          deps: cheapDeps(),
+        }),
+      ),
+    );
+  }
+  return vaults;
+};
+
+const epochOf = (payload: Uint8Array): number => {
+  const parsed = parseSignedPayload(payload);
+  assert.ok(parsed.ok);
+  return parsed.value.epoch;
+};
+
+test("revoking a device starts epoch 1: the others read old and new events, the revoked one nothing new", async () => {
+  const server = createMemoryEventStore();
+  const [a, b, c] = await threeDevices();
+  if (a === undefined || b === undefined || c === undefined) throw new Error("three devices");
+  try {
+    for (const vault of [a, b, c]) await syncThrough(server, vault);
+    expectOk(a.add({ fields: { title: "Before", password: "old-secret" } }));
+    for (const vault of [a, b, c]) await syncThrough(server, vault);
+    assert.equal(expectOk(c.get("Before")).title, "Before");
+
+    expectOk(a.sync.writeRosterEvent({ kind: "revoke", deviceId: c.deviceId }));
+    await syncThrough(server, a);
+    expectOk(a.add({ fields: { title: "After A", password: "new-secret" } }));
+    await syncThrough(server, a);
+    await syncThrough(server, b);
+    expectOk(b.add({ fields: { title: "After B" } }));
+    await syncThrough(server, b);
+    await syncThrough(server, a);
+    const report = await syncThrough(server, c);
+
+    for (const vault of [a, b]) {
+      assert.deepEqual(
+        vault
+          .list()
+          .map((i) => i.title)
+          .sort(),
+        ["After A", "After B", "Before"],
+      );
+      assert.deepEqual(vault.sync.quarantined(), []);
+    }
+    // Every event after the rekey is sealed under epoch 1 (the rekey itself under epoch 0).
+    const log = await server.readAfter(a.vaultId, 0, 1000);
+    const rekeyAt = log.findIndex((e) => epochOf(e.payload) === 1);
+    assert.ok(rekeyAt > 0, "some event is sealed under epoch 1");
+    assert.ok(log.slice(rekeyAt).every((e) => epochOf(e.payload) === 1));
+    // The revoked device holds the server's whole log and its own keys, and opens none of it.
+    assert.deepEqual(
+      c.list().map((i) => i.title),
+      ["Before"],
+    );
+    assert.ok(report.quarantined.length >= 2);
+    assert.ok(report.quarantined.every((q) => q.reason === "unknown-epoch"));
+  } finally {
+    for (const vault of [a, b, c]) vault.lock();
+  }
+});
+
+test("a schema 4 vault file (as main wrote it before key epochs) migrates to 5, keeps its items and rotates", async () => {
+  const server = createMemoryEventStore();
+  const [a, b, c] = await threeDevices();
+  if (a === undefined || b === undefined || c === undefined) throw new Error("three devices");
+  const address = "ivy@example.com";
+  for (const vault of [a, b, c]) await syncThrough(server, vault);
+  expectOk(b.add({ fields: { title: "Old", password: "kept" } }));
+  await syncThrough(server, b);
+  await syncThrough(server, a);
+  const home = homes[homes.length - 3]!.path; // the first device's
+  a.lock();
+  // Schema 5: no key_epochs table. Every payload in it is of epoch 0, the file's own vault key.
+  const db = openSqlite(vaultPath(home, expectOk(parseAddress(address))));
+  db.exec("DROP TABLE key_epochs; PRAGMA user_version = 5");
+  db.close();
+
+  const reopened = expectOk(
+    await unlockVault({
+      home,
+      address,
+      password: "correct horse battery staple",
+      deps: cheapDeps(),
+    }),
+  );
+  try {
+    const file = openSqlite(vaultPath(home, expectOk(parseAddress(address))));
+    const version = (file.prepare("PRAGMA user_version").get() as { user_version: number })
+      .user_version;
+    file.close();
+    assert.equal(version, SCHEMA_VERSION);
+    assert.equal(SCHEMA_VERSION, 6);
+    assert.deepEqual(reopened.sync.keyEpochs(), { sealing: 0, known: [0] });
+    assert.equal(expectOk(reopened.get("Old")).title, "Old");
+    expectOk(reopened.sync.writeRosterEvent({ kind: "revoke", deviceId: c.deviceId }));
+    await syncThrough(server, reopened);
+    assert.deepEqual(reopened.sync.keyEpochs(), { sealing: 1, known: [0, 1] });
+    expectOk(reopened.add({ fields: { title: "New" } }));
+    await syncThrough(server, reopened);
+    await syncThrough(server, b);
+    await syncThrough(server, c);
+    assert.deepEqual(
+      b
+        .list()
+        .map((i) => i.title)
+        .sort(),
+      ["New", "Old"],
+    );
+    assert.deepEqual(
+      c.list().map((i) => i.title),
+      ["Old"],
+    );
+    assert.deepEqual(c.sync.keyEpochs().known, [0]);
+  } finally {
+    for (const vault of [reopened, b, c]) vault.lock();
+  }
+});
+
+test("a rekey that skips an active device is set aside, and the next sync rotates again", async () => {
+  const server = createMemoryEventStore();
+  const [a, b, c] = await threeDevices();
+  if (a === undefined || b === undefined || c === undefined) throw new Error("three devices");
+  try {
+    // c enrols after a and b: a's rekey, written before a knew of c, misses c's key.
+    await syncThrough(server, a);
+    await syncThrough(server, b);
+    expectOk(a.sync.rotateKey());
+    await syncThrough(server, c);
+    await syncThrough(server, a);
+    assert.equal(a.sync.keyEpochs().sealing, 0);
+    assert.ok(a.sync.quarantined().some((q) => q.reason === "roster-rule"));
+    // A revocation now: a's rekey covers b only, as c is revoked.
+    expectOk(a.sync.writeRosterEvent({ kind: "revoke", deviceId: c.deviceId }));
+    for (const vault of [a, b, c]) await syncThrough(server, vault);
+    assert.deepEqual(a.sync.keyEpochs(), b.sync.keyEpochs());
+    assert.equal(a.sync.keyEpochs().sealing, 1);
+    assert.deepEqual(c.sync.keyEpochs().known, [0]);
+  } finally {
+    for (const vault of [a, b, c]) vault.lock();
+  }
+});
