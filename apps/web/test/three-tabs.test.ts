@@ -47,7 +47,8 @@ test("three tabs: a change in any tab shows in the others without a reload; a lo
     await second.getByRole("button", { name: "Edit" }).click();
     await second.getByLabel("Username").fill("from-second-tab");
     await second.getByRole("button", { name: "Save" }).click();
-    for (const tab of [first, third]) await tab.getByText("from-second-tab").waitFor();
+    for (const tab of [first, third])
+      await tab.getByLabel("Username value").filter({ hasText: "from-second-tab" }).waitFor();
 
     // An item added in the third shows in the others' lists; trashed in the first, it leaves them.
     await addLogin(third, { title: "Beta", username: "beta-user" });
@@ -69,7 +70,10 @@ test("three tabs: a change in any tab shows in the others without a reload; a lo
     await second.getByLabel("Username").fill("after-the-owner-left");
     await second.getByRole("button", { name: "Save" }).click();
     await openItem(third, "Alpha");
-    await third.getByText("after-the-owner-left").waitFor({ timeout: 30_000 });
+    await third
+      .getByLabel("Username value")
+      .filter({ hasText: "after-the-owner-left" })
+      .waitFor({ timeout: 30_000 });
 
     // Lock in one tab: every tab shows the unlock screen.
     await third.getByRole("button", { name: "Lock", exact: true }).click();
