@@ -16,6 +16,7 @@ const sized = (value: number): string => {
 
 const formatValue = (value: number, unit: Unit): string => {
   switch (unit) {
+    case "us":
     case "ms":
     case "s":
       return sized(value);

@@ -81,3 +81,31 @@ export const cpuBetween = (
     postgresCores: Math.max(0, after.postgresMs - before.postgresMs) / wallMs,
   };
 };
+
+/** User and system time of each of `pids` that is still running, in ms (Linux; empty elsewhere). */
+export const processCpuMs = (pids: readonly number[]): ReadonlyMap<number, number> => {
+  const cpuByPid = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      cpuByPid.set(pid, (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+    } catch {
+      // Ended, or not Linux.
+    }
+  }
+  return cpuByPid;
+};
+
+/**
+ * CPU spent by processes between two readings: a process in both counts its difference, one only
+ * in the second counts all of its time (it started in between); one that ended is lost.
+ */
+export const cpuSpentBetween = (
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
+): number => {
+  let spent = 0;
+  for (const [pid, ms] of after) spent += ms - (before.get(pid) ?? 0);
+  return Math.max(0, spent);
+};

@@ -2,7 +2,7 @@
 
 import { type Summary, summarize } from "./stats.ts";
 
-export type Unit = "ms" | "s" | "per-second" | "ratio" | "mb" | "count";
+export type Unit = "us" | "ms" | "s" | "per-second" | "ratio" | "mb" | "count";
 
 export interface Quantity {
   readonly value: number;

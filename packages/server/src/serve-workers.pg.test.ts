@@ -57,13 +57,24 @@ const pushUntil = async (pusher: Pusher, until: number): Promise<number> => {
   let retries = 0;
   while (Date.now() < until) {
     const events = Array.from({ length: 3 }, () => ({ id: newEventId(), payload: b64Random(80) }));
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
-        await pusher.client.vaults.push({ vaultId: pusher.vaultId, events });
+        // A request on a connection that dies with its worker may never be answered: a client
+        // gives up after a while and sends it again, as the sync client does.
+        await pusher.client.vaults.push(
+          { vaultId: pusher.vaultId, events },
+          { signal: AbortSignal.timeout(15_000) },
+        );
         break;
-      } catch {
+      } catch (error) {
         retries++;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // A worker restarts in seconds; a push failing for a minute is a bug, not the kill.
+        if (attempt >= 600) {
+          throw new Error(
+            `a push kept failing: ${(error as Error).message}\n${server.stderr().slice(-3000)}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
     pusher.acked.push(...events.map((event) => event.id));

@@ -31,6 +31,8 @@ export const WORKERS_ENV = "KEYPEARS_SERVE_WORKERS";
 /** Restarts allowed within `RESTART_WINDOW_MS` before the primary gives up. */
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 10_000;
+/** How long the primary waits for workers to stop (each waits 10 s for its requests). */
+const STOP_GRACE_MS = 30_000;
 
 /** The worker count this process shares the limits with (1 outside a cluster). */
 export const workerShare = (env: NodeJS.ProcessEnv): number => {
@@ -127,6 +129,10 @@ export const runPrimary = (options: PrimaryOptions): Promise<number> => {
       }
       stopping = true;
       logger.info("shutting down", { count: live.size });
+      // Each worker gives its requests a grace period; past a longer one, it is stopped hard.
+      setTimeout(() => {
+        for (const worker of live) worker.process.kill("SIGKILL");
+      }, STOP_GRACE_MS).unref();
       for (const worker of live) {
         if (worker.isConnected()) worker.send("stop");
         else worker.process.kill("SIGTERM");

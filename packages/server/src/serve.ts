@@ -55,6 +55,9 @@ export const runServe = async (argv: readonly string[], io: ServeIo = {}): Promi
 /** One server in this process, until a signal (or the primary, in a worker) stops it. */
 const serveHere = async (options: ServerOptions, io: ServeIo): Promise<number> => {
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  // In a worker, the primary answers the terminal's Ctrl-C and tells the workers; listen from
+  // the start, so a stop that comes while the server is still starting is not lost.
+  const fromPrimary = primaryStopSignal();
   let server;
   try {
     server = await startServer({
@@ -81,9 +84,8 @@ const serveHere = async (options: ServerOptions, io: ServeIo): Promise<number> =
       resolve();
     };
   });
-  // In a worker, the primary answers the terminal's Ctrl-C and tells the workers.
-  const fromPrimary = primaryStopSignal();
   fromPrimary?.addEventListener("abort", () => (stopping ? undefined : stop()), { once: true });
+  if (fromPrimary?.aborted === true) stop();
   if (fromPrimary === undefined) process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   // SIGHUP reloads the TLS certificate and key (after a renewal); a failure keeps the old ones.

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseServeArgs } from "./serve-args.ts";
@@ -108,5 +109,25 @@ describe("keypears serve options", () => {
       }).webRoot,
       "/opt/app",
     );
+  });
+
+  it("runs one worker per core on Postgres by default, one on the embedded database, and refuses more there", () => {
+    const workers = (argv: string[]) => {
+      const result = parseServeArgs(["--domain", "a.test", ...argv], { KEYPEARS_HOME: "/k" });
+      assert.ok(result.ok, result.ok ? "" : result.error);
+      return result.value.workers;
+    };
+    const url = "postgres://kp@db:5432/keypears";
+    assert.equal(workers([]), 1);
+    assert.equal(workers(["--database-url", url]), availableParallelism());
+    assert.equal(workers(["--database-url", url, "--workers", "3"]), 3);
+    assert.equal(workers(["--workers", "1"]), 1);
+    assert.match(refuse(["--domain", "a.test", "--workers", "2"]), /needs --database-url/);
+    for (const bad of ["0", "two", "1.5", "10000"]) {
+      assert.match(
+        refuse(["--domain", "a.test", "--database-url", url, "--workers", bad]),
+        /--workers expects/,
+      );
+    }
   });
 });
