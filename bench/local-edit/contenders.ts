@@ -1,6 +1,6 @@
 /**
  * The local-edit benchmark's systems: one field change committed by the vault (sealed event,
- * outbox entry, sealed history row, item state and view, in one SQLite transaction), alone and in
+ * outbox entry, item state and view, in one SQLite transaction), alone and in
  * batches; and the limit beside it, a plain SQLite insert of the same bytes per transaction.
  */
 
@@ -77,7 +77,7 @@ export const vaultEdit: EditContender = {
   key: "vault-edit",
   label: "KeyPears `vault.edit`, one commit per edit",
   includes:
-    "KeyPears `vault.edit(id, { password })`: finds the item, opens and decodes its sealed merge state, makes the write based on the field's heads, seals the event (padded, XChaCha20-Poly1305), and commits in one SQLite transaction (WAL, synchronous = FULL: one flush to disk) the event, its outbox entry, a sealed history row and the item's sealed state and view.",
+    "KeyPears `vault.edit(id, { password })`: finds the item, opens and decodes its sealed merge state, makes the write based on the field's heads, seals the event (padded, XChaCha20-Poly1305), and commits in one SQLite transaction (WAL, synchronous = FULL: one flush to disk) the event, its outbox entry and the item's sealed state and view (history is read from the state).",
   perCommit: true,
   prepare: async (dir, size) => {
     const { vault, itemIds } = await vaultWithItems(dir, size);

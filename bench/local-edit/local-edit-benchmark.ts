@@ -1,6 +1,6 @@
 /**
- * Local edit: one field change committed on a device (sealed event, outbox entry, history row and
- * the item's sealed state and view, in one SQLite transaction), its rate and latency, beside a
+ * Local edit: one field change committed on a device (sealed event, outbox entry and the item's
+ * sealed state and view, in one SQLite transaction), its rate and latency, beside a
  * plain SQLite insert of the same bytes per transaction.
  */
 
@@ -112,7 +112,7 @@ const editReport = (
   const sqlite = rate(sqliteInsert).median;
   return {
     title: "Local edit: one field change committed",
-    description: `One field change on a device, committed to its encrypted vault file: the sealed event, its outbox entry, a sealed history row and the item's sealed merge state and view, in one SQLite transaction with a flush to disk. The limit beside it is a plain SQLite insert of the same bytes in its own transaction. The vault reaches ${((vaultRate / sqlite) * 100).toFixed(0)}% of the limit's rate.`,
+    description: `One field change on a device, committed to its encrypted vault file: the sealed, signed event, its outbox entry and the item's sealed merge state and view (which history is read from), in one SQLite transaction with a flush to disk. The limit beside it is a plain SQLite insert of the same bytes in its own transaction. The vault reaches ${((vaultRate / sqlite) * 100).toFixed(0)}% of the limit's rate.`,
     tables: [table],
   };
 };
