@@ -230,7 +230,7 @@ const fromSnapshot = async (
   let bytes = 0;
   const writer = createSyncClient(a, endpoint, {
     snapshotEvery: 1,
-    // The sealed snapshot's size, read from the upload (base64url in JSON).
+    // The sealed snapshot's size, read from the upload (base64url in JSON; the download is binary).
     fetch: async (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
       if (request.method === "POST" && new URL(request.url).pathname.endsWith("/snapshots")) {

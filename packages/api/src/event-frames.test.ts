@@ -9,9 +9,11 @@ import {
   decodePullPageFrames,
   decodePushAnswerFrames,
   decodePushFrames,
+  decodeSnapshotFrames,
   encodePullPageFrames,
   encodePushAnswerFrames,
   encodePushFrames,
+  encodeSnapshotFrames,
   type FramePullPage,
 } from "./event-frames.ts";
 
@@ -57,6 +59,12 @@ describe("binary event frames", () => {
           assert.deepEqual(decoded, { ok: true, value: answer });
         },
       ),
+    );
+    check(
+      fc.property(record({ position, chainHash: hash, payload }), (snapshot) => {
+        const decoded = decodeSnapshotFrames(encodeSnapshotFrames(snapshot));
+        assert.deepEqual(decoded, { ok: true, value: snapshot });
+      }),
     );
     check(
       fc.property(page, (value) => {

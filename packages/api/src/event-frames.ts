@@ -15,6 +15,7 @@
  *   push        (kind 1) = count, count × (id(16) length payload)
  *   push answer (kind 2) = head, count, count × (id(16) position chainHash(32) duplicate(1 byte: 0|1))
  *   pull page   (kind 3) = anchor, head, count, count × (id(16) position chainHash(32) length payload)
+ *   snapshot    (kind 4) = position chainHash(32) length payload
  *   checkpoint  = position hash(32)
  *
  * Ids are the UUID's 16 bytes (their text form on the JSON routes). Nothing may follow the body.
@@ -31,6 +32,7 @@ export const EVENT_FRAMES_VERSION = 1;
 const KIND_PUSH = 1;
 const KIND_PUSH_ANSWER = 2;
 const KIND_PULL_PAGE = 3;
+const KIND_SNAPSHOT = 4;
 
 export interface FrameCheckpoint {
   readonly position: number;
@@ -67,10 +69,17 @@ export interface FramePullPage {
   readonly head: FrameCheckpoint;
 }
 
+/** A sealed snapshot and the checkpoint it is anchored to (docs/PROTOCOL.md 9.2). */
+export interface FrameSnapshot {
+  readonly position: number;
+  readonly chainHash: Uint8Array;
+  readonly payload: Uint8Array;
+}
+
 /** Why a body could not be read; names the rule broken, never the bytes. */
 export type FrameError = { readonly kind: "malformed-frames"; readonly reason: string };
 
-export const encodePushFrames = (events: readonly FrameEnvelope[]): Uint8Array => {
+export const encodePushFrames = (events: readonly FrameEnvelope[]): Uint8Array<ArrayBuffer> => {
   let size = 2 + varintSize(events.length);
   for (const event of events) size += 16 + varintSize(event.payload.length) + event.payload.length;
   const w = createWriter(size, KIND_PUSH);
@@ -94,7 +103,7 @@ export const decodePushFrames = (bytes: Uint8Array): Result<FrameEnvelope[], Fra
     return events;
   });
 
-export const encodePushAnswerFrames = (answer: FramePushAnswer): Uint8Array => {
+export const encodePushAnswerFrames = (answer: FramePushAnswer): Uint8Array<ArrayBuffer> => {
   let size = 2 + checkpointSize(answer.head) + varintSize(answer.events.length);
   for (const event of answer.events) size += 16 + varintSize(event.position) + 32 + 1;
   const w = createWriter(size, KIND_PUSH_ANSWER);
@@ -123,7 +132,7 @@ export const decodePushAnswerFrames = (bytes: Uint8Array): Result<FramePushAnswe
     return { events, head };
   });
 
-export const encodePullPageFrames = (page: FramePullPage): Uint8Array => {
+export const encodePullPageFrames = (page: FramePullPage): Uint8Array<ArrayBuffer> => {
   let size =
     2 + checkpointSize(page.anchor) + checkpointSize(page.head) + varintSize(page.events.length);
   for (const event of page.events) {
@@ -157,6 +166,28 @@ export const decodePullPageFrames = (bytes: Uint8Array): Result<FramePullPage, F
       events.push({ id, position, chainHash, payload: r.bytes(r.varint()) });
     }
     return { anchor, events, head };
+  });
+
+export const encodeSnapshotFrames = (snapshot: FrameSnapshot): Uint8Array<ArrayBuffer> => {
+  const size =
+    2 +
+    varintSize(snapshot.position) +
+    32 +
+    varintSize(snapshot.payload.length) +
+    snapshot.payload.length;
+  const w = createWriter(size, KIND_SNAPSHOT);
+  w.varint(snapshot.position);
+  w.hash(snapshot.chainHash);
+  w.varint(snapshot.payload.length);
+  w.bytes(snapshot.payload);
+  return w.done();
+};
+
+export const decodeSnapshotFrames = (bytes: Uint8Array): Result<FrameSnapshot, FrameError> =>
+  read(bytes, KIND_SNAPSHOT, (r) => {
+    const position = r.varint();
+    const chainHash = r.bytes(32);
+    return { position, chainHash, payload: r.bytes(r.varint()) };
   });
 
 const varintSize = (value: number): number => {
@@ -218,7 +249,7 @@ const createWriter = (size: number, kind: number) => {
       varint(checkpoint.position);
       hash(checkpoint.hash);
     },
-    done: (): Uint8Array => {
+    done: (): Uint8Array<ArrayBuffer> => {
       if (pos !== size) throw new Error(`frame size miscounted: ${pos} of ${size} bytes`);
       return out;
     },

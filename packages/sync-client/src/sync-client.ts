@@ -3,8 +3,8 @@
  * snapshot, write snapshots as the log grows, and the account's devices and password.
  */
 
-import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
-import type { KeypearsClient } from "@keypears/api";
+import { bytesToBase64Url, err, ok, type Result } from "@keypears/base";
+import { decodeSnapshotFrames, type KeypearsClient } from "@keypears/api";
 import type { ChainHash, Checkpoint } from "@keypears/sync-core";
 import type { CredentialChange, Vault } from "@keypears/vault/core";
 import { describeVaultError } from "@keypears/vault/core";
@@ -15,7 +15,7 @@ import { loadSession } from "./session.ts";
 import { createSyncEngine, type SyncProgress, type SyncReport } from "./sync-engine.ts";
 import type { SyncError } from "./sync-error.ts";
 import { watchVault, type WatchOptions } from "./watcher.ts";
-import { checkpointFromWire } from "./wire.ts";
+import { checkpointFromWire, fileBytes } from "./wire.ts";
 
 export interface SyncClientOptions {
   readonly pushBatch?: number;
@@ -99,12 +99,23 @@ export const createSyncClient = (
     ) {
       return ok(undefined);
     }
-    const latest = await callServer(() => client.snapshots.latest({ vaultId: vault.vaultId }));
+    // As a binary body (docs/PROTOCOL.md §10.2a): a snapshot is megabytes, base64url a third more.
+    const latest = await callServer(async () =>
+      decodeSnapshotFrames(
+        await fileBytes(await client.snapshots.latestFrames({ vaultId: vault.vaultId })),
+      ),
+    );
     if (!latest.ok) return latest.error.code === "NOT_FOUND" ? ok(undefined) : latest;
+    if (!latest.value.ok) {
+      return err({
+        kind: "bad-snapshot",
+        detail: `the server's answer is malformed: ${latest.value.error.reason}`,
+      });
+    }
     const imported = vault.sync.importSnapshot({
-      position: latest.value.position,
-      chainHash: base64UrlToBytes(latest.value.chainHash) as ChainHash,
-      payload: base64UrlToBytes(latest.value.payload),
+      position: latest.value.value.position,
+      chainHash: latest.value.value.chainHash as ChainHash,
+      payload: latest.value.value.payload,
     });
     if (!imported.ok) {
       // A snapshot is only a shortcut (docs/PROTOCOL.md 16.6): one that does not open or is not

@@ -143,10 +143,11 @@ interface NextBatch {
 }
 
 /**
- * Lets the event loop turn once, so a request just started leaves (fetch writes it on a later
- * turn) before the synchronous work that follows holds the thread.
+ * Lets the event loop turn, so a request just started leaves (fetch writes it on a later turn)
+ * before the synchronous work that follows holds the thread. A timer, not `setImmediate`: the
+ * engine also runs in a browser's worker.
  */
-const requestWritten = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const requestWritten = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** A signed payload of kind 2 (docs/PROTOCOL.md 16.2). */
 const isRosterPayload = (payload: Uint8Array): boolean => payload[0] === 2 && payload[1] === 2;

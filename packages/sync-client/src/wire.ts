@@ -10,15 +10,12 @@ import {
   type FramePullPage,
   type FramePushAnswer,
 } from "@keypears/api";
-import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
+import { base64UrlToBytes, err, ok, type Result } from "@keypears/base";
 import type {
-  AppendedEvent,
   AppendResult,
   ChainHash,
   Checkpoint,
-  EventEnvelope,
   EventId,
-  StoredEvent,
   TransportError,
 } from "@keypears/sync-core";
 import type { PullPage } from "@keypears/sync-core";
@@ -33,7 +30,7 @@ export const checkpointFromWire = (wire: WireCheckpoint): Checkpoint => ({
   hash: base64UrlToBytes(wire.hash) as ChainHash,
 });
 
-export const framesFile = (body: Uint8Array): File =>
+export const framesFile = (body: Uint8Array<ArrayBuffer>): File =>
   new File([body], "events", { type: EVENT_FRAMES_MEDIA_TYPE });
 
 export const fileBytes = async (file: Blob): Promise<Uint8Array> =>

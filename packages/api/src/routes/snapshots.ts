@@ -2,6 +2,7 @@
 
 import { z } from "zod";
 import { apiErrors } from "../errors.ts";
+import { EVENT_FRAMES_MEDIA_TYPE } from "../event-frames.ts";
 import { MAX_SNAPSHOT_BYTES } from "../protocol.ts";
 import { bytesSchema, hashSchema, timestampSchema, vaultIdSchema } from "../wire.ts";
 import { sessionRoute } from "./base.ts";
@@ -47,6 +48,22 @@ export const snapshotRoutes = {
       }),
     )
     .output(snapshotInfoSchema),
+
+  latestFrames: snapshotRoute
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/vaults/{vaultId}/snapshots/latest/frames",
+      summary: "The vault's latest snapshot, as a binary body",
+      description: `The latest snapshot (\`GET /vaults/{vaultId}/snapshots/latest\`) as a \`${EVENT_FRAMES_MEDIA_TYPE}\` body of kind 4: its position, chain hash and sealed payload, without base64url (docs/PROTOCOL.md, "Binary bodies"). 404 when the vault has none.`,
+    })
+    .input(z.object({ vaultId: vaultIdSchema }))
+    .output(
+      z
+        .file()
+        .mime([EVENT_FRAMES_MEDIA_TYPE])
+        .describe('The snapshot, as binary frames (docs/PROTOCOL.md, "Binary bodies")'),
+    ),
 
   latest: snapshotRoute
     .route({

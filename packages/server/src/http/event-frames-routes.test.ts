@@ -1,6 +1,7 @@
 import {
   decodePullPageFrames,
   decodePushAnswerFrames,
+  decodeSnapshotFrames,
   EVENT_FRAMES_MEDIA_TYPE,
   encodePushFrames,
   MAX_SEALED_EVENT_BYTES,
@@ -82,6 +83,36 @@ describe("binary event frames over HTTP", () => {
       })),
       [json.anchor, json.head],
     );
+  });
+
+  it("serves the latest snapshot as frames: the JSON route's position, hash and payload", async () => {
+    const { client, vaultId } = await registerAccount(test);
+    await rejectsWith(client.snapshots.latestFrames({ vaultId }), "NOT_FOUND", 404);
+    const pushed = await client.vaults.push({
+      vaultId,
+      events: envelopes(3).map((e) => ({ id: e.id, payload: bytesToBase64Url(e.payload) })),
+    });
+    const payload = bytesToBase64Url(randomBytes(300));
+    await client.snapshots.put({
+      vaultId,
+      position: 3,
+      chainHash: pushed.head.hash,
+      payload,
+    });
+    const json = await client.snapshots.latest({ vaultId });
+    const frames = decodeSnapshotFrames(
+      await bytesOf(await client.snapshots.latestFrames({ vaultId })),
+    );
+    assert.ok(frames.ok, JSON.stringify(frames));
+    assert.deepEqual(
+      {
+        position: frames.value.position,
+        chainHash: bytesToBase64Url(frames.value.chainHash),
+        payload: bytesToBase64Url(frames.value.payload),
+      },
+      { position: json.position, chainHash: json.chainHash, payload: json.payload },
+    );
+    assert.equal(json.payload, payload);
   });
 
   it("refuses a malformed body with a 400 and stores nothing", async () => {

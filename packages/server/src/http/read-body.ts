@@ -54,7 +54,8 @@ export const readFileBody = async (
   type: string,
 ): Promise<Result<File, BodyFailure>> => {
   const body = await readBytes(request, maxBytes);
-  return body.ok ? ok(new File([body.value], "body", { type })) : body;
+  // A copy into an ArrayBuffer of its own (a Buffer may share the pool's).
+  return body.ok ? ok(new File([new Uint8Array(body.value)], "body", { type })) : body;
 };
 
 /** The parsed JSON body, or undefined for an empty one. */

@@ -2,8 +2,20 @@
  * A lying server for tests: an HTTP proxy in front of a real KeyPears server that forwards every
  * request and, when an attack is set, rewrites the JSON answers of the routes it targets. Each
  * device can get its own proxy, so one device can be shown a history the others are not.
+ * Answers in binary frames (docs/PROTOCOL.md §10.2a) are shown to the attack as the JSON route's
+ * answer, under the JSON route's path, and what it returns is sent back as frames: every attack
+ * works on both wire forms.
  */
 
+import {
+  decodePullPageFrames,
+  decodePushAnswerFrames,
+  decodeSnapshotFrames,
+  encodePullPageFrames,
+  encodePushAnswerFrames,
+  encodeSnapshotFrames,
+  EVENT_FRAMES_MEDIA_TYPE,
+} from "@keypears/api";
 import { base64UrlToBytes, bytesToBase64Url } from "@keypears/base";
 import {
   chainStep,
@@ -61,7 +73,7 @@ export const startLyingProxy = async (target: string): Promise<LyingProxy> => {
     const url = new URL(req.url ?? "/", "http://proxy");
     const exchange: Exchange = {
       method: req.method ?? "GET",
-      path: url.pathname,
+      path: url.pathname.replace(/\/frames$/, ""),
       query: url.searchParams,
     };
     const upstream = httpRequest(
@@ -74,8 +86,12 @@ export const startLyingProxy = async (target: string): Promise<LyingProxy> => {
       },
       (answer) => {
         const attack = proxy.attack;
-        const isJson = (answer.headers["content-type"] ?? "").includes("application/json");
-        if (attack === undefined || !isJson) {
+        const type = answer.headers["content-type"] ?? "";
+        const isJson = type.includes("application/json");
+        const frames = type.startsWith(EVENT_FRAMES_MEDIA_TYPE)
+          ? framesAsJson(exchange)
+          : undefined;
+        if (attack === undefined || (!isJson && frames === undefined)) {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
           return;
@@ -83,7 +99,9 @@ export const startLyingProxy = async (target: string): Promise<LyingProxy> => {
         const chunks: Buffer[] = [];
         answer.on("data", (chunk: Buffer) => chunks.push(chunk));
         answer.on("end", () => {
-          const body: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          const raw = Buffer.concat(chunks);
+          const body: unknown =
+            frames === undefined ? JSON.parse(raw.toString("utf8")) : frames.read(raw);
           const context: AttackContext = {
             fetchJson: async (path) => {
               const reply = await fetch(new URL(path, target), {
@@ -95,7 +113,12 @@ export const startLyingProxy = async (target: string): Promise<LyingProxy> => {
           const respond = async () => {
             const replaced =
               (answer.statusCode ?? 500) < 300 ? await attack(exchange, body, context) : undefined;
-            const text = JSON.stringify(replaced ?? body);
+            const text =
+              frames === undefined || replaced === undefined
+                ? frames === undefined
+                  ? JSON.stringify(replaced ?? body)
+                  : raw
+                : frames.write(replaced);
             const { "transfer-encoding": _chunked, ...rest } = answer.headers;
             const headers = { ...rest, "content-length": String(Buffer.byteLength(text)) };
             res.writeHead(answer.statusCode ?? 502, headers);
@@ -130,6 +153,98 @@ export const startLyingProxy = async (target: string): Promise<LyingProxy> => {
         server.close(() => resolve());
       }),
   };
+};
+
+const fromWire = (checkpoint: WireCheckpoint) => ({
+  position: checkpoint.position,
+  hash: base64UrlToBytes(checkpoint.hash),
+});
+const toWire = (checkpoint: { position: number; hash: Uint8Array }): WireCheckpoint => ({
+  position: checkpoint.position,
+  hash: bytesToBase64Url(checkpoint.hash),
+});
+const decoded = <T>(result: { ok: true; value: T } | { ok: false; error: { reason: string } }) => {
+  if (!result.ok) throw new Error(`the real server sent malformed frames: ${result.error.reason}`);
+  return result.value;
+};
+
+/** For a frames answer: to the JSON route's answer and back (an attack writes JSON shapes). */
+const framesAsJson = (
+  exchange: Exchange,
+): { read: (bytes: Uint8Array) => unknown; write: (json: unknown) => Uint8Array } | undefined => {
+  if (isPull(exchange))
+    return {
+      read: (bytes) => {
+        const page = decoded(decodePullPageFrames(bytes));
+        return {
+          anchor: toWire(page.anchor),
+          head: toWire(page.head),
+          events: page.events.map((e) => ({
+            id: e.id,
+            payload: bytesToBase64Url(e.payload),
+            position: e.position,
+            chainHash: bytesToBase64Url(e.chainHash),
+          })),
+        };
+      },
+      write: (json) => {
+        const page = json as PullPage;
+        return encodePullPageFrames({
+          anchor: fromWire(page.anchor),
+          head: fromWire(page.head),
+          events: page.events.map((e) => ({
+            id: e.id,
+            payload: base64UrlToBytes(e.payload),
+            position: e.position,
+            chainHash: base64UrlToBytes(e.chainHash),
+          })),
+        });
+      },
+    };
+  if (isPush(exchange))
+    return {
+      read: (bytes) => {
+        const answer = decoded(decodePushAnswerFrames(bytes));
+        return {
+          head: toWire(answer.head),
+          events: answer.events.map((e) => ({ ...e, chainHash: bytesToBase64Url(e.chainHash) })),
+        };
+      },
+      write: (json) => {
+        const answer = json as {
+          head: WireCheckpoint;
+          events: { id: string; position: number; chainHash: string; duplicate: boolean }[];
+        };
+        return encodePushAnswerFrames({
+          head: fromWire(answer.head),
+          events: answer.events.map((e) => ({
+            ...e,
+            chainHash: e.chainHash === "" ? new Uint8Array(32) : base64UrlToBytes(e.chainHash),
+          })),
+        });
+      },
+    };
+  if (exchange.path.endsWith("/snapshots/latest"))
+    return {
+      read: (bytes) => {
+        const snapshot = decoded(decodeSnapshotFrames(bytes));
+        return {
+          position: snapshot.position,
+          chainHash: bytesToBase64Url(snapshot.chainHash),
+          size: snapshot.payload.length,
+          payload: bytesToBase64Url(snapshot.payload),
+        };
+      },
+      write: (json) => {
+        const snapshot = json as { position: number; chainHash: string; payload: string };
+        return encodeSnapshotFrames({
+          position: snapshot.position,
+          chainHash: base64UrlToBytes(snapshot.chainHash),
+          payload: base64UrlToBytes(snapshot.payload),
+        });
+      },
+    };
+  return undefined;
 };
 
 /** Pull pages only: `/api/v1/vaults/{id}/events` answered to a GET. */

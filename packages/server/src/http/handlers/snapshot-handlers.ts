@@ -1,6 +1,9 @@
 /** The snapshot routes: store one (its anchor checked against the chain), fetch the latest. */
 
+import { encodeSnapshotFrames, EVENT_FRAMES_MEDIA_TYPE } from "@keypears/api";
+import type { Session } from "../../accounts/sessions.ts";
 import { latestSnapshot, putSnapshot } from "../../vaults/snapshots.ts";
+import type { RequestContext } from "../context.ts";
 import { apiError } from "../api-error.ts";
 import { authed } from "../implementer.ts";
 import { b64, bytes } from "../wire-convert.ts";
@@ -43,13 +46,7 @@ export const snapshotHandlers = {
   }),
 
   latest: authed.snapshots.latest.handler(async ({ input, context }) => {
-    const vaultId = await requireOwnVault(context, input.vaultId);
-    const snapshot = await withHeavySlot(context.app.quotas, context.session.accountId, () =>
-      latestSnapshot(context.app, vaultId),
-    );
-    if (snapshot === undefined) {
-      throw apiError("NOT_FOUND", { message: "This vault has no snapshot yet." });
-    }
+    const snapshot = await latestOf(context, input.vaultId);
     return {
       position: snapshot.position,
       chainHash: b64(snapshot.chainHash),
@@ -58,4 +55,25 @@ export const snapshotHandlers = {
       payload: b64(snapshot.payload),
     };
   }),
+
+  latestFrames: authed.snapshots.latestFrames.handler(async ({ input, context }) => {
+    const snapshot = await latestOf(context, input.vaultId);
+    return new File([encodeSnapshotFrames(snapshot)], "snapshot", {
+      type: EVENT_FRAMES_MEDIA_TYPE,
+    });
+  }),
+};
+
+const latestOf = async (
+  context: RequestContext & { readonly session: Session },
+  requestedVault: string,
+) => {
+  const vaultId = await requireOwnVault(context, requestedVault);
+  const snapshot = await withHeavySlot(context.app.quotas, context.session.accountId, () =>
+    latestSnapshot(context.app, vaultId),
+  );
+  if (snapshot === undefined) {
+    throw apiError("NOT_FOUND", { message: "This vault has no snapshot yet." });
+  }
+  return snapshot;
 };

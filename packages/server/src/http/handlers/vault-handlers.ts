@@ -41,7 +41,7 @@ type Context = RequestContext & { readonly session: Session };
 /** A binary body that does not parse: the same 400 a JSON body failing its schema gets. */
 const malformed = (message: string) => new ORPCError("BAD_REQUEST", { status: 400, message });
 
-const framesFile = (body: Uint8Array): File =>
+const framesFile = (body: Uint8Array<ArrayBuffer>): File =>
   new File([body], "events", { type: EVENT_FRAMES_MEDIA_TYPE });
 
 /** A push, whichever body it came in: session, ownership and limits, quotas, then the append. */
