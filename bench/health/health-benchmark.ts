@@ -225,7 +225,7 @@ export const healthBenchmark: Benchmark = {
             "The items are listed once (`vault.list()`, opening every sealed view) before timing, as an app that shows the vault has them; the history reader opens the password history of items written within the age limit during the run.",
             `The strength estimator (@zxcvbn-ts/core ${packageVersion("@zxcvbn-ts/core")}, common and English dictionaries) is built once outside the runs: ${buildMs.toFixed(0)} ms.`,
             `The strength estimates are the difference of the two rows: zxcvbn once per distinct password (${unique.length.toLocaleString("en")} of them), ${perPassword.toFixed(2)} ms each.`,
-            "The new session's row unlocks the vault with Argon2id at test cost (64 KiB), not the 64 MiB a person's unlock costs (see the unlock benchmark), and opens every item's sealed view, as \`keypears health\` does in its own process.",
+            "The new session's row unlocks the vault with Argon2id at test cost (64 KiB), not the 64 MiB a person's unlock costs (see the unlock benchmark), and opens every item's sealed view, as `keypears health` does in its own process.",
             "The rows are interleaved run by run, each within a time budget (the report at least once, the rest at least three times), without a warm-up round: the estimator is warmed on 100 passwords first.",
           ],
         };
