@@ -100,7 +100,12 @@ test(
       assert.deepEqual(rowKeys("Realtime"), ["push-on-commit", "watching"]);
       assert.deepEqual(rowKeys("Server under load"), ["alone", "subscribed"]);
       assert.deepEqual(rowKeys("Unlock"), ["argon2id", "unlock", "login"]);
-      assert.deepEqual(rowKeys("Password health"), ["report", "cached", "without-strength"]);
+      assert.deepEqual(rowKeys("Password health"), [
+        "report",
+        "cached",
+        "new-session",
+        "without-strength",
+      ]);
       assert.ok(rowKeys("Size")?.includes("envelope"));
       assert.deepEqual(rowKeys("Import"), ["parse", "apply", "total", "cpu", "rate"]);
       assert.deepEqual(rowKeys("CLI"), [

@@ -9,10 +9,12 @@ import {
   createStrengthCache,
   createStrengthEstimator,
   healthSource,
+  openSealedStrengthCache,
   runHealthCheck,
   type Strength,
   type StrengthEstimator,
 } from "@keypears/health";
+import { unlockVault } from "@keypears/vault";
 import { createTestAccount } from "@keypears/vault/testing";
 import { cheapDeps } from "@keypears/vault/testing";
 import type { Benchmark } from "../lib/benchmark.ts";
@@ -25,6 +27,8 @@ import type { Target } from "../lib/targets.ts";
 import { withTempDir } from "../lib/temp-dir.ts";
 
 const FULL = 10_000;
+const ADDRESS = "health@localhost";
+const PASSWORD = "bench password for health";
 const SMOKE = 50;
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 11, 1);
@@ -62,7 +66,8 @@ export const healthBenchmark: Benchmark = {
     withTempDir("health", async (dir) => {
       const count = smoke ? SMOKE : FULL;
       let clock = NOW - 730 * DAY;
-      const { vault } = await createTestAccount(dir, "health@localhost", {
+      const { vault } = await createTestAccount(dir, ADDRESS, {
+        password: PASSWORD,
         deps: cheapDeps({ now: () => clock }),
       });
       try {
@@ -124,6 +129,35 @@ export const healthBenchmark: Benchmark = {
           estimator,
           strengthCache: cache,
         });
+        // A new session (`keypears health`, a reopened web app): the vault unlocked again (its
+        // Argon2id at test cost), every item opened, the verdicts read from the vault, the report,
+        // the verdicts saved back. Primed once, untimed, as an earlier report would have.
+        const newSession = async (): Promise<number> => {
+          const started = performance.now();
+          const unlocked = await unlockVault({
+            home: dir,
+            address: ADDRESS,
+            password: PASSWORD,
+            deps: cheapDeps(),
+          });
+          if (!unlocked.ok) throw new Error(unlocked.error.kind);
+          const session = unlocked.value;
+          try {
+            const verdicts = openSealedStrengthCache(session.sync);
+            const result = await runHealthCheck({
+              ...healthSource(session),
+              now: NOW,
+              randomBytes: systemRandomBytes,
+              strengthCache: verdicts.cache,
+            });
+            verdicts.save();
+            findings = Math.max(findings, result.findings.length);
+          } finally {
+            session.lock();
+          }
+          return performance.now() - started;
+        };
+        await newSession();
         const report =
           (withEstimator: StrengthEstimator, cached = false) =>
           async () => {
@@ -150,6 +184,7 @@ export const healthBenchmark: Benchmark = {
               minRuns: 3,
               budgetMs: 10_000,
             },
+            { key: "new-session", runOnce: newSession, minRuns: 3, budgetMs: 15_000 },
             {
               key: "without-strength",
               runOnce: report(noEstimate),
@@ -162,6 +197,7 @@ export const healthBenchmark: Benchmark = {
         const reportTime = summarize(samples.get("report") ?? []);
         const restTime = summarize(samples.get("without-strength") ?? []);
         const cachedTime = summarize(samples.get("cached") ?? []);
+        const sessionTime = summarize(samples.get("new-session") ?? []);
         const strengthMs = Math.max(0, reportTime.median - restTime.median);
         const perPassword = strengthMs / Math.max(1, unique.length);
         const row = (key: string, label: string) => timedStepRow(samples, reportTime, key, label);
@@ -178,6 +214,10 @@ export const healthBenchmark: Benchmark = {
               "cached",
               "The report made again, strength verdicts cached by password write (as the web app does)",
             ),
+            row(
+              "new-session",
+              "A new session's report: vault unlocked, items opened, verdicts read from the vault (sealed), report, verdicts saved",
+            ),
             row("without-strength", "The report with strength estimates skipped"),
           ],
           notes: [
@@ -185,7 +225,8 @@ export const healthBenchmark: Benchmark = {
             "The items are listed once (`vault.list()`, opening every sealed view) before timing, as an app that shows the vault has them; the history reader opens the password history of items written within the age limit during the run.",
             `The strength estimator (@zxcvbn-ts/core ${packageVersion("@zxcvbn-ts/core")}, common and English dictionaries) is built once outside the runs: ${buildMs.toFixed(0)} ms.`,
             `The strength estimates are the difference of the two rows: zxcvbn once per distinct password (${unique.length.toLocaleString("en")} of them), ${perPassword.toFixed(2)} ms each.`,
-            "The two rows are interleaved run by run, each within a time budget (the report at least once, the rest at least three times), without a warm-up round: the estimator is warmed on 100 passwords first.",
+            "The new session's row unlocks the vault with Argon2id at test cost (64 KiB), not the 64 MiB a person's unlock costs (see the unlock benchmark), and opens every item's sealed view, as `keypears health` does in its own process.",
+            "The rows are interleaved run by run, each within a time budget (the report at least once, the rest at least three times), without a warm-up round: the estimator is warmed on 100 passwords first.",
           ],
         };
         const targets: Target[] = smoke
@@ -196,6 +237,14 @@ export const healthBenchmark: Benchmark = {
                   "Health report on 10,000 items, first in a session (every password estimated)",
                 goal: "< 1 s without the exposed check",
                 measured: quantity(reportTime.median, "ms"),
+                reference: 1000,
+                better: "lower",
+              },
+              {
+                label:
+                  "Health report on 10,000 items in a new session (verdicts sealed in the vault, items opened)",
+                goal: "< 1 s without the exposed check",
+                measured: quantity(sessionTime.median, "ms"),
                 reference: 1000,
                 better: "lower",
               },
@@ -214,7 +263,7 @@ export const healthBenchmark: Benchmark = {
           targets,
           diagnosis: [
             `zxcvbn is ${((strengthMs / reportTime.median) * 100).toFixed(0)}% of the report: ${perPassword.toFixed(2)} ms per distinct password, mostly its matchers (every substring of the password, again reversed and for its one l33t variant; zxcvbn-ts's default of 100 l33t variants made a random 20-character password cost hundreds of milliseconds). Its dictionary matcher is filtered by one set of every dictionary word before its twenty-odd per-dictionary lookups (\`fast-dictionary-match.ts\`, same results), which took about 2.8 times off the CPU of an estimate. The rest of the report takes ${restTime.median.toFixed(0)} ms.`,
-            `Made again with the verdicts cached by password write (\`strength-cache.ts\`, what the web app's vault worker keeps per unlocked account, and fills in the background when the vault opens, for the count on its home), the report took ${cachedTime.median.toFixed(0)} ms: only passwords written since the last report are estimated. The first report in a session still estimates every distinct password; what would close that: keeping the verdicts sealed in the vault between sessions (a stored-format change), or a matcher that walks a trie of every dictionary once per start position instead of slicing and looking up every substring.`,
+            `Made again with the verdicts cached by password write (\`strength-cache.ts\`, what the web app's vault worker keeps per unlocked account, and fills in the background when the vault opens, for the count on its home), the report took ${cachedTime.median.toFixed(0)} ms: only passwords written since the last report are estimated. A new session (\`keypears health\`, a reopened app) reads the verdicts kept sealed in the vault (\`sealed-strength-cache.ts\`: one device-local record, never synced) and took ${sessionTime.median.toFixed(0)} ms with unlocking and opening every item; only the very first report of a vault, or one after an upgrade of zxcvbn-ts, estimates every distinct password. What would make that one fast too: a matcher that walks a trie of every dictionary once per start position instead of slicing and looking up every substring.`,
           ],
         };
       } finally {

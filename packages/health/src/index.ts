@@ -6,5 +6,6 @@ export * from "./insecure-urls.ts";
 export * from "./keyed-hash.ts";
 export * from "./password-age.ts";
 export * from "./password-strength.ts";
+export * from "./sealed-strength-cache.ts";
 export * from "./strength-cache.ts";
 export * from "./vault-source.ts";

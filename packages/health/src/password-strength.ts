@@ -66,6 +66,14 @@ export interface StrengthEstimator {
 const SHORT = 8;
 const L33T_VARIANTS = 1;
 
+/**
+ * What a verdict depends on besides the password: the estimator's packages and settings. Verdicts
+ * kept from an earlier run (`sealed-strength-cache.ts`) count only under the same model, so an
+ * upgrade of zxcvbn-ts or a change here re-estimates every password once. A test checks the
+ * package versions against node_modules.
+ */
+export const STRENGTH_MODEL = `@zxcvbn-ts/core@4.2.0 @zxcvbn-ts/language-common@4.1.3 @zxcvbn-ts/language-en@4.1.1 l33t=${L33T_VARIANTS} short=${SHORT}`;
+
 export const createStrengthEstimator = (): StrengthEstimator => {
   const factory = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },

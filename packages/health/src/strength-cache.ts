@@ -15,16 +15,32 @@ export interface StrengthCache {
   /** Forgets every write not in `writeIds` (passwords since replaced), so the cache stays the vault's size. */
   readonly retainOnly: (writeIds: ReadonlySet<string>) => void;
   readonly size: () => number;
+  /** Every verdict by write id (to keep them: `sealed-strength-cache.ts`). */
+  readonly entries: () => IterableIterator<[string, Strength]>;
+  /** Counts the changes (a verdict set or forgotten): unchanged, there is nothing to save. */
+  readonly revision: () => number;
 }
 
-export const createStrengthCache = (): StrengthCache => {
-  const byWrite = new Map<string, Strength>();
+export const createStrengthCache = (
+  initial: Iterable<readonly [string, Strength]> = [],
+): StrengthCache => {
+  const byWrite = new Map<string, Strength>(initial);
+  let revision = 0;
   return {
     get: (writeId) => byWrite.get(writeId),
-    set: (writeId, strength) => void byWrite.set(writeId, strength),
+    set: (writeId, strength) => {
+      byWrite.set(writeId, strength);
+      revision++;
+    },
     retainOnly: (writeIds) => {
-      for (const writeId of byWrite.keys()) if (!writeIds.has(writeId)) byWrite.delete(writeId);
+      for (const writeId of byWrite.keys())
+        if (!writeIds.has(writeId)) {
+          byWrite.delete(writeId);
+          revision++;
+        }
     },
     size: () => byWrite.size,
+    entries: () => byWrite.entries(),
+    revision: () => revision,
   };
 };

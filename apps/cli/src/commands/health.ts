@@ -11,6 +11,7 @@ import {
   type FindingKind,
   type HealthReport,
   healthSource,
+  openSealedStrengthCache,
   isFindingKind,
   needsAttention,
   parseExposedSource,
@@ -120,6 +121,8 @@ exposed check could not run (so a script can use it). Kinds: ${KINDS}.`,
 
     return withVault(ctx, async (vault) => {
       warnAboutProblems(ctx, vault);
+      // Verdicts of earlier reports, sealed in the vault: only passwords written since are estimated.
+      const verdicts = openSealedStrengthCache(vault.sync);
       const report = await runHealthCheck({
         ...healthSource(vault),
         now: Date.now(),
@@ -127,7 +130,9 @@ exposed check could not run (so a script can use it). Kinds: ${KINDS}.`,
         ...(maxAgeDays === undefined ? {} : { maxAgeDays }),
         ...(exposed === undefined ? {} : { exposed }),
         revealPasswords: values["show-passwords"] === true,
+        strengthCache: verdicts.cache,
       });
+      verdicts.save();
       if (report.exposedCheck.state === "failed")
         ctx.out.warn(
           `the exposed check could not run: ${report.exposedCheck.reason} (${report.exposedCheck.source})`,
