@@ -382,18 +382,33 @@ test("events of a device revoked in the roster are quarantined by every other de
   const planted = thief.vault.sync.verified().position;
   const result = await b.client.syncOnce();
   assert.ok(result.ok, JSON.stringify(result));
+  // a's rekey after the revoke did not know of b's enrolment, so it is set aside too (b would
+  // have no key); the next sync of an active device rotates again (docs/PROTOCOL.md 16.7).
   assert.deepEqual(
-    result.value.quarantined.map((q) => [q.position, q.reason]),
-    [[planted, "revoked-signer"]],
+    result.value.quarantined.map((q) => [q.position, q.reason, q.detail]),
+    [
+      [planted - 1, "roster-rule", `no key for device ${b.vault.deviceId}`],
+      [planted, "revoked-signer", result.value.quarantined[1]?.detail],
+    ],
   );
   assert.equal(b.vault.get("Planted by the thief").ok, false);
   const revoked = b.vault.sync.roster().find((e) => e.deviceId === thief.vault.deviceId);
   assert.ok(revoked?.revokedAt !== null && revoked?.revokedAt !== undefined);
+  // b's next sync writes the rekey a's could not be; until it is ordered, what b writes is
+  // still sealed under epoch 0 (docs/PROTOCOL.md 16.7, the rotation window).
+  await b.sync();
+  await a.sync();
   expectOk(b.vault.add({ fields: { title: "B goes on" } }));
   await b.sync();
   await a.sync();
   assert.equal(expectOk(a.vault.get("B goes on")).title, "B goes on");
   assert.equal(a.vault.get("Planted by the thief").ok, false);
+  // The thief holds the server's whole log, and not the key of the epoch after its revocation.
+  await thief.sync();
+  assert.deepEqual(a.vault.sync.keyEpochs(), b.vault.sync.keyEpochs());
+  assert.equal(a.vault.sync.keyEpochs().sealing, 1);
+  assert.deepEqual(thief.vault.sync.keyEpochs().known, [0]);
+  assert.equal(thief.vault.get("B goes on").ok, false);
 });
 
 test("a snapshot that does not open is refused and the new device pulls the whole log instead", async () => {

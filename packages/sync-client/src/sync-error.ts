@@ -76,7 +76,7 @@ export const describeSyncError = (error: SyncError): string => {
     case "unreachable":
       return `cannot reach the server (${error.detail}); your changes are saved locally and will sync later`;
     case "unauthorized":
-      return "the server refused this device's session (expired, or the device was revoked); run `keypears login` again";
+      return "the server ended this device's session: the master password was changed on another device, the session expired, or this device was revoked; run `keypears login` with the current master password";
     case "rejected":
       return `the server refused the request: ${error.detail}`;
     case "rollback":

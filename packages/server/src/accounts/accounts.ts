@@ -9,6 +9,7 @@ import { domainOfAddress, type KdfParams } from "@keypears/api";
 import type { DeviceId } from "@keypears/sync-core";
 import type { ServiceDeps } from "../deps.ts";
 import { transactionResult, type SqlQueryable } from "../sql/sql-client.ts";
+import { encodeNotice, NOTICE_CHANNEL } from "../realtime/notices.ts";
 import { toBytes, toSafeInt, toText } from "../sql/values.ts";
 import { createVault, listVaults, type VaultKey } from "../vaults/vaults.ts";
 import {
@@ -206,12 +207,15 @@ export type ChangeCredentialsError =
 
 /**
  * Replaces verifier, KDF parameters, salt and every wrapped vault key in one transaction, so no
- * vault is ever left wrapped under the old credentials. Sessions stay valid.
+ * vault is ever left wrapped under the old credentials, and ends every other session of the
+ * account (their open streams end too): a device signed in with the old password, perhaps a
+ * thief's, must sign in again with the new one. `keepTokenHash` is the session that asked.
  */
 export const changeCredentials = async (
   deps: ServiceDeps,
   accountId: string,
   input: ChangeCredentialsInput,
+  keepTokenHash: Uint8Array,
 ): Promise<Result<void, ChangeCredentialsError>> =>
   transactionResult(deps.sql, async (tx): Promise<Result<void, ChangeCredentialsError>> => {
     const account = await findAccount(tx, "account_id", accountId, true);
@@ -251,6 +255,19 @@ export const changeCredentials = async (
         vault.vaultId,
         accountId,
         vault.wrappedVaultKey,
+      ]);
+    }
+    const ended = await tx.query(
+      "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2 RETURNING token_hash",
+      [accountId, keepTokenHash],
+    );
+    for (const row of ended) {
+      await tx.query("SELECT pg_notify($1, $2)", [
+        NOTICE_CHANNEL,
+        encodeNotice({
+          kind: "session-ended",
+          tokenHash: toBytes(row["token_hash"], "token hash"),
+        }),
       ]);
     }
     return ok(undefined);

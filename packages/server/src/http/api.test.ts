@@ -162,6 +162,38 @@ describe("accounts", () => {
     }
   });
 
+  it("a credential change ends every other session of the account, and keeps the one that asked", async () => {
+    const account = await registerAccount(test);
+    const other = await test.client().accounts.login({
+      address: account.address,
+      authSecret: account.authSecret,
+      device: { id: newDeviceId(), name: "other" },
+    });
+    const otherClient = test.client(other.token);
+    assert.equal((await otherClient.vaults.list()).vaults.length, 1);
+    const newSecret = b64Random(32);
+    const rewrapped = b64Random(72);
+    assert.deepEqual(
+      await account.client.accounts.changeCredentials({
+        currentAuthSecret: account.authSecret,
+        authSecret: newSecret,
+        kdf: TEST_KDF,
+        salt: b64Random(16),
+        vaults: [{ vaultId: account.vaultId, wrappedVaultKey: rewrapped }],
+      }),
+      { ok: true },
+    );
+    await rejectsWith(otherClient.vaults.list(), "UNAUTHORIZED", 401);
+    assert.equal((await account.client.vaults.list()).vaults.length, 1);
+    // The other device signs in again with the new secret, under its own id.
+    const again = await test.client().accounts.login({
+      address: account.address,
+      authSecret: newSecret,
+      device: { id: other.deviceId, name: "other" },
+    });
+    assert.equal(again.account.vaults[0]?.wrappedVaultKey, rewrapped);
+  });
+
   it("changes credentials: the old secret stops working, the new one works, keys are rewrapped", async () => {
     const account = await registerAccount(test);
     const newSecret = b64Random(32);

@@ -104,13 +104,18 @@ export const accountHandlers = {
   changeCredentials: authed.accounts.changeCredentials.handler(
     async ({ input, context: { app, request, session } }) => {
       spend(app.rateLimiters.login, request.clientIp);
-      const result = await changeCredentials(app, session.accountId, {
-        currentAuthSecret: bytes(input.currentAuthSecret),
-        authSecret: bytes(input.authSecret),
-        kdf: input.kdf,
-        salt: bytes(input.salt),
-        vaults: input.vaults.map(vaultKey),
-      });
+      const result = await changeCredentials(
+        app,
+        session.accountId,
+        {
+          currentAuthSecret: bytes(input.currentAuthSecret),
+          authSecret: bytes(input.authSecret),
+          kdf: input.kdf,
+          salt: bytes(input.salt),
+          vaults: input.vaults.map(vaultKey),
+        },
+        session.tokenHash,
+      );
       if (result.ok) return { ok: true as const };
       if (result.error.kind === "vault-set-mismatch") throw apiError("VAULT_SET_MISMATCH");
       return refuseFailure(app.rateLimiters.failedLogins);
