@@ -1,5 +1,6 @@
 /** The snapshot routes: store one (its anchor checked against the chain), fetch the latest. */
 
+import { requireOwnSignedSnapshot } from "../../events/signer-filter.ts";
 import { latestSnapshot, putSnapshot } from "../../vaults/snapshots.ts";
 import { apiError } from "../api-error.ts";
 import { authed } from "../implementer.ts";
@@ -19,6 +20,7 @@ export const snapshotHandlers = {
       });
     }
     const { accountId } = context.session;
+    requireOwnSignedSnapshot(context.session, payload);
     const result = await withHeavySlot(app.quotas, accountId, async () => {
       await requireStorage(app.quotas, app.sql, accountId, payload.length);
       return putSnapshot(app, vaultId, {

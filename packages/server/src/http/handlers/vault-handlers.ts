@@ -4,6 +4,7 @@
  */
 
 import type { ChainHash, EventEnvelope, EventId } from "@keypears/sync-core";
+import { requireOwnSignedEvents } from "../../events/signer-filter.ts";
 import { followHead } from "../../realtime/follow-head.ts";
 import { latestSnapshotAnchor } from "../../vaults/snapshots.ts";
 import { listVaults, recordAck } from "../../vaults/vaults.ts";
@@ -42,6 +43,7 @@ export const vaultHandlers = {
       }
       return { id: event.id as EventId, payload };
     });
+    requireOwnSignedEvents(session, envelopes);
     const result = await withHeavySlot(app.quotas, session.accountId, async () => {
       await requireStorage(
         app.quotas,
