@@ -29,6 +29,8 @@ test("roster events round-trip through their canonical bytes; any other encoding
     enrol(A),
     { kind: "rename", deviceId: A, name: "work" },
     { kind: "revoke", deviceId: B },
+    { kind: "require-approval", deviceId: A, required: true },
+    { kind: "require-approval", deviceId: B, required: false },
   ] as RosterOp[]) {
     const bytes = encodeRosterOp(op);
     const decoded = decodeRosterOp(bytes);
@@ -79,4 +81,17 @@ test("the rules: self-enrolment or approval by an active device; only active dev
   assert.equal(apply({ kind: "rename", deviceId: B, name: "x" }, A, 5), "device not active");
   assert.equal(apply({ kind: "rename", deviceId: A, name: "work" }, A, 6), undefined);
   assert.equal(roster.get(A)?.name, "work");
+});
+
+test("the approval setting is signed by an active device in its own name, and changes no entry", () => {
+  const entries = new Map<DeviceId, RosterEntry>();
+  const lookup = (id: DeviceId) => entries.get(id);
+  entries.set(A, applyRosterOp(undefined, enrol(A), A, 1));
+  const on: RosterOp = { kind: "require-approval", deviceId: A, required: true };
+  assert.equal(rosterRuleBroken(lookup, on, A, 2), undefined);
+  assert.equal(rosterRuleBroken(lookup, on, B, 2), "signer not active");
+  entries.set(B, applyRosterOp(undefined, enrol(B), A, 2));
+  assert.equal(rosterRuleBroken(lookup, on, B, 3), "setting not signed by its device");
+  assert.deepEqual(applyRosterOp(entries.get(A), on, A, 3), entries.get(A));
+  assert.equal(decodeRosterOp(encodeRosterOp(on).slice(0, -1)).ok, false);
 });

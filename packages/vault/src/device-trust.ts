@@ -70,6 +70,13 @@ export type OpenedRemote =
   | { readonly kind: "item"; readonly event: Event; readonly signer: DeviceId }
   | { readonly kind: "roster"; readonly op: RosterOp; readonly signer: DeviceId };
 
+/** The approval setting as a roster event at `position` signed by `setBy` left it. */
+export interface ApprovalSetting {
+  readonly required: boolean;
+  readonly position: number;
+  readonly setBy: DeviceId;
+}
+
 /** The epoch this code seals under: key epochs (16.7) are designed, not yet implemented. */
 export const CURRENT_EPOCH = 0;
 
@@ -91,6 +98,8 @@ export interface DeviceTrust {
   readonly upgraded: () => boolean;
   readonly writeEntry: (entry: RosterEntry) => void;
   readonly applyRoster: (op: RosterOp, signer: DeviceId, position: number) => void;
+  /** The account's approval setting as the log last set it (16.10), if it ever did. */
+  readonly approvalSetting: () => ApprovalSetting | undefined;
   readonly quarantine: (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
     position: number,
@@ -290,8 +299,20 @@ export const createDeviceTrust = (ctx: VaultContext): DeviceTrust => {
     roster: () => (selectAll.all() as RosterRow[]).map(fromRow),
     upgraded: () => selectUpgraded.get() !== undefined,
     writeEntry,
-    applyRoster: (op, signer, position) =>
-      writeEntry(applyRosterOp(entry(op.deviceId), op, signer, position)),
+    applyRoster: (op, signer, position) => {
+      if (op.kind === "require-approval") {
+        const setting: ApprovalSetting = { required: op.required, position, setBy: signer };
+        ctx.writeState("approval-setting", encoder.encode(JSON.stringify(setting)));
+        return;
+      }
+      writeEntry(applyRosterOp(entry(op.deviceId), op, signer, position));
+    },
+    approvalSetting: () => {
+      const stored = ctx.readState("approval-setting");
+      return stored === undefined
+        ? undefined
+        : (JSON.parse(decoder.decode(stored)) as ApprovalSetting);
+    },
     quarantine: (stored, position, chainHash, refusal) => {
       insertQuarantine.run(
         position,

@@ -18,7 +18,7 @@ import {
   type StoredVerifier,
   verifierMatches,
 } from "./credentials.ts";
-import { signInDevice } from "./devices.ts";
+import { type Approval, signInDevice } from "./devices.ts";
 import { issueSession } from "./sessions.ts";
 
 export interface AccountView {
@@ -32,6 +32,7 @@ export interface SignedIn {
   readonly token: string;
   readonly expiresAt: Date;
   readonly deviceId: DeviceId;
+  readonly approval: Approval;
   readonly account: AccountView;
 }
 
@@ -92,6 +93,7 @@ export const register = async (
     return ok({
       ...session,
       deviceId: input.device.id,
+      approval: device.value.approval,
       account: { address: input.address, kdf: input.kdf, salt: input.salt, vaults: [input.vault] },
     });
   });
@@ -171,6 +173,7 @@ export const login = async (
     return ok({
       ...session,
       deviceId: input.device.id,
+      approval: device.value.approval,
       account: {
         address: account.address,
         kdf: account.kdf,

@@ -52,8 +52,8 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   assert.ok(JSON.stringify(doc.paths["/vaults/{vaultId}/stream"]).includes("text/event-stream"));
   assert.equal(
     Object.keys(doc.paths).length,
-    27,
-    "17 API routes, 8 sharing paths, discovery and the document",
+    30,
+    "20 API routes, 8 sharing paths, discovery and the document",
   );
 });
 
