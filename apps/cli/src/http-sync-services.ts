@@ -3,9 +3,10 @@
  * server, so local commands never load the network code.
  */
 
-import { err, ok, type Result } from "@keypears/base";
+import { base64UrlToBytes, err, ok, type Result } from "@keypears/base";
 import {
   createSyncClient,
+  type Device,
   describeSyncError,
   discoverServer,
   loginExistingDevice,
@@ -62,18 +63,21 @@ const clientFor = async (
   );
 };
 
-const deviceInfo = (device: {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastSeenAt: string;
-  revokedAt: string | null;
-}): DeviceInfo => ({
+const deviceInfo = (device: Device): DeviceInfo => ({
   id: device.id,
   name: device.name,
   createdAt: Date.parse(device.createdAt),
   lastSeenAt: Date.parse(device.lastSeenAt),
   revoked: device.revokedAt !== null,
+  approval: device.approval,
+  approvedBy: device.approvedBy,
+  keys:
+    device.signingKey === null || device.exchangeKey === null
+      ? null
+      : {
+          signingKey: base64UrlToBytes(device.signingKey),
+          exchangeKey: base64UrlToBytes(device.exchangeKey),
+        },
 });
 
 export const httpSyncServices: SyncServices = {
@@ -161,6 +165,24 @@ export const httpSyncServices: SyncServices = {
     if (!client.ok) return client;
     const revoked = await client.value.revokeDevice(id);
     return revoked.ok ? ok(deviceInfo(revoked.value)) : err(failure(revoked.error));
+  },
+  approveDevice: async (vault, id) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const approved = await client.value.approveDevice(id);
+    return approved.ok ? ok(deviceInfo(approved.value)) : err(failure(approved.error));
+  },
+  setApprovalRequired: async (vault, required) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const set = await client.value.setApprovalRequired(required);
+    return set.ok ? ok(undefined) : err(failure(set.error));
+  },
+  serverRequiresApproval: async (vault) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const asked = await client.value.serverRequiresApproval();
+    return asked.ok ? asked : err(failure(asked.error));
   },
   changePasswordOnServer: async (vault, change) => {
     const client = await clientFor(vault);

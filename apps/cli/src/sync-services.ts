@@ -61,6 +61,11 @@ export interface DeviceInfo {
   readonly createdAt: number;
   readonly lastSeenAt: number | null;
   readonly revoked: boolean;
+  /** approved, pending (waits for approval on an existing device), or recovery (16.10). */
+  readonly approval: "approved" | "pending" | "recovery";
+  readonly approvedBy: string | null;
+  /** The public keys the device registered with the server, if it did. */
+  readonly keys: { readonly signingKey: Uint8Array; readonly exchangeKey: Uint8Array } | null;
 }
 
 export interface RegisterInput {
@@ -120,6 +125,20 @@ export interface SyncServices {
     vault: Vault,
     deviceId: string,
   ) => Promise<Result<DeviceInfo, SyncFailure>>;
+  /** Lets a pending device sync (after its enrolment is signed into the log and pushed). */
+  readonly approveDevice: (
+    vault: Vault,
+    deviceId: string,
+  ) => Promise<Result<DeviceInfo, SyncFailure>>;
+  /** What the server enforces; the setting is signed into the log first. */
+  readonly setApprovalRequired: (
+    vault: Vault,
+    required: boolean,
+  ) => Promise<Result<void, SyncFailure>>;
+  /** Whether the server requires approval (undefined when it does not say). */
+  readonly serverRequiresApproval: (
+    vault: Vault,
+  ) => Promise<Result<boolean | undefined, SyncFailure>>;
   /**
    * Tells the server the new credentials (it authenticates with `change.previousAuthSecret`). The
    * CLI commits the change locally only after this succeeds.
@@ -147,6 +166,9 @@ export const unavailableSyncServices: SyncServices = {
   devices: notAvailable,
   renameDevice: notAvailable,
   revokeDevice: notAvailable,
+  approveDevice: notAvailable,
+  setApprovalRequired: notAvailable,
+  serverRequiresApproval: notAvailable,
   changePasswordOnServer: notAvailable,
 };
 

@@ -19,6 +19,31 @@ export const apiErrors = {
     status: 403,
     message: "This device was revoked for this account; sign in from a new device id.",
   },
+  DEVICE_PENDING: {
+    status: 403,
+    message:
+      "This account requires that a new device be approved on an existing one; run `keypears devices approve` there.",
+    data: z.object({ deviceId: z.string() }),
+  },
+  DEVICE_KEYS_SET: {
+    status: 409,
+    message: "This device registered other public keys already; they never change.",
+  },
+  WRONG_SIGNER: {
+    status: 403,
+    message: "A payload is signed by another device than this session's; nothing was stored.",
+    data: z.object({ signer: z.string(), id: eventIdSchema.optional() }),
+  },
+  UNSIGNED_PAYLOAD: {
+    status: 400,
+    message: "A payload is not a well-formed version-2 signed payload; nothing was stored.",
+    data: z.object({ detail: z.string(), id: eventIdSchema.optional() }),
+  },
+  PROTOCOL_MISMATCH: {
+    status: 400,
+    message: "The client and the server speak different KeyPears protocol versions.",
+    data: z.object({ server: z.int(), client: z.int(), id: eventIdSchema.optional() }),
+  },
   FORBIDDEN: {
     status: 403,
     message: "This vault belongs to another account.",

@@ -15,7 +15,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe } from "node:test";
 import { isRunning, spawnServe, type SpawnedServer } from "./testing/spawn-server.ts";
-import { b64Random, newDeviceId, newEventId, newVaultId, TEST_KDF } from "./testing/test-server.ts";
+import {
+  b64Random,
+  b64Signed,
+  newDeviceId,
+  newEventId,
+  newVaultId,
+  TEST_KDF,
+} from "./testing/test-server.ts";
 
 const it = boundedIt(240_000);
 const KiB = 1024;
@@ -67,12 +74,13 @@ describe("one client against a server process", () => {
     server = started;
     const pid = started.child.pid ?? 0;
     const vaultId = newVaultId();
+    const deviceId = newDeviceId();
     const session = await createKeypearsClient(started.apiUrl).accounts.register({
       address: "heavy@example.test",
       authSecret: b64Random(32),
       kdf: TEST_KDF,
       salt: b64Random(16),
-      device: { id: newDeviceId(), name: "laptop" },
+      device: { id: deviceId, name: "laptop" },
       vault: { vaultId, wrappedVaultKey: b64Random(72) },
     });
     const client = createKeypearsClient(started.apiUrl, { token: session.token });
@@ -82,7 +90,7 @@ describe("one client against a server process", () => {
         vaultId,
         events: Array.from({ length: 40 }, () => ({
           id: newEventId(),
-          payload: b64Random(60 * KiB),
+          payload: b64Signed(deviceId, 60 * KiB),
         })),
       });
     }

@@ -14,7 +14,14 @@ import { after, before } from "node:test";
 import { startServer } from "./server.ts";
 import { createPgClient } from "./sql/pg-client.ts";
 import { createFreshPostgresDatabase, type FreshDatabase } from "./testing/fresh-postgres.ts";
-import { b64Random, newDeviceId, newEventId, newVaultId, TEST_KDF } from "./testing/test-server.ts";
+import {
+  b64Random,
+  b64Signed,
+  newDeviceId,
+  newEventId,
+  newVaultId,
+  TEST_KDF,
+} from "./testing/test-server.ts";
 
 const it = boundedIt();
 
@@ -37,18 +44,19 @@ const start = (shutdownGraceMs: number) =>
 
 it("lets requests in flight finish when it shuts down: every push answered 200 is stored, no other", async () => {
   const server = await start(10_000);
+  const deviceId = newDeviceId();
   const session = await createKeypearsClient(server.apiUrl).accounts.register({
     address: "bob@example.test",
     authSecret: b64Random(32),
     kdf: TEST_KDF,
     salt: b64Random(16),
-    device: { id: newDeviceId(), name: "laptop" },
+    device: { id: deviceId, name: "laptop" },
     vault: { vaultId: newVaultId(), wrappedVaultKey: b64Random(72) },
   });
   const vaultId = session.account.vaults[0]!.vaultId;
   const client = createKeypearsClient(server.apiUrl, { token: session.token });
   const batches = Array.from({ length: 20 }, () =>
-    Array.from({ length: 10 }, () => ({ id: newEventId(), payload: b64Random(100) })),
+    Array.from({ length: 10 }, () => ({ id: newEventId(), payload: b64Signed(deviceId) })),
   );
   const pushes = batches.map((events) => client.vaults.push({ vaultId, events }));
   const settled = Promise.allSettled(pushes);
@@ -82,16 +90,17 @@ it("lets requests in flight finish when it shuts down: every push answered 200 i
 it("cut off at once, it still writes no half batch; retried pushes complete the log exactly once", async () => {
   const first = await start(0);
   const vaultId = newVaultId();
+  const deviceId = newDeviceId();
   const session = await createKeypearsClient(first.apiUrl).accounts.register({
     address: "alice@example.test",
     authSecret: b64Random(32),
     kdf: TEST_KDF,
     salt: b64Random(16),
-    device: { id: newDeviceId(), name: "laptop" },
+    device: { id: deviceId, name: "laptop" },
     vault: { vaultId, wrappedVaultKey: b64Random(72) },
   });
   const batches = Array.from({ length: 30 }, () =>
-    Array.from({ length: 20 }, () => ({ id: newEventId(), payload: b64Random(200) })),
+    Array.from({ length: 20 }, () => ({ id: newEventId(), payload: b64Signed(deviceId, 200) })),
   );
   const client = createKeypearsClient(first.apiUrl, { token: session.token });
   const pushes = batches.map((events) => client.vaults.push({ vaultId, events }));

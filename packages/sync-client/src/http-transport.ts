@@ -35,7 +35,8 @@ const toTransportError = (error: unknown): TransportError => {
 
 /**
  * The push refusals that concern an event rather than the request: a payload over the server's
- * limit (named by id), an id reused with other bytes (named), or a batch that fails validation
+ * limit (named by id), an id reused with other bytes (named), a payload the signer filter
+ * refuses (named), or a batch that fails validation
  * (not named; the engine halves the batch to find it).
  */
 const refusedEvent = (error: unknown): EventId | null | undefined => {
@@ -43,6 +44,9 @@ const refusedEvent = (error: unknown): EventId | null | undefined => {
   const data = error.data as { id?: unknown; unit?: unknown } | undefined;
   const named = typeof data?.id === "string" ? (data.id as EventId) : null;
   if (error.code === "ID_REUSED") return named;
+  // The server's signer filter (docs/PROTOCOL.md 16.8) names the payload it refused.
+  if (["UNSIGNED_PAYLOAD", "WRONG_SIGNER", "PROTOCOL_MISMATCH"].includes(String(error.code)))
+    return named ?? undefined;
   if (error.code === "PAYLOAD_TOO_LARGE" && data?.unit === "bytes") return named;
   if (error.code === "PAYLOAD_TOO_LARGE" || error.code === "BAD_REQUEST") return null;
   return undefined;

@@ -194,7 +194,29 @@ export const loginNewDevice = async (
   }
   saveSession(joined.value, session);
   joined.value.sync.setDeviceName(input.deviceName);
+  // An account that requires approval (16.10): this device waits for an existing one to write
+  // its enrolment, and tells the server its public keys so that device can show the same code.
+  const pending = session.approval === "pending";
+  joined.value.sync.setAwaitingApproval(pending);
+  const registered = await registerDeviceKeys(joined.value, input.server, session.token);
+  if (!registered.ok && pending) return registered;
   return ok(joined.value);
+};
+
+/** Sends this device's public keys to its server (once; the same keys again are accepted). */
+export const registerDeviceKeys = async (
+  vault: Vault,
+  server: ServerEndpoint,
+  token: string,
+): Promise<Result<void, SyncError>> => {
+  const keys = vault.sync.publicKeys();
+  const sent = await callServer(() =>
+    createServerClient(server.apiUrl, () => token).devices.setKeys({
+      signingKey: bytesToBase64Url(keys.signingKey),
+      exchangeKey: bytesToBase64Url(keys.exchangeKey),
+    }),
+  );
+  return sent.ok ? ok(undefined) : sent;
 };
 
 /**

@@ -36,6 +36,11 @@ export interface Device {
   readonly lastSeenAt: string;
   readonly revokedAt: string | null;
   readonly current: boolean;
+  /** approved, pending (waits for approval on an existing device), or recovery (16.10). */
+  readonly approval: "approved" | "pending" | "recovery";
+  readonly approvedBy: string | null;
+  readonly signingKey: string | null;
+  readonly exchangeKey: string | null;
 }
 
 export interface SyncClient {
@@ -47,6 +52,12 @@ export interface SyncClient {
   readonly devices: () => Promise<Result<readonly Device[], SyncError>>;
   readonly renameDevice: (id: string, name: string) => Promise<Result<Device, SyncError>>;
   readonly revokeDevice: (id: string) => Promise<Result<Device, SyncError>>;
+  /** Lets a pending device sync; call after its enrolment is signed into the log and pushed. */
+  readonly approveDevice: (id: string) => Promise<Result<Device, SyncError>>;
+  /** Sets what the server enforces; sign the same setting into the log first (16.10). */
+  readonly setApprovalRequired: (required: boolean) => Promise<Result<void, SyncError>>;
+  /** Whether the server says it requires approval (undefined: a server that does not say). */
+  readonly serverRequiresApproval: () => Promise<Result<boolean | undefined, SyncError>>;
   /** Changes the master password on the server, then on this device. */
   readonly changePassword: (
     current: string,
@@ -195,6 +206,15 @@ export const createSyncClient = (
     },
     renameDevice: (id, name) => callServer(() => client.devices.rename({ deviceId: id, name })),
     revokeDevice: (id) => callServer(() => client.devices.revoke({ deviceId: id })),
+    approveDevice: (id) => callServer(() => client.devices.approve({ deviceId: id })),
+    setApprovalRequired: async (required) => {
+      const set = await callServer(() => client.accounts.setApproval({ required }));
+      return set.ok ? ok(undefined) : set;
+    },
+    serverRequiresApproval: async () => {
+      const account = await callServer(() => client.accounts.get());
+      return account.ok ? ok(account.value.requireApproval) : account;
+    },
     changePassword: async (current, next) => {
       const change = await vault.changePassword(current, next);
       if (!change.ok) {

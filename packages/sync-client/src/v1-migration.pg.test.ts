@@ -2,8 +2,10 @@
  * A server database and a vault file written by protocol-version-1 code (the fixtures in
  * `vault/src/testing/fixtures`, made at commit a214fa9) work with this code: the server serves
  * the version-1 history, the old device enrols and pushes its unsent changes signed, a new device
- * sees every item; and then one session pushing a random payload as an event leaves every honest
- * device syncing, with the event quarantined and reported (docs/PROTOCOL.md 16.3, 16.5).
+ * sees every item; and then one session pushing a random payload as an event is refused by the
+ * server's signer filter, and the same payload stored past the filter (a compromised server) leaves
+ * every honest device syncing, with the event quarantined and reported (docs/PROTOCOL.md 16.3,
+ * 16.5, 16.8).
  */
 
 import assert from "node:assert/strict";
@@ -15,7 +17,7 @@ import { API_PREFIX } from "@keypears/api";
 import { bytesToBase64Url } from "@keypears/base";
 import { boundedTest } from "@keypears/base/testing";
 import { parseSecretKey } from "@keypears/crypto";
-import { createFreshPostgresDatabase } from "@keypears/server/testing";
+import { createFreshPostgresDatabase, injectEvents } from "@keypears/server/testing";
 import { unlockVault, type Vault } from "@keypears/vault";
 import { cheapDeps, createTestHome, expectOk, type TestHome } from "@keypears/vault/testing";
 import pg from "pg";
@@ -137,20 +139,30 @@ bounded(
       "the new device learns who enrolled, and how",
     );
 
-    // One session pushes a random payload as an event (the attack of issue 16).
+    // One session pushes a random payload as an event (the attack of issue 16): the server's
+    // signer filter refuses it and stores nothing (docs/PROTOCOL.md 16.8).
     const token = loadSession(laptop)?.token;
     assert.ok(token !== undefined);
     const garbageId = "01900000-0000-7000-8000-00000000dead";
+    const garbage = new Uint8Array(randomBytes(200));
+    garbage[0] = 2; // looks like a version-2 payload, but of no known kind
+    garbage[1] = 9;
+    const headBefore = laptop.sync.verified().position;
     const pushed = await fetch(`${server.url}${API_PREFIX}/vaults/${laptop.vaultId}/events`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        events: [{ id: garbageId, payload: bytesToBase64Url(new Uint8Array(randomBytes(200))) }],
-      }),
+      body: JSON.stringify({ events: [{ id: garbageId, payload: bytesToBase64Url(garbage) }] }),
     });
-    assert.equal(pushed.status, 200, await pushed.clone().text());
-    const position = ((await pushed.json()) as { events: { position: number }[] }).events[0]!
-      .position;
+    assert.equal(pushed.status, 400, await pushed.clone().text());
+    assert.equal(((await pushed.json()) as { code: string }).code, "UNSIGNED_PAYLOAD");
+    assert.equal((await sync(laptopClient)).verified.position, headBefore, "nothing was stored");
+
+    // A server without the filter (or a compromised one) stores it anyway: every device
+    // quarantines it and goes on.
+    const [injected] = await injectEvents(server, laptop.vaultId, [
+      { id: garbageId, payload: garbage },
+    ]);
+    const position = injected!.position;
 
     for (const device of [{ vault: laptop, client: laptopClient }, tablet]) {
       const report = await sync(device.client);

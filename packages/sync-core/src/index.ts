@@ -15,3 +15,4 @@ export * from "./writer.ts";
 export * from "./roster.ts";
 export * from "./signed-payload.ts";
 export * from "./fingerprint.ts";
+export * from "./approval-code.ts";

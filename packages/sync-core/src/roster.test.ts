@@ -30,6 +30,8 @@ test("roster events round-trip through their canonical bytes; any other encoding
     enrol(A),
     { kind: "rename", deviceId: A, name: "work" },
     { kind: "revoke", deviceId: B },
+    { kind: "require-approval", deviceId: A, required: true },
+    { kind: "require-approval", deviceId: B, required: false },
   ] as RosterOp[]) {
     const bytes = encodeRosterOp(op);
     const decoded = decodeRosterOp(bytes);
@@ -113,4 +115,17 @@ test("a rekey round-trips canonically; duplicate, short or missing deliveries ar
     rosterRuleBroken(() => undefined, op, A, 5),
     "signer not active",
   );
+});
+
+test("the approval setting is signed by an active device in its own name, and changes no entry", () => {
+  const entries = new Map<DeviceId, RosterEntry>();
+  const lookup = (id: DeviceId) => entries.get(id);
+  entries.set(A, applyRosterOp(undefined, enrol(A), A, 1));
+  const on: RosterOp = { kind: "require-approval", deviceId: A, required: true };
+  assert.equal(rosterRuleBroken(lookup, on, A, 2), undefined);
+  assert.equal(rosterRuleBroken(lookup, on, B, 2), "signer not active");
+  entries.set(B, applyRosterOp(undefined, enrol(B), A, 2));
+  assert.equal(rosterRuleBroken(lookup, on, B, 3), "setting not signed by its device");
+  assert.deepEqual(applyRosterOp(entries.get(A), on, A, 3), entries.get(A));
+  assert.equal(decodeRosterOp(encodeRosterOp(on).slice(0, -1)).ok, false);
 });

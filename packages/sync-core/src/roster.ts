@@ -33,6 +33,11 @@ export type RosterOp =
     }
   | { readonly kind: "rename"; readonly deviceId: DeviceId; readonly name: string }
   | { readonly kind: "revoke"; readonly deviceId: DeviceId }
+  /**
+   * The account's approval setting (16.10), signed by `deviceId`: while it is on, a device
+   * enrols only when an existing one approves it, and a self-enrolment is a recovery.
+   */
+  | { readonly kind: "require-approval"; readonly deviceId: DeviceId; readonly required: boolean }
   | {
       /** Starts key epoch `epoch` (docs/PROTOCOL.md 16.7): its vault key, delivered to each device. */
       readonly kind: "rekey";
@@ -68,7 +73,7 @@ export interface RosterEntry {
   readonly revokedAt: number | null;
 }
 
-const codes = { enrol: 0, rename: 1, revoke: 2, rekey: 3 } as const;
+const codes = { enrol: 0, rename: 1, revoke: 2, rekey: 3, "require-approval": 4 } as const;
 
 const validName = (name: unknown): name is string =>
   typeof name === "string" &&
@@ -105,6 +110,10 @@ export const encodeRosterOp = (op: RosterOp): Uint8Array => {
       return asPlainBytes(encode([ROSTER_FORMAT_VERSION, codes.rename, id, op.name]));
     case "revoke":
       return asPlainBytes(encode([ROSTER_FORMAT_VERSION, codes.revoke, id]));
+    case "require-approval":
+      return asPlainBytes(
+        encode([ROSTER_FORMAT_VERSION, codes["require-approval"], id, op.required]),
+      );
   }
 };
 
@@ -147,6 +156,9 @@ export const decodeRosterOp = (bytes: Uint8Array): Result<RosterOp, RosterDecode
     op = { kind: "rename", deviceId, name: rest[0] };
   } else if (code === codes.revoke && rest.length === 0) {
     op = { kind: "revoke", deviceId };
+  } else if (code === codes["require-approval"] && rest.length === 1) {
+    if (typeof rest[0] !== "boolean") return fail("bad setting");
+    op = { kind: "require-approval", deviceId, required: rest[0] };
   } else {
     return fail("unknown operation");
   }
@@ -209,11 +221,13 @@ export const rosterRuleBroken = (
     return activeAt(lookup(signer), position) === undefined ? "approver not active" : undefined;
   }
   if (activeAt(lookup(signer), position) === undefined) return "signer not active";
+  if (op.kind === "require-approval")
+    return op.deviceId === signer ? undefined : "setting not signed by its device";
   if (activeAt(target, position) === undefined) return "device not active";
   return undefined;
 };
 
-/** The entry after applying `op` (rules already checked). */
+/** The entry after applying `op` (rules already checked); the approval setting changes none. */
 export const applyRosterOp = (
   before: RosterEntry | undefined,
   op: DeviceRosterOp,
@@ -237,5 +251,7 @@ export const applyRosterOp = (
       return { ...(before as RosterEntry), name: op.name };
     case "revoke":
       return { ...(before as RosterEntry), revokedAt: position };
+    case "require-approval":
+      return before as RosterEntry;
   }
 };

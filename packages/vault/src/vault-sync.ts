@@ -47,7 +47,7 @@ import { type OpenError, openEvent } from "./sealing.ts";
 import type { RejectedChange, RejectedChanges } from "./rejected-changes.ts";
 import { openSnapshot, sealSignedSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
-import type { DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
+import type { ApprovalSetting, DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
 import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
 
@@ -183,6 +183,16 @@ export interface VaultSync {
   readonly keyEpochs: () => { readonly sealing: number; readonly known: readonly number[] };
   /** The device roster as this device verified it in the log (and its own pending enrolment). */
   readonly roster: () => readonly RosterEntry[];
+  /** The account's approval setting as the log last set it (docs/PROTOCOL.md 16.10). */
+  readonly approvalSetting: () => ApprovalSetting | undefined;
+  /**
+   * Marks this device as waiting for approval (its server said so at sign-in): it does not
+   * enrol itself, since an existing device writes its enrolment; cleared by `false`.
+   */
+  readonly setAwaitingApproval: (waiting: boolean) => void;
+  readonly awaitingApproval: () => boolean;
+  /** The public halves of this device's keys, for its server and its approval code. */
+  readonly publicKeys: () => { readonly signingKey: Uint8Array; readonly exchangeKey: Uint8Array };
   /** The name this device enrols under (set at sign-in). */
   readonly setDeviceName: (name: string) => void;
   readonly verified: () => Checkpoint;
@@ -309,9 +319,12 @@ export const createVaultSync = (
    * re-seals, signed, the version-1 events it saved but never sent (a vault file made by
    * version-1 code), so they follow the enrolment as signed events.
    */
+  const awaitingApproval = (): boolean => ctx.readState("awaiting-approval")?.[0] === 1;
   const ensureEnrolled = (): void => {
     if (ctx.localOnly || enrolEventId() !== undefined) return;
     if (trust.entry(ctx.account.deviceId) !== undefined) return;
+    // An existing device writes this one's enrolment when it approves it (16.10).
+    if (awaitingApproval()) return;
     db.transaction(() => {
       const keys = trust.keys();
       const id = ctx.ids.eventId();
@@ -645,6 +658,15 @@ export const createVaultSync = (
     roster: () => {
       ctx.assertUnlocked();
       return trust.roster();
+    },
+    approvalSetting: () => trust.approvalSetting(),
+    setAwaitingApproval: (waiting) =>
+      db.transaction(() => ctx.writeState("awaiting-approval", Uint8Array.of(waiting ? 1 : 0))),
+    awaitingApproval,
+    publicKeys: () => {
+      ctx.assertUnlocked();
+      const keys = trust.keys();
+      return { signingKey: keys.signingKey, exchangeKey: keys.exchangeKey };
     },
     setDeviceName: (name) => {
       ctx.assertUnlocked();

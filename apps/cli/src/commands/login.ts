@@ -8,6 +8,7 @@ import { defineCommand } from "../command.ts";
 import { createProgressLine } from "../progress.ts";
 import { readPassword, readSecretKey } from "../secrets.ts";
 import { syncReportJson } from "../synced.ts";
+import { ownApprovalCode } from "../device-notices.ts";
 
 export const command = defineCommand({
   usage: "login <address> [--server <url>]",
@@ -75,6 +76,28 @@ verified, with progress shown on a terminal.`,
     }
     const vault = joined.value;
     try {
+      if (vault.sync.awaitingApproval()) {
+        progress.done();
+        const code = ownApprovalCode(vault);
+        if (ctx.json) {
+          ctx.out.data({
+            address,
+            serverUrl,
+            deviceId: vault.deviceId,
+            vaultId: vault.vaultId,
+            signedInAgain: again,
+            approval: "pending",
+            code,
+          });
+          return;
+        }
+        ctx.out.line(
+          `Signed ${ctx.out.style.bold(address)} in on this device (device ${vault.deviceId}), but this account requires that a new device be approved.\n` +
+            `On a device already signed in, run: keypears devices approve ${vault.deviceId} --code ${code}\n` +
+            `Approve only if that device shows the same code: ${ctx.out.style.bold(code)}. Then run \`keypears sync\` here.`,
+        );
+        return;
+      }
       const synced = await services.sync(vault, { progress: progress.sink });
       progress.done();
       if (!synced.ok)

@@ -6,6 +6,7 @@ import { defineCommand } from "../command.ts";
 import { isoTime, localTime, plural } from "../format.ts";
 import { describeRejected, rejectedJson } from "../rejected-output.ts";
 import { warnAboutProblems, withVault } from "../session.ts";
+import { newDeviceNotices, ownApprovalCode } from "../device-notices.ts";
 
 export const command = defineCommand({
   usage: "status",
@@ -31,6 +32,12 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
       const quarantined = vault.localOnly ? [] : vault.sync.quarantined();
       const roster = vault.localOnly ? [] : vault.sync.roster();
       const fingerprint = vault.localOnly ? undefined : vault.sync.fingerprint();
+      const news = vault.localOnly ? undefined : newDeviceNotices(vault);
+      const approval = vault.localOnly ? undefined : vault.sync.approvalSetting();
+      const awaiting =
+        !vault.localOnly &&
+        vault.sync.awaitingApproval() &&
+        !roster.some((e) => e.deviceId === vault.deviceId && e.enrolledAt !== null);
       const waiting = sync.pending + sync.sent + sync.ordered;
       let remote: { headPosition: number; behind: number } | null = null;
       let remoteError: string | null = null;
@@ -76,10 +83,17 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
             via: e.via === "self" ? "recovery kit" : "approved",
             revokedAt: e.revokedAt,
           })),
+          newDevices: news?.notices.map((n) => n.text) ?? [],
+          approval: {
+            requiredInLog: approval?.required ?? false,
+            awaitingApproval: awaiting,
+            code: awaiting ? ownApprovalCode(vault) : null,
+          },
           remote,
           remoteError,
           agent: await agentStatusJson(ctx),
         });
+        news?.markSeen();
         return;
       }
       const { style } = ctx.out;
@@ -117,6 +131,16 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
             ? "no roster in the log yet (it starts at this device's next sync)"
             : `${plural(active.length, "device")} in the log${revoked > 0 ? `, ${revoked} revoked` : ""}: ${active.map((e) => e.name).join(", ")}`,
         ]);
+        rows.push([
+          "Approval",
+          awaiting
+            ? style.yellow(
+                `this device waits for approval: on a device already signed in, run \`keypears devices approve ${vault.deviceId} --code ${ownApprovalCode(vault)}\``,
+              )
+            : approval?.required === true
+              ? `new devices must be approved on an existing one (set in the log at position ${approval.position})`
+              : "not required for new devices",
+        ]);
         if (quarantined.length > 0)
           rows.push([
             "Set aside",
@@ -132,6 +156,8 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
         ]);
       }
       rows.push(await agentStatusRow(ctx));
+      for (const notice of news?.notices ?? []) ctx.out.line(style.yellow(notice.text));
+      news?.markSeen();
       for (const [label, value] of rows) ctx.out.line(`${style.bold(label.padEnd(10))} ${value}`);
       for (const change of refused)
         ctx.out.line(style.red(`Rejected: ${describeRejected(change)}`));

@@ -162,6 +162,18 @@ export const createMemoryServer = (): MemoryServer => {
       found.revoked = true;
       return ok(found);
     },
+    // Approval (16.10) is tested against the real server; this one lets every device in.
+    approveDevice: async (vault, id) => {
+      const found = accountOf(vault)?.devices.get(id);
+      if (found === undefined || found.approval !== "pending")
+        return rejected(`no device ${id} of this account waits for approval`);
+      found.approval = "approved";
+      found.approvedBy = vault.deviceId;
+      return ok(found);
+    },
+    setApprovalRequired: async (vault) =>
+      rejected(`${vault.serverUrl ?? "this server"} does not support device approval`),
+    serverRequiresApproval: async () => ok(undefined),
     changePasswordOnServer: async (vault, change) => {
       if (server.down) return unreachable(vault.serverUrl);
       const account = accountOf(vault);
@@ -186,4 +198,7 @@ const device = (id: string, name: string): MutableDevice => ({
   createdAt: Date.now(),
   lastSeenAt: null,
   revoked: false,
+  approval: "approved",
+  approvedBy: null,
+  keys: null,
 });

@@ -36,6 +36,12 @@ export const sessionSchema = z.object({
   expiresAt: timestampSchema,
   deviceId: deviceIdSchema,
   account: accountSchema,
+  approval: z
+    .enum(["approved", "pending", "recovery"])
+    .optional()
+    .describe(
+      "This device's approval (docs/PROTOCOL.md 16.10): pending until an existing device approves it; recovery when the account requires approval and no other device was left",
+    ),
 });
 export type WireSession = z.infer<typeof sessionSchema>;
 
@@ -123,7 +129,28 @@ export const accountRoutes = {
       description:
         "The account's address, key-derivation parameters and salt, its vaults with their wrapped keys, and the device id of this session.",
     })
-    .output(accountSchema.extend({ deviceId: deviceIdSchema })),
+    .output(
+      accountSchema.extend({
+        deviceId: deviceIdSchema,
+        requireApproval: z
+          .boolean()
+          .optional()
+          .describe("Whether this server requires that a new device be approved (16.10)"),
+      }),
+    ),
+
+  setApproval: sessionRoute
+    .errors({ DEVICE_PENDING: apiErrors.DEVICE_PENDING })
+    .route({
+      ...tag,
+      method: "PUT",
+      path: "/account/approval",
+      summary: "Require (or stop requiring) that a new device be approved on an existing one",
+      description:
+        "Sets whether a newly signed-in device of this account waits (pending: DEVICE_PENDING on every vault route) until an existing device approves it. Clients sign the same setting into the vault's log first, so devices notice a server that does not enforce it (docs/PROTOCOL.md 16.10).",
+    })
+    .input(z.object({ required: z.boolean() }))
+    .output(z.object({ required: z.boolean() })),
 
   changeCredentials: sessionRoute
     .errors({

@@ -29,6 +29,9 @@ export const snapshotRoutes = {
       CHAIN_MISMATCH: apiErrors.CHAIN_MISMATCH,
       PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
       QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
+      UNSIGNED_PAYLOAD: apiErrors.UNSIGNED_PAYLOAD,
+      WRONG_SIGNER: apiErrors.WRONG_SIGNER,
+      PROTOCOL_MISMATCH: apiErrors.PROTOCOL_MISMATCH,
     })
     .route({
       ...tag,
@@ -37,7 +40,7 @@ export const snapshotRoutes = {
       successStatus: 201,
       summary: "Store an encrypted snapshot of the vault as of a position of its chain",
       description:
-        "Stores a client-made, encrypted snapshot of the vault (every item's merge state) as of a checkpoint of its chain. The server checks that the chain hash is its own at that position and stores the bytes as given; a second snapshot at the same position replaces the first.",
+        "Stores a client-made, encrypted snapshot of the vault (every item's merge state) as of a checkpoint of its chain. The server checks that the chain hash is its own at that position and stores the bytes as given, once it checked that they are a version-2 signed snapshot signed by this session's device (UNSIGNED_PAYLOAD, WRONG_SIGNER, PROTOCOL_MISMATCH otherwise; docs/PROTOCOL.md 16.8); a second snapshot at the same position replaces the first.",
     })
     .input(
       z.object({

@@ -89,6 +89,9 @@ export const vaultRoutes = {
       ID_REUSED: apiErrors.ID_REUSED,
       PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
       QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
+      UNSIGNED_PAYLOAD: apiErrors.UNSIGNED_PAYLOAD,
+      WRONG_SIGNER: apiErrors.WRONG_SIGNER,
+      PROTOCOL_MISMATCH: apiErrors.PROTOCOL_MISMATCH,
     })
     .route({
       ...tag,
@@ -96,7 +99,7 @@ export const vaultRoutes = {
       path: "/vaults/{vaultId}/events",
       summary: "Append a batch of encrypted events, atomically; idempotent by event id",
       description:
-        "Appends envelopes (event id and sealed payload) to the vault's log in one transaction, in the order given. Each new event gets the next position and the chain hash `H_n = SHA-256(H_(n-1) || SHA-256(0x01 || id || payload))`; an id already stored with the same payload is answered with its existing position (`duplicate: true`), so a retried push never duplicates; an id stored with another payload refuses the whole batch (ID_REUSED). The positions in the answer are promises the client checks on its next pull. Per-account quotas apply: events per minute and concurrent requests (429, with Retry-After), stored bytes (413 QUOTA_EXCEEDED).",
+        "Appends envelopes (event id and sealed payload) to the vault's log in one transaction, in the order given. Each new event gets the next position and the chain hash `H_n = SHA-256(H_(n-1) || SHA-256(0x01 || id || payload))`; an id already stored with the same payload is answered with its existing position (`duplicate: true`), so a retried push never duplicates; an id stored with another payload refuses the whole batch (ID_REUSED). Every payload must be a well-formed version-2 signed payload (docs/PROTOCOL.md 16.2) whose signer is this session's device, or the whole batch is refused and nothing is stored: UNSIGNED_PAYLOAD (malformed), WRONG_SIGNER (another device), PROTOCOL_MISMATCH (a version-1 payload); `data.id` names the event. The positions in the answer are promises the client checks on its next pull. Per-account quotas apply: events per minute and concurrent requests (429, with Retry-After), stored bytes (413 QUOTA_EXCEEDED).",
     })
     .input(
       z.object({

@@ -19,7 +19,7 @@ import {
   type StoredVerifier,
   verifierMatches,
 } from "./credentials.ts";
-import { signInDevice } from "./devices.ts";
+import { type Approval, signInDevice } from "./devices.ts";
 import { issueSession } from "./sessions.ts";
 
 export interface AccountView {
@@ -33,6 +33,7 @@ export interface SignedIn {
   readonly token: string;
   readonly expiresAt: Date;
   readonly deviceId: DeviceId;
+  readonly approval: Approval;
   readonly account: AccountView;
 }
 
@@ -93,6 +94,7 @@ export const register = async (
     return ok({
       ...session,
       deviceId: input.device.id,
+      approval: device.value.approval,
       account: { address: input.address, kdf: input.kdf, salt: input.salt, vaults: [input.vault] },
     });
   });
@@ -172,6 +174,7 @@ export const login = async (
     return ok({
       ...session,
       deviceId: input.device.id,
+      approval: device.value.approval,
       account: {
         address: account.address,
         kdf: account.kdf,

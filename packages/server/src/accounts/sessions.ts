@@ -18,6 +18,8 @@ export interface Session {
   readonly deviceId: DeviceId;
   readonly tokenHash: Uint8Array;
   readonly expiresAt: Date;
+  /** A pending device may sign in and wait, but not read or write the vault (16.10). */
+  readonly pending: boolean;
 }
 
 export interface IssuedToken {
@@ -70,7 +72,7 @@ export const authenticate = async (
   const tokenHash = hashSessionToken(bytes);
   const now = deps.now();
   const [row] = await deps.sql.query(
-    `SELECT s.account_id, s.device_id, s.expires_at, d.last_seen_at
+    `SELECT s.account_id, s.device_id, s.expires_at, d.last_seen_at, d.approval
      FROM sessions s JOIN devices d USING (account_id, device_id)
      WHERE s.token_hash = $1 AND s.expires_at > $2 AND d.revoked_at IS NULL`,
     [tokenHash, new Date(now)],
@@ -81,6 +83,7 @@ export const authenticate = async (
     deviceId: toText(row.device_id, "device_id") as DeviceId,
     tokenHash,
     expiresAt: toDate(row.expires_at, "expires_at"),
+    pending: row.approval === "pending",
   };
   if (now - toDate(row.last_seen_at, "last_seen_at").getTime() > LAST_SEEN_GRANULARITY_MS) {
     await deps.sql.query(

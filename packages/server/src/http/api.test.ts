@@ -15,6 +15,8 @@ import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
+  b64Signed,
+  b64SignedSnapshot,
   newDeviceId,
   newEventId,
   newVaultId,
@@ -40,8 +42,8 @@ const fromWire = (checkpoint: { position: number; hash: string }): Checkpoint =>
   position: checkpoint.position,
   hash: base64UrlToBytes(checkpoint.hash) as ChainHash,
 });
-const events = (n: number) =>
-  Array.from({ length: n }, () => ({ id: newEventId(), payload: b64Random(40) }));
+const events = (n: number, deviceId: string) =>
+  Array.from({ length: n }, () => ({ id: newEventId(), payload: b64Signed(deviceId) }));
 
 describe("discovery and health", () => {
   it("describes itself at /.well-known/keypears.json: protocol, domain, API location", async () => {
@@ -236,8 +238,8 @@ describe("accounts", () => {
 
 describe("vault log", () => {
   it("pushes a batch and returns each event's position and the new head", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const batch = events(3);
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const batch = events(3, deviceId);
     const result = await client.vaults.push({ vaultId, events: batch });
     assert.deepEqual(
       result.events.map((e) => [e.id, e.position, e.duplicate]),
@@ -248,8 +250,8 @@ describe("vault log", () => {
   });
 
   it("a retried push returns the same positions, marked duplicate, and stores nothing twice", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const batch = events(4);
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const batch = events(4, deviceId);
     const first = await client.vaults.push({ vaultId, events: batch });
     const retry = await client.vaults.push({ vaultId, events: batch });
     assert.deepEqual(
@@ -258,7 +260,10 @@ describe("vault log", () => {
     );
     assert.ok(retry.events.every((e) => e.duplicate));
     assert.deepEqual(retry.head, first.head);
-    const partial = await client.vaults.push({ vaultId, events: [batch[3]!, ...events(1)] });
+    const partial = await client.vaults.push({
+      vaultId,
+      events: [batch[3]!, ...events(1, deviceId)],
+    });
     assert.deepEqual(
       partial.events.map((e) => [e.position, e.duplicate]),
       [
@@ -274,13 +279,13 @@ describe("vault log", () => {
   });
 
   it("refuses an id reused with a different payload, and stores nothing of that batch", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const [first] = events(1);
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const [first] = events(1, deviceId);
     await client.vaults.push({ vaultId, events: [first!] });
     const failure = await rejectsWith(
       client.vaults.push({
         vaultId,
-        events: [...events(1), { id: first!.id, payload: b64Random(40) }],
+        events: [...events(1, deviceId), { id: first!.id, payload: b64Signed(deviceId) }],
       }),
       "ID_REUSED",
       409,
@@ -290,8 +295,8 @@ describe("vault log", () => {
   });
 
   it("pulls pages after any position; anchors, events and heads verify against the chain", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const batch = events(25);
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const batch = events(25, deviceId);
     await client.vaults.push({ vaultId, events: batch.slice(0, 12) });
     await client.vaults.push({ vaultId, events: batch.slice(12) });
     let trusted: Checkpoint = GENESIS;
@@ -324,8 +329,8 @@ describe("vault log", () => {
   });
 
   it("answers a pull past the head with the head, so a client sees the rollback", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    await client.vaults.push({ vaultId, events: events(2) });
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    await client.vaults.push({ vaultId, events: events(2, deviceId) });
     const page = await client.vaults.pull({ vaultId, after: 7 });
     assert.deepEqual(page.events, []);
     assert.deepEqual(page.anchor, page.head);
@@ -358,10 +363,10 @@ describe("vault log", () => {
 
 describe("snapshots", () => {
   it("stores a snapshot anchored to the chain and returns the latest, byte for byte", async () => {
-    const { client, vaultId } = await registerAccount(test);
+    const { client, vaultId, deviceId } = await registerAccount(test);
     await rejectsWith(client.snapshots.latest({ vaultId }), "NOT_FOUND", 404);
-    const pushed = await client.vaults.push({ vaultId, events: events(5) });
-    const payload = b64Random(500);
+    const pushed = await client.vaults.push({ vaultId, events: events(5, deviceId) });
+    const payload = b64SignedSnapshot(deviceId, 500);
     const at3 = pushed.events[2]!;
     const stored = await client.snapshots.put({
       vaultId,
@@ -375,7 +380,7 @@ describe("snapshots", () => {
       vaultId,
       position: 5,
       chainHash: at5.chainHash,
-      payload: b64Random(10),
+      payload: b64SignedSnapshot(deviceId),
     });
     const latest = await client.snapshots.latest({ vaultId });
     assert.equal(latest.position, 5);
@@ -383,10 +388,10 @@ describe("snapshots", () => {
   });
 
   it("refuses a snapshot whose anchor is not the vault's chain (wrong hash, or past the head)", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const pushed = await client.vaults.push({ vaultId, events: events(2) });
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const pushed = await client.vaults.push({ vaultId, events: events(2, deviceId) });
     const put = (position: number, chainHash: string) =>
-      client.snapshots.put({ vaultId, position, chainHash, payload: b64Random(10) });
+      client.snapshots.put({ vaultId, position, chainHash, payload: b64SignedSnapshot(deviceId) });
     await rejectsWith(put(2, pushed.events[0]!.chainHash), "CHAIN_MISMATCH", 409);
     await rejectsWith(put(3, pushed.head.hash), "CHAIN_MISMATCH", 409);
   });

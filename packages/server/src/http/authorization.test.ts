@@ -5,6 +5,8 @@ import { createKeypearsClient } from "@keypears/api";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
+  b64Signed,
+  b64SignedSnapshot,
   newEventId,
   newVaultId,
   registerAccount,
@@ -25,7 +27,7 @@ before(async () => {
   bob = await registerAccount(test, "bob");
   await alice.client.vaults.push({
     vaultId: alice.vaultId,
-    events: [{ id: newEventId(), payload: b64Random(40) }],
+    events: [{ id: newEventId(), payload: b64Signed(alice.deviceId) }],
   });
 });
 after(() => test.close());
@@ -33,7 +35,10 @@ after(() => test.close());
 /** Every vault route, called by `account` on `vaultId`. */
 const vaultCalls = (account: TestAccount, vaultId: string) => ({
   push: () =>
-    account.client.vaults.push({ vaultId, events: [{ id: newEventId(), payload: b64Random(40) }] }),
+    account.client.vaults.push({
+      vaultId,
+      events: [{ id: newEventId(), payload: b64Signed(account.deviceId) }],
+    }),
   pull: () => account.client.vaults.pull({ vaultId, after: 0 }),
   head: () => account.client.vaults.head({ vaultId }),
   stream: () => account.client.vaults.stream({ vaultId }),
@@ -48,7 +53,7 @@ const vaultCalls = (account: TestAccount, vaultId: string) => ({
       vaultId,
       position: 1,
       chainHash: b64Random(32),
-      payload: b64Random(10),
+      payload: b64SignedSnapshot(account.deviceId),
     }),
   snapshotLatest: () => account.client.snapshots.latest({ vaultId }),
 });

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { arbitraryFromSchema, type JsonSchema } from "../testing/schema-arbitrary.ts";
 import {
   b64Random,
+  b64Signed,
   newEventId,
   registerAccount,
   signInDevice,
@@ -69,7 +70,7 @@ before(async () => {
   spareDevice = (await signInDevice(test, alice, "spare")).deviceId;
   await alice.client.vaults.push({
     vaultId: alice.vaultId,
-    events: [{ id: newEventId(), payload: b64Random(40) }],
+    events: [{ id: newEventId(), payload: b64Signed(alice.deviceId) }],
   });
 });
 after(() => test.close());

@@ -7,6 +7,7 @@ import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
+  b64Signed,
   newDeviceId,
   newEventId,
   newVaultId,
@@ -108,7 +109,10 @@ describe("size limits", () => {
     );
     assert.deepEqual(many.data, { limit: 5, unit: "events" });
     assert.equal((await client.vaults.head({ vaultId })).position, 0);
-    await client.vaults.push({ vaultId, events: [event(1024)] });
+    await client.vaults.push({
+      vaultId,
+      events: [{ id: newEventId(), payload: b64Signed(account.deviceId, 1024) }],
+    });
   });
 
   it("refuses a snapshot over the snapshot limit", async () => {

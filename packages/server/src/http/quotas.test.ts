@@ -10,7 +10,9 @@ import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import { followStream } from "../testing/follow-stream.ts";
 import {
-  b64Random,
+  b64Signed,
+  b64SignedSnapshot,
+  MIN_SIGNED_PAYLOAD,
   newEventId,
   registerAccount,
   startTestServer,
@@ -20,8 +22,12 @@ import {
 const it = boundedIt();
 const KiB = 1024;
 
-const events = (count: number, bytes: number) =>
-  Array.from({ length: count }, () => ({ id: newEventId(), payload: b64Random(bytes) }));
+/** `count` events of `bytes` bytes each (at least the smallest signed payload) by `deviceId`. */
+const events = (deviceId: string, count: number, bytes: number) =>
+  Array.from({ length: count }, () => ({
+    id: newEventId(),
+    payload: b64Signed(deviceId, Math.max(bytes, MIN_SIGNED_PAYLOAD)),
+  }));
 
 describe("pull pages are capped in bytes", () => {
   let test: TestServer;
@@ -31,8 +37,8 @@ describe("pull pages are capped in bytes", () => {
   after(() => test.close());
 
   it("ends a page at the byte cap (never below one event), and paging reaches the head", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    await client.vaults.push({ vaultId, events: events(10, 20 * KiB) });
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    await client.vaults.push({ vaultId, events: events(deviceId, 10, 20 * KiB) });
     const first = await client.vaults.pull({ vaultId, after: 0, limit: 5000 });
     assert.equal(first.events.length, 2, "two 20 KiB events fit in 50 KiB");
     let after = 0;
@@ -45,8 +51,11 @@ describe("pull pages are capped in bytes", () => {
     }
     assert.deepEqual([after, pages], [10, 5]);
     const big = await registerAccount(test);
-    await big.client.vaults.push({ vaultId: big.vaultId, events: events(2, 60 * KiB) });
-    await big.client.vaults.push({ vaultId: big.vaultId, events: events(1, 1) });
+    await big.client.vaults.push({
+      vaultId: big.vaultId,
+      events: events(big.deviceId, 2, 60 * KiB),
+    });
+    await big.client.vaults.push({ vaultId: big.vaultId, events: events(big.deviceId, 1, 1) });
     const one = await big.client.vaults.pull({ vaultId: big.vaultId, after: 0 });
     assert.equal(one.events.length, 1, "an event larger than the cap is served alone");
   });
@@ -67,10 +76,10 @@ describe("per-account quotas", () => {
   after(() => test.close());
 
   it("refuses storage past the quota with 413 QUOTA_EXCEEDED, saying how much, storing nothing", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const pushed = await client.vaults.push({ vaultId, events: events(2, 20 * KiB) });
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const pushed = await client.vaults.push({ vaultId, events: events(deviceId, 2, 20 * KiB) });
     const refused = await rejectsWith(
-      client.vaults.push({ vaultId, events: events(1, 20 * KiB) }),
+      client.vaults.push({ vaultId, events: events(deviceId, 1, 20 * KiB) }),
       "QUOTA_EXCEEDED",
       413,
     );
@@ -87,21 +96,24 @@ describe("per-account quotas", () => {
         vaultId,
         position: 2,
         chainHash: pushed.head.hash,
-        payload: b64Random(20 * KiB),
+        payload: b64SignedSnapshot(deviceId, 20 * KiB),
       }),
       "QUOTA_EXCEEDED",
       413,
     );
     // Another account has its own room.
     const other = await registerAccount(test);
-    await other.client.vaults.push({ vaultId: other.vaultId, events: events(2, 20 * KiB) });
+    await other.client.vaults.push({
+      vaultId: other.vaultId,
+      events: events(other.deviceId, 2, 20 * KiB),
+    });
   });
 
   it("limits events per minute per account with 429 and the time to wait", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    await client.vaults.push({ vaultId, events: events(10, 10) });
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    await client.vaults.push({ vaultId, events: events(deviceId, 10, 10) });
     const refused = await rejectsWith(
-      client.vaults.push({ vaultId, events: events(1, 10) }),
+      client.vaults.push({ vaultId, events: events(deviceId, 1, 10) }),
       "TOO_MANY_REQUESTS",
       429,
     );

@@ -17,6 +17,7 @@ import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
+  b64Signed,
   newEventId,
   registerAccount,
   startTestServer,
@@ -47,10 +48,10 @@ describe("restoring events after a backup", () => {
   after(() => test.close());
 
   it("stores events that extend the head with the same chain, and refuses anything else", async () => {
-    const { client, vaultId } = await registerAccount(test);
+    const { client, vaultId, deviceId } = await registerAccount(test);
     const pushed = await client.vaults.push({
       vaultId,
-      events: [{ id: newEventId(), payload: b64Random(40) }],
+      events: [{ id: newEventId(), payload: b64Signed(deviceId) }],
     });
     const head = pushed.head;
     const good = chained(head, 3);

@@ -3,6 +3,8 @@ import { boundedTest } from "@keypears/base/testing";
 import { after, before } from "node:test";
 import {
   b64Random,
+  b64Signed,
+  b64SignedSnapshot,
   newEventId,
   registerAccount,
   startTestServer,
@@ -35,14 +37,14 @@ const post = (path: string, body: unknown) =>
 test("a snapshot may exceed the general request limit, up to the snapshot limit; other requests may not", async () => {
   const pushed = await account.client.vaults.push({
     vaultId: account.vaultId,
-    events: [{ id: newEventId(), payload: b64Random(100) }],
+    events: [{ id: newEventId(), payload: b64Signed(account.deviceId) }],
   });
   const anchor = pushed.events[0];
   assert.ok(anchor !== undefined);
   const big = await post(`/vaults/${account.vaultId}/snapshots`, {
     position: anchor.position,
     chainHash: anchor.chainHash,
-    payload: b64Random(40 * 1024),
+    payload: b64SignedSnapshot(account.deviceId, 40 * 1024),
   });
   assert.equal(big.status, 201, await big.text());
   const tooBigPush = await post(`/vaults/${account.vaultId}/events`, {

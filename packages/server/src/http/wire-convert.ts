@@ -19,6 +19,7 @@ export const signedInToWire = (signedIn: SignedIn): WireSession => ({
   token: signedIn.token,
   expiresAt: signedIn.expiresAt.toISOString(),
   deviceId: signedIn.deviceId,
+  approval: signedIn.approval,
   account: {
     address: signedIn.account.address,
     kdf: signedIn.account.kdf,

@@ -1,9 +1,10 @@
+import type { KeypearsClient } from "@keypears/api";
 import assert from "node:assert/strict";
 import { boundedIt } from "@keypears/base/testing";
 import { after, before, describe } from "node:test";
 import { followStream } from "../testing/follow-stream.ts";
 import {
-  b64Random,
+  b64Signed,
   newEventId,
   registerAccount,
   signInDevice,
@@ -19,24 +20,24 @@ before(async () => {
 });
 after(() => test.close());
 
-const push = (
-  client: Awaited<ReturnType<typeof registerAccount>>["client"],
-  vaultId: string,
-  n = 1,
-) =>
-  client.vaults.push({
+/** Pushes `n` events signed (in layout) by `device`, as the server's signer filter requires. */
+const push = (device: { client: KeypearsClient; deviceId: string }, vaultId: string, n = 1) =>
+  device.client.vaults.push({
     vaultId,
-    events: Array.from({ length: n }, () => ({ id: newEventId(), payload: b64Random(40) })),
+    events: Array.from({ length: n }, () => ({
+      id: newEventId(),
+      payload: b64Signed(device.deviceId),
+    })),
   });
 
 describe("head stream (in one process)", () => {
   it("sends the head at once, then each move within a second", async () => {
     const account = await registerAccount(test);
-    await push(account.client, account.vaultId, 2);
+    await push(account, account.vaultId, 2);
     const stream = await followStream(account.client, account.vaultId);
     await stream.waitForPosition(2);
     assert.equal(stream.heads[0]?.position, 2);
-    const pushed = await push(account.client, account.vaultId, 3);
+    const pushed = await push(account, account.vaultId, 3);
     const ms = await stream.waitForPosition(5);
     assert.ok(ms < 1000);
     assert.deepEqual(stream.heads.at(-1), pushed.head);
@@ -51,7 +52,7 @@ describe("head stream (in one process)", () => {
     const phoneStream = await followStream(phone.client, account.vaultId);
     const otherStream = await followStream(other.client, other.vaultId);
     await Promise.all([laptopStream, phoneStream, otherStream].map((s) => s.waitForPosition(0)));
-    await push(phone.client, account.vaultId);
+    await push(phone, account.vaultId);
     await laptopStream.waitForPosition(1);
     await phoneStream.waitForPosition(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -72,7 +73,7 @@ describe("head stream (in one process)", () => {
     await account.client.devices.revoke({ deviceId: phone.deviceId });
     await phoneStream.waitForEnd();
     assert.equal((phoneStream.error() as { code?: string }).code, "UNAUTHORIZED");
-    await push(account.client, account.vaultId);
+    await push(account, account.vaultId);
     await laptopStream.waitForPosition(1);
     assert.equal(laptopStream.ended(), false);
     await laptopStream.stop();

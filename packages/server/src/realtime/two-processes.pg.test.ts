@@ -8,6 +8,7 @@ import { createFreshPostgresDatabase, type FreshDatabase } from "../testing/fres
 import { isRunning, spawnServe, type SpawnedServer } from "../testing/spawn-server.ts";
 import {
   b64Random,
+  b64Signed,
   newDeviceId,
   newEventId,
   newVaultId,
@@ -65,7 +66,7 @@ describe("several server processes on one Postgres", () => {
     const started = Date.now();
     const pushed = await viaTwo.vaults.push({
       vaultId,
-      events: [{ id: newEventId(), payload: b64Random(64) }],
+      events: [{ id: newEventId(), payload: b64Signed(deviceId) }],
     });
     await stream.waitForPosition(1, 1000);
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
@@ -138,12 +139,13 @@ describe("several server processes on one Postgres", () => {
 
   it("recovers a lost LISTEN connection and catches up on the head it missed", async () => {
     const vaultId = newVaultId();
+    const bobDevice = newDeviceId();
     const session = await createKeypearsClient(two.apiUrl).accounts.register({
       address: "bob@example.test",
       authSecret: b64Random(32),
       kdf: TEST_KDF,
       salt: b64Random(16),
-      device: { id: newDeviceId(), name: "laptop" },
+      device: { id: bobDevice, name: "laptop" },
       vault: { vaultId, wrappedVaultKey: b64Random(72) },
     });
     const stream = await followStream(
@@ -164,7 +166,7 @@ describe("several server processes on one Postgres", () => {
     // Pushed while process one is not listening: the notice is lost, the resync finds the head.
     await createKeypearsClient(two.apiUrl, { token: session.token }).vaults.push({
       vaultId,
-      events: [{ id: newEventId(), payload: b64Random(64) }],
+      events: [{ id: newEventId(), payload: b64Signed(bobDevice) }],
     });
     await stream.waitForPosition(1, 3000);
     await stream.stop();

@@ -3,6 +3,7 @@
  * Never edit a migration that has shipped: add the next one.
  */
 
+import { approvalMigration } from "../accounts/approval-schema.ts";
 import { sharingMigration } from "../shares/share-schema.ts";
 
 export interface Migration {
@@ -115,4 +116,5 @@ export const migrations: readonly Migration[] = [
     `,
   },
   sharingMigration,
+  approvalMigration,
 ];

@@ -27,6 +27,10 @@ const encrypt = (key: Uint8Array, plaintext: string): Uint8Array => {
   return new Uint8Array(Buffer.concat([nonce, body, cipher.getAuthTag()]));
 };
 
+/** The box in the version-2 layout the server's signer filter checks (the signature is random). */
+const signedLayout = (header: readonly number[], box: Uint8Array): Uint8Array =>
+  new Uint8Array(Buffer.concat([Uint8Array.from(header), box, randomBytes(64)]));
+
 export const runSecretScenario = async (
   apiUrl: string,
   domain: string,
@@ -52,23 +56,30 @@ export const runSecretScenario = async (
   const vaultKey = new Uint8Array(randomBytes(32));
   const wrappedVaultKey = encrypt(new Uint8Array(randomBytes(32)), bytesToBase64Url(vaultKey));
   const vaultId = newVaultId();
+  const deviceId = newDeviceId();
+  const signer = [...Buffer.from(deviceId, "hex")];
   const session = await createKeypearsClient(apiUrl).accounts.register({
     address: `alice@${domain}`,
     authSecret: bytesToBase64Url(authSecret),
     kdf: TEST_KDF,
     salt: bytesToBase64Url(randomBytes(16)),
-    device: { id: newDeviceId(), name: "laptop" },
+    device: { id: deviceId, name: "laptop" },
     vault: { vaultId, wrappedVaultKey: bytesToBase64Url(wrappedVaultKey) },
   });
   const client = createKeypearsClient(apiUrl, { token: session.token });
 
-  const ciphertexts = items.map((item) => encrypt(vaultKey, JSON.stringify(item)));
+  const ciphertexts = items.map((item) =>
+    signedLayout([2, 1, ...signer, 0, 0, 0, 0], encrypt(vaultKey, JSON.stringify(item))),
+  );
   const events = ciphertexts.map((payload) => ({
     id: newEventId(),
     payload: bytesToBase64Url(payload),
   }));
   const pushed = await client.vaults.push({ vaultId, events });
-  const snapshot = encrypt(vaultKey, JSON.stringify({ items }));
+  const snapshot = signedLayout(
+    [2, ...signer, 0, 0, 0, 0],
+    encrypt(vaultKey, JSON.stringify({ items })),
+  );
   await client.snapshots.put({
     vaultId,
     position: pushed.head.position,

@@ -4,7 +4,7 @@
  * vault ids; the "wrapped key" is random bytes, as opaque to the server as the real one).
  */
 
-import { bytesToBase64Url } from "@keypears/base";
+import { bytesToBase64Url, hexToBytes } from "@keypears/base";
 import { createKeypearsClient, type KeypearsClient, type WireSession } from "@keypears/api";
 import {
   createDeviceId,
@@ -15,6 +15,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import { randomBytes } from "node:crypto";
+import { createPgEventStore } from "../events/pg-event-store.ts";
 import { type RunningServer, type ServerOptions, startServer } from "../server.ts";
 
 export interface TestServer {
@@ -51,6 +52,30 @@ export const startTestServer = async (
 };
 
 export const b64Random = (length: number): string => bytesToBase64Url(randomBytes(length));
+
+/** The smallest payload the signer filter accepts: header (14), the smallest box (41), signature. */
+export const MIN_SIGNED_PAYLOAD = 14 + 41 + 64;
+
+/**
+ * A payload of `length` bytes the server's signer filter lets through for `deviceId`: the
+ * version-2 layout (docs/PROTOCOL.md 16.2) around a random box and signature, which only devices
+ * check. For tests of what the server stores, not of what devices accept.
+ */
+export const b64Signed = (deviceId: string, length = MIN_SIGNED_PAYLOAD): string => {
+  if (length < MIN_SIGNED_PAYLOAD)
+    throw new RangeError(`a signed payload is at least ${MIN_SIGNED_PAYLOAD} bytes`);
+  const payload = new Uint8Array(randomBytes(length));
+  payload.set([2, 1, ...hexToBytes(deviceId), 0, 0, 0, 0]);
+  return bytesToBase64Url(payload);
+};
+
+/** A snapshot payload of `length` bytes the signer filter lets through for `deviceId`. */
+export const b64SignedSnapshot = (deviceId: string, length = MIN_SIGNED_PAYLOAD): string => {
+  if (length < MIN_SIGNED_PAYLOAD - 1) throw new RangeError("too short for a signed snapshot");
+  const payload = new Uint8Array(randomBytes(length));
+  payload.set([2, ...hexToBytes(deviceId), 0, 0, 0, 0]);
+  return bytesToBase64Url(payload);
+};
 
 const ids = createIdFactory(systemDeps);
 export const newEventId = (): EventId => ids.eventId();
@@ -105,4 +130,22 @@ export const signInDevice = async (test: TestServer, account: TestAccount, name 
     device: { id: deviceId, name },
   });
   return { deviceId, session, client: test.client(session.token) };
+};
+
+/**
+ * Appends envelopes to a vault's log straight through the server's event store, past the HTTP
+ * routes and their signer filter: what a compromised server (or one without the filter) would
+ * store, so tests can show that devices quarantine what the filter would have refused.
+ */
+export const injectEvents = async (
+  server: RunningServer,
+  vaultId: string,
+  events: readonly { readonly id: string; readonly payload: Uint8Array }[],
+): Promise<readonly { readonly id: string; readonly position: number }[]> => {
+  const appended = await createPgEventStore(server.sql).append(
+    vaultId as VaultId,
+    events.map((event) => ({ id: event.id as EventId, payload: event.payload })),
+  );
+  if (!appended.ok) throw new Error(`event id ${appended.error.id} is already in the vault`);
+  return appended.value.events.map((event) => ({ id: event.id, position: event.position }));
 };

@@ -5,7 +5,8 @@ import { boundedIt } from "@keypears/base/testing";
 import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
-  b64Random,
+  b64Signed,
+  b64SignedSnapshot,
   newEventId,
   registerAccount,
   signInDevice,
@@ -66,7 +67,10 @@ describe("pruning on the server's schedule", () => {
     const laptop = await registerAccount(test);
     const phone = await signInDevice(test, laptop);
     const { vaultId } = laptop;
-    const batch = Array.from({ length: 10 }, () => ({ id: newEventId(), payload: b64Random(40) }));
+    const batch = Array.from({ length: 10 }, () => ({
+      id: newEventId(),
+      payload: b64Signed(laptop.deviceId),
+    }));
     const pushed = await laptop.client.vaults.push({ vaultId, events: batch });
 
     await test.server.pruneNow();
@@ -76,7 +80,7 @@ describe("pruning on the server's schedule", () => {
       vaultId,
       position: 8,
       chainHash: at8.chainHash,
-      payload: b64Random(100),
+      payload: b64SignedSnapshot(laptop.deviceId),
     });
     await laptop.client.vaults.pull({ vaultId, after: 10 });
     await phone.client.vaults.pull({ vaultId, after: 5 });
@@ -133,7 +137,7 @@ describe("pruning on the server's schedule", () => {
     await rejectsWith(
       laptop.client.vaults.push({
         vaultId,
-        events: [{ id: batch[0]!.id, payload: b64Random(40) }],
+        events: [{ id: batch[0]!.id, payload: b64Signed(laptop.deviceId) }],
       }),
       "ID_REUSED",
       409,
@@ -147,13 +151,16 @@ describe("pruning on the server's schedule", () => {
     const { vaultId } = laptop;
     const pushed = await laptop.client.vaults.push({
       vaultId,
-      events: Array.from({ length: 4 }, () => ({ id: newEventId(), payload: b64Random(40) })),
+      events: Array.from({ length: 4 }, () => ({
+        id: newEventId(),
+        payload: b64Signed(laptop.deviceId),
+      })),
     });
     await laptop.client.snapshots.put({
       vaultId,
       position: 4,
       chainHash: pushed.head.hash,
-      payload: b64Random(10),
+      payload: b64SignedSnapshot(laptop.deviceId),
     });
     await laptop.client.vaults.pull({ vaultId, after: 4 });
     await test.server.pruneNow();

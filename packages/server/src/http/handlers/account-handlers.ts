@@ -8,12 +8,14 @@ import {
   preLogin,
   register,
 } from "../../accounts/accounts.ts";
+import { requiresApproval, setRequireApproval } from "../../accounts/approval.ts";
 import { endSession } from "../../accounts/sessions.ts";
 import { apiError } from "../api-error.ts";
 import { authed, base } from "../implementer.ts";
 import type { RateLimiter } from "../../limits/rate-limiter.ts";
 import { spend } from "../rate-limited.ts";
 import { b64, bytes, signedInToWire } from "../wire-convert.ts";
+import { requireApprovedDevice } from "./vault-access.ts";
 
 const device = (input: { id: string; name: string }) => ({
   id: input.id as DeviceId,
@@ -92,6 +94,7 @@ export const accountHandlers = {
     return {
       address: account.address,
       deviceId: session.deviceId,
+      requireApproval: await requiresApproval(app, session.accountId),
       kdf: account.kdf,
       salt: b64(account.salt),
       vaults: account.vaults.map((vault) => ({
@@ -99,6 +102,12 @@ export const accountHandlers = {
         wrappedVaultKey: b64(vault.wrappedVaultKey),
       })),
     };
+  }),
+
+  setApproval: authed.accounts.setApproval.handler(async ({ input, context: { app, session } }) => {
+    requireApprovedDevice(session);
+    await setRequireApproval(app, session.accountId, input.required);
+    return { required: input.required };
   }),
 
   changeCredentials: authed.accounts.changeCredentials.handler(

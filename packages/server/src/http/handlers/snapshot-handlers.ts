@@ -2,6 +2,7 @@
 
 import { encodeSnapshotFrames, EVENT_FRAMES_MEDIA_TYPE } from "@keypears/api";
 import type { Session } from "../../accounts/sessions.ts";
+import { requireOwnSignedSnapshot } from "../../events/signer-filter.ts";
 import { latestSnapshot, putSnapshot } from "../../vaults/snapshots.ts";
 import type { RequestContext } from "../context.ts";
 import { apiError } from "../api-error.ts";
@@ -22,6 +23,7 @@ export const snapshotHandlers = {
       });
     }
     const { accountId } = context.session;
+    requireOwnSignedSnapshot(context.session, payload);
     const result = await withHeavySlot(app.quotas, accountId, async () => {
       await requireStorage(app.quotas, app.sql, accountId, payload.length);
       return putSnapshot(app, vaultId, {

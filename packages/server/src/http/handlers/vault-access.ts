@@ -1,4 +1,4 @@
-/** The check every vault route makes first: the session's account owns the vault. */
+/** The checks every vault route makes first: the session's device may sync, its account owns the vault. */
 
 import type { VaultId } from "@keypears/sync-core";
 import type { Session } from "../../accounts/sessions.ts";
@@ -6,11 +6,21 @@ import { type VaultAccess, vaultAccess } from "../../vaults/vaults.ts";
 import { apiError } from "../api-error.ts";
 import type { RequestContext } from "../context.ts";
 
+/** A device waiting for approval (docs/PROTOCOL.md 16.10) can neither read nor write. */
+export const requireApprovedDevice = (session: Session): void => {
+  if (session.pending)
+    throw apiError("DEVICE_PENDING", {
+      message: `This device (${session.deviceId}) waits for approval: on a device already signed in to this account, run \`keypears devices approve ${session.deviceId}\` and compare the code both show.`,
+      data: { deviceId: session.deviceId },
+    });
+};
+
 export const requireOwnVault = async (
   context: RequestContext & { readonly session: Session },
   vaultId: string,
 ): Promise<VaultId> => {
   context.request.noteVault(vaultId);
+  requireApprovedDevice(context.session);
   const access = await vaultAccess(context.app, context.session.accountId, vaultId as VaultId);
   if (access !== "owner") throw vaultAccessError(access);
   return vaultId as VaultId;

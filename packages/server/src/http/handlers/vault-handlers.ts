@@ -18,6 +18,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import { ORPCError } from "@orpc/server";
+import { requireOwnSignedEvents } from "../../events/signer-filter.ts";
 import type { Session } from "../../accounts/sessions.ts";
 import type { RequestContext } from "../context.ts";
 import { followHead } from "../../realtime/follow-head.ts";
@@ -81,6 +82,7 @@ const pushEnvelopes = async (
     }
     total += envelope.payload.length;
   }
+  requireOwnSignedEvents(session, envelopes);
   const result = await withHeavySlot(app.quotas, session.accountId, async () => {
     requireStorageRoom(app.quotas, preflight.storedBytes, total);
     spendEvents(app.quotas, session.accountId, envelopes.length);
