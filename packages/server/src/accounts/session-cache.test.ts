@@ -10,6 +10,7 @@ const session = (accountId: string, deviceId: string, expiresAt: number): Sessio
   deviceId: deviceId as DeviceId,
   tokenHash: new Uint8Array(randomBytes(32)),
   expiresAt: new Date(expiresAt),
+  pending: false,
 });
 
 describe("the session cache", () => {

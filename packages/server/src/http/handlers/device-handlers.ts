@@ -66,7 +66,12 @@ export const deviceHandlers = {
       session.deviceId,
       input.deviceId as DeviceId,
     );
-    if (result.ok) return deviceToWire(result.value, session);
+    if (result.ok) {
+      // Its cached sessions still say pending: this process forgets them now; other processes'
+      // caches hold them at most the cache's few seconds (session-cache.ts).
+      app.sessionCache.endDevice(session.accountId, input.deviceId as DeviceId);
+      return deviceToWire(result.value, session);
+    }
     throw apiError("NOT_FOUND", {
       message:
         result.error.kind === "device-not-found"

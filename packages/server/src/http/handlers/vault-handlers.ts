@@ -35,7 +35,7 @@ import {
 import { apiError } from "../api-error.ts";
 import { authed } from "../implementer.ts";
 import { b64, bytes, checkpointToWire } from "../wire-convert.ts";
-import { requireOwnVault, vaultAccessError } from "./vault-access.ts";
+import { requireApprovedDevice, requireOwnVault, vaultAccessError } from "./vault-access.ts";
 
 type Context = RequestContext & { readonly session: Session };
 
@@ -54,6 +54,7 @@ const pushEnvelopes = async (
   const { app, session } = context;
   const { limits } = app;
   context.request.noteVault(requestedVault);
+  requireApprovedDevice(session);
   const vaultId = requestedVault as VaultId;
   const tooMany = envelopes.length > limits.maxEventsPerPush;
   // Session, ownership, head, known ids and stored bytes in one query (see push-preflight.ts).
