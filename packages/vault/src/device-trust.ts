@@ -73,7 +73,6 @@ export interface Refusal {
 export type OpenedRemote =
   | { readonly kind: "legacy"; readonly event: Event }
   | { readonly kind: "item"; readonly event: Event; readonly signer: DeviceId }
-<<<<<<< HEAD
   | {
       readonly kind: "roster";
       readonly op: RosterOp;
@@ -81,8 +80,6 @@ export type OpenedRemote =
       /** For a rekey: the new epoch's vault key, when it was delivered to this device. */
       readonly delivered?: VaultKey;
     };
-=======
-  | { readonly kind: "roster"; readonly op: RosterOp; readonly signer: DeviceId };
 
 /** The approval setting as a roster event at `position` signed by `setBy` left it. */
 export interface ApprovalSetting {
@@ -90,10 +87,6 @@ export interface ApprovalSetting {
   readonly position: number;
   readonly setBy: DeviceId;
 }
-
-/** The epoch this code seals under: key epochs (16.7) are designed, not yet implemented. */
-export const CURRENT_EPOCH = 0;
->>>>>>> wt-trust-approval
 
 export interface DeviceTrust {
   /** This device's key pairs, made (and sealed into the file) the first time they are needed. */
@@ -119,18 +112,14 @@ export interface DeviceTrust {
   /** Whether the log has passed its upgrade point (a roster event was verified). */
   readonly upgraded: () => boolean;
   readonly writeEntry: (entry: RosterEntry) => void;
-<<<<<<< HEAD
   readonly applyRoster: (
     op: RosterOp,
     signer: DeviceId,
     position: number,
     delivered?: VaultKey,
   ) => void;
-=======
-  readonly applyRoster: (op: RosterOp, signer: DeviceId, position: number) => void;
   /** The account's approval setting as the log last set it (16.10), if it ever did. */
   readonly approvalSetting: () => ApprovalSetting | undefined;
->>>>>>> wt-trust-approval
   readonly quarantine: (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
     position: number,
@@ -388,6 +377,11 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
   };
 
   const applyRoster: DeviceTrust["applyRoster"] = (op, signer, position, delivered) => {
+    if (op.kind === "require-approval") {
+      const setting: ApprovalSetting = { required: op.required, position, setBy: signer };
+      ctx.writeState("approval-setting", encoder.encode(JSON.stringify(setting)));
+      return;
+    }
     if (op.kind !== "rekey") {
       writeEntry(applyRosterOp(entry(op.deviceId), op, signer, position));
       return;
@@ -410,24 +404,13 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     roster,
     upgraded: () => selectUpgraded.get() !== undefined,
     writeEntry,
-<<<<<<< HEAD
     applyRoster,
-=======
-    applyRoster: (op, signer, position) => {
-      if (op.kind === "require-approval") {
-        const setting: ApprovalSetting = { required: op.required, position, setBy: signer };
-        ctx.writeState("approval-setting", encoder.encode(JSON.stringify(setting)));
-        return;
-      }
-      writeEntry(applyRosterOp(entry(op.deviceId), op, signer, position));
-    },
     approvalSetting: () => {
       const stored = ctx.readState("approval-setting");
       return stored === undefined
         ? undefined
         : (JSON.parse(decoder.decode(stored)) as ApprovalSetting);
     },
->>>>>>> wt-trust-approval
     quarantine: (stored, position, chainHash, refusal) => {
       insertQuarantine.run(
         position,
