@@ -279,6 +279,9 @@ export const webAppBenchmark: Benchmark = {
             better: "lower",
           },
         ],
+        diagnosis: [
+          "Not yet profiled (a first run on a shared 2-core machine missed both: list 6.5 s after the key derivation, remote edit p50 379 ms). Candidates to measure first: the list's live query runs over every item in the worker and structured-clones all 10,000 items to the page, which then filters and sorts them (the `browser` benchmark's list rows time the worker half); the remote edit includes the sending device's `syncOnce` (account check, push, pull back) before the browser's head stream wakes it, which the `realtime` benchmark splits into parts for Node.",
+        ],
       };
     } finally {
       await big.close();
