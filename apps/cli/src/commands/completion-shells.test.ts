@@ -111,7 +111,7 @@ test("zsh loads the completion script (compinit or not) and completes commands, 
   const unlocked = await runCli(["unlock"], { home: home.path, env: NO_RUNTIME_DIR });
   assert.equal(unlocked.code, 0, unlocked.stderr);
   try {
-    assert.deepEqual(zshOffers("keypears", "get", "Gi").sort(), ["Git\\ Lab", "GitHub"]);
+    assert.deepEqual(zshOffers("keypears", "get", "Gi").sort(), ["GitHub", "Git\\ Lab"]);
   } finally {
     await runCli(["lock"], { home: home.path, env: NO_RUNTIME_DIR });
   }
