@@ -5,7 +5,7 @@
  * 10,000 items on a slow machine).
  *
  * Where: one device-local sealed record of the vault (`vault.sync.writeSecret`, the `state` table
- * under `storeKey`, associated data `AD("secret", "health-strength")`, never synced). What: the
+ * under `storeKey`, associated data `AD("state-secret", vaultId, "health-strength")`, never synced). What: the
  * verdicts by the id of the write that holds the password (an event id), and the model that made
  * them (`STRENGTH_MODEL`). Never a password, nor a hash of one: a verdict (score, guessing time,
  * reasons, zxcvbn's feedback) says how strong a password is, so it too stays sealed.

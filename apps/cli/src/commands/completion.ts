@@ -46,7 +46,9 @@ never unlocks by itself.`,
         return;
       case "zsh":
         ctx.io.stdout.write(
-          `# keypears completion for zsh (through bash's completion functions)\nautoload -U +X bashcompinit && bashcompinit\n${bashScript(specs)}`,
+          // bashcompinit's `complete` registers through compinit's `compdef`: without a compinit
+          // in ~/.zshrc (or under zsh -f) it would fail with "command not found: compdef".
+          `# keypears completion for zsh (through bash's completion functions)\n(( $+functions[compdef] )) || { autoload -Uz compinit && compinit -u }\nautoload -U +X bashcompinit && bashcompinit\n${bashScript(specs)}`,
         );
         return;
       case "fish":
