@@ -38,15 +38,16 @@ const register = async (apiUrl: string, count: number): Promise<VaultSession[]> 
     while (next < count) {
       const index = next++;
       const vaultId = createVaultId(systemDeps.randomBytes);
+      const deviceId = createDeviceId(systemDeps.randomBytes);
       const session = (await postJson(`${apiUrl}/accounts`, {
         address: `load-${process.pid}-${index}@${BENCH_DOMAIN}`,
         authSecret: b64(32),
         kdf: BENCH_KDF,
         salt: b64(16),
-        device: { id: createDeviceId(systemDeps.randomBytes), name: "load" },
+        device: { id: deviceId, name: "load" },
         vault: { vaultId, wrappedVaultKey: b64(72) },
       })) as { token: string };
-      sessions[index] = { vaultId, token: session.token };
+      sessions[index] = { vaultId, token: session.token, deviceId };
     }
   };
   await Promise.all(Array.from({ length: REGISTER_CONCURRENCY }, worker));
@@ -54,7 +55,19 @@ const register = async (apiUrl: string, count: number): Promise<VaultSession[]> 
 };
 
 const push = async (request: Extract<LoadRequest, { kind: "push" }>): Promise<LoadReply> => {
-  const payload = b64(request.payloadBytes);
+  // The version-2 layout the server's signer filter checks (16.8), around random bytes: the
+  // server never opens the box or checks the signature.
+  const payloadByDevice = new Map<string, string>();
+  const payloadFor = (deviceId: string): string => {
+    let payload = payloadByDevice.get(deviceId);
+    if (payload === undefined) {
+      const bytes = new Uint8Array(randomBytes(Math.max(request.payloadBytes, 14 + 41 + 64)));
+      bytes.set([2, 1, ...Buffer.from(deviceId, "hex"), 0, 0, 0, 0]);
+      payload = bytesToBase64Url(bytes);
+      payloadByDevice.set(deviceId, payload);
+    }
+    return payload;
+  };
   const latencies: number[] = [];
   const ackedByVault: Record<string, number> = {};
   let pushes = 0;
@@ -68,6 +81,7 @@ const push = async (request: Extract<LoadRequest, { kind: "push" }>): Promise<Lo
   const device = async (): Promise<void> => {
     while (performance.now() < deadline) {
       const vault = request.vaults[cursor++ % request.vaults.length] as VaultSession;
+      const payload = payloadFor(vault.deviceId);
       const batch = Array.from({ length: request.batch }, () => ({ id: ids.eventId(), payload }));
       const sent = performance.now();
       try {

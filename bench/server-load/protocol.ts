@@ -3,6 +3,8 @@
 export interface VaultSession {
   readonly vaultId: string;
   readonly token: string;
+  /** The session's device: the signer the server's filter requires in every payload. */
+  readonly deviceId: string;
 }
 
 export type LoadRequest =

@@ -118,7 +118,7 @@ test("usage errors exit 2 with one line naming the problem and where help is", a
     [["list", "--json=yes"], "--json takes no value; run `keypears list --help` for usage"],
     [
       ["devices", "forget", "x"],
-      'unknown devices action "forget" (rename or revoke); run `keypears devices --help` for usage',
+      'unknown devices action "forget" (rename, revoke, approve or require-approval); run `keypears devices --help` for usage',
     ],
     [
       ["init", "me@localhost", "--server", "https://x"],

@@ -3,13 +3,13 @@
  * the vault's chain, checking that the server kept its promises (PROTOCOL.md sections 4 and 10).
  */
 
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
 import { call, discover } from "./api.ts";
-import { fromBase64Url, toBase64Url, toHex } from "./bytes.ts";
+import { concat, fromBase64Url, fromHex, toBase64Url, toHex, utf8, uuidBytes } from "./bytes.ts";
 import { type Checkpoint, GENESIS, type PulledEvent, verifyPage } from "./chain.ts";
-import { type Event, sealEvent } from "./event.ts";
+import { encodeEvent, type Event } from "./event.ts";
 import { DEFAULT_KDF, deriveAccountKeys, vaultKeys } from "./keys.ts";
-import { associatedData, open, seal } from "./seal.ts";
+import { associatedData, open, pad, seal } from "./seal.ts";
 
 export interface Account {
   readonly apiUrl: string;
@@ -19,6 +19,8 @@ export interface Account {
   readonly vaultId: string;
   readonly eventKey: Uint8Array;
   readonly secretKey: Uint8Array;
+  /** This device's Ed25519 private key: every payload it writes is signed (PROTOCOL.md 16.2). */
+  readonly signingKey: KeyObject;
 }
 
 /** A random UUID of the given version (4 for vault ids, 7 for event and item ids). */
@@ -86,7 +88,31 @@ export const registerAccount = async (
     vaultId,
     eventKey: vaultKeys(vaultKey).eventKey,
     secretKey,
+    signingKey: generateKeyPairSync("ed25519").privateKey,
   };
+};
+
+/**
+ * A version-2 signed payload (docs/PROTOCOL.md 16.2) of an item event: the box sealed with event
+ * schema 2 in its associated data, `0x02 || 1 || signer || epoch 0 || box`, then the Ed25519
+ * signature over the context, vault id, event id and those bytes. (A device accepts it only after
+ * this device's enrolment, 16.4, which this example does not write.)
+ */
+export const signedEventPayload = (account: Account, event: Event): Uint8Array => {
+  const box = seal(
+    account.eventKey,
+    pad(encodeEvent(event)),
+    associatedData("event", event.vaultId, event.id, 2),
+    randomBytes(24),
+  );
+  const unsigned = concat(Uint8Array.of(2, 1), fromHex(account.deviceId), new Uint8Array(4), box);
+  const message = concat(
+    utf8("keypears/v2/event-signature\u0000"),
+    uuidBytes(account.vaultId),
+    uuidBytes(event.id),
+    unsigned,
+  );
+  return concat(unsigned, sign(null, message, account.signingKey));
 };
 
 export interface Pushed {
@@ -98,7 +124,7 @@ export interface Pushed {
 export const pushEvents = async (account: Account, events: readonly Event[]): Promise<Pushed[]> => {
   const envelopes = events.map((event) => ({
     id: event.id,
-    payload: sealEvent(account.eventKey, event, randomBytes(24)),
+    payload: signedEventPayload(account, event),
   }));
   const answer = await call<{ events: { id: string; position: number }[] }>(
     account.apiUrl,

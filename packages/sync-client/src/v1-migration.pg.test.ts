@@ -68,6 +68,16 @@ bounded(
     const server = await startSyncServer({ kind: "postgres", url: database.url });
     cleanups.push(() => server.close());
     const endpoint = await endpointOf(server);
+    // Migration 3 (device approval): every device of the old database may sync, no account
+    // requires approval.
+    const migrated = await server.sql.query(
+      "SELECT d.approval, a.require_approval FROM devices d JOIN accounts a USING (account_id)",
+    );
+    assert.ok(migrated.length > 0);
+    assert.deepEqual(
+      new Set(migrated.map((row) => `${String(row.approval)} ${String(row.require_approval)}`)),
+      new Set(["approved false"]),
+    );
 
     const homes: TestHome[] = [];
     const vaults: Vault[] = [];
