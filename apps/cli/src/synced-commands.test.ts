@@ -295,11 +295,9 @@ test("sync --watch reports each round until Ctrl-C", async () => {
 });
 
 test("devices lists, renames and revokes; passwd changes the password on the server first", async () => {
-  const devices = JSON.parse((await ok(laptop.path, ["devices", "--json"])).stdout) as {
-    id: string;
-    name: string;
-    current: boolean;
-  }[];
+  const { devices } = JSON.parse((await ok(laptop.path, ["devices", "--json"])).stdout) as {
+    devices: { id: string; name: string; current: boolean }[];
+  };
   assert.deepEqual(
     devices.map((d) => [d.name, d.current]),
     [
