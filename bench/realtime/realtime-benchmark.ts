@@ -90,7 +90,7 @@ const measure = async (
     snapshotEvery: Number.MAX_SAFE_INTEGER,
     fetch: (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
-      if (request.method === "POST" && request.url.endsWith("/events")) pushSentAt = now();
+      if (request.method === "POST" && /\/events(\/frames)?$/.test(request.url)) pushSentAt = now();
       return fetch(request);
     },
   });

@@ -9,10 +9,12 @@ import {
 import { base64UrlToBytes, bytesToBase64Url } from "@keypears/base";
 import { boundedIt } from "@keypears/base/testing";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe } from "node:test";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
+  b64Signed,
+  b64SignedSnapshot,
+  MIN_SIGNED_PAYLOAD,
   newEventId,
   registerAccount,
   startTestServer,
@@ -27,10 +29,11 @@ before(async () => {
 });
 after(() => test.close());
 
-const envelopes = (n: number) =>
-  Array.from({ length: n }, () => ({
+/** `n` events in the signed layout the server's filter lets through for `deviceId`. */
+const envelopes = (deviceId: string, n: number) =>
+  Array.from({ length: n }, (_, i) => ({
     id: newEventId(),
-    payload: new Uint8Array(randomBytes(40 + n)),
+    payload: base64UrlToBytes(b64Signed(deviceId, MIN_SIGNED_PAYLOAD + i)),
   }));
 const framesFile = (bytes: Uint8Array) =>
   new File([bytes], "events", { type: EVENT_FRAMES_MEDIA_TYPE });
@@ -38,8 +41,8 @@ const bytesOf = async (file: Blob) => new Uint8Array(await file.arrayBuffer());
 
 describe("binary event frames over HTTP", () => {
   it("push and pull as frames give what the JSON routes give, byte for byte", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const batch = envelopes(5);
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const batch = envelopes(deviceId, 5);
     const answer = decodePushAnswerFrames(
       await bytesOf(
         await client.vaults.pushFrames({
@@ -86,13 +89,16 @@ describe("binary event frames over HTTP", () => {
   });
 
   it("serves the latest snapshot as frames: the JSON route's position, hash and payload", async () => {
-    const { client, vaultId } = await registerAccount(test);
+    const { client, vaultId, deviceId } = await registerAccount(test);
     await rejectsWith(client.snapshots.latestFrames({ vaultId }), "NOT_FOUND", 404);
     const pushed = await client.vaults.push({
       vaultId,
-      events: envelopes(3).map((e) => ({ id: e.id, payload: bytesToBase64Url(e.payload) })),
+      events: envelopes(deviceId, 3).map((e) => ({
+        id: e.id,
+        payload: bytesToBase64Url(e.payload),
+      })),
     });
-    const payload = bytesToBase64Url(randomBytes(300));
+    const payload = b64SignedSnapshot(deviceId, 300);
     await client.snapshots.put({
       vaultId,
       position: 3,
@@ -116,8 +122,8 @@ describe("binary event frames over HTTP", () => {
   });
 
   it("refuses a malformed body with a 400 and stores nothing", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const good = encodePushFrames(envelopes(2));
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const good = encodePushFrames(envelopes(deviceId, 2));
     for (const bad of [
       good.subarray(0, good.length - 1),
       Uint8Array.of(9, 1, 0),
@@ -133,8 +139,8 @@ describe("binary event frames over HTTP", () => {
   });
 
   it("keeps the push limits: an event over the server's limit is refused by id", async () => {
-    const { client, vaultId } = await registerAccount(test);
-    const [small] = envelopes(1);
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const [small] = envelopes(deviceId, 1);
     const large = {
       id: newEventId(),
       payload: new Uint8Array(MAX_SEALED_EVENT_BYTES + 1),
@@ -161,7 +167,7 @@ describe("binary event frames over HTTP", () => {
     await rejectsWith(
       mallory.client.vaults.pushFrames({
         params: { vaultId: alice.vaultId },
-        body: framesFile(encodePushFrames(envelopes(1))),
+        body: framesFile(encodePushFrames(envelopes(mallory.deviceId, 1))),
       }),
       "FORBIDDEN",
       403,

@@ -111,7 +111,7 @@ describe("several server processes on one Postgres", () => {
       await phoneViaTwo.vaults.list();
       await phoneViaTwo.vaults.push({
         vaultId,
-        events: [{ id: newEventId(), payload: b64Random(64) }],
+        events: [{ id: newEventId(), payload: b64Signed(deviceId) }],
       });
       if (round % 2 === 0) await viaOne.devices.revoke({ deviceId });
       else await createKeypearsClient(one.apiUrl, { token: phone.token }).accounts.logout();
@@ -120,7 +120,7 @@ describe("several server processes on one Postgres", () => {
       await expectUnauthorized(
         phoneViaTwo.vaults.push({
           vaultId,
-          events: [{ id: newEventId(), payload: b64Random(64) }],
+          events: [{ id: newEventId(), payload: b64Signed(deviceId) }],
         }),
         `push after ${how} (round ${round})`,
       );
