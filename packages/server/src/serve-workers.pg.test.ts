@@ -5,7 +5,14 @@ import { after, before, describe } from "node:test";
 import { followStream } from "./testing/follow-stream.ts";
 import { createFreshPostgresDatabase, type FreshDatabase } from "./testing/fresh-postgres.ts";
 import { isRunning, spawnServe, type SpawnedServer } from "./testing/spawn-server.ts";
-import { b64Random, newDeviceId, newEventId, newVaultId, TEST_KDF } from "./testing/test-server.ts";
+import {
+  b64Random,
+  b64Signed,
+  newDeviceId,
+  newEventId,
+  newVaultId,
+  TEST_KDF,
+} from "./testing/test-server.ts";
 
 const it = boundedIt(180_000);
 
@@ -48,6 +55,7 @@ after(async () => {
 
 interface Pusher {
   readonly vaultId: string;
+  readonly deviceId: string;
   readonly client: KeypearsClient;
   readonly acked: string[];
 }
@@ -56,7 +64,10 @@ interface Pusher {
 const pushUntil = async (pusher: Pusher, until: number): Promise<number> => {
   let retries = 0;
   while (Date.now() < until) {
-    const events = Array.from({ length: 3 }, () => ({ id: newEventId(), payload: b64Random(80) }));
+    const events = Array.from({ length: 3 }, () => ({
+      id: newEventId(),
+      payload: b64Signed(pusher.deviceId),
+    }));
     for (let attempt = 1; ; attempt++) {
       try {
         // A request on a connection that dies with its worker may never be answered: a client
@@ -90,16 +101,18 @@ describe("keypears serve --workers", () => {
     // Three: the registration budget per address is divided between the two workers.
     for (let i = 0; i < 3; i++) {
       const vaultId = newVaultId();
+      const deviceId = newDeviceId();
       const session = await createKeypearsClient(server.apiUrl).accounts.register({
         address: `user${i}@example.test`,
         authSecret: b64Random(32),
         kdf: TEST_KDF,
         salt: b64Random(16),
-        device: { id: newDeviceId(), name: "laptop" },
+        device: { id: deviceId, name: "laptop" },
         vault: { vaultId, wrappedVaultKey: b64Random(72) },
       });
       pushers.push({
         vaultId,
+        deviceId,
         client: createKeypearsClient(server.apiUrl, { token: session.token }),
         acked: [],
       });
@@ -139,7 +152,7 @@ describe("keypears serve --workers", () => {
     await stream.waitForPosition(watched.acked.length, 10_000);
     await watched.client.vaults.push({
       vaultId: watched.vaultId,
-      events: [{ id: newEventId(), payload: b64Random(80) }],
+      events: [{ id: newEventId(), payload: b64Signed(watched.deviceId) }],
     });
     await stream.waitForPosition(watched.acked.length + 1, 10_000);
     await stream.stop();
