@@ -62,8 +62,8 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   assert.ok(frames.get?.responses["200"]?.content?.[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
   assert.equal(
     Object.keys(doc.paths).length,
-    30,
-    "20 API routes (the binary push and pull share one, the binary snapshot has its own), 8 sharing paths, discovery and the document",
+    33,
+    "20 API routes (the binary push and pull share one, the binary snapshot has its own), 8 sharing paths, discovery and the document; device approval's 2 paths (16.10) and the wrapped-key route (16.7)",
   );
 });
 
