@@ -387,6 +387,8 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
       return;
     }
     if (delivered !== undefined) epochs.add(op.epoch, delivered, position);
+    // A device that signed in after the rotation holds the key from the password-wrapped copy.
+    else if (epochs.vaultKeyOf(op.epoch) !== undefined) epochs.start(op.epoch, position);
     else ctx.writeState("epoch-without-key", encoder.encode(String(op.epoch)));
   };
 
