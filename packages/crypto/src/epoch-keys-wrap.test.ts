@@ -4,7 +4,12 @@ import { bytesToHex } from "@keypears/base";
 import type { WrapKey } from "./account-keys.ts";
 import { open, SEALED_OVERHEAD } from "./aead.ts";
 import { associatedData } from "./associated-data.ts";
-import { MAX_WRAPPED_EPOCHS, unwrapEpochKeys, wrapEpochKeys } from "./epoch-keys-wrap.ts";
+import {
+  MAX_WRAPPED_EPOCHS,
+  unwrapEpochKeys,
+  wrapEpochKeys,
+  wrappedEpochCount,
+} from "./epoch-keys-wrap.ts";
 import { createSeededRandomBytes } from "./testing/seeded-random.ts";
 import { createVaultKey, type VaultKey, wrapVaultKey } from "./vault-keys.ts";
 
@@ -69,4 +74,12 @@ test("known answer (docs/PROTOCOL.md 16.7): wrap key 01×32, keys 0a×32 and 0b�
   );
   assert.ok(plain.ok);
   assert.equal(bytesToHex(plain.value), "0200000001" + "0a".repeat(32) + "0b".repeat(32));
+});
+
+test("the epoch count shows in the length: 1 for the version-1 form, e + 1 after", () => {
+  const one = wrapVaultKey(wrapKey, createVaultKey(random), context, random);
+  assert.equal(wrappedEpochCount(one), 1);
+  const keys = [createVaultKey(random), createVaultKey(random), createVaultKey(random)];
+  assert.equal(wrappedEpochCount(wrapEpochKeys(wrapKey, keys, context, random)), 3);
+  assert.equal(wrappedEpochCount(new Uint8Array(72)), undefined);
 });

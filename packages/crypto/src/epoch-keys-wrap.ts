@@ -15,7 +15,7 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import { open, seal } from "./aead.ts";
+import { open, seal, SEALED_OVERHEAD } from "./aead.ts";
 import type { WrapKey } from "./account-keys.ts";
 import { associatedData } from "./associated-data.ts";
 import { expectBytes } from "./expect-bytes.ts";
@@ -83,6 +83,17 @@ export const unwrapEpochKeys = (
   }
   plain.fill(0);
   return ok(keys);
+};
+
+/**
+ * How many epochs' keys a wrapped copy holds, read from its length alone (no key needed), so a
+ * device knows whether to re-wrap without deriving the password key; undefined for another length.
+ */
+export const wrappedEpochCount = (wrapped: Uint8Array): number | undefined => {
+  const plain = wrapped.length - SEALED_OVERHEAD;
+  if (plain === VAULT_KEY_LENGTH) return 1;
+  const count = (plain - HEADER_LENGTH) / VAULT_KEY_LENGTH;
+  return Number.isInteger(count) && count >= 1 && count <= MAX_WRAPPED_EPOCHS ? count : undefined;
 };
 
 const vaultKeyAd = ({ address, vaultId }: VaultKeyContext) =>

@@ -38,12 +38,14 @@ test("a device that signs in after a revocation reads every epoch; after passwd,
   const account = await createSyncedAccount(server);
   const a = account.first;
   const b = await account.join("lost laptop");
+  const e = await account.join("phone");
   const homes = [createTestHome(), createTestHome()];
   const opened: Vault[] = [];
   try {
     expectOk(a.vault.add({ fields: { title: "Before" } }));
     await a.sync();
     await b.sync();
+    await e.sync();
     await a.sync();
     // A revokes B: revoke + rekey in one push; epoch 1 starts.
     expectOk(a.vault.sync.writeRosterEvent({ kind: "revoke", deviceId: b.vault.deviceId }));
@@ -55,6 +57,11 @@ test("a device that signs in after a revocation reads every epoch; after passwd,
     assert.deepEqual(expectOk(await a.client.publishEpochKeys(PASSWORD)), true);
     assert.deepEqual(expectOk(await a.client.publishEpochKeys(PASSWORD)), false);
     await a.sync(); // A's own sync still passes its account check
+    // E, still enrolled, got epoch 1 by delivery; its sync accepts the re-wrapped key (same salt),
+    // and it finds the server's copy current, so it publishes nothing (and derives no key).
+    await e.sync();
+    assert.equal(e.vault.sync.keyEpochs().sealing, 1);
+    assert.deepEqual(expectOk(await e.client.publishEpochKeys("not even the password")), false);
 
     const secretKey = expectOk(parseSecretKey(account.secretKey));
     const signIn = async (home: string, name: string, password: string) => {
@@ -90,6 +97,6 @@ test("a device that signs in after a revocation reads every epoch; after passwd,
   } finally {
     for (const vault of opened) vault.lock();
     for (const home of homes) home.remove();
-    closeDevices(a, b);
+    closeDevices(a, b, e);
   }
 });

@@ -3,7 +3,7 @@
  * snapshot, write snapshots as the log grows, and the account's devices and password.
  */
 
-import { bytesToBase64Url, err, ok, type Result } from "@keypears/base";
+import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
 import { decodeSnapshotFrames, type KeypearsClient } from "@keypears/api";
 import type { ChainHash, Checkpoint } from "@keypears/sync-core";
 import type { CredentialChange, Vault } from "@keypears/vault/core";
@@ -236,7 +236,21 @@ export const createSyncClient = (
       return ok(undefined);
     },
     publishEpochKeys: async (password) => {
-      const prepared = await vault.sync.wrapEpochKeys(password);
+      if (vault.sync.keyEpochs().sealing === 0) return ok(false);
+      // The server's copy, not this device's: another device may have re-wrapped it already.
+      const remote = await callServer(() => client.accounts.get());
+      if (!remote.ok) return remote;
+      const listed = remote.value.vaults.find((v) => v.vaultId === vault.vaultId);
+      if (listed === undefined || remote.value.salt !== bytesToBase64Url(vault.sync.account().salt))
+        return err({
+          kind: "key-material",
+          detail:
+            "the server's salt differs from this device's, or it no longer lists this vault (if you changed your password on another device, sign in again here)",
+        });
+      const prepared = await vault.sync.wrapEpochKeys(
+        password,
+        base64UrlToBytes(listed.wrappedVaultKey),
+      );
       if (!prepared.ok) {
         return prepared.error.kind === "wrong-credentials"
           ? err({ kind: "wrong-credentials" })

@@ -17,6 +17,7 @@ import {
   type VaultKeys,
   wipe,
   wrapEpochKeys as wrapEpochKeysUnder,
+  wrappedEpochCount,
 } from "@keypears/crypto";
 import {
   activeAt,
@@ -203,10 +204,13 @@ export interface VaultSync {
    * The password-wrapped copy of every epoch's key up to the one this device seals under
    * (docs/PROTOCOL.md 16.7), when the account's copy holds fewer epochs: send it to the server
    * (with `previous`, the copy it replaces), then `commit` it here. `undefined` when the copy is
-   * current, or this device lacks the key of an epoch (it then has nothing complete to publish).
+   * current (read from its length, without the password's key derivation), or this device lacks
+   * the key of an epoch (it then has nothing complete to publish).
    */
   readonly wrapEpochKeys: (
     password: string,
+    /** The server's copy, when this device read it (same salt): replaced instead of its own. */
+    current?: Uint8Array,
   ) => Promise<Result<WrappedEpochKeys | undefined, VaultError>>;
   /** The key epoch this device seals under, and every epoch whose key it holds. */
   readonly keyEpochs: () => { readonly sealing: number; readonly known: readonly number[] };
@@ -680,9 +684,14 @@ export const createVaultSync = (
       if (!db.inTransaction()) ctx.localChanges.settled(true);
       return ok(id);
     },
-    wrapEpochKeys: async (password) => {
+    wrapEpochKeys: async (password, current = ctx.account.wrappedVaultKey) => {
       ctx.assertUnlocked();
-      const keys = await unlockKeys(ctx.account, password, ctx.deps);
+      if ((wrappedEpochCount(current) ?? 0) > trust.epochs.sealing()) return ok(undefined);
+      const keys = await unlockKeys(
+        { ...ctx.account, wrappedVaultKey: current },
+        password,
+        ctx.deps,
+      );
       if (!keys.ok) return keys;
       const { wrapKey, epochKeys } = keys.value;
       wipe(keys.value.secretKey, keys.value.authSecret);
@@ -700,7 +709,7 @@ export const createVaultSync = (
       wipe(wrapKey);
       const record = { ...ctx.account, wrappedVaultKey: wrapped };
       return ok({
-        previous: ctx.account.wrappedVaultKey,
+        previous: current,
         wrapped,
         epochs: list.length,
         commit: () => {
