@@ -65,6 +65,11 @@ export const apiErrors = {
     status: 409,
     message: "An account with this address already exists.",
   },
+  WRAPPED_KEY_CHANGED: {
+    status: 409,
+    message:
+      "The vault's wrapped key changed since this device read it (a password change on another device): sign in again with the current password, then retry.",
+  },
   VAULT_EXISTS: {
     status: 409,
     message: "A vault with this id already exists.",

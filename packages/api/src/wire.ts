@@ -90,8 +90,11 @@ export const authSecretSchema = bytesSchema("Authentication secret", 32, 32);
 /** The per-account salt of the client's key derivation. */
 export const kdfSaltSchema = bytesSchema("Key-derivation salt", 16, 16);
 
-/** The vault key as wrapped (encrypted) by the client; the server stores it without reading it. */
-export const wrappedVaultKeySchema = bytesSchema("Wrapped vault key", 16, 1024);
+/**
+ * The vault key as wrapped (encrypted) by the client; the server stores it without reading it.
+ * Up to 256 key epochs' keys (docs/PROTOCOL.md 16.7): 41 + 5 + 32 × 256 bytes.
+ */
+export const wrappedVaultKeySchema = bytesSchema("Wrapped vault key", 16, 8238);
 
 /**
  * Argon2id parameters the client chose. The server checks shape and sane bounds only; each

@@ -74,6 +74,12 @@ export {
   type VaultKeys,
   type WrongCredentials,
 } from "./vault-keys.ts";
+export {
+  MAX_WRAPPED_EPOCHS,
+  unwrapEpochKeys,
+  wrapEpochKeys,
+  wrappedEpochCount,
+} from "./epoch-keys-wrap.ts";
 export { wipe } from "./wipe.ts";
 export { WORD_LIST } from "./word-list.ts";
 export {

@@ -261,7 +261,9 @@ export const loginExistingDevice = async (
 
 /**
  * Compares what the server holds for this account with what this device holds. A difference means
- * the password was changed on another device, or the server is lying; either way sync stops.
+ * the password was changed on another device, or the server is lying; either way sync stops. The
+ * wrapped vault key alone may differ: a device re-wraps it with every epoch's key after a rotation
+ * (docs/PROTOCOL.md 16.7) under the same salt, while a password change always draws a new salt.
  */
 export const checkAccountParameters = async (
   vault: Vault,
@@ -274,13 +276,12 @@ export const checkAccountParameters = async (
   if (
     !kdfEqual(remote.value.kdf as KdfParams, local.kdf) ||
     !bytesEqual(base64UrlToBytes(remote.value.salt), local.salt) ||
-    sameVault === undefined ||
-    !bytesEqual(base64UrlToBytes(sameVault.wrappedVaultKey), local.wrappedVaultKey)
+    sameVault === undefined
   ) {
     return err({
       kind: "key-material",
       detail:
-        "the server's KDF parameters, salt or wrapped vault key differ from this device's (if you changed your password on another device, sign in again here)",
+        "the server's KDF parameters or salt differ from this device's, or it no longer lists this vault (if you changed your password on another device, sign in again here)",
     });
   }
   return ok(undefined);

@@ -3,7 +3,7 @@
  * snapshot, write snapshots as the log grows, and the account's devices and password.
  */
 
-import { bytesToBase64Url, err, ok, type Result } from "@keypears/base";
+import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
 import { decodeSnapshotFrames, type KeypearsClient } from "@keypears/api";
 import type { ChainHash, Checkpoint } from "@keypears/sync-core";
 import type { CredentialChange, Vault } from "@keypears/vault/core";
@@ -63,6 +63,14 @@ export interface SyncClient {
     current: string,
     next: string,
   ) => Promise<Result<void, SyncError | { readonly kind: "wrong-credentials" }>>;
+  /**
+   * After a key rotation this device's log verified, stores the password-wrapped copy of every
+   * epoch's key on the server (docs/PROTOCOL.md 16.7), so a device that signs in later reads every
+   * epoch; sessions are kept. True when a new copy was sent, false when the server's was current.
+   */
+  readonly publishEpochKeys: (
+    password: string,
+  ) => Promise<Result<boolean, SyncError | { readonly kind: "wrong-credentials" }>>;
   /** Tells the server a credential change prepared by `vault.changePassword`; the caller commits it locally after. */
   readonly sendCredentialChange: (change: CredentialChange) => Promise<Result<void, SyncError>>;
   /** The server's head for this vault. */
@@ -226,6 +234,40 @@ export const createSyncClient = (
       if (!sent.ok) return sent;
       change.value.commit();
       return ok(undefined);
+    },
+    publishEpochKeys: async (password) => {
+      if (vault.sync.keyEpochs().sealing === 0) return ok(false);
+      // The server's copy, not this device's: another device may have re-wrapped it already.
+      const remote = await callServer(() => client.accounts.get());
+      if (!remote.ok) return remote;
+      const listed = remote.value.vaults.find((v) => v.vaultId === vault.vaultId);
+      if (listed === undefined || remote.value.salt !== bytesToBase64Url(vault.sync.account().salt))
+        return err({
+          kind: "key-material",
+          detail:
+            "the server's salt differs from this device's, or it no longer lists this vault (if you changed your password on another device, sign in again here)",
+        });
+      const prepared = await vault.sync.wrapEpochKeys(
+        password,
+        base64UrlToBytes(listed.wrappedVaultKey),
+      );
+      if (!prepared.ok) {
+        return prepared.error.kind === "wrong-credentials"
+          ? err({ kind: "wrong-credentials" })
+          : err({ kind: "local", detail: describeVaultError(prepared.error) });
+      }
+      if (prepared.value === undefined) return ok(false);
+      const { previous, wrapped, commit } = prepared.value;
+      const sent = await callServer(() =>
+        client.vaults.replaceWrappedKey({
+          vaultId: vault.vaultId,
+          previous: bytesToBase64Url(previous),
+          wrappedVaultKey: bytesToBase64Url(wrapped),
+        }),
+      );
+      if (!sent.ok) return sent;
+      commit();
+      return ok(true);
     },
     sendCredentialChange: (change) => sendCredentialChange(client, vault, change),
     head: async () => {

@@ -25,7 +25,7 @@ import {
 } from "./account-record.ts";
 import { type Address, isLocalOnly, parseAddress } from "./address.ts";
 import {
-  openWrappedVaultKey,
+  openWrappedEpochKeys,
   type Registration,
   sealCredentials,
   unlockKeys,
@@ -122,7 +122,7 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
   if (!address.ok) return address;
   if (input.storage.exists(address.value))
     return err({ kind: "account-exists", address: address.value });
-  const vaultKey = await openWrappedVaultKey({
+  const epochKeys = await openWrappedEpochKeys({
     address: address.value,
     password: input.password,
     secretKey: input.secretKey,
@@ -132,7 +132,8 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
     wrappedVaultKey: input.wrappedVaultKey,
     deps,
   });
-  if (!vaultKey.ok) return vaultKey;
+  if (!epochKeys.ok) return epochKeys;
+  const vaultKey = epochKeys.value[0] as VaultKey;
   const written = await writeAccountFile({
     storage: input.storage,
     address: address.value,
@@ -141,13 +142,16 @@ export const joinAccount = async (input: JoinAccountInput): Promise<Result<Vault
     salt: input.salt,
     kdf: input.kdf,
     vaultId: input.vaultId,
-    vaultKey: vaultKey.value,
+    vaultKey,
     deviceId: input.deviceId,
     serverUrl: input.serverUrl,
     wrappedVaultKey: input.wrappedVaultKey,
     deps,
   });
-  return written.ok ? ok(written.value.vault) : written;
+  if (!written.ok) return written;
+  // Epochs after 0 (docs/PROTOCOL.md 16.7): each starts when this device verifies its rekey event.
+  written.value.vault.sync.learnEpochKeys(epochKeys.value);
+  return ok(written.value.vault);
 };
 
 interface AccountFileInput {
@@ -288,7 +292,7 @@ export const unlockAccountFile = async (
       : keys;
   }
   recordKeyCheck(db, account);
-  wipe(keys.value.secretKey, keys.value.authSecret);
+  wipe(keys.value.secretKey, keys.value.authSecret, keys.value.wrapKey);
   return ok({ db, account, vaultKey: keys.value.vaultKey });
 };
 
@@ -330,7 +334,7 @@ export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault,
   const opened = openAccountFile(input.storage, input.address);
   if (!opened.ok) return opened;
   const { db, account } = opened.value;
-  const vaultKey = await openWrappedVaultKey({
+  const epochKeys = await openWrappedEpochKeys({
     address: account.address,
     password: input.password,
     secretKey: input.secretKey,
@@ -340,10 +344,11 @@ export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault,
     wrappedVaultKey: input.wrappedVaultKey,
     deps,
   });
-  if (!vaultKey.ok) {
+  if (!epochKeys.ok) {
     db.close();
-    return vaultKey;
+    return epochKeys;
   }
+  const vaultKey = ok(epochKeys.value[0] as VaultKey);
   // A key that opens none of this device's items is not this vault's key: refuse it.
   const candidate = openVault({ db, account, vaultKey: vaultKey.value.slice() as VaultKey, deps });
   const readable = candidate.list().length + candidate.list({ trash: true }).length;
@@ -371,7 +376,9 @@ export const rekeyAccountFile = async (input: RekeyInput): Promise<Result<Vault,
   };
   const file = input.storage.open(account.address);
   writeAccountRecord(file, record);
-  return ok(openVault({ db: file, account: record, vaultKey: vaultKey.value, deps }));
+  const vault = openVault({ db: file, account: record, vaultKey: vaultKey.value, deps });
+  vault.sync.learnEpochKeys(epochKeys.value);
+  return ok(vault);
 };
 
 /**

@@ -14,9 +14,11 @@ import {
   openSecretKey,
   sealSecretKey,
   type SecretKey,
-  unwrapVaultKey,
+  unwrapEpochKeys,
   type VaultKey,
   wipe,
+  wrapEpochKeys,
+  type WrapKey,
   wrapVaultKey,
 } from "@keypears/crypto";
 import type { DeviceId, VaultId } from "@keypears/sync-core";
@@ -48,6 +50,8 @@ export interface SealCredentialsInput {
   readonly kdf: KdfParams;
   readonly vaultId: VaultId;
   readonly vaultKey: VaultKey;
+  /** Every epoch's vault key, epoch 0 first, when the vault rotated (docs/PROTOCOL.md 16.7). */
+  readonly epochKeys?: readonly VaultKey[];
   readonly deps: VaultDeps;
 }
 
@@ -73,12 +77,20 @@ export const sealCredentials = async (
   );
   wipe(passwordKey.value);
   const sealed = {
-    wrappedVaultKey: wrapVaultKey(
-      wrapKey,
-      input.vaultKey,
-      { address, vaultId: input.vaultId },
-      deps.randomBytes,
-    ),
+    wrappedVaultKey:
+      input.epochKeys !== undefined && input.epochKeys.length > 1
+        ? wrapEpochKeys(
+            wrapKey,
+            input.epochKeys,
+            { address, vaultId: input.vaultId },
+            deps.randomBytes,
+          )
+        : wrapVaultKey(
+            wrapKey,
+            input.vaultKey,
+            { address, vaultId: input.vaultId },
+            deps.randomBytes,
+          ),
     sealedSecretKey: sealSecretKey(deviceKey, input.secretKey, address, deps.randomBytes),
     authSecret,
   };
@@ -87,9 +99,14 @@ export const sealCredentials = async (
 };
 
 export interface UnlockedKeys {
+  /** Epoch 0's vault key: the key this device's file is sealed under. */
   readonly vaultKey: VaultKey;
+  /** Every epoch's vault key the wrapped copy holds, epoch 0 first (docs/PROTOCOL.md 16.7). */
+  readonly epochKeys: readonly VaultKey[];
   readonly secretKey: SecretKey;
   readonly authSecret: AuthSecret;
+  /** Wraps the epoch keys for the server; callers that do not re-wrap wipe it. */
+  readonly wrapKey: WrapKey;
 }
 
 /** Checks the password against an account record and returns the vault key and the keys around it. */
@@ -121,16 +138,21 @@ export const unlockKeys = async (
     account.address,
   );
   wipe(passwordKey.value, deviceKey);
-  const vaultKey = unwrapVaultKey(wrapKey, account.wrappedVaultKey, {
+  const epochKeys = unwrapEpochKeys(wrapKey, account.wrappedVaultKey, {
     address: account.address,
     vaultId: account.vaultId,
   });
-  wipe(wrapKey);
-  if (!vaultKey.ok) {
-    wipe(secretKey.value, authSecret);
-    return err(vaultKey.error);
+  if (!epochKeys.ok) {
+    wipe(secretKey.value, authSecret, wrapKey);
+    return err(epochKeys.error);
   }
-  return ok({ vaultKey: vaultKey.value, secretKey: secretKey.value, authSecret });
+  return ok({
+    vaultKey: epochKeys.value[0] as VaultKey,
+    epochKeys: epochKeys.value,
+    secretKey: secretKey.value,
+    authSecret,
+    wrapKey,
+  });
 };
 
 export interface WrappedKeyInput {
@@ -148,10 +170,11 @@ export interface WrappedKeyInput {
  * Opens a wrapped vault key with the password and the Secret Key (the two-secret derivation), as
  * a device must when the key comes from a server: joining an account, or catching up with a
  * password changed elsewhere. KDF parameters below the floor are refused before any derivation.
+ * Gives every epoch's vault key the copy holds, epoch 0 first (one key before any rotation).
  */
-export const openWrappedVaultKey = async (
+export const openWrappedEpochKeys = async (
   input: WrappedKeyInput,
-): Promise<Result<VaultKey, VaultError>> => {
+): Promise<Result<readonly VaultKey[], VaultError>> => {
   const passwordKey = await derivePasswordKey({
     password: input.password,
     salt: input.salt,
@@ -167,10 +190,10 @@ export const openWrappedVaultKey = async (
     input.address,
   );
   wipe(passwordKey.value, authSecret);
-  const vaultKey = unwrapVaultKey(wrapKey, input.wrappedVaultKey, {
+  const epochKeys = unwrapEpochKeys(wrapKey, input.wrappedVaultKey, {
     address: input.address,
     vaultId: input.vaultId,
   });
   wipe(wrapKey);
-  return vaultKey;
+  return epochKeys;
 };

@@ -115,3 +115,22 @@ export const createKeyEpochs = (ctx: VaultContext): KeyEpochs => {
     },
   };
 };
+
+/**
+ * Every epoch's vault key, epoch 0 first, up to the later of the epoch this device seals under
+ * and the newest in `fromCopy` (the password-wrapped copy it opened): its own keys first (each
+ * verified in its log), the copy's for the rest. `undefined` if a key is missing from both.
+ */
+export const epochKeyList = (
+  epochs: KeyEpochs,
+  fromCopy: readonly VaultKey[],
+): readonly VaultKey[] | undefined => {
+  const sealing = epochs.sealing();
+  const list: VaultKey[] = [];
+  for (let epoch = 0; epoch < Math.max(sealing + 1, fromCopy.length); epoch++) {
+    const key = (epoch <= sealing ? epochs.vaultKeyOf(epoch) : undefined) ?? fromCopy[epoch];
+    if (key === undefined) return undefined;
+    list.push(key);
+  }
+  return list;
+};

@@ -13,8 +13,11 @@ import {
   type KdfParams,
   open,
   seal,
+  type VaultKey,
   type VaultKeys,
   wipe,
+  wrapEpochKeys as wrapEpochKeysUnder,
+  wrappedEpochCount,
 } from "@keypears/crypto";
 import {
   activeAt,
@@ -41,6 +44,8 @@ import {
 } from "@keypears/sync-core";
 import type { Address } from "./address.ts";
 import { unlockKeys } from "./credentials.ts";
+import { writeAccountRecord } from "./account-record.ts";
+import { epochKeyList } from "./key-epochs.ts";
 import type { VaultError } from "./errors.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
@@ -116,6 +121,16 @@ export interface VaultSnapshot {
   readonly payload: Uint8Array;
 }
 
+/** A new password-wrapped copy of the epoch keys, to send to the server and then commit here. */
+export interface WrappedEpochKeys {
+  /** The account's copy it replaces, as the server should still hold it. */
+  readonly previous: Uint8Array;
+  readonly wrapped: Uint8Array;
+  /** How many epochs it holds (the newest is one less). */
+  readonly epochs: number;
+  readonly commit: () => void;
+}
+
 export interface VaultSync {
   readonly localOnly: boolean;
   readonly account: () => AccountParameters;
@@ -179,6 +194,24 @@ export interface VaultSync {
    * asks for one too.
    */
   readonly rotateKey: () => Result<EventId, { readonly kind: "not-enrolled" }>;
+  /**
+   * Keeps the vault keys of epochs 1 and later from the password-wrapped copy (`keys[e]` is epoch
+   * e's; epoch 0 is the file's own): each starts once this device verifies its rekey event, or
+   * starts from a snapshot (docs/PROTOCOL.md 16.7). Keys this device already holds are kept.
+   */
+  readonly learnEpochKeys: (keys: readonly VaultKey[]) => void;
+  /**
+   * The password-wrapped copy of every epoch's key up to the one this device seals under
+   * (docs/PROTOCOL.md 16.7), when the account's copy holds fewer epochs: send it to the server
+   * (with `previous`, the copy it replaces), then `commit` it here. `undefined` when the copy is
+   * current (read from its length, without the password's key derivation), or this device lacks
+   * the key of an epoch (it then has nothing complete to publish).
+   */
+  readonly wrapEpochKeys: (
+    password: string,
+    /** The server's copy, when this device read it (same salt): replaced instead of its own. */
+    current?: Uint8Array,
+  ) => Promise<Result<WrappedEpochKeys | undefined, VaultError>>;
   /** The key epoch this device seals under, and every epoch whose key it holds. */
   readonly keyEpochs: () => { readonly sealing: number; readonly known: readonly number[] };
   /** The device roster as this device verified it in the log (and its own pending enrolment). */
@@ -651,6 +684,50 @@ export const createVaultSync = (
       if (!db.inTransaction()) ctx.localChanges.settled(true);
       return ok(id);
     },
+    wrapEpochKeys: async (password, current = ctx.account.wrappedVaultKey) => {
+      ctx.assertUnlocked();
+      if ((wrappedEpochCount(current) ?? 0) > trust.epochs.sealing()) return ok(undefined);
+      const keys = await unlockKeys(
+        { ...ctx.account, wrappedVaultKey: current },
+        password,
+        ctx.deps,
+      );
+      if (!keys.ok) return keys;
+      const { wrapKey, epochKeys } = keys.value;
+      wipe(keys.value.secretKey, keys.value.authSecret);
+      const list = epochKeyList(trust.epochs, epochKeys);
+      if (list === undefined || list.length <= epochKeys.length) {
+        wipe(wrapKey);
+        return ok(undefined);
+      }
+      const wrapped = wrapEpochKeysUnder(
+        wrapKey,
+        list,
+        { address: ctx.account.address, vaultId },
+        ctx.deps.randomBytes,
+      );
+      wipe(wrapKey);
+      const record = { ...ctx.account, wrappedVaultKey: wrapped };
+      return ok({
+        previous: current,
+        wrapped,
+        epochs: list.length,
+        commit: () => {
+          ctx.assertUnlocked();
+          writeAccountRecord(db, record);
+          ctx.account = record;
+        },
+      });
+    },
+    learnEpochKeys: (keys) => {
+      ctx.assertUnlocked();
+      db.transaction(() => {
+        keys.forEach((key, epoch) => {
+          if (epoch > 0 && trust.epochs.vaultKeyOf(epoch) === undefined)
+            trust.epochs.add(epoch, key, null);
+        });
+      });
+    },
     keyEpochs: () => {
       ctx.assertUnlocked();
       return { sealing: trust.epochs.sealing(), known: trust.epochs.known() };
@@ -781,7 +858,7 @@ export const createVaultSync = (
       ctx.assertUnlocked();
       const keys = await unlockKeys(ctx.account, password, ctx.deps);
       if (!keys.ok) return keys;
-      wipe(keys.value.vaultKey, keys.value.secretKey);
+      wipe(keys.value.vaultKey, keys.value.secretKey, keys.value.wrapKey);
       return ok(keys.value.authSecret);
     },
     readSecret: (name) => {

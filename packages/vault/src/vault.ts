@@ -13,6 +13,7 @@ import {
   parseOtpauthUri,
   totpCode,
   type TotpCode,
+  wipe,
 } from "@keypears/crypto";
 import {
   applyToItem,
@@ -41,7 +42,7 @@ import { type EventToCommit, STATUS_FIELD } from "./item-store.ts";
 import { createRejectedChanges } from "./rejected-changes.ts";
 import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
 import { createDeviceTrust } from "./device-trust.ts";
-import { createKeyEpochs } from "./key-epochs.ts";
+import { createKeyEpochs, epochKeyList } from "./key-epochs.ts";
 import type { OpenError } from "./sealing.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext, type VaultContext } from "./vault-context.ts";
@@ -480,6 +481,9 @@ export const openVault = (input: OpenVaultInput): Vault => {
       ctx.assertUnlocked();
       const keys = await unlockKeys(ctx.account, current, ctx.deps);
       if (!keys.ok) return keys;
+      wipe(keys.value.wrapKey);
+      // The new copy holds every epoch's key (docs/PROTOCOL.md 16.7), not vault key 0 alone.
+      const epochKeys = epochKeyList(trust.epochs, keys.value.epochKeys) ?? keys.value.epochKeys;
       const salt = ctx.deps.randomBytes(16).slice(0, 16);
       const params = kdf ?? ctx.account.kdf;
       const sealed = await sealCredentials({
@@ -490,6 +494,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
         kdf: params,
         vaultId: ctx.account.vaultId,
         vaultKey: keys.value.vaultKey,
+        epochKeys,
         deps: ctx.deps,
       });
       if (!sealed.ok) return sealed;

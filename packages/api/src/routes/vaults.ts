@@ -84,6 +84,25 @@ export const vaultRoutes = {
     })
     .output(z.object({ vaults: z.array(vaultSummarySchema) })),
 
+  replaceWrappedKey: vaultRoute
+    .errors({ WRAPPED_KEY_CHANGED: apiErrors.WRAPPED_KEY_CHANGED })
+    .route({
+      ...tag,
+      method: "PUT",
+      path: "/vaults/{vaultId}/wrapped-key",
+      summary: "Replace the vault's wrapped key, after a key rotation",
+      description:
+        "A device of the account (neither revoked nor pending) stores a new password-wrapped key for the vault, holding every key epoch's vault key (docs/PROTOCOL.md 16.7), after its rekey event was ordered. Sessions are kept: the password did not change. The server cannot read or check the box; devices check it when they open it. `previous` is the wrapped key the device last read: if the server holds another one (a password changed meanwhile), nothing changes (WRAPPED_KEY_CHANGED), so a key wrapped under an old password never replaces one under the new.",
+    })
+    .input(
+      z.object({
+        vaultId: vaultIdSchema,
+        previous: wrappedVaultKeySchema,
+        wrappedVaultKey: wrappedVaultKeySchema,
+      }),
+    )
+    .output(z.object({ ok: z.literal(true) })),
+
   push: vaultRoute
     .errors({
       ID_REUSED: apiErrors.ID_REUSED,

@@ -47,6 +47,26 @@ export const createVault = async (
   return ok({ ...vault, head: GENESIS });
 };
 
+/**
+ * Replaces the wrapped key of an account's vault if it is still `previous` (compare and swap, so
+ * a key wrapped under an old password never replaces one a password change wrote). False when the
+ * vault is not the account's or its key changed.
+ */
+export const replaceWrappedKey = async (
+  db: SqlQueryable,
+  accountId: string,
+  vaultId: VaultId,
+  previous: Uint8Array,
+  wrappedVaultKey: Uint8Array,
+): Promise<boolean> =>
+  (
+    await db.query(
+      `UPDATE vaults SET wrapped_key = $4
+       WHERE vault_id = $1 AND account_id = $2 AND wrapped_key = $3 RETURNING vault_id`,
+      [vaultId, accountId, previous, wrappedVaultKey],
+    )
+  ).length === 1;
+
 export const listVaults = async (
   db: SqlQueryable,
   accountId: string,

@@ -23,7 +23,7 @@ import type { Session } from "../../accounts/sessions.ts";
 import type { RequestContext } from "../context.ts";
 import { followHead } from "../../realtime/follow-head.ts";
 import { latestSnapshotAnchor } from "../../vaults/snapshots.ts";
-import { listVaults, recordAck } from "../../vaults/vaults.ts";
+import { listVaults, recordAck, replaceWrappedKey } from "../../vaults/vaults.ts";
 import { pushPreflight } from "../../vaults/push-preflight.ts";
 import {
   requireStorage,
@@ -132,6 +132,21 @@ export const vaultHandlers = {
       head: checkpointToWire(vault.head),
     })),
   })),
+
+  replaceWrappedKey: authed.vaults.replaceWrappedKey.handler(async ({ input, context }) => {
+    // Revoked devices have no session; a pending one is refused here.
+    const vaultId = await requireOwnVault(context, input.vaultId);
+    const { app, session } = context;
+    const replaced = await replaceWrappedKey(
+      app.sql,
+      session.accountId,
+      vaultId,
+      bytes(input.previous),
+      bytes(input.wrappedVaultKey),
+    );
+    if (!replaced) throw apiError("WRAPPED_KEY_CHANGED");
+    return { ok: true as const };
+  }),
 
   push: authed.vaults.push.handler(async ({ input, context }) => {
     const envelopes = input.events.map((event): EventEnvelope => ({
