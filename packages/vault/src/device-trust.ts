@@ -389,7 +389,10 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     if (delivered !== undefined) epochs.add(op.epoch, delivered, position);
     // A device that signed in after the rotation holds the key from the password-wrapped copy. A
     // revoked device may hold its own key of the same epoch (its rekey lost): never started.
-    else if (entry(deviceId)?.revokedAt == null && epochs.vaultKeyOf(op.epoch) !== undefined)
+    else if (
+      (entry(deviceId)?.revokedAt ?? null) === null &&
+      epochs.vaultKeyOf(op.epoch) !== undefined
+    )
       epochs.start(op.epoch, position);
     else ctx.writeState("epoch-without-key", encoder.encode(String(op.epoch)));
   };

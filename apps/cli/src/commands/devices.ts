@@ -150,7 +150,10 @@ you last looked are shown first ("new device NAME signed in at TIME from SERVER"
             (action === "rename"
               ? `Renamed device ${deviceId} to "${changed.value.name ?? ""}".`
               : `Revoked device ${deviceId}: it can no longer sync this account, and its later events are refused by every device.`) +
-              inLog,
+              inLog +
+              (action === "revoke"
+                ? " Next, run `keypears passwd`: the revoked device knew the password, and a device that signs in later reads what is written after this revocation only once the server holds the new key, which a password change sends."
+                : ""),
           );
         return;
       }
