@@ -74,6 +74,11 @@ export interface PrimaryOptions {
 export const runPrimary = (options: PrimaryOptions): Promise<number> => {
   const { workers, logger } = options;
   const live = new Set<Worker>();
+  // Workers that have listened: they have registered for the primary's "stop" message (before
+  // starting), so they can be asked to finish their requests. One still starting may not have
+  // registered yet (a message then is lost), and holds no request: it is terminated instead.
+  const listened = new Set<Worker>();
+  const terminatedAtStop = new Set<Worker>();
   const restarts: number[] = [];
   let listening = false;
   let stopping = false;
@@ -94,11 +99,12 @@ export const runPrimary = (options: PrimaryOptions): Promise<number> => {
       logger.info("worker started", { pid: worker.process.pid ?? 0 });
       worker.on("listening", () => {
         listening = true;
+        listened.add(worker);
       });
       worker.on("exit", (code, signal) => {
         live.delete(worker);
         if (stopping) {
-          if (code !== 0) failed = true;
+          if (code !== 0 && !terminatedAtStop.has(worker)) failed = true;
           finish();
           return;
         }
@@ -134,8 +140,11 @@ export const runPrimary = (options: PrimaryOptions): Promise<number> => {
         for (const worker of live) worker.process.kill("SIGKILL");
       }, STOP_GRACE_MS).unref();
       for (const worker of live) {
-        if (worker.isConnected()) worker.send("stop");
-        else worker.process.kill("SIGTERM");
+        if (listened.has(worker) && worker.isConnected()) worker.send("stop");
+        else {
+          terminatedAtStop.add(worker);
+          worker.process.kill("SIGTERM");
+        }
       }
     }
     function reload(): void {
