@@ -57,9 +57,8 @@ export const createOutput = (io: CliIo, json: boolean): Output => {
     warn: (text) => err(`${errStyle.yellow("warning:")} ${text}\n`),
     style,
     errStyle,
-    table: (headers, rows) => {
-      for (const line of formatTable(headers, rows, style)) out(`${line}\n`);
-    },
+    // One write for the whole table: a list of 10,000 rows is one pass of terminalSafe, not 10,000.
+    table: (headers, rows) => out(`${formatTable(headers, rows, style).join("\n")}\n`),
   };
 };
 
@@ -79,19 +78,30 @@ export const formatTable = (
     return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join("")}…` : flat;
   };
   const cells = rows.map((row) => row.map(clip));
-  const widths = headers.map((header, i) =>
-    Math.max(textWidth(header), ...cells.map((row) => textWidth(row[i] ?? ""))),
-  );
-  const render = (row: readonly string[], paint: (text: string) => string = (t) => t) =>
+  // Each cell's width is measured once (it is the costly part for wide characters).
+  const cellWidths = cells.map((row) => row.map(textWidth));
+  const widths = headers.map((header, i) => {
+    let widest = textWidth(header);
+    for (const row of cellWidths) widest = Math.max(widest, row[i] ?? 0);
+    return widest;
+  });
+  const render = (
+    row: readonly string[],
+    rowWidths: readonly number[],
+    paint: (text: string) => string = (t) => t,
+  ) =>
     row
       .map((cell, i) =>
         i === row.length - 1
           ? paint(cell)
-          : paint(cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - textWidth(cell)))),
+          : paint(cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - (rowWidths[i] ?? 0)))),
       )
       .join("  ")
       .trimEnd();
-  return [render(headers, style.bold), ...cells.map((row) => render(row))];
+  return [
+    render(headers, headers.map(textWidth), style.bold),
+    ...cells.map((row, r) => render(row, cellWidths[r] ?? [])),
+  ];
 };
 
 const colorOn = (stream: CliOutputStream, env: NodeJS.ProcessEnv): boolean =>

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { shortIdAmong, shortIdsFor } from "./short-ids.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAccount, defaultVaultDeps, describeVaultError } from "@keypears/vault";
+import { shortIdAmong, shortIds, shortIdsFor } from "./short-ids.ts";
 
 // Ids that share long prefixes, as UUIDv7 made in the same millisecond do.
 const idLike = fc
@@ -22,4 +26,49 @@ test("one id's short form by one pass is the sorted index's short form", () => {
     }),
     { seed, numRuns: 300 },
   );
+});
+
+test("a vault's short ids stay right across commands and commits (the agent keeps its sorted index)", async () => {
+  const home = mkdtempSync(join(tmpdir(), "keypears-short-ids-"));
+  try {
+    // A fixed clock: every id shares its first 12 time digits, so the prefixes are long.
+    const created = await createAccount({
+      home,
+      address: "alice@localhost" as never,
+      password: "correct horse battery staple orbit",
+      deps: { ...defaultVaultDeps, now: () => 1_780_000_000_000 },
+    });
+    if (!created.ok) throw new Error(describeVaultError(created.error));
+    const { vault } = created.value;
+    const add = (title: string) => {
+      const added = vault.add({ fields: { title } });
+      if (!added.ok) throw new Error(describeVaultError(added.error));
+      return added.value.id;
+    };
+    const ids = Array.from({ length: 12 }, (_, i) => add(`Item ${i}`));
+    const expectUnique = (all: readonly string[]) => {
+      const short = shortIds(vault);
+      // More than four lookups: the sorted index is built and kept for the next command.
+      const shown = all.map((id) => short(id));
+      for (const [i, id] of all.entries()) {
+        assert.ok(id.startsWith(shown[i] as string));
+        assert.equal(shortIdAmong(all, id), shown[i], "the kept index agrees with a fresh scan");
+      }
+      assert.equal(new Set(shown).size, all.length, "every short id is unique");
+    };
+    expectUnique(ids);
+    expectUnique(ids); // served from the kept index
+    // A commit in between: the kept index is dropped, and a new item (sharing a longer
+    // prefix with some) is shown uniquely beside the others.
+    const more = [...ids, add("Another"), add("And another")];
+    expectUnique(more);
+    // A commit while a table's lookups are under way does not leave a stale index behind.
+    const short = shortIds(vault);
+    for (const id of more.slice(0, 6)) short(id);
+    const last = add("Last one");
+    expectUnique([...more, last]);
+    vault.lock();
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

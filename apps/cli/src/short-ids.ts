@@ -36,7 +36,7 @@ export const shortIdsFor = (ids: readonly string[]): ((id: string) => string) =>
 };
 
 /** One id's short form among `ids`, by one pass (no sort): for a command that prints one or two. */
-export const shortIdAmong = (ids: readonly string[], id: string): string => {
+export const shortIdAmong = (ids: Iterable<string>, id: string): string => {
   let longest = 0;
   let found = false;
   for (const other of ids) {
@@ -47,34 +47,52 @@ export const shortIdAmong = (ids: readonly string[], id: string): string => {
 };
 
 /**
- * The ids of every item, live or in the trash, kept per vault until its next commit: in the
- * agent, which serves many commands from one vault, they are listed once, not per command.
+ * The ids of every item, live or in the trash, and their sorted index, kept per vault: in the
+ * agent, which serves many commands from one vault, they are listed and sorted once, not per
+ * command. A commit drops them; so does a lookup of an id they do not hold (an item added in this
+ * same tick, before the commit's notice has been delivered). An id they hold that is gone since
+ * (purged) can only make another id's prefix longer, never ambiguous.
  */
-const idsByVault = new WeakMap<Vault, { ids: readonly string[] | undefined }>();
+interface IdMemo {
+  ids: ReadonlySet<string> | undefined;
+  index: ((id: string) => string) | undefined;
+}
+const memoByVault = new WeakMap<Vault, IdMemo>();
 
-const allIds = (vault: Vault): readonly string[] => {
-  let memo = idsByVault.get(vault);
+const memoOf = (vault: Vault): IdMemo => {
+  let memo = memoByVault.get(vault);
   if (memo === undefined) {
-    const entry: { ids: readonly string[] | undefined } = { ids: undefined };
-    vault.onCommit(() => (entry.ids = undefined));
-    idsByVault.set(vault, entry);
+    const entry: IdMemo = { ids: undefined, index: undefined };
+    vault.onCommit(() => {
+      entry.ids = undefined;
+      entry.index = undefined;
+    });
+    memoByVault.set(vault, entry);
     memo = entry;
   }
-  memo.ids ??= [...vault.list(), ...vault.list({ trash: true })].map((item) => item.id);
+  return memo;
+};
+
+const idsOf = (vault: Vault, memo: IdMemo, mustHold: string): ReadonlySet<string> => {
+  if (memo.ids === undefined || !memo.ids.has(mustHold)) {
+    memo.ids = new Set([...vault.list(), ...vault.list({ trash: true })].map((item) => item.id));
+    memo.index = undefined;
+  }
   return memo.ids;
 };
 
 /**
  * Short ids among every item of the vault, live or in the trash. The first few lookups scan the
- * ids (a command that prints one id sorts nothing); a table's many lookups use a sorted index.
+ * ids (a command that prints one id sorts nothing); a table's many lookups use a sorted index,
+ * kept for the next command.
  */
 export const shortIds = (vault: Vault): ((id: string) => string) => {
-  const ids = allIds(vault);
+  const memo = memoOf(vault);
   let lookups = 0;
-  let index: ((id: string) => string) | undefined;
   return (id) => {
-    if (index === undefined && ++lookups <= 4) return shortIdAmong(ids, id);
-    index ??= shortIdsFor(ids);
-    return index(id);
+    const ids = idsOf(vault, memo, id);
+    if (memo.index === undefined && ++lookups <= 4) return shortIdAmong(ids, id);
+    memo.index ??= shortIdsFor([...ids]);
+    return memo.index(id);
   };
 };
