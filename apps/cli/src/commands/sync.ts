@@ -9,6 +9,8 @@ import { describeRejected, rejectedJson } from "../rejected-output.ts";
 import { withVault } from "../session.ts";
 import type { SyncReport } from "../sync-services.ts";
 import { requireSynced, syncReportJson } from "../synced.ts";
+import { followSessionEnd } from "../password-changed.ts";
+import type { Vault } from "@keypears/vault";
 
 export const command = defineCommand({
   usage: "sync [--watch] [--drop-rejected <change-id>]",
@@ -41,74 +43,91 @@ it leaves the item's current state and stays in this device's history.`,
   ],
   run: async (ctx) => {
     requireSynced(ctx, "server to sync with");
-    return withVault(ctx, async (vault) => {
-      const dropRef = ctx.values["drop-rejected"];
-      if (typeof dropRef === "string") {
-        const dropped = vault.sync.dropRejected(dropRef);
-        if (!dropped.ok) throw vaultFailure(dropped.error);
-        const { title, itemId } = dropped.value;
-        ctx.out.note(
-          `Dropped the rejected change ${dropped.value.id} to ${title === null ? `item ${itemId}` : `"${title}"`}; it stays in this device's history.`,
-        );
-      }
-      const services = await ctx.syncServices();
-      const progress = createProgressLine(ctx.io, ctx.json);
-      const print = (report: SyncReport, compact: boolean) => {
-        progress.done();
-        if (ctx.json) {
-          const data = {
-            account: vault.address,
-            at: isoTime(Date.now()),
-            ...syncReportJson(report),
-            rejected: vault.sync.rejected().map(rejectedJson),
-          };
-          ctx.io.stdout.write(
-            `${terminalSafeJson(JSON.stringify(data, null, compact ? undefined : 2))}\n`,
+    return withVault(ctx, async (opened, password) => {
+      // Replaced when the password was changed on another device and this one follows it.
+      let vault: Vault = opened;
+      try {
+        const dropRef = ctx.values["drop-rejected"];
+        if (typeof dropRef === "string") {
+          const dropped = vault.sync.dropRejected(dropRef);
+          if (!dropped.ok) throw vaultFailure(dropped.error);
+          const { title, itemId } = dropped.value;
+          ctx.out.note(
+            `Dropped the rejected change ${dropped.value.id} to ${title === null ? `item ${itemId}` : `"${title}"`}; it stays in this device's history.`,
           );
+        }
+        const services = await ctx.syncServices();
+        const progress = createProgressLine(ctx.io, ctx.json);
+        const print = (report: SyncReport, compact: boolean) => {
+          progress.done();
+          if (ctx.json) {
+            const data = {
+              account: vault.address,
+              at: isoTime(Date.now()),
+              ...syncReportJson(report),
+              rejected: vault.sync.rejected().map(rejectedJson),
+            };
+            ctx.io.stdout.write(
+              `${terminalSafeJson(JSON.stringify(data, null, compact ? undefined : 2))}\n`,
+            );
+            return;
+          }
+          const conflicts = vault.conflicts().length;
+          ctx.out.line(
+            `Synced ${vault.address}: sent ${plural(report.pushed, "change")}, received ${plural(report.pulled, "change")}, verified up to position ${report.verified.position}.` +
+              (conflicts > 0
+                ? ctx.out.style.yellow(
+                    ` ${plural(conflicts, "conflict")} to settle: see \`keypears conflicts\`.`,
+                  )
+                : ""),
+          );
+        };
+
+        if (ctx.values.watch !== true) {
+          let synced = await services.sync(vault, { progress: progress.sink });
+          if (!synced.ok && synced.error.kind === "session-ended") {
+            progress.done();
+            vault = await followSessionEnd(ctx, services, vault, password, synced.error);
+            synced = await services.sync(vault, { progress: progress.sink });
+          }
+          progress.done();
+          if (!synced.ok) throw syncFailure(synced.error);
+          print(synced.value, false);
+          const refused = vault.sync.rejected();
+          for (const change of refused) ctx.out.warn(describeRejected(change));
+          if (refused.length > 0)
+            throw new CliError(
+              `${plural(refused.length, "change")} could not be sent; everything else is synced`,
+            );
           return;
         }
-        const conflicts = vault.conflicts().length;
-        ctx.out.line(
-          `Synced ${vault.address}: sent ${plural(report.pushed, "change")}, received ${plural(report.pulled, "change")}, verified up to position ${report.verified.position}.` +
-            (conflicts > 0
-              ? ctx.out.style.yellow(
-                  ` ${plural(conflicts, "conflict")} to settle: see \`keypears conflicts\`.`,
-                )
-              : ""),
-        );
-      };
 
-      if (ctx.values.watch !== true) {
-        const synced = await services.sync(vault, { progress: progress.sink });
-        progress.done();
-        if (!synced.ok) throw syncFailure(synced.error);
-        print(synced.value, false);
-        const refused = vault.sync.rejected();
-        for (const change of refused) ctx.out.warn(describeRejected(change));
-        if (refused.length > 0)
-          throw new CliError(
-            `${plural(refused.length, "change")} could not be sent; everything else is synced`,
-          );
-        return;
-      }
-
-      const controller = new AbortController();
-      const stopListening = ctx.io.onInterrupt(() => controller.abort());
-      ctx.out.note(`Watching ${vault.address}; Ctrl-C stops.`);
-      try {
-        const watched = await services.watch(vault, {
-          progress: progress.sink,
-          onSync: (report) => {
-            print(report, true);
-            if ((report.rejected ?? 0) > 0)
-              for (const change of vault.sync.rejected()) ctx.out.warn(describeRejected(change));
-          },
-          signal: controller.signal,
-        });
-        progress.done();
-        if (!watched.ok) throw syncFailure(watched.error);
+        const controller = new AbortController();
+        const stopListening = ctx.io.onInterrupt(() => controller.abort());
+        ctx.out.note(`Watching ${vault.address}; Ctrl-C stops.`);
+        try {
+          for (;;) {
+            const watched = await services.watch(vault, {
+              progress: progress.sink,
+              onSync: (report) => {
+                print(report, true);
+                if ((report.rejected ?? 0) > 0)
+                  for (const change of vault.sync.rejected())
+                    ctx.out.warn(describeRejected(change));
+              },
+              signal: controller.signal,
+            });
+            progress.done();
+            if (watched.ok) return;
+            if (watched.error.kind !== "session-ended") throw syncFailure(watched.error);
+            // The password was changed on another device: follow it, then watch on.
+            vault = await followSessionEnd(ctx, services, vault, password, watched.error);
+          }
+        } finally {
+          stopListening();
+        }
       } finally {
-        stopListening();
+        if (vault !== opened) vault.lock();
       }
     });
   },
