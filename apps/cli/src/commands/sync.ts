@@ -10,6 +10,7 @@ import { withVault } from "../session.ts";
 import type { SyncReport } from "../sync-services.ts";
 import { requireSynced, syncReportJson } from "../synced.ts";
 import { followSessionEnd } from "../password-changed.ts";
+import { publishEpochKeys } from "../epoch-keys.ts";
 import type { Vault } from "@keypears/vault";
 
 export const command = defineCommand({
@@ -93,6 +94,13 @@ it leaves the item's current state and stays in this device's history.`,
           progress.done();
           if (!synced.ok) throw syncFailure(synced.error);
           print(synced.value, false);
+          // After a rotation this device verified (a revocation here or elsewhere), the server
+          // needs the new key wrapped under the password for devices that sign in later.
+          const published = await publishEpochKeys(services, vault, password);
+          if (published.kind === "failed")
+            ctx.out.warn(
+              `the new vault key could not be sent to the server yet (${published.message}); the next sync tries again`,
+            );
           const refused = vault.sync.rejected();
           for (const change of refused) ctx.out.warn(describeRejected(change));
           if (refused.length > 0)
