@@ -3,7 +3,7 @@
  * a real server: B's next `sync` sees its ended session and the new salt, asks for the new
  * password, signs in again as the same device with the Secret Key it holds (never typed again),
  * and re-protects its vault file, after which the old password no longer opens it. A wrong new
- * password is a clear error and changes nothing.
+ * password is a clear error and changes nothing; `sync --watch` follows a change made while it runs.
  */
 
 import assert from "node:assert/strict";
@@ -19,6 +19,15 @@ import { createTempHome, PASSWORD, type TempHome } from "./testing/run-cli.ts";
 const test = boundedTest();
 const NEW = "a longer and newer master password";
 const NEWEST = "the newest master password of all";
+const THIRD = "a third master password, changed live";
+
+/** Waits for `done` (checked every 200 ms); the test's own bound stops a wait that never ends. */
+const until = async (done: () => boolean | Promise<boolean>, what: string): Promise<void> => {
+  for (let i = 0; !(await done()); i++) {
+    if (i > 1500) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
 
 let server: RunningServer;
 let address: string;
@@ -160,14 +169,38 @@ test("--password-stdin gives the current password on line 1 and the changed one 
   assert.equal(await opens(phone, NEW), false);
 });
 
+test("sync --watch follows a password changed while it runs, and watches on", async () => {
+  const io = createMemoryIo({
+    env: {
+      KEYPEARS_HOME: phone.path,
+      KEYPEARS_PASSWORD: NEWEST,
+      KEYPEARS_NEW_PASSWORD: THIRD,
+    },
+  });
+  const watching = main(["sync", "--watch"], { io });
+  try {
+    await until(() => /Watching /.test(io.err()), "the watch to start");
+    await ok(laptop, ["passwd"], { KEYPEARS_PASSWORD: NEWEST, KEYPEARS_NEW_PASSWORD: THIRD });
+    await until(() => /only the new password opens it/.test(io.err()), "the follow");
+    await ok(laptop, ["add", "--title", "Seen live"], { KEYPEARS_PASSWORD: THIRD });
+    await ok(laptop, ["sync"], { KEYPEARS_PASSWORD: THIRD });
+    await until(async () => (await titles(phone, THIRD)).includes("Seen live"), "the live edit");
+  } finally {
+    io.interrupt();
+  }
+  assert.equal(await watching, 0, io.err());
+  assert.match(io.err(), /was changed on another device; enter the new one/);
+  assert.equal(await opens(phone, NEWEST), false);
+});
+
 test("an ended session with an unchanged password says so, not that the password changed", async () => {
   const laptopList = JSON.parse(
-    (await ok(laptop, ["devices", "--json"], { KEYPEARS_PASSWORD: NEWEST })).stdout,
+    (await ok(laptop, ["devices", "--json"], { KEYPEARS_PASSWORD: THIRD })).stdout,
   ) as { devices: { id: string; current: boolean }[] };
   const other = laptopList.devices.find((d) => !d.current);
   assert.ok(other !== undefined);
-  await ok(laptop, ["devices", "revoke", other.id], { KEYPEARS_PASSWORD: NEWEST });
-  const refused = await run(phone, ["sync"], { KEYPEARS_PASSWORD: NEWEST });
+  await ok(laptop, ["devices", "revoke", other.id], { KEYPEARS_PASSWORD: THIRD });
+  const refused = await run(phone, ["sync"], { KEYPEARS_PASSWORD: THIRD });
   assert.equal(refused.code, 1);
   assert.match(
     refused.stderr,
