@@ -132,6 +132,11 @@ test("after passwd on the laptop, the phone's next sync asks for the new passwor
   assert.equal(await opens(phone, PASSWORD), true, "the wrong password changed nothing");
   assert.equal(await opens(phone, NEW), false);
 
+  // The new password where the old one is asked: refused, with what to do.
+  const early = await run(phone, ["sync"], { KEYPEARS_PASSWORD: NEW });
+  assert.equal(early.code, 1);
+  assert.match(early.stderr, /give the one this device last used: sync then asks for the new one/);
+
   // The new password: signed in again, the Secret Key never typed (none is given here).
   const followed = await run(phone, ["sync"], {
     KEYPEARS_NEW_PASSWORD: NEW,
