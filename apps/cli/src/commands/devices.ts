@@ -166,7 +166,7 @@ you last looked are shown first ("new device NAME signed in at TIME from SERVER"
               ? `Renamed device ${deviceId} to "${changed.value.name ?? ""}".`
               : `Revoked device ${deviceId}: it can no longer sync this account, and its later events are refused by every device.`) +
               inLog +
-              (rotation === undefined ? "" : ` ${describeRotation(vault, rotation)}`),
+              (rotation === undefined ? "" : ` ${describeRotation(rotation)}`),
           );
         return;
       }
@@ -229,7 +229,6 @@ const approvalLine = (
   return `${head} WARNING: the server ${serverSays ? "requires" : "does not require"} approval, unlike the setting in the vault's log.`;
 };
 
-/** `devices approve <id> --code <code>`: checks the code, signs the enrolment, lets it sync. */
 interface Rotation {
   /** The key epoch that now seals new events; 0 when the rekey is not verified yet. */
   readonly epoch: number;
@@ -259,7 +258,7 @@ const publishAfterRevoke = async (
   };
 };
 
-const describeRotation = (vault: Vault, rotation: Rotation): string =>
+const describeRotation = (rotation: Rotation): string =>
   rotation.published
     ? `A new vault key (key epoch ${rotation.epoch}) seals what is written from now on; the revoked device never receives it, and the server holds it wrapped under your password and Secret Key for devices that sign in later.${LEAK_ADVICE}`
     : `The new vault key is not yet on the server (${rotation.problem ?? "the rotation is not verified yet"}): the next \`keypears sync\` on this device sends it.${LEAK_ADVICE}`;
@@ -267,6 +266,7 @@ const describeRotation = (vault: Vault, rotation: Rotation): string =>
 const LEAK_ADVICE =
   " If whoever holds that device may know your master password and Secret Key, also run `keypears passwd --new-secret-key`.";
 
+/** `devices approve <id> --code <code>`: checks the code, signs the enrolment, lets it sync. */
 const approve = async (
   ctx: CommandContext,
   vault: Vault,
