@@ -8,7 +8,9 @@ import {
   createSyncClient,
   type Device,
   describeSyncError,
+  credentialsChangedOnServer,
   discoverServer,
+  followPasswordChange,
   loginExistingDevice,
   loginNewDevice,
   registerAccount,
@@ -16,6 +18,7 @@ import {
   type SyncClient,
   type SyncError,
 } from "@keypears/sync-client";
+import { hostname } from "node:os";
 import { domainOf, listVaultFiles, type Vault } from "@keypears/vault";
 import { refuseServerUrl } from "./server-url.ts";
 import type { DeviceInfo, ProgressSink, SyncFailure, SyncServices } from "./sync-services.ts";
@@ -26,6 +29,7 @@ const failure = (error: SyncError): SyncFailure => {
     case "unreachable":
       return { kind: "unreachable", message };
     case "unauthorized":
+      return { kind: "session-ended", message };
     case "rejected":
     case "pruned":
       return { kind: "rejected", message };
@@ -189,5 +193,49 @@ export const httpSyncServices: SyncServices = {
     if (!client.ok) return client;
     const sent = await client.value.sendCredentialChange(change);
     return sent.ok ? ok(undefined) : err(failure(sent.error));
+  },
+  credentialsChanged: async (vault) => {
+    if (vault.serverUrl === null)
+      return err({ kind: "failed", message: `${vault.address} is local only` });
+    const endpoint = await endpointFor(domainOf(vault.address), vault.serverUrl);
+    if (!endpoint.ok) return endpoint;
+    const changed = await credentialsChangedOnServer(vault, endpoint.value);
+    return changed.ok ? changed : err(failure(changed.error));
+  },
+  followPasswordChange: async ({ home, vault, currentPassword, newPassword }) => {
+    if (vault.serverUrl === null)
+      return err({ kind: "failed", message: `${vault.address} is local only` });
+    const endpoint = await endpointFor(domainOf(vault.address), vault.serverUrl);
+    if (!endpoint.ok) return endpoint;
+    const address = vault.address;
+    const deviceName =
+      vault.sync.roster().find((entry) => entry.deviceId === vault.deviceId)?.name ?? hostname();
+    vault.lock();
+    const joined = await followPasswordChange({
+      home,
+      address,
+      server: endpoint.value,
+      deviceName,
+      currentPassword,
+      newPassword,
+    });
+    if (joined.ok) return joined;
+    if (joined.error.kind === "wrong-credentials")
+      return err({
+        kind: "wrong-credentials",
+        message: `the server refused that password with the Secret Key this device holds; nothing was changed. Either the password is mistyped, or the Secret Key was changed too (\`keypears passwd --new-secret-key\` on another device): then run \`keypears login ${address}\` with the new password and the new Secret Key from the new recovery kit`,
+      });
+    if (joined.error.kind === "account-exists")
+      return err({ kind: "failed", message: `${address} could not be signed in again` });
+    return err(failure(joined.error));
+  },
+  publishEpochKeys: async (vault, password) => {
+    const client = await clientFor(vault);
+    if (!client.ok) return client;
+    const published = await client.value.publishEpochKeys(password);
+    if (published.ok) return published;
+    return published.error.kind === "wrong-credentials"
+      ? err({ kind: "wrong-credentials", message: "the master password does not open this vault" })
+      : err(failure(published.error));
   },
 };

@@ -105,3 +105,19 @@ export const readSecretKey = async (ctx: CommandContext): Promise<string> => {
   }
   return promptHidden(ctx.io, "Secret Key (from your recovery kit, K1-…): ");
 };
+
+/**
+ * The master password as it was changed on another device, for a device that follows the change
+ * (`sync`): line 2 of `--password-stdin` (line 1 unlocked this device's file), else
+ * `KEYPEARS_NEW_PASSWORD`, else asked once without echo (the server checks it).
+ */
+export const readChangedPassword = async (
+  ctx: CommandContext,
+  address: string,
+): Promise<string> => {
+  if (ctx.passwordStdin) return stdinLine(ctx, 1, "the new master password");
+  const fromEnv = env(ctx, "KEYPEARS_NEW_PASSWORD");
+  if (fromEnv !== undefined) return fromEnv;
+  if (ctx.io.stdin.isTTY !== true) throw noSource("new master password", "KEYPEARS_NEW_PASSWORD");
+  return promptHidden(ctx.io, `New master password for ${address}: `);
+};

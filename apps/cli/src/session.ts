@@ -39,18 +39,25 @@ export const selectAccount = (ctx: CommandContext): Address => {
 
 /**
  * Unlocks the selected account, runs `work`, and locks the vault again whatever happens. `work`
- * gets the password too, for the one command that needs it again (`passwd`).
+ * gets the password too, for the commands that need it again (`passwd`, `sync`, `devices`).
+ * `wrongPasswordHint` is added to a wrong-password error.
  */
 export const withVault = async <T>(
   ctx: CommandContext,
   work: (vault: Vault, password: string) => Promise<T> | T,
+  options: { readonly wrongPasswordHint?: string } = {},
 ): Promise<T> => {
   // In the agent: its vault stays unlocked (no command it serves needs the password).
   if (ctx.held !== undefined) return work(ctx.held.vault, "");
   const address = selectAccount(ctx);
   const password = await readPassword(ctx, address);
   const unlocked = await unlockVault({ home: ctx.home, address, password });
-  if (!unlocked.ok) throw vaultFailure(unlocked.error);
+  if (!unlocked.ok) {
+    const failure = vaultFailure(unlocked.error);
+    if (unlocked.error.kind !== "wrong-credentials" || options.wrongPasswordHint === undefined)
+      throw failure;
+    throw new CliError(`${failure.message}. ${options.wrongPasswordHint}`);
+  }
   const vault = unlocked.value;
   try {
     return await work(vault, password);

@@ -14,7 +14,9 @@ import type { Address, CredentialChange, NewAccount, Vault } from "@keypears/vau
 export interface SyncFailure {
   /**
    * `unreachable`: the server could not be reached (local work is unaffected);
-   * `rejected`: the server refused (e.g. the address is taken, the device was revoked);
+   * `rejected`: the server refused (e.g. the address is taken);
+   * `session-ended`: the server ended this device's session (a password changed on another
+   *   device, an expired session, a revoked device);
    * `wrong-credentials`: password or Secret Key do not open the account;
    * `verification-failed`: what the server served does not verify (fork, tampering);
    * `not-available`: this build has no sync client.
@@ -23,6 +25,7 @@ export interface SyncFailure {
     | "not-available"
     | "unreachable"
     | "rejected"
+    | "session-ended"
     | "wrong-credentials"
     | "verification-failed"
     | "failed";
@@ -84,6 +87,15 @@ export interface LoginInput {
   readonly progress: ProgressSink;
 }
 
+export interface FollowPasswordInput {
+  readonly home: string;
+  /** The open vault; it is locked before its file is re-protected. */
+  readonly vault: Vault;
+  /** The password the vault was unlocked with: it opens the Secret Key this device holds. */
+  readonly currentPassword: string;
+  readonly newPassword: string;
+}
+
 export interface WatchInput {
   readonly progress: ProgressSink;
   /** After each round that moved something (and after the first catch-up). */
@@ -140,6 +152,26 @@ export interface SyncServices {
     vault: Vault,
   ) => Promise<Result<boolean | undefined, SyncFailure>>;
   /**
+   * Whether the server's KDF parameters or salt differ from this device's, asked without a
+   * session: after the session ended, true means the password was changed on another device.
+   */
+  readonly credentialsChanged: (vault: Vault) => Promise<Result<boolean, SyncFailure>>;
+  /**
+   * Signs this device in again with a password changed on another device and the Secret Key it
+   * holds, and re-protects its file under that password; gives the vault open again.
+   */
+  readonly followPasswordChange: (
+    input: FollowPasswordInput,
+  ) => Promise<Result<Vault, SyncFailure>>;
+  /**
+   * After a key rotation this device verified, sends the server the password-wrapped copy of every
+   * epoch's key (docs/PROTOCOL.md 16.7). True when a new copy was sent, false when it was current.
+   */
+  readonly publishEpochKeys: (
+    vault: Vault,
+    password: string,
+  ) => Promise<Result<boolean, SyncFailure>>;
+  /**
    * Tells the server the new credentials (it authenticates with `change.previousAuthSecret`). The
    * CLI commits the change locally only after this succeeds.
    */
@@ -170,6 +202,9 @@ export const unavailableSyncServices: SyncServices = {
   setApprovalRequired: notAvailable,
   serverRequiresApproval: notAvailable,
   changePasswordOnServer: notAvailable,
+  credentialsChanged: notAvailable,
+  followPasswordChange: notAvailable,
+  publishEpochKeys: notAvailable,
 };
 
 /** The services `keypears` uses: the sync client over HTTP, loaded only when a command needs it. */

@@ -1,2 +1,8 @@
 export * from "./core.ts";
-export { loginExistingDevice, loginNewDevice, type LoginInput } from "./node-onboarding.ts";
+export {
+  followPasswordChange,
+  type FollowPasswordChangeInput,
+  loginExistingDevice,
+  loginNewDevice,
+  type LoginInput,
+} from "./node-onboarding.ts";

@@ -21,3 +21,18 @@ export const loginNewDevice = (input: LoginInput): Promise<Result<Vault, core.On
 export const loginExistingDevice = (
   input: LoginInput,
 ): Promise<Result<Vault, core.OnboardingError>> => core.loginExistingDevice(onNode(input));
+
+export type FollowPasswordChangeInput = Omit<core.FollowPasswordChangeInput, "storage"> & {
+  readonly home: string;
+};
+
+export const followPasswordChange = (
+  input: FollowPasswordChangeInput,
+): Promise<Result<Vault, core.OnboardingError>> => {
+  const { home, ...rest } = input;
+  return core.followPasswordChange({
+    ...rest,
+    storage: nodeAccountStorage(home),
+    deps: { compression: nodeCompression, ...(input.deps ?? nodeVaultDeps) },
+  });
+};

@@ -33,6 +33,7 @@ import {
   openAccountFile,
   rekeyAccountFile,
   type Registration,
+  unlockKeys,
   type Vault,
   type VaultDeps,
 } from "@keypears/vault/core";
@@ -285,4 +286,65 @@ export const checkAccountParameters = async (
     });
   }
   return ok(undefined);
+};
+
+/**
+ * Whether the server's account parameters differ from this device's, asked without a session
+ * (pre-login): after a sign-in that failed because the session ended, it tells a password changed
+ * on another device (a new salt) from an expired session or a revoked device (the same salt).
+ */
+export const credentialsChangedOnServer = async (
+  vault: Vault,
+  server: ServerEndpoint,
+): Promise<Result<boolean, SyncError>> => {
+  const pre = await callServer(() =>
+    createServerClient(server.apiUrl).accounts.preLogin({ address: vault.address }),
+  );
+  if (!pre.ok) return pre;
+  const local = vault.sync.account();
+  return ok(
+    !kdfEqual(pre.value.kdf as KdfParams, local.kdf) ||
+      !bytesEqual(base64UrlToBytes(pre.value.salt), local.salt),
+  );
+};
+
+export interface FollowPasswordChangeInput extends Omit<LoginInput, "password" | "secretKey"> {
+  /** The password this device's file is sealed under (the one it was unlocked with). */
+  readonly currentPassword: string;
+  /** The master password as it was changed on another device. */
+  readonly newPassword: string;
+}
+
+/**
+ * Follows a master password changed on another device: opens the Secret Key this device holds
+ * (sealed in its file under the password it knew), signs in again as the same device with the new
+ * password, and re-protects the file under it (`loginExistingDevice`), so the old password no
+ * longer opens it. The caller locks its open vault first. A wrong new password (or a Secret Key
+ * changed too, by `passwd --new-secret-key`) is `wrong-credentials` and changes nothing.
+ */
+export const followPasswordChange = async (
+  input: FollowPasswordChangeInput,
+): Promise<Result<Vault, OnboardingError>> => {
+  const deps = input.deps ?? defaultVaultDeps;
+  const local = openAccountFile(input.storage, input.address);
+  if (!local.ok) return err({ kind: "local", detail: describeVaultError(local.error) });
+  const { account } = local.value;
+  local.value.db.close();
+  const keys = await unlockKeys(account, input.currentPassword, deps);
+  if (!keys.ok) return err({ kind: "local", detail: describeVaultError(keys.error) });
+  const { secretKey, authSecret, wrapKey } = keys.value;
+  wipe(authSecret, wrapKey, ...keys.value.epochKeys);
+  try {
+    return await loginExistingDevice({
+      storage: input.storage,
+      address: input.address,
+      server: input.server,
+      deviceName: input.deviceName,
+      password: input.newPassword,
+      secretKey,
+      ...(input.deps === undefined ? {} : { deps: input.deps }),
+    });
+  } finally {
+    wipe(secretKey);
+  }
 };

@@ -6,7 +6,9 @@ import { after } from "node:test";
 import { parseSecretKey } from "@keypears/crypto";
 import { unlockVault } from "@keypears/vault";
 import { cheapDeps, expectOk } from "@keypears/vault/testing";
-import { loginExistingDevice } from "./node-onboarding.ts";
+import { followPasswordChange, loginExistingDevice } from "./node-onboarding.ts";
+import { credentialsChangedOnServer } from "./onboarding.ts";
+import { createSyncClient } from "./sync-client.ts";
 import {
   closeDevices,
   createSyncedAccount,
@@ -56,7 +58,6 @@ test("after the password changed on another device, this device stops syncing, t
   const again = expectOk(await loginExistingDevice({ ...input, password: NEW }));
   assert.equal(again.deviceId, phone.vault.deviceId, "the device keeps its id");
   assert.equal(again.sync.status().pending, 1, "the unsynced change is still there");
-  const { createSyncClient } = await import("./sync-client.ts");
   expectOk(await createSyncClient(again, await endpointOf(server)).syncOnce());
   await laptop.sync();
   assert.deepEqual(
@@ -77,6 +78,54 @@ test("after the password changed on another device, this device stops syncing, t
     }),
   );
   unlocked.lock();
+  const old = await unlockVault({
+    home: phone.home.path,
+    address: account.address,
+    password: PASSWORD,
+    deps: cheapDeps(),
+  });
+  assert.equal(old.ok ? "" : old.error.kind, "wrong-credentials");
+});
+
+test("followPasswordChange: the Secret Key comes from the device's own file, and a wrong new password changes nothing", async () => {
+  const server = await startSyncServer();
+  cleanups.push(() => server.close());
+  const account = await createSyncedAccount(server, { name: "laptop" });
+  const laptop = account.first;
+  const phone = await account.join("phone");
+  cleanups.push(() => closeDevices(laptop, phone));
+  const endpoint = await endpointOf(server);
+  assert.equal(expectOk(await credentialsChangedOnServer(phone.vault, endpoint)), false);
+  const NEW = "a brand new master password";
+  expectOk(await laptop.client.changePassword(PASSWORD, NEW));
+  assert.equal(expectOk(await credentialsChangedOnServer(phone.vault, endpoint)), true);
+  const deviceId = phone.vault.deviceId;
+  phone.vault.lock();
+
+  const input = {
+    home: phone.home.path,
+    address: account.address,
+    server: endpoint,
+    deviceName: "phone",
+    currentPassword: PASSWORD,
+    deps: cheapDeps(),
+  };
+  const wrong = await followPasswordChange({ ...input, newPassword: "not the new password" });
+  assert.equal(wrong.ok ? "" : wrong.error.kind, "wrong-credentials");
+  const stillOld = expectOk(
+    await unlockVault({
+      home: phone.home.path,
+      address: account.address,
+      password: PASSWORD,
+      deps: cheapDeps(),
+    }),
+  );
+  stillOld.lock();
+
+  const followed = expectOk(await followPasswordChange({ ...input, newPassword: NEW }));
+  assert.equal(followed.deviceId, deviceId, "the same device");
+  expectOk(await createSyncClient(followed, endpoint).syncOnce());
+  followed.lock();
   const old = await unlockVault({
     home: phone.home.path,
     address: account.address,

@@ -11,6 +11,7 @@ import {
   type KdfParams,
   parseBase32,
   parseOtpauthUri,
+  type SecretKey,
   totpCode,
   type TotpCode,
   wipe,
@@ -123,10 +124,15 @@ export interface Vault {
   readonly totp: (ref: string) => Result<TotpCode, VaultError>;
   /** Rows that failed their integrity check: reported, never silently skipped. */
   readonly problems: () => readonly OpenError[];
+  /**
+   * Prepares new credentials: a new master password, and with `newSecretKey` a new Secret Key too
+   * (`passwd --new-secret-key`, after a leak); nothing changes until `commit`.
+   */
   readonly changePassword: (
     current: string,
     next: string,
     kdf?: KdfParams,
+    newSecretKey?: SecretKey,
   ) => Promise<Result<CredentialChange, VaultError>>;
   /** The side of the vault the sync client uses. */
   readonly sync: VaultSync;
@@ -477,7 +483,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
       return store.readItems().flatMap((result) => (result.ok ? [] : [result.error]));
     },
 
-    changePassword: async (current, next, kdf) => {
+    changePassword: async (current, next, kdf, newSecretKey) => {
       ctx.assertUnlocked();
       const keys = await unlockKeys(ctx.account, current, ctx.deps);
       if (!keys.ok) return keys;
@@ -489,7 +495,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
       const sealed = await sealCredentials({
         address: ctx.account.address,
         password: next,
-        secretKey: keys.value.secretKey,
+        secretKey: newSecretKey ?? keys.value.secretKey,
         salt,
         kdf: params,
         vaultId: ctx.account.vaultId,

@@ -179,7 +179,7 @@ const serve = async (start: AgentStart, report: (started: AgentStarted) => void)
     if (!locked) vault.list();
     void preloadCommands();
   });
-  if (start.sync && !vault.localOnly) void syncInBackground(vault, sync.signal);
+  if (start.sync && !vault.localOnly) void syncInBackground(vault, sync.signal, lock);
 };
 
 const OUTPUT_BATCH_CHARS = 64 * 1024;
@@ -316,12 +316,26 @@ const removeQuietly = (path: string) => {
   }
 };
 
-/** `unlock --sync`: `sync --watch` in the agent, started again after a failure until locked. */
-const syncInBackground = async (vault: Vault, signal: AbortSignal) => {
+/**
+ * `unlock --sync`: `sync --watch` in the agent, started again after a failure until locked. When
+ * the server ends the session it stops; when the master password was changed on another device,
+ * the agent locks: the next command unlocks in its own process, and `keypears sync` there asks
+ * for the new password (the agent has no terminal to ask on).
+ */
+const syncInBackground = async (vault: Vault, signal: AbortSignal, lock: () => void) => {
   const services = await loadSyncServices();
   while (!signal.aborted) {
-    await services.watch(vault, { progress: () => undefined, onSync: () => undefined, signal });
+    const watched = await services.watch(vault, {
+      progress: () => undefined,
+      onSync: () => undefined,
+      signal,
+    });
     if (signal.aborted) return;
+    if (!watched.ok && watched.error.kind === "session-ended") {
+      const changed = await services.credentialsChanged(vault);
+      if (changed.ok && changed.value && !signal.aborted) lock();
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 30_000).unref());
   }
 };

@@ -8,7 +8,8 @@ import { CliError, syncFailure, usageError } from "../cli-error.ts";
 import { defineCommand } from "../command.ts";
 import { isoTime, localTime } from "../format.ts";
 import { withVault } from "../session.ts";
-import type { DeviceInfo } from "../sync-services.ts";
+import type { DeviceInfo, SyncServices } from "../sync-services.ts";
+import { publishEpochKeys } from "../epoch-keys.ts";
 import {
   approvalCode,
   type DeviceId,
@@ -75,8 +76,10 @@ Lists the devices that hold a synced account, as its server knows them, beside w
 verified in the vault's own log (where each enrolled, with the recovery kit or approved by
 another device, and where it was revoked). \`rename\` names one; \`revoke\` shuts one out (a
 lost laptop): the server refuses it, and the revocation is signed into the log, so every device
-refuses its later events even from a server that does not. Revoking does not erase what the
-device already holds; change the master password too if you fear someone can unlock it.
+refuses its later events even from a server that does not. Revoking also starts a new vault key
+that the revoked device never receives, and sends the server that key wrapped under your password
+and Secret Key. It does not erase what the device already holds; if whoever holds it may know the
+master password and Secret Key, also run \`keypears passwd --new-secret-key\`.
 
 \`require-approval on\` makes a newly signed-in device wait until an existing device approves
 it; the setting is signed into the log, so every device notices a server that does not enforce
@@ -121,7 +124,7 @@ you last looked are shown first ("new device NAME signed in at TIME from SERVER"
     if (action === undefined && ctx.positionals.length > 0)
       throw usageError("unexpected argument", "devices");
     requireSynced(ctx, "devices to manage");
-    return withVault(ctx, async (vault) => {
+    return withVault(ctx, async (vault, password) => {
       const services = await ctx.syncServices();
       if (action === "approve") return approve(ctx, vault, services, id as string);
       if (action === "require-approval") return requireApproval(ctx, vault, services, id === "on");
@@ -144,16 +147,26 @@ you last looked are shown first ("new device NAME signed in at TIME from SERVER"
         const inLog = signed.ok
           ? " Signed into the vault's log: every device will know at its next sync."
           : ` Not in the vault's log (${signed.error.kind === "roster-rule" ? signed.error.detail : "this device is not enrolled yet: run keypears sync"}).`;
-        if (ctx.json) ctx.out.data({ ...deviceJson(vault, changed.value), signedInLog: signed.ok });
+        // A revocation starts a new key epoch (its rekey is queued with it): send both, verify
+        // them, and give the server the new key wrapped under the password, so a device that
+        // signs in later reads what is written next.
+        const rotation =
+          action === "revoke" && signed.ok
+            ? await publishAfterRevoke(services, vault, password)
+            : undefined;
+        if (ctx.json)
+          ctx.out.data({
+            ...deviceJson(vault, changed.value),
+            signedInLog: signed.ok,
+            ...(rotation === undefined ? {} : { newKey: rotation }),
+          });
         else
           ctx.out.line(
             (action === "rename"
               ? `Renamed device ${deviceId} to "${changed.value.name ?? ""}".`
               : `Revoked device ${deviceId}: it can no longer sync this account, and its later events are refused by every device.`) +
               inLog +
-              (action === "revoke"
-                ? " Next, run `keypears passwd`: the revoked device knew the password, and a device that signs in later reads what is written after this revocation only once the server holds the new key, which a password change sends."
-                : ""),
+              (rotation === undefined ? "" : ` ${describeRotation(rotation)}`),
           );
         return;
       }
@@ -215,6 +228,43 @@ const approvalLine = (
   if (serverSays === undefined || serverSays === inLog) return head;
   return `${head} WARNING: the server ${serverSays ? "requires" : "does not require"} approval, unlike the setting in the vault's log.`;
 };
+
+interface Rotation {
+  /** The key epoch that now seals new events; 0 when the rekey is not verified yet. */
+  readonly epoch: number;
+  /** Whether the server now holds the new key wrapped under the password. */
+  readonly published: boolean;
+  readonly problem: string | null;
+}
+
+/** Pushes the revocation and its rekey, verifies them, and publishes the new key (16.7). */
+const publishAfterRevoke = async (
+  services: SyncServices,
+  vault: Vault,
+  password: string,
+): Promise<Rotation> => {
+  const synced = await services.sync(vault, { progress: () => undefined });
+  if (!synced.ok)
+    return {
+      epoch: vault.sync.keyEpochs().sealing,
+      published: false,
+      problem: synced.error.message,
+    };
+  const published = await publishEpochKeys(services, vault, password);
+  return {
+    epoch: vault.sync.keyEpochs().sealing,
+    published: published.kind !== "failed" && vault.sync.keyEpochs().sealing > 0,
+    problem: published.kind === "failed" ? published.message : null,
+  };
+};
+
+const describeRotation = (rotation: Rotation): string =>
+  rotation.published
+    ? `A new vault key (key epoch ${rotation.epoch}) seals what is written from now on; the revoked device never receives it, and the server holds it wrapped under your password and Secret Key for devices that sign in later.${LEAK_ADVICE}`
+    : `The new vault key is not yet on the server (${rotation.problem ?? "the rotation is not verified yet"}): the next \`keypears sync\` on this device sends it.${LEAK_ADVICE}`;
+
+const LEAK_ADVICE =
+  " If whoever holds that device may know your master password and Secret Key, also run `keypears passwd --new-secret-key`.";
 
 /** `devices approve <id> --code <code>`: checks the code, signs the enrolment, lets it sync. */
 const approve = async (

@@ -185,6 +185,31 @@ export const createMemoryServer = (): MemoryServer => {
       account.wrappedVaultKey = change.wrappedVaultKey;
       return ok(undefined);
     },
+    credentialsChanged: async (vault) => {
+      if (server.down) return unreachable(vault.serverUrl);
+      const account = accountOf(vault);
+      if (account === undefined) return rejected(`the server has no account ${vault.address}`);
+      const local = vault.sync.account();
+      return ok(
+        !bytesEqual(account.salt, local.salt) ||
+          JSON.stringify(account.kdf) !== JSON.stringify(local.kdf),
+      );
+    },
+    // Following a password change signs in again: tested against the real server.
+    followPasswordChange: async ({ vault }) =>
+      rejected(`${vault.serverUrl ?? "this server"} does not support signing in again`),
+    publishEpochKeys: async (vault, password) => {
+      if (server.down) return unreachable(vault.serverUrl);
+      const account = accountOf(vault);
+      if (account === undefined) return rejected(`the server has no account ${vault.address}`);
+      const prepared = await vault.sync.wrapEpochKeys(password, account.wrappedVaultKey);
+      if (!prepared.ok)
+        return err({ kind: "wrong-credentials", message: describeVaultError(prepared.error) });
+      if (prepared.value === undefined) return ok(false);
+      account.wrappedVaultKey = prepared.value.wrapped;
+      prepared.value.commit();
+      return ok(true);
+    },
   };
   const server: MemoryServer = { services, down: false, accounts };
   return server;
