@@ -7,7 +7,6 @@
  */
 
 import { type Address, domainOf, err, ok, parseAddress, type Result } from "@keypears/base";
-import type { KeypearsClient } from "@keypears/api";
 import type * as ShareModuleType from "@keypears/share";
 import type { ShareContent, ShareNetwork, SharingError } from "@keypears/share";
 import type * as SyncClientCore from "@keypears/sync-client/core";
@@ -111,25 +110,19 @@ export const createShareService = (deps: VaultDeps) => {
         kind: "not-signed-in",
         message: "this browser is not signed in to the account's server: sign in again",
       });
-    const own = await client.discoverServer(domainOf(vault.address), vault.serverUrl ?? undefined);
-    if (!own.ok)
+    const ownServer = await client.discoverServer(
+      domainOf(vault.address),
+      vault.serverUrl ?? undefined,
+    );
+    if (!ownServer.ok)
       return err({
         kind: "network",
-        message: `${vault.address}'s server could not be reached (${client.describeSyncError(own.error)})`,
+        message: `${vault.address}'s server could not be reached (${client.describeSyncError(ownServer.error)})`,
       });
-    const net = {
-      own: client.createServerClient(own.value.apiUrl, () => session.token),
-      serverOf: async (domain: string): Promise<Result<KeypearsClient, string>> => {
-        const found = await client.discoverServer(domain);
-        if (!found.ok)
-          return err(
-            found.error.kind === "unreachable"
-              ? `the server of ${domain} is unreachable`
-              : `no KeyPears server answers for ${domain}`,
-          );
-        return ok(client.createServerClient(found.value.apiUrl));
-      },
-    };
+    // Other domains' key logs come through the own server's relay: the page's CSP allows only
+    // its own origin (`connect-src 'self'`), and the worker verifies every log against its pin.
+    const own = client.createServerClient(ownServer.value.apiUrl, () => session.token);
+    const net: ShareNetwork = { own, keyLogOf: share.relayedKeyLogOf(own) };
     return ok({ share, net });
   };
 

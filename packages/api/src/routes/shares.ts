@@ -81,6 +81,12 @@ export const shareErrors = {
     status: 403,
     message: "The recipient does not accept shares from this sender.",
   },
+  REMOTE_UNREACHABLE: {
+    status: 502,
+    message:
+      "The server of that address's domain could not be reached, or did not serve a valid key log.",
+    data: z.object({ reason: z.string() }),
+  },
 } as const;
 
 export const outgoingShareSchema = z.object({
@@ -110,6 +116,23 @@ export const shareRoutes = {
       summary: "An address's public key log",
       description:
         "The signed, hash-chained log of an address's public keys (Ed25519 for signing, X25519 and X-Wing for receiving), as its owner's devices published it. Clients verify every signature and link, pin the log on first use and accept later answers only if they extend it (docs/PROTOCOL.md, 'Identity and key log').",
+    })
+    .input(z.object({ address: addressSchema }))
+    .output(z.object({ address: addressOutputSchema, entries: z.array(keyLogEntrySchema) })),
+
+  relayKeys: sessionRoute
+    .errors({
+      NO_IDENTITY: shareErrors.NO_IDENTITY,
+      REMOTE_UNREACHABLE: shareErrors.REMOTE_UNREACHABLE,
+      TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS,
+    })
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/relay/accounts/{address}/keys",
+      summary: "Any address's public key log, fetched by this server for the signed-in account",
+      description:
+        "For clients that may only talk to their own server (the web app, under `connect-src 'self'`). An address of this domain is answered from this server; another domain's is fetched from the server that domain's discovery document names, at `GET /accounts/{address}/keys`, with no redirects, a 10 s limit, at most 1 MiB, and never from an address of a private network or this machine (unless this server's own domain is on this machine). Rate-limited per account. The client verifies the answer against its pin as if it had fetched it itself (docs/PROTOCOL.md 17.2).",
     })
     .input(z.object({ address: addressSchema }))
     .output(z.object({ address: addressOutputSchema, entries: z.array(keyLogEntrySchema) })),
