@@ -127,6 +127,25 @@ export const createShareService = (deps: VaultDeps) => {
   };
 
   return {
+    /**
+     * The account's sharing identity, made and published now if the vault has none: right after
+     * the account is created, and on unlock for accounts made before sharing (PROTOCOL 17.1).
+     * `created` says whether this call made it (the caller then syncs it to the other devices).
+     */
+    setUpIdentity: async (
+      vault: Vault,
+    ): Promise<Result<{ created: boolean; safetyNumber: string }, ShareFailure>> => {
+      const ready = await prepare(vault);
+      if (!ready.ok) return ready;
+      const { share, net } = ready.value;
+      const existed = share.readIdentity(vault) !== undefined;
+      const me = await share.ensureIdentity(vault, net, shareDeps);
+      if (!me.ok) return err(failure(share, me.error));
+      return ok({
+        created: !existed,
+        safetyNumber: share.safetyNumber(vault.address, me.value.identity.publicKeys),
+      });
+    },
     send: async (vault: Vault, request: ShareRequest): Promise<Result<SentShare, ShareFailure>> => {
       const ready = await prepare(vault);
       if (!ready.ok) return ready;

@@ -272,6 +272,20 @@ export const createVaultService = (
     if (!vault.localOnly) await sync.syncOnce(address);
     return vault;
   };
+  /**
+   * Accounts made before sharing (or whose identity could not be made at creation) get it on
+   * unlock, after a sync so one another device made arrives first. In the background: unlock
+   * does not wait for the network, and a failure (offline, locked again) waits for the next one.
+   */
+  const identityOnUnlock = async (address: string): Promise<void> => {
+    try {
+      const vault = await synced(address);
+      const identity = await sharing.setUpIdentity(vault);
+      if (identity.ok && identity.value.created) await sync.syncOnce(address);
+    } catch {
+      // Locked again meanwhile, or the worker's owner changed: the next unlock tries again.
+    }
+  };
   const summary = (address: Address, serverUrl: string | null): AccountSummary => ({
     address,
     serverUrl,
@@ -305,8 +319,15 @@ export const createVaultService = (
             deviceName: request.deviceName ?? "browser",
           });
       if (!created.ok) return created;
+      const vault = created.value.vault;
+      // A synced account can receive shares from the start: its identity is made, published and
+      // pushed now (a failure only delays it to the next unlock).
+      if (!vault.localOnly) {
+        const identity = await sharing.setUpIdentity(vault).catch(() => undefined);
+        if (identity?.ok === true) await sync.syncVault(vault).catch(() => undefined);
+      }
       // Created accounts start locked: unlocking is the one path that hands keys around.
-      created.value.vault.lock();
+      vault.lock();
       return ok({
         address: created.value.vault.address,
         secretKey: created.value.secretKey,
@@ -321,6 +342,7 @@ export const createVaultService = (
       detach(account.address);
       attach(openVault({ db, account, vaultKey, deps }));
       hooks.onUnlock?.({ address: account.address, vaultKey: handed });
+      if (!account.address.endsWith("@localhost")) void identityOnUnlock(account.address);
       return ok(summary(account.address, account.serverUrl));
     },
     signIn: async (request) => {

@@ -5,6 +5,7 @@
  * blocking a sender. Servers only route sealed envelopes: they cannot open or forge them.
  */
 
+import { eventIterator } from "@orpc/contract";
 import { z } from "zod";
 import { apiErrors } from "../errors.ts";
 import { addressOutputSchema, addressSchema, timestampSchema } from "../wire.ts";
@@ -103,6 +104,11 @@ export const inboxShareSchema = z.object({
   receivedAt: timestampSchema,
 });
 
+export const inboxSummarySchema = z.object({
+  count: z.int().min(0),
+  latest: timestampSchema.nullable(),
+});
+
 const tag = { tags: ["sharing"] } as const;
 const federationTag = { tags: ["federation"] } as const;
 
@@ -189,6 +195,27 @@ export const shareRoutes = {
         "Sealed shares waiting for this account, oldest first. The devices verify the sender's signature against the sender's pinned key log before showing a share.",
     })
     .output(z.object({ shares: z.array(inboxShareSchema) })),
+
+  inboxStream: sessionRoute
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/inbox/stream",
+      summary: "Server-sent events: the inbox's summary now, then every time it changes",
+      description:
+        'A `text/event-stream` like the vault head stream: an event `message` whose `data` is `{"count":2,"latest":"<time the newest share arrived, or null>"}`, then another each time a share arrives or leaves the inbox (accepted or declined on any device), so devices read the inbox (`GET /inbox`) when it changes instead of polling. Comment lines keep it open; it ends with an `error` event when the session ends, and with `done` on shutdown. Reconnect after any end.',
+    })
+    .output(eventIterator(inboxSummarySchema)),
+
+  blocks: sessionRoute
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/account/blocks",
+      summary: "The addresses this account blocked",
+      description: "The senders whose shares this server refuses for this account, in order.",
+    })
+    .output(z.object({ blocked: z.array(addressOutputSchema) })),
 
   remove: sessionRoute
     .errors({ NOT_FOUND: apiErrors.NOT_FOUND })

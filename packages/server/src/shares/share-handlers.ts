@@ -13,12 +13,16 @@ import { sharingOf } from "./delivery.ts";
 import { discoverApi } from "./discover.ts";
 import { relayKeyLog } from "./relay-keys.ts";
 import { spend } from "../http/rate-limited.ts";
+import { takeStreamSlot } from "../http/account-quotas.ts";
+import { followInbox } from "../realtime/follow-inbox.ts";
 import { shareError } from "./share-error.ts";
 import {
   accountIdOf,
   addressOf,
   extendKeyLog,
+  inboxSummary,
   isBlocked,
+  listBlocked,
   listInbox,
   listOutgoing,
   type OutgoingShare,
@@ -123,6 +127,33 @@ export const shareHandlers = {
       envelope: share.envelope,
       receivedAt: share.receivedAt.toISOString(),
     })),
+  })),
+
+  // Checked before the stream starts (a refusal is a plain HTTP error), counted among the
+  // account's open streams like head streams.
+  inboxStream: authed.shares.inboxStream.handler(async ({ context: { app, session }, signal }) => {
+    const release = takeStreamSlot(app.quotas, session.accountId);
+    signal?.addEventListener("abort", release, { once: true });
+    const summaries = followInbox({
+      hub: app.hub,
+      session,
+      readSummary: () => inboxSummary(app.sql, session.accountId, new Date(app.now())),
+      signals: signal === undefined ? [app.shutdownSignal] : [app.shutdownSignal, signal],
+      now: app.now,
+      sessionEnded: () => apiError("UNAUTHORIZED"),
+    });
+    return (async function* () {
+      try {
+        for await (const summary of summaries)
+          yield { count: summary.count, latest: summary.latest?.toISOString() ?? null };
+      } finally {
+        release();
+      }
+    })();
+  }),
+
+  blocks: authed.shares.blocks.handler(async ({ context: { app, session } }) => ({
+    blocked: await listBlocked(app.sql, session.accountId),
   })),
 
   remove: authed.shares.remove.handler(async ({ input, context: { app, session } }) => {
