@@ -146,6 +146,60 @@ export const createShareService = (deps: VaultDeps) => {
         safetyNumber: share.safetyNumber(vault.address, me.value.identity.publicKeys),
       });
     },
+    /**
+     * Follows the account's inbox stream (`GET /inbox/stream`, pushed by the server when a share
+     * arrives or leaves) until `signal` aborts, calling `onChange` for each summary, the first
+     * included. Reconnects after any end, waiting 1 s, then twice as long each time up to 30 s.
+     */
+    followInbox: async (vault: Vault, onChange: () => void, signal: AbortSignal): Promise<void> => {
+      let delayMs = 1000;
+      while (!signal.aborted) {
+        try {
+          const ready = await prepare(vault);
+          if (ready.ok) {
+            const stream = await ready.value.net.own.shares.inboxStream(undefined, { signal });
+            for await (const summary of stream) {
+              void summary;
+              delayMs = 1000;
+              onChange();
+            }
+          }
+        } catch {
+          // Unreachable, signed out or locked: tried again after the pause (or stopped).
+        }
+        if (signal.aborted) return;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+        });
+        delayMs = Math.min(delayMs * 2, 30_000);
+      }
+    },
+    /** The senders this account's server refuses shares from. */
+    blocked: async (vault: Vault): Promise<Result<readonly string[], ShareFailure>> => {
+      const ready = await prepare(vault);
+      if (!ready.ok) return ready;
+      try {
+        return ok((await ready.value.net.own.shares.blocks()).blocked);
+      } catch (error) {
+        return err({
+          kind: "network",
+          message: `${vault.address}'s server could not be asked (${error instanceof Error ? error.message : "error"})`,
+        });
+      }
+    },
+    /** Blocks (or unblocks) a sender on this account's server; the list after the change. */
+    block: async (
+      vault: Vault,
+      address: string,
+      blocked: boolean,
+    ): Promise<Result<readonly string[], ShareFailure>> => {
+      const ready = await prepare(vault);
+      if (!ready.ok) return ready;
+      const { share, net } = ready.value;
+      const done = await share.blockSender(vault, address.trim(), blocked, net);
+      return done.ok ? ok(done.value) : err(failure(share, done.error));
+    },
     send: async (vault: Vault, request: ShareRequest): Promise<Result<SentShare, ShareFailure>> => {
       const ready = await prepare(vault);
       if (!ready.ok) return ready;
