@@ -141,7 +141,7 @@ test("a server on the public network never relays to this machine or a private n
       resolve: async (host) =>
         ({ "evil.test": ["203.0.113.7"], "metadata.test": ["169.254.169.254"] })[host] ?? [],
       fetch: async (url) => {
-        requested.push(String(url));
+        requested.push(url instanceof Request ? url.url : url.toString());
         return new Response(
           JSON.stringify({
             protocol: "keypears",
