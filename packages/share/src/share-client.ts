@@ -23,7 +23,10 @@ import { appendKeyLogEntry, sameKeys, verifyKeyLog, type VerifiedKeyLog } from "
 import { safetyNumber } from "./safety-number.ts";
 import {
   type Contact,
+  forgetPendingIdentity,
   readContact,
+  readPendingIdentity,
+  writePendingIdentity,
   readIdentity,
   type StoredIdentity,
   writeContact,
@@ -75,6 +78,14 @@ export interface ShareDeps {
   readonly uuid: () => string;
 }
 
+const newIdentity = (address: Address, deps: ShareDeps): StoredIdentity => {
+  const identity = generateIdentity(deps.randomBytes);
+  return {
+    identity,
+    log: [appendKeyLogEntry(address, [], identity, identity.publicKeys, deps.now())],
+  };
+};
+
 /**
  * The account's identity: read from the vault, or made and published on first use (accounts
  * created before sharing get theirs here). Checks that the home server publishes exactly it.
@@ -88,16 +99,22 @@ export const ensureIdentity = async (
   if (!federated.ok) return federated;
   let stored = readIdentity(vault);
   if (stored === undefined) {
-    const identity = generateIdentity(deps.randomBytes);
-    const genesis = appendKeyLogEntry(vault.address, [], identity, identity.publicKeys, deps.now());
-    stored = { identity, log: [genesis] };
-    const published = await call(() => net.own.shares.publishKeys({ entries: [...stored!.log] }));
-    if (!published.ok)
-      return published.error.kind === "refused" && published.error.code === "KEY_LOG_CONFLICT"
-        ? err({ kind: "identity-conflict" })
-        : published;
-    writeIdentity(vault, stored);
-    return ok(stored);
+    // Kept on this device before it is published, and reused by a retry: a failure between
+    // publishing and saving never leaves the server a log the vault cannot extend.
+    const candidate = readPendingIdentity(vault) ?? newIdentity(vault.address, deps);
+    writePendingIdentity(vault, candidate);
+    const published = await call(() => net.own.shares.publishKeys({ entries: [...candidate.log] }));
+    if (!published.ok) {
+      if (published.error.kind === "refused" && published.error.code === "KEY_LOG_CONFLICT") {
+        // Another device's identity is on the server: this one will never be used.
+        forgetPendingIdentity(vault);
+        return err({ kind: "identity-conflict" });
+      }
+      return published;
+    }
+    writeIdentity(vault, candidate);
+    forgetPendingIdentity(vault);
+    return ok(candidate);
   }
   // The server may have lost or never received the log (a device set up while it was down).
   const served = await call(() => net.own.shares.keys({ address: vault.address }));
