@@ -487,15 +487,22 @@ export const createVaultService = (
     blockSender: async (address, sender, blocked) =>
       sharing.block(vaultOf(address), sender, blocked),
     waitForInbox: async (address, seen) => {
-      if (address.endsWith("@localhost")) return seen;
-      const watch = inboxWatch(address);
-      if (watch.revision !== seen) return watch.revision;
+      // A local-only account has no inbox: nothing ever changes (answered after the same pause).
+      const watch = address.endsWith("@localhost") ? undefined : inboxWatch(address);
+      if (watch !== undefined && watch.revision !== seen) return watch.revision;
       // Answered at the latest after 25 s, so a page never waits on a call its owner forgot.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 25_000);
-        watch.waiters.add(() => (clearTimeout(timer), resolve()));
+        const wake = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          watch?.waiters.delete(wake);
+          resolve();
+        }, 25_000);
+        watch?.waiters.add(wake);
       });
-      return watch.revision;
+      return watch?.revision ?? seen;
     },
     verifyContact: async (address, contact, repin) =>
       sharing.verifyContact(await synced(address), contact, { repin }),
