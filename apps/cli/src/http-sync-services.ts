@@ -100,6 +100,24 @@ export const httpSyncServices: SyncServices = {
     );
     return registered.ok ? ok(undefined) : err(failure(registered.error));
   },
+  setUpIdentity: async (vault) => {
+    const [share, network] = await Promise.all([
+      import("@keypears/share"),
+      import("./share-network.ts"),
+    ]);
+    let net;
+    try {
+      net = await network.shareNetwork(vault);
+    } catch (error) {
+      return err(error instanceof Error ? error.message : String(error));
+    }
+    const identity = await share.ensureIdentity(vault, net, network.shareDeps());
+    if (!identity.ok) return err(share.describeSharingError(identity.error));
+    // Pushed now, so a device added later finds the identity instead of making a second one.
+    const synced = await httpSyncServices.sync(vault, { progress: () => {} });
+    if (!synced.ok) return err(synced.error.message);
+    return ok(share.safetyNumber(vault.address, identity.value.identity.publicKeys));
+  },
   login: async ({ home, address, serverUrl, password, secretKey, deviceName }) => {
     const endpoint = await endpointFor(domainOf(address), serverUrl);
     if (!endpoint.ok) return endpoint;

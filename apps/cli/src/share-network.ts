@@ -9,6 +9,7 @@ import { createUuidV7Generator } from "@keypears/sync-core";
 import { createServerClient, discoverServer, loadSession } from "@keypears/sync-client";
 import {
   describeSharingError,
+  directKeyLogOf,
   type ShareDeps,
   type ShareNetwork,
   type SharingError,
@@ -31,7 +32,9 @@ export const shareNetwork = async (vault: Vault): Promise<ShareNetwork> => {
     throw new CliError("this device is not signed in: run `keypears login`");
   return {
     own: createServerClient(own.value.apiUrl, () => session.token),
-    serverOf: async (domain) => {
+    // The CLI is not bound by a browser's CSP: it reads other domains' key logs from their own
+    // servers, so its own server is not in the path of a first contact's keys.
+    keyLogOf: directKeyLogOf(async (domain) => {
       const found = await discoverServer(domain);
       if (!found.ok)
         return err(
@@ -40,7 +43,7 @@ export const shareNetwork = async (vault: Vault): Promise<ShareNetwork> => {
             : `no KeyPears server answers for ${domain}`,
         );
       return ok(createServerClient(found.value.apiUrl));
-    },
+    }),
   };
 };
 

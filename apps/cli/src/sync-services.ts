@@ -113,6 +113,13 @@ export interface SyncServices {
   /** Creates the account on its server from a new local account (`account.registration`), naming this first device. */
   readonly register: (input: RegisterInput) => Promise<Result<void, SyncFailure>>;
   /**
+   * Makes the account's sharing identity if the vault has none, publishes its key log on the
+   * server and syncs it to the account's devices (docs/PROTOCOL.md 17.1): at `init`, so the
+   * address can receive shares from the start. The safety number, or why it failed (the identity
+   * is then made by the first sharing command). Absent where sharing is not served.
+   */
+  readonly setUpIdentity?: (vault: Vault) => Promise<Result<string, string>>;
+  /**
    * Adds an existing account to this device: fetches its public parameters and wrapped vault key,
    * registers this device, and writes the local vault (`joinAccount`). The caller syncs after.
    */

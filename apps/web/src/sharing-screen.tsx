@@ -1,23 +1,27 @@
 /**
  * Sharing: the inbox (each share verified against its sender's pinned keys before it shows as
- * from them; accept copies it into the vault, decline deletes it) and the contacts, with this
- * account's safety number and each pinned contact's, to compare out of band and mark verified.
- * The inbox is read when the screen opens, after each sync of the vault, and every few seconds
- * while the screen is shown.
+ * from them; accept copies it into the vault, decline deletes it, block refuses the sender from
+ * now on), the contacts, with this account's safety number and each pinned contact's, to compare
+ * out of band and mark verified, and the blocked senders. The inbox is read when the screen
+ * opens, after each sync of the vault, and when the server pushes an inbox change (the worker
+ * follows the account's inbox stream): no polling.
  */
 
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { ContactsView, InboxShare, VaultClient } from "@keypears/vault-browser";
 import { describeFailure } from "./errors.ts";
 import { displayField } from "./field-labels.ts";
 import { when } from "./history-view.tsx";
 import type { SectionProps } from "./section-types.ts";
 
-const INBOX_POLL_MS = 4000;
+/** A pause after a failed wait (locked, the owning tab changed) before waiting again. */
+const RETRY_MS = 2000;
 
 export const SharingScreen = ({ vault, address, onOpenItem }: SectionProps) => {
   // Each read of the inbox may have pinned a sender: the contacts are read again after it.
   const [reads, setReads] = useState(0);
+  // Blocking from the inbox or the contacts changes the blocked list below.
+  const [blocks, setBlocks] = useState(0);
   if (address.endsWith("@localhost"))
     return (
       <section aria-labelledby="sharing-title">
@@ -40,8 +44,15 @@ export const SharingScreen = ({ vault, address, onOpenItem }: SectionProps) => {
         address={address}
         onOpenItem={onOpenItem}
         onRead={() => setReads((n) => n + 1)}
+        onBlocked={() => setBlocks((n) => n + 1)}
       />
-      <Contacts vault={vault} address={address} reads={reads} />
+      <Contacts
+        vault={vault}
+        address={address}
+        reads={reads}
+        onBlocked={() => setBlocks((n) => n + 1)}
+      />
+      <BlockedSenders vault={vault} address={address} changes={blocks} />
     </section>
   );
 };
@@ -51,13 +62,13 @@ const Inbox = ({
   address,
   onOpenItem,
   onRead,
-}: SectionProps & { readonly onRead: () => void }) => {
+  onBlocked,
+}: SectionProps & { readonly onRead: () => void; readonly onBlocked: () => void }) => {
   const [shares, setShares] = useState<readonly InboxShare[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const [round, setRound] = useState(0);
   const [verified, setVerified] = useState<number | null>(null);
-  const root = useRef<HTMLElement>(null);
   useEffect(
     () =>
       vault.watch(address, { kind: "sync-status" }, (status) =>
@@ -83,17 +94,39 @@ const Inbox = ({
     };
   }, [address, round, verified]);
   useEffect(() => {
-    // Only while the screen is shown (a hidden later section keeps its state, not its polling).
-    const timer = setInterval(() => {
-      if (document.visibilityState === "visible" && root.current?.offsetParent !== null)
-        setRound((n) => n + 1);
-    }, INBOX_POLL_MS);
-    return () => clearInterval(timer);
-  }, []);
+    // Pushed: each answer is a change of the inbox on the server (or a 25 s timeout, unchanged).
+    let stopped = false;
+    let seen = -1;
+    void (async () => {
+      while (!stopped) {
+        try {
+          const revision = await vault.waitForInbox(address, seen);
+          if (stopped) return;
+          if (revision !== seen && seen !== -1) setRound((n) => n + 1);
+          seen = revision;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        }
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+  }, [address]);
 
-  const act = async (share: InboxShare, action: "accept" | "decline"): Promise<void> => {
+  const act = async (share: InboxShare, action: "accept" | "decline" | "block"): Promise<void> => {
     setNotice("");
     try {
+      if (action === "block") {
+        const blocked = await vault.blockSender(address, share.from, true);
+        if (!blocked.ok) return setFailure(blocked.error.message);
+        setNotice(
+          `Blocked ${share.from}: your server refuses their shares from now on. Decline this one to delete it.`,
+        );
+        setFailure(null);
+        onBlocked();
+        return;
+      }
       if (action === "accept") {
         const accepted = await vault.acceptShare(address, share.id);
         if (!accepted.ok) return setFailure(accepted.error.message);
@@ -114,7 +147,7 @@ const Inbox = ({
   };
 
   return (
-    <section ref={root} aria-labelledby="inbox-title">
+    <section aria-labelledby="inbox-title">
       <h3 id="inbox-title">Inbox</h3>
       {failure !== null && (
         <p class="error" role="alert">
@@ -168,6 +201,9 @@ const Inbox = ({
                   <button type="button" onClick={() => void act(share, "decline")}>
                     Decline
                   </button>
+                  <button type="button" onClick={() => void act(share, "block")}>
+                    Block {share.from}
+                  </button>
                 </div>
               </article>
             </li>
@@ -187,10 +223,12 @@ const Contacts = ({
   vault,
   address,
   reads,
+  onBlocked,
 }: {
   readonly vault: VaultClient;
   readonly address: string;
   readonly reads: number;
+  readonly onBlocked: () => void;
 }) => {
   const [view, setView] = useState<ContactsView | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -219,6 +257,20 @@ const Contacts = ({
       if (!done.ok) setFailure(done.error.message);
       else setFailure(null);
       setRound((n) => n + 1);
+    } catch (error) {
+      setFailure(describeFailure(error));
+    }
+  };
+
+  const block = async (contact: string): Promise<void> => {
+    if (!confirm(`Block ${contact}? Your server will refuse every share from ${contact}.`)) return;
+    try {
+      const done = await vault.blockSender(address, contact, true);
+      if (!done.ok) setFailure(done.error.message);
+      else {
+        setFailure(null);
+        onBlocked();
+      }
     } catch (error) {
       setFailure(describeFailure(error));
     }
@@ -266,8 +318,76 @@ const Contacts = ({
                   <button type="button" onClick={() => void verify(contact.address, true)}>
                     Trust the new keys of {contact.address}
                   </button>
+                  <button type="button" onClick={() => void block(contact.address)}>
+                    Block {contact.address}
+                  </button>
                 </div>
               </article>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+};
+
+/** The senders this account's server refuses shares from, each with Unblock. */
+const BlockedSenders = ({
+  vault,
+  address,
+  changes,
+}: {
+  readonly vault: VaultClient;
+  readonly address: string;
+  readonly changes: number;
+}) => {
+  const [blocked, setBlocked] = useState<readonly string[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    vault.blockedSenders(address).then(
+      (read) => {
+        if (!current) return;
+        if (read.ok) {
+          setBlocked(read.value);
+          setFailure(null);
+        } else setFailure(read.error.message);
+      },
+      (error: unknown) => current && setFailure(describeFailure(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [address, changes, round]);
+
+  const unblock = async (sender: string): Promise<void> => {
+    try {
+      const done = await vault.blockSender(address, sender, false);
+      if (!done.ok) setFailure(done.error.message);
+      setRound((n) => n + 1);
+    } catch (error) {
+      setFailure(describeFailure(error));
+    }
+  };
+
+  return (
+    <section aria-labelledby="blocked-title">
+      <h3 id="blocked-title">Blocked senders</h3>
+      {failure !== null && (
+        <p class="error" role="alert">
+          {failure}
+        </p>
+      )}
+      {blocked !== null && blocked.length === 0 && <p>Nobody is blocked.</p>}
+      {blocked !== null && blocked.length > 0 && (
+        <ul class="devices" aria-label="Blocked senders">
+          {blocked.map((sender) => (
+            <li key={sender}>
+              <span>{sender}</span>{" "}
+              <button type="button" onClick={() => void unblock(sender)}>
+                Unblock {sender}
+              </button>
             </li>
           ))}
         </ul>

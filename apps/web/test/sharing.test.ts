@@ -1,18 +1,24 @@
 /**
  * Sharing in the web app between two real servers (`localhost:P1`, `localhost:P2`, each serving
- * the app): Alice shares an item from her browser with Bob on the other server; Bob's browser
- * shows it in the inbox as from Alice, accepts it and sees the item with its secret; both compare
- * safety numbers and mark each other verified. An unknown address gets a clear error (a local-only
- * account: sharing-local.test.ts); when Bob's server substitutes his keys, Alice's sending stops with a warning until
- * she trusts the new keys; a declined share is gone. Screens scanned with axe.
+ * the app): both accounts have their identity from creation; Alice shares an item from her browser
+ * with Bob on the other server; Bob's open inbox shows it pushed (no poll, no reload) as from
+ * Alice, he accepts it and sees the item with its secret; both compare safety numbers and mark
+ * each other verified. An unknown address gets a clear error (a local-only account:
+ * sharing-local.test.ts); when Bob's server substitutes his keys, Alice's sending stops with a
+ * warning until she trusts the new keys; Bob blocks Alice, declines her share, and her next one is
+ * refused by his server; he unblocks her. Screens scanned with axe.
  */
 
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Page } from "playwright-core";
 import { systemRandomBytes, type Address } from "@keypears/base";
 import { appendKeyLogEntry, generateIdentity } from "@keypears/share";
+import { createSyncClient, discoverServer, registerAccount } from "@keypears/sync-client";
+import { createAccount } from "@keypears/vault";
 import { launchChromium } from "@keypears/vault-browser/testing";
 import {
   addLogin,
@@ -87,21 +93,29 @@ test("Alice shares from her browser to Bob on another server; Bob accepts and se
     await addLogin(alice, { title: "Wifi", password: "wifi-pw-4410" });
     await waitSynced(alice);
 
-    // Before Bob set up sharing (his identity is made when he first opens Sharing): a clear error.
-    const early = await share(alice, "Vault door", bobAddress);
-    await early
-      .getByRole("alert")
-      .filter({ hasText: `${bobAddress} does not exist or has not set up sharing` })
-      .waitFor({ timeout: 60_000 });
+    // Both identities were made with the accounts, before either opened Sharing or shared.
+    for (const [fixture, address] of [
+      [one, aliceAddress],
+      [two, bobAddress],
+    ] as const) {
+      const served = await fetch(
+        `${fixture.server.server.apiUrl}/accounts/${encodeURIComponent(address)}/keys`,
+      );
+      assert.equal(served.status, 200, `${address}'s key log is published at creation`);
+    }
+
     const unknown = await share(alice, "Vault door", `nobody@${domainOf(two)}`);
     await unknown
       .getByRole("alert")
       .filter({ hasText: "does not exist or has not set up sharing" })
       .waitFor({ timeout: 60_000 });
 
+    // Bob's inbox is open before Alice sends: her share must arrive pushed (the app does not poll,
+    // and nothing changes Bob's vault meanwhile to make it read the inbox again).
     await openSharing(bob);
     const bobOwn = bob.getByLabel("Your safety number");
     await bobOwn.filter({ hasText: /^\d{5}( \d{5}){11}$/ }).waitFor({ timeout: 60_000 });
+    await bob.getByText("No shares waiting.").waitFor({ timeout: 60_000 });
 
     const sent = await share(alice, "Vault door", bobAddress, { message: "the vault door" });
     await sent
@@ -181,12 +195,42 @@ test("Alice shares from her browser to Bob on another server; Bob accepts and se
       .filter({ hasText: `Shared "Wifi" with ${bobAddress}` })
       .waitFor({ timeout: 60_000 });
 
-    // Bob declines that one: it is gone from the inbox, and not in his items.
+    // Bob blocks Alice from that share, then declines it: it is gone from the inbox, and not in his
+    // items; what Alice sends next is refused by Bob's server and never reaches his inbox.
     const wifi = bob.getByRole("article", { name: `Share from ${aliceAddress}: Wifi` });
     await wifi.waitFor({ timeout: 60_000 });
+    await wifi.getByRole("button", { name: `Block ${aliceAddress}` }).click();
+    await bob
+      .getByRole("status")
+      .filter({ hasText: `Blocked ${aliceAddress}` })
+      .waitFor({ timeout: 30_000 });
+    const blockedList = bob.getByRole("list", { name: "Blocked senders" });
+    await blockedList.getByRole("button", { name: `Unblock ${aliceAddress}` }).waitFor();
+    inaccessible.push(...(await checkScreen(bob, "sharing-blocked")));
     await wifi.getByRole("button", { name: "Decline" }).click();
     await wifi.waitFor({ state: "detached" });
     await bob.getByText("No shares waiting.").waitFor();
+    const refused = await share(alice, "Vault door", bobAddress);
+    await refused
+      .getByRole("status")
+      .filter({ hasText: `Shared "Vault door" with ${bobAddress}` })
+      .waitFor({ timeout: 60_000 });
+    let outcome: { status?: unknown; last_error?: unknown } | undefined;
+    const giveUpAt = Date.now() + 120_000;
+    while (outcome?.status !== "failed") {
+      assert.ok(Date.now() < giveUpAt, `the blocked share is still ${String(outcome?.status)}`);
+      [outcome] = await one.server.server.sql.query(
+        "SELECT status, last_error FROM share_outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1",
+        [bobAddress],
+      );
+      if (outcome?.status === "delivered") assert.fail("a blocked sender's share was delivered");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(outcome.last_error, "BLOCKED");
+    assert.equal(
+      await bob.getByRole("article", { name: new RegExp(`^Share from ${aliceAddress}`) }).count(),
+      0,
+    );
     await bob.getByRole("button", { name: "Items", exact: true }).click();
     assert.equal(
       await bob
@@ -195,11 +239,59 @@ test("Alice shares from her browser to Bob on another server; Bob accepts and se
         .count(),
       0,
     );
+    // Unblocked: the list says so.
+    await openSharing(bob);
+    await blockedList.getByRole("button", { name: `Unblock ${aliceAddress}` }).click();
+    await bob.getByText("Nobody is blocked.").waitFor({ timeout: 30_000 });
     assert.deepEqual(inaccessible, [], "axe-core finds no serious or critical violation");
   } finally {
     await aliceBrowser.close();
     await bobBrowser.close();
     aliceBrowser.removeProfile();
     bobBrowser.removeProfile();
+  }
+});
+
+test("an account made without a sharing identity gets one when it is next unlocked in the web app", async () => {
+  // Made and registered as before sharing existed: no identity in the vault, no key log served.
+  const home = mkdtempSync(join(tmpdir(), "keypears-older-"));
+  const address = `olga@${domainOf(one)}`;
+  const keysUrl = `${one.server.server.apiUrl}/accounts/${encodeURIComponent(address)}/keys`;
+  const browser = await launchChromium();
+  try {
+    const created = await createAccount({ home, address, password: PASSWORD, serverUrl: one.url });
+    assert.ok(created.ok);
+    const endpoint = await discoverServer(domainOf(one), one.url);
+    assert.ok(endpoint.ok);
+    const { vault, registration, secretKey } = created.value;
+    assert.ok((await registerAccount(vault, registration, endpoint.value, "old laptop")).ok);
+    assert.ok((await createSyncClient(vault, endpoint.value).syncOnce()).ok);
+    vault.lock();
+    assert.equal((await fetch(keysUrl)).status, 404, "no key log before");
+
+    const page = await browser.context.newPage();
+    await page.goto(one.url);
+    await page.getByRole("button", { name: "Sign in with a Secret Key" }).click();
+    await page.getByLabel("Address").fill(address);
+    await page.getByLabel("Master password").fill(PASSWORD);
+    await page.getByLabel("Secret Key").fill(secretKey);
+    await page.getByLabel("Name of this device").fill("Browser");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("button", { name: "Lock", exact: true }).waitFor({ timeout: 60_000 });
+    // Nothing opened Sharing: the unlock made the identity, in the background.
+    const giveUpAt = Date.now() + 120_000;
+    while ((await fetch(keysUrl)).status !== 200) {
+      assert.ok(Date.now() < giveUpAt, "the unlock published no key log within 2 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await openSharing(page);
+    await page
+      .getByLabel("Your safety number")
+      .filter({ hasText: /^\d{5}( \d{5}){11}$/ })
+      .waitFor({ timeout: 60_000 });
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+    rmSync(home, { recursive: true, force: true });
   }
 });

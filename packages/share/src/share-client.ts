@@ -13,7 +13,7 @@ import {
   type RandomBytes,
   type Result,
 } from "@keypears/base";
-import type { KeypearsClient } from "@keypears/api";
+import type { KeypearsClient, WireKeyLogEntry } from "@keypears/api";
 import type { Vault } from "@keypears/vault/core";
 import { call } from "./api-call.ts";
 import { type SharingError } from "./sharing-error.ts";
@@ -23,7 +23,10 @@ import { appendKeyLogEntry, sameKeys, verifyKeyLog, type VerifiedKeyLog } from "
 import { safetyNumber } from "./safety-number.ts";
 import {
   type Contact,
+  forgetPendingIdentity,
   readContact,
+  readPendingIdentity,
+  writePendingIdentity,
   readIdentity,
   type StoredIdentity,
   writeContact,
@@ -33,15 +36,55 @@ import {
 export interface ShareNetwork {
   /** The account's own server, signed in. */
   readonly own: KeypearsClient;
-  /** The server of another domain (found through its discovery document), unauthenticated. */
-  readonly serverOf: (domain: string) => Promise<Result<KeypearsClient, string>>;
+  /**
+   * The key log an address's home server serves: fetched from that server directly (the CLI, via
+   * its domain's discovery document) or relayed by the own server (the web app, which may only
+   * talk to its own origin). Either way it is verified against the pin here, never trusted.
+   */
+  readonly keyLogOf: (
+    address: Address,
+  ) => Promise<Result<readonly WireKeyLogEntry[], SharingError & { code?: string }>>;
 }
+
+/** `keyLogOf` straight from the address's domain's server, found by `serverOf`. */
+export const directKeyLogOf =
+  (serverOf: (domain: string) => Promise<Result<KeypearsClient, string>>) =>
+  async (
+    address: Address,
+  ): Promise<Result<readonly WireKeyLogEntry[], SharingError & { code?: string }>> => {
+    const server = await serverOf(domainOf(address));
+    if (!server.ok) return err({ kind: "network", detail: server.error });
+    const served = await call(() => server.value.shares.keys({ address }));
+    return served.ok ? ok(served.value.entries) : served;
+  };
+
+/** `keyLogOf` through the own server's relay (`GET /relay/accounts/{address}/keys`). */
+export const relayedKeyLogOf =
+  (own: KeypearsClient) =>
+  async (
+    address: Address,
+  ): Promise<Result<readonly WireKeyLogEntry[], SharingError & { code?: string }>> => {
+    const served = await call(() => own.shares.relayKeys({ address }));
+    if (served.ok) return ok(served.value.entries);
+    // The relay could not reach the contact's server: as if this client could not.
+    if (served.error.kind === "refused" && served.error.code === "REMOTE_UNREACHABLE")
+      return err({ kind: "network", detail: served.error.detail });
+    return served;
+  };
 
 export interface ShareDeps {
   readonly now: () => number;
   readonly randomBytes: RandomBytes;
   readonly uuid: () => string;
 }
+
+const newIdentity = (address: Address, deps: ShareDeps): StoredIdentity => {
+  const identity = generateIdentity(deps.randomBytes);
+  return {
+    identity,
+    log: [appendKeyLogEntry(address, [], identity, identity.publicKeys, deps.now())],
+  };
+};
 
 /**
  * The account's identity: read from the vault, or made and published on first use (accounts
@@ -56,16 +99,22 @@ export const ensureIdentity = async (
   if (!federated.ok) return federated;
   let stored = readIdentity(vault);
   if (stored === undefined) {
-    const identity = generateIdentity(deps.randomBytes);
-    const genesis = appendKeyLogEntry(vault.address, [], identity, identity.publicKeys, deps.now());
-    stored = { identity, log: [genesis] };
-    const published = await call(() => net.own.shares.publishKeys({ entries: [...stored!.log] }));
-    if (!published.ok)
-      return published.error.kind === "refused" && published.error.code === "KEY_LOG_CONFLICT"
-        ? err({ kind: "identity-conflict" })
-        : published;
-    writeIdentity(vault, stored);
-    return ok(stored);
+    // Kept on this device before it is published, and reused by a retry: a failure between
+    // publishing and saving never leaves the server a log the vault cannot extend.
+    const candidate = readPendingIdentity(vault) ?? newIdentity(vault.address, deps);
+    writePendingIdentity(vault, candidate);
+    const published = await call(() => net.own.shares.publishKeys({ entries: [...candidate.log] }));
+    if (!published.ok) {
+      if (published.error.kind === "refused" && published.error.code === "KEY_LOG_CONFLICT") {
+        // Another device's identity is on the server: this one will never be used.
+        forgetPendingIdentity(vault);
+        return err({ kind: "identity-conflict" });
+      }
+      return published;
+    }
+    writeIdentity(vault, candidate);
+    forgetPendingIdentity(vault);
+    return ok(candidate);
   }
   // The server may have lost or never received the log (a device set up while it was down).
   const served = await call(() => net.own.shares.keys({ address: vault.address }));
@@ -98,10 +147,7 @@ export const contactKeys = async (
   const federated = requireFederated(address);
   if (!federated.ok) return federated;
   const stored = readContact(vault, address);
-  const server = await net.serverOf(domainOf(address));
-  const served = server.ok
-    ? await call(() => server.value.shares.keys({ address }))
-    : err({ kind: "network" as const, detail: server.error });
+  const served = await net.keyLogOf(address);
   if (!served.ok) {
     if (served.error.kind === "refused" && served.error.code === "NO_IDENTITY")
       return err({ kind: "unknown-address", address });
@@ -111,12 +157,10 @@ export const contactKeys = async (
       const offline = verifyKeyLog(address, stored.entries, stored.pinned);
       return offline.ok ? ok({ log: offline.value, contact: stored }) : offline;
     }
-    if (served.error.kind === "network" && !server.ok)
-      return err({ kind: "network", detail: server.error });
     return served;
   }
   const pinned = options.repin === true ? undefined : stored;
-  const verified = verifyKeyLog(address, served.value.entries, pinned?.pinned);
+  const verified = verifyKeyLog(address, served.value, pinned?.pinned);
   if (!verified.ok) return verified;
   const log = verified.value;
   const number = safetyNumber(address, log.keys);
@@ -125,7 +169,7 @@ export const contactKeys = async (
     contact = {
       address,
       pinned: { length: log.length, head: log.head },
-      entries: served.value.entries,
+      entries: [...served.value],
       safetyNumber: number,
       verifiedAt: null,
       pinnedAt: deps.now(),
@@ -135,7 +179,7 @@ export const contactKeys = async (
     contact = {
       ...pinned,
       pinned: { length: log.length, head: log.head },
-      entries: served.value.entries,
+      entries: [...served.value],
       safetyNumber: number,
       verifiedAt: null,
     };

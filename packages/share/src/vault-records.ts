@@ -117,3 +117,39 @@ export const listContacts = (vault: Vault): Contact[] =>
     .filter((item) => item.title.startsWith("Contact: "))
     .map((item) => readContact(vault, item.title.slice("Contact: ".length) as Address))
     .filter((contact): contact is Contact => contact !== undefined);
+
+/**
+ * An identity made on this device and not yet known to be both published and saved as the vault
+ * item: a device-local sealed secret (`vault.sync` secrets never sync), written before the key
+ * log is published. A retry after a failure between the two steps publishes and saves these same
+ * keys (publishing an identical log is accepted), so the server never holds a log whose private
+ * keys the vault lost.
+ */
+const PENDING_IDENTITY_SECRET = "share/pending-identity";
+
+export const readPendingIdentity = (vault: Vault): StoredIdentity | undefined => {
+  const bytes = vault.sync.readSecret(PENDING_IDENTITY_SECRET);
+  if (bytes === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as {
+      secrets?: unknown;
+      log?: unknown;
+    };
+    if (typeof parsed.secrets !== "string" || !Array.isArray(parsed.log)) return undefined;
+    const identity = decodeIdentitySecrets(parsed.secrets);
+    return identity.ok ? { identity: identity.value, log: parsed.log as KeyLogEntry[] } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export const writePendingIdentity = (vault: Vault, stored: StoredIdentity): void =>
+  vault.sync.writeSecret(
+    PENDING_IDENTITY_SECRET,
+    new TextEncoder().encode(
+      JSON.stringify({ secrets: encodeIdentitySecrets(stored.identity.secrets), log: stored.log }),
+    ),
+  );
+
+export const forgetPendingIdentity = (vault: Vault): void =>
+  vault.sync.deleteSecret(PENDING_IDENTITY_SECRET);

@@ -50,6 +50,9 @@ export const METHOD_NAMES = [
   "declineShare",
   "contacts",
   "verifyContact",
+  "waitForInbox",
+  "blockedSenders",
+  "blockSender",
   "query",
 ] as const satisfies readonly MethodName[];
 

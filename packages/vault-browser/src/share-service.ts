@@ -7,7 +7,6 @@
  */
 
 import { type Address, domainOf, err, ok, parseAddress, type Result } from "@keypears/base";
-import type { KeypearsClient } from "@keypears/api";
 import type * as ShareModuleType from "@keypears/share";
 import type { ShareContent, ShareNetwork, SharingError } from "@keypears/share";
 import type * as SyncClientCore from "@keypears/sync-client/core";
@@ -111,29 +110,96 @@ export const createShareService = (deps: VaultDeps) => {
         kind: "not-signed-in",
         message: "this browser is not signed in to the account's server: sign in again",
       });
-    const own = await client.discoverServer(domainOf(vault.address), vault.serverUrl ?? undefined);
-    if (!own.ok)
+    const ownServer = await client.discoverServer(
+      domainOf(vault.address),
+      vault.serverUrl ?? undefined,
+    );
+    if (!ownServer.ok)
       return err({
         kind: "network",
-        message: `${vault.address}'s server could not be reached (${client.describeSyncError(own.error)})`,
+        message: `${vault.address}'s server could not be reached (${client.describeSyncError(ownServer.error)})`,
       });
-    const net = {
-      own: client.createServerClient(own.value.apiUrl, () => session.token),
-      serverOf: async (domain: string): Promise<Result<KeypearsClient, string>> => {
-        const found = await client.discoverServer(domain);
-        if (!found.ok)
-          return err(
-            found.error.kind === "unreachable"
-              ? `the server of ${domain} is unreachable`
-              : `no KeyPears server answers for ${domain}`,
-          );
-        return ok(client.createServerClient(found.value.apiUrl));
-      },
-    };
+    // Other domains' key logs come through the own server's relay: the page's CSP allows only
+    // its own origin (`connect-src 'self'`), and the worker verifies every log against its pin.
+    const own = client.createServerClient(ownServer.value.apiUrl, () => session.token);
+    const net: ShareNetwork = { own, keyLogOf: share.relayedKeyLogOf(own) };
     return ok({ share, net });
   };
 
   return {
+    /**
+     * The account's sharing identity, made and published now if the vault has none: right after
+     * the account is created, and on unlock for accounts made before sharing (PROTOCOL 17.1).
+     * `created` says whether this call made it (the caller then syncs it to the other devices).
+     */
+    setUpIdentity: async (
+      vault: Vault,
+    ): Promise<Result<{ created: boolean; safetyNumber: string }, ShareFailure>> => {
+      const ready = await prepare(vault);
+      if (!ready.ok) return ready;
+      const { share, net } = ready.value;
+      const existed = share.readIdentity(vault) !== undefined;
+      const me = await share.ensureIdentity(vault, net, shareDeps);
+      if (!me.ok) return err(failure(share, me.error));
+      return ok({
+        created: !existed,
+        safetyNumber: share.safetyNumber(vault.address, me.value.identity.publicKeys),
+      });
+    },
+    /**
+     * Follows the account's inbox stream (`GET /inbox/stream`, pushed by the server when a share
+     * arrives or leaves) until `signal` aborts, calling `onChange` for each summary, the first
+     * included. Reconnects after any end, waiting 1 s, then twice as long each time up to 30 s.
+     */
+    followInbox: async (vault: Vault, onChange: () => void, signal: AbortSignal): Promise<void> => {
+      let delayMs = 1000;
+      while (!signal.aborted) {
+        try {
+          const ready = await prepare(vault);
+          if (ready.ok) {
+            const stream = await ready.value.net.own.shares.inboxStream(undefined, { signal });
+            for await (const summary of stream) {
+              void summary;
+              delayMs = 1000;
+              onChange();
+            }
+          }
+        } catch {
+          // Unreachable, signed out or locked: tried again after the pause (or stopped).
+        }
+        if (signal.aborted) return;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+        });
+        delayMs = Math.min(delayMs * 2, 30_000);
+      }
+    },
+    /** The senders this account's server refuses shares from. */
+    blocked: async (vault: Vault): Promise<Result<readonly string[], ShareFailure>> => {
+      const ready = await prepare(vault);
+      if (!ready.ok) return ready;
+      try {
+        return ok((await ready.value.net.own.shares.blocks()).blocked);
+      } catch (error) {
+        return err({
+          kind: "network",
+          message: `${vault.address}'s server could not be asked (${error instanceof Error ? error.message : "error"})`,
+        });
+      }
+    },
+    /** Blocks (or unblocks) a sender on this account's server; the list after the change. */
+    block: async (
+      vault: Vault,
+      address: string,
+      blocked: boolean,
+    ): Promise<Result<readonly string[], ShareFailure>> => {
+      const ready = await prepare(vault);
+      if (!ready.ok) return ready;
+      const { share, net } = ready.value;
+      const done = await share.blockSender(vault, address.trim(), blocked, net);
+      return done.ok ? ok(done.value) : err(failure(share, done.error));
+    },
     send: async (vault: Vault, request: ShareRequest): Promise<Result<SentShare, ShareFailure>> => {
       const ready = await prepare(vault);
       if (!ready.ok) return ready;

@@ -122,6 +122,15 @@ export const createSyncService = (options: SyncServiceOptions) => {
     });
   };
 
+  const syncVault = async (vault: Vault): Promise<Result<SyncReport, SyncError>> => {
+    if (vault.localOnly)
+      return err({ kind: "rejected", detail: `${vault.address} is local only: it never syncs` });
+    const endpoint = await endpointFor(vault);
+    if (!endpoint.ok) return endpoint;
+    const { createSyncClient } = await syncClient();
+    return createSyncClient(vault, endpoint.value).syncOnce();
+  };
+
   const stopNetwork = options.network?.subscribe((online) => {
     for (const [address, entry] of live) {
       if (online) runLive(address);
@@ -189,15 +198,10 @@ export const createSyncService = (options: SyncServiceOptions) => {
       const { createSyncClient } = await syncClient();
       return ok(createSyncClient(vault, endpoint.value));
     },
-    syncOnce: async (address: string): Promise<Result<SyncReport, SyncError>> => {
-      const vault = options.vaultOf(address);
-      if (vault.localOnly)
-        return err({ kind: "rejected", detail: `${address} is local only: it never syncs` });
-      const endpoint = await endpointFor(vault);
-      if (!endpoint.ok) return endpoint;
-      const { createSyncClient } = await syncClient();
-      return createSyncClient(vault, endpoint.value).syncOnce();
-    },
+    syncOnce: async (address: string): Promise<Result<SyncReport, SyncError>> =>
+      syncVault(options.vaultOf(address)),
+    /** One round for a vault that is open here but not (yet) attached, as right after creation. */
+    syncVault: (vault: Vault): Promise<Result<SyncReport, SyncError>> => syncVault(vault),
     startLive: (address: string): void => {
       const vault = options.vaultOf(address);
       if (vault.localOnly) return;

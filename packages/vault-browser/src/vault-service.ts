@@ -193,6 +193,20 @@ export interface VaultApi {
     address: string,
     id: string,
   ) => Promise<Result<{ id: string }, ShareFailure>>;
+  /**
+   * Resolves when the account's inbox changed on the server (a share arrived or left), pushed over
+   * the inbox stream, with the new revision; at once when `seen` is not the current revision,
+   * and with the same revision after at most 25 s (call again). No request to the server per call.
+   */
+  readonly waitForInbox: (address: string, seen: number) => Promise<number>;
+  /** The senders this account's server refuses shares from. */
+  readonly blockedSenders: (address: string) => Promise<Result<readonly string[], ShareFailure>>;
+  /** Makes the server refuse (or accept again) shares from `sender`; the list after the change. */
+  readonly blockSender: (
+    address: string,
+    sender: string,
+    blocked: boolean,
+  ) => Promise<Result<readonly string[], ShareFailure>>;
   /** This account's safety number and the pinned contacts with theirs. */
   readonly contacts: (address: string) => Promise<Result<ContactsView, ShareFailure>>;
   /** Marks a contact verified (pinning its current keys again with `repin`, after a key change). */
@@ -246,6 +260,7 @@ export const createVaultService = (
     const entry = open.get(address);
     if (entry === undefined) return false;
     sync.stopLive(address);
+    stopInboxWatch(address);
     health.forget(address);
     open.delete(address);
     entry.stopNotices();
@@ -271,6 +286,58 @@ export const createVaultService = (
     const vault = vaultOf(address);
     if (!vault.localOnly) await sync.syncOnce(address);
     return vault;
+  };
+  /**
+   * The inbox streams this worker follows, per unlocked account: `revision` counts the summaries
+   * heard, and each waiter of `waitForInbox` is woken by the next one. Started by the first
+   * waiter, stopped on lock.
+   */
+  const inboxWatches = new Map<
+    string,
+    { revision: number; readonly waiters: Set<() => void>; readonly controller: AbortController }
+  >();
+  const stopInboxWatch = (address: string): void => {
+    const watch = inboxWatches.get(address);
+    if (watch === undefined) return;
+    inboxWatches.delete(address);
+    watch.controller.abort();
+    for (const wake of watch.waiters) wake();
+  };
+  const inboxWatch = (address: string) => {
+    const known = inboxWatches.get(address);
+    if (known !== undefined) return known;
+    const vault = vaultOf(address);
+    const watch = {
+      revision: 0,
+      waiters: new Set<() => void>(),
+      controller: new AbortController(),
+    };
+    inboxWatches.set(address, watch);
+    void sharing.followInbox(
+      vault,
+      () => {
+        watch.revision += 1;
+        for (const wake of watch.waiters) wake();
+        watch.waiters.clear();
+      },
+      watch.controller.signal,
+    );
+    return watch;
+  };
+
+  /**
+   * Accounts made before sharing (or whose identity could not be made at creation) get it on
+   * unlock, after a sync so one another device made arrives first. In the background: unlock
+   * does not wait for the network, and a failure (offline, locked again) waits for the next one.
+   */
+  const identityOnUnlock = async (address: string): Promise<void> => {
+    try {
+      const vault = await synced(address);
+      const identity = await sharing.setUpIdentity(vault);
+      if (identity.ok && identity.value.created) await sync.syncOnce(address);
+    } catch {
+      // Locked again meanwhile, or the worker's owner changed: the next unlock tries again.
+    }
   };
   const summary = (address: Address, serverUrl: string | null): AccountSummary => ({
     address,
@@ -305,8 +372,15 @@ export const createVaultService = (
             deviceName: request.deviceName ?? "browser",
           });
       if (!created.ok) return created;
+      const vault = created.value.vault;
+      // A synced account can receive shares from the start: its identity is made, published and
+      // pushed now (a failure only delays it to the next unlock).
+      if (!vault.localOnly) {
+        const identity = await sharing.setUpIdentity(vault).catch(() => undefined);
+        if (identity?.ok === true) await sync.syncVault(vault).catch(() => undefined);
+      }
       // Created accounts start locked: unlocking is the one path that hands keys around.
-      created.value.vault.lock();
+      vault.lock();
       return ok({
         address: created.value.vault.address,
         secretKey: created.value.secretKey,
@@ -321,6 +395,7 @@ export const createVaultService = (
       detach(account.address);
       attach(openVault({ db, account, vaultKey, deps }));
       hooks.onUnlock?.({ address: account.address, vaultKey: handed });
+      if (!account.address.endsWith("@localhost")) void identityOnUnlock(account.address);
       return ok(summary(account.address, account.serverUrl));
     },
     signIn: async (request) => {
@@ -408,6 +483,27 @@ export const createVaultService = (
     },
     declineShare: async (address, id) => sharing.decline(vaultOf(address), id),
     contacts: async (address) => sharing.contacts(vaultOf(address)),
+    blockedSenders: async (address) => sharing.blocked(vaultOf(address)),
+    blockSender: async (address, sender, blocked) =>
+      sharing.block(vaultOf(address), sender, blocked),
+    waitForInbox: async (address, seen) => {
+      // A local-only account has no inbox: nothing ever changes (answered after the same pause).
+      const watch = address.endsWith("@localhost") ? undefined : inboxWatch(address);
+      if (watch !== undefined && watch.revision !== seen) return watch.revision;
+      // Answered at the latest after 25 s, so a page never waits on a call its owner forgot.
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          watch?.waiters.delete(wake);
+          resolve();
+        }, 25_000);
+        watch?.waiters.add(wake);
+      });
+      return watch?.revision ?? seen;
+    },
     verifyContact: async (address, contact, repin) =>
       sharing.verifyContact(await synced(address), contact, { repin }),
     query: (address, query) => runLiveQuery(vaultOf(address), query),

@@ -1,6 +1,7 @@
 /** `keypears init <address>`: creates an account, prints its recovery kit once. */
 
 import { hostname } from "node:os";
+import type { Result } from "@keypears/base";
 import {
   type Address,
   createAccount,
@@ -85,6 +86,7 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
     if (!created.ok) throw vaultFailure(created.error);
     const account = created.value;
     const { vault } = account;
+    let identity: Result<string, string> | undefined;
     try {
       if (services !== undefined && serverUrl !== undefined) {
         // A vault its server never accepted would only be in the way of running `init` again.
@@ -107,6 +109,8 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
           undo();
           throw notCreated(registered.error.message);
         }
+        // The account exists now: a failure here only delays sharing to the first share command.
+        identity = (await services.setUpIdentity?.(vault)) ?? undefined;
       }
       if (ctx.json) {
         ctx.out.data({
@@ -117,6 +121,13 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
           deviceId: vault.deviceId,
           secretKey: account.secretKey,
           recoveryKit: account.recoveryKit,
+          ...(identity === undefined
+            ? {}
+            : {
+                sharing: identity.ok
+                  ? { safetyNumber: identity.value }
+                  : { safetyNumber: null, problem: identity.error },
+              }),
         });
         return;
       }
@@ -126,6 +137,12 @@ With --json it is in the output as "secretKey" and "recoveryKit".`,
           ? `Created ${style.bold(address)} on this device (local only: it never syncs or touches the network).`
           : `Created ${style.bold(address)} on this device and on ${serverUrl}.`,
       );
+      if (identity !== undefined)
+        ctx.out.line(
+          identity.ok
+            ? `It can send and receive shares; its safety number is ${identity.value}.`
+            : `Sharing is not set up yet (${identity.error}): the first \`keypears share\`, \`inbox\` or \`contacts\` will.`,
+        );
       ctx.out.line();
       ctx.out.line(account.recoveryKit.trimEnd());
       ctx.out.line();

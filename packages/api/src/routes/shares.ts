@@ -5,6 +5,7 @@
  * blocking a sender. Servers only route sealed envelopes: they cannot open or forge them.
  */
 
+import { eventIterator } from "@orpc/contract";
 import { z } from "zod";
 import { apiErrors } from "../errors.ts";
 import { addressOutputSchema, addressSchema, timestampSchema } from "../wire.ts";
@@ -81,6 +82,12 @@ export const shareErrors = {
     status: 403,
     message: "The recipient does not accept shares from this sender.",
   },
+  REMOTE_UNREACHABLE: {
+    status: 502,
+    message:
+      "The server of that address's domain could not be reached, or did not serve a valid key log.",
+    data: z.object({ reason: z.string() }),
+  },
 } as const;
 
 export const outgoingShareSchema = z.object({
@@ -97,6 +104,11 @@ export const inboxShareSchema = z.object({
   receivedAt: timestampSchema,
 });
 
+export const inboxSummarySchema = z.object({
+  count: z.int().min(0),
+  latest: timestampSchema.nullable(),
+});
+
 const tag = { tags: ["sharing"] } as const;
 const federationTag = { tags: ["federation"] } as const;
 
@@ -110,6 +122,23 @@ export const shareRoutes = {
       summary: "An address's public key log",
       description:
         "The signed, hash-chained log of an address's public keys (Ed25519 for signing, X25519 and X-Wing for receiving), as its owner's devices published it. Clients verify every signature and link, pin the log on first use and accept later answers only if they extend it (docs/PROTOCOL.md, 'Identity and key log').",
+    })
+    .input(z.object({ address: addressSchema }))
+    .output(z.object({ address: addressOutputSchema, entries: z.array(keyLogEntrySchema) })),
+
+  relayKeys: sessionRoute
+    .errors({
+      NO_IDENTITY: shareErrors.NO_IDENTITY,
+      REMOTE_UNREACHABLE: shareErrors.REMOTE_UNREACHABLE,
+      TOO_MANY_REQUESTS: apiErrors.TOO_MANY_REQUESTS,
+    })
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/relay/accounts/{address}/keys",
+      summary: "Any address's public key log, fetched by this server for the signed-in account",
+      description:
+        "For clients that may only talk to their own server (the web app, under `connect-src 'self'`). An address of this domain is answered from this server; another domain's is fetched from the server that domain's discovery document names, at `GET /accounts/{address}/keys`, with no redirects, a 10 s limit, at most 1 MiB, and never from an address of a private network or this machine (unless this server's own domain is on this machine). Rate-limited per account. The client verifies the answer against its pin as if it had fetched it itself (docs/PROTOCOL.md 17.2).",
     })
     .input(z.object({ address: addressSchema }))
     .output(z.object({ address: addressOutputSchema, entries: z.array(keyLogEntrySchema) })),
@@ -166,6 +195,27 @@ export const shareRoutes = {
         "Sealed shares waiting for this account, oldest first. The devices verify the sender's signature against the sender's pinned key log before showing a share.",
     })
     .output(z.object({ shares: z.array(inboxShareSchema) })),
+
+  inboxStream: sessionRoute
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/inbox/stream",
+      summary: "Server-sent events: the inbox's summary now, then every time it changes",
+      description:
+        'A `text/event-stream` like the vault head stream: an event `message` whose `data` is `{"count":2,"latest":"<time the newest share arrived, or null>"}`, then another each time a share arrives or leaves the inbox (accepted or declined on any device), so devices read the inbox (`GET /inbox`) when it changes instead of polling. Comment lines keep it open; it ends with an `error` event when the session ends, and with `done` on shutdown. Reconnect after any end.',
+    })
+    .output(eventIterator(inboxSummarySchema)),
+
+  blocks: sessionRoute
+    .route({
+      ...tag,
+      method: "GET",
+      path: "/account/blocks",
+      summary: "The addresses this account blocked",
+      description: "The senders whose shares this server refuses for this account, in order.",
+    })
+    .output(z.object({ blocked: z.array(addressOutputSchema) })),
 
   remove: sessionRoute
     .errors({ NOT_FOUND: apiErrors.NOT_FOUND })

@@ -62,8 +62,8 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   assert.ok(frames.get?.responses["200"]?.content?.[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
   assert.equal(
     Object.keys(doc.paths).length,
-    33,
-    "23 API paths (the binary push and pull share one, the binary snapshot has its own), 8 sharing paths, discovery and the document",
+    36,
+    "23 API paths (the binary push and pull share one, the binary snapshot has its own), 11 sharing paths (with the key-log relay, the inbox stream and the block list), discovery and the document",
   );
 });
 

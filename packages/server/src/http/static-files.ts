@@ -12,12 +12,11 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
-  // The health screen's exposed-password check (off until turned on) asks Have I Been Pwned's
-  // range API for 5-hex-digit hash prefixes; a mirror on this origin needs nothing more.
-  // Sharing reads other domains' discovery documents and key logs from their own servers (any
-  // HTTPS origin, or a server on this machine): what it reads is public and verified (signed,
-  // pinned); nothing secret is sent to them.
-  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
+  // The app talks only to its own server. Sharing reads other domains' key logs through this
+  // server's relay (`GET /relay/accounts/{address}/keys`), verified against the pin in the
+  // worker. The health screen's exposed-password check (off until turned on) needs a range API
+  // mirror on this origin.
+  "connect-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",

@@ -17,6 +17,7 @@ const createFakeHub = () => {
   const resyncs = new Set<() => void>();
   const hub: NoticeHub = {
     onHead: (_vault, listener) => (heads.add(listener), () => heads.delete(listener)),
+    onInbox: () => () => {},
     onSessionEnd: (_session, listener) => (ends.add(listener), () => ends.delete(listener)),
     onAnySessionEnd: () => () => {},
     onResync: (listener) => (resyncs.add(listener), () => resyncs.delete(listener)),

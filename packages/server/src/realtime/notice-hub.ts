@@ -1,6 +1,6 @@
 /**
  * One LISTEN per process, fanned out to the streams this process serves: head moves per vault,
- * and ended sessions (sign-out, revoked device). With Postgres, a NOTIFY from any process reaches
+ * inbox changes per account, and ended sessions (sign-out, revoked device). With Postgres, a NOTIFY from any process reaches
  * every process; with PGlite, the one process there is. After a lost connection, `onResync`
  * listeners are told to re-read what they follow, since notices may have been missed.
  */
@@ -18,6 +18,7 @@ export interface SessionKey {
 
 export interface NoticeHub {
   readonly onHead: (vaultId: VaultId, listener: (head: Checkpoint) => void) => () => void;
+  readonly onInbox: (accountId: string, listener: () => void) => () => void;
   readonly onSessionEnd: (session: SessionKey, listener: () => void) => () => void;
   /** Every sign-out and device revocation, whichever session it ends (the session cache). */
   readonly onAnySessionEnd: (listener: (notice: SessionEndNotice) => void) => () => void;
@@ -25,7 +26,7 @@ export interface NoticeHub {
   readonly close: () => Promise<void>;
 }
 
-export type SessionEndNotice = Exclude<Notice, { readonly kind: "head" }>;
+export type SessionEndNotice = Exclude<Notice, { readonly kind: "head" | "inbox" }>;
 
 const subscribe = <T>(set: Set<T>, item: T): (() => void) => {
   set.add(item);
@@ -36,11 +37,17 @@ export const startNoticeHub = async (sql: SqlClient): Promise<NoticeHub> => {
   const headListeners = new Map<VaultId, Set<(head: Checkpoint) => void>>();
   const sessionListeners = new Set<{ session: SessionKey; listener: () => void }>();
   const resyncListeners = new Set<() => void>();
+  const inboxListeners = new Set<{ accountId: string; listener: () => void }>();
   const anySessionEndListeners = new Set<(notice: SessionEndNotice) => void>();
 
   const dispatch = (notice: Notice): void => {
     if (notice.kind === "head") {
       for (const listener of headListeners.get(notice.vaultId) ?? []) listener(notice.head);
+      return;
+    }
+    if (notice.kind === "inbox") {
+      for (const { accountId, listener } of inboxListeners)
+        if (accountId === notice.accountId) listener();
       return;
     }
     for (const listener of anySessionEndListeners) listener(notice);
@@ -78,6 +85,7 @@ export const startNoticeHub = async (sql: SqlClient): Promise<NoticeHub> => {
         if (listeners.size === 0) headListeners.delete(vaultId);
       };
     },
+    onInbox: (accountId, listener) => subscribe(inboxListeners, { accountId, listener }),
     onSessionEnd: (session, listener) => subscribe(sessionListeners, { session, listener }),
     onAnySessionEnd: (listener) => subscribe(anySessionEndListeners, listener),
     onResync: (listener) => subscribe(resyncListeners, listener),

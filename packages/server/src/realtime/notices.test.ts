@@ -16,6 +16,7 @@ it("encodes each notice in a few hundred bytes at most and decodes it back", () 
       deviceId: "0123456789abcdef" as DeviceId,
     },
     { kind: "session-ended", tokenHash: new Uint8Array(32).fill(9) },
+    { kind: "inbox", accountId: "1c9e5a43-2a5b-4f4e-a2c1-0b8f1d2e3f40" },
   ];
   for (const notice of notices) {
     const payload = encodeNotice(notice);
@@ -25,7 +26,7 @@ it("encodes each notice in a few hundred bytes at most and decodes it back", () 
 });
 
 it("ignores payloads it does not understand", () => {
-  for (const payload of ["", "x", "h a b", "h v 1.5 AAAA", "h v 1 !!", "s", "z a b c"]) {
+  for (const payload of ["", "x", "h a b", "h v 1.5 AAAA", "h v 1 !!", "s", "z a b c", "i"]) {
     assert.equal(decodeNotice(payload), undefined, payload);
   }
 });

@@ -1,6 +1,7 @@
 /**
  * What server processes tell each other through Postgres NOTIFY (or PGlite's in-process
- * equivalent): a vault's head moved, a device was revoked, a session ended. Payloads hold ids,
+ * equivalent): a vault's head moved, a device was revoked, a session ended, an account's share
+ * inbox changed. Payloads hold ids,
  * positions and hashes only, and fit well under NOTIFY's 8000-byte limit.
  */
 
@@ -12,7 +13,9 @@ export const NOTICE_CHANNEL = "keypears_events";
 export type Notice =
   | { readonly kind: "head"; readonly vaultId: VaultId; readonly head: Checkpoint }
   | { readonly kind: "device-revoked"; readonly accountId: string; readonly deviceId: DeviceId }
-  | { readonly kind: "session-ended"; readonly tokenHash: Uint8Array };
+  | { readonly kind: "session-ended"; readonly tokenHash: Uint8Array }
+  /** A share arrived in the account's inbox or left it (accepted, declined). */
+  | { readonly kind: "inbox"; readonly accountId: string };
 
 export const encodeNotice = (notice: Notice): string => {
   switch (notice.kind) {
@@ -22,6 +25,8 @@ export const encodeNotice = (notice: Notice): string => {
       return `d ${notice.accountId} ${notice.deviceId}`;
     case "session-ended":
       return `s ${bytesToBase64Url(notice.tokenHash)}`;
+    case "inbox":
+      return `i ${notice.accountId}`;
   }
 };
 
@@ -38,6 +43,7 @@ export const decodeNotice = (payload: string): Notice | undefined => {
     if (kind === "d" && a !== undefined && b !== undefined) {
       return { kind: "device-revoked", accountId: a, deviceId: b as DeviceId };
     }
+    if (kind === "i" && a !== undefined && a !== "") return { kind: "inbox", accountId: a };
     if (kind === "s" && a !== undefined) {
       return { kind: "session-ended", tokenHash: base64UrlToBytes(a) };
     }

@@ -32,7 +32,11 @@ export interface ShareDeliveryOptions {
   readonly perDomain?: { readonly capacity: number; readonly refillPerMinute: number };
   /** Shares accepted per sender address. */
   readonly perSender?: { readonly capacity: number; readonly refillPerMinute: number };
+  /** Key logs each account may have relayed (`GET /relay/accounts/{address}/keys`). */
+  readonly relayPerAccount?: { readonly capacity: number; readonly refillPerMinute: number };
   readonly fetch?: FetchLike;
+  /** Host name → addresses for the relay's private-address check (the DNS by default). */
+  readonly resolve?: (host: string) => Promise<readonly string[]>;
 }
 
 export interface Sharing {
@@ -40,7 +44,9 @@ export interface Sharing {
   readonly stop: () => Promise<void>;
   readonly perDomain: RateLimiter;
   readonly perSender: RateLimiter;
+  readonly relayPerAccount: RateLimiter;
   readonly fetch: FetchLike;
+  readonly resolve: ((host: string) => Promise<readonly string[]>) | undefined;
 }
 
 const registry = new WeakMap<AppServices, Sharing>();
@@ -144,7 +150,12 @@ export const startSharing = (app: AppServices, options: ShareDeliveryOptions = {
       options.perSender ?? { capacity: 20, refillPerMinute: 10 },
       app.now,
     ),
+    relayPerAccount: createRateLimiter(
+      options.relayPerAccount ?? { capacity: 60, refillPerMinute: 30 },
+      app.now,
+    ),
     fetch: fetchImpl,
+    resolve: options.resolve,
   };
   registry.set(app, sharing);
   return sharing;

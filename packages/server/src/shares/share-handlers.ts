@@ -7,15 +7,22 @@ import { type Address, domainOf } from "@keypears/base";
 import { MAX_SHARE_BYTES, shareEnvelopeSchema, type WireShareEnvelope } from "@keypears/api";
 import { ORPCError } from "@orpc/server";
 import { apiError } from "../http/api-error.ts";
+import type { AppServices } from "../http/context.ts";
 import { authed, base } from "../http/implementer.ts";
 import { sharingOf } from "./delivery.ts";
 import { discoverApi } from "./discover.ts";
+import { relayKeyLog } from "./relay-keys.ts";
+import { spend } from "../http/rate-limited.ts";
+import { takeStreamSlot } from "../http/account-quotas.ts";
+import { followInbox } from "../realtime/follow-inbox.ts";
 import { shareError } from "./share-error.ts";
 import {
   accountIdOf,
   addressOf,
   extendKeyLog,
+  inboxSummary,
   isBlocked,
+  listBlocked,
   listInbox,
   listOutgoing,
   type OutgoingShare,
@@ -49,14 +56,34 @@ const tooLarge = () =>
     data: { limit: MAX_SHARE_BYTES, unit: "bytes" },
   });
 
+/** The key log of an account of this domain, as published by its devices. */
+const localKeyLog = async (app: AppServices, address: Address) => {
+  const accountId = await accountIdOf(app.sql, address);
+  const entries = accountId === undefined ? undefined : await readKeyLog(app.sql, accountId);
+  if (accountId === undefined || entries === undefined) throw shareError("NO_IDENTITY");
+  return { address: await addressOf(app.sql, accountId), entries: [...entries] };
+};
+
 export const shareHandlers = {
   keys: base.shares.keys.handler(async ({ input, context: { app } }) => {
     const address = input.address as Address;
-    const accountId =
-      domainOf(address) === app.domain ? await accountIdOf(app.sql, address) : undefined;
-    const entries = accountId === undefined ? undefined : await readKeyLog(app.sql, accountId);
-    if (accountId === undefined || entries === undefined) throw shareError("NO_IDENTITY");
-    return { address: await addressOf(app.sql, accountId), entries: [...entries] };
+    if (domainOf(address) !== app.domain) throw shareError("NO_IDENTITY");
+    return localKeyLog(app, address);
+  }),
+
+  relayKeys: authed.shares.relayKeys.handler(async ({ input, context: { app, session } }) => {
+    const address = input.address as Address;
+    const sharing = sharingOf(app);
+    spend(sharing.relayPerAccount, session.accountId);
+    if (domainOf(address) === app.domain) return localKeyLog(app, address);
+    const relayed = await relayKeyLog(address, {
+      ownDomain: app.domain,
+      fetch: sharing.fetch,
+      ...(sharing.resolve === undefined ? {} : { resolve: sharing.resolve }),
+    });
+    if (relayed.ok) return { address, entries: [...relayed.entries] };
+    if (relayed.kind === "no-identity") throw shareError("NO_IDENTITY");
+    throw shareError("REMOTE_UNREACHABLE", { reason: relayed.reason });
   }),
 
   publishKeys: authed.shares.publishKeys.handler(async ({ input, context: { app, session } }) => {
@@ -100,6 +127,33 @@ export const shareHandlers = {
       envelope: share.envelope,
       receivedAt: share.receivedAt.toISOString(),
     })),
+  })),
+
+  // Checked before the stream starts (a refusal is a plain HTTP error), counted among the
+  // account's open streams like head streams.
+  inboxStream: authed.shares.inboxStream.handler(async ({ context: { app, session }, signal }) => {
+    const release = takeStreamSlot(app.quotas, session.accountId);
+    signal?.addEventListener("abort", release, { once: true });
+    const summaries = followInbox({
+      hub: app.hub,
+      session,
+      readSummary: () => inboxSummary(app.sql, session.accountId, new Date(app.now())),
+      signals: signal === undefined ? [app.shutdownSignal] : [app.shutdownSignal, signal],
+      now: app.now,
+      sessionEnded: () => apiError("UNAUTHORIZED"),
+    });
+    return (async function* () {
+      try {
+        for await (const summary of summaries)
+          yield { count: summary.count, latest: summary.latest?.toISOString() ?? null };
+      } finally {
+        release();
+      }
+    })();
+  }),
+
+  blocks: authed.shares.blocks.handler(async ({ context: { app, session } }) => ({
+    blocked: await listBlocked(app.sql, session.accountId),
   })),
 
   remove: authed.shares.remove.handler(async ({ input, context: { app, session } }) => {

@@ -3,6 +3,7 @@
 import type { WireKeyLogEntry, WireShareEnvelope } from "@keypears/api";
 import type { SqlClient, SqlQueryable } from "../sql/sql-client.ts";
 import { toDate, toSafeInt, toText } from "../sql/values.ts";
+import { encodeNotice, NOTICE_CHANNEL } from "../realtime/notices.ts";
 
 export const accountIdOf = async (
   sql: SqlQueryable,
@@ -236,11 +237,7 @@ export const setBlocked = async (
       accountId,
       address,
     ]);
-  return (
-    await sql.query("SELECT blocked FROM share_blocks WHERE account_id = $1 ORDER BY blocked", [
-      accountId,
-    ])
-  ).map((row) => toText(row["blocked"], "blocked"));
+  return listBlocked(sql, accountId);
 };
 
 export const wasSeen = async (
@@ -282,8 +279,33 @@ export const storeInbox = (
         new Date(envelope.expiresAt),
       ],
     );
+    await notifyInbox(tx, accountId);
     return true;
   });
+
+/** Tells the account's open inbox streams, in every server process, that the inbox changed. */
+const notifyInbox = (sql: SqlQueryable, accountId: string) =>
+  sql.query("SELECT pg_notify($1, $2)", [
+    NOTICE_CHANNEL,
+    encodeNotice({ kind: "inbox", accountId }),
+  ]);
+
+/** What an inbox stream announces: how many shares wait, and when the newest arrived. */
+export const inboxSummary = async (
+  sql: SqlQueryable,
+  accountId: string,
+  now: Date,
+): Promise<{ count: number; latest: Date | null }> => {
+  const [row] = await sql.query(
+    "SELECT count(*) AS count, max(received_at) AS latest FROM share_inbox WHERE account_id = $1 AND expires_at > $2",
+    [accountId, now],
+  );
+  const latest = row?.["latest"];
+  return {
+    count: Number(row?.["count"] ?? 0),
+    latest: latest === null || latest === undefined ? null : toDate(latest, "latest"),
+  };
+};
 
 export const listInbox = async (
   sql: SqlQueryable,
@@ -305,14 +327,21 @@ export const listInbox = async (
   }));
 };
 
-export const removeFromInbox = async (
-  sql: SqlQueryable,
-  accountId: string,
-  id: string,
-): Promise<boolean> =>
-  (
-    await sql.query(
+export const removeFromInbox = (sql: SqlClient, accountId: string, id: string): Promise<boolean> =>
+  sql.transaction(async (tx) => {
+    const removed = await tx.query(
       "DELETE FROM share_inbox WHERE account_id = $1 AND share_id = $2 RETURNING share_id",
       [accountId, id],
-    )
-  ).length > 0;
+    );
+    if (removed.length === 0) return false;
+    await notifyInbox(tx, accountId);
+    return true;
+  });
+
+/** The addresses this account blocked, in order. */
+export const listBlocked = async (sql: SqlQueryable, accountId: string): Promise<string[]> =>
+  (
+    await sql.query("SELECT blocked FROM share_blocks WHERE account_id = $1 ORDER BY blocked", [
+      accountId,
+    ])
+  ).map((row) => toText(row["blocked"], "blocked"));
