@@ -8,12 +8,15 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import type { EventId } from "@keypears/sync-core";
-import { unlockVault } from "./node/node-accounts.ts";
-import { parseAddress } from "./address.ts";
-import { vaultPath } from "./node/home.ts";
-import { openSqlite } from "./node/node-sqlite.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  openVaultFile,
+  unlockVault,
+} from "./testing/test-platform.ts";
 import type { Vault } from "./vault.ts";
 
 const home = createTestHome();
@@ -28,8 +31,7 @@ interface HistoryRow {
   readonly record: Uint8Array;
 }
 
-const openRaw = (address: string): SqliteDatabase =>
-  openSqlite(vaultPath(home.path, expectOk(parseAddress(address))));
+const openRaw = (address: string): SqliteDatabase => openVaultFile(home.path, address);
 
 const unlock = async (address: string): Promise<Vault> =>
   expectOk(await unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }));
