@@ -48,7 +48,7 @@ test("a wrong password is refused without a hint, and changes nothing", async ()
 });
 
 test("key-derivation parameters below the client's floor are refused, even from the vault file", async () => {
-  await createTestAccount(home.path, "weak@localhost");
+  (await createTestAccount(home.path, "weak@localhost")).vault.lock();
   const db = openVaultFile(home.path, "weak@localhost");
   db.prepare("UPDATE account SET kdf = ?").run(
     JSON.stringify({ algorithm: "argon2id", memoryKiB: 8192, iterations: 1, parallelism: 1 }),
@@ -79,10 +79,14 @@ test("creating an account below the floor is refused, and leaves no file", async
 
 test("changing the master password rewraps the vault key and re-encrypts nothing else", async () => {
   const address = "passwd@localhost";
-  const { vault } = await createTestAccount(home.path, address);
-  expectOk(vault.add({ fields: { title: "A", password: "pa" } }));
-  expectOk(vault.add({ fields: { title: "B", password: "pb" } }));
+  const created = await createTestAccount(home.path, address);
+  expectOk(created.vault.add({ fields: { title: "A", password: "pa" } }));
+  expectOk(created.vault.add({ fields: { title: "B", password: "pb" } }));
+  created.vault.lock(); // the file is read with the vault locked (one connection, as in a browser)
   const tablesBefore = snapshotTables(address);
+  const vault = expectOk(
+    await unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }),
+  );
   assert.deepEqual(await vault.changePassword("wrong old password", "new"), {
     ok: false,
     error: { kind: "wrong-credentials" },
