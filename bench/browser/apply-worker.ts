@@ -2,7 +2,8 @@
  * The apply benchmark's KeyPears row, in a Chromium worker: a new device of the account joins on
  * SQLite WASM in OPFS (the SAH pool, as the browser vault keeps it) and applies the server-ordered
  * events with `vault.sync.applyOrdered` in the sync client's batches, as `apply-remote/keypears.ts`
- * does in Node. The page sends the account and the events' URL; each run posts its time.
+ * does in Node. It reads its request (the account, the events' URL) from `apply-request.json`
+ * beside the page and posts one reply: each run's time.
  */
 
 import { base64UrlToBytes } from "@keypears/base";
@@ -35,7 +36,6 @@ export type ApplyWorkerReply =
 
 const scope = globalThis as unknown as {
   postMessage: (message: unknown) => void;
-  addEventListener: (type: "message", listener: (event: { data: unknown }) => void) => void;
 };
 const post = (reply: ApplyWorkerReply) => scope.postMessage(reply);
 
@@ -73,7 +73,8 @@ const run = async (request: ApplyWorkerRequest): Promise<ApplyWorkerReply> => {
   const pool = await openOpfsPool({ name: "keypears-bench" });
   const ms: number[] = [];
   let items = 0;
-  for (let i = 0; i < request.runs; i++) {
+  // Run 0 is the warm-up, untimed.
+  for (let i = 0; i <= request.runs; i++) {
     const storage = pool.storageAt(`/apply-${i}/vaults/`);
     const joined = await joinAccount({
       storage,
@@ -96,7 +97,7 @@ const run = async (request: ApplyWorkerRequest): Promise<ApplyWorkerReply> => {
       if (!applied.ok)
         throw new Error(`applyOrdered refused a page: ${JSON.stringify(applied.error)}`);
     }
-    ms.push(performance.now() - started);
+    if (i > 0) ms.push(performance.now() - started);
     items = vault.list().length;
     vault.lock();
     for (const name of pool.fileNames()) if (name.startsWith(`/apply-${i}/`)) pool.unlink(name);
@@ -104,11 +105,10 @@ const run = async (request: ApplyWorkerRequest): Promise<ApplyWorkerReply> => {
   return { ok: true, ms, items };
 };
 
-scope.addEventListener("message", (event) => {
-  void run(event.data as ApplyWorkerRequest).then(post, (error: unknown) =>
-    post({
-      ok: false,
-      error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
-    }),
-  );
-});
+const request = (await (await fetch("/apply-request.json")).json()) as ApplyWorkerRequest;
+post(
+  await run(request).catch((error: unknown): ApplyWorkerReply => ({
+    ok: false,
+    error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
+  })),
+);
