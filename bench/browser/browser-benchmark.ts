@@ -1,7 +1,7 @@
 /**
  * The vault in Chromium beside the same vault in Node, in one run: unlock at the real Argon2id
- * parameters, list 10,000 items, and the time from an edit to the live query's new result
- * (one item, and the whole list of 10,000). In Chromium every call crosses from the page to the
+ * parameters, apply the apply benchmark's 100,000 remote events, list 10,000 items, and the time
+ * from an edit to the live query's new result (one item, and the whole list of 10,000). In Chromium every call crosses from the page to the
  * owning worker (SQLite WASM on OPFS) and back; in Node it is a function call on better-sqlite3.
  */
 
@@ -21,6 +21,9 @@ import type { Benchmark } from "../lib/benchmark.ts";
 import { percentiles, summarize } from "../lib/stats.ts";
 import { medianOf, quantity, type Table } from "../lib/table.ts";
 import { withTempDir } from "../lib/temp-dir.ts";
+import { vaultHistory } from "../fixtures/vault-history.ts";
+import { FULL_SIZE, SMOKE_SIZE } from "../merge/workload.ts";
+import { applyInChromium, applyInNode } from "./apply-in-browser.ts";
 
 declare const keypears: { vault: VaultClient };
 
@@ -202,15 +205,29 @@ export const browserBenchmark: Benchmark = {
     "the vault in Chromium (SQLite WASM on OPFS, worker RPC) beside Node: unlock, list, live-query updates",
   run: async ({ smoke, runs, log }) => {
     const items = smoke ? 100 : 10_000;
-    const edits = smoke ? 3 : 100;
+    const edits = smoke ? 3 : 200;
     const unlockRuns = smoke ? 1 : Math.max(2, Math.min(runs, 5));
-    log(`browser: Node, ${items} items`);
-    const node = await withTempDir("browser-bench", (dir) => inNode(dir, items, edits, unlockRuns));
-    log(`browser: Chromium, ${items} items`);
-    const chromium = await inChromium(items, edits, unlockRuns);
-    const medianRow = (key: string, label: string, pick: (s: Samples) => number[]) => {
-      const n = summarize(pick(node));
-      const c = summarize(pick(chromium));
+    const applyRuns = smoke ? 1 : Math.max(2, Math.min(runs, 3));
+    const history = await vaultHistory(smoke ? SMOKE_SIZE : FULL_SIZE, log);
+    const events = history.workload.sets.length;
+    log(`browser: Node, ${items} items; apply ${events} events`);
+    const node = await withTempDir("browser-bench", async (dir) => ({
+      ...(await inNode(dir, items, edits, unlockRuns)),
+      apply: await applyInNode(history, dir, applyRuns),
+    }));
+    log(`browser: Chromium, ${items} items; apply ${events} events`);
+    const chromium = {
+      ...(await inChromium(items, edits, unlockRuns)),
+      apply: await applyInChromium(history, applyRuns),
+    };
+    if (chromium.apply.items !== node.apply.items)
+      throw new Error(
+        `after applying the same events Chromium has ${chromium.apply.items} items, Node ${node.apply.items}`,
+      );
+    type Both = Samples & { readonly apply: { readonly ms: readonly number[] } };
+    const medianRow = (key: string, label: string, pick: (s: Both) => readonly number[]) => {
+      const n = summarize([...pick(node)]);
+      const c = summarize([...pick(chromium)]);
       return {
         key,
         cells: [
@@ -243,6 +260,11 @@ export const browserBenchmark: Benchmark = {
       ],
       rows: [
         medianRow("unlock", "Unlock (Argon2id 64 MiB, t=3), median", (s) => s.unlock),
+        medianRow(
+          "apply",
+          `Apply ${events.toLocaleString("en")} remote events (new device, batches of the sync client), median`,
+          (s) => s.apply.ms,
+        ),
         medianRow("list", `List ${items.toLocaleString("en")} items, median`, (s) => s.list),
         liveRow("live-item", "Edit → live item query's new result, p50 / p99", (s) => s.liveItem),
         liveRow(
@@ -254,16 +276,27 @@ export const browserBenchmark: Benchmark = {
       notes: [
         "Node: the vault on better-sqlite3 in this process. Chromium: Debian's Chromium (headless, via playwright-core); the page calls the vault's worker (SQLite WASM on OPFS with the SAH-pool VFS, the vault core, Argon2id in hash-wasm), timed in the page with `performance.now()`, so every Chromium number includes the round trip page → worker → page and the structured clone of the answer.",
         "Live queries: from calling `edit` (a durable commit) to the subscriber's new result; the list query re-runs over every item after each commit and hands on a result only when it changed.",
-        `${edits} edits per live query; ${unlockRuns} unlocks; 5 lists. Not measured here yet: applying 100,000 remote events in Chromium.`,
+        `${edits} edits per live query; ${unlockRuns} unlocks; 5 lists; ${applyRuns} applies.`,
+        "Apply: the apply-remote benchmark's workload (the vault history's server-ordered events over " +
+          `${history.workload.size.items.toLocaleString("en")} items) applied with \`vault.sync.applyOrdered\` into a new device's empty vault, each run into a fresh file, after one untimed warm-up run; timed inside the worker in Chromium (no page round trip), and in this process in Node. Both must end with the same items.`,
       ],
     };
     const itemLive = percentiles(chromium.liveItem);
+    const applyRatio =
+      summarize([...chromium.apply.ms]).median / summarize([...node.apply.ms]).median;
     return {
       title: "The vault in a browser: Chromium beside Node",
       description:
         "The same vault core on SQLite WASM in OPFS, in a dedicated worker, against better-sqlite3 in Node, in one run.",
       tables: [table],
       targets: [
+        {
+          label: `Apply ${events.toLocaleString("en")} remote events in Chromium, vs Node`,
+          goal: "within 2x of Node",
+          measured: quantity(applyRatio, "ratio"),
+          reference: 2,
+          better: "lower",
+        },
         {
           label: "Live-query update after a local edit in Chromium (item), p99",
           goal: "< 16 ms (one frame)",

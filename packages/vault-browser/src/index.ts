@@ -45,5 +45,13 @@ export const openBrowserVault = (): VaultClient => {
   target.addEventListener?.("pagehide", (event) => {
     if (!event.persisted) worker.postMessage({ type: "close" });
   });
+  // Live sync runs in the worker; the page hears the network come and go more reliably.
+  const network = globalThis as unknown as {
+    addEventListener?: (type: "online" | "offline", listener: () => void) => void;
+  };
+  network.addEventListener?.("online", () => worker.postMessage({ type: "network", online: true }));
+  network.addEventListener?.("offline", () =>
+    worker.postMessage({ type: "network", online: false }),
+  );
   return client;
 };

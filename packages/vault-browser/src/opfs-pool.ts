@@ -15,27 +15,50 @@ const CAPACITY = 16;
 export interface OpenPoolOptions {
   /** How long to wait for a previous owner's handles. */
   readonly timeoutMs?: number;
+  /** Another pool (its own OPFS folder), for tests that must not touch the app's vaults. */
+  readonly name?: string;
+  readonly capacity?: number;
 }
 
-export const openOpfsPool = async (
-  options: OpenPoolOptions = {},
-): Promise<{ storage: AccountStorage; close: () => void }> => {
+export interface OpfsPool {
+  /** The vault files in `/vaults/`. */
+  readonly storage: AccountStorage;
+  /** Vault files under another folder of the pool (`<prefix><address>.vault`). */
+  readonly storageAt: (prefix: string) => AccountStorage;
+  /** The pool's file names, and a file's bytes (what SQLite stored, without the pool's header). */
+  readonly fileNames: () => readonly string[];
+  readonly fileBytes: (name: string) => Uint8Array;
+  readonly unlink: (name: string) => void;
+  readonly close: () => void;
+}
+
+export const openOpfsPool = async (options: OpenPoolOptions = {}): Promise<OpfsPool> => {
   watchQuota();
   // Its own chunk, loaded when the worker opens the database (the page's first load stays small).
   const { default: sqlite3InitModule } = await import("@sqlite.org/sqlite-wasm");
   const sqlite3 = await sqlite3InitModule();
+  const capacity = options.capacity ?? CAPACITY;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let lastError: unknown;
   for (let attempt = 0; Date.now() < deadline; attempt++) {
     try {
       const pool = await sqlite3.installOpfsSAHPoolVfs({
-        name: POOL_NAME,
-        initialCapacity: CAPACITY,
+        name: options.name ?? POOL_NAME,
+        initialCapacity: capacity,
         preserveOnInitFailure: true,
         ...(attempt > 0 ? { forceReinitIfPreviouslyFailed: true } : {}),
       });
-      await pool.reserveMinimumCapacity(CAPACITY);
-      return { storage: createOpfsStorage(sqlite3, pool), close: () => pool.pauseVfs() };
+      await pool.reserveMinimumCapacity(capacity);
+      return {
+        storage: createOpfsStorage(sqlite3, pool),
+        storageAt: (prefix) => createOpfsStorage(sqlite3, pool, prefix),
+        fileNames: () => pool.getFileNames(),
+        fileBytes: (name) => pool.exportFile(name),
+        unlink: (name) => {
+          pool.unlink(name);
+        },
+        close: () => pool.pauseVfs(),
+      };
     } catch (error) {
       lastError = error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));

@@ -1,7 +1,7 @@
 /**
  * The account-file storage port in a browser: one SQLite file per account in the origin-private
- * file system, through SQLite's SAH-pool VFS (`/vaults/<address>.vault`). Only the worker that
- * owns the pool (see `vault-worker.ts`) may use it.
+ * file system, through SQLite's SAH-pool VFS (`/vaults/<address>.vault`; tests give another
+ * folder). Only the worker that owns the pool (see `vault-worker.ts`) may use it.
  */
 
 import type { SAHPoolUtil, Sqlite3Static } from "@sqlite.org/sqlite-wasm";
@@ -10,11 +10,14 @@ import type { Address } from "@keypears/vault/core";
 import type { SqliteDatabase } from "@keypears/vault/core";
 import { wrapWasmDatabase } from "./wasm-sqlite.ts";
 
-const prefix = "/vaults/";
 const suffix = ".vault";
-const nameOf = (address: Address): string => `${prefix}${address}${suffix}`;
 
-export const createOpfsStorage = (sqlite3: Sqlite3Static, pool: SAHPoolUtil): AccountStorage => {
+export const createOpfsStorage = (
+  sqlite3: Sqlite3Static,
+  pool: SAHPoolUtil,
+  prefix = "/vaults/",
+): AccountStorage => {
+  const nameOf = (address: Address): string => `${prefix}${address}${suffix}`;
   const files = (): readonly string[] => pool.getFileNames();
   const exists = (address: Address): boolean => files().includes(nameOf(address));
   const open = (address: Address) =>

@@ -85,6 +85,11 @@ export type PageToWorker =
       readonly query: LiveQuery;
     }
   | { readonly type: "unwatch"; readonly id: number }
+  /**
+   * The page's online/offline event. Chromium does not always fire them in a dedicated worker (not
+   * under DevTools' network emulation, at least), so the page passes on what it hears.
+   */
+  | { readonly type: "network"; readonly online: boolean }
   /** The page is going away for good: an owner releases the database for the next tab. */
   | { readonly type: "close" };
 

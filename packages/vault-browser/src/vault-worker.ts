@@ -77,6 +77,7 @@ interface Forwarded {
 
 export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform): void => {
   const { channel, deps } = platform;
+  const network = pageAwareNetwork(platform.network);
   const workerId = bytesToHex(deps.randomBytes(8));
   const post = (message: PeerMessage): void => channel.postMessage(message);
   const sessions = new Map<string, VaultKey>();
@@ -158,7 +159,7 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
     try {
       const opened = await platform.openStorage();
       const service = createVaultService(opened.storage, deps, {
-        ...(platform.network === undefined ? {} : { network: platform.network }),
+        ...(network === undefined ? {} : { network: network.hooks }),
         onUnlock: (session) => {
           holdSession(session.address, session.vaultKey);
           post({ type: "session", address: session.address, vaultKey: session.vaultKey });
@@ -292,6 +293,9 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
             reply({ type: "result", id: message.id, ok: false, failure: failureOf(error) }),
         );
         return;
+      case "network":
+        network?.heard(message.online);
+        return;
       case "watch": {
         const { id, address, query } = message;
         watches.get(id)?.();
@@ -366,4 +370,28 @@ const toFailure = (error: unknown): RpcFailure => {
   if (message.endsWith(" is locked"))
     return { kind: "locked", address: message.split(" ")[3] ?? "" };
   return { kind: "internal", message };
+};
+
+/**
+ * The worker's own online/offline events, and those its page passes on (`network` messages), as
+ * one source: a change is told to live sync once, whichever reports it first.
+ */
+const pageAwareNetwork = (own: VaultWorkerPlatform["network"]) => {
+  if (own === undefined) return undefined;
+  let online = own.online();
+  const listeners = new Set<(online: boolean) => void>();
+  const heard = (now: boolean): void => {
+    if (now === online) return;
+    online = now;
+    for (const listener of listeners) listener(now);
+  };
+  own.subscribe(heard);
+  const hooks: NonNullable<VaultWorkerPlatform["network"]> = {
+    online: () => online,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return { hooks, heard };
 };

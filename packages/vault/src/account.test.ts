@@ -1,37 +1,31 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { after, test } from "node:test";
-import {
-  createAccount,
-  joinAccount,
-  removeAccountFile,
-  unlockVault,
-} from "./node/node-accounts.ts";
-import { parseAddress } from "./address.ts";
-import { listVaultFiles, vaultPath } from "./node/home.ts";
-import { openSqlite } from "./node/node-sqlite.ts";
+import { bytesToHex } from "@keypears/base";
+import { parseSecretKey } from "@keypears/crypto";
 import {
   CHEAP_KDF,
   cheapDeps,
+  createAccount,
   createTestAccount,
   createTestHome,
   expectOk,
-} from "./testing/test-home.ts";
-import { parseSecretKey } from "@keypears/crypto";
+  joinAccount,
+  listVaultFiles,
+  openVaultFile,
+  removeAccountFile,
+  unlockVault,
+  vaultFileBytes,
+} from "./testing/test-platform.ts";
 
 const home = createTestHome();
 after(() => home.remove());
 const PASSWORD = "correct horse battery staple";
-const fileHash = (address: string) =>
-  createHash("sha256")
-    .update(readFileSync(vaultPath(home.path, expectOk(parseAddress(address)))))
-    .digest("hex");
+const fileHex = (address: string) => bytesToHex(vaultFileBytes(home.path, address));
 const snapshotTables = (address: string) => {
-  const db = openSqlite(vaultPath(home.path, expectOk(parseAddress(address))), { readonly: true });
+  const db = openVaultFile(home.path, address);
   const dump = ["events", "items", "history", "outbox"].map((table) =>
     JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all(), (_, v: unknown) =>
-      v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+      v instanceof Uint8Array ? bytesToHex(v) : v,
     ),
   );
   db.close();
@@ -42,7 +36,7 @@ test("a wrong password is refused without a hint, and changes nothing", async ()
   const { vault } = await createTestAccount(home.path, "wrong@localhost");
   expectOk(vault.add({ fields: { title: "Keep me" } }));
   vault.lock();
-  const before = fileHash("wrong@localhost");
+  const before = fileHex("wrong@localhost");
   const result = await unlockVault({
     home: home.path,
     address: "wrong@localhost",
@@ -50,12 +44,12 @@ test("a wrong password is refused without a hint, and changes nothing", async ()
     deps: cheapDeps(),
   });
   assert.deepEqual(result, { ok: false, error: { kind: "wrong-credentials" } });
-  assert.equal(fileHash("wrong@localhost"), before);
+  assert.equal(fileHex("wrong@localhost"), before);
 });
 
 test("key-derivation parameters below the client's floor are refused, even from the vault file", async () => {
-  await createTestAccount(home.path, "weak@localhost");
-  const db = openSqlite(vaultPath(home.path, expectOk(parseAddress("weak@localhost"))));
+  (await createTestAccount(home.path, "weak@localhost")).vault.lock();
+  const db = openVaultFile(home.path, "weak@localhost");
   db.prepare("UPDATE account SET kdf = ?").run(
     JSON.stringify({ algorithm: "argon2id", memoryKiB: 8192, iterations: 1, parallelism: 1 }),
   );
@@ -85,10 +79,14 @@ test("creating an account below the floor is refused, and leaves no file", async
 
 test("changing the master password rewraps the vault key and re-encrypts nothing else", async () => {
   const address = "passwd@localhost";
-  const { vault } = await createTestAccount(home.path, address);
-  expectOk(vault.add({ fields: { title: "A", password: "pa" } }));
-  expectOk(vault.add({ fields: { title: "B", password: "pb" } }));
+  const created = await createTestAccount(home.path, address);
+  expectOk(created.vault.add({ fields: { title: "A", password: "pa" } }));
+  expectOk(created.vault.add({ fields: { title: "B", password: "pb" } }));
+  created.vault.lock(); // the file is read with the vault locked (one connection, as in a browser)
   const tablesBefore = snapshotTables(address);
+  const vault = expectOk(
+    await unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }),
+  );
   assert.deepEqual(await vault.changePassword("wrong old password", "new"), {
     ok: false,
     error: { kind: "wrong-credentials" },

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ItemId } from "@keypears/sync-core";
-import { createTestAccount, createTestHome, expectOk } from "./testing/index.ts";
+import { createTestAccount, createTestHome, expectOk } from "./testing/test-platform.ts";
 
 test("an item added with a free id keeps it; a taken or malformed id is refused and nothing is written", async () => {
   const home = createTestHome();

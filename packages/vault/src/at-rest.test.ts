@@ -1,33 +1,25 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after, test } from "node:test";
 import { parseSecretKey } from "@keypears/crypto";
-import { unlockVault } from "./node/node-accounts.ts";
-import { vaultPath } from "./node/home.ts";
-import { parseAddress } from "./address.ts";
-import { openSqlite } from "./node/node-sqlite.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import {
+  cheapDeps,
+  containsBytes,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  homeBytes,
+  openVaultFile,
+  unlockVault,
+  utf16le,
+} from "./testing/test-platform.ts";
 
 const home = createTestHome();
 after(() => home.remove());
 const PASSWORD = "marker-master-password-Zq7";
 
-/** Every file of the home (vault, WAL, shared memory) as bytes. */
-const allBytes = (dir: string): Buffer =>
-  Buffer.concat(
-    readdirSync(dir, { recursive: true })
-      .map(String)
-      .map((f) => join(dir, f))
-      .filter((f) => {
-        try {
-          return readFileSync(f).length >= 0;
-        } catch {
-          return false;
-        }
-      })
-      .map((f) => readFileSync(f)),
-  );
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+/** Every file of the home (vault, journal or WAL, shared memory) as bytes. */
+const allBytes = homeBytes;
 
 test("a copy of the vault files reveals no title, username, URL, note, tag, field name or secret", async () => {
   const { vault, secretKey } = await createTestAccount(home.path, "grep@localhost", {
@@ -75,38 +67,32 @@ test("a copy of the vault files reveals no title, username, URL, note, tag, fiel
       secretKey,
     })) {
       assert.equal(
-        bytes.includes(Buffer.from(marker, "utf8")),
+        containsBytes(bytes, utf8(marker)),
         false,
         `${what} found in plaintext (${phase})`,
       );
       assert.equal(
-        bytes.includes(Buffer.from(marker, "utf16le")),
+        containsBytes(bytes, utf16le(marker)),
         false,
         `${what} found as UTF-16 (${phase})`,
       );
     }
     const rawSecretKey = parseSecretKey(secretKey);
     assert.ok(rawSecretKey.ok);
-    assert.equal(
-      bytes.includes(Buffer.from(rawSecretKey.value)),
-      false,
-      "raw Secret Key bytes found",
-    );
+    assert.equal(containsBytes(bytes, rawSecretKey.value), false, "raw Secret Key bytes found");
   }
 });
 
 test("the grep above would find a plaintext if one were stored (it can fail)", async () => {
   const { vault } = await createTestAccount(home.path, "canary@localhost");
   vault.lock();
-  const db = openSqlite(vaultPath(home.path, expectOk(parseAddress("canary@localhost"))));
-  db.prepare("INSERT INTO state (key, value) VALUES ('canary', ?)").run(
-    Buffer.from("CanaryPlaintextZ9"),
-  );
+  const db = open("canary@localhost");
+  db.prepare("INSERT INTO state (key, value) VALUES ('canary', ?)").run(utf8("CanaryPlaintextZ9"));
   db.close();
-  assert.ok(allBytes(home.path).includes(Buffer.from("CanaryPlaintextZ9")));
+  assert.ok(containsBytes(allBytes(home.path), utf8("CanaryPlaintextZ9")));
 });
 
-const open = (address: string) => openSqlite(vaultPath(home.path, expectOk(parseAddress(address))));
+const open = (address: string) => openVaultFile(home.path, address);
 const unlock = async (address: string) =>
   expectOk(await unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }));
 const flip = (bytes: Uint8Array, at = 30): Uint8Array => {

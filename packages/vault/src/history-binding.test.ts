@@ -8,12 +8,15 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import type { EventId } from "@keypears/sync-core";
-import { unlockVault } from "./node/node-accounts.ts";
-import { parseAddress } from "./address.ts";
-import { vaultPath } from "./node/home.ts";
-import { openSqlite } from "./node/node-sqlite.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  openVaultFile,
+  unlockVault,
+} from "./testing/test-platform.ts";
 import type { Vault } from "./vault.ts";
 
 const home = createTestHome();
@@ -28,8 +31,7 @@ interface HistoryRow {
   readonly record: Uint8Array;
 }
 
-const openRaw = (address: string): SqliteDatabase =>
-  openSqlite(vaultPath(home.path, expectOk(parseAddress(address))));
+const openRaw = (address: string): SqliteDatabase => openVaultFile(home.path, address);
 
 const unlock = async (address: string): Promise<Vault> =>
   expectOk(await unlockVault({ home: home.path, address, password: PASSWORD, deps: cheapDeps() }));
@@ -60,12 +62,20 @@ const eventsOf = (address: string, itemId: string): EventId[] => {
   return ids.map((row) => row.id);
 };
 
-/** Has the server refuse the item's events after the first, and drops them: their writes go to the history table. */
-const dropLaterChanges = (vault: Vault, address: string, itemId: string): void => {
-  for (const id of eventsOf(address, itemId).slice(1)) {
-    vault.sync.markRejected(id, "refused in a test");
-    expectOk(vault.sync.dropRejected(id));
+/**
+ * Has the server refuse the item's events after the first, and drops them: their writes go to the
+ * history table. Reads the outbox from the file with the vault locked (one connection to a file at
+ * a time, as in a browser), and returns the vault unlocked again.
+ */
+const dropLaterChanges = async (vault: Vault, address: string, itemId: string): Promise<Vault> => {
+  vault.lock();
+  const ids = eventsOf(address, itemId);
+  const reopened = await unlock(address);
+  for (const id of ids.slice(1)) {
+    reopened.sync.markRejected(id, "refused in a test");
+    expectOk(reopened.sync.dropRejected(id));
   }
+  return reopened;
 };
 
 const SERVER = { password: PASSWORD, serverUrl: "https://history.example" };
@@ -77,11 +87,11 @@ const tamperedHistory = (itemId: string, row: HistoryRow) => ({
 
 test("history records swapped between two writes of one field are tampered, not history reordered", async () => {
   const address = "swap-writes@history.example";
-  const { vault } = await createTestAccount(home.path, address, SERVER);
+  let { vault } = await createTestAccount(home.path, address, SERVER);
   const item = expectOk(vault.add({ fields: { title: "Target", password: "old" } }));
   expectOk(vault.edit(item.id, { password: "new" }));
   expectOk(vault.edit(item.id, { password: "newer" }));
-  dropLaterChanges(vault, address, item.id);
+  vault = await dropLaterChanges(vault, address, item.id);
   const before = expectOk(vault.history(item.id, "password")).fields[0]?.entries.map(
     (e) => e.value,
   );
@@ -113,11 +123,11 @@ test("history records swapped between two writes of one field are tampered, not 
 
 test("history records swapped between two lifecycle changes of one item are tampered", async () => {
   const address = "swap-lifecycle@history.example";
-  const { vault } = await createTestAccount(home.path, address, SERVER);
+  let { vault } = await createTestAccount(home.path, address, SERVER);
   const item = expectOk(vault.add({ fields: { title: "Cycled" } }));
   expectOk(vault.trash(item.id));
   expectOk(vault.restore(item.id));
-  dropLaterChanges(vault, address, item.id);
+  vault = await dropLaterChanges(vault, address, item.id);
   vault.lock();
 
   const db = openRaw(address);
@@ -134,10 +144,10 @@ test("history records swapped between two lifecycle changes of one item are tamp
 
 test("history records swapped between two fields of one write are tampered", async () => {
   const address = "swap-fields@history.example";
-  const { vault } = await createTestAccount(home.path, address, SERVER);
+  let { vault } = await createTestAccount(home.path, address, SERVER);
   const item = expectOk(vault.add({ fields: { title: "Two fields" } }));
   expectOk(vault.edit(item.id, { username: "alice", password: "p" }));
-  dropLaterChanges(vault, address, item.id);
+  vault = await dropLaterChanges(vault, address, item.id);
   vault.lock();
 
   const db = openRaw(address);
@@ -156,13 +166,13 @@ test("history records swapped between two fields of one write are tampered", asy
 
 test("history records moved between items are tampered, on both items", async () => {
   const address = "swap-items@history.example";
-  const { vault } = await createTestAccount(home.path, address, SERVER);
+  let { vault } = await createTestAccount(home.path, address, SERVER);
   const one = expectOk(vault.add({ fields: { title: "One" } }));
   const two = expectOk(vault.add({ fields: { title: "Two" } }));
   expectOk(vault.edit(one.id, { title: "One again" }));
   expectOk(vault.edit(two.id, { title: "Two again" }));
-  dropLaterChanges(vault, address, one.id);
-  dropLaterChanges(vault, address, two.id);
+  vault = await dropLaterChanges(vault, address, one.id);
+  vault = await dropLaterChanges(vault, address, two.id);
   vault.lock();
 
   const db = openRaw(address);

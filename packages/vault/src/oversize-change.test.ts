@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import { MAX_SEALED_EVENT_BYTES } from "@keypears/base";
 import { describeVaultError } from "./errors.ts";
 import type { Vault } from "./vault.ts";
-import { createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import { createTestAccount, createTestHome, expectOk } from "./testing/test-platform.ts";
 
 const home = createTestHome();
 let vault: Vault;

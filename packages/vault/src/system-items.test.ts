@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isSystemItem, SYSTEM_ITEM_FIELD } from "./search.ts";
-import { createTestAccount, createTestHome } from "./testing/test-home.ts";
+import { createTestAccount, createTestHome } from "./testing/test-platform.ts";
 
 test("a system item is out of every list unless asked for, and still found by id", async () => {
   const home = createTestHome();

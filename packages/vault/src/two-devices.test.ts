@@ -13,8 +13,13 @@ import {
   type EventStore,
   verifySegment,
 } from "@keypears/sync-core";
-import { joinAccount } from "./node/node-accounts.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  joinAccount,
+} from "./testing/test-platform.ts";
 import type { Vault } from "./vault.ts";
 
 const homes = [createTestHome(), createTestHome()];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Vault } from "./vault.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-platform.ts";
 
 const home = createTestHome();
 let vault: Vault;

@@ -1,7 +1,7 @@
 /**
  * The part of `node:assert/strict` the shared suites use, for a browser test bundle: `ok`,
  * `equal` (Object.is), `notEqual`, `deepEqual` (strict: same prototypes, own keys and values,
- * bytes compared byte by byte) and `rejects`. Each failure throws with both values shown.
+ * bytes compared byte by byte, Sets by members and Maps by key) and `rejects`. Each failure throws with both values shown.
  */
 
 class AssertionError extends Error {
@@ -35,7 +35,21 @@ const deepStrictEqual = (a: unknown, b: unknown): boolean => {
     const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     return x.length === y.length && x.every((byte, i) => byte === y[i]);
   }
-  if (a instanceof Map || a instanceof Set) throw new Error("assert shim: Map/Set not supported");
+  if (a instanceof Set && b instanceof Set) {
+    if (a.size !== b.size) return false;
+    const rest = [...b];
+    // As node:assert: each member of one set has a deeply equal member in the other.
+    return [...a].every((member) => {
+      const at = rest.findIndex((other) => deepStrictEqual(member, other));
+      if (at === -1) return false;
+      rest.splice(at, 1);
+      return true;
+    });
+  }
+  if (a instanceof Map && b instanceof Map) {
+    if (a.size !== b.size) return false;
+    return [...a].every(([key, value]) => b.has(key) && deepStrictEqual(value, b.get(key)));
+  }
   const aKeys = Object.keys(a);
   const bKeys = Object.keys(b);
   if (aKeys.length !== bKeys.length) return false;

@@ -31,17 +31,34 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-/** Builds `entry` (a module path) into a page with Vite; returns the folder and a cleanup. */
+export interface TestBundleOptions {
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Modules swapped for others wherever they are imported (`find` matches the specifier). */
+  readonly replace?: readonly { readonly find: RegExp; readonly replacement: string }[];
+  /**
+   * The source of a dedicated worker the page starts (its imports use absolute paths); the
+   * worker's one message becomes `window.outcomes`.
+   */
+  readonly worker?: string;
+}
+
+/** Builds `entry` (module paths) into a page with Vite; returns the folder and a cleanup. */
 export const buildTestBundle = async (
   entry: string | readonly string[],
-  options: { readonly aliases?: Readonly<Record<string, string>> } = {},
+  options: TestBundleOptions = {},
 ): Promise<{ readonly dir: string; readonly dispose: () => void }> => {
   const { build } = await import("vite");
   const root = mkdtempSync(join(tmpdir(), "keypears-vite-"));
   const entries = typeof entry === "string" ? [entry] : entry;
+  const startWorker =
+    options.worker === undefined
+      ? ""
+      : 'const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });\n' +
+        'worker.addEventListener("message", (event) => { globalThis.outcomes = event.data; });\n';
+  if (options.worker !== undefined) writeFileSync(join(root, "worker.ts"), options.worker);
   writeFileSync(
     join(root, "entry.ts"),
-    entries.map((path) => `import ${JSON.stringify(resolve(path))};\n`).join(""),
+    entries.map((path) => `import ${JSON.stringify(resolve(path))};\n`).join("") + startWorker,
   );
   writeFileSync(
     join(root, "index.html"),
@@ -53,7 +70,15 @@ export const buildTestBundle = async (
     configFile: false,
     build: { outDir: join(root, "dist"), emptyOutDir: true, minify: false, target: "es2022" },
     worker: { format: "es" },
-    resolve: { alias: { ...options.aliases } },
+    resolve: {
+      alias: [
+        ...(options.replace ?? []),
+        ...Object.entries(options.aliases ?? {}).map(([find, replacement]) => ({
+          find,
+          replacement,
+        })),
+      ],
+    },
     optimizeDeps: { exclude: ["@sqlite.org/sqlite-wasm"] },
   });
   return { dir: join(root, "dist"), dispose: () => rmSync(root, { recursive: true, force: true }) };

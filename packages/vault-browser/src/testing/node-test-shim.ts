@@ -1,8 +1,9 @@
 /**
  * `node:test` for a browser test bundle (aliased in by `buildTestBundle`): `describe`, `it`,
  * `test`, `before` and `after` register; `runRegisteredTests` runs them in order, like Node's
- * runner, and returns each test's outcome. Lets one shared suite (the event-store contract) run
- * unchanged in Chromium.
+ * runner, and returns each test's outcome; `runTestFile` loads one test file and runs what it
+ * registered, alone, as Node runs each file on its own. Lets shared suites (the event-store
+ * contract, the vault's core tests) run unchanged in Chromium.
  */
 
 type Body = () => void | Promise<void>;
@@ -19,8 +20,9 @@ export interface TestOutcome {
   readonly error?: string;
 }
 
-const root: Suite = { name: "", befores: [], afters: [], tests: [] };
-const suites: Suite[] = [];
+const newRoot = (): Suite => ({ name: "", befores: [], afters: [], tests: [] });
+let root = newRoot();
+let suites: Suite[] = [];
 let current = root;
 
 export const describe = (name: string, body: () => void): void => {
@@ -69,9 +71,38 @@ export const runRegisteredTests = async (): Promise<readonly TestOutcome[]> => {
         outcomes.push({ name: `${suite.name}: ${name}`, ok: false, error: describeError(error) });
       }
     }
-    for (const body of suite.afters) await body();
+    for (const body of suite.afters) {
+      try {
+        await body();
+      } catch (error) {
+        outcomes.push({ name: `${suite.name}: after`, ok: false, error: describeError(error) });
+      }
+    }
   }
   return outcomes;
+};
+
+/**
+ * Loads one test file (`load` imports it) and runs the tests it registered, apart from any other
+ * file's: names are prefixed with `file`; a file that fails to load is one failed outcome.
+ */
+export const runTestFile = async (
+  file: string,
+  load: () => Promise<unknown>,
+): Promise<readonly TestOutcome[]> => {
+  root = newRoot();
+  suites = [];
+  current = root;
+  try {
+    await load();
+  } catch (error) {
+    return [{ name: `${file}: load`, ok: false, error: describeError(error) }];
+  }
+  const outcomes = await runRegisteredTests();
+  return outcomes.map((outcome) => ({
+    ...outcome,
+    name: `${file} › ${outcome.name.replace(/^: /, "")}`,
+  }));
 };
 
 export default { describe, it, test, before, after };
