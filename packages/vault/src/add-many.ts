@@ -108,8 +108,9 @@ export const createAddMany = (
     if (!checked.ok) return checked;
     const committed = store.transaction((): Result<readonly Item[], VaultError> => {
       const checkpoint = ctx.verifiedCheckpoint();
-      const entries: EventToCommit[] = [];
-      const states = new Map<ItemId, ItemState>();
+      const added: Item[] = [];
+      // Each item is committed as soon as it is built, so its events die young (cheap to collect).
+      let entries: EventToCommit[] = [];
       /** Seals, signs and applies one change; refused if no server would take it. */
       const write = (state: ItemState, op: EventOp): VaultError | undefined => {
         const event: Event = {
@@ -129,17 +130,20 @@ export const createAddMany = (
       };
       for (const item of checked.value) {
         const state = createItemState(item.itemId);
+        entries = [];
         const refused =
           write(state, setFieldsOp(undefined, item.fields)) ??
           writeLater(state, item.later, write) ??
           (item.trashed ? write(state, lifecycleOp(viewItem(state), "delete")) : undefined);
         if (refused !== undefined) return err(refused);
-        states.set(item.itemId, state);
+        const written = store.commitEvents(entries, new Map([[item.itemId, state]]), {
+          keepStates: false,
+        });
+        added.push(written.get(item.itemId) as Item);
       }
-      const written = store.commitEvents(entries, states);
       ctx.saveClock();
       ctx.localChanges.written();
-      return ok(checked.value.map(({ itemId }) => written.get(itemId) as Item));
+      return ok(added);
     });
     if (!ctx.db.inTransaction()) ctx.localChanges.settled(committed.ok);
     return committed;
