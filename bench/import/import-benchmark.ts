@@ -5,8 +5,16 @@
  */
 
 import { join } from "node:path";
+import { createDeviceKeyPairs, signAsDevice } from "@keypears/crypto";
+import {
+  type EventId,
+  eventSignatureMessage,
+  SIGNATURE_LENGTH,
+  type VaultId,
+} from "@keypears/sync-core";
 import { applyImport, parseImport, planImport } from "@keypears/transfer";
 import { benchAddress, createBenchAccount } from "../fixtures/bench-account.ts";
+import type { Vault } from "@keypears/vault";
 import type { Benchmark } from "../lib/benchmark.ts";
 import { createPrng } from "../lib/prng.ts";
 import { summarize } from "../lib/stats.ts";
@@ -26,6 +34,24 @@ interface ImportRun {
   readonly cpuMs: number;
 }
 
+/** What a device signs for one event (docs/PROTOCOL.md 16.2), taken from an event the import wrote. */
+interface SignedMessage {
+  readonly message: Uint8Array;
+}
+
+/**
+ * The floor under the import: signing the messages of every event it wrote, alone (one Ed25519
+ * signature each, Node's native implementation), wall and CPU milliseconds.
+ */
+const signAlone = (messages: readonly SignedMessage[]): { wallMs: number; cpuMs: number } => {
+  const { signingSeed } = createDeviceKeyPairs();
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  for (const { message } of messages) signAsDevice(signingSeed, message);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 };
+};
+
 export const importBenchmark: Benchmark = {
   name: "import",
   summary: "10,000 items from a Bitwarden JSON export into a new vault (target: under 2 s)",
@@ -34,6 +60,7 @@ export const importBenchmark: Benchmark = {
     const file = bitwardenExport(items, createPrng(14));
     return withTempDir("import", async (dir) => {
       const results: ImportRun[] = [];
+      let messages: SignedMessage[] = [];
       for (let run = 0; run < runs + 1; run++) {
         const { vault } = await createBenchAccount(
           join(dir, `run-${run}`),
@@ -61,10 +88,15 @@ export const importBenchmark: Benchmark = {
               cpuMs: (cpu.user + cpu.system) / 1000,
             });
           log(`import run ${run}: ${Math.round(done - started)} ms`);
+          if (run === runs) messages = signedMessagesOf(vault);
         } finally {
           vault.lock();
         }
       }
+      // The limit: the same signatures alone, as many runs (and a warm-up) as the import.
+      const signing = Array.from({ length: runs + 1 }, () => signAlone(messages)).slice(1);
+      const signWall = summarize(signing.map((r) => r.wallMs / 1000));
+      const signCpu = summarize(signing.map((r) => r.cpuMs / 1000));
       const total = summarize(results.map((r) => r.totalMs / 1000));
       const parse = summarize(results.map((r) => r.parseMs));
       const apply = summarize(results.map((r) => r.applyMs));
@@ -109,6 +141,22 @@ export const importBenchmark: Benchmark = {
             key: "rate",
             cells: ["Items per second", medianOf(rate, "per-second"), quantity(rate.n, "count")],
           },
+          {
+            key: "sign-limit",
+            cells: [
+              `Limit: signing the import's ${messages.length.toLocaleString("en-US")} events alone (Ed25519)`,
+              medianOf(signWall, "s"),
+              quantity(signWall.n, "count"),
+            ],
+          },
+          {
+            key: "sign-limit-cpu",
+            cells: [
+              "Limit: signing alone, this process's CPU time",
+              medianOf(signCpu, "s"),
+              quantity(signCpu.n, "count"),
+            ],
+          },
         ],
         notes: [
           `${items.toLocaleString("en-US")} logins (12 folders, one URI each, a TOTP on one in ten, notes on one in four, a hidden custom field on one in five, password history on one in ten), imported into a new synced-address vault (so every item also enters the outbox), each item one sealed, signed event and its sealed state and view (history is read from the state), all in one SQLite transaction with one flush. A first run warms up and is not counted.`,
@@ -135,4 +183,17 @@ export const importBenchmark: Benchmark = {
       };
     });
   },
+};
+
+/** The message each event of the outbox was signed over: a limit signs the same bytes again. */
+const signedMessagesOf = (vault: Vault): SignedMessage[] => {
+  const pending = vault.sync.pending(Number.MAX_SAFE_INTEGER);
+  if (!pending.ok) throw new Error("the outbox does not open");
+  return pending.value.map(({ id, payload }) => ({
+    message: eventSignatureMessage(
+      vault.vaultId as VaultId,
+      id as EventId,
+      payload.subarray(0, payload.length - SIGNATURE_LENGTH),
+    ),
+  }));
 };
