@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { bytesToHex, bytesToUtf8, utf8ToBytes } from "@keypears/base";
 import { associatedData } from "./associated-data.ts";
 
@@ -94,5 +95,39 @@ test("the encoding is pinned: these parts give exactly these bytes", () => {
   assert.equal(
     bytesToHex(encoded),
     "6b657970656172732f76312f6576656e7400020000002436663962346331652d376132642d346233652d396338662d316132623363346435653666020000002430313866303030302d303030302d373030302d383030302d3030303030303030303030310300000000000000010100000003010203020000000a68c3a96c6c6f20e29883030000010000000005",
+  );
+});
+
+test("the encoding equals a plain reference encoder over random parts (fast-check)", () => {
+  const reference = (purpose: string, parts: readonly (Uint8Array | string | number)[]) => {
+    const chunks: Uint8Array[] = [utf8ToBytes(`keypears/v1/${purpose}`), Uint8Array.of(0)];
+    for (const part of parts) {
+      const bytes =
+        typeof part === "number"
+          ? new Uint8Array(8)
+          : typeof part === "string"
+            ? utf8ToBytes(part)
+            : part;
+      const head = new Uint8Array(typeof part === "number" ? 1 : 5);
+      head[0] = typeof part === "number" ? 3 : typeof part === "string" ? 2 : 1;
+      if (typeof part === "number") new DataView(bytes.buffer).setBigUint64(0, BigInt(part));
+      else new DataView(head.buffer).setUint32(1, bytes.length);
+      chunks.push(head, bytes);
+    }
+    return bytesToHex(Uint8Array.from(chunks.flatMap((chunk) => [...chunk])));
+  };
+  const part = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }),
+    fc.string({ unit: "grapheme", maxLength: 40 }),
+    fc.string({ maxLength: 40 }),
+    // ASCII, Latin-1 and beyond mixed: where a one-byte-a-character copy would stop being UTF-8.
+    fc.string({ unit: fc.nat(0x2ff).map((code) => String.fromCharCode(code)), maxLength: 40 }),
+    fc.maxSafeNat(),
+  );
+  fc.assert(
+    fc.property(fc.array(part, { maxLength: 6 }), (parts) => {
+      assert.equal(hex("p", ...parts), reference("p", parts));
+    }),
+    { numRuns: 1000 },
   );
 });

@@ -30,16 +30,20 @@ export const associatedData = (
   ...parts: readonly AssociatedDataPart[]
 ): AssociatedData => {
   const head = purposeHeader(purpose);
-  // Measure, then write once into one buffer: this runs for every box sealed or opened.
-  const encoded: (Uint8Array | undefined)[] = Array.from({ length: parts.length });
+  // Measure, then write once into one buffer: this runs for every box sealed or opened. Strings
+  // are measured, not encoded, first (ASCII, as ids are, is one byte a character).
   let length = head.length;
+  let unicode: (Uint8Array | undefined)[] | undefined;
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index];
     if (part instanceof Uint8Array) length += 5 + part.length;
     else if (typeof part === "string") {
-      const bytes = encodeString(part, index);
-      encoded[index] = bytes;
-      length += 5 + bytes.length;
+      if (isAscii(part)) length += 5 + part.length;
+      else {
+        const bytes = encodeUnicode(part, index);
+        (unicode ??= [])[index] = bytes;
+        length += 5 + bytes.length;
+      }
     } else if (typeof part === "number" && Number.isSafeInteger(part) && part >= 0) length += 9;
     else {
       throw new Error(
@@ -48,25 +52,47 @@ export const associatedData = (
     }
   }
   const out = new Uint8Array(length);
-  const view = new DataView(out.buffer);
   out.set(head, 0);
   let offset = head.length;
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] as AssociatedDataPart;
     if (typeof part === "number") {
       out[offset] = tagNumber;
-      view.setUint32(offset + 1, Math.floor(part / 2 ** 32));
-      view.setUint32(offset + 5, part >>> 0);
+      writeUint32(out, offset + 1, Math.floor(part / 2 ** 32));
+      writeUint32(out, offset + 5, part >>> 0);
       offset += 9;
       continue;
     }
-    const bytes = part instanceof Uint8Array ? part : (encoded[index] as Uint8Array);
+    const bytes = typeof part === "string" ? unicode?.[index] : part;
+    if (bytes === undefined) {
+      // An ASCII string, copied a character a byte.
+      const text = part as string;
+      out[offset] = tagString;
+      writeUint32(out, offset + 1, text.length);
+      offset += 5;
+      for (let i = 0; i < text.length; i++) out[offset + i] = text.charCodeAt(i);
+      offset += text.length;
+      continue;
+    }
     out[offset] = part instanceof Uint8Array ? tagBytes : tagString;
-    view.setUint32(offset + 1, bytes.length);
+    writeUint32(out, offset + 1, bytes.length);
     out.set(bytes, offset + 5);
     offset += 5 + bytes.length;
   }
   return out as AssociatedData;
+};
+
+/** Big-endian, as DataView's setUint32 writes it (without a DataView per call). */
+const writeUint32 = (out: Uint8Array, offset: number, value: number): void => {
+  out[offset] = value >>> 24;
+  out[offset + 1] = (value >>> 16) & 0xff;
+  out[offset + 2] = (value >>> 8) & 0xff;
+  out[offset + 3] = value & 0xff;
+};
+
+const isAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 };
 
 /** `"keypears/v1/" + purpose` and its zero terminator, checked and encoded once per purpose. */
@@ -83,17 +109,6 @@ const purposeHeader = (purpose: string): Uint8Array => {
     headers.set(purpose, header);
   }
   return header;
-};
-
-/** UTF-8 of a part; ids and labels are ASCII, which is copied directly. */
-const encodeString = (text: string, index: number): Uint8Array => {
-  const ascii = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0x7f) return encodeUnicode(text, index);
-    ascii[i] = code;
-  }
-  return ascii;
 };
 
 const encodeUnicode = (text: string, index: number): Uint8Array => {

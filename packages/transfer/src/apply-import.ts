@@ -7,12 +7,12 @@
 
 import { err, ok, type Result } from "@keypears/base";
 import type { FieldValue, ItemId } from "@keypears/sync-core";
-import type { Item, NewItemInput, Vault, VaultError } from "@keypears/vault/core";
+import type { NewItemWithPast, Vault, VaultError } from "@keypears/vault/core";
 import type { ImportItem } from "./import-item.ts";
 import type { DuplicateChoice, ImportPlan } from "./import-plan.ts";
 
 /** The part of a vault an import writes through. */
-export type ImportTarget = Pick<Vault, "add" | "addMany" | "edit" | "trash" | "get" | "transact">;
+export type ImportTarget = Pick<Vault, "addMany" | "edit" | "get" | "transact">;
 
 /** Items added per `addMany` call: large enough to amortise its fixed costs, small enough for a lively progress bar. */
 const BATCH = 500;
@@ -69,14 +69,10 @@ export const applyImport = (
             step(1);
           } else toAdd.push({ item, keepId: duplicate === undefined });
         }
-        // Every item's first version, in batches; then the later versions of those with history.
+        // Every item with its later versions, in batches.
         for (let at = 0; at < toAdd.length; at += BATCH) {
           const batch = toAdd.slice(at, at + BATCH);
-          const added = addBatch(vault, batch);
-          batch.forEach(({ item }, index) => {
-            const id = (added[index] as Item).id;
-            laterVersions(vault, item, id);
-          });
+          addBatch(vault, batch);
           step(batch.length);
         }
         const added = toAdd.length;
@@ -104,38 +100,41 @@ const versionsOf = (item: ImportItem): Record<string, FieldValue>[] => {
   return versions;
 };
 
-/** What the item is first added as: its oldest values, so history reads as it happened. */
-const firstInput = (item: ImportItem, keepId: boolean): NewItemInput => ({
-  type: item.type,
-  fields: Object.fromEntries(
-    Object.entries({ ...item.fields, ...versionsOf(item)[0] }).filter(
-      ([, value]) => value !== null,
-    ),
-  ),
-  ...(keepId && item.id !== undefined ? { id: item.id as ItemId } : {}),
-});
+/**
+ * The item as the vault adds it: its oldest values first, then each later version and its current
+ * values (each its own event, so the older values show in the fields' history), then the trash if
+ * it was there.
+ */
+const inputOf = (item: ImportItem, keepId: boolean): NewItemWithPast => {
+  const versions = versionsOf(item);
+  const first: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries({ ...item.fields, ...versions[0] }))
+    if (value !== null) first[name] = value;
+  const later = [...versions.slice(1), currentOf(item)].filter(
+    (version) => Object.keys(version).length > 0,
+  );
+  return {
+    type: item.type,
+    fields: first,
+    ...(later.length > 0 ? { later } : {}),
+    ...(item.trashed ? { trashed: true } : {}),
+    ...(keepId && item.id !== undefined ? { id: item.id as ItemId } : {}),
+  };
+};
 
 /** Adds a batch in one call; when the vault refuses it, finds the item it refused, for the message. */
 const addBatch = (
   vault: ImportTarget,
   batch: readonly { readonly item: ImportItem; readonly keepId: boolean }[],
-): readonly Item[] => {
-  const added = vault.addMany(batch.map(({ item, keepId }) => firstInput(item, keepId)));
-  if (added.ok) return added.value;
+): void => {
+  const added = vault.addMany(batch.map(({ item, keepId }) => inputOf(item, keepId)));
+  if (added.ok) return;
   // The whole import rolls back: adding one at a time now only names the culprit.
-  for (const { item, keepId } of batch) check(item.source, vault.add(firstInput(item, keepId)));
+  for (const { item, keepId } of batch) check(item.source, vault.addMany([inputOf(item, keepId)]));
   throw new Abort({ source: batch[0]?.item.source ?? "the file", error: added.error });
 };
 
-/** Writes each later version of an item with history, then its current values; trashes it if it was. */
-const laterVersions = (vault: ImportTarget, item: ImportItem, id: string): void => {
-  const later = [...versionsOf(item).slice(1), currentOf(item)];
-  for (const version of later)
-    if (Object.keys(version).length > 0) check(item.source, vault.edit(id, version));
-  if (item.trashed) check(item.source, vault.trash(id));
-};
-
-/** The current values of the fields that have history (the others were written by the first add). */
+/** The current values of the fields that have history (the others were written by the first version). */
 const currentOf = (item: ImportItem): Record<string, FieldValue> =>
   Object.fromEntries(Object.keys(item.history).map((name) => [name, item.fields[name] ?? null]));
 

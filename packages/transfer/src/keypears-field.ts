@@ -28,7 +28,10 @@ export const applyKeypearsField = (item: ItemBuilder, name: string, value: unkno
       item.favorite(parsed);
     } else {
       if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === "string")) return false;
-      for (const entry of parsed) (field === "urls" ? item.url : item.tag)(entry);
+      for (const entry of parsed) {
+        if (field === "urls") item.url(entry);
+        else item.tag(entry);
+      }
     }
     return true;
   }

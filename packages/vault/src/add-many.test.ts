@@ -118,3 +118,103 @@ test("addMany writes every item as add does, in one transaction, and saves the c
     home.remove();
   }
 });
+
+test("addMany with later versions and a trash writes the events add, edit and trash would, one each", async () => {
+  const home = createTestHome();
+  const { vault: many } = await createTestAccount(home.path, "alice@example.com", {
+    serverUrl: "https://example.com",
+  });
+  const { vault: one } = await createTestAccount(home.path, "bob@example.com", {
+    serverUrl: "https://example.com",
+  });
+  try {
+    const [site, plain] = expectOk(
+      many.addMany([
+        {
+          fields: { title: "Site", username: "u", password: "p1" },
+          // The second change repeats the username: like edit, it writes only the password.
+          later: [{ password: "p2" }, { password: "p3", username: "u" }],
+          trashed: true,
+        },
+        { fields: { title: "Plain" }, later: [{}, { title: "Plain" }] },
+      ]),
+    );
+    const byHand = expectOk(one.add({ fields: { title: "Site", username: "u", password: "p1" } }));
+    expectOk(one.edit(byHand.id, { password: "p2" }));
+    expectOk(one.edit(byHand.id, { password: "p3", username: "u" }));
+    expectOk(one.trash(byHand.id));
+
+    const shape = (vault: typeof many, id: string) => {
+      const history = expectOk(vault.history(id));
+      return {
+        status: history.item.status,
+        fields: history.item.fields.map((f) => [f.name, f.value]),
+        history: history.fields.map((f) => [f.name, f.entries.map((e) => e.value)]),
+        lifecycle: history.status.map((s) => s.action),
+      };
+    };
+    assert.deepEqual(shape(many, site?.id ?? ""), shape(one, byHand.id));
+    assert.deepEqual(shape(many, site?.id ?? "").history, [
+      ["password", ["p1", "p2", "p3"]],
+      ["title", ["Site"]],
+      ["type", ["login"]],
+      ["username", ["u"]],
+    ]);
+    assert.equal(site?.status, "trashed", "addMany returns each item after its last change");
+    assert.equal(plain?.title, "Plain");
+    // Site: add, two edits, trash; Plain: only its add (its later changes change nothing).
+    assert.equal(many.sync.status().pending, 5);
+    assert.equal(one.sync.status().pending, 4);
+
+    // The items are read from the file (addMany keeps no decoded state): editing one goes on from
+    // its whole history.
+    expectOk(many.restore(site?.id ?? ""));
+    expectOk(many.edit(site?.id ?? "", { password: "p4" }));
+    assert.deepEqual(
+      expectOk(many.history(site?.id ?? "", "password")).fields[0]?.entries.map((e) => e.value),
+      ["p1", "p2", "p3", "p4"],
+    );
+
+    // A refused later change (an empty title) refuses the whole batch: nothing is written.
+    const before = many.list({ trash: true }).map((item) => item.id);
+    const pending = many.sync.status().pending;
+    const refused = many.addMany([
+      { fields: { title: "Fine" }, later: [{ password: "x" }] },
+      { fields: { title: "Bad" }, later: [{ password: "y" }, { title: "" }] },
+    ]);
+    assert.deepEqual(refused.ok ? undefined : refused.error, {
+      kind: "invalid-field",
+      field: "title",
+      reason: "must not be empty",
+    });
+    assert.deepEqual(
+      many.list({ trash: true }).map((item) => item.id),
+      before,
+    );
+    assert.equal(many.sync.status().pending, pending);
+  } finally {
+    many.lock();
+    one.lock();
+    home.remove();
+  }
+});
+
+test("addMany refuses a later change no server would take, and writes nothing", async () => {
+  const home = createTestHome();
+  const { vault } = await createTestAccount(home.path, "alice@example.com", {
+    serverUrl: "https://example.com",
+    deps: cheapDeps({ unsafeMaxEventBytesForTests: 2048 }),
+  });
+  try {
+    const refused = vault.addMany([
+      { fields: { title: "Small" } },
+      { fields: { title: "Grows" }, later: [{ notes: "x".repeat(4096) }] },
+    ]);
+    assert.equal(refused.ok ? "saved" : refused.error.kind, "too-large");
+    assert.deepEqual(vault.list(), []);
+    assert.equal(vault.sync.status().pending, 0);
+  } finally {
+    vault.lock();
+    home.remove();
+  }
+});

@@ -53,11 +53,14 @@ export interface ItemStore {
   readonly loadState: (itemId: ItemId) => Result<ItemState | undefined, OpenError>;
   /**
    * Records events (already applied to `states`) and rewrites the touched items' views and
-   * history. Call inside a transaction.
+   * history. Call inside a transaction. `keepStates: false` leaves the states out of the cache
+   * of decoded states (an import's new items: kept, ten thousand of them only slow the garbage
+   * collector down, and they are read again only if edited).
    */
   readonly commitEvents: (
     entries: readonly EventToCommit[],
     states: ReadonlyMap<ItemId, ItemState>,
+    options?: { readonly keepStates?: boolean },
   ) => ReadonlyMap<ItemId, Item>;
   readonly readItem: (itemId: ItemId) => Result<Item | undefined, OpenError>;
   /** Every item, each either readable or reported as tampered; one bad row never hides the others. */
@@ -215,6 +218,7 @@ export const createItemStore = (
   const commitEvents = (
     entries: readonly EventToCommit[],
     states: ReadonlyMap<ItemId, ItemState>,
+    options: { readonly keepStates?: boolean } = {},
   ): ReadonlyMap<ItemId, Item> => {
     const touched = new Set<ItemId>();
     const createdAt = now();
@@ -237,7 +241,7 @@ export const createItemStore = (
     for (const itemId of touched) {
       const state = states.get(itemId);
       if (state === undefined) throw new Error(`no merge state given for item ${itemId}`);
-      written.set(itemId, writeItem(state));
+      written.set(itemId, writeItem(state, options.keepStates ?? true));
     }
     return written;
   };
@@ -279,9 +283,11 @@ export const createItemStore = (
   };
 
   /** Seals and stores an item's merge state and the view derived from it; returns the view. */
-  const writeItem = (state: ItemState): Item => {
+  const writeItem = (state: ItemState, keepState = true): Item => {
     dirty.add(state.itemId);
-    states.set(state.itemId, state);
+    if (keepState) states.set(state.itemId, state);
+    // A state not kept must not stay cached from before this write either.
+    else states.delete(state.itemId);
     const view = viewItem(state);
     const item = itemFromView(view);
     const stateBox = sealItemRecord(

@@ -113,7 +113,7 @@ export const openEvent = (
 export type ItemPart = "state" | "view";
 
 const itemAd = (vaultId: VaultId, itemId: ItemId, part: ItemPart) =>
-  associatedData(`item-${part}`, vaultId, itemId, STORE_SCHEMA);
+  associatedData(part === "state" ? "item-state" : "item-view", vaultId, itemId, STORE_SCHEMA);
 
 export const sealItemRecord = (
   keys: VaultKeys,

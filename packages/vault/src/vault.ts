@@ -25,7 +25,6 @@ import {
   type Hlc,
   fieldValuesEqual,
   type ItemId,
-  type ItemState,
   type ItemView,
   isUuid,
   lifecycleOp,
@@ -34,12 +33,13 @@ import {
   viewItem,
 } from "@keypears/sync-core";
 import { type AccountRecord, type VaultDeps, writeAccountRecord } from "./account-record.ts";
+import { checkFields, createAddMany, type NewItemInput, type NewItemWithPast } from "./add-many.ts";
 import type { Address } from "./address.ts";
 import { sealCredentials, unlockKeys } from "./credentials.ts";
 import type { VaultError } from "./errors.ts";
 import { type Item, type ItemConflict, type Stamp } from "./item.ts";
-import { checkField, isSecretField, type ItemType } from "./item-model.ts";
-import { type EventToCommit, STATUS_FIELD } from "./item-store.ts";
+import { checkField, isSecretField } from "./item-model.ts";
+import { STATUS_FIELD } from "./item-store.ts";
 import { createRejectedChanges } from "./rejected-changes.ts";
 import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
 import { createDeviceTrust } from "./device-trust.ts";
@@ -49,13 +49,7 @@ import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext, type VaultContext } from "./vault-context.ts";
 import { createVaultSync, type VaultSync } from "./vault-sync.ts";
 
-export interface NewItemInput {
-  readonly type?: ItemType;
-  /** Keeps an id given elsewhere (an import of a KeyPears export, a move); refused if taken. */
-  readonly id?: ItemId;
-  /** Field values by name; `title` is required. */
-  readonly fields: Readonly<Record<string, FieldValue>>;
-}
+export type { NewItemInput, NewItemWithPast };
 
 export interface FieldHistoryEntry extends Stamp {
   readonly eventId: string;
@@ -101,11 +95,10 @@ export interface Vault {
   readonly add: (input: NewItemInput) => Result<Item, VaultError>;
   /**
    * Adds many items in one transaction (an import): all of them, or none (the first error). Each
-   * is the same sealed event and item record `add` writes; what is done once per
-   * batch instead of once per item is the savepoint, the cache check, the verified checkpoint's
-   * read and the device clock's write.
+   * is the same sealed events and item record that `add` (then `edit` for each later version, and
+   * `trash`) writes; see `add-many.ts` for what is done once per batch instead.
    */
-  readonly addMany: (inputs: readonly NewItemInput[]) => Result<readonly Item[], VaultError>;
+  readonly addMany: (inputs: readonly NewItemWithPast[]) => Result<readonly Item[], VaultError>;
   /** Sets fields (`null` removes one); unchanged values are not written again. */
   readonly edit: (
     ref: string,
@@ -244,18 +237,6 @@ export const openVault = (input: OpenVaultInput): Vault => {
     return ok(matches[0] as Item);
   };
 
-  const checkFields = (
-    fields: Readonly<Record<string, FieldValue>>,
-  ): Result<Record<string, FieldValue>, VaultError> => {
-    const checked: Record<string, FieldValue> = {};
-    for (const [name, value] of Object.entries(fields)) {
-      const result = checkField(name, value);
-      if (!result.ok) return result;
-      checked[name] = result.value;
-    }
-    return ok(checked);
-  };
-
   const changeLifecycle = (
     ref: string,
     kind: LifecycleKind,
@@ -309,54 +290,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
       return commitLocal(input.id ?? ctx.ids.itemId(), (view) => setFieldsOp(view, fields.value));
     },
 
-    addMany: (inputs) => {
-      ctx.assertUnlocked();
-      const checked: { readonly itemId: ItemId; readonly fields: Record<string, FieldValue> }[] =
-        [];
-      const ids = new Set<string>();
-      for (const input of inputs) {
-        const fields = checkFields({ type: input.type ?? "login", ...input.fields });
-        if (!fields.ok) return fields;
-        if (typeof fields.value["title"] !== "string")
-          return err({ kind: "invalid-field", field: "title", reason: "is required" });
-        if (input.id !== undefined) {
-          const taken = isUuid(input.id) ? store.readItem(input.id) : undefined;
-          if (taken === undefined || !taken.ok || taken.value !== undefined || ids.has(input.id))
-            return err({ kind: "invalid-field", field: "id", reason: "is not a free item id" });
-        }
-        const itemId = input.id ?? ctx.ids.itemId();
-        ids.add(itemId);
-        checked.push({ itemId, fields: fields.value });
-      }
-      const committed = store.transaction((): Result<readonly Item[], VaultError> => {
-        const checkpoint = ctx.verifiedCheckpoint();
-        const entries: EventToCommit[] = [];
-        const states = new Map<ItemId, ItemState>();
-        for (const { itemId, fields } of checked) {
-          const state = createItemState(itemId);
-          const event: Event = {
-            id: ctx.ids.eventId(),
-            vaultId: ctx.account.vaultId,
-            itemId,
-            hlc: ctx.clock.tick(),
-            op: setFieldsOp(undefined, fields),
-            checkpoint,
-          };
-          const payload = trust.sealItemEvent(event);
-          if (payload.length > maxEventBytes)
-            return err({ kind: "too-large", bytes: payload.length, limit: maxEventBytes });
-          applyToItem(state, event);
-          entries.push({ event, payload, origin: "local", enqueue: !ctx.localOnly });
-          states.set(itemId, state);
-        }
-        const written = store.commitEvents(entries, states);
-        ctx.saveClock();
-        ctx.localChanges.written();
-        return ok(checked.map(({ itemId }) => written.get(itemId) as Item));
-      });
-      if (!ctx.db.inTransaction()) ctx.localChanges.settled(committed.ok);
-      return committed;
-    },
+    addMany: createAddMany(ctx, trust, maxEventBytes),
 
     edit: (ref, changes) => {
       const item = find(ref);
