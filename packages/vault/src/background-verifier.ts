@@ -37,4 +37,6 @@ export interface VerifyingBatch {
   readonly take: (index: number) => boolean | undefined;
   /** Tells the helper to drop what is left of this batch. */
   readonly finish: () => void;
+  /** Jobs the helper has neither answered nor left to the caller yet (for tests and measuring). */
+  readonly unanswered: () => number;
 }

@@ -67,7 +67,7 @@ parentPort.on("message", ({ states, data, offsets }) => {
 `;
 
 /** A batch nobody helps with: the caller verifies every signature. */
-const alone: VerifyingBatch = { take: () => undefined, finish: () => {} };
+const alone: VerifyingBatch = { take: () => undefined, finish: () => {}, unanswered: () => 0 };
 
 let worker: Worker | undefined;
 let broken = false;
@@ -128,6 +128,14 @@ export const nodeSignatureVerifier: BackgroundVerifier = {
       },
       finish: () => {
         Atomics.store(states, 0, 1);
+      },
+      unanswered: () => {
+        let count = 0;
+        for (let word = 1; word < states.length; word++) {
+          const state = Atomics.load(states, word);
+          if (state === FREE || state === VERIFYING) count++;
+        }
+        return count;
       },
     };
   },
