@@ -331,9 +331,9 @@ export const createVaultSync = (
   const agreesWithOwnChain = (
     checkpoint: Checkpoint,
     pageHashes: ReadonlyMap<number, Uint8Array>,
+    snapshotBase: Checkpoint | undefined,
   ): boolean => {
     if (checkpoint.position === 0) return bytesEqual(checkpoint.hash, GENESIS_HASH);
-    const snapshotBase = base();
     const mine =
       pageHashes.get(checkpoint.position) ??
       (snapshotBase?.position === checkpoint.position ? snapshotBase.hash : undefined) ??
@@ -463,6 +463,8 @@ export const createVaultSync = (
       const states = new Map<ItemId, ItemState>();
       const toCommit: EventToCommit[] = [];
       const pageHashes = new Map<number, Uint8Array>();
+      // Read once per batch: applying a batch never moves the snapshot base.
+      const snapshotBase = base();
       const clockDrift: Hlc[] = [];
       const quarantined: QuarantinedEvent[] = [];
       const enrolled: RosterEntry[] = [];
@@ -552,7 +554,10 @@ export const createVaultSync = (
           continue;
         }
         const event = opened.value.event;
-        if (event.checkpoint !== null && !agreesWithOwnChain(event.checkpoint, pageHashes)) {
+        if (
+          event.checkpoint !== null &&
+          !agreesWithOwnChain(event.checkpoint, pageHashes, snapshotBase)
+        ) {
           return err({ kind: "fork", id: event.id, position: event.checkpoint.position });
         }
         let state = states.get(event.itemId);
