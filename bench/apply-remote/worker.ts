@@ -34,7 +34,7 @@ serveRequests<ApplyRequest, ApplyReply>(async (request) => {
     if (request.kind === "profile") {
       collectGarbage();
       const started = performance.now();
-      const { profile } = await profiled(run.apply);
+      const { profile } = await profiled(run.apply, { nativesToCaller: true });
       return { ms: performance.now() - started, profile };
     }
     const { ms } = timed(run.apply);

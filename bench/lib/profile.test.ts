@@ -40,3 +40,41 @@ test("a profile's own time adds up by area, largest first", () => {
     0.4,
   );
 });
+
+test("a native frame can count to its nearest caller with a source (run: SQLite or Ed25519)", () => {
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: { functionName: "(root)", url: "" }, children: [2, 4] },
+      {
+        id: 2,
+        callFrame: { functionName: "verifyOneShot", url: "node:internal/crypto/sig" },
+        children: [3],
+      },
+      { id: 3, callFrame: { functionName: "run", url: "" } },
+      {
+        id: 4,
+        callFrame: { functionName: "run", url: "file:///r/packages/vault/src/node/node-sqlite.ts" },
+        children: [5],
+      },
+      { id: 5, callFrame: { functionName: "run", url: "" } },
+      { id: 6, callFrame: { functionName: "(garbage collector)", url: "" } },
+    ],
+    samples: [3, 3, 5, 6],
+    timeDeltas: [1000, 1000, 1000, 1000],
+  };
+  assert.deepEqual(
+    summarizeProfile(profile, { nativesToCaller: true }).areas.map((a) => [a.area, a.ms]),
+    [
+      ["node:internal/crypto/sig", 2],
+      ["packages/vault/src/node/node-sqlite.ts", 1],
+      ["(garbage collector)", 1],
+    ],
+  );
+  assert.deepEqual(
+    summarizeProfile(profile).areas.map((a) => [a.area, a.ms]),
+    [
+      ["(native) run", 3],
+      ["(garbage collector)", 1],
+    ],
+  );
+});

@@ -11,6 +11,16 @@ import { type Column, quantity, type Row } from "./table.ts";
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string };
+  readonly children?: readonly number[];
+}
+
+export interface ProfileOptions {
+  /**
+   * Counts a native frame (`(native) run`) to the nearest caller with a source, instead of to its
+   * own name: `run` is better-sqlite3 running a statement and also Node's crypto job (Ed25519
+   * verification, `SignJob.run`), which a name alone cannot tell apart.
+   */
+  readonly nativesToCaller?: boolean;
 }
 
 interface CpuProfile {
@@ -43,14 +53,32 @@ export const areaOf = (url: string, functionName: string): string => {
   return url;
 };
 
-export const summarizeProfile = (profile: CpuProfile): ProfileSummary => {
+export const summarizeProfile = (
+  profile: CpuProfile,
+  options: ProfileOptions = {},
+): ProfileSummary => {
   const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentById = new Map<number, ProfileNode>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parentById.set(child, node);
+  /** The frame a sample counts to: itself, or for a native frame its nearest caller with a source. */
+  const attributed = (node: ProfileNode): ProfileNode => {
+    if (options.nativesToCaller !== true) return node;
+    if (node.callFrame.url !== "" || node.callFrame.functionName.startsWith("(")) return node;
+    let caller = parentById.get(node.id);
+    while (caller !== undefined && caller.callFrame.url === "") {
+      if (caller.callFrame.functionName.startsWith("(")) return node;
+      caller = parentById.get(caller.id);
+    }
+    return caller ?? node;
+  };
   const msByArea = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, index) => {
-    const node = nodeById.get(id);
+    const sampled = nodeById.get(id);
     const ms = (profile.timeDeltas[index] ?? 0) / 1000;
-    if (node === undefined || ms <= 0) return;
+    if (sampled === undefined || ms <= 0) return;
+    const node = attributed(sampled);
     const area = areaOf(node.callFrame.url, node.callFrame.functionName);
     msByArea.set(area, (msByArea.get(area) ?? 0) + ms);
     total += ms;
@@ -64,7 +92,9 @@ export const summarizeProfile = (profile: CpuProfile): ProfileSummary => {
 };
 
 /** A profiler on this process: start it, do the work, stop it for the summary. */
-export const startProfiling = async (): Promise<() => Promise<ProfileSummary>> => {
+export const startProfiling = async (
+  options: ProfileOptions = {},
+): Promise<() => Promise<ProfileSummary>> => {
   const session = new Session();
   session.connect();
   const post = (method: string, params: object = {}): Promise<unknown> =>
@@ -78,15 +108,16 @@ export const startProfiling = async (): Promise<() => Promise<ProfileSummary>> =
     const { profile } = (await post("Profiler.stop")) as { profile: CpuProfile };
     await post("Profiler.disable");
     session.disconnect();
-    return summarizeProfile(profile);
+    return summarizeProfile(profile, options);
   };
 };
 
 /** Runs `work` under the profiler; resolves with its result and the summary. */
 export const profiled = async <T>(
   work: () => T | Promise<T>,
+  options: ProfileOptions = {},
 ): Promise<{ readonly result: T; readonly profile: ProfileSummary }> => {
-  const stop = await startProfiling();
+  const stop = await startProfiling(options);
   try {
     const result = await work();
     return { result, profile: await stop() };
@@ -99,6 +130,10 @@ export const profiled = async <T>(
 /** What some areas are, for readers of a profile table. */
 const AREA_NOTES: Readonly<Record<string, string>> = {
   "packages/vault/src/sqlite.ts": "SQLite statements (better-sqlite3's native work lands here)",
+  "packages/vault/src/node/node-sqlite.ts":
+    "SQLite statements: better-sqlite3 running them, counted to this adapter",
+  "packages/vault/src/node/node-signature-verifier.ts":
+    "handing signatures to the worker thread and taking its answers",
   "better-sqlite3": "SQLite transactions: BEGIN, COMMIT and its flush to disk",
   "node:internal/crypto/cipher": "Node's ChaCha20-Poly1305 (OpenSSL), per call",
   "packages/crypto/src/xchacha-native.ts": "XChaCha20 on Node: HChaCha20 subkey, nonce",

@@ -1,7 +1,13 @@
 /** Sign-in on Node, as the CLI calls it: by `home` folder (the core's functions take a storage port). */
 
 import type { Result } from "@keypears/base";
-import { nodeAccountStorage, nodeCompression, nodeVaultDeps, type Vault } from "@keypears/vault";
+import {
+  nodeAccountStorage,
+  nodeCompression,
+  nodeSignatureVerifier,
+  nodeVaultDeps,
+  type Vault,
+} from "@keypears/vault";
 import * as core from "./onboarding.ts";
 
 export type LoginInput = Omit<core.LoginInput, "storage"> & { readonly home: string };
@@ -11,7 +17,11 @@ const onNode = (input: LoginInput): core.LoginInput => {
   return {
     ...rest,
     storage: nodeAccountStorage(home),
-    deps: { compression: nodeCompression, ...(input.deps ?? nodeVaultDeps) },
+    deps: {
+      compression: nodeCompression,
+      signatureVerifier: nodeSignatureVerifier,
+      ...(input.deps ?? nodeVaultDeps),
+    },
   };
 };
 

@@ -9,6 +9,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { Address } from "./address.ts";
+import type { BackgroundVerifier } from "./background-verifier.ts";
 import type { Compression } from "./compression.ts";
 import { writeKeyCheck } from "./key-check.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
@@ -18,6 +19,11 @@ export interface VaultDeps {
   readonly randomBytes: RandomBytes;
   /** Snapshot compression; fflate (pure JavaScript) when absent. */
   readonly compression?: Compression;
+  /**
+   * Verifies a pulled batch's signatures on another thread while it is applied (Node: a worker
+   * thread); every signature is verified on the applying thread when absent.
+   */
+  readonly signatureVerifier?: BackgroundVerifier;
   /** Tests only: lets tests use cheap Argon2id parameters. Production never sets it. */
   readonly unsafeKdfFloorForTests?: KdfCost;
   /**

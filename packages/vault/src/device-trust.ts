@@ -64,6 +64,13 @@ export interface QuarantinedEvent {
   readonly at: number;
 }
 
+/** Whether `signature` is `signingKey`'s Ed25519 signature of `message` (`verifyDeviceSignature`). */
+export type SignatureCheck = (
+  signingKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+) => boolean;
+
 export interface Refusal {
   readonly reason: QuarantineReason;
   readonly detail: string;
@@ -100,10 +107,15 @@ export interface DeviceTrust {
    */
   readonly makeRekey: (recipients: readonly RosterEntry[]) => RosterOp;
   readonly epochs: KeyEpochs;
-  /** Opens and verifies a server-ordered event at `position`; a refusal is to be quarantined. */
+  /**
+   * Opens and verifies a server-ordered event at `position`; a refusal is to be quarantined.
+   * `verify` checks a signature (Ed25519); the applying side may pass one that takes the answer a
+   * background thread found for the same key, message and signature.
+   */
   readonly openRemote: (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
     position: number,
+    verify?: SignatureCheck,
   ) => Result<OpenedRemote, Refusal>;
   /** Checks that a payload of this device's outbox opens (before it leaves). */
   readonly opensOwn: (id: EventId, payload: Uint8Array) => boolean;
@@ -232,7 +244,11 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
       : { reason: "unknown-signer", detail: `device ${signer} is not enrolled here` };
   };
 
-  const openRemote: DeviceTrust["openRemote"] = (stored, position) => {
+  const openRemote: DeviceTrust["openRemote"] = (
+    stored,
+    position,
+    verify = verifyDeviceSignature,
+  ) => {
     const version = payloadVersion(stored.payload);
     if (version === 1) {
       if (selectUpgraded.get() !== undefined)
@@ -263,7 +279,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     if (payload.kind === "item") {
       const signer = activeAt(entry(payload.signer), position);
       if (signer === undefined) return err(inactiveSigner(payload.signer));
-      if (!verifyDeviceSignature(signer.signingKey, message, payload.signature))
+      if (!verify(signer.signingKey, message, payload.signature))
         return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
       const event = openEvent(
         keys,
@@ -281,10 +297,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     // An active signer's signature is checked first; otherwise only a self-enrolment can be
     // valid, and its key is inside the box.
     const active = activeAt(entry(payload.signer), position);
-    if (
-      active !== undefined &&
-      !verifyDeviceSignature(active.signingKey, message, payload.signature)
-    )
+    if (active !== undefined && !verify(active.signingKey, message, payload.signature))
       return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
     const bytes = openRosterBox(keys, vaultId, stored.id, payload.box);
     if (bytes === undefined)
@@ -297,7 +310,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     if (active === undefined) {
       if (op.value.kind !== "enrol" || op.value.deviceId !== payload.signer)
         return err(inactiveSigner(payload.signer));
-      if (!verifyDeviceSignature(op.value.signingKey, message, payload.signature))
+      if (!verify(op.value.signingKey, message, payload.signature))
         return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
     }
     const broken = rosterRuleBroken(entry, op.value, payload.signer, position);

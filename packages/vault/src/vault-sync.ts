@@ -54,6 +54,7 @@ import { openSnapshot, sealSignedSnapshot, sealSnapshot, type SnapshotError } fr
 import { createEventLog } from "./event-log.ts";
 import type { ApprovalSetting, DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
+import { type BatchSignatures, startBatchSignatures } from "./batch-signatures.ts";
 import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
 
 export interface PendingEvent {
@@ -330,9 +331,9 @@ export const createVaultSync = (
   const agreesWithOwnChain = (
     checkpoint: Checkpoint,
     pageHashes: ReadonlyMap<number, Uint8Array>,
+    snapshotBase: Checkpoint | undefined,
   ): boolean => {
     if (checkpoint.position === 0) return bytesEqual(checkpoint.hash, GENESIS_HASH);
-    const snapshotBase = base();
     const mine =
       pageHashes.get(checkpoint.position) ??
       (snapshotBase?.position === checkpoint.position ? snapshotBase.hash : undefined) ??
@@ -453,6 +454,139 @@ export const createVaultSync = (
     db.transaction(() => queueRekey());
   };
 
+  const applyVerified = (
+    events: readonly StoredEvent[],
+    nextVerified: Checkpoint,
+    signatures: BatchSignatures,
+  ): Result<ApplyResult, ApplyError> =>
+    ctx.store.transaction((): Result<ApplyResult, ApplyError> => {
+      const states = new Map<ItemId, ItemState>();
+      const toCommit: EventToCommit[] = [];
+      const pageHashes = new Map<number, Uint8Array>();
+      // Read once per batch: applying a batch never moves the snapshot base.
+      const snapshotBase = base();
+      const clockDrift: Hlc[] = [];
+      const quarantined: QuarantinedEvent[] = [];
+      const enrolled: RosterEntry[] = [];
+      const setAside = (
+        stored: StoredEvent,
+        reason: QuarantinedEvent["reason"],
+        detail: string,
+      ) => {
+        trust.quarantine(stored, stored.position, stored.chainHash, { reason, detail });
+        quarantined.push({
+          position: stored.position,
+          id: stored.id,
+          reason,
+          detail,
+          at: ctx.deps.now(),
+        });
+      };
+      for (const [index, stored] of events.entries()) {
+        pageHashes.set(stored.position, stored.chainHash);
+        const existing = log.byId(vaultId, stored.id);
+        if (existing !== undefined) {
+          if (!bytesEqual(existing.payload, stored.payload)) {
+            // Another payload under the id of an event this device holds: ours are checked
+            // against what we sealed (the server lies); a remote one is set aside.
+            if (existing.position === null) return err({ kind: "id-conflict", id: stored.id });
+            setAside(stored, "id-conflict", "an event id this device already holds");
+            continue;
+          }
+          const promised = (
+            selectPromised.get(vaultId, stored.id) as { position: number | null } | undefined
+          )?.position;
+          const expected = existing.position ?? promised ?? stored.position;
+          if (expected !== stored.position) {
+            return err({
+              kind: "moved",
+              id: stored.id,
+              position: stored.position,
+              promised: expected,
+            });
+          }
+          if (existing.position === null) {
+            log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
+            // This device's own roster events take effect where the server placed them, under
+            // the same rules as anyone's (its enrolment is self-signed).
+            // Only roster payloads (version 2, kind 2) are opened here: this device applied
+            // its item events when it wrote them.
+            if (stored.payload[0] === 2 && stored.payload[1] === 2) {
+              const own = trust.openRemote(stored, stored.position);
+              if (own.ok && own.value.kind === "roster")
+                trust.applyRoster(
+                  own.value.op,
+                  own.value.signer,
+                  stored.position,
+                  own.value.delivered,
+                );
+              else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
+            }
+          }
+          continue;
+        }
+        const opened = trust.openRemote(stored, stored.position, signatures.checkAt(index));
+        if (!opened.ok) {
+          setAside(stored, opened.error.reason, opened.error.detail);
+          continue;
+        }
+        if (opened.value.kind === "roster") {
+          trust.applyRoster(
+            opened.value.op,
+            opened.value.signer,
+            stored.position,
+            opened.value.delivered,
+          );
+          insertRosterEvent.run(
+            vaultId,
+            stored.id,
+            stored.payload,
+            stored.position,
+            stored.chainHash,
+            "remote",
+            ctx.deps.now(),
+          );
+          if (opened.value.op.kind === "enrol") {
+            signatures.rosterChangedAt(index);
+            const entry = trust.entry(opened.value.op.deviceId);
+            if (entry !== undefined) enrolled.push(entry);
+          }
+          continue;
+        }
+        const event = opened.value.event;
+        if (
+          event.checkpoint !== null &&
+          !agreesWithOwnChain(event.checkpoint, pageHashes, snapshotBase)
+        ) {
+          return err({ kind: "fork", id: event.id, position: event.checkpoint.position });
+        }
+        let state = states.get(event.itemId);
+        if (state === undefined) {
+          const loaded = ctx.store.loadState(event.itemId);
+          if (!loaded.ok) return loaded;
+          state = loaded.value ?? createItemState(event.itemId);
+          states.set(event.itemId, state);
+        }
+        if (applyToItem(state, event) === "id-conflict") {
+          setAside(stored, "id-conflict", "an event id this vault already applied");
+          continue;
+        }
+        if (!ctx.clock.receive(event.hlc).ok) clockDrift.push(event.hlc);
+        toCommit.push({
+          event,
+          payload: stored.payload,
+          origin: "remote",
+          enqueue: false,
+          position: stored.position,
+          chainHash: stored.chainHash,
+        });
+      }
+      ctx.store.commitEvents(toCommit, states);
+      ctx.writeState("verified", encodeCheckpoint(nextVerified));
+      ctx.saveClock();
+      return ok({ applied: toCommit.length, clockDrift, quarantined, enrolled });
+    });
+
   return {
     localOnly: ctx.localOnly,
     account: () => ({
@@ -504,127 +638,19 @@ export const createVaultSync = (
     },
     applyOrdered: (events, nextVerified) => {
       ctx.assertUnlocked();
-      return ctx.store.transaction((): Result<ApplyResult, ApplyError> => {
-        const states = new Map<ItemId, ItemState>();
-        const toCommit: EventToCommit[] = [];
-        const pageHashes = new Map<number, Uint8Array>();
-        const clockDrift: Hlc[] = [];
-        const quarantined: QuarantinedEvent[] = [];
-        const enrolled: RosterEntry[] = [];
-        const setAside = (
-          stored: StoredEvent,
-          reason: QuarantinedEvent["reason"],
-          detail: string,
-        ) => {
-          trust.quarantine(stored, stored.position, stored.chainHash, { reason, detail });
-          quarantined.push({
-            position: stored.position,
-            id: stored.id,
-            reason,
-            detail,
-            at: ctx.deps.now(),
-          });
-        };
-        for (const stored of events) {
-          pageHashes.set(stored.position, stored.chainHash);
-          const existing = log.byId(vaultId, stored.id);
-          if (existing !== undefined) {
-            if (!bytesEqual(existing.payload, stored.payload)) {
-              // Another payload under the id of an event this device holds: ours are checked
-              // against what we sealed (the server lies); a remote one is set aside.
-              if (existing.position === null) return err({ kind: "id-conflict", id: stored.id });
-              setAside(stored, "id-conflict", "an event id this device already holds");
-              continue;
-            }
-            const promised = (
-              selectPromised.get(vaultId, stored.id) as { position: number | null } | undefined
-            )?.position;
-            const expected = existing.position ?? promised ?? stored.position;
-            if (expected !== stored.position) {
-              return err({
-                kind: "moved",
-                id: stored.id,
-                position: stored.position,
-                promised: expected,
-              });
-            }
-            if (existing.position === null) {
-              log.placeOwn(vaultId, stored.id, stored.position, stored.chainHash);
-              // This device's own roster events take effect where the server placed them, under
-              // the same rules as anyone's (its enrolment is self-signed).
-              // Only roster payloads (version 2, kind 2) are opened here: this device applied
-              // its item events when it wrote them.
-              if (stored.payload[0] === 2 && stored.payload[1] === 2) {
-                const own = trust.openRemote(stored, stored.position);
-                if (own.ok && own.value.kind === "roster")
-                  trust.applyRoster(
-                    own.value.op,
-                    own.value.signer,
-                    stored.position,
-                    own.value.delivered,
-                  );
-                else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
-              }
-            }
-            continue;
-          }
-          const opened = trust.openRemote(stored, stored.position);
-          if (!opened.ok) {
-            setAside(stored, opened.error.reason, opened.error.detail);
-            continue;
-          }
-          if (opened.value.kind === "roster") {
-            trust.applyRoster(
-              opened.value.op,
-              opened.value.signer,
-              stored.position,
-              opened.value.delivered,
-            );
-            insertRosterEvent.run(
-              vaultId,
-              stored.id,
-              stored.payload,
-              stored.position,
-              stored.chainHash,
-              "remote",
-              ctx.deps.now(),
-            );
-            if (opened.value.op.kind === "enrol") {
-              const entry = trust.entry(opened.value.op.deviceId);
-              if (entry !== undefined) enrolled.push(entry);
-            }
-            continue;
-          }
-          const event = opened.value.event;
-          if (event.checkpoint !== null && !agreesWithOwnChain(event.checkpoint, pageHashes)) {
-            return err({ kind: "fork", id: event.id, position: event.checkpoint.position });
-          }
-          let state = states.get(event.itemId);
-          if (state === undefined) {
-            const loaded = ctx.store.loadState(event.itemId);
-            if (!loaded.ok) return loaded;
-            state = loaded.value ?? createItemState(event.itemId);
-            states.set(event.itemId, state);
-          }
-          if (applyToItem(state, event) === "id-conflict") {
-            setAside(stored, "id-conflict", "an event id this vault already applied");
-            continue;
-          }
-          if (!ctx.clock.receive(event.hlc).ok) clockDrift.push(event.hlc);
-          toCommit.push({
-            event,
-            payload: stored.payload,
-            origin: "remote",
-            enqueue: false,
-            position: stored.position,
-            chainHash: stored.chainHash,
-          });
-        }
-        ctx.store.commitEvents(toCommit, states);
-        ctx.writeState("verified", encodeCheckpoint(nextVerified));
-        ctx.saveClock();
-        return ok({ applied: toCommit.length, clockDrift, quarantined, enrolled });
-      });
+      // Signatures are verified on another core while this thread applies (batch-signatures.ts).
+      const signatures = startBatchSignatures(
+        ctx.deps.signatureVerifier,
+        events,
+        vaultId,
+        ctx.account.deviceId,
+        (device) => trust.entry(device)?.signingKey,
+      );
+      try {
+        return applyVerified(events, nextVerified, signatures);
+      } finally {
+        signatures.finish();
+      }
     },
     quarantined: () => {
       ctx.assertUnlocked();

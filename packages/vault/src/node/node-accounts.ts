@@ -9,10 +9,15 @@ import { defaultVaultDeps, type VaultDeps } from "../account-record.ts";
 import type { VaultError } from "../errors.ts";
 import type { Vault } from "../vault.ts";
 import { nodeCompression } from "./node-compression.ts";
+import { nodeSignatureVerifier } from "./node-signature-verifier.ts";
 import { nodeAccountStorage } from "./node-storage.ts";
 
-/** The vault's dependencies in Node: system clock and randomness, native compression. */
-export const nodeVaultDeps: VaultDeps = { ...defaultVaultDeps, compression: nodeCompression };
+/** The vault's dependencies in Node: system clock and randomness, native compression, a worker thread verifying signatures. */
+export const nodeVaultDeps: VaultDeps = {
+  ...defaultVaultDeps,
+  compression: nodeCompression,
+  signatureVerifier: nodeSignatureVerifier,
+};
 
 type AtHome<T> = Omit<T, "storage"> & { readonly home: string };
 
@@ -21,7 +26,11 @@ const onNode = <T extends { readonly home: string; readonly deps?: VaultDeps }>(
   return {
     ...rest,
     storage: nodeAccountStorage(home),
-    deps: { compression: nodeCompression, ...(input.deps ?? defaultVaultDeps) },
+    deps: {
+      compression: nodeCompression,
+      signatureVerifier: nodeSignatureVerifier,
+      ...(input.deps ?? defaultVaultDeps),
+    },
   };
 };
 

@@ -1,0 +1,109 @@
+/**
+ * Applying a large pulled batch with a background verifier (a worker thread verifying signatures
+ * while the batch is applied): forged signatures are still caught, at their positions, and
+ * everything else is applied as without one.
+ */
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { parseSecretKey } from "@keypears/crypto";
+import {
+  createMemoryEventStore,
+  envelopeBytes,
+  type EventStore,
+  verifySegment,
+} from "@keypears/sync-core";
+import type { BackgroundVerifier, SignatureJob } from "./background-verifier.ts";
+import { joinAccount } from "./node/node-accounts.ts";
+import { nodeSignatureVerifier } from "./node/node-signature-verifier.ts";
+import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import type { Vault } from "./vault.ts";
+
+const homes = [createTestHome(), createTestHome()];
+const started: (readonly (SignatureJob | undefined)[])[] = [];
+const recording: BackgroundVerifier = {
+  start: (jobs) => {
+    started.push(jobs);
+    return nodeSignatureVerifier.start(jobs);
+  },
+};
+let server: EventStore;
+let laptop: Vault;
+let phone: Vault;
+
+before(async () => {
+  server = createMemoryEventStore();
+  const created = await createTestAccount(homes[0]!.path, "erin@example.com", {
+    serverUrl: "https://example.com",
+  });
+  laptop = created.vault;
+  const r = created.registration;
+  phone = expectOk(
+    await joinAccount({
+      home: homes[1]!.path,
+      address: "erin@example.com",
+      password: "correct horse battery staple",
+      secretKey: expectOk(parseSecretKey(created.secretKey)),
+      serverUrl: "https://example.com",
+      kdf: r.kdf,
+      salt: r.salt,
+      vaultId: r.vaultId,
+      wrappedVaultKey: r.wrappedVaultKey,
+      deviceId: "00000000000000cc" as never,
+      deps: cheapDeps({ signatureVerifier: recording }),
+    }),
+  );
+});
+after(() => {
+  laptop.lock();
+  phone.lock();
+  for (const home of homes) home.remove();
+});
+
+test("a large batch is verified in the background, and forged signatures in it are still quarantined", async () => {
+  laptop.transact(() => {
+    for (let i = 0; i < 150; i++) expectOk(laptop.add({ fields: { title: `Item ${i}` } }));
+  });
+  const pending = expectOk(laptop.sync.pending(1000));
+  expectOk(
+    await server.append(
+      laptop.vaultId,
+      pending.map((p) => ({ id: p.id, payload: p.payload })),
+    ),
+  );
+  const events = await server.readAfter(phone.vaultId, 0, 1000);
+  assert.equal(events.length, 151, "the laptop's enrolment and its 150 items");
+  const head = await server.head(phone.vaultId);
+  const verified = expectOk(
+    verifySegment({
+      trusted: phone.sync.verified(),
+      anchor: phone.sync.verified(),
+      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+      head,
+    }),
+  );
+  // Forged after the server ordered them: a flipped signature bit, a flipped bit in the box.
+  const forged = new Map([
+    [40, (p: Uint8Array) => Uint8Array.from(p, (b, k) => (k === p.length - 5 ? b ^ 1 : b))],
+    [120, (p: Uint8Array) => Uint8Array.from(p, (b, k) => (k === 60 ? b ^ 4 : b))],
+  ]);
+  const served = events.map((e, i) => {
+    const forge = forged.get(i);
+    return forge === undefined ? e : { ...e, payload: forge(e.payload) };
+  });
+  const result = expectOk(phone.sync.applyOrdered(served, verified));
+  assert.equal(started.length, 1, "one background batch, started once the signer was enrolled");
+  assert.equal(started[0]?.filter((job) => job !== undefined).length, 150);
+  assert.deepEqual(
+    result.quarantined.map((q) => [q.position, q.reason]),
+    [
+      [events[40]!.position, "bad-signature"],
+      [events[120]!.position, "bad-signature"],
+    ],
+  );
+  assert.equal(result.applied, 148);
+  const titles = phone.list().map((item) => item.title);
+  assert.equal(titles.length, 148);
+  assert.ok(!titles.includes("Item 39") && !titles.includes("Item 119"));
+  assert.ok(titles.includes("Item 38") && titles.includes("Item 149"));
+});
