@@ -25,6 +25,8 @@ interface Props {
   readonly setPane: (pane: Pane) => void;
   readonly deviceName: (id: string) => string;
   readonly onLocked: () => void;
+  /** Called once, when the list first shows (the vault screen starts its other queries then). */
+  readonly onShown?: () => void;
 }
 
 const ROW_HEIGHT = 60;
@@ -50,6 +52,7 @@ export const ItemsSection = (props: Props) => {
   const [all, setAll] = useState<readonly Item[]>([]);
   const [attention, setAttention] = useState<ReadonlySet<string> | null>(null);
 
+  const filtered = search.trim() !== "" || type !== "" || folder !== "" || tag !== "";
   useEffect(() => {
     const filter = {
       ...(search.trim() === "" ? {} : { search: search.trim() }),
@@ -62,26 +65,41 @@ export const ItemsSection = (props: Props) => {
       if (failure.kind === "locked") props.onLocked();
     });
   }, [address, search, trash, type, folder, tag]);
-  // Every folder and tag in use, for the filters.
-  useEffect(
-    () => vault.watch(address, { kind: "list", filter: { trash } }, setAll),
-    [address, trash],
+  // Every folder and tag in use, for the filters: the list itself while nothing filters it (one
+  // query, not two), else a query of its own.
+  useEffect(() => {
+    if (!filtered) return;
+    return vault.watch(address, { kind: "list", filter: { trash } }, setAll);
+  }, [address, trash, filtered]);
+  const everything = filtered ? all : (items ?? []);
+  useEffect(() => {
+    if (!filtered && items !== null) setAll(items);
+  }, [items, filtered]);
+  const folders = useMemo(
+    () => distinct(everything.flatMap((item) => stringsOf(item, "folder"))),
+    [everything],
   );
-  const folders = useMemo(() => distinct(all.flatMap((item) => stringsOf(item, "folder"))), [all]);
-  const tags = useMemo(() => distinct(all.flatMap((item) => stringsOf(item, "tags"))), [all]);
+  const tags = useMemo(
+    () => distinct(everything.flatMap((item) => stringsOf(item, "tags"))),
+    [everything],
+  );
+  const shownOnce = items !== null;
+  useEffect(() => {
+    if (shownOnce) props.onShown?.();
+  }, [shownOnce]);
 
-  const shown = useMemo(
-    () =>
-      items === null
-        ? null
-        : items
-            .filter((item) => !favourites || isFavourite(item))
-            .filter((item) => attention === null || attention.has(item.id))
-            .sort((a, b) =>
-              sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
-            ),
-    [items, favourites, sort, attention],
-  );
+  const shown = useMemo(() => {
+    if (items === null) return null;
+    const kept =
+      !favourites && attention === null
+        ? items
+        : items.filter(
+            (item) =>
+              (!favourites || isFavourite(item)) && (attention === null || attention.has(item.id)),
+          );
+    // The vault lists by title already (one collator, ties by id): only the other order sorts.
+    return sort === "title" ? kept : [...kept].sort((a, b) => b.updated.at - a.updated.at);
+  }, [items, favourites, sort, attention]);
 
   return (
     <div class="columns">
@@ -215,8 +233,10 @@ export const ItemsSection = (props: Props) => {
   );
 };
 
+const collator = new Intl.Collator();
+
 const distinct = (values: readonly string[]): readonly string[] =>
-  [...new Set(values)].sort((a, b) => a.localeCompare(b));
+  [...new Set(values)].sort(collator.compare);
 
 const subtitle = (item: Item): string => {
   const username = item.fields.find((f) => f.name === "username")?.value;
