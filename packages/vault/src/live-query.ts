@@ -18,18 +18,22 @@
 import type { Result } from "@keypears/base";
 import type { VaultError } from "./errors.ts";
 import type { Item } from "./item.ts";
+import type { ItemType } from "./item-model.ts";
 import { compareItems, type ListFilter, matchesFilter } from "./search.ts";
 import type { Vault } from "./vault.ts";
 import type { SyncStatus } from "./vault-sync.ts";
 
 export type LiveQuery =
   | { readonly kind: "list"; readonly filter?: ListFilter }
+  /** The list as a list screen shows it: one `ListRow` per item, never a secret. */
+  | { readonly kind: "rows"; readonly filter?: ListFilter }
   | { readonly kind: "item"; readonly ref: string }
   | { readonly kind: "conflicts" }
   | { readonly kind: "sync-status" };
 
 export interface LiveQueryResults {
   readonly list: readonly Item[];
+  readonly rows: readonly ListRow[];
   readonly item: Result<Item, VaultError>;
   readonly conflicts: ReturnType<Vault["conflicts"]>;
   readonly "sync-status": SyncStatus;
@@ -43,6 +47,8 @@ export const runLiveQuery = <Q extends LiveQuery>(vault: Vault, query: Q): LiveR
     switch (query.kind) {
       case "list":
         return vault.list(query.filter);
+      case "rows":
+        return vault.list(query.filter).map(listRow);
       case "item":
         return vault.get(query.ref);
       case "conflicts":
@@ -54,19 +60,58 @@ export const runLiveQuery = <Q extends LiveQuery>(vault: Vault, query: Q): LiveR
   return run() as LiveResult<Q>;
 };
 
+/**
+ * What a list screen shows of an item: enough to render, filter by folder, tag and favourite,
+ * and sort, and nothing secret (no password, notes or hidden field), so the list's page holds
+ * no secret and a run moves a few small rows instead of whole items.
+ */
+export interface ListRow {
+  readonly id: string;
+  readonly type: ItemType;
+  readonly title: string;
+  readonly status: Item["status"];
+  /** The username, if the item has one. */
+  readonly username: string | null;
+  readonly favorite: boolean;
+  readonly folder: string | null;
+  readonly tags: readonly string[];
+  readonly conflicts: number;
+  /** When it last changed (ms since the epoch, from its clock). */
+  readonly updatedAt: number;
+}
+
+const stringsOf = (item: Item, name: string): readonly string[] => {
+  const value = item.fields.find((f) => f.name === name)?.value;
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+};
+
+export const listRow = (item: Item): ListRow => ({
+  id: item.id,
+  type: item.type,
+  title: item.title,
+  status: item.status,
+  username: stringsOf(item, "username")[0] ?? null,
+  favorite: item.fields.some((f) => f.name === "favorite" && f.value === true),
+  folder: stringsOf(item, "folder")[0] ?? null,
+  tags: stringsOf(item, "tags"),
+  conflicts: item.conflicts.length,
+  updatedAt: item.updated.at,
+});
+
 /** Where a live query's previous run left the vault's change journal (opaque). */
 export type LiveCursor = string;
 
-/** One row of a list delta: the item as the list now holds it, or null (gone from the list). */
+/** One row of a list delta: the item (or its row) as the list now holds it, or null (gone). */
 export interface LiveRow {
   readonly id: string;
-  readonly item: Item | null;
+  readonly item: Item | ListRow | null;
 }
 
 /** What a run hands on: the whole result, or what changed since the previous run. */
 export type LiveDelta<Q extends LiveQuery = LiveQuery> =
   | { readonly kind: "full"; readonly cursor: LiveCursor; readonly value: LiveResult<Q> }
-  /** The list's changed rows (list queries only); rows not named are as they were. */
+  /** The list's changed rows (list and rows queries); rows not named are as they were. */
   | { readonly kind: "rows"; readonly cursor: LiveCursor; readonly rows: readonly LiveRow[] }
   | { readonly kind: "same"; readonly cursor: LiveCursor };
 
@@ -85,11 +130,15 @@ export const runLiveDelta = <Q extends LiveQuery>(
   const changes = vault.itemChanges(since);
   const { cursor } = changes;
   if (since !== undefined && changes.items !== null) {
-    if (query.kind === "list") {
+    if (query.kind === "list" || query.kind === "rows") {
       const filter = query.filter ?? {};
+      const project = query.kind === "rows" ? listRow : (item: Item) => item;
       const rows = changes.items.map((id): LiveRow => {
         const item = vault.itemById(id);
-        return { id, item: item !== undefined && matchesFilter(item, filter) ? item : null };
+        return {
+          id,
+          item: item !== undefined && matchesFilter(item, filter) ? project(item) : null,
+        };
       });
       return { kind: "rows", cursor, rows };
     }
@@ -130,17 +179,22 @@ export const foldLiveDelta = <Q extends LiveQuery>(
       return { value: previous.value, changed: false };
     case "rows": {
       if (previous === undefined) throw new Error("a live query's first delta must be full");
-      const patched = patchList(previous.value as readonly Item[], delta.rows);
+      const patched = patchList(previous.value as readonly Listed[], delta.rows);
       return { value: patched.value as LiveResult<Q>, changed: patched.changed };
     }
   }
 };
 
-const patchList = (list: readonly Item[], rows: readonly LiveRow[]): Folded<readonly Item[]> => {
+type Listed = Item | ListRow;
+
+const patchList = (
+  list: readonly Listed[],
+  rows: readonly LiveRow[],
+): Folded<readonly Listed[]> => {
   if (rows.length === 0) return { value: list, changed: false };
   const rowById = new Map(rows.map((row) => [row.id, row.item]));
   let changed = false;
-  const kept: Item[] = [];
+  const kept: Listed[] = [];
   for (const item of list) {
     if (!rowById.has(item.id)) kept.push(item);
     else {
@@ -148,7 +202,7 @@ const patchList = (list: readonly Item[], rows: readonly LiveRow[]): Folded<read
       if (now === null || !sameValue(now, item)) changed = true;
     }
   }
-  const added = [...rowById.values()].filter((item): item is Item => item !== null);
+  const added = [...rowById.values()].filter((item): item is Listed => item !== null);
   if (!changed && kept.length + added.length === list.length) return { value: list, changed };
   // Each added item goes in by binary search: the list stays in `Vault.list`'s order.
   for (const item of added) {
@@ -156,7 +210,7 @@ const patchList = (list: readonly Item[], rows: readonly LiveRow[]): Folded<read
     let high = kept.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareItems(kept[middle] as Item, item) < 0) low = middle + 1;
+      if (compareItems(kept[middle] as Listed, item) < 0) low = middle + 1;
       else high = middle;
     }
     kept.splice(low, 0, item);

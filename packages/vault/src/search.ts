@@ -73,7 +73,9 @@ export const matchesFilter = (item: Item, filter: ListFilter): boolean => {
 const byTitle = new Intl.Collator("en", { sensitivity: "base" });
 
 /** The list's order: by title (case and accents aside), then by id. */
-export const compareItems = (a: Item, b: Item): number =>
-  byTitle.compare(a.title, b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const compareItems = (
+  a: { readonly title: string; readonly id: string },
+  b: { readonly title: string; readonly id: string },
+): number => byTitle.compare(a.title, b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export const sortItems = (items: readonly Item[]): Item[] => [...items].sort(compareItems);
