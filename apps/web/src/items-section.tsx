@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { VaultClient } from "@keypears/vault-browser";
-import { ITEM_TYPES, type Item, type ItemType } from "@keypears/vault/core";
+import { ITEM_TYPES, type Item, type ItemType, type ListRow } from "@keypears/vault/core";
 import { TYPE_LABELS } from "./field-labels.ts";
 import { AttentionFilter } from "./attention-filter.tsx";
 import { CheckboxRow } from "./form-controls.tsx";
@@ -25,18 +25,11 @@ interface Props {
   readonly setPane: (pane: Pane) => void;
   readonly deviceName: (id: string) => string;
   readonly onLocked: () => void;
+  /** Called once, when the list first shows (the vault screen starts its other queries then). */
+  readonly onShown?: () => void;
 }
 
 const ROW_HEIGHT = 60;
-
-const isFavourite = (item: Item): boolean =>
-  item.fields.some((f) => f.name === "favorite" && f.value === true);
-
-const stringsOf = (item: Item, name: string): readonly string[] => {
-  const value = item.fields.find((f) => f.name === name)?.value;
-  if (typeof value === "string") return [value];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-};
 
 export const ItemsSection = (props: Props) => {
   const { vault, address, trash, pane, setPane } = props;
@@ -46,10 +39,12 @@ export const ItemsSection = (props: Props) => {
   const [tag, setTag] = useState("");
   const [favourites, setFavourites] = useState(false);
   const [sort, setSort] = useState<"title" | "updated">("title");
-  const [items, setItems] = useState<readonly Item[] | null>(null);
-  const [all, setAll] = useState<readonly Item[]>([]);
+  // Rows, not items: the list's page never holds a password or a note.
+  const [items, setItems] = useState<readonly ListRow[] | null>(null);
+  const [all, setAll] = useState<readonly ListRow[]>([]);
   const [attention, setAttention] = useState<ReadonlySet<string> | null>(null);
 
+  const filtered = search.trim() !== "" || type !== "" || folder !== "" || tag !== "";
   useEffect(() => {
     const filter = {
       ...(search.trim() === "" ? {} : { search: search.trim() }),
@@ -58,30 +53,42 @@ export const ItemsSection = (props: Props) => {
       ...(tag === "" ? {} : { tag }),
       trash,
     };
-    return vault.watch(address, { kind: "list", filter }, setItems, (failure) => {
+    return vault.watch(address, { kind: "rows", filter }, setItems, (failure) => {
       if (failure.kind === "locked") props.onLocked();
     });
   }, [address, search, trash, type, folder, tag]);
-  // Every folder and tag in use, for the filters.
-  useEffect(
-    () => vault.watch(address, { kind: "list", filter: { trash } }, setAll),
-    [address, trash],
+  // Every folder and tag in use, for the filters: the list itself while nothing filters it (one
+  // query, not two), else a query of its own.
+  useEffect(() => {
+    if (!filtered) return;
+    return vault.watch(address, { kind: "rows", filter: { trash } }, setAll);
+  }, [address, trash, filtered]);
+  const everything = filtered ? all : (items ?? []);
+  useEffect(() => {
+    if (!filtered && items !== null) setAll(items);
+  }, [items, filtered]);
+  const folders = useMemo(
+    () => distinct(everything.flatMap((item) => (item.folder === null ? [] : [item.folder]))),
+    [everything],
   );
-  const folders = useMemo(() => distinct(all.flatMap((item) => stringsOf(item, "folder"))), [all]);
-  const tags = useMemo(() => distinct(all.flatMap((item) => stringsOf(item, "tags"))), [all]);
+  const tags = useMemo(() => distinct(everything.flatMap((item) => item.tags)), [everything]);
+  const shownOnce = items !== null;
+  useEffect(() => {
+    if (shownOnce) props.onShown?.();
+  }, [shownOnce]);
 
-  const shown = useMemo(
-    () =>
-      items === null
-        ? null
-        : items
-            .filter((item) => !favourites || isFavourite(item))
-            .filter((item) => attention === null || attention.has(item.id))
-            .sort((a, b) =>
-              sort === "title" ? a.title.localeCompare(b.title) : b.updated.at - a.updated.at,
-            ),
-    [items, favourites, sort, attention],
-  );
+  const shown = useMemo(() => {
+    if (items === null) return null;
+    const kept =
+      !favourites && attention === null
+        ? items
+        : items.filter(
+            (item) =>
+              (!favourites || item.favorite) && (attention === null || attention.has(item.id)),
+          );
+    // The vault lists by title already (one collator, ties by id): only the other order sorts.
+    return sort === "title" ? kept : [...kept].sort((a, b) => b.updatedAt - a.updatedAt);
+  }, [items, favourites, sort, attention]);
 
   return (
     <div class="columns">
@@ -172,7 +179,7 @@ export const ItemsSection = (props: Props) => {
                   onClick={() => setPane({ kind: "view", id: item.id })}
                 >
                   <span class="title">
-                    {isFavourite(item) ? "★ " : ""}
+                    {item.favorite ? "★ " : ""}
                     {item.title}
                   </span>
                   <span class="sub">{subtitle(item)}</span>
@@ -215,10 +222,9 @@ export const ItemsSection = (props: Props) => {
   );
 };
 
-const distinct = (values: readonly string[]): readonly string[] =>
-  [...new Set(values)].sort((a, b) => a.localeCompare(b));
+const collator = new Intl.Collator();
 
-const subtitle = (item: Item): string => {
-  const username = item.fields.find((f) => f.name === "username")?.value;
-  return typeof username === "string" ? username : (TYPE_LABELS[item.type] ?? item.type);
-};
+const distinct = (values: readonly string[]): readonly string[] =>
+  [...new Set(values)].sort(collator.compare);
+
+const subtitle = (item: ListRow): string => item.username ?? TYPE_LABELS[item.type] ?? item.type;

@@ -28,6 +28,8 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   const [section, setSection] = useState<SectionId>("items");
   const [pane, setPane] = useState<Pane>({ kind: "none" });
   const [conflicts, setConflicts] = useState(0);
+  // The list comes first: the other live queries (conflicts, the badges' counts) start once it shows.
+  const [listShown, setListShown] = useState(false);
   // The later sections opened since unlocking: kept mounted (hidden) while another is shown.
   const [opened, setOpened] = useState<ReadonlySet<string>>(new Set());
   const syncState = useSyncState(vault, address);
@@ -43,10 +45,10 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
     addEventListener("online", restart);
     return () => removeEventListener("online", restart);
   }, [address]);
-  useEffect(
-    () => vault.watch(address, { kind: "conflicts" }, (found) => setConflicts(found.length)),
-    [address],
-  );
+  useEffect(() => {
+    if (!listShown) return;
+    return vault.watch(address, { kind: "conflicts" }, (found) => setConflicts(found.length));
+  }, [address, listShown]);
 
   const lock = async (): Promise<void> => {
     await vault.lock(address);
@@ -55,6 +57,7 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
   useIdleLock(() => void lock());
 
   const go = (next: SectionId): void => {
+    setListShown(true);
     setSection(next);
     setPane({ kind: "none" });
     if (LATER_SECTIONS.some((s) => s.id === next) && !opened.has(next))
@@ -86,7 +89,11 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
         {tab("conflicts", conflicts === 0 ? "Conflicts" : `Conflicts (${conflicts})`)}
         {LATER_SECTIONS.map((s) => (
           <span key={s.id}>
-            {tab(s.id, s.label, s.Badge && <s.Badge vault={vault} address={address} />)}
+            {tab(
+              s.id,
+              s.label,
+              listShown && s.Badge && <s.Badge vault={vault} address={address} />,
+            )}
           </span>
         ))}
         {tab("sync", "Sync")}
@@ -118,6 +125,7 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
           setPane={setPane}
           deviceName={names.nameOf}
           onLocked={onLocked}
+          onShown={() => setListShown(true)}
         />
       )}
       {section === "conflicts" && (

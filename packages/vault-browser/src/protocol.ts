@@ -4,7 +4,7 @@
  * message is plain data.
  */
 
-import type { LiveQuery } from "@keypears/vault/core";
+import type { LiveDelta, LiveQuery } from "@keypears/vault/core";
 import type { VaultApi } from "./vault-service.ts";
 
 export type MethodName = keyof VaultApi;
@@ -54,6 +54,7 @@ export const METHOD_NAMES = [
   "blockedSenders",
   "blockSender",
   "query",
+  "queryDelta",
 ] as const satisfies readonly MethodName[];
 
 /** Why a call failed other than with the vault's own `Result` error. */
@@ -101,7 +102,8 @@ export type WorkerToPage =
       readonly ok: false;
       readonly failure: RpcFailure;
     }
-  | { readonly type: "live"; readonly id: number; readonly value: unknown }
+  /** A live query's run: a `LiveDelta` the page folds into its last result. */
+  | { readonly type: "live"; readonly id: number; readonly delta: LiveDelta }
   | { readonly type: "live-failure"; readonly id: number; readonly failure: RpcFailure }
   | { readonly type: "role"; readonly workerId: string; readonly owner: boolean };
 

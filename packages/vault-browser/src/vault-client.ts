@@ -4,7 +4,7 @@
  * worker, which serves the call or forwards it to the tab that owns the database.
  */
 
-import type { LiveQuery, LiveResult } from "@keypears/vault/core";
+import { type LiveDelta, type LiveQuery, type LiveResult, liveResults } from "@keypears/vault/core";
 import { METHOD_NAMES, type PageToWorker, type RpcFailure, type WorkerToPage } from "./protocol.ts";
 import type { VaultApi } from "./vault-service.ts";
 
@@ -59,7 +59,10 @@ export const connectVault = (worker: WorkerPort): VaultClient => {
   const calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   const watches = new Map<
     number,
-    { onResult: (value: never) => void; onFailure?: ((failure: RpcFailure) => void) | undefined }
+    {
+      readonly onDelta: (delta: LiveDelta) => void;
+      readonly onFailure?: ((failure: RpcFailure) => void) | undefined;
+    }
   >();
 
   worker.addEventListener("message", (event) => {
@@ -73,7 +76,7 @@ export const connectVault = (worker: WorkerPort): VaultClient => {
         return;
       }
       case "live":
-        watches.get(message.id)?.onResult(message.value as never);
+        watches.get(message.id)?.onDelta(message.delta);
         return;
       case "live-failure":
         watches.get(message.id)?.onFailure?.(message.failure);
@@ -108,7 +111,11 @@ export const connectVault = (worker: WorkerPort): VaultClient => {
     ...api,
     watch: (address, query, onResult, onFailure) => {
       const id = ++nextId;
-      watches.set(id, { onResult, onFailure });
+      // The worker sends deltas; the result is folded here, and handed on only when it changed.
+      watches.set(id, {
+        onDelta: liveResults(onResult) as (delta: LiveDelta) => void,
+        onFailure,
+      });
       worker.postMessage({ type: "watch", id, address, query });
       return () => {
         watches.delete(id);

@@ -14,7 +14,14 @@ import type { AccountStorage } from "@keypears/vault/core";
 import type { Address } from "@keypears/vault/core";
 import { describeVaultError, type VaultError } from "@keypears/vault/core";
 import type { Item } from "@keypears/vault/core";
-import { type LiveQuery, type LiveResult, runLiveQuery } from "@keypears/vault/core";
+import {
+  type LiveCursor,
+  type LiveDelta,
+  type LiveQuery,
+  type LiveResult,
+  runLiveDelta,
+  runLiveQuery,
+} from "@keypears/vault/core";
 import type { ListFilter } from "@keypears/vault/core";
 import type { OpenError } from "@keypears/vault/core";
 import {
@@ -217,6 +224,12 @@ export interface VaultApi {
   ) => Promise<Result<ContactView, ShareFailure>>;
   /** Runs a live query once (the worker re-runs it after each commit notice). */
   readonly query: <Q extends LiveQuery>(address: string, query: Q) => LiveResult<Q>;
+  /** Runs a live query as a delta from an earlier run's cursor (what the workers' live queries call). */
+  readonly queryDelta: <Q extends LiveQuery>(
+    address: string,
+    query: Q,
+    since?: LiveCursor,
+  ) => LiveDelta<Q>;
 }
 
 /** What one worker hands to the next owner so that a tab closing does not lock the others. */
@@ -507,6 +520,7 @@ export const createVaultService = (
     verifyContact: async (address, contact, repin) =>
       sharing.verifyContact(await synced(address), contact, { repin }),
     query: (address, query) => runLiveQuery(vaultOf(address), query),
+    queryDelta: (address, query, since) => runLiveDelta(vaultOf(address), query, since),
   };
 
   return {

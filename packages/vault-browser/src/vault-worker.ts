@@ -11,7 +11,8 @@
  * A forwarded call is re-sent to the next owner if no owner had accepted it; if the lost owner
  * had accepted it, it fails with `owner-lost` (it may have committed): never dropped silently,
  * never guessed at. Commits are announced on the channel, and each worker re-runs its tab's
- * live queries, handing on only changed results. Crypto, merge and SQLite all run here, so the
+ * live queries as deltas from their last run (`live-query.ts`); the page folds them and hands on
+ * only changed results. Crypto, merge and SQLite all run here, so the
  * page never blocks (Argon2id included).
  */
 
@@ -20,7 +21,7 @@ import type { VaultKey } from "@keypears/crypto";
 import type { Address } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
 import type { AccountStorage } from "@keypears/vault/core";
-import { createLiveQuery } from "@keypears/vault/core";
+import { followLiveQuery, type LiveDelta } from "@keypears/vault/core";
 import {
   METHOD_NAMES,
   type MethodName,
@@ -299,15 +300,16 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
       case "watch": {
         const { id, address, query } = message;
         watches.get(id)?.();
-        const stop = createLiveQuery({
-          run: () => execute("query", [address, query]),
+        // Deltas: after an edit, one row crosses to the page, which patches its last result.
+        const stop = followLiveQuery({
+          run: async (since) => (await execute("queryDelta", [address, query, since])) as LiveDelta,
           changes: (onChange) => {
             const set = changeListeners.get(address) ?? new Set();
             set.add(onChange);
             changeListeners.set(address, set);
             return () => set.delete(onChange);
           },
-          onResult: (value) => reply({ type: "live", id, value }),
+          onDelta: (delta) => reply({ type: "live", id, delta }),
           onError: (error) => reply({ type: "live-failure", id, failure: failureOf(error) }),
         });
         watches.set(id, stop);

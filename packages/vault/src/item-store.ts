@@ -10,7 +10,7 @@
  * the rows files of earlier versions wrote (read, and skipped where the state holds the write).
  */
 
-import { err, ok, type Result } from "@keypears/base";
+import { bytesToHex, err, ok, type Result } from "@keypears/base";
 import { blindIndex, type VaultKeys } from "@keypears/crypto";
 import {
   type ChainHash,
@@ -86,7 +86,22 @@ export interface ItemStore {
   /** The opened merge-state bytes of every item (for a snapshot). */
   readonly readStates: () => Result<readonly Uint8Array[], OpenError>;
   readonly fieldKey: (name: string) => string;
+  /**
+   * The items written since `cursor` (a value an earlier call returned): their ids, or null when
+   * that is unknown (no cursor, one from another store object, one too old, or another connection
+   * committed in between), in which case every item may have changed. Ids of a rolled-back write
+   * may be included: a reader re-reads them and finds them as they were.
+   */
+  readonly changesSince: (cursor: string | undefined) => ItemChanges;
 }
+
+export interface ItemChanges {
+  readonly cursor: string;
+  readonly items: readonly ItemId[] | null;
+}
+
+/** How many written ids the journal keeps; an older cursor gets "unknown" (a full re-read). */
+const JOURNAL_LIMIT = 4096;
 
 export interface EventToCommit {
   readonly event: Event;
@@ -256,6 +271,24 @@ export const createItemStore = (
   const dirty = new Set<ItemId>();
   let complete = false;
   let seenVersion = -1;
+  /**
+   * The ids written through this store, in order, for `changesSince`. A cursor is
+   * `<store>:<generation>:<sequence>`; the generation moves on when another connection committed
+   * (its writes are not in the journal).
+   */
+  const storeId = bytesToHex(random(8));
+  let generation = 0;
+  let journalStart = 0;
+  const journal: ItemId[] = [];
+  const markWritten = (itemId: ItemId): void => {
+    dirty.add(itemId);
+    journal.push(itemId);
+    if (journal.length > JOURNAL_LIMIT) {
+      const dropped = journal.length - JOURNAL_LIMIT / 2;
+      journal.splice(0, dropped);
+      journalStart += dropped;
+    }
+  };
   const refreshCache = (): void => {
     const version = db.dataVersion();
     if (version !== seenVersion) {
@@ -264,7 +297,20 @@ export const createItemStore = (
       dirty.clear();
       complete = false;
       seenVersion = version;
+      generation += 1;
+      journalStart += journal.length;
+      journal.length = 0;
     }
+  };
+  const changesSince = (cursor: string | undefined): ItemChanges => {
+    refreshCache();
+    const end = journalStart + journal.length;
+    const next = `${storeId}:${generation}:${end}`;
+    const [store, gen, seq] = cursor?.split(":") ?? [];
+    const from = Number(seq);
+    if (store !== storeId || Number(gen) !== generation || !(from >= journalStart && from <= end))
+      return { cursor: next, items: null };
+    return { cursor: next, items: [...new Set(journal.slice(from - journalStart))] };
   };
   const readCached = (itemId: ItemId): Result<Item | undefined, OpenError> => {
     if (!dirty.has(itemId)) {
@@ -284,7 +330,7 @@ export const createItemStore = (
 
   /** Seals and stores an item's merge state and the view derived from it; returns the view. */
   const writeItem = (state: ItemState, keepState = true): Item => {
-    dirty.add(state.itemId);
+    markWritten(state.itemId);
     if (keepState) states.set(state.itemId, state);
     // A state not kept must not stay cached from before this write either.
     else states.delete(state.itemId);
@@ -388,7 +434,7 @@ export const createItemStore = (
       }
       deleteItem.run(state.itemId);
       states.delete(state.itemId);
-      dirty.add(state.itemId);
+      markWritten(state.itemId);
     },
     importItem: (state) => {
       writeItem(state);
@@ -403,6 +449,7 @@ export const createItemStore = (
       return ok(out);
     },
     fieldKey,
+    changesSince,
   };
 };
 

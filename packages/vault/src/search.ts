@@ -72,5 +72,10 @@ export const matchesFilter = (item: Item, filter: ListFilter): boolean => {
 /** One collator for every sort: `localeCompare` with options builds one per comparison. */
 const byTitle = new Intl.Collator("en", { sensitivity: "base" });
 
-export const sortItems = (items: readonly Item[]): Item[] =>
-  [...items].sort((a, b) => byTitle.compare(a.title, b.title) || (a.id < b.id ? -1 : 1));
+/** The list's order: by title (case and accents aside), then by id. */
+export const compareItems = (
+  a: { readonly title: string; readonly id: string },
+  b: { readonly title: string; readonly id: string },
+): number => byTitle.compare(a.title, b.title) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export const sortItems = (items: readonly Item[]): Item[] => [...items].sort(compareItems);

@@ -39,7 +39,7 @@ import { sealCredentials, unlockKeys } from "./credentials.ts";
 import type { VaultError } from "./errors.ts";
 import { type Item, type ItemConflict, type Stamp } from "./item.ts";
 import { checkField, isSecretField } from "./item-model.ts";
-import { STATUS_FIELD } from "./item-store.ts";
+import { type ItemChanges, STATUS_FIELD } from "./item-store.ts";
 import { createRejectedChanges } from "./rejected-changes.ts";
 import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
 import { createDeviceTrust } from "./device-trust.ts";
@@ -140,6 +140,14 @@ export interface Vault {
    * one). Live queries (`live-query.ts`) re-run on it. Returns the unsubscribe.
    */
   readonly onCommit: (listener: () => void) => () => void;
+  /**
+   * Which items were written since `cursor` (a value an earlier call returned), so a live query
+   * re-reads only those: their ids, or null when unknown (re-read everything). See
+   * `ItemStore.changesSince`.
+   */
+  readonly itemChanges: (cursor?: string) => ItemChanges;
+  /** The item with this exact id, unless it is purged, missing or fails its integrity check. */
+  readonly itemById: (id: string) => Item | undefined;
   /** Drops the keys from memory and closes the file; every later call throws. */
   readonly lock: () => void;
 }
@@ -474,6 +482,17 @@ export const openVault = (input: OpenVaultInput): Vault => {
     },
     sync: createVaultSync(ctx, rejected, trust),
     onCommit: ctx.onCommit,
+    itemChanges: (cursor) => {
+      ctx.assertUnlocked();
+      return store.changesSince(cursor);
+    },
+    itemById: (id) => {
+      ctx.assertUnlocked();
+      const read = store.readItem(id as ItemId);
+      return read.ok && read.value !== undefined && read.value.status !== "purged"
+        ? read.value
+        : undefined;
+    },
     lock: () => ctx.lock(),
   };
   return vault;
