@@ -49,9 +49,10 @@ interface RealtimeSize {
 
 const FULL: RealtimeSize = { items: 100, warmups: 50, edits: 1_000, watchedEdits: 100 };
 const SMOKE: RealtimeSize = { items: 10, warmups: 5, edits: 20, watchedEdits: 2 };
-/** An edit B has not applied after this long fails the benchmark. */
-// How long one edit may take to reach device B before the run is called stuck: a hang detector, not a
-// measurement, so generous (a loaded 2-core machine can stall a process for seconds).
+/**
+ * An edit B has not applied after this long fails the benchmark: a hang detector, not a
+ * measurement, so generous (a loaded 2-core machine can stall a process for seconds).
+ */
 const TIMEOUT_MS = 60_000;
 const deviceB = fileURLToPath(new URL("./device-b.ts", import.meta.url));
 const now = (): number => performance.timeOrigin + performance.now();
