@@ -107,7 +107,15 @@ test(
         "without-strength",
       ]);
       assert.ok(rowKeys("Size")?.includes("envelope"));
-      assert.deepEqual(rowKeys("Import"), ["parse", "apply", "total", "cpu", "rate"]);
+      assert.deepEqual(rowKeys("Import"), [
+        "parse",
+        "apply",
+        "total",
+        "cpu",
+        "rate",
+        "sign-limit",
+        "sign-limit-cpu",
+      ]);
       assert.deepEqual(rowKeys("CLI"), [
         "node",
         "version",
