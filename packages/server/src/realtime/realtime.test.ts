@@ -95,6 +95,7 @@ describe("head stream (in one process)", () => {
     const started = Date.now();
     await test.close();
     await stream.waitForEnd();
-    assert.ok(Date.now() - started < 1500, `shutdown took ${Date.now() - started} ms`);
+    // Promptly: the open stream does not hold the shutdown for its keep-alive or the grace period.
+    assert.ok(Date.now() - started < 10_000, `shutdown took ${Date.now() - started} ms`);
   });
 });
