@@ -16,7 +16,9 @@ const it = boundedIt();
 
 let test: TestServer;
 before(async () => {
-  test = await startTestServer();
+  // A long grace period: a stream that held the shutdown would take a minute, far past the
+  // shutdown test's bound, while a prompt shutdown on a loaded machine stays well within it.
+  test = await startTestServer({ shutdownGraceMs: 60_000 });
 });
 after(() => test.close());
 
@@ -96,6 +98,6 @@ describe("head stream (in one process)", () => {
     await test.close();
     await stream.waitForEnd();
     // Promptly: the open stream does not hold the shutdown for its keep-alive or the grace period.
-    assert.ok(Date.now() - started < 10_000, `shutdown took ${Date.now() - started} ms`);
+    assert.ok(Date.now() - started < 20_000, `shutdown took ${Date.now() - started} ms`);
   });
 });
