@@ -513,14 +513,16 @@ export const createVaultSync = (
             // its item events when it wrote them.
             if (stored.payload[0] === 2 && stored.payload[1] === 2) {
               const own = trust.openRemote(stored, stored.position);
-              if (own.ok && own.value.kind === "roster")
+              if (own.ok && own.value.kind === "roster") {
                 trust.applyRoster(
                   own.value.op,
                   own.value.signer,
                   stored.position,
                   own.value.delivered,
                 );
-              else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
+                // A device this one approved: its events after this go to the background too.
+                if (own.value.op.kind === "enrol") signatures.rosterChangedAt(index);
+              } else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
             }
           }
           continue;
