@@ -353,7 +353,7 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
   }
 });
 
-test("password health: weak, reused, old-free, http: and missing 2FA found; filter, dismissal, passwords only when asked; exposed check off by default, then against range files", async () => {
+test("password health: weak, reused, old-free, http: and missing 2FA found; filter, dismissal, passwords only when asked; exposed check off by default, then through the server's range relay", async () => {
   const { page, problems, close } = await openApp();
   const found: string[] = [];
   try {
