@@ -65,6 +65,10 @@ const tags = [
     description: "Key logs, sealed shares handed to this server, the inbox and blocks.",
   },
   {
+    name: "health",
+    description: "The exposed-password range API, relayed for clients that reach only this server.",
+  },
+  {
     name: "federation",
     description: "Server to server: delivery of shares, verified by fetching them back.",
   },
@@ -266,13 +270,22 @@ const addExposedRangePath = (document: Document): void => {
           content: { "text/plain": { schema: { type: "string" } } },
         },
         "400": error(400, "BAD_REQUEST", "not 5 hex digits, or a query"),
-        "429": error(429, "TOO_MANY_REQUESTS", "past the per-address limit; see Retry-After"),
+        "429": {
+          ...error(429, "TOO_MANY_REQUESTS", "past the per-address limit"),
+          headers: {
+            "Retry-After": {
+              description: "Seconds to wait before asking again",
+              schema: { type: "integer", minimum: 1 },
+            },
+          },
+        },
         "502": error(
           502,
           "REMOTE_UNREACHABLE",
           "the source is down, redirects, answers non-200 or too much, or is refused",
         ),
         "504": error(504, "REMOTE_UNREACHABLE", "the source gave no answer within 10 s"),
+        "500": error(500, "INTERNAL_SERVER_ERROR", "an unexpected failure"),
       },
     },
   };
