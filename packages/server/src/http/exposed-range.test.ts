@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { after, before, test } from "node:test";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import { MAX_RANGE_BYTES } from "./exposed-range.ts";
+import { shareLimits } from "../serve-workers.ts";
+import { DEFAULT_EXPOSED_RANGE_PER_CLIENT, MAX_RANGE_BYTES } from "./exposed-range.ts";
 
 const RANGE = `${"A".repeat(35)}:12\r\n${"0".repeat(35)}:0\r\n`;
 let range: Server;
@@ -167,4 +168,18 @@ test("rate-limited per client address", async () => {
   } finally {
     await limited.close();
   }
+});
+
+test("with --workers N, each worker allows 1/N of the per-client budget, the source kept", () => {
+  const shared = shareLimits(
+    { domain: "a.test", exposedRange: { source: "https://m.test/r/" } },
+    4,
+  );
+  assert.deepEqual(shared.exposedRange, {
+    source: "https://m.test/r/",
+    perClient: {
+      capacity: DEFAULT_EXPOSED_RANGE_PER_CLIENT.capacity / 4,
+      refillPerMinute: DEFAULT_EXPOSED_RANGE_PER_CLIENT.refillPerMinute / 4,
+    },
+  });
 });

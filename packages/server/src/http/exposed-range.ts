@@ -22,7 +22,7 @@ export const DEFAULT_EXPOSED_RANGE_SOURCE = "https://api.pwnedpasswords.com/rang
 export const MAX_RANGE_BYTES = 1024 * 1024;
 const TIMEOUT_MS = 10_000;
 /** A vault's check asks once per distinct prefix: a large vault's first check fits at once. */
-const DEFAULT_PER_CLIENT: RateLimit = { capacity: 2000, refillPerMinute: 600 };
+export const DEFAULT_EXPOSED_RANGE_PER_CLIENT: RateLimit = { capacity: 2000, refillPerMinute: 600 };
 
 export interface ExposedRangeOptions {
   /** The range API's base URL; the upper-case prefix is appended. Default: Have I Been Pwned. */
@@ -79,7 +79,7 @@ export const createExposedRangeRelay = (options: ExposedRangeOptions = {}): Expo
   const parsed = parseRangeSource(options.source ?? DEFAULT_EXPOSED_RANGE_SOURCE);
   if (!parsed.ok) throw new RangeError(parsed.error);
   const source = parsed.value;
-  const limiter = createRateLimiter(options.perClient ?? DEFAULT_PER_CLIENT);
+  const limiter = createRateLimiter(options.perClient ?? DEFAULT_EXPOSED_RANGE_PER_CLIENT);
   return async (req, res, url, clientIp) => {
     if (req.method !== "GET")
       return { status: 405, code: "METHOD_NOT_ALLOWED", message: "Only GET is allowed here." };
