@@ -2,8 +2,10 @@
  * Password health: which passwords to change first (exposed, reused, weak, old, logins on http:,
  * logins without a second factor), made on this device by the vault worker and made again after
  * every change to the vault. Passwords show only when asked; the exposed-password check is off
- * until turned on, with its source (Have I Been Pwned's range API, or a mirror) a setting kept in
- * this browser. A finding can be dismissed on its item, and brought back.
+ * until turned on, with its source a setting kept in this browser: by default this server's range
+ * relay (`/api/v1/relay/exposed-range/`, which asks the range API its operator configured, Have I
+ * Been Pwned's by default), since the app's `connect-src 'self'` blocks any other origin. A
+ * finding can be dismissed on its item, and brought back.
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -20,9 +22,23 @@ export const KIND_LABELS: Readonly<Record<FindingKind, string>> = {
   "missing-2fa": "No two-factor code",
 };
 
-const DEFAULT_SOURCE = "https://api.pwnedpasswords.com/range/";
+/** This server's relay of the range API (same origin: the only kind the CSP lets the app reach). */
+const DEFAULT_SOURCE = "/api/v1/relay/exposed-range/";
+/** The default before the relay: under the CSP it cannot run, so a browser that kept it moves on. */
+const FORMER_DEFAULT = "https://api.pwnedpasswords.com/range/";
 const SOURCE_KEY = "keypears.health.exposedSource";
 const EXPOSED_KEY = "keypears.health.exposedCheck";
+
+/** A path on this server, made absolute; anything else as typed (the check refuses what is not http(s)). */
+const sourceUrl = (source: string): string => {
+  const typed = source.trim();
+  if (!typed.startsWith("/") || typed.startsWith("//")) return typed;
+  try {
+    return new URL(typed, location.origin).toString();
+  } catch {
+    return typed;
+  }
+};
 
 /** A setting kept in this browser (never a secret): the exposed check's switch and source. */
 const stored = (key: string, fallback: string): string => {
@@ -43,7 +59,10 @@ const store = (key: string, value: string): void => {
 export const HealthScreen = ({ vault, address, onOpenItem }: ToolProps) => {
   const [reveal, setReveal] = useState(false);
   const [exposed, setExposed] = useState(stored(EXPOSED_KEY, "off") === "on");
-  const [source, setSource] = useState(stored(SOURCE_KEY, DEFAULT_SOURCE));
+  const [source, setSource] = useState(() => {
+    const kept = stored(SOURCE_KEY, DEFAULT_SOURCE);
+    return kept === FORMER_DEFAULT ? DEFAULT_SOURCE : kept;
+  });
   const [maxAgeDays, setMaxAgeDays] = useState(365);
   const [report, setReport] = useState<HealthReport | null>(null);
   const [busy, setBusy] = useState(false);
@@ -62,7 +81,7 @@ export const HealthScreen = ({ vault, address, onOpenItem }: ToolProps) => {
     vault
       .healthReport(address, {
         maxAgeDays,
-        ...(exposed ? { exposedSource: source } : {}),
+        ...(exposed ? { exposedSource: sourceUrl(source) } : {}),
         ...(reveal ? { revealPasswords: true } : {}),
       })
       .then(
@@ -132,10 +151,17 @@ export const HealthScreen = ({ vault, address, onOpenItem }: ToolProps) => {
         {exposed && (
           <label>
             Range API address
-            <input type="url" value={source} onInput={(e) => setSource(e.currentTarget.value)} />
+            <input
+              type="text"
+              inputMode="url"
+              value={source}
+              onInput={(e) => setSource(e.currentTarget.value)}
+            />
             <span class="hint">
               Only the first 5 characters of each password's SHA-1 hash are sent (k-anonymity); the
-              comparison happens here.
+              comparison happens here. By default this server asks its range source for you; only an
+              address on this server works here (the app may not reach other sites), so point the
+              server at a mirror rather than this field at another site.
             </span>
           </label>
         )}

@@ -4,11 +4,13 @@
  * exports of several formats (CSV, Bitwarden JSON, a KeePass database with its password) previewed
  * and imported, duplicates skipped, broken and hostile files refused with the vault unchanged; the
  * three exports downloaded and read back; the health report, its filter in the list, dismissals and
- * the exposed check against range files the same server serves. Each screen is scanned by axe-core.
+ * the exposed check through the server's range relay, to a range source of the test's own. Each
+ * screen is scanned by axe-core.
  */
 
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -25,6 +27,10 @@ import { WEB_ROOT } from "../vite.config.ts";
 let outDir: string;
 let fileDir: string;
 let server: TestServer;
+/** The range source the server relays the exposed check to (its operator's mirror), by prefix. */
+const rangeFiles = new Map<string, string>();
+const rangeAsked: string[] = [];
+let rangeServer: Server;
 const MASTER = "violet tractor sings in the rain";
 
 /** Serious and critical axe-core findings on the page as it is. */
@@ -51,10 +57,26 @@ before(async () => {
     logLevel: "error",
     build: { outDir, emptyOutDir: true },
   });
-  server = await startTestServer({ domain: "example.test", webRoot: outDir });
+  rangeServer = createServer((req, res) => {
+    const prefix = (req.url ?? "").replace(/^\/range\//, "");
+    rangeAsked.push(prefix);
+    const body = rangeFiles.get(prefix);
+    res.statusCode = body === undefined ? 404 : 200;
+    res.end(body ?? "not found");
+  });
+  await new Promise<void>((resolve) => rangeServer.listen(0, "127.0.0.1", resolve));
+  const rangeAddress = rangeServer.address();
+  const rangePort =
+    typeof rangeAddress === "object" && rangeAddress !== null ? rangeAddress.port : 0;
+  server = await startTestServer({
+    domain: "example.test",
+    webRoot: outDir,
+    exposedRange: { source: `http://127.0.0.1:${rangePort}/range/`, allowPrivate: true },
+  });
 });
 after(async () => {
   await server?.close();
+  rangeServer?.close();
   rmSync(outDir, { recursive: true, force: true });
   rmSync(fileDir, { recursive: true, force: true });
 });
@@ -331,7 +353,7 @@ test("import: preview, duplicates, an encrypted KeePass file, hostile files refu
   }
 });
 
-test("password health: weak, reused, old-free, http: and missing 2FA found; filter, dismissal, passwords only when asked; exposed check off by default, then against range files", async () => {
+test("password health: weak, reused, old-free, http: and missing 2FA found; filter, dismissal, passwords only when asked; exposed check off by default, then through the server's range relay", async () => {
   const { page, problems, close } = await openApp();
   const found: string[] = [];
   try {
@@ -349,13 +371,13 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
     await page.getByRole("button", { name: "Import 4 items" }).click();
     await page.getByRole("status").filter({ hasText: "Imported 4 items" }).waitFor();
 
-    // The exposed check's range file, served by the same server (a self-hoster's mirror).
-    // Every prefix asked for has a file (as on Have I Been Pwned); only "password1" is in one.
-    mkdirSync(join(outDir, "range"), { recursive: true });
+    // The exposed check's range files, on the range source the server relays to (a
+    // self-hoster's mirror). Every prefix asked for has a file (as on Have I Been Pwned); only
+    // "password1" is in one.
     for (const password of ["Tr0ub4dor&3-shared-horse", "k8#Lq2!vZ9@pW4$nR7xT", "password1"]) {
       const { prefix, suffix } = rangeKey(password);
       const seen = password === "password1" ? 2427 : 0;
-      writeFileSync(join(outDir, "range", prefix), `${suffix}:${seen}\r\n${"0".repeat(35)}:0\r\n`);
+      rangeFiles.set(prefix, `${suffix}:${seen}\r\n${"0".repeat(35)}:0\r\n`);
     }
 
     // The vault's home counts what needs attention (hints aside).
@@ -395,14 +417,29 @@ test("password health: weak, reused, old-free, http: and missing 2FA found; filt
     await page.getByLabel("Show passwords").uncheck();
     await findings.getByText("Tr0ub4dor&3-shared-horse").first().waitFor({ state: "detached" });
 
-    // The exposed check, pointed at this server's range files.
+    // The exposed check, through its default source: this server's relay (same origin, as the
+    // CSP demands), which asks the range source configured on the server.
+    assert.equal(rangeAsked.length, 0, "the exposed check is off by default");
     await page.getByLabel("Check for exposed passwords").check();
-    await page.getByLabel("Range API address").fill(`${server.server.url}/range/`);
+    assert.equal(
+      await page.getByLabel("Range API address").inputValue(),
+      "/api/v1/relay/exposed-range/",
+    );
     await page.getByRole("button", { name: "Check again" }).click();
     await findingOf("Weak site", EXPOSED).waitFor({ timeout: 60_000 });
     assert.match((await findingOf("Weak site", EXPOSED).textContent()) ?? "", /2,427/);
+    await page
+      .getByText(
+        `Checked for exposed passwords against ${server.server.url}/api/v1/relay/exposed-range/.`,
+      )
+      .waitFor();
+    assert.deepEqual(
+      [...new Set(rangeAsked)].sort(),
+      [...rangeFiles.keys()].sort(),
+      "every prefix reached the range source through the relay",
+    );
     // A source that is down: the report says the check could not run.
-    await page.getByLabel("Range API address").fill(`${server.server.url}/no-range-here/`);
+    await page.getByLabel("Range API address").fill("/no-range-here/");
     await page.getByRole("button", { name: "Check again" }).click();
     await page.getByText(/The exposed-password check could not run/).waitFor({ timeout: 60_000 });
     await page.getByLabel("Check for exposed passwords").uncheck();

@@ -49,7 +49,7 @@ export const protocolMismatchMessage = (
 };
 
 /** Additive revisions of the API document within one protocol version (new routes, new fields). */
-export const API_REVISION = 3;
+export const API_REVISION = 4;
 
 /** `info.version` of the OpenAPI document: `<protocol version>.<revision>.0`. */
 export const API_DOCUMENT_VERSION = `${PROTOCOL_VERSION}.${API_REVISION}.0`;

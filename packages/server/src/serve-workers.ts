@@ -10,7 +10,7 @@
  *
  * What is per process is divided: each worker enforces 1/N (rounded up) of every rate budget
  * (registrations and sign-ins per address, failed sign-ins server-wide, events per account and
- * minute), so N workers together allow what one would, as connections are dealt out in turn.
+ * minute, exposed-password range requests per client), so N workers together allow what one would, as connections are dealt out in turn.
  * Concurrency slots (requests and streams of an account at once) stay per process: they bound
  * each process's own memory and connections.
  *
@@ -23,6 +23,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "./log/logger.ts";
 import { DEFAULT_ACCOUNT_QUOTAS, DEFAULT_RATE_LIMITS } from "./limits/limits.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
+import { DEFAULT_EXPOSED_RANGE_PER_CLIENT } from "./http/exposed-range.ts";
 import type { ServerOptions } from "./server.ts";
 
 /** Set by the primary in each worker's environment: how many workers share the limits. */
@@ -59,6 +60,10 @@ export const shareLimits = (options: ServerOptions, n: number): ServerOptions =>
       failedLogins: share(rates.failedLogins, n),
     },
     quotas: { ...options.quotas, eventsPerMinute: Math.ceil(eventsPerMinute / n) },
+    exposedRange: {
+      ...options.exposedRange,
+      perClient: share(options.exposedRange?.perClient ?? DEFAULT_EXPOSED_RANGE_PER_CLIENT, n),
+    },
   };
 };
 

@@ -20,6 +20,7 @@ import type { AppServices, RequestContext } from "./http/context.ts";
 import { closeHttpServer, createInflight } from "./http/inflight.ts";
 import { generateOpenApiDocument } from "./http/openapi-document.ts";
 import { createRequestListener, describeError } from "./http/request-listener.ts";
+import { createExposedRangeRelay, type ExposedRangeOptions } from "./http/exposed-range.ts";
 import { addRetryAfter } from "./http/retry-after.ts";
 import { router } from "./http/router.ts";
 import { createStaticFiles } from "./http/static-files.ts";
@@ -82,6 +83,8 @@ export interface ServerOptions {
   readonly webRoot?: string;
   /** Delivery of shares to other servers: backoff, limits per sending domain and sender. */
   readonly sharing?: ShareDeliveryOptions;
+  /** The exposed-password range relay's source and guards (`--exposed-source`). */
+  readonly exposedRange?: ExposedRangeOptions;
 }
 
 export interface RunningServer {
@@ -226,6 +229,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       trustProxy: options.trustProxy ?? 0,
       track: inflight.track,
       ...(options.webRoot === undefined ? {} : { staticFiles: createStaticFiles(options.webRoot) }),
+      exposedRange: createExposedRangeRelay(options.exposedRange),
     });
     const httpsServer = tls === undefined ? undefined : createHttpsServer(readTls(), listener);
     const httpServer = httpsServer ?? createHttpServer(listener);

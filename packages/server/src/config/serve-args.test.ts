@@ -130,4 +130,28 @@ describe("keypears serve options", () => {
       );
     }
   });
+
+  it("takes the exposed-password range source, and allows a private one only when told", () => {
+    assert.deepEqual(parse(["--domain", "a.test"]).exposedRange, {});
+    assert.deepEqual(
+      parse([
+        "--domain",
+        "a.test",
+        "--exposed-source",
+        "http://10.0.0.5/range",
+        "--exposed-source-private",
+      ]).exposedRange,
+      { source: "http://10.0.0.5/range/", allowPrivate: true },
+    );
+    assert.deepEqual(
+      parse(["--domain", "a.test"], { KEYPEARS_EXPOSED_SOURCE: "https://mirror.test/r/" })
+        .exposedRange,
+      { source: "https://mirror.test/r/" },
+    );
+    assert.match(
+      refuse(["--domain", "a.test", "--exposed-source", "ftp://x/"]),
+      /--exposed-source/,
+    );
+    assert.match(refuse(["--domain", "a.test", "--exposed-source", "https://x/?k=1"]), /query/);
+  });
 });

@@ -13,6 +13,7 @@ import type { LogLevel } from "../log/logger.ts";
 import type { ServerOptions } from "../server.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../server.ts";
 import { defaultServerDomain, parseServerDomain } from "./domain.ts";
+import { parseRangeSource } from "../http/exposed-range.ts";
 
 export const SERVE_USAGE = `Usage: keypears serve [options]
 
@@ -35,6 +36,10 @@ Options:
                            X-Forwarded-For entry <hops> from the right (default 0: the socket's)
   --web-root <dir>         the built web app to serve at / (env KEYPEARS_WEB_ROOT; default: the
                            app built in this checkout, apps/web/dist, when run through the CLI)
+  --exposed-source <url>   the range API the web app's exposed-password check is relayed to
+                           (env KEYPEARS_EXPOSED_SOURCE; default https://api.pwnedpasswords.com/range/)
+  --exposed-source-private allow that source on a private network or this machine, and over
+                           plain HTTP (a mirror on your network; env KEYPEARS_EXPOSED_SOURCE_PRIVATE=1)
   --quota-storage-mib <n>  payload MiB one account may store (default 256)
   --quota-events-per-minute <n>
                            events one account may push a minute, five minutes' worth at once
@@ -90,6 +95,8 @@ export const parseServeArgs = (
         "max-pull-mib": { type: "string" },
         "prune-every": { type: "string" },
         "web-root": { type: "string" },
+        "exposed-source": { type: "string" },
+        "exposed-source-private": { type: "boolean" },
         workers: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -158,6 +165,12 @@ export const parseServeArgs = (
 
   const webRoot = values["web-root"] ?? nonEmpty(env.KEYPEARS_WEB_ROOT);
 
+  const exposedText = values["exposed-source"] ?? nonEmpty(env.KEYPEARS_EXPOSED_SOURCE);
+  const exposedSource = exposedText === undefined ? undefined : parseRangeSource(exposedText);
+  if (exposedSource !== undefined && !exposedSource.ok) return err(exposedSource.error);
+  const exposedPrivate =
+    values["exposed-source-private"] === true || env.KEYPEARS_EXPOSED_SOURCE_PRIVATE === "1";
+
   const certFile = values["tls-cert"];
   const keyFile = values["tls-key"];
   if ((certFile === undefined) !== (keyFile === undefined)) {
@@ -209,6 +222,10 @@ export const parseServeArgs = (
       ...(publicUrl === undefined ? {} : { publicUrl }),
       trustProxy: numbers["trust-proxy"] ?? 0,
       ...(webRoot === undefined ? {} : { webRoot: resolve(webRoot) }),
+      exposedRange: {
+        ...(exposedSource === undefined ? {} : { source: exposedSource.value }),
+        ...(exposedPrivate ? { allowPrivate: true } : {}),
+      },
       quotas,
       ...(certFile === undefined || keyFile === undefined
         ? {}

@@ -55,6 +55,10 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   }
   assert.deepEqual(doc.paths["/accounts"]?.post?.security, [], "registration needs no session");
   assert.ok(JSON.stringify(doc.paths["/vaults/{vaultId}/stream"]).includes("text/event-stream"));
+  assert.ok(
+    JSON.stringify(doc.paths["/relay/exposed-range/{prefix}"]?.get).includes("text/plain"),
+    "the range relay answers plain text",
+  );
   // The binary routes name their media type for the request and the answer.
   const frames = doc.paths["/vaults/{vaultId}/events/frames"];
   assert.ok(frames?.post?.requestBody?.content[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
@@ -62,8 +66,8 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   assert.ok(frames.get?.responses["200"]?.content?.[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
   assert.equal(
     Object.keys(doc.paths).length,
-    36,
-    "23 API paths (the binary push and pull share one, the binary snapshot has its own), 11 sharing paths (with the key-log relay, the inbox stream and the block list), discovery and the document",
+    37,
+    "23 API paths (the binary push and pull share one, the binary snapshot has its own), 11 sharing paths (with the key-log relay, the inbox stream and the block list), the exposed-password range relay, discovery and the document",
   );
 });
 

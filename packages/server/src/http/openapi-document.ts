@@ -32,6 +32,7 @@ import { OpenAPIGenerator } from "@orpc/openapi";
 import { ZodToJsonSchemaConverter } from "@orpc/zod/zod4";
 import type { SizeLimits } from "../limits/limits.ts";
 import { addHttpLayerResponses, type OpenApiOperation } from "./openapi-responses.ts";
+import { EXPOSED_RANGE_PATH } from "./exposed-range.ts";
 
 const converter = new ZodToJsonSchemaConverter();
 
@@ -62,6 +63,10 @@ const tags = [
   {
     name: "sharing",
     description: "Key logs, sealed shares handed to this server, the inbox and blocks.",
+  },
+  {
+    name: "health",
+    description: "The exposed-password range API, relayed for clients that reach only this server.",
   },
   {
     name: "federation",
@@ -129,6 +134,7 @@ export const generateOpenApiDocument = async (
   }
   applyLimits(document, limits);
   addDiscoveryPaths(document, origin);
+  addExposedRangePath(document);
   return document;
 };
 
@@ -223,6 +229,63 @@ const addDiscoveryPaths = (document: Document, origin: string): void => {
         },
         "400": badRequest,
         "500": errorResponse,
+      },
+    },
+  };
+};
+
+/** The range relay answers plain text (a range file as its source serves it), outside oRPC. */
+const addExposedRangePath = (document: Document): void => {
+  const error = (status: number, code: string, what: string) => ({
+    description: `Error ${status}: ${code} (${what})`,
+    content: { "application/json": { schema: { type: "object" } } },
+  });
+  document.paths[`${EXPOSED_RANGE_PATH}{prefix}`] = {
+    get: {
+      operationId: "health.exposedRange",
+      tags: ["health"],
+      summary: "A range file of the exposed-password range API, fetched by this server",
+      description:
+        "For clients that may only talk to their own server (the web app, under `connect-src 'self'`). " +
+        "The server fetches `<source><PREFIX>` from the range API its operator configured (`keypears serve " +
+        "--exposed-source`; default Have I Been Pwned's `https://api.pwnedpasswords.com/range/`), asking for " +
+        "padding, with no redirects, a 10 s limit, at most 1 MiB, and never from a private or loopback " +
+        "address unless the operator allowed it (`--exposed-source-private`), and returns the body as is. " +
+        "No session needed (a local-only account has none); rate-limited per client address; nothing is " +
+        "cached and the prefix is not logged. No query is accepted.",
+      security: [],
+      parameters: [
+        {
+          name: "prefix",
+          in: "path",
+          required: true,
+          description: "The first 5 hex digits of a password's SHA-1 (either case)",
+          schema: { type: "string", pattern: "^[0-9A-Fa-f]{5}$" },
+        },
+      ],
+      responses: {
+        "200": {
+          description:
+            "The range file: one `SUFFIX:COUNT` line per hash (35 hex digits, a count), CRLF",
+          content: { "text/plain": { schema: { type: "string" } } },
+        },
+        "400": error(400, "BAD_REQUEST", "not 5 hex digits, or a query"),
+        "429": {
+          ...error(429, "TOO_MANY_REQUESTS", "past the per-address limit"),
+          headers: {
+            "Retry-After": {
+              description: "Seconds to wait before asking again",
+              schema: { type: "integer", minimum: 1 },
+            },
+          },
+        },
+        "502": error(
+          502,
+          "REMOTE_UNREACHABLE",
+          "the source is down, redirects, answers non-200 or too much, or is refused",
+        ),
+        "504": error(504, "REMOTE_UNREACHABLE", "the source gave no answer within 10 s"),
+        "500": error(500, "INTERNAL_SERVER_ERROR", "an unexpected failure"),
       },
     },
   };

@@ -24,6 +24,7 @@ import { answerPreflight, setCorsHeaders } from "./cors.ts";
 import { checkProtocolHeader } from "./protocol-version.ts";
 import { hasMediaType, readFileBody, readJsonBody } from "./read-body.ts";
 import type { StaticFiles } from "./static-files.ts";
+import { EXPOSED_RANGE_PATH, type ExposedRangeRelay } from "./exposed-range.ts";
 
 export interface RequestListenerOptions {
   readonly app: AppServices;
@@ -40,6 +41,8 @@ export interface RequestListenerOptions {
   readonly track: (work: Promise<void>, response: ServerResponse) => void;
   /** The web app's files, served at `/` (outside the API), when the server has them. */
   readonly staticFiles?: StaticFiles;
+  /** `GET /api/v1/relay/exposed-range/{prefix}`: the range API, fetched by this server. */
+  readonly exposedRange?: ExposedRangeRelay;
 }
 
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -49,6 +52,8 @@ export const routeTemplate = (path: string): string =>
   path
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}")
     .replace(/\/[0-9a-f]{16}(?=\/|$)/gi, "/{id}")
+    // A password hash's prefix never reaches the log.
+    .replace(new RegExp(`${EXPOSED_RANGE_PATH}.*$`), `${EXPOSED_RANGE_PATH}{prefix}`)
     .slice(0, 100);
 
 const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
@@ -104,6 +109,14 @@ export const createRequestListener = (options: RequestListenerOptions) => {
     if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) {
       if (await options.staticFiles?.(req.method ?? "", path, res)) return;
       sendError(res, { status: 404, code: "NOT_FOUND", message: "No such route." });
+      return;
+    }
+    if (
+      options.exposedRange !== undefined &&
+      path.startsWith(`${API_PREFIX}${EXPOSED_RANGE_PATH}`)
+    ) {
+      const failure = await options.exposedRange(req, res, url, clientIp(req));
+      if (failure !== undefined) sendError(res, failure);
       return;
     }
     const mismatch = checkProtocolHeader(req.headers[PROTOCOL_HEADER]);

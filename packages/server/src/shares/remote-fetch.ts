@@ -61,12 +61,19 @@ export const isLoopbackDomain = (domain: string): boolean => {
 
 export type RemoteFetchResult =
   | { readonly ok: true; readonly status: number; readonly text: string }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly timedOut?: boolean };
 
 export interface RemoteFetchOptions {
   readonly fetch: FetchLike;
   /** This server's own domain is on this machine: loopback targets are allowed (development). */
   readonly allowLoopback: boolean;
+  /**
+   * The operator named this target explicitly (a range mirror on their network): any address,
+   * and plain HTTP, are allowed. Never set for a target a client chose.
+   */
+  readonly allowPrivate?: boolean;
+  /** Request headers; default `accept: application/json`. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly maxBytes: number;
   readonly timeoutMs: number;
   /** Resolves a host name to its addresses (the DNS; replaced in tests). */
@@ -82,6 +89,7 @@ const refusal = async (url: URL, options: RemoteFetchOptions): Promise<string | 
     return `${url.protocol} is not an allowed scheme`;
   if (url.username !== "" || url.password !== "") return "credentials in a URL are not allowed";
   const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (options.allowPrivate === true) return undefined;
   if (options.allowLoopback && isLoopbackDomain(host)) return undefined;
   if (url.protocol === "http:") return "plain HTTP is only allowed to a server on this machine";
   let addresses: readonly string[];
@@ -143,7 +151,7 @@ export const remoteGet = async (
     const response = await options.fetch(url, {
       signal: AbortSignal.timeout(options.timeoutMs),
       redirect: "error",
-      headers: { accept: "application/json" },
+      headers: { ...(options.headers ?? { accept: "application/json" }) },
     });
     const text = await readBounded(response, options.maxBytes);
     if (text === undefined)
@@ -151,9 +159,8 @@ export const remoteGet = async (
     return { ok: true, status: response.status, text };
   } catch (error) {
     const timedOut = error instanceof Error && error.name === "TimeoutError";
-    return {
-      ok: false,
-      reason: timedOut ? `no answer within ${options.timeoutMs / 1000} s` : "unreachable",
-    };
+    return timedOut
+      ? { ok: false, reason: `no answer within ${options.timeoutMs / 1000} s`, timedOut: true }
+      : { ok: false, reason: "unreachable" };
   }
 };
