@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createKeypearsClient } from "@keypears/api";
-import { type RunningServer, startServer } from "@keypears/server";
+import type { RunningServer } from "@keypears/server";
 import { main } from "./main.ts";
-import { freePort } from "./testing/free-port.ts";
+import { startLocalServer } from "./testing/local-server.ts";
 import { createMemoryIo } from "./testing/memory-io.ts";
 import { createTempHome, PASSWORD, type TempHome } from "./testing/run-cli.ts";
 import { loadSession } from "@keypears/sync-client";
@@ -25,17 +25,8 @@ const phone = createTempHome();
 const tablet = createTempHome();
 const desk = createTempHome();
 before(async () => {
-  const port = await freePort();
-  address = `alice@localhost:${port}`;
-  server = await startServer({
-    domain: `localhost:${port}`,
-    port,
-    host: "127.0.0.1",
-    database: { kind: "memory" },
-    log: () => {},
-    keepAliveMs: 200,
-    shutdownGraceMs: 2000,
-  });
+  server = await startLocalServer();
+  address = `alice@${server.domain}`;
 });
 after(async () => {
   await server.close();

@@ -9,10 +9,10 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import { boundedTest } from "@keypears/base/testing";
-import { type RunningServer, startServer } from "@keypears/server";
+import type { RunningServer } from "@keypears/server";
 import { unlockVault } from "@keypears/vault";
 import { main } from "./main.ts";
-import { freePort } from "./testing/free-port.ts";
+import { startLocalServer } from "./testing/local-server.ts";
 import { createMemoryIo } from "./testing/memory-io.ts";
 import { createTempHome, PASSWORD, type TempHome } from "./testing/run-cli.ts";
 
@@ -35,17 +35,8 @@ let secretKey = "";
 const laptop = createTempHome();
 const phone = createTempHome();
 before(async () => {
-  const port = await freePort();
-  address = `alice@localhost:${port}`;
-  server = await startServer({
-    domain: `localhost:${port}`,
-    port,
-    host: "127.0.0.1",
-    database: { kind: "memory" },
-    log: () => {},
-    keepAliveMs: 200,
-    shutdownGraceMs: 2000,
-  });
+  server = await startLocalServer();
+  address = `alice@${server.domain}`;
 });
 after(async () => {
   await server.close();
