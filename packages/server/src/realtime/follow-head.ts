@@ -6,6 +6,7 @@
 
 import type { Checkpoint, VaultId } from "@keypears/sync-core";
 import type { NoticeHub, SessionKey } from "./notice-hub.ts";
+import { watchStreamLifetime } from "./stream-lifetime.ts";
 
 export interface FollowHeadOptions {
   readonly hub: NoticeHub;
@@ -20,50 +21,28 @@ export interface FollowHeadOptions {
 }
 
 export async function* followHead(options: FollowHeadOptions): AsyncGenerator<Checkpoint> {
-  const { hub, vaultId, session, readHead, signals } = options;
+  const { hub, vaultId, readHead } = options;
   let pending: Checkpoint | undefined;
   let resync = false;
-  // Changed by callbacks, so held in an object (narrowing would not see the change).
-  const state: { value: "open" | "stopped" | "session-ended" } = { value: "open" };
   let wake: () => void = () => {};
   const poke = (): void => wake();
-
-  const stopOn = (next: "stopped" | "session-ended") => () => {
-    if (state.value === "open") state.value = next;
-    poke();
-  };
-  const onAbort = stopOn("stopped");
+  const life = watchStreamLifetime(options, poke);
   const cleanups = [
     hub.onHead(vaultId, (head) => {
       if (pending === undefined || head.position > pending.position) pending = head;
       poke();
     }),
-    hub.onSessionEnd(session, stopOn("session-ended")),
     hub.onResync(() => {
       resync = true;
       poke();
     }),
   ];
-  // Timers hold at most 2^31-1 ms (under 25 days), less than a session lives: re-arm until due.
-  let expiry: NodeJS.Timeout | undefined;
-  const armExpiry = (): void => {
-    const left = session.expiresAt.getTime() - options.now();
-    expiry =
-      left <= 0
-        ? setTimeout(stopOn("session-ended"), 0)
-        : setTimeout(armExpiry, Math.min(left, 2 ** 31 - 1));
-  };
-  armExpiry();
-  for (const signal of signals) {
-    if (signal.aborted) state.value = "stopped";
-    signal.addEventListener("abort", onAbort);
-  }
 
   try {
     // Subscribed before reading, so no move between the read and the first notice is lost.
     let sent = await readHead();
     yield sent;
-    while (state.value === "open") {
+    while (life.state() === "open") {
       if (resync) {
         resync = false;
         const head = await readHead();
@@ -77,13 +56,13 @@ export async function* followHead(options: FollowHeadOptions): AsyncGenerator<Ch
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
-        if (state.value !== "open" || resync || (pending?.position ?? 0) > sent.position) resolve();
+        if (life.state() !== "open" || resync || (pending?.position ?? 0) > sent.position)
+          resolve();
       });
     }
-    if (state.value === "session-ended") throw options.sessionEnded();
+    if (life.state() === "session-ended") throw options.sessionEnded();
   } finally {
-    clearTimeout(expiry);
+    life.close();
     for (const cleanup of cleanups) cleanup();
-    for (const signal of signals) signal.removeEventListener("abort", onAbort);
   }
 }

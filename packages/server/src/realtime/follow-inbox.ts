@@ -7,6 +7,7 @@
  */
 
 import type { NoticeHub, SessionKey } from "./notice-hub.ts";
+import { watchStreamLifetime } from "./stream-lifetime.ts";
 
 export interface InboxSummary {
   readonly count: number;
@@ -26,47 +27,25 @@ const same = (a: InboxSummary, b: InboxSummary): boolean =>
   a.count === b.count && a.latest?.getTime() === b.latest?.getTime();
 
 export async function* followInbox(options: FollowInboxOptions): AsyncGenerator<InboxSummary> {
-  const { hub, session, signals } = options;
-  const state: { value: "open" | "stopped" | "session-ended"; dirty: boolean } = {
-    value: "open",
-    dirty: false,
-  };
+  let dirty = false;
   let wake: () => void = () => {};
+  const life = watchStreamLifetime(options, () => wake());
   const changed = (): void => {
-    state.dirty = true;
+    dirty = true;
     wake();
   };
-  const stopOn = (next: "stopped" | "session-ended") => () => {
-    if (state.value === "open") state.value = next;
-    wake();
-  };
-  const onAbort = stopOn("stopped");
   const cleanups = [
-    hub.onInbox(session.accountId, changed),
-    hub.onSessionEnd(session, stopOn("session-ended")),
-    hub.onResync(changed),
+    options.hub.onInbox(options.session.accountId, changed),
+    options.hub.onResync(changed),
   ];
-  let expiry: NodeJS.Timeout | undefined;
-  const armExpiry = (): void => {
-    const left = session.expiresAt.getTime() - options.now();
-    expiry =
-      left <= 0
-        ? setTimeout(stopOn("session-ended"), 0)
-        : setTimeout(armExpiry, Math.min(left, 2 ** 31 - 1));
-  };
-  armExpiry();
-  for (const signal of signals) {
-    if (signal.aborted) state.value = "stopped";
-    signal.addEventListener("abort", onAbort);
-  }
 
   try {
     // Subscribed before reading, so no change between the read and the first notice is lost.
     let sent = await options.readSummary();
     yield sent;
-    while (state.value === "open") {
-      if (state.dirty) {
-        state.dirty = false;
+    while (life.state() === "open") {
+      if (dirty) {
+        dirty = false;
         const now = await options.readSummary();
         if (!same(now, sent)) {
           sent = now;
@@ -76,13 +55,12 @@ export async function* followInbox(options: FollowInboxOptions): AsyncGenerator<
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
-        if (state.value !== "open" || state.dirty) resolve();
+        if (life.state() !== "open" || dirty) resolve();
       });
     }
-    if (state.value === "session-ended") throw options.sessionEnded();
+    if (life.state() === "session-ended") throw options.sessionEnded();
   } finally {
-    clearTimeout(expiry);
+    life.close();
     for (const cleanup of cleanups) cleanup();
-    for (const signal of signals) signal.removeEventListener("abort", onAbort);
   }
 }
