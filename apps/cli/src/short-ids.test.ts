@@ -58,10 +58,14 @@ test("a vault's short ids stay right across commands and commits (the agent keep
     };
     expectUnique(ids);
     expectUnique(ids); // served from the kept index
-    // A commit in between: the kept index is dropped, and a new item (sharing a longer
-    // prefix with some) is shown uniquely beside the others.
-    const more = [...ids, add("Another"), add("And another")];
-    expectUnique(more);
+    // Commits in between, in the same tick as the printout (before any commit notice): the new
+    // items are counted at once, for their own ids and for their neighbours' (a new id may share a
+    // longer prefix with an old one). Many rounds, as ids sharing long prefixes come by chance.
+    const more = [...ids];
+    for (let round = 0; round < 150; round++) {
+      more.push(add(`Another ${round}`), add(`And another ${round}`));
+      expectUnique(more);
+    }
     // A commit while a table's lookups are under way does not leave a stale index behind.
     const short = shortIds(vault);
     for (const id of more.slice(0, 6)) short(id);

@@ -49,50 +49,51 @@ export const shortIdAmong = (ids: Iterable<string>, id: string): string => {
 /**
  * The ids of every item, live or in the trash, and their sorted index, kept per vault: in the
  * agent, which serves many commands from one vault, they are listed and sorted once, not per
- * command. A commit drops them; so does a lookup of an id they do not hold (an item added in this
- * same tick, before the commit's notice has been delivered). An id they hold that is gone since
- * (purged) can only make another id's prefix longer, never ambiguous.
+ * command. Each use first asks the vault which items were written since (`itemChanges`, answered
+ * synchronously from its write journal, so an item added a moment ago counts at once): a new id
+ * joins the set and drops the index; an unknown answer (another connection committed) lists again.
+ * An id kept after its item was purged can only make another id's prefix longer, never ambiguous.
  */
 interface IdMemo {
-  ids: ReadonlySet<string> | undefined;
+  ids: Set<string> | undefined;
   index: ((id: string) => string) | undefined;
+  cursor: string | undefined;
 }
 const memoByVault = new WeakMap<Vault, IdMemo>();
 
-const memoOf = (vault: Vault): IdMemo => {
+const currentIds = (vault: Vault): IdMemo & { ids: Set<string> } => {
   let memo = memoByVault.get(vault);
   if (memo === undefined) {
-    const entry: IdMemo = { ids: undefined, index: undefined };
-    vault.onCommit(() => {
-      entry.ids = undefined;
-      entry.index = undefined;
-    });
-    memoByVault.set(vault, entry);
-    memo = entry;
+    memo = { ids: undefined, index: undefined, cursor: undefined };
+    memoByVault.set(vault, memo);
   }
-  return memo;
-};
-
-const idsOf = (vault: Vault, memo: IdMemo, mustHold: string): ReadonlySet<string> => {
-  if (memo.ids === undefined || !memo.ids.has(mustHold)) {
+  // Asked before listing: a write between the two is reported again next time, never missed.
+  const changes = vault.itemChanges(memo.cursor);
+  memo.cursor = changes.cursor;
+  if (memo.ids === undefined || changes.items === null) {
     memo.ids = new Set([...vault.list(), ...vault.list({ trash: true })].map((item) => item.id));
     memo.index = undefined;
+  } else {
+    for (const id of changes.items) {
+      if (memo.ids.has(id)) continue;
+      memo.ids.add(id);
+      memo.index = undefined;
+    }
   }
-  return memo.ids;
+  return memo as IdMemo & { ids: Set<string> };
 };
 
 /**
- * Short ids among every item of the vault, live or in the trash. The first few lookups scan the
- * ids (a command that prints one id sorts nothing); a table's many lookups use a sorted index,
- * kept for the next command.
+ * Short ids among every item of the vault, live or in the trash, as of this call (make one per
+ * printout). The first few lookups scan the ids (a command that prints one id sorts nothing); a
+ * table's many lookups use a sorted index, kept for the next command.
  */
 export const shortIds = (vault: Vault): ((id: string) => string) => {
-  const memo = memoOf(vault);
+  const memo = currentIds(vault);
   let lookups = 0;
   return (id) => {
-    const ids = idsOf(vault, memo, id);
-    if (memo.index === undefined && ++lookups <= 4) return shortIdAmong(ids, id);
-    memo.index ??= shortIdsFor([...ids]);
+    if (memo.index === undefined && ++lookups <= 4) return shortIdAmong(memo.ids, id);
+    memo.index ??= shortIdsFor([...memo.ids]);
     return memo.index(id);
   };
 };
