@@ -51,6 +51,12 @@ export const runClipboardClearer = async (): Promise<void> => {
   const start = JSON.parse(text) as ClearerStart;
   await new Promise((resolve) => setTimeout(resolve, start.delayMs));
   const clipboard = openClipboard(start.tool, start.env);
-  const held = await clipboard.read();
+  // A failed read is tried again: it may be a moment when the selection changes hands, and giving
+  // up would leave the secret on the clipboard. An empty clipboard fails every try, at no harm.
+  let held: string | undefined;
+  for (let attempt = 0; attempt < 3 && held === undefined; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    held = await clipboard.read();
+  }
   if (held !== undefined && sha256Hex(held) === start.sha256) await clipboard.clear();
 };
