@@ -106,7 +106,10 @@ const run = (
     const reading = input === undefined;
     const child = spawn(command as string, args, {
       env,
-      stdio: ["pipe", reading ? "pipe" : "ignore", "ignore"],
+      // A reading tool gets no stdin: writing even "" to a tool that exited at once (xclip -out)
+      // raised EPIPE, unhandled, and killed the process, the clearer included (the copied value
+      // then stayed on the clipboard).
+      stdio: [reading ? "ignore" : "pipe", reading ? "pipe" : "ignore", "ignore"],
     });
     let output = "";
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
@@ -126,5 +129,8 @@ const run = (
     // Reading: all of stdout has arrived once it closes; writing: the tool's exit is enough.
     if (reading) child.on("close", finished);
     else child.on("exit", finished);
-    child.stdin?.end(input ?? "");
+    // A writing tool that exits before reading all of its input fails by its exit code, not by
+    // an EPIPE thrown from the pipe.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(input);
   });

@@ -3,7 +3,7 @@
 import type { Item } from "@keypears/vault";
 import { CliError, usageError, vaultFailure } from "../cli-error.ts";
 import { formatDuration, parseDuration } from "../agent/protocol.ts";
-import { findClipboardTool, openClipboard } from "../clipboard/clipboard.ts";
+import { type Clipboard, findClipboardTool, openClipboard } from "../clipboard/clipboard.ts";
 import { startClearer } from "../clipboard/clearer.ts";
 import { defineCommand } from "../command.ts";
 import { readConfig } from "../config.ts";
@@ -91,6 +91,11 @@ Uses wl-copy (Wayland), xclip or xsel (X11), pbcopy (macOS) or clip.exe (Windows
           `could not copy with ${tool}: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
+      // xclip, xsel and wl-copy fork and take the selection in the child, after the command we
+      // waited for has exited: wait (briefly) until the clipboard holds the value, so the clearer's
+      // comparison never runs before the value is there and leaves it behind.
+      if (tool === "xclip" || tool === "xsel" || tool === "wl-clipboard")
+        await clipboardHolds(clipboard, value);
       const clearerPid = startClearer(tool, ctx.io.env, delayMs, value);
       if (ctx.json) {
         ctx.out.data({
@@ -116,4 +121,11 @@ const fieldText = (item: Item, asked: string): string => {
     throw new CliError(`"${item.title}" has no field "${asked}"; its fields: ${names}`);
   }
   return plainValue(readableValue(field.name, field.value));
+};
+
+/** Waits up to 3 s for the clipboard to read `value` (a slow tool is not an error: copy goes on). */
+const clipboardHolds = async (clipboard: Clipboard, value: string): Promise<void> => {
+  const deadline = Date.now() + 3_000;
+  while ((await clipboard.read()) !== value && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 };
