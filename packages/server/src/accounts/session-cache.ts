@@ -10,10 +10,12 @@
  *   answers, so its own next request never sees a stale entry.
  * - A lost LISTEN connection (notices may have been missed): the hub's resync empties the cache.
  *
- * What is left is the delivery time of a NOTIFY to another process (well under a millisecond on
- * one machine) and, while the LISTEN connection is down and not yet noticed, at most `ttlMs`.
- * The push route re-checks its session inside its own query anyway (`push-preflight.ts`), so a
- * write never rides on a cached session.
+ * What is left is the delivery time of a NOTIFY to another process (under a millisecond on an
+ * idle machine, but a race all the same: a client can ask the other process before the notice
+ * lands) and, while the LISTEN connection is down and not yet noticed, at most `ttlMs`. So only
+ * vault routes trust a cached session, and each checks it again in the query it makes anyway
+ * (`vaultAccess`, `pushPreflight`): nothing is read or written on an ended session, on any
+ * process. Every other route looks the session up in the database (`authed`, implementer.ts).
  */
 
 import { bytesToBase64Url } from "@keypears/base";

@@ -94,22 +94,39 @@ export const authenticate = async (
   return session;
 };
 
+/** A session checked by `authenticateCached`, and whether it came from the cache. */
+export interface CheckedSession {
+  readonly session: Session;
+  /** True when the database was not asked: the session may have ended a moment ago elsewhere. */
+  readonly cached: boolean;
+}
+
 /**
  * `authenticate` through the process's session cache: a token checked within the cache's
- * lifetime is not looked up again (see `session-cache.ts` for why that is safe).
+ * lifetime is not looked up again. Only routes whose own query checks the session again may
+ * rely on a cached answer (see `session-cache.ts`).
  */
 export const authenticateCached = async (
   deps: Pick<ServiceDeps, "sql" | "now"> & { readonly sessionCache: SessionCache },
   token: string,
-): Promise<Session | undefined> => {
+): Promise<CheckedSession | undefined> => {
   const bytes = parseToken(token);
   if (bytes === undefined) return undefined;
   const cached = deps.sessionCache.get(hashSessionToken(bytes));
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) return { session: cached, cached: true };
   const session = await authenticate(deps, token);
-  if (session !== undefined) deps.sessionCache.put(session);
-  return session;
+  if (session === undefined) return undefined;
+  deps.sessionCache.put(session);
+  return { session, cached: false };
 };
+
+/**
+ * The SQL condition "the session of token hash `$token` is live at `$now`": it exists, has not
+ * expired, and its device is not revoked. For routes that check it again in their own query.
+ */
+export const sessionLiveSql = (token: string, now: string): string =>
+  `EXISTS (SELECT 1 FROM sessions s JOIN devices d USING (account_id, device_id)
+      WHERE s.token_hash = ${token} AND s.expires_at > ${now} AND d.revoked_at IS NULL)`;
 
 /** Ends one session (sign out); its open streams end too. */
 export const endSession = async (

@@ -4,7 +4,7 @@
  */
 
 import type { SessionCache } from "../accounts/session-cache.ts";
-import type { Session } from "../accounts/sessions.ts";
+import type { CheckedSession } from "../accounts/sessions.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { SizeLimits } from "../limits/limits.ts";
 import type { AccountLimiters } from "./account-quotas.ts";
@@ -35,7 +35,7 @@ export interface RequestInfo {
   readonly clientIp: string;
   readonly authorization: string | undefined;
   /** The session, when the HTTP layer already checked it (before reading the body). */
-  readonly session?: Session;
+  readonly session?: CheckedSession;
   /** Adds a vault id to the request's log line. */
   readonly noteVault: (vaultId: string) => void;
 }

@@ -16,7 +16,7 @@ import {
 import type { OpenAPIHandler } from "@orpc/openapi/node";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Session } from "../accounts/sessions.ts";
+import type { CheckedSession } from "../accounts/sessions.ts";
 import type { AppServices, RequestContext } from "./context.ts";
 import { sessionOf } from "./implementer.ts";
 import type { SizeLimits } from "../limits/limits.ts";
@@ -124,7 +124,7 @@ export const createRequestListener = (options: RequestListenerOptions) => {
       sendError(res, mismatch);
       return;
     }
-    let session: Session | undefined;
+    let session: CheckedSession | undefined;
     if (METHODS_WITH_BODY.has(req.method ?? "") && !isPublicRoute(req.method ?? "", path)) {
       // Authenticate first: no one without a session makes the server read a body.
       session = await sessionOf(app, req.headers.authorization);

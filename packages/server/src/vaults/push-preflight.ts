@@ -10,7 +10,7 @@
  */
 
 import type { ChainHash, Checkpoint, VaultId } from "@keypears/sync-core";
-import type { Session } from "../accounts/sessions.ts";
+import { type Session, sessionLiveSql } from "../accounts/sessions.ts";
 import { type AppendBase, type KnownEvent, knownEventOf } from "../events/pg-event-store.ts";
 import type { SqlQueryable } from "../sql/sql-client.ts";
 import { toBytes, toSafeInt, toText } from "../sql/values.ts";
@@ -28,9 +28,7 @@ export type PushPreflight =
 
 const PREFLIGHT = `
   SELECT
-    EXISTS (
-      SELECT 1 FROM sessions s JOIN devices d USING (account_id, device_id)
-      WHERE s.token_hash = $2 AND s.expires_at > $3 AND d.revoked_at IS NULL) AS session_live,
+    ${sessionLiveSql("$2", "$3")} AS session_live,
     v.account_id, l.head_position, l.head_hash,
     (SELECT COALESCE(sum(se.size), 0) FROM events se JOIN vaults sv ON sv.vault_id = se.vault_id
       WHERE sv.account_id = $4 AND se.payload IS NOT NULL)

@@ -12,6 +12,7 @@ import {
   GENESIS,
   type VaultId,
 } from "@keypears/sync-core";
+import { type Session, sessionLiveSql } from "../accounts/sessions.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { SqlQueryable } from "../sql/sql-client.ts";
 import { toBytes, toSafeInt, toText } from "../sql/values.ts";
@@ -89,16 +90,24 @@ export const listVaults = async (
 
 export type VaultAccess = "owner" | "other-account" | "unknown";
 
+/**
+ * Who owns the vault, from the session's point of view, and whether the session is still live:
+ * one query, so a vault route never reads or writes on a session that ended a moment ago on
+ * another server process (the HTTP layer may have found it in its cache).
+ */
 export const vaultAccess = async (
-  deps: Pick<ServiceDeps, "sql">,
-  accountId: string,
+  deps: Pick<ServiceDeps, "sql" | "now">,
+  session: Session,
   vaultId: VaultId,
-): Promise<VaultAccess> => {
-  const [row] = await deps.sql.query("SELECT account_id FROM vaults WHERE vault_id = $1", [
-    vaultId,
-  ]);
-  if (row === undefined) return "unknown";
-  return toText(row.account_id, "account_id") === accountId ? "owner" : "other-account";
+): Promise<VaultAccess | "session-ended"> => {
+  const [row] = await deps.sql.query(
+    `SELECT ${sessionLiveSql("$2", "$3")} AS session_live,
+       (SELECT account_id FROM vaults WHERE vault_id = $1) AS account_id`,
+    [vaultId, session.tokenHash, new Date(deps.now())],
+  );
+  if (row === undefined || row.session_live !== true) return "session-ended";
+  if (row.account_id === null || row.account_id === undefined) return "unknown";
+  return toText(row.account_id, "account_id") === session.accountId ? "owner" : "other-account";
 };
 
 /**

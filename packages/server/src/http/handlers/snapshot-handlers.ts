@@ -6,13 +6,13 @@ import { requireOwnSignedSnapshot } from "../../events/signer-filter.ts";
 import { latestSnapshot, putSnapshot } from "../../vaults/snapshots.ts";
 import type { RequestContext } from "../context.ts";
 import { apiError } from "../api-error.ts";
-import { authed } from "../implementer.ts";
+import { vaultAuthed } from "../implementer.ts";
 import { b64, bytes } from "../wire-convert.ts";
 import { requireStorage, withHeavySlot } from "../account-quotas.ts";
 import { requireOwnVault } from "./vault-access.ts";
 
 export const snapshotHandlers = {
-  put: authed.snapshots.put.handler(async ({ input, context }) => {
+  put: vaultAuthed.snapshots.put.handler(async ({ input, context }) => {
     const { app } = context;
     const vaultId = await requireOwnVault(context, input.vaultId);
     const payload = bytes(input.payload);
@@ -47,7 +47,7 @@ export const snapshotHandlers = {
     };
   }),
 
-  latest: authed.snapshots.latest.handler(async ({ input, context }) => {
+  latest: vaultAuthed.snapshots.latest.handler(async ({ input, context }) => {
     const snapshot = await latestOf(context, input.vaultId);
     return {
       position: snapshot.position,
@@ -58,7 +58,7 @@ export const snapshotHandlers = {
     };
   }),
 
-  latestFrames: authed.snapshots.latestFrames.handler(async ({ input, context }) => {
+  latestFrames: vaultAuthed.snapshots.latestFrames.handler(async ({ input, context }) => {
     const snapshot = await latestOf(context, input.vaultId);
     return new File([encodeSnapshotFrames(snapshot)], "snapshot", {
       type: EVENT_FRAMES_MEDIA_TYPE,

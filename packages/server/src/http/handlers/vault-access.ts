@@ -21,7 +21,8 @@ export const requireOwnVault = async (
 ): Promise<VaultId> => {
   context.request.noteVault(vaultId);
   requireApprovedDevice(context.session);
-  const access = await vaultAccess(context.app, context.session.accountId, vaultId as VaultId);
+  const access = await vaultAccess(context.app, context.session, vaultId as VaultId);
+  if (access === "session-ended") throw apiError("UNAUTHORIZED");
   if (access !== "owner") throw vaultAccessError(access);
   return vaultId as VaultId;
 };

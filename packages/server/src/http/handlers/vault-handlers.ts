@@ -33,7 +33,7 @@ import {
   withHeavySlot,
 } from "../account-quotas.ts";
 import { apiError } from "../api-error.ts";
-import { authed } from "../implementer.ts";
+import { authed, vaultAuthed } from "../implementer.ts";
 import { b64, bytes, checkpointToWire } from "../wire-convert.ts";
 import { requireApprovedDevice, requireOwnVault, vaultAccessError } from "./vault-access.ts";
 
@@ -133,7 +133,7 @@ export const vaultHandlers = {
     })),
   })),
 
-  replaceWrappedKey: authed.vaults.replaceWrappedKey.handler(async ({ input, context }) => {
+  replaceWrappedKey: vaultAuthed.vaults.replaceWrappedKey.handler(async ({ input, context }) => {
     // Revoked devices have no session; a pending one is refused here.
     const vaultId = await requireOwnVault(context, input.vaultId);
     const { app, session } = context;
@@ -148,7 +148,7 @@ export const vaultHandlers = {
     return { ok: true as const };
   }),
 
-  push: authed.vaults.push.handler(async ({ input, context }) => {
+  push: vaultAuthed.vaults.push.handler(async ({ input, context }) => {
     const envelopes = input.events.map((event): EventEnvelope => ({
       id: event.id as EventId,
       payload: bytes(event.payload),
@@ -165,7 +165,7 @@ export const vaultHandlers = {
     };
   }),
 
-  pushFrames: authed.vaults.pushFrames.handler(async ({ input, context }) => {
+  pushFrames: vaultAuthed.vaults.pushFrames.handler(async ({ input, context }) => {
     const decoded = decodePushFrames(new Uint8Array(await input.body.arrayBuffer()));
     if (!decoded.ok) {
       throw malformed(`The push body is malformed: ${decoded.error.reason}.`);
@@ -180,7 +180,7 @@ export const vaultHandlers = {
     return framesFile(encodePushAnswerFrames(result));
   }),
 
-  pull: authed.vaults.pull.handler(async ({ input, context }) => {
+  pull: vaultAuthed.vaults.pull.handler(async ({ input, context }) => {
     const { anchor, events, head } = await pullPage(context, input);
     return {
       anchor: checkpointToWire(anchor),
@@ -194,17 +194,17 @@ export const vaultHandlers = {
     };
   }),
 
-  pullFrames: authed.vaults.pullFrames.handler(async ({ input, context }) =>
+  pullFrames: vaultAuthed.vaults.pullFrames.handler(async ({ input, context }) =>
     framesFile(encodePullPageFrames(await pullPage(context, input))),
   ),
 
-  head: authed.vaults.head.handler(async ({ input, context }) => {
+  head: vaultAuthed.vaults.head.handler(async ({ input, context }) => {
     const vaultId = await requireOwnVault(context, input.vaultId);
     return checkpointToWire(await context.app.events.head(vaultId));
   }),
 
   // Access is checked before the stream starts, so a refusal is a plain HTTP error, not an event.
-  stream: authed.vaults.stream.handler(async ({ input, context, signal }) => {
+  stream: vaultAuthed.vaults.stream.handler(async ({ input, context, signal }) => {
     const { app, session } = context;
     const vaultId = await requireOwnVault(context, input.vaultId);
     const release = takeStreamSlot(app.quotas, session.accountId);
@@ -228,7 +228,7 @@ export const vaultHandlers = {
     })();
   }),
 
-  restore: authed.vaults.restore.handler(async ({ input, context }) => {
+  restore: vaultAuthed.vaults.restore.handler(async ({ input, context }) => {
     const { app, session } = context;
     const { limits } = app;
     const vaultId = await requireOwnVault(context, input.vaultId);
