@@ -32,6 +32,7 @@ import {
   eventSignatureMessage,
   parseSignedPayload,
   payloadVersion,
+  type RekeyScope,
   type RosterEntry,
   type RosterOp,
   rosterRuleBroken,
@@ -105,7 +106,7 @@ export interface DeviceTrust {
    * (this device among them, unless it revokes itself); its key is kept, unused until the event
    * is ordered (`key-epochs.ts`).
    */
-  readonly makeRekey: (recipients: readonly RosterEntry[]) => RosterOp;
+  readonly makeRekey: (recipients: readonly RosterEntry[], scope?: RekeyScope) => RosterOp;
   readonly epochs: KeyEpochs;
   /**
    * Opens and verifies a server-ordered event at `position`; a refusal is to be quarantined.
@@ -322,7 +323,9 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
   /**
    * The rules of a rekey beyond its signer (docs/PROTOCOL.md 16.7): it starts the epoch right
    * after the latest one, and every device active at its position gets the key (so none is left
-   * unable to read). Deliveries to devices not active are ignored.
+   * unable to read). Deliveries to devices not active are ignored. A credential rekey is
+   * delivered to its signer alone (checked with the roster rules): the others read the new epoch
+   * only once they sign in with the new credentials and open the password-wrapped copy.
    */
   const checkRekey = (
     op: Extract<RosterOp, { kind: "rekey" }>,
@@ -333,9 +336,10 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     if (op.epoch !== latest + 1)
       return err({ reason: "roster-rule", detail: `epoch ${op.epoch} does not follow ${latest}` });
     const addressed = new Set(op.deliveries.map((d) => d.deviceId));
-    const missed = roster().find(
-      (e) => activeAt(e, position) !== undefined && !addressed.has(e.deviceId),
-    );
+    const missed =
+      op.scope === "credentials"
+        ? undefined
+        : roster().find((e) => activeAt(e, position) !== undefined && !addressed.has(e.deviceId));
     if (missed !== undefined)
       return err({ reason: "roster-rule", detail: `no key for device ${missed.deviceId}` });
     const mine = op.deliveries.find((d) => d.deviceId === deviceId);
@@ -373,7 +377,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     return openEvent(keys, vaultId, { id, payload: parsed.value.box }, SIGNED_EVENT_SCHEMA).ok;
   };
 
-  const makeRekey: DeviceTrust["makeRekey"] = (recipients) => {
+  const makeRekey: DeviceTrust["makeRekey"] = (recipients, scope = "devices") => {
     const epoch = epochs.sealing() + 1;
     const key = createVaultKey(ctx.deps.randomBytes);
     const deliveries = recipients.map((r) => ({
@@ -386,7 +390,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
       ),
     }));
     epochs.add(epoch, key, null);
-    return { kind: "rekey", epoch, deliveries };
+    return { kind: "rekey", epoch, scope, deliveries };
   };
 
   const applyRoster: DeviceTrust["applyRoster"] = (op, signer, position, delivered) => {

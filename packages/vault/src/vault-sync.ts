@@ -35,6 +35,7 @@ import {
   type Hlc,
   type ItemId,
   type ItemState,
+  type RekeyScope,
   type RosterEntry,
   type DeviceId,
   type DeviceRosterOp,
@@ -190,11 +191,13 @@ export interface VaultSync {
   /** Events set aside instead of applied (docs/PROTOCOL.md 16.5), by position. */
   readonly quarantined: () => readonly QuarantinedEvent[];
   /**
-   * Queues a rekey that starts a new key epoch for every device this device sees active
-   * (docs/PROTOCOL.md 16.7): after a revocation it is written at once; `passwd --new-secret-key`
-   * asks for one too.
+   * Queues a rekey that starts a new key epoch (docs/PROTOCOL.md 16.7). `devices`: for every
+   * device this device sees active (a revocation writes one at once). `credentials`, after new
+   * credentials (`passwd --new-secret-key`): for this device alone; the others read the epoch
+   * once they sign in with the new password and Secret Key. A credential rekey that loses a race
+   * is written again before the next push, until one of this device's is verified.
    */
-  readonly rotateKey: () => Result<EventId, { readonly kind: "not-enrolled" }>;
+  readonly rotateKey: (scope?: RekeyScope) => Result<EventId, { readonly kind: "not-enrolled" }>;
   /**
    * Keeps the vault keys of epochs 1 and later from the password-wrapped copy (`keys[e]` is epoch
    * e's; epoch 0 is the file's own): each starts once this device verifies its rekey event, or
@@ -409,20 +412,35 @@ export const createVaultSync = (
     insertOutbox.run(vaultId, id);
   };
 
-  /** A rekey for every device this device sees active, but `revoking` (docs/PROTOCOL.md 16.7). */
-  const queueRekey = (revoking?: DeviceId): EventId => {
+  /**
+   * A rekey for every device this device sees active, but `revoking`; or, with `credentials`,
+   * for this device alone (docs/PROTOCOL.md 16.7).
+   */
+  const queueRekey = (scope: RekeyScope, revoking?: DeviceId): EventId => {
     const recipients = trust
       .roster()
       .filter(
         (e) =>
           e.revokedAt === null &&
           e.deviceId !== revoking &&
-          (e.enrolledAt !== null || e.deviceId === ctx.account.deviceId),
+          (scope === "devices"
+            ? e.enrolledAt !== null || e.deviceId === ctx.account.deviceId
+            : e.deviceId === ctx.account.deviceId),
       );
     const id = ctx.ids.eventId();
-    queueRosterEvent(id, trust.makeRekey(recipients));
+    queueRosterEvent(id, trust.makeRekey(recipients, scope));
     ctx.writeState("rekey-event", new TextEncoder().encode(id));
+    if (scope === "credentials") ctx.writeState("credential-rekey", Uint8Array.of(1));
     return id;
+  };
+
+  /** Whether this device's last rekey is still waiting for its position or for verification. */
+  const rekeyInFlight = (): boolean => {
+    const inFlight = ctx.readState("rekey-event");
+    if (inFlight === undefined) return false;
+    const row = selectPromised.get(vaultId, textDecoder.decode(inFlight)) as
+      { position: number | null } | undefined;
+    return row !== undefined && (row.position === null || row.position > verified().position);
   };
 
   /**
@@ -435,6 +453,12 @@ export const createVaultSync = (
     if (ctx.localOnly) return;
     const me = trust.entry(ctx.account.deviceId);
     if (me === undefined || me.enrolledAt === null || me.revokedAt !== null) return;
+    // A credential rekey of this device's was set aside (it lost a race): write it again, for
+    // this device alone as before, until one is verified (`applyVerified` clears the mark).
+    if (ctx.readState("credential-rekey")?.[0] === 1) {
+      if (!rekeyInFlight()) db.transaction(() => queueRekey("credentials"));
+      return;
+    }
     const lastRevocation = Math.max(
       0,
       ...trust
@@ -443,15 +467,9 @@ export const createVaultSync = (
         .filter((p): p is number => p !== null),
     );
     if (lastRevocation === 0 || lastRevocation < trust.epochs.sealingSince()) return;
-    const inFlight = ctx.readState("rekey-event");
-    if (inFlight !== undefined) {
-      const row = selectPromised.get(vaultId, textDecoder.decode(inFlight)) as
-        { position: number | null } | undefined;
-      // Not yet ordered, or ordered past what this device verified: wait for it.
-      if (row !== undefined && (row.position === null || row.position > verified().position))
-        return;
-    }
-    db.transaction(() => queueRekey());
+    // Not yet ordered, or ordered past what this device verified: wait for it.
+    if (rekeyInFlight()) return;
+    db.transaction(() => queueRekey("devices"));
   };
 
   const applyVerified = (
@@ -520,6 +538,8 @@ export const createVaultSync = (
                   stored.position,
                   own.value.delivered,
                 );
+                if (own.value.op.kind === "rekey" && own.value.op.scope === "credentials")
+                  deleteState.run("credential-rekey");
                 // A device this one approved: its events after this go to the background too.
                 if (own.value.op.kind === "enrol") signatures.rosterChangedAt(index);
               } else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
@@ -695,19 +715,19 @@ export const createVaultSync = (
       const id = ctx.ids.eventId();
       db.transaction(() => {
         queueRosterEvent(id, op);
-        if (op.kind === "revoke") queueRekey(op.deviceId);
+        if (op.kind === "revoke") queueRekey("devices", op.deviceId);
       });
       ctx.localChanges.written();
       if (!db.inTransaction()) ctx.localChanges.settled(true);
       return ok(id);
     },
-    rotateKey: () => {
+    rotateKey: (scope = "devices") => {
       ctx.assertUnlocked();
       if (ctx.localOnly) return err({ kind: "not-enrolled" });
       ensureEnrolled();
       const me = trust.entry(ctx.account.deviceId);
       if (me === undefined || me.revokedAt !== null) return err({ kind: "not-enrolled" });
-      const id = db.transaction(() => queueRekey());
+      const id = db.transaction(() => queueRekey(scope));
       ctx.localChanges.written();
       if (!db.inTransaction()) ctx.localChanges.settled(true);
       return ok(id);
