@@ -133,6 +133,8 @@ export interface DeviceTrust {
   ) => void;
   /** The account's approval setting as the log last set it (16.10), if it ever did. */
   readonly approvalSetting: () => ApprovalSetting | undefined;
+  /** Keeps the setting a snapshot carried (the log's as of the snapshot's position). */
+  readonly adoptApprovalSetting: (setting: ApprovalSetting) => void;
   readonly quarantine: (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
     position: number,
@@ -393,10 +395,12 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     return { kind: "rekey", epoch, scope, deliveries };
   };
 
+  const writeApprovalSetting = (setting: ApprovalSetting): void =>
+    ctx.writeState("approval-setting", encoder.encode(JSON.stringify(setting)));
+
   const applyRoster: DeviceTrust["applyRoster"] = (op, signer, position, delivered) => {
     if (op.kind === "require-approval") {
-      const setting: ApprovalSetting = { required: op.required, position, setBy: signer };
-      ctx.writeState("approval-setting", encoder.encode(JSON.stringify(setting)));
+      writeApprovalSetting({ required: op.required, position, setBy: signer });
       return;
     }
     if (op.kind !== "rekey") {
@@ -435,6 +439,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
         ? undefined
         : (JSON.parse(decoder.decode(stored)) as ApprovalSetting);
     },
+    adoptApprovalSetting: writeApprovalSetting,
     quarantine: (stored, position, chainHash, refusal) => {
       insertQuarantine.run(
         position,

@@ -51,7 +51,13 @@ import type { VaultError } from "./errors.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
 import type { RejectedChange, RejectedChanges } from "./rejected-changes.ts";
-import { openSnapshot, sealSignedSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
+import {
+  openSnapshot,
+  sealSignedSnapshot,
+  sealSnapshot,
+  type SnapshotApproval,
+  type SnapshotError,
+} from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
 import type { ApprovalSetting, DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
@@ -220,8 +226,12 @@ export interface VaultSync {
   readonly keyEpochs: () => { readonly sealing: number; readonly known: readonly number[] };
   /** The device roster as this device verified it in the log (and its own pending enrolment). */
   readonly roster: () => readonly RosterEntry[];
-  /** The account's approval setting as the log last set it (docs/PROTOCOL.md 16.10). */
-  readonly approvalSetting: () => ApprovalSetting | undefined;
+  /**
+   * The account's approval setting as the log last set it (docs/PROTOCOL.md 16.10): `undefined`
+   * if it never did, `unknown` if this device started from a snapshot that did not carry it
+   * (format 2, 16.6) and the log has not set it since.
+   */
+  readonly approvalSetting: () => ApprovalSetting | "unknown" | undefined;
   /**
    * Marks this device as waiting for approval (its server said so at sign-in): it does not
    * enrol itself, since an existing device writes its enrolment; cleared by `false`.
@@ -328,6 +338,17 @@ export const createVaultSync = (
   const base = (): Checkpoint | undefined => {
     const value = ctx.readState("snapshot-base");
     return value === undefined ? undefined : decodeCheckpoint(value);
+  };
+
+  /**
+   * The approval setting, or `unknown`: this device started from a snapshot without it (format
+   * 2; or imported by code older than format 3, which left no `snapshot-approval` mark) and no
+   * approval-setting event has been applied since.
+   */
+  const approvalSetting = (): ApprovalSetting | "unknown" | undefined => {
+    const setting = trust.approvalSetting();
+    if (setting !== undefined || base() === undefined) return setting;
+    return ctx.readState("snapshot-approval")?.[0] === 1 ? undefined : "unknown";
   };
 
   /** Does an author's embedded checkpoint agree with this device's chain? Positions it never held cannot be checked. */
@@ -784,7 +805,7 @@ export const createVaultSync = (
       ctx.assertUnlocked();
       return trust.roster();
     },
-    approvalSetting: () => trust.approvalSetting(),
+    approvalSetting,
     setAwaitingApproval: (waiting) =>
       db.transaction(() => ctx.writeState("awaiting-approval", Uint8Array.of(waiting ? 1 : 0))),
     awaitingApproval,
@@ -847,6 +868,10 @@ export const createVaultSync = (
         roster.find((e) => e.deviceId === ctx.account.deviceId),
         checkpoint.position + 1,
       );
+      // As of the checkpoint: the outbox is empty, so every roster event applied here is at or
+      // before it. A device that does not know the setting writes format 2 rather than claim one.
+      const setting = approvalSetting();
+      const approval: SnapshotApproval = setting === undefined ? null : setting;
       // A device not (or no longer) in the roster cannot sign a snapshot others accept.
       if (own === undefined) return err({ kind: "not-enrolled" });
       return ok({
@@ -858,6 +883,7 @@ export const createVaultSync = (
           checkpoint,
           states.value,
           roster,
+          approval,
           {
             deviceId: ctx.account.deviceId,
             signingSeed: trust.keys().signingSeed,
@@ -893,6 +919,10 @@ export const createVaultSync = (
             if (entry.deviceId !== ctx.account.deviceId) trust.writeEntry(entry);
           }
           if (latest !== undefined) ctx.clock.receive(latest);
+          const approval = opened.value.approval;
+          // 1: the snapshot said what the log's setting was (perhaps none); 0: it could not.
+          ctx.writeState("snapshot-approval", Uint8Array.of(approval === "unknown" ? 0 : 1));
+          if (approval !== "unknown" && approval !== null) trust.adoptApprovalSetting(approval);
           // The epochs up to the snapshot's started before it (their rekey events are below it).
           trust.epochs.startedBy(opened.value.epoch, checkpoint.position);
           ctx.writeState("verified", encodeCheckpoint(checkpoint));
