@@ -27,8 +27,7 @@ now on. It is kept by this device and sent to the server wrapped under the new p
 Secret Key only; no other device receives it, enrolled or not. Every other device then needs
 the new password and the new Secret Key: \`keypears login <address>\` there, after which it
 reads everything, old and new. Revoke the devices you do not trust as well
-(\`keypears devices revoke\`): a later key change (after a revocation) is delivered to every
-device still enrolled.
+(\`keypears devices revoke\`): until then they stay in the device list, reading nothing new.
 
 For scripts: KEYPEARS_PASSWORD and KEYPEARS_NEW_PASSWORD, or --password-stdin with the current
 password on the first line and the new one on the second.`,
@@ -178,7 +177,7 @@ const rotateVaultKey = async (
 const describeRotation = (ctx: CommandContext, rotation: Rotation): void => {
   if (rotation.problem === null)
     ctx.out.line(
-      `A new vault key (key epoch ${rotation.epoch}) seals what is written from now on; the server holds it wrapped under the new password and Secret Key only.`,
+      `A new vault key (key epoch ${rotation.epoch}) seals what is written from now on; no other device received it, and the server holds it wrapped under the new password and Secret Key only.`,
     );
   else ctx.out.warn(rotation.problem);
 };
