@@ -35,6 +35,8 @@ import {
   GENESIS,
   hashEvent,
   type ItemId,
+  type RosterEntry,
+  snapshotSignatureMessage,
   viewItem,
 } from "@keypears/sync-core";
 import {
@@ -45,6 +47,9 @@ import {
 } from "@keypears/sync-core/testing";
 import {
   EVENT_SCHEMA,
+  nodeCompression,
+  sealSignedSnapshot,
+  signedSnapshotPlaintext,
   sealEvent,
   sealSignedItemEvent,
   sealSignedRosterEvent,
@@ -287,6 +292,48 @@ const signedEvents = (keys: ReturnType<typeof deriveVaultKeys>) => {
     enrol,
     fixed(rosterNonce),
   );
+  // A signed snapshot (16.6) at position 2 of a log whose roster is this device (enrolled at 1)
+  // and whose approval setting it turned on at 2; no item states (their bytes are item-state.json's).
+  const checkpoint = { position: 2, hash: range(0x70, 32) };
+  const entry: RosterEntry = {
+    deviceId,
+    name: "laptop",
+    signingKey: device.signingKey,
+    exchangeKey: device.exchangeKey,
+    enrolledAt: 1,
+    enrolledAtMs: 1720000000000,
+    via: "self",
+    approvedBy: null,
+    revokedAt: null,
+  };
+  const approval = { required: true, position: 2, setBy: deviceId };
+  const snapshotNonce = range(0x50, 24);
+  const snapshot = (setting: typeof approval | "unknown") => {
+    const payload = sealSignedSnapshot(
+      keys,
+      vaultId,
+      checkpoint as Parameters<typeof sealSignedSnapshot>[2],
+      [],
+      [entry],
+      setting,
+      signer,
+      fixed(snapshotNonce),
+      nodeCompression,
+    );
+    const unsigned = payload.subarray(0, payload.length - 64);
+    return {
+      plain: hex(signedSnapshotPlaintext([], [entry], setting)),
+      unsigned: hex(unsigned),
+      signatureMessage: hex(
+        snapshotSignatureMessage(
+          vaultId,
+          checkpoint as Parameters<typeof sealSignedSnapshot>[2],
+          unsigned,
+        ),
+      ),
+      payload: hex(payload),
+    };
+  };
   return {
     description:
       'Version-2 signed payloads (PROTOCOL.md 16.2, 16.4): payload = 0x02 || kind || signer (8) || epoch (uint32) || box || Ed25519 signature of signatureMessage = "keypears/v2/event-signature" || 0x00 || vaultId (16) || eventId (16) || unsigned. The item event\'s box seals the set event of sealed-event.json with AD("event", vaultId, eventId, 2); the roster event\'s box seals the enrolment\'s canonical bytes with AD("roster", vaultId, eventId, 2). eventKey as in sealed-event.json.',
@@ -311,6 +358,26 @@ const signedEvents = (keys: ReturnType<typeof deriveVaultKeys>) => {
       nonce: hex(rosterNonce),
       associatedData: hex(associatedData("roster", VAULT_ID, rosterId, SIGNED_EVENT_SCHEMA)),
       ...parts(rosterPayload, rosterId),
+    },
+    snapshot: {
+      description:
+        "Signed snapshots (PROTOCOL.md 16.6): plain is the canonical CBOR before DEFLATE (format 3: states, roster, approval setting [required, position, setBy]; format 2, still read: no setting); the payload's box is DEFLATE-raw(plain) as Node's zlib deflateRawSync writes it (default level), sealed under eventKey with associatedData. Another DEFLATE writer gives other bytes that open the same.",
+      position: checkpoint.position,
+      chainHash: hex(checkpoint.hash),
+      roster: [
+        {
+          ...entry,
+          signingKey: hex(entry.signingKey),
+          exchangeKey: hex(entry.exchangeKey),
+        },
+      ],
+      approval,
+      nonce: hex(snapshotNonce),
+      associatedData: hex(
+        associatedData("snapshot", VAULT_ID, checkpoint.position, hex(checkpoint.hash)),
+      ),
+      format3: snapshot(approval),
+      format2: snapshot("unknown"),
     },
   };
 };

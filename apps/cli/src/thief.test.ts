@@ -4,14 +4,18 @@
  * owner revokes it (a new vault key, published at once, so a device that signs in later still
  * reads everything) and runs `passwd --new-secret-key`. The thief, with its old session, the old
  * password and Secret Key and a copy of everything the server holds, can then neither sign in, nor
- * read an item added after, nor push anything the other devices accept; an honest device gets a
- * clear message and comes back with `keypears login` and the new recovery kit.
+ * read an item added after, nor push anything the other devices accept. A second thief device the
+ * owner never revoked (a stowaway) is as shut out: the new vault key of `passwd --new-secret-key`
+ * is delivered to no other device, so with its old keys, old session and everything the server
+ * holds (log, snapshot, wrapped keys) it reads nothing written after. An honest device gets a
+ * clear message, comes back with `keypears login` and the new recovery kit, reads everything, and
+ * its next rotation is delivered to every enrolled device again.
  */
 
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { after, before } from "node:test";
-import { base64UrlToBytes } from "@keypears/base";
+import { base64UrlToBytes, bytesToBase64Url } from "@keypears/base";
 import { boundedTest } from "@keypears/base/testing";
 import { type KdfParams, parseSecretKey } from "@keypears/crypto";
 import {
@@ -22,6 +26,7 @@ import {
   loadSession,
   type ServerEndpoint,
 } from "@keypears/sync-client";
+import { parseSignedSnapshot } from "@keypears/sync-core";
 import { defaultVaultDeps, openWrappedEpochKeys, unlockVault, type Vault } from "@keypears/vault";
 import {
   BIN,
@@ -49,6 +54,7 @@ const phone = createTempHome();
 const thief = createTempHome();
 const desk = createTempHome();
 const thiefAgain = createTempHome();
+const stowaway = createTempHome();
 
 before(async () => {
   port = await freePort();
@@ -87,7 +93,7 @@ after(async () => {
     child.kill("SIGTERM");
     await exited;
   }
-  for (const home of [serverHome, laptop, phone, thief, desk, thiefAgain]) home.remove();
+  for (const home of [serverHome, laptop, phone, thief, desk, thiefAgain, stowaway]) home.remove();
 });
 
 const run = (home: TempHome, args: readonly string[], env: Record<string, string> = {}) =>
@@ -146,6 +152,16 @@ test("after revoke and passwd --new-secret-key, the thief can neither sign in, n
   assert.deepEqual(await titles(thief), ["Bank"], "login synced it");
   const oldSession = await withOpened(thief, PASSWORD, async (vault) => loadSession(vault)?.token);
   assert.ok(oldSession !== undefined);
+  // A second thief device, which the owner never finds out about.
+  const stowed = parseJson(
+    await ok(stowaway, ["login", address, "--device-name", "old-phone", "--json"], secretKey),
+  ) as { deviceId: string };
+  const stowawaySession = await withOpened(
+    stowaway,
+    PASSWORD,
+    async (vault) => loadSession(vault)?.token,
+  );
+  assert.ok(stowawaySession !== undefined);
   await ok(laptop, ["sync"]);
 
   // The owner revokes it: a new vault key, sent to the server at once under the password.
@@ -162,6 +178,9 @@ test("after revoke and passwd --new-secret-key, the thief can neither sign in, n
   const deskSync = parseJson(await ok(desk, ["sync", "--json"])) as { pulled: number };
   assert.ok(deskSync.pulled > 0);
   assert.deepEqual(await titles(desk), ["After the revoke", "Bank"]);
+  // The stowaway is still enrolled: it received the key of the revocation's epoch.
+  await ok(stowaway, ["sync"]);
+  assert.deepEqual(await titles(stowaway), ["After the revoke", "Bank"]);
 
   // The way out after a leak.
   const changed = parseJson(
@@ -249,6 +268,61 @@ test("after revoke and passwd --new-secret-key, the thief can neither sign in, n
   await ok(laptop, ["sync"], owner);
   assert.deepEqual(await titles(laptop, owner), ["After the leak", "After the revoke", "Bank"]);
 
+  // The stowaway, never revoked: it cannot sign in with what it knows, its session is dead, and
+  // nothing the server holds opens what was written after the leak.
+  fails(
+    await run(stowaway, ["sync"], { KEYPEARS_NEW_PASSWORD: NEW }),
+    /refused that password with the Secret Key this device holds/,
+  );
+  const ownerToken = await withOpened(laptop, NEW, async (vault) => {
+    const token = loadSession(vault)?.token;
+    assert.ok(token !== undefined);
+    // The server holds a snapshot made after the leak too (the CLI makes one every 1,000 events).
+    const snapshot = vault.sync.exportSnapshot();
+    assert.ok(snapshot.ok, JSON.stringify(snapshot));
+    await createServerClient(endpoint.apiUrl, () => token).snapshots.put({
+      vaultId: vault.vaultId,
+      position: snapshot.value.position,
+      chainHash: bytesToBase64Url(snapshot.value.chainHash),
+      payload: bytesToBase64Url(snapshot.value.payload),
+    });
+    return token;
+  });
+  await withOpened(stowaway, PASSWORD, async (vault) => {
+    const own = await thiefSync(vault, stowawaySession);
+    assert.equal(own.ok ? "synced" : own.error.kind, "unauthorized");
+    const server = createServerClient(endpoint.apiUrl, () => ownerToken);
+    const copied = await thiefSync(vault, ownerToken);
+    assert.ok(copied.ok, JSON.stringify(copied));
+    assert.equal(
+      vault.sync.verified().position,
+      (await server.vaults.head({ vaultId: vault.vaultId })).position,
+    );
+    assert.deepEqual(
+      vault.sync.keyEpochs().known,
+      [0, 1],
+      "it holds the revocation's epoch, not the leak's",
+    );
+    assert.deepEqual(
+      vault
+        .list()
+        .map((i) => i.title)
+        .sort(),
+      ["After the revoke", "Bank"],
+      "nothing written after the leak opens",
+    );
+    assert.equal(vault.get("After the leak").ok, false);
+    assert.ok(
+      vault.sync.quarantined().some((q) => q.reason === "unknown-epoch"),
+      "the item after the leak is sealed under an epoch it lacks",
+    );
+    const latest = await server.snapshots.latest({ vaultId: vault.vaultId });
+    const header = parseSignedSnapshot(base64UrlToBytes(latest.payload));
+    assert.ok(header.ok);
+    assert.equal(header.value.epoch, changed.keyEpoch, "the snapshot is sealed under that epoch");
+    assert.ok(!vault.sync.keyEpochs().known.includes(header.value.epoch));
+  });
+
   // An honest device: its sync says what it needs, and login with both brings it back.
   const told = await run(phone, ["sync"], { KEYPEARS_NEW_PASSWORD: NEW });
   fails(told, /changed on another device; enter the new one/);
@@ -258,4 +332,20 @@ test("after revoke and passwd --new-secret-key, the thief can neither sign in, n
     KEYPEARS_SECRET_KEY: changed.secretKey,
   });
   assert.deepEqual(await titles(phone, owner), ["After the leak", "After the revoke", "Bank"]);
+
+  // Its next rotation is delivered to every enrolled device again: it revokes the stowaway, and
+  // the laptop reads what the phone writes after (the laptop never signed in again).
+  const again = parseJson(
+    await ok(phone, ["devices", "revoke", stowed.deviceId, "--json"], owner),
+  ) as { newKey: { epoch: number; published: boolean } };
+  assert.deepEqual(again.newKey, { epoch: changed.keyEpoch + 1, published: true, problem: null });
+  await ok(phone, ["add", "--title", "After the second revoke"], owner);
+  await ok(phone, ["sync"], owner);
+  await ok(laptop, ["sync"], owner);
+  assert.deepEqual(await titles(laptop, owner), [
+    "After the leak",
+    "After the revoke",
+    "After the second revoke",
+    "Bank",
+  ]);
 });

@@ -89,6 +89,7 @@ test("a rekey round-trips canonically; duplicate, short or missing deliveries ar
   const op: RosterOp = {
     kind: "rekey",
     epoch: 3,
+    scope: "devices",
     deliveries: [
       { deviceId: A, box },
       { deviceId: B, box },
@@ -114,6 +115,45 @@ test("a rekey round-trips canonically; duplicate, short or missing deliveries ar
   assert.equal(
     rosterRuleBroken(() => undefined, op, A, 5),
     "signer not active",
+  );
+});
+
+test("a credential rekey is a code of its own, delivered to its signer alone", () => {
+  const box = new Uint8Array(105).fill(7);
+  const op: RosterOp = {
+    kind: "rekey",
+    epoch: 2,
+    scope: "credentials",
+    deliveries: [{ deviceId: A, box }],
+  };
+  const bytes = encodeRosterOp(op);
+  assert.deepEqual(decodeRosterOp(bytes), { ok: true, value: op });
+  // The same deliveries under code 3 are another event: the scope is signed with it.
+  const asDevices = encodeRosterOp({ ...op, scope: "devices" });
+  assert.notDeepEqual(asDevices, bytes);
+  assert.equal(bytes[2], 5);
+  assert.equal(asDevices[2], 3);
+  assert.equal(
+    decodeRosterOp(
+      encodeRosterOp({
+        ...op,
+        deliveries: [
+          { deviceId: A, box },
+          { deviceId: B, box },
+        ],
+      }),
+    ).ok,
+    false,
+    "a second delivery is refused",
+  );
+  const entries = new Map<DeviceId, RosterEntry>();
+  entries.set(A, applyRosterOp(undefined, enrol(A), A, 1));
+  entries.set(B, applyRosterOp(undefined, enrol(B), B, 2));
+  const lookup = (id: DeviceId) => entries.get(id);
+  assert.equal(rosterRuleBroken(lookup, op, A, 3), undefined);
+  assert.equal(
+    rosterRuleBroken(lookup, op, B, 3),
+    "a credential rekey is delivered to its signer only",
   );
 });
 

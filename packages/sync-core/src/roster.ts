@@ -42,8 +42,17 @@ export type RosterOp =
       /** Starts key epoch `epoch` (docs/PROTOCOL.md 16.7): its vault key, delivered to each device. */
       readonly kind: "rekey";
       readonly epoch: number;
+      /**
+       * `devices` (code 3): delivered to every active device. `credentials` (code 5, after new
+       * credentials, `passwd --new-secret-key`): delivered to its signer only; every other device
+       * gets the key from the copy wrapped under the new password and Secret Key, so a device
+       * whose holder lacks them (a thief not yet revoked) never does.
+       */
+      readonly scope: RekeyScope;
       readonly deliveries: readonly RekeyDelivery[];
     };
+
+export type RekeyScope = "devices" | "credentials";
 
 export interface RekeyDelivery {
   readonly deviceId: DeviceId;
@@ -73,7 +82,14 @@ export interface RosterEntry {
   readonly revokedAt: number | null;
 }
 
-const codes = { enrol: 0, rename: 1, revoke: 2, rekey: 3, "require-approval": 4 } as const;
+const codes = {
+  enrol: 0,
+  rename: 1,
+  revoke: 2,
+  rekey: 3,
+  "require-approval": 4,
+  "credential-rekey": 5,
+} as const;
 
 const validName = (name: unknown): name is string =>
   typeof name === "string" &&
@@ -87,7 +103,7 @@ export const encodeRosterOp = (op: RosterOp): Uint8Array => {
     return asPlainBytes(
       encode([
         ROSTER_FORMAT_VERSION,
-        codes.rekey,
+        op.scope === "devices" ? codes.rekey : codes["credential-rekey"],
         op.epoch,
         op.deliveries.map((d) => [hexToBytes(d.deviceId), d.box]),
       ]),
@@ -132,7 +148,8 @@ export const decodeRosterOp = (bytes: Uint8Array): Result<RosterOp, RosterDecode
     return fail(error instanceof Error ? error.message : "undecodable");
   }
   if (!Array.isArray(value) || value[0] !== ROSTER_FORMAT_VERSION) return fail("unknown format");
-  if (value[1] === codes.rekey) return decodeRekey(value as unknown[], bytes);
+  if (value[1] === codes.rekey || value[1] === codes["credential-rekey"])
+    return decodeRekey(value as unknown[], bytes);
   const [, code, idBytes, ...rest] = value as unknown[];
   if (!bytesOf(idBytes, 8)) return fail("bad device id");
   const deviceId = bytesToHex(idBytes);
@@ -172,7 +189,7 @@ const decodeRekey = (
   bytes: Uint8Array,
 ): Result<RosterOp, RosterDecodeError> => {
   const fail = (reason: string) => err({ kind: "invalid-roster-event" as const, reason });
-  const [, , epoch, list, ...extra] = value;
+  const [, code, epoch, list, ...extra] = value;
   if (extra.length > 0 || !Array.isArray(list)) return fail("unknown operation");
   if (typeof epoch !== "number" || !Number.isSafeInteger(epoch) || epoch < 1 || epoch > 0xffffffff)
     return fail("bad epoch");
@@ -188,7 +205,10 @@ const decodeRekey = (
     seen.add(deviceId);
     deliveries.push({ deviceId, box: asPlainBytes(box) });
   }
-  const op: RosterOp = { kind: "rekey", epoch, deliveries };
+  const scope = code === codes.rekey ? "devices" : "credentials";
+  // A credential rekey is delivered to its signer alone (checked with the signer, 16.7).
+  if (scope === "credentials" && deliveries.length !== 1) return fail("bad deliveries");
+  const op: RosterOp = { kind: "rekey", epoch, scope, deliveries };
   if (!bytesEqual(encodeRosterOp(op), bytes)) return fail("not canonical");
   return ok(op);
 };
@@ -211,8 +231,12 @@ export const rosterRuleBroken = (
   signer: DeviceId,
   position: number,
 ): string | undefined => {
-  if (op.kind === "rekey")
-    return activeAt(lookup(signer), position) === undefined ? "signer not active" : undefined;
+  if (op.kind === "rekey") {
+    if (activeAt(lookup(signer), position) === undefined) return "signer not active";
+    if (op.scope === "credentials" && op.deliveries[0]?.deviceId !== signer)
+      return "a credential rekey is delivered to its signer only";
+    return undefined;
+  }
   const target = lookup(op.deviceId);
   if (op.kind === "enrol") {
     if (target !== undefined && target.enrolledAt !== null)

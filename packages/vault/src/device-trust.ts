@@ -32,6 +32,7 @@ import {
   eventSignatureMessage,
   parseSignedPayload,
   payloadVersion,
+  type RekeyScope,
   type RosterEntry,
   type RosterOp,
   rosterRuleBroken,
@@ -105,7 +106,7 @@ export interface DeviceTrust {
    * (this device among them, unless it revokes itself); its key is kept, unused until the event
    * is ordered (`key-epochs.ts`).
    */
-  readonly makeRekey: (recipients: readonly RosterEntry[]) => RosterOp;
+  readonly makeRekey: (recipients: readonly RosterEntry[], scope?: RekeyScope) => RosterOp;
   readonly epochs: KeyEpochs;
   /**
    * Opens and verifies a server-ordered event at `position`; a refusal is to be quarantined.
@@ -132,6 +133,8 @@ export interface DeviceTrust {
   ) => void;
   /** The account's approval setting as the log last set it (16.10), if it ever did. */
   readonly approvalSetting: () => ApprovalSetting | undefined;
+  /** Keeps the setting a snapshot carried (the log's as of the snapshot's position). */
+  readonly adoptApprovalSetting: (setting: ApprovalSetting) => void;
   readonly quarantine: (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
     position: number,
@@ -322,7 +325,9 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
   /**
    * The rules of a rekey beyond its signer (docs/PROTOCOL.md 16.7): it starts the epoch right
    * after the latest one, and every device active at its position gets the key (so none is left
-   * unable to read). Deliveries to devices not active are ignored.
+   * unable to read). Deliveries to devices not active are ignored. A credential rekey is
+   * delivered to its signer alone (checked with the roster rules): the others read the new epoch
+   * only once they sign in with the new credentials and open the password-wrapped copy.
    */
   const checkRekey = (
     op: Extract<RosterOp, { kind: "rekey" }>,
@@ -333,9 +338,10 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     if (op.epoch !== latest + 1)
       return err({ reason: "roster-rule", detail: `epoch ${op.epoch} does not follow ${latest}` });
     const addressed = new Set(op.deliveries.map((d) => d.deviceId));
-    const missed = roster().find(
-      (e) => activeAt(e, position) !== undefined && !addressed.has(e.deviceId),
-    );
+    const missed =
+      op.scope === "credentials"
+        ? undefined
+        : roster().find((e) => activeAt(e, position) !== undefined && !addressed.has(e.deviceId));
     if (missed !== undefined)
       return err({ reason: "roster-rule", detail: `no key for device ${missed.deviceId}` });
     const mine = op.deliveries.find((d) => d.deviceId === deviceId);
@@ -373,7 +379,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     return openEvent(keys, vaultId, { id, payload: parsed.value.box }, SIGNED_EVENT_SCHEMA).ok;
   };
 
-  const makeRekey: DeviceTrust["makeRekey"] = (recipients) => {
+  const makeRekey: DeviceTrust["makeRekey"] = (recipients, scope = "devices") => {
     const epoch = epochs.sealing() + 1;
     const key = createVaultKey(ctx.deps.randomBytes);
     const deliveries = recipients.map((r) => ({
@@ -386,13 +392,15 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
       ),
     }));
     epochs.add(epoch, key, null);
-    return { kind: "rekey", epoch, deliveries };
+    return { kind: "rekey", epoch, scope, deliveries };
   };
+
+  const writeApprovalSetting = (setting: ApprovalSetting): void =>
+    ctx.writeState("approval-setting", encoder.encode(JSON.stringify(setting)));
 
   const applyRoster: DeviceTrust["applyRoster"] = (op, signer, position, delivered) => {
     if (op.kind === "require-approval") {
-      const setting: ApprovalSetting = { required: op.required, position, setBy: signer };
-      ctx.writeState("approval-setting", encoder.encode(JSON.stringify(setting)));
+      writeApprovalSetting({ required: op.required, position, setBy: signer });
       return;
     }
     if (op.kind !== "rekey") {
@@ -431,6 +439,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
         ? undefined
         : (JSON.parse(decoder.decode(stored)) as ApprovalSetting);
     },
+    adoptApprovalSetting: writeApprovalSetting,
     quarantine: (stored, position, chainHash, refusal) => {
       insertQuarantine.run(
         position,

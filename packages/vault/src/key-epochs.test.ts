@@ -15,6 +15,7 @@ import {
   parseSignedPayload,
   verifySegment,
 } from "@keypears/sync-core";
+import { openWrappedEpochKeys } from "./credentials.ts";
 import { vaultPath } from "./node/home.ts";
 import { joinAccount, unlockVault } from "./node/node-accounts.ts";
 import { openSqlite } from "./node/node-sqlite.ts";
@@ -57,7 +58,10 @@ export const syncThrough = async (server: EventStore, vault: Vault) => {
   return expectOk(vault.sync.applyOrdered(events, verified));
 };
 
-const threeDevices = async (): Promise<Vault[]> => {
+const PASSWORD = "correct horse battery staple";
+
+/** Three devices of one account, with what the account's key material is (to open its copies). */
+const threeDevicesOf = async () => {
   const first = createTestHome();
   homes.push(first);
   const created = await createTestAccount(first.path, "ivy@example.com", {
@@ -73,7 +77,7 @@ const threeDevices = async (): Promise<Vault[]> => {
         await joinAccount({
           home: home.path,
           address: "ivy@example.com",
-          password: "correct horse battery staple",
+          password: PASSWORD,
           secretKey: expectOk(parseSecretKey(created.secretKey)),
           serverUrl: "https://example.com",
           kdf: r.kdf,
@@ -86,8 +90,10 @@ const threeDevices = async (): Promise<Vault[]> => {
       ),
     );
   }
-  return vaults;
+  return { vaults, secretKey: expectOk(parseSecretKey(created.secretKey)), registration: r };
 };
+
+const threeDevices = async (): Promise<Vault[]> => (await threeDevicesOf()).vaults;
 
 const epochOf = (payload: Uint8Array): number => {
   const parsed = parseSignedPayload(payload);
@@ -218,6 +224,105 @@ test("a rekey that skips an active device is set aside, and the next sync rotate
     assert.deepEqual(a.sync.keyEpochs(), b.sync.keyEpochs());
     assert.equal(a.sync.keyEpochs().sealing, 1);
     assert.deepEqual(c.sync.keyEpochs().known, [0]);
+  } finally {
+    for (const vault of [a, b, c]) vault.lock();
+  }
+});
+
+test("a credential rekey reaches no other device: one that opens the new wrapped copy reads the epoch, and the next rotation is for every device again", async () => {
+  const server = createMemoryEventStore();
+  const { vaults, secretKey, registration } = await threeDevicesOf();
+  const [a, b, c] = vaults;
+  if (a === undefined || b === undefined || c === undefined) throw new Error("three devices");
+  try {
+    for (const vault of [a, b, c]) await syncThrough(server, vault);
+    expectOk(a.add({ fields: { title: "Before" } }));
+    for (const vault of [a, b, c]) await syncThrough(server, vault);
+
+    // `passwd --new-secret-key` on a (the credentials themselves are not the point here).
+    expectOk(a.sync.rotateKey("credentials"));
+    await syncThrough(server, a);
+    assert.equal(a.sync.keyEpochs().sealing, 1);
+    expectOk(a.add({ fields: { title: "After the leak", password: "n3w" } }));
+    await syncThrough(server, a);
+
+    // c holds the whole log and is still enrolled: it never gets the new epoch's key.
+    const cReport = await syncThrough(server, c);
+    assert.deepEqual(c.sync.keyEpochs().known, [0]);
+    assert.deepEqual(
+      c.list().map((i) => i.title),
+      ["Before"],
+    );
+    assert.ok(cReport.quarantined.some((q) => q.reason === "unknown-epoch"));
+    assert.ok(!cReport.quarantined.some((q) => q.reason === "roster-rule"), "the rekey is valid");
+
+    // b signs in again with the (new) credentials: it opens the copy a publishes, then reads all.
+    const copy = expectOk(await a.sync.wrapEpochKeys(PASSWORD));
+    assert.ok(copy !== undefined);
+    copy.commit();
+    const keys = expectOk(
+      await openWrappedEpochKeys({
+        address: a.address,
+        password: PASSWORD,
+        secretKey,
+        salt: registration.salt,
+        kdf: registration.kdf,
+        vaultId: a.vaultId,
+        wrappedVaultKey: copy.wrapped,
+        deps: cheapDeps(),
+      }),
+    );
+    b.sync.learnEpochKeys(keys);
+    const bReport = await syncThrough(server, b);
+    assert.deepEqual(bReport.quarantined, []);
+    assert.equal(b.sync.keyEpochs().sealing, 1);
+    assert.deepEqual(
+      b
+        .list()
+        .map((i) => i.title)
+        .sort(),
+      ["After the leak", "Before"],
+    );
+
+    // b's next rotation (after a revocation, or asked for) follows the usual rule again: every
+    // device still enrolled gets the key.
+    expectOk(b.sync.rotateKey());
+    await syncThrough(server, b);
+    assert.equal(b.sync.keyEpochs().sealing, 2);
+    for (const vault of [a, c]) await syncThrough(server, vault);
+    assert.equal(a.sync.keyEpochs().sealing, 2);
+    // The usual rule (a delivery for every active device, c too) holds, or a would set it aside.
+    assert.ok(!a.sync.quarantined().some((q) => q.reason === "roster-rule"));
+    // c is addressed, but the rekey is sealed under epoch 1, which c never held: c stays out.
+    assert.deepEqual(c.sync.keyEpochs().known, [0]);
+  } finally {
+    for (const vault of [a, b, c]) vault.lock();
+  }
+});
+
+test("a credential rekey that loses a race is written again, for its device alone", async () => {
+  const server = createMemoryEventStore();
+  const [a, b, c] = await threeDevices();
+  if (a === undefined || b === undefined || c === undefined) throw new Error("three devices");
+  try {
+    // Twice: each device then knows every enrolment.
+    for (const vault of [a, b, c, a, b, c]) await syncThrough(server, vault);
+    expectOk(b.sync.rotateKey());
+    expectOk(a.sync.rotateKey("credentials"));
+    await syncThrough(server, b);
+    await syncThrough(server, a);
+    // a's epoch 1 came second: set aside, and a follows b's epoch 1.
+    assert.equal(a.sync.keyEpochs().sealing, 1);
+    assert.ok(a.sync.quarantined().some((q) => q.reason === "roster-rule"));
+    await syncThrough(server, a);
+    assert.equal(a.sync.keyEpochs().sealing, 2, "written again at the next push");
+    for (const vault of [b, c]) await syncThrough(server, vault);
+    assert.equal(b.sync.keyEpochs().sealing, 1);
+    assert.ok(!c.sync.keyEpochs().known.includes(2));
+    // Verified once: not written again.
+    await syncThrough(server, a);
+    assert.equal(a.sync.keyEpochs().sealing, 2);
+    assert.equal(expectOk(a.sync.pending(10)).length, 0);
   } finally {
     for (const vault of [a, b, c]) vault.lock();
   }

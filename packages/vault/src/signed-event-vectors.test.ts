@@ -1,7 +1,7 @@
 /**
  * The version-2 vectors of the protocol specification (docs/protocol/vectors/signed-event.json):
- * the vault signs and seals an item event and a roster enrolment to exactly the stated payloads,
- * and the stated signatures verify, so the document cannot drift from the code.
+ * the vault signs and seals an item event, a roster enrolment and a snapshot to exactly the stated
+ * payloads, and the stated signatures verify, so the document cannot drift from the code.
  */
 
 import assert from "node:assert/strict";
@@ -15,6 +15,7 @@ import {
   verifyDeviceSignature,
 } from "@keypears/crypto";
 import {
+  type ChainHash,
   decodeRosterOp,
   type DeviceId,
   encodeRosterOp,
@@ -25,6 +26,14 @@ import {
 import { eventFromJson, type EventJson } from "@keypears/sync-core/testing";
 import { openEvent, openRosterBox, SIGNED_EVENT_SCHEMA } from "./sealing.ts";
 import { sealSignedItemEvent, sealSignedRosterEvent } from "./signed-sealing.ts";
+import { nodeCompression } from "./node/node-compression.ts";
+import {
+  openSnapshot,
+  sealSignedSnapshot,
+  signedSnapshotPlaintext,
+  type SnapshotApproval,
+} from "./snapshot.ts";
+import { fflateCompression } from "./compression.ts";
 
 const load = <T>(name: string): T =>
   JSON.parse(
@@ -50,7 +59,22 @@ const vectors = load<{
     opBytes: string;
     op: { name: string; at: number; signingKey: string; exchangeKey: string };
   };
+  snapshot: {
+    position: number;
+    chainHash: string;
+    roster: { name: string; enrolledAt: number; enrolledAtMs: number }[];
+    approval: { required: boolean; position: number; setBy: string };
+    nonce: string;
+    format3: SnapshotVector;
+    format2: SnapshotVector;
+  };
 }>("signed-event.json");
+interface SnapshotVector {
+  plain: string;
+  unsigned: string;
+  signatureMessage: string;
+  payload: string;
+}
 const { vectors: keyVectors } = load<{ vectors: { vaultKey: string }[] }>("key-derivation.json");
 const keys = deriveVaultKeys(hexToBytes(keyVectors[0]?.vaultKey ?? "") as VaultKey);
 const device = deviceKeyPairsFromSecrets(
@@ -138,4 +162,68 @@ it("signs and seals the roster enrolment to exactly its payload, and its bytes d
     ),
     true,
   );
+});
+
+it("seals a format-3 snapshot (roster and approval setting) to exactly its payload; format 2 still opens, its setting unknown", () => {
+  const v = vectors.snapshot;
+  const checkpoint = { position: v.position, hash: hexToBytes(v.chainHash) as ChainHash };
+  const listed = v.roster[0];
+  assert.ok(listed !== undefined);
+  const entry = {
+    deviceId: signer.deviceId,
+    name: listed.name,
+    signingKey: device.signingKey,
+    exchangeKey: device.exchangeKey,
+    enrolledAt: listed.enrolledAt,
+    enrolledAtMs: listed.enrolledAtMs,
+    via: "self" as const,
+    approvedBy: null,
+    revokedAt: null,
+  };
+  const approval = { ...v.approval, setBy: v.approval.setBy as DeviceId };
+  const seal = (setting: SnapshotApproval, compression = nodeCompression) =>
+    sealSignedSnapshot(
+      keys,
+      vaultId,
+      checkpoint,
+      [],
+      [entry],
+      setting,
+      signer,
+      nonce(v.nonce),
+      compression,
+    );
+  for (const [setting, vector] of [
+    [approval, v.format3],
+    ["unknown", v.format2],
+  ] as const) {
+    assert.equal(bytesToHex(signedSnapshotPlaintext([], [entry], setting)), vector.plain);
+    const payload = seal(setting);
+    assert.equal(bytesToHex(payload), vector.payload);
+    assert.equal(bytesToHex(payload.subarray(0, payload.length - 64)), vector.unsigned);
+    assert.equal(
+      verifyDeviceSignature(
+        device.signingKey,
+        hexToBytes(vector.signatureMessage),
+        payload.subarray(payload.length - 64),
+      ),
+      true,
+    );
+    // Any DEFLATE writer's snapshot opens the same.
+    for (const bytes of [hexToBytes(vector.payload), seal(setting, fflateCompression)]) {
+      const opened = openSnapshot(keys, vaultId, checkpoint, bytes);
+      assert.ok(opened.ok, JSON.stringify(opened));
+      assert.deepEqual(opened.value.approval, setting);
+      assert.deepEqual(opened.value.roster, [entry]);
+    }
+  }
+  // A setting the snapshot's roster cannot account for is refused, as a roster event would be.
+  const refused = (setting: SnapshotApproval) => {
+    const opened = openSnapshot(keys, vaultId, checkpoint, seal(setting));
+    return opened.ok ? "opened" : opened.error.kind;
+  };
+  assert.equal(refused({ ...approval, position: v.position + 1 }), "invalid-snapshot");
+  assert.equal(refused({ ...approval, position: 1 }), "invalid-snapshot", "before its enrolment");
+  assert.equal(refused({ ...approval, setBy: "0000000000000001" as DeviceId }), "invalid-snapshot");
+  assert.equal(refused(null), "opened");
 });

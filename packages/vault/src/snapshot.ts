@@ -36,8 +36,13 @@ import { decode, encode } from "cborg";
 import { type Compression, fflateCompression } from "./compression.ts";
 
 const SNAPSHOT_FORMAT = 1;
-/** Signed snapshots that carry the roster (docs/PROTOCOL.md 16.6). */
-const SIGNED_SNAPSHOT_FORMAT = 2;
+/**
+ * Signed snapshots that carry the roster (docs/PROTOCOL.md 16.6): still read, and written only by
+ * a device that does not know the approval setting.
+ */
+const ROSTER_SNAPSHOT_FORMAT = 2;
+/** Signed snapshots that carry the roster and the approval setting (16.6, 16.10). */
+export const SIGNED_SNAPSHOT_FORMAT = 3;
 /** A snapshot inflates to at most this much; more is refused (a zip bomb, or not ours). */
 export const MAX_SNAPSHOT_PLAINTEXT = 512 * 1024 * 1024;
 
@@ -60,6 +65,20 @@ export const sealSnapshot = (
   const plain = encode([SNAPSHOT_FORMAT, states]);
   return seal(keys.eventKey, compression.deflate(plain), snapshotAd(vaultId, checkpoint), random);
 };
+
+/**
+ * The approval setting as of a snapshot's position (16.10): the last approval-setting roster
+ * event at or before it, `null` if the log had none, or `unknown` for a format-2 snapshot, which
+ * was written before snapshots carried it (and says nothing either way).
+ */
+export type SnapshotApproval =
+  | {
+      readonly required: boolean;
+      readonly position: number;
+      readonly setBy: DeviceId;
+    }
+  | null
+  | "unknown";
 
 /** Who signs a snapshot: this device, with its signing seed. */
 export interface SnapshotSigner {
@@ -115,18 +134,42 @@ const decodeEntry = (value: unknown): RosterEntry | undefined => {
   };
 };
 
-/** A version-2 snapshot: item states and the roster as of `checkpoint`, signed by `signer`. */
+/** The plaintext of a signed snapshot before compression (format 3; format 2 when `unknown`). */
+export const signedSnapshotPlaintext = (
+  states: readonly Uint8Array[],
+  roster: readonly RosterEntry[],
+  approval: SnapshotApproval,
+): Uint8Array =>
+  asPlainBytes(
+    approval === "unknown"
+      ? encode([ROSTER_SNAPSHOT_FORMAT, states, roster.map(encodeEntry)])
+      : encode([
+          SIGNED_SNAPSHOT_FORMAT,
+          states,
+          roster.map(encodeEntry),
+          approval === null
+            ? null
+            : [approval.required, approval.position, hexToBytes(approval.setBy)],
+        ]),
+  );
+
+/**
+ * A version-2 snapshot: item states, the roster and the approval setting as of `checkpoint`,
+ * signed by `signer`. A device that does not know the setting (it started from a format-2
+ * snapshot and the log has not set it since) writes format 2 rather than claim one.
+ */
 export const sealSignedSnapshot = (
   keys: VaultKeys,
   vaultId: VaultId,
   checkpoint: Checkpoint,
   states: readonly Uint8Array[],
   roster: readonly RosterEntry[],
+  approval: SnapshotApproval,
   signer: SnapshotSigner,
   random: RandomBytes,
   compression: Compression = fflateCompression,
 ): Uint8Array => {
-  const plain = encode([SIGNED_SNAPSHOT_FORMAT, states, roster.map(encodeEntry)]);
+  const plain = signedSnapshotPlaintext(states, roster, approval);
   const box = seal(
     keys.eventKey,
     compression.deflate(plain),
@@ -146,6 +189,8 @@ export interface OpenedSnapshot {
   readonly roster: readonly RosterEntry[];
   /** The key epoch that sealed it (0 for a version-1 snapshot). */
   readonly epoch: number;
+  /** `null` for a version-1 snapshot (no roster event yet); `unknown` for a format-2 one. */
+  readonly approval: SnapshotApproval;
 }
 
 /**
@@ -184,6 +229,8 @@ export const openSnapshot = (
   if (!opened.ok) return tampered;
   let states: unknown;
   let rosterList: unknown = [];
+  /** Format 3's approval field, as decoded. */
+  let carried: { readonly value: unknown } | undefined;
   try {
     const decoded = decode(
       asPlainBytes(compression.inflate(opened.value, MAX_SNAPSHOT_PLAINTEXT)),
@@ -191,17 +238,27 @@ export const openSnapshot = (
         strict: true,
       },
     ) as unknown[];
-    const [format, list, roster] = decoded;
-    const expected = signed ? SIGNED_SNAPSHOT_FORMAT : SNAPSHOT_FORMAT;
+    const [format, list, roster, approval] = decoded;
+    // Signed: format 3 (with the approval setting), or format 2 as stored before it (16.6).
+    const length = !signed
+      ? format === SNAPSHOT_FORMAT
+        ? 2
+        : undefined
+      : format === SIGNED_SNAPSHOT_FORMAT
+        ? 4
+        : format === ROSTER_SNAPSHOT_FORMAT
+          ? 3
+          : undefined;
     if (
-      format !== expected ||
-      decoded.length !== (signed ? 3 : 2) ||
+      length === undefined ||
+      decoded.length !== length ||
       !Array.isArray(list) ||
       (signed && !Array.isArray(roster))
     )
       return err({ kind: "invalid-snapshot", reason: "unknown format" });
     states = list;
     if (signed) rosterList = roster;
+    if (length === 4) carried = { value: approval };
   } catch (error) {
     return err({
       kind: "invalid-snapshot",
@@ -230,6 +287,16 @@ export const openSnapshot = (
     )
       return err({ kind: "invalid-snapshot", reason: "not signed by a device of its roster" });
   }
+  // A version-1 snapshot is of a log before its upgrade point, which holds no roster event and so
+  // no setting; a format-2 one says nothing of it.
+  const approval =
+    carried === undefined
+      ? signed
+        ? "unknown"
+        : null
+      : decodeApproval(carried.value, roster, checkpoint.position);
+  if (approval === undefined)
+    return err({ kind: "invalid-snapshot", reason: "the approval setting is malformed" });
   const out: ItemState[] = [];
   for (const bytes of states as unknown[]) {
     if (!(bytes instanceof Uint8Array))
@@ -238,7 +305,28 @@ export const openSnapshot = (
     if (!state.ok) return err({ kind: "invalid-snapshot", reason: state.error.reason });
     out.push(state.value);
   }
-  return ok({ states: out, roster, epoch });
+  return ok({ states: out, roster, epoch, approval });
+};
+
+/**
+ * The approval setting of a format-3 snapshot: null, or set at a position up to the snapshot's by
+ * a device its roster shows active there (the rule of 16.4); `undefined` if it is not.
+ */
+const decodeApproval = (
+  value: unknown,
+  roster: readonly RosterEntry[],
+  at: number,
+): Exclude<SnapshotApproval, "unknown"> | undefined => {
+  if (value === null) return null;
+  if (!Array.isArray(value) || value.length !== 3) return undefined;
+  const [required, setAt, setByBytes] = value as unknown[];
+  const setBy = deviceIdOf(setByBytes);
+  if (typeof required !== "boolean" || !position(setAt) || setAt < 1 || setAt > at)
+    return undefined;
+  if (setBy === undefined) return undefined;
+  const signer = roster.find((e) => e.deviceId === setBy);
+  if (activeAt(signer, setAt) === undefined) return undefined;
+  return { required, position: setAt, setBy };
 };
 
 export type { ChainHash };

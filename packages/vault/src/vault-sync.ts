@@ -35,6 +35,7 @@ import {
   type Hlc,
   type ItemId,
   type ItemState,
+  type RekeyScope,
   type RosterEntry,
   type DeviceId,
   type DeviceRosterOp,
@@ -50,7 +51,13 @@ import type { VaultError } from "./errors.ts";
 import type { EventToCommit } from "./item-store.ts";
 import { type OpenError, openEvent } from "./sealing.ts";
 import type { RejectedChange, RejectedChanges } from "./rejected-changes.ts";
-import { openSnapshot, sealSignedSnapshot, sealSnapshot, type SnapshotError } from "./snapshot.ts";
+import {
+  openSnapshot,
+  sealSignedSnapshot,
+  sealSnapshot,
+  type SnapshotApproval,
+  type SnapshotError,
+} from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
 import type { ApprovalSetting, DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
@@ -190,11 +197,13 @@ export interface VaultSync {
   /** Events set aside instead of applied (docs/PROTOCOL.md 16.5), by position. */
   readonly quarantined: () => readonly QuarantinedEvent[];
   /**
-   * Queues a rekey that starts a new key epoch for every device this device sees active
-   * (docs/PROTOCOL.md 16.7): after a revocation it is written at once; `passwd --new-secret-key`
-   * asks for one too.
+   * Queues a rekey that starts a new key epoch (docs/PROTOCOL.md 16.7). `devices`: for every
+   * device this device sees active (a revocation writes one at once). `credentials`, after new
+   * credentials (`passwd --new-secret-key`): for this device alone; the others read the epoch
+   * once they sign in with the new password and Secret Key. A credential rekey that loses a race
+   * is written again before the next push, until one of this device's is verified.
    */
-  readonly rotateKey: () => Result<EventId, { readonly kind: "not-enrolled" }>;
+  readonly rotateKey: (scope?: RekeyScope) => Result<EventId, { readonly kind: "not-enrolled" }>;
   /**
    * Keeps the vault keys of epochs 1 and later from the password-wrapped copy (`keys[e]` is epoch
    * e's; epoch 0 is the file's own): each starts once this device verifies its rekey event, or
@@ -217,8 +226,12 @@ export interface VaultSync {
   readonly keyEpochs: () => { readonly sealing: number; readonly known: readonly number[] };
   /** The device roster as this device verified it in the log (and its own pending enrolment). */
   readonly roster: () => readonly RosterEntry[];
-  /** The account's approval setting as the log last set it (docs/PROTOCOL.md 16.10). */
-  readonly approvalSetting: () => ApprovalSetting | undefined;
+  /**
+   * The account's approval setting as the log last set it (docs/PROTOCOL.md 16.10): `undefined`
+   * if it never did, `unknown` if this device started from a snapshot that did not carry it
+   * (format 2, 16.6) and the log has not set it since.
+   */
+  readonly approvalSetting: () => ApprovalSetting | "unknown" | undefined;
   /**
    * Marks this device as waiting for approval (its server said so at sign-in): it does not
    * enrol itself, since an existing device writes its enrolment; cleared by `false`.
@@ -327,6 +340,17 @@ export const createVaultSync = (
     return value === undefined ? undefined : decodeCheckpoint(value);
   };
 
+  /**
+   * The approval setting, or `unknown`: this device started from a snapshot without it (format
+   * 2; or imported by code older than format 3, which left no `snapshot-approval` mark) and no
+   * approval-setting event has been applied since.
+   */
+  const approvalSetting = (): ApprovalSetting | "unknown" | undefined => {
+    const setting = trust.approvalSetting();
+    if (setting !== undefined || base() === undefined) return setting;
+    return ctx.readState("snapshot-approval")?.[0] === 1 ? undefined : "unknown";
+  };
+
   /** Does an author's embedded checkpoint agree with this device's chain? Positions it never held cannot be checked. */
   const agreesWithOwnChain = (
     checkpoint: Checkpoint,
@@ -409,20 +433,35 @@ export const createVaultSync = (
     insertOutbox.run(vaultId, id);
   };
 
-  /** A rekey for every device this device sees active, but `revoking` (docs/PROTOCOL.md 16.7). */
-  const queueRekey = (revoking?: DeviceId): EventId => {
+  /**
+   * A rekey for every device this device sees active, but `revoking`; or, with `credentials`,
+   * for this device alone (docs/PROTOCOL.md 16.7).
+   */
+  const queueRekey = (scope: RekeyScope, revoking?: DeviceId): EventId => {
     const recipients = trust
       .roster()
       .filter(
         (e) =>
           e.revokedAt === null &&
           e.deviceId !== revoking &&
-          (e.enrolledAt !== null || e.deviceId === ctx.account.deviceId),
+          (scope === "devices"
+            ? e.enrolledAt !== null || e.deviceId === ctx.account.deviceId
+            : e.deviceId === ctx.account.deviceId),
       );
     const id = ctx.ids.eventId();
-    queueRosterEvent(id, trust.makeRekey(recipients));
+    queueRosterEvent(id, trust.makeRekey(recipients, scope));
     ctx.writeState("rekey-event", new TextEncoder().encode(id));
+    if (scope === "credentials") ctx.writeState("credential-rekey", Uint8Array.of(1));
     return id;
+  };
+
+  /** Whether this device's last rekey is still waiting for its position or for verification. */
+  const rekeyInFlight = (): boolean => {
+    const inFlight = ctx.readState("rekey-event");
+    if (inFlight === undefined) return false;
+    const row = selectPromised.get(vaultId, textDecoder.decode(inFlight)) as
+      { position: number | null } | undefined;
+    return row !== undefined && (row.position === null || row.position > verified().position);
   };
 
   /**
@@ -435,6 +474,12 @@ export const createVaultSync = (
     if (ctx.localOnly) return;
     const me = trust.entry(ctx.account.deviceId);
     if (me === undefined || me.enrolledAt === null || me.revokedAt !== null) return;
+    // A credential rekey of this device's was set aside (it lost a race): write it again, for
+    // this device alone as before, until one is verified (`applyVerified` clears the mark).
+    if (ctx.readState("credential-rekey")?.[0] === 1) {
+      if (!rekeyInFlight()) db.transaction(() => queueRekey("credentials"));
+      return;
+    }
     const lastRevocation = Math.max(
       0,
       ...trust
@@ -443,15 +488,9 @@ export const createVaultSync = (
         .filter((p): p is number => p !== null),
     );
     if (lastRevocation === 0 || lastRevocation < trust.epochs.sealingSince()) return;
-    const inFlight = ctx.readState("rekey-event");
-    if (inFlight !== undefined) {
-      const row = selectPromised.get(vaultId, textDecoder.decode(inFlight)) as
-        { position: number | null } | undefined;
-      // Not yet ordered, or ordered past what this device verified: wait for it.
-      if (row !== undefined && (row.position === null || row.position > verified().position))
-        return;
-    }
-    db.transaction(() => queueRekey());
+    // Not yet ordered, or ordered past what this device verified: wait for it.
+    if (rekeyInFlight()) return;
+    db.transaction(() => queueRekey("devices"));
   };
 
   const applyVerified = (
@@ -520,6 +559,8 @@ export const createVaultSync = (
                   stored.position,
                   own.value.delivered,
                 );
+                if (own.value.op.kind === "rekey" && own.value.op.scope === "credentials")
+                  deleteState.run("credential-rekey");
                 // A device this one approved: its events after this go to the background too.
                 if (own.value.op.kind === "enrol") signatures.rosterChangedAt(index);
               } else if (!own.ok) setAside(stored, own.error.reason, own.error.detail);
@@ -695,19 +736,19 @@ export const createVaultSync = (
       const id = ctx.ids.eventId();
       db.transaction(() => {
         queueRosterEvent(id, op);
-        if (op.kind === "revoke") queueRekey(op.deviceId);
+        if (op.kind === "revoke") queueRekey("devices", op.deviceId);
       });
       ctx.localChanges.written();
       if (!db.inTransaction()) ctx.localChanges.settled(true);
       return ok(id);
     },
-    rotateKey: () => {
+    rotateKey: (scope = "devices") => {
       ctx.assertUnlocked();
       if (ctx.localOnly) return err({ kind: "not-enrolled" });
       ensureEnrolled();
       const me = trust.entry(ctx.account.deviceId);
       if (me === undefined || me.revokedAt !== null) return err({ kind: "not-enrolled" });
-      const id = db.transaction(() => queueRekey());
+      const id = db.transaction(() => queueRekey(scope));
       ctx.localChanges.written();
       if (!db.inTransaction()) ctx.localChanges.settled(true);
       return ok(id);
@@ -764,7 +805,7 @@ export const createVaultSync = (
       ctx.assertUnlocked();
       return trust.roster();
     },
-    approvalSetting: () => trust.approvalSetting(),
+    approvalSetting,
     setAwaitingApproval: (waiting) =>
       db.transaction(() => ctx.writeState("awaiting-approval", Uint8Array.of(waiting ? 1 : 0))),
     awaitingApproval,
@@ -827,6 +868,10 @@ export const createVaultSync = (
         roster.find((e) => e.deviceId === ctx.account.deviceId),
         checkpoint.position + 1,
       );
+      // As of the checkpoint: the outbox is empty, so every roster event applied here is at or
+      // before it. A device that does not know the setting writes format 2 rather than claim one.
+      const setting = approvalSetting();
+      const approval: SnapshotApproval = setting === undefined ? null : setting;
       // A device not (or no longer) in the roster cannot sign a snapshot others accept.
       if (own === undefined) return err({ kind: "not-enrolled" });
       return ok({
@@ -838,6 +883,7 @@ export const createVaultSync = (
           checkpoint,
           states.value,
           roster,
+          approval,
           {
             deviceId: ctx.account.deviceId,
             signingSeed: trust.keys().signingSeed,
@@ -873,6 +919,10 @@ export const createVaultSync = (
             if (entry.deviceId !== ctx.account.deviceId) trust.writeEntry(entry);
           }
           if (latest !== undefined) ctx.clock.receive(latest);
+          const approval = opened.value.approval;
+          // 1: the snapshot said what the log's setting was (perhaps none); 0: it could not.
+          ctx.writeState("snapshot-approval", Uint8Array.of(approval === "unknown" ? 0 : 1));
+          if (approval !== "unknown" && approval !== null) trust.adoptApprovalSetting(approval);
           // The epochs up to the snapshot's started before it (their rekey events are below it).
           trust.epochs.startedBy(opened.value.epoch, checkpoint.position);
           ctx.writeState("verified", encodeCheckpoint(checkpoint));

@@ -182,8 +182,8 @@ you last looked are shown first ("new device NAME signed in at TIME from SERVER"
           devices: listed.value.map((d) => deviceJson(vault, d, roster.get(d.id))),
           notices: notices.map((n) => n.text),
           approval: {
-            requiredInLog: setting?.required ?? false,
-            setAt: setting?.position ?? null,
+            requiredInLog: setting === "unknown" ? null : (setting?.required ?? false),
+            setAt: setting === "unknown" ? null : (setting?.position ?? null),
             requiredByServer: serverSays ?? null,
           },
         });
@@ -219,6 +219,8 @@ const approvalLine = (
   setting: ReturnType<Vault["sync"]["approvalSetting"]>,
   serverSays: boolean | undefined,
 ): string => {
+  if (setting === "unknown")
+    return `Approval: unknown to this device (it started from an older snapshot that does not carry the setting); the server ${serverSays === undefined ? "did not say" : serverSays ? "requires it" : "does not require it"}.`;
   const inLog = setting?.required === true;
   const where =
     setting === undefined ? "" : ` (signed into the log at position ${setting.position})`;

@@ -23,10 +23,11 @@ device's session ends: on its next \`keypears sync\` it asks for the new passwor
 --new-secret-key is the way out after a leak (someone may know the master password and the
 Secret Key): it also makes a new Secret Key and prints the new recovery kit (save it: it is
 shown once), and for a synced account starts a new vault key that seals what is written from
-now on, sent to the server wrapped under the new password and Secret Key only. Every other
-device then needs the new password and the new Secret Key: \`keypears login <address>\` there.
-Revoke devices you do not trust first (\`keypears devices revoke\`): the new vault key is
-delivered to every device still enrolled.
+now on. It is kept by this device and sent to the server wrapped under the new password and
+Secret Key only; no other device receives it, enrolled or not. Every other device then needs
+the new password and the new Secret Key: \`keypears login <address>\` there, after which it
+reads everything, old and new. Revoke the devices you do not trust as well
+(\`keypears devices revoke\`): until then they stay in the device list, reading nothing new.
 
 For scripts: KEYPEARS_PASSWORD and KEYPEARS_NEW_PASSWORD, or --password-stdin with the current
 password on the first line and the new one on the second.`,
@@ -133,10 +134,10 @@ interface Rotation {
 }
 
 /**
- * After a leak: a new vault key (a new key epoch, as a revocation starts), pushed and verified,
- * then sent to the server wrapped under the new password and Secret Key. The sessions of every
- * other device ended with the credential change, so no other session can fetch the new epoch's
- * delivery before its device signs in with the new credentials.
+ * After a leak: a new vault key (a new key epoch, docs/PROTOCOL.md 16.7) in a credential rekey,
+ * delivered to this device alone, pushed and verified, then sent to the server wrapped under the
+ * new password and Secret Key. Every other device, a thief's not yet revoked among them, reads
+ * the new epoch only by signing in with the new credentials.
  */
 const rotateVaultKey = async (
   services: SyncServices,
@@ -144,7 +145,7 @@ const rotateVaultKey = async (
   password: string,
 ): Promise<Rotation> => {
   const before = vault.sync.keyEpochs().sealing;
-  const queued = vault.sync.rotateKey();
+  const queued = vault.sync.rotateKey("credentials");
   if (!queued.ok)
     return {
       epoch: before,
@@ -176,7 +177,7 @@ const rotateVaultKey = async (
 const describeRotation = (ctx: CommandContext, rotation: Rotation): void => {
   if (rotation.problem === null)
     ctx.out.line(
-      `A new vault key (key epoch ${rotation.epoch}) seals what is written from now on; the server holds it wrapped under the new password and Secret Key only.`,
+      `A new vault key (key epoch ${rotation.epoch}) seals what is written from now on; no other device received it, and the server holds it wrapped under the new password and Secret Key only.`,
     );
   else ctx.out.warn(rotation.problem);
 };

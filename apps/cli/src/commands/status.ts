@@ -85,7 +85,7 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
           })),
           newDevices: news?.notices.map((n) => n.text) ?? [],
           approval: {
-            requiredInLog: approval?.required ?? false,
+            requiredInLog: approval === "unknown" ? null : (approval?.required ?? false),
             awaitingApproval: awaiting,
             code: awaiting ? ownApprovalCode(vault) : null,
           },
@@ -137,9 +137,11 @@ is reported, not an error. "Up to date" means nothing to receive and nothing wai
             ? style.yellow(
                 `this device waits for approval: on a device already signed in, run \`keypears devices approve ${vault.deviceId} --code ${ownApprovalCode(vault)}\``,
               )
-            : approval?.required === true
-              ? `new devices must be approved on an existing one (set in the log at position ${approval.position})`
-              : "not required for new devices",
+            : approval === "unknown"
+              ? "unknown to this device (it started from an older snapshot that does not carry the setting)"
+              : approval?.required === true
+                ? `new devices must be approved on an existing one (set in the log at position ${approval.position})`
+                : "not required for new devices",
         ]);
         if (quarantined.length > 0)
           rows.push([
