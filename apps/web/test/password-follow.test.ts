@@ -5,7 +5,8 @@
  * again as the same device with the Secret Key its file holds) and keeps syncing both ways; after
  * a reload the old password no longer unlocks it and the new one does. A device revoked from the
  * web app: the server's wrapped epoch keys are brought up to date, so a device that signs in later
- * with the password and Secret Key reads what the browser wrote after the revocation.
+ * with the password and Secret Key reads what the browser wrote after the revocation. A browser
+ * revoked in its turn (its salt unchanged) says "revoked" and asks for no password.
  */
 
 import assert from "node:assert/strict";
@@ -202,6 +203,19 @@ test("revoking a device in the web app sends the new epoch's key to the server: 
       (await later.ok(["get", "After the revocation", "--field", "password"])).trim(),
       "after-revoke-5512",
     );
+
+    // The browser revoked in its turn (the salt unchanged): "revoked", and no password prompt.
+    const listed = JSON.parse(await later.ok(["devices", "--json"])) as {
+      devices: { id: string; name: string }[];
+    };
+    const browserId = listed.devices.find((d) => d.name === "Browser")?.id ?? "";
+    await later.ok(["devices", "revoke", browserId]);
+    await syncStatus(page)
+      .filter({ hasText: /^Sync refused: this device was revoked or signed out/ })
+      .waitFor({ timeout: 60_000 });
+    // The worker's answer (pre-login: salt unchanged) has had time to arrive: still no prompt.
+    await page.waitForTimeout(3000);
+    assert.equal(await prompt(page).count(), 0, "a revoked browser is not asked for a password");
   } finally {
     await browser.close();
     browser.removeProfile();
