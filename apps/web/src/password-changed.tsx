@@ -4,7 +4,9 @@
  * new password. The browser then signs in again as the same device with the Secret Key sealed in
  * its own vault file and re-protects that file under the new password, so the old one no longer
  * unlocks it here. The web app holds no password while unlocked, so the prompt also asks for the
- * previous one, which opens the sealed Secret Key (the file is still sealed under it).
+ * previous one, which opens the sealed Secret Key (the file is still sealed under it). After
+ * `passwd --new-secret-key` the Secret Key the file holds no longer signs in: the optional field
+ * takes the new one, from the new recovery kit.
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -22,6 +24,7 @@ interface Props {
 export const PasswordChangedPrompt = ({ vault, address, state }: Props) => {
   const [next, setNext] = useState("");
   const [previous, setPrevious] = useState("");
+  const [secretKey, setSecretKey] = useState("");
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [followed, setFollowed] = useState(false);
@@ -36,10 +39,17 @@ export const PasswordChangedPrompt = ({ vault, address, state }: Props) => {
     setBusy(true);
     setFailure(null);
     try {
-      const done = await vault.followPasswordChange(address, previous, next);
+      const typed = secretKey.trim();
+      const done = await vault.followPasswordChange(
+        address,
+        previous,
+        next,
+        ...(typed === "" ? [] : [typed]),
+      );
       if (done.ok) {
         setNext("");
         setPrevious("");
+        setSecretKey("");
         setFollowed(true);
       } else setFailure(followFailure(done.error.kind, address, done.error));
     } catch (error) {
@@ -77,6 +87,15 @@ export const PasswordChangedPrompt = ({ vault, address, state }: Props) => {
         value={previous}
         onValue={setPrevious}
       />
+      <label>
+        New Secret Key (only if it was changed too, from the new recovery kit)
+        <input
+          autocomplete="off"
+          spellcheck={false}
+          value={secretKey}
+          onInput={(e) => setSecretKey(e.currentTarget.value)}
+        />
+      </label>
       {failure !== null && (
         <p class="error" role="alert">
           {failure}
@@ -91,7 +110,7 @@ export const PasswordChangedPrompt = ({ vault, address, state }: Props) => {
 
 const followFailure = (kind: string, address: string, error: unknown): string => {
   if (kind === "wrong-credentials")
-    return `The server refused that password with the Secret Key this browser holds; nothing was changed. Either the new password is mistyped, or the Secret Key of ${address} was changed too (keypears passwd --new-secret-key): then sign in with the new master password and the new Secret Key from the new recovery kit.`;
+    return `The server refused that password with the Secret Key this browser holds (or the one typed); nothing was changed. Either the new password is mistyped, or the Secret Key of ${address} was changed too (keypears passwd --new-secret-key): then sign in with the new master password and the new Secret Key from the new recovery kit.`;
   if (kind === "wrong-current-password")
     return "The previous master password is wrong (it is the one this browser was unlocked with); nothing was changed.";
   return `Could not sign in again; nothing was changed: ${describeFailure(error)}`;

@@ -6,7 +6,8 @@
  * a reload the old password no longer unlocks it and the new one does. A device revoked from the
  * web app: the server's wrapped epoch keys are brought up to date, so a device that signs in later
  * with the password and Secret Key reads what the browser wrote after the revocation. A browser
- * revoked in its turn (its salt unchanged) says "revoked" and asks for no password.
+ * revoked in its turn (its salt unchanged) says "revoked" and asks for no password. After
+ * `passwd --new-secret-key` the Secret Key the browser holds is refused and the new one signs it in.
  */
 
 import assert from "node:assert/strict";
@@ -216,6 +217,64 @@ test("revoking a device in the web app sends the new epoch's key to the server: 
     // The worker's answer (pre-login: salt unchanged) has had time to arrive: still no prompt.
     await page.waitForTimeout(3000);
     assert.equal(await prompt(page).count(), 0, "a revoked browser is not asked for a password");
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+  }
+});
+
+test("a password and Secret Key changed in the CLI: the Secret Key the browser holds is refused, the new one from the recovery kit signs it in again", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const secretKey = await createServerAccount(page, fixture.url, {
+      name: "fritz",
+      password: OLD,
+      device: "Browser",
+    });
+    const address = "fritz@example.test";
+    await waitSynced(page);
+    const home = newHome();
+    await cliDevice(home, OLD).ok(
+      ["login", address, "--server", fixture.url, "--device-name", "Terminal"],
+      { KEYPEARS_SECRET_KEY: secretKey },
+    );
+    const kit = await cliDevice(home, OLD).ok(["passwd", "--new-secret-key"], {
+      KEYPEARS_NEW_PASSWORD: NEW,
+    });
+    const newSecretKey = /K1-[A-Z0-9-]+/.exec(kit)?.[0] ?? "";
+    assert.notEqual(newSecretKey, "", "passwd --new-secret-key prints the new Secret Key");
+    assert.notEqual(newSecretKey, secretKey);
+
+    await prompt(page).waitFor({ timeout: 60_000 });
+    await prompt(page).getByLabel("New master password", { exact: true }).fill(NEW);
+    await prompt(page)
+      .getByLabel("Previous master password (the one this browser was unlocked with)")
+      .fill(OLD);
+    await prompt(page).getByRole("button", { name: "Sign in again" }).click();
+    await prompt(page)
+      .getByRole("alert")
+      .filter({ hasText: /the Secret Key of fritz@example\.test was changed too/ })
+      .waitFor({ timeout: 60_000 });
+    await prompt(page).getByLabel("New master password", { exact: true }).fill(NEW);
+    await prompt(page)
+      .getByLabel("Previous master password (the one this browser was unlocked with)")
+      .fill(OLD);
+    await prompt(page)
+      .getByLabel("New Secret Key (only if it was changed too, from the new recovery kit)")
+      .fill(newSecretKey);
+    await prompt(page).getByRole("button", { name: "Sign in again" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: "from now on only the new password unlocks it in this browser" })
+      .waitFor({ timeout: 60_000 });
+    const terminal = cliDevice(home, NEW);
+    await terminal.ok(["add", "--title", "After the new Secret Key"]);
+    await terminal.ok(["sync"]);
+    await itemShows(page, "After the new Secret Key");
+    await page.reload();
+    await unlockAs(page, NEW);
+    await itemShows(page, "After the new Secret Key");
   } finally {
     await browser.close();
     browser.removeProfile();

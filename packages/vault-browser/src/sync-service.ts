@@ -6,7 +6,7 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import { parseSecretKey, type SecretKeyError } from "@keypears/crypto";
+import { parseSecretKey, type SecretKey, type SecretKeyError } from "@keypears/crypto";
 import type * as SyncClientCore from "@keypears/sync-client/core";
 import type {
   FollowPasswordChangeError,
@@ -207,19 +207,32 @@ export const createSyncService = (options: SyncServiceOptions) => {
      * again as the same device with the Secret Key sealed in the file and re-protects the file
      * under the new password. The file is opened again, so `close` closes `vault` first (a
      * connection in the browser holds its file exclusively). Nothing in the file changes on failure.
+     * With `newSecretKey` (the Secret Key was changed too, `passwd --new-secret-key`) it signs in
+     * with that one instead (`loginExistingDevice`) and seals it in the file.
      */
     followPasswordChange: async (
       vault: Vault,
       currentPassword: string,
       newPassword: string,
       close: () => void,
+      newSecretKey?: SecretKey,
     ): Promise<Result<Vault, FollowPasswordChangeError>> => {
       const endpoint = await endpointFor(vault);
       if (!endpoint.ok) return endpoint;
-      const { followPasswordChange } = await syncClient();
+      const { followPasswordChange, loginExistingDevice } = await syncClient();
       const me = vault.sync.roster().find((entry) => entry.deviceId === vault.deviceId);
       const address = vault.address;
       close();
+      if (newSecretKey !== undefined)
+        return loginExistingDevice({
+          storage,
+          address,
+          server: endpoint.value,
+          deviceName: me?.name ?? "browser",
+          password: newPassword,
+          secretKey: newSecretKey,
+          deps,
+        });
       return followPasswordChange({
         storage,
         address,

@@ -6,7 +6,13 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import type { KdfParams, VaultKey } from "@keypears/crypto";
+import {
+  type KdfParams,
+  parseSecretKey,
+  type SecretKeyError,
+  type VaultKey,
+  wipe,
+} from "@keypears/crypto";
 import type { DeviceId, FieldValue } from "@keypears/sync-core";
 import { createAccount, openAccountFile, unlockAccountFile } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
@@ -189,13 +195,16 @@ export interface VaultApi {
    * Follows a master password changed on another device: with `current` (what this browser's
    * file is sealed under) it opens the Secret Key the file holds, signs in again as the same
    * device with `next`, and re-protects the file under `next`, so `current` no longer unlocks it.
-   * A wrong `next` (or a Secret Key changed too) is `wrong-credentials`; nothing changes.
+   * A wrong `next` (or a Secret Key changed too) is `wrong-credentials`; nothing changes. With
+   * `secretKey` (as typed from the new recovery kit, after `passwd --new-secret-key`) it signs in
+   * with that Secret Key and seals it in the file instead.
    */
   readonly followPasswordChange: (
     address: string,
     current: string,
     next: string,
-  ) => Promise<Result<void, FollowPasswordChangeError>>;
+    secretKey?: string,
+  ) => Promise<Result<void, FollowPasswordChangeError | SecretKeyError>>;
   /** Changes the master password on the server, then on this device (the vault key stays); a local-only account changes it on this device alone. */
   readonly changePassword: (
     address: string,
@@ -510,10 +519,12 @@ export const createVaultService = (
       });
     },
     credentialsChanged: (address) => sync.credentialsChanged(address),
-    followPasswordChange: async (address, current, next) => {
+    followPasswordChange: async (address, current, next, secretKey) => {
       const vault = vaultOf(address);
       if (vault.localOnly)
         return err({ kind: "rejected", detail: `${address} is local only: it has no server` });
+      const newSecretKey = secretKey === undefined ? undefined : parseSecretKey(secretKey);
+      if (newSecretKey !== undefined && !newSecretKey.ok) return newSecretKey;
       // Checked while the vault is open: past this point it can always be opened again.
       const checked = await vault.checkPassword(current);
       if (!checked.ok)
@@ -522,9 +533,14 @@ export const createVaultService = (
           : err({ kind: "local" as const, detail: describeVaultError(checked.error) });
       // The file is closed while it is re-protected, without telling the pages (they would show
       // the unlock screen); the vault key does not change, so the other workers' copies stay good.
-      const followed = await sync.followPasswordChange(vault, current, next, () =>
-        detach(address, false),
+      const followed = await sync.followPasswordChange(
+        vault,
+        current,
+        next,
+        () => detach(address, false),
+        newSecretKey?.value,
       );
+      if (newSecretKey !== undefined) wipe(newSecretKey.value);
       if (!followed.ok) {
         const reopened = await unlockAccountFile({ storage, address, password: current, deps });
         if (reopened.ok) attach(openVault({ ...reopened.value, deps }));
