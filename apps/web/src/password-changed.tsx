@@ -110,7 +110,7 @@ export const PasswordChangedPrompt = ({ vault, address, state }: Props) => {
 
 const followFailure = (kind: string, address: string, error: unknown): string => {
   if (kind === "wrong-credentials")
-    return `The server refused that password with the Secret Key this browser holds (or the one typed); nothing was changed. Either the new password is mistyped, or the Secret Key of ${address} was changed too (keypears passwd --new-secret-key): then sign in with the new master password and the new Secret Key from the new recovery kit.`;
+    return `The server refused that password with the Secret Key this browser holds; nothing was changed. Either the new password is mistyped, or the Secret Key of ${address} was changed too (keypears passwd --new-secret-key): then enter the new Secret Key from the new recovery kit below, with the new master password.`;
   if (kind === "wrong-current-password")
     return "The previous master password is wrong (it is the one this browser was unlocked with); nothing was changed.";
   return `Could not sign in again; nothing was changed: ${describeFailure(error)}`;
