@@ -533,18 +533,26 @@ export const createVaultService = (
           : err({ kind: "local" as const, detail: describeVaultError(checked.error) });
       // The file is closed while it is re-protected, without telling the pages (they would show
       // the unlock screen); the vault key does not change, so the other workers' copies stay good.
+      let closed = false;
       const followed = await sync.followPasswordChange(
         vault,
         current,
         next,
-        () => detach(address, false),
+        () => {
+          closed = true;
+          detach(address, false);
+        },
         newSecretKey?.value,
       );
       if (newSecretKey !== undefined) wipe(newSecretKey.value);
       if (!followed.ok) {
+        if (!closed) return followed; // the server was not reached: the vault stayed open
         const reopened = await unlockAccountFile({ storage, address, password: current, deps });
-        if (reopened.ok) attach(openVault({ ...reopened.value, deps }));
-        else hooks.onLock?.(address as Address);
+        if (!reopened.ok) {
+          hooks.onLock?.(address as Address);
+          return followed;
+        }
+        attach(openVault({ ...reopened.value, deps }));
         sync.startLive(address);
         return followed;
       }
