@@ -245,6 +245,11 @@ export const httpSyncServices: SyncServices = {
       });
     if (joined.error.kind === "account-exists")
       return err({ kind: "failed", message: `${address} could not be signed in again` });
+    if (joined.error.kind === "wrong-current-password")
+      return err({
+        kind: "wrong-credentials",
+        message: `the master password this device was unlocked with no longer opens ${address}'s file; nothing was changed`,
+      });
     return err(failure(joined.error));
   },
   publishEpochKeys: async (vault, password) => {

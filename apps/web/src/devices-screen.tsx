@@ -1,14 +1,17 @@
 /**
  * The account's devices on its server (when each was added and last seen; rename; revoke: it can
- * no longer sync), then the roster as verified in the vault's own log, and the vault fingerprint.
+ * no longer sync, and a new vault key, sent to the server wrapped under the master password, seals
+ * what is written after), then the roster as verified in the vault's own log, and the vault
+ * fingerprint.
  */
 
 import { useEffect, useState } from "preact/hooks";
-import type { DeviceTrust, VaultClient } from "@keypears/vault-browser";
+import type { DeviceTrust, RevokedDevice, VaultClient } from "@keypears/vault-browser";
 import type { Device } from "@keypears/sync-client/core";
 import type { DeviceNames } from "./device-names.ts";
 import { fingerprintText, RosterList } from "./device-trust.tsx";
 import { describeFailure } from "./errors.ts";
+import { PasswordField } from "./form-controls.tsx";
 import { when } from "./history-view.tsx";
 
 interface Props {
@@ -74,6 +77,8 @@ const DeviceRow = ({
 }) => {
   const [name, setName] = useState(device.name);
   const [failure, setFailure] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const run = async (action: () => Promise<{ ok: boolean; error?: unknown }>): Promise<void> => {
     setFailure(null);
     try {
@@ -109,23 +114,30 @@ const DeviceRow = ({
             <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
           </label>
           <button type="submit">Rename</button>
-          {!device.current && (
-            <button
-              type="button"
-              class="danger"
-              onClick={() => {
-                if (
-                  confirm(
-                    `Revoke ${device.name}? It will no longer sync with this account; what it holds stays on it.`,
-                  )
-                )
-                  void run(() => vault.revokeDevice(address, device.id));
-              }}
-            >
+          {!device.current && !revoking && (
+            <button type="button" class="danger" onClick={() => setRevoking(true)}>
               Revoke {device.name}
             </button>
           )}
         </form>
+      )}
+      {!revoked && revoking && (
+        <RevokeForm
+          vault={vault}
+          address={address}
+          device={device}
+          onCancel={() => setRevoking(false)}
+          onRevoked={(text) => {
+            setRevoking(false);
+            setNotice(text);
+            onChanged();
+          }}
+        />
+      )}
+      {notice !== null && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
       )}
       {failure !== null && (
         <p class="error" role="alert">
@@ -135,3 +147,78 @@ const DeviceRow = ({
     </li>
   );
 };
+
+/**
+ * Revoking asks for the master password, as `keypears devices revoke` does: the revocation starts
+ * a new key epoch, whose key the server then holds wrapped under the password and Secret Key so a
+ * device that signs in later reads what is written after it (docs/PROTOCOL.md 16.7).
+ */
+const RevokeForm = ({
+  vault,
+  address,
+  device,
+  onCancel,
+  onRevoked,
+}: {
+  readonly vault: VaultClient;
+  readonly address: string;
+  readonly device: Device;
+  readonly onCancel: () => void;
+  readonly onRevoked: (notice: string) => void;
+}) => {
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      const done = await vault.revokeDevice(address, device.id, password);
+      setPassword("");
+      if (done.ok) onRevoked(revokedText(device.name, done.value));
+      else
+        setFailure(
+          done.error.kind === "wrong-credentials"
+            ? `Wrong master password: ${device.name} was not revoked.`
+            : describeFailure(done.error),
+        );
+    } catch (error) {
+      setFailure(describeFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const label = `revoke-${device.id}`;
+  return (
+    <form class="inline-form" aria-labelledby={label} onSubmit={(event) => void submit(event)}>
+      <p id={label}>
+        Revoke {device.name}? It will no longer sync with this account; what it holds stays on it. A
+        new vault key seals what is written from now on: enter the master password to send it,
+        wrapped, to the server for devices that sign in later.
+      </p>
+      <PasswordField
+        label={`Master password to revoke ${device.name}`}
+        autocomplete="current-password"
+        value={password}
+        onValue={setPassword}
+      />
+      <button type="submit" class="danger" disabled={busy}>
+        {busy ? "Revoking…" : `Confirm revoking ${device.name}`}
+      </button>
+      <button type="button" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      {failure !== null && (
+        <p class="error" role="alert">
+          {failure}
+        </p>
+      )}
+    </form>
+  );
+};
+
+const revokedText = (name: string, revoked: RevokedDevice): string =>
+  revoked.keyPublished
+    ? `${name} is revoked. A new vault key seals what is written from now on; the revoked device never receives it, and the server holds it wrapped under your password and Secret Key for devices that sign in later.`
+    : `${name} is revoked. The new vault key is not yet on the server (${revoked.problem === null ? "the rotation is not verified yet" : describeFailure(revoked.problem)}): the next unlock of this browser sends it.`;

@@ -1,7 +1,8 @@
 /**
  * The sync state of a synced account, for the badge and the Sync screen: the vault's live sync
  * status (local, sent, ordered, verified), whether the browser is online, and live sync's last
- * outcome (the server unreachable, or an alarm: the server lied).
+ * outcome (the server unreachable, or an alarm: the server lied), and, when the server ended the
+ * session, whether the master password was changed on another device (asked without a session).
  */
 
 import { useEffect, useState } from "preact/hooks";
@@ -12,6 +13,11 @@ export interface SyncState {
   readonly status: SyncStatus | null;
   readonly online: boolean;
   readonly live: LiveSyncState | null;
+  /**
+   * When the server refused the session: true if the account's credentials changed on the server
+   * (a password changed on another device), false if not (revoked, or signed out); else null.
+   */
+  readonly passwordChanged: boolean | null;
 }
 
 /** How often the live-sync state is read again (its changes carry no live query of their own). */
@@ -46,7 +52,31 @@ export const useSyncState = (vault: VaultClient, address: string): SyncState => 
       clearInterval(timer);
     };
   }, [address]);
-  return { status, online, live };
+  const refused = live?.last?.ok === false && live.last.error.kind === "unauthorized";
+  const passwordChanged = usePasswordChanged(vault, address, refused);
+  return { status, online, live, passwordChanged };
+};
+
+/** Asks the worker, once per refusal, whether the server's salt changed (see `SyncState`). */
+const usePasswordChanged = (
+  vault: VaultClient,
+  address: string,
+  refused: boolean,
+): boolean | null => {
+  const [changed, setChanged] = useState<boolean | null>(null);
+  useEffect(() => {
+    setChanged(null);
+    if (!refused) return;
+    let current = true;
+    vault.credentialsChanged(address).then(
+      (asked) => current && asked.ok && setChanged(asked.value),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [address, refused]);
+  return changed;
 };
 
 /** Sync errors that mean the server misbehaved (not merely out of reach). */
@@ -91,7 +121,9 @@ export const summary = (state: SyncState): string => {
   const failure = lastFailure(state);
   if (failure?.kind === "unreachable") return `Server unreachable · ${counts}`;
   if (failure?.kind === "unauthorized")
-    return `Sync refused: this device was revoked or signed out · ${counts}`;
+    return state.passwordChanged === true
+      ? `Sync stopped: the master password was changed on another device · ${counts}`
+      : `Sync refused: this device was revoked or signed out · ${counts}`;
   return counts;
 };
 

@@ -13,6 +13,7 @@ import { NewDevicesNotice, useDeviceTrust } from "./device-trust.tsx";
 import { DevicesScreen } from "./devices-screen.tsx";
 import { useIdleLock } from "./idle-lock.ts";
 import { ItemsSection, type Pane } from "./items-section.tsx";
+import { PasswordChangedPrompt } from "./password-changed.tsx";
 import { LATER_SECTIONS, LazySection, type SectionId } from "./sections.tsx";
 import { SettingsScreen } from "./settings-screen.tsx";
 import { SyncBadge, useSyncState } from "./sync-state.tsx";
@@ -109,6 +110,7 @@ export const VaultScreen = ({ vault, address, onLocked }: Props) => {
           New item
         </button>
       </nav>
+      <PasswordChangedPrompt vault={vault} address={address} state={syncState} />
       <NewDevicesNotice
         vault={vault}
         address={address}

@@ -102,8 +102,9 @@ test("a CLI device enrolling shows as a new device; the roster and the vault fin
     assert.equal(await notice.count(), 0, "acknowledged enrolments are not news again");
 
     // Revoked from the web app: signed into the log, so the roster says so (here and in the CLI's).
-    page.once("dialog", (dialog) => void dialog.accept());
     await page.getByRole("button", { name: "Revoke Terminal" }).click();
+    await page.getByLabel("Master password to revoke Terminal").fill(PASSWORD);
+    await page.getByRole("button", { name: "Confirm revoking Terminal" }).click();
     await roster.getByText(/^Terminal revoked$/).waitFor({ timeout: 30_000 });
     await waitSynced(page);
     const refused = await cli.run(["sync"]);

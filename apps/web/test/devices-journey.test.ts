@@ -175,8 +175,9 @@ test("two browsers and the CLI: offline edits merge, a conflict is resolved in t
       .click();
     await a.getByRole("listitem", { name: "Old phone" }).waitFor();
     inaccessible.push(...(await checkScreen(a, "devices")));
-    a.once("dialog", (dialog) => void dialog.accept());
     await a.getByRole("button", { name: "Revoke Terminal" }).click();
+    await a.getByLabel("Master password to revoke Terminal").fill(PASSWORD);
+    await a.getByRole("button", { name: "Confirm revoking Terminal" }).click();
     await a
       .getByRole("listitem", { name: "Terminal" })
       .getByText("revoked", { exact: true })

@@ -1,4 +1,7 @@
-/** The sync badge's words: synced, waiting, offline, unreachable, and the alarm when the server lied. */
+/**
+ * The sync badge's words: synced, waiting, offline, unreachable, revoked or a password changed on
+ * another device, and the alarm when the server lied.
+ */
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -21,6 +24,7 @@ const state = (over: Partial<SyncState> = {}): SyncState => ({
   status: status(),
   online: true,
   live: { running: true, online: true, last: null },
+  passwordChanged: null,
   ...over,
 });
 
@@ -57,6 +61,14 @@ test("a server that lied raises the alarm; other failures do not", () => {
     live: { running: false, online: true, last: { ok: false, error: { kind: "unauthorized" } } },
   });
   assert.match(summary(revoked), /^Sync refused: this device was revoked/);
+  assert.match(
+    summary({ ...revoked, passwordChanged: false }),
+    /^Sync refused: this device was revoked/,
+  );
+  assert.match(
+    summary({ ...revoked, passwordChanged: true }),
+    /^Sync stopped: the master password was changed on another device/,
+  );
   for (const error of [{ kind: "unauthorized" }, { kind: "rejected", detail: "limit" }] as const)
     assert.equal(
       isAlarm(state({ live: { running: false, online: true, last: { ok: false, error } } })),

@@ -38,7 +38,7 @@ export type FollowPasswordChangeInput = Omit<core.FollowPasswordChangeInput, "st
 
 export const followPasswordChange = (
   input: FollowPasswordChangeInput,
-): Promise<Result<Vault, core.OnboardingError>> => {
+): Promise<Result<Vault, core.FollowPasswordChangeError>> => {
   const { home, ...rest } = input;
   return core.followPasswordChange({
     ...rest,

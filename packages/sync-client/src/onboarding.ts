@@ -308,6 +308,10 @@ export const credentialsChangedOnServer = async (
   );
 };
 
+/** A password given as this device's current one that does not open its file is `wrong-current-password`. */
+export type FollowPasswordChangeError =
+  OnboardingError | { readonly kind: "wrong-current-password" };
+
 export interface FollowPasswordChangeInput extends Omit<LoginInput, "password" | "secretKey"> {
   /** The password this device's file is sealed under (the one it was unlocked with). */
   readonly currentPassword: string;
@@ -319,19 +323,25 @@ export interface FollowPasswordChangeInput extends Omit<LoginInput, "password" |
  * Follows a master password changed on another device: opens the Secret Key this device holds
  * (sealed in its file under the password it knew), signs in again as the same device with the new
  * password, and re-protects the file under it (`loginExistingDevice`), so the old password no
- * longer opens it. The caller locks its open vault first. A wrong new password (or a Secret Key
- * changed too, by `passwd --new-secret-key`) is `wrong-credentials` and changes nothing.
+ * longer opens it. The caller's open vault may stay open until this succeeds (it then replaces it);
+ * the file's account row is the only thing written. A wrong new password (or a Secret Key changed
+ * too, by `passwd --new-secret-key`) is `wrong-credentials`, a wrong current password
+ * `wrong-current-password`; either changes nothing.
  */
 export const followPasswordChange = async (
   input: FollowPasswordChangeInput,
-): Promise<Result<Vault, OnboardingError>> => {
+): Promise<Result<Vault, FollowPasswordChangeError>> => {
   const deps = input.deps ?? defaultVaultDeps;
   const local = openAccountFile(input.storage, input.address);
   if (!local.ok) return err({ kind: "local", detail: describeVaultError(local.error) });
   const { account } = local.value;
   local.value.db.close();
   const keys = await unlockKeys(account, input.currentPassword, deps);
-  if (!keys.ok) return err({ kind: "local", detail: describeVaultError(keys.error) });
+  if (!keys.ok) {
+    return keys.error.kind === "wrong-credentials"
+      ? err({ kind: "wrong-current-password" })
+      : err({ kind: "local", detail: describeVaultError(keys.error) });
+  }
   const { secretKey, authSecret, wrapKey } = keys.value;
   wipe(authSecret, wrapKey, ...keys.value.epochKeys);
   try {

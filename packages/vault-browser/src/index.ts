@@ -15,6 +15,7 @@ export type {
   AccountSummary,
   CreateAccountRequest,
   CreatedAccount,
+  RevokedDevice,
   VaultApi,
 } from "./vault-service.ts";
 export type {

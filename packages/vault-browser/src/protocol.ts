@@ -37,6 +37,8 @@ export const METHOD_NAMES = [
   "devices",
   "renameDevice",
   "revokeDevice",
+  "credentialsChanged",
+  "followPasswordChange",
   "changePassword",
   "importFile",
   "exportFile",

@@ -6,9 +6,10 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import { parseSecretKey, type SecretKeyError } from "@keypears/crypto";
+import { parseSecretKey, type SecretKey, type SecretKeyError } from "@keypears/crypto";
 import type * as SyncClientCore from "@keypears/sync-client/core";
 import type {
+  FollowPasswordChangeError,
   OnboardingError,
   ServerEndpoint,
   SyncClient,
@@ -188,6 +189,79 @@ export const createSyncService = (options: SyncServiceOptions) => {
         deps,
       });
     },
+    /**
+     * Whether the server's salt or KDF parameters differ from this device's, asked without a session
+     * (pre-login): after the server ended the session, a password changed on another device (true)
+     * or an expired session or revoked device (false). The CLI asks the same.
+     */
+    credentialsChanged: async (address: string): Promise<Result<boolean, SyncError>> => {
+      const vault = options.vaultOf(address);
+      if (vault.localOnly) return ok(false);
+      const endpoint = await endpointFor(vault);
+      if (!endpoint.ok) return endpoint;
+      const { credentialsChangedOnServer } = await syncClient();
+      return credentialsChangedOnServer(vault, endpoint.value);
+    },
+    /**
+     * Follows a password changed on another device (`followPasswordChange`, as the CLI): signs in
+     * again as the same device with the Secret Key sealed in the file and re-protects the file
+     * under the new password. The file is opened again, so `close` closes `vault` first (a
+     * connection in the browser holds its file exclusively). Nothing in the file changes on failure.
+     * With `newSecretKey` (the Secret Key was changed too, `passwd --new-secret-key`) it signs in
+     * with that one instead (`loginExistingDevice`) and seals it in the file.
+     */
+    followPasswordChange: async (
+      vault: Vault,
+      currentPassword: string,
+      newPassword: string,
+      close: () => void,
+      newSecretKey?: SecretKey,
+    ): Promise<Result<Vault, FollowPasswordChangeError>> => {
+      const endpoint = await endpointFor(vault);
+      if (!endpoint.ok) return endpoint;
+      const { followPasswordChange, loginExistingDevice } = await syncClient();
+      const me = vault.sync.roster().find((entry) => entry.deviceId === vault.deviceId);
+      const address = vault.address;
+      close();
+      if (newSecretKey !== undefined)
+        return loginExistingDevice({
+          storage,
+          address,
+          server: endpoint.value,
+          deviceName: me?.name ?? "browser",
+          password: newPassword,
+          secretKey: newSecretKey,
+          deps,
+        });
+      return followPasswordChange({
+        storage,
+        address,
+        server: endpoint.value,
+        deviceName: me?.name ?? "browser",
+        currentPassword,
+        newPassword,
+        deps,
+      });
+    },
+    /**
+     * One sync, then the password-wrapped copy of every epoch's key to the server when its copy is
+     * behind this device's (`SyncClient.publishEpochKeys`, as the CLI after a revocation or a
+     * sync): true when a new copy was sent. Costs no key derivation when the copy is current.
+     */
+    publishEpochKeys: async (
+      address: string,
+      password: string,
+    ): Promise<Result<boolean, SyncError | { readonly kind: "wrong-credentials" }>> => {
+      const vault = options.vaultOf(address);
+      if (vault.localOnly) return ok(false);
+      const synced = await syncVault(vault);
+      if (!synced.ok) return synced;
+      if (vault.sync.keyEpochs().sealing === 0) return ok(false);
+      const endpoint = await endpointFor(vault);
+      if (!endpoint.ok) return endpoint;
+      const { createSyncClient } = await syncClient();
+      return createSyncClient(vault, endpoint.value).publishEpochKeys(password);
+    },
     /** The sync client of an unlocked synced account: devices, password change. */
     client: async (address: string): Promise<Result<SyncClient, SyncError>> => {
       const vault = options.vaultOf(address);
@@ -208,10 +282,11 @@ export const createSyncService = (options: SyncServiceOptions) => {
       if (!live.has(address)) live.set(address, { controller: undefined, last: null });
       runLive(address);
     },
-    stopLive: (address: string): void => {
+    /** Stops live sync (`notify: false`: without telling the pages, for a vault reopened at once). */
+    stopLive: (address: string, notify = true): void => {
       live.get(address)?.controller?.abort();
       live.delete(address);
-      options.onLiveState?.(address);
+      if (notify) options.onLiveState?.(address);
     },
     liveState: (address: string): LiveSyncState => {
       const entry = live.get(address);

@@ -6,7 +6,13 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import type { KdfParams, VaultKey } from "@keypears/crypto";
+import {
+  type KdfParams,
+  parseSecretKey,
+  type SecretKeyError,
+  type VaultKey,
+  wipe,
+} from "@keypears/crypto";
 import type { DeviceId, FieldValue } from "@keypears/sync-core";
 import { createAccount, openAccountFile, unlockAccountFile } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
@@ -32,7 +38,12 @@ import {
   type Vault,
 } from "@keypears/vault/core";
 import type { SyncStatus } from "@keypears/vault/core";
-import type { Device, SyncError, SyncReport } from "@keypears/sync-client/core";
+import type {
+  Device,
+  FollowPasswordChangeError,
+  SyncError,
+  SyncReport,
+} from "@keypears/sync-client/core";
 import {
   createSyncService,
   type LiveSyncState,
@@ -85,6 +96,18 @@ export interface CreateAccountRequest {
   /** For a synced address: this device's name on the server. */
   readonly deviceName?: string;
   readonly kdf?: KdfParams;
+}
+
+/** A device revoked from this browser, and whether the new vault key reached the server. */
+export interface RevokedDevice {
+  readonly device: Device;
+  /**
+   * Whether the server now holds every key epoch's vault key wrapped under the password and
+   * Secret Key (docs/PROTOCOL.md 16.7), so a device that signs in later reads what is written
+   * after the revocation. When not, `problem` says why; the next unlock here sends it.
+   */
+  readonly keyPublished: boolean;
+  readonly problem: SyncError | null;
 }
 
 /** A vault call on a locked (or never unlocked) account. */
@@ -153,8 +176,35 @@ export interface VaultApi {
     id: string,
     name: string,
   ) => Promise<Result<Device, SyncError>>;
-  /** Revokes a device: it can no longer sync. */
-  readonly revokeDevice: (address: string, id: string) => Promise<Result<Device, SyncError>>;
+  /**
+   * Revokes a device: it can no longer sync. The revocation is signed into the log with a rekey
+   * (a new key epoch the revoked device never receives); once verified, the new key is sent to
+   * the server wrapped under `password` (checked first: a wrong one revokes nothing).
+   */
+  readonly revokeDevice: (
+    address: string,
+    id: string,
+    password: string,
+  ) => Promise<Result<RevokedDevice, SyncError | { readonly kind: "wrong-credentials" }>>;
+  /**
+   * After the server ended this device's session: whether the account's credentials changed on
+   * the server (a password changed on another device), asked without a session.
+   */
+  readonly credentialsChanged: (address: string) => Promise<Result<boolean, SyncError>>;
+  /**
+   * Follows a master password changed on another device: with `current` (what this browser's
+   * file is sealed under) it opens the Secret Key the file holds, signs in again as the same
+   * device with `next`, and re-protects the file under `next`, so `current` no longer unlocks it.
+   * A wrong `next` (or a Secret Key changed too) is `wrong-credentials`; nothing changes. With
+   * `secretKey` (as typed from the new recovery kit, after `passwd --new-secret-key`) it signs in
+   * with that Secret Key and seals it in the file instead.
+   */
+  readonly followPasswordChange: (
+    address: string,
+    current: string,
+    next: string,
+    secretKey?: string,
+  ) => Promise<Result<void, FollowPasswordChangeError | SecretKeyError>>;
   /** Changes the master password on the server, then on this device (the vault key stays); a local-only account changes it on this device alone. */
   readonly changePassword: (
     address: string,
@@ -269,10 +319,11 @@ export const createVaultService = (
     const stopNotices = vault.onCommit(() => hooks.onCommit?.(vault.address));
     open.set(vault.address, { vault, stopNotices });
   };
-  const detach = (address: string): boolean => {
+  /** Locks and forgets an open vault; `notify: false` for one reopened at once (the pages see no lock). */
+  const detach = (address: string, notify = true): boolean => {
     const entry = open.get(address);
     if (entry === undefined) return false;
-    sync.stopLive(address);
+    sync.stopLive(address, notify);
     stopInboxWatch(address);
     health.forget(address);
     open.delete(address);
@@ -343,11 +394,14 @@ export const createVaultService = (
    * unlock, after a sync so one another device made arrives first. In the background: unlock
    * does not wait for the network, and a failure (offline, locked again) waits for the next one.
    */
-  const identityOnUnlock = async (address: string): Promise<void> => {
+  const identityOnUnlock = async (address: string, password: string): Promise<void> => {
     try {
       const vault = await synced(address);
       const identity = await sharing.setUpIdentity(vault);
       if (identity.ok && identity.value.created) await sync.syncOnce(address);
+      // The one moment the web app holds the password: a rotation this browser verified whose
+      // key the server's wrapped copy lacks (a revocation here whose key was not sent) is sent now.
+      await sync.publishEpochKeys(address, password);
     } catch {
       // Locked again meanwhile, or the worker's owner changed: the next unlock tries again.
     }
@@ -408,7 +462,7 @@ export const createVaultService = (
       detach(account.address);
       attach(openVault({ db, account, vaultKey, deps }));
       hooks.onUnlock?.({ address: account.address, vaultKey: handed });
-      if (!account.address.endsWith("@localhost")) void identityOnUnlock(account.address);
+      if (!account.address.endsWith("@localhost")) void identityOnUnlock(account.address, password);
       return ok(summary(account.address, account.serverUrl));
     },
     signIn: async (request) => {
@@ -437,13 +491,76 @@ export const createVaultService = (
         vaultOf(address).sync.writeRosterEvent({ kind: "rename", deviceId: id as DeviceId, name });
       return renamed;
     },
-    revokeDevice: async (address, id) => {
+    revokeDevice: async (address, id, password) => {
       const client = await sync.client(address);
       if (!client.ok) return client;
+      const checked = await vaultOf(address).checkPassword(password);
+      if (!checked.ok)
+        return checked.error.kind === "wrong-credentials"
+          ? err({ kind: "wrong-credentials" as const })
+          : err({ kind: "local" as const, detail: describeVaultError(checked.error) });
       const revoked = await client.value.revokeDevice(id);
-      if (revoked.ok)
-        vaultOf(address).sync.writeRosterEvent({ kind: "revoke", deviceId: id as DeviceId });
-      return revoked;
+      if (!revoked.ok) return revoked;
+      vaultOf(address).sync.writeRosterEvent({ kind: "revoke", deviceId: id as DeviceId });
+      // As `keypears devices revoke`: push the revocation and its rekey, verify them, and send
+      // the new epoch's key wrapped under the password for devices that sign in later (16.7).
+      const published = await sync.publishEpochKeys(address, password);
+      const keyPublished = published.ok && vaultOf(address).sync.keyEpochs().sealing > 0;
+      return ok({
+        device: revoked.value,
+        keyPublished,
+        problem: published.ok
+          ? keyPublished
+            ? null
+            : { kind: "local" as const, detail: "the rotation is not verified yet" }
+          : published.error.kind === "wrong-credentials"
+            ? { kind: "local" as const, detail: "the master password does not open this vault" }
+            : published.error,
+      });
+    },
+    credentialsChanged: (address) => sync.credentialsChanged(address),
+    followPasswordChange: async (address, current, next, secretKey) => {
+      const vault = vaultOf(address);
+      if (vault.localOnly)
+        return err({ kind: "rejected", detail: `${address} is local only: it has no server` });
+      const newSecretKey = secretKey === undefined ? undefined : parseSecretKey(secretKey);
+      if (newSecretKey !== undefined && !newSecretKey.ok) return newSecretKey;
+      // Checked while the vault is open: past this point it can always be opened again.
+      const checked = await vault.checkPassword(current);
+      if (!checked.ok)
+        return checked.error.kind === "wrong-credentials"
+          ? err({ kind: "wrong-current-password" as const })
+          : err({ kind: "local" as const, detail: describeVaultError(checked.error) });
+      // The file is closed while it is re-protected, without telling the pages (they would show
+      // the unlock screen); the vault key does not change, so the other workers' copies stay good.
+      let closed = false;
+      const followed = await sync.followPasswordChange(
+        vault,
+        current,
+        next,
+        () => {
+          closed = true;
+          detach(address, false);
+        },
+        newSecretKey?.value,
+      );
+      if (newSecretKey !== undefined) wipe(newSecretKey.value);
+      if (!followed.ok) {
+        if (!closed) return followed; // the server was not reached: the vault stayed open
+        const reopened = await unlockAccountFile({ storage, address, password: current, deps });
+        if (!reopened.ok) {
+          hooks.onLock?.(address as Address);
+          return followed;
+        }
+        attach(openVault({ ...reopened.value, deps }));
+        sync.startLive(address);
+        return followed;
+      }
+      attach(followed.value);
+      sync.startLive(address);
+      hooks.onCommit?.(address as Address);
+      void sync.publishEpochKeys(address, next).catch(() => undefined);
+      return ok(undefined);
     },
     changePassword: async (address, current, next) => {
       const vault = vaultOf(address);

@@ -127,6 +127,12 @@ export interface Vault {
     kdf?: KdfParams,
     newSecretKey?: SecretKey,
   ) => Promise<Result<CredentialChange, VaultError>>;
+  /**
+   * Whether `password` opens this vault's keys as its file holds them (one key derivation; nothing
+   * changes): `wrong-credentials` if not. For a browser, which keeps no password while unlocked,
+   * to confirm one before an action that needs it (a revocation, following a password change).
+   */
+  readonly checkPassword: (password: string) => Promise<Result<void, VaultError>>;
   /** The side of the vault the sync client uses. */
   readonly sync: VaultSync;
   /**
@@ -423,6 +429,15 @@ export const openVault = (input: OpenVaultInput): Vault => {
     problems: () => {
       ctx.assertUnlocked();
       return store.readItems().flatMap((result) => (result.ok ? [] : [result.error]));
+    },
+
+    checkPassword: async (password) => {
+      ctx.assertUnlocked();
+      const keys = await unlockKeys(ctx.account, password, ctx.deps);
+      if (!keys.ok) return keys;
+      const { epochKeys, secretKey, authSecret, wrapKey } = keys.value;
+      wipe(...epochKeys, secretKey, authSecret, wrapKey);
+      return ok(undefined);
     },
 
     changePassword: async (current, next, kdf, newSecretKey) => {
