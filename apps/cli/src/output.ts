@@ -3,8 +3,8 @@
  * aligned tables and color only on a terminal and never with NO_COLOR. Messages go to stderr.
  */
 
-import { graphemes, textWidth } from "./format.ts";
 import type { CliIo, CliOutputStream } from "./io.ts";
+import { formatKeptTable, formatTable, type KeptTableRow } from "./table.ts";
 import { terminalSafe, terminalSafeJson } from "./terminal-safe.ts";
 
 export interface Style {
@@ -35,6 +35,8 @@ export interface Output {
   /** Styles for text going to stderr. */
   readonly errStyle: Style;
   readonly table: (headers: readonly string[], rows: readonly (readonly string[])[]) => void;
+  /** `table` for rows whose cells past the first are kept between printouts (`keptRow`). */
+  readonly keptTable: (headers: readonly string[], rows: readonly KeptTableRow[]) => void;
 }
 
 export const createOutput = (io: CliIo, json: boolean): Output => {
@@ -59,49 +61,8 @@ export const createOutput = (io: CliIo, json: boolean): Output => {
     errStyle,
     // One write for the whole table: a list of 10,000 rows is one pass of terminalSafe, not 10,000.
     table: (headers, rows) => out(`${formatTable(headers, rows, style).join("\n")}\n`),
+    keptTable: (headers, rows) => out(`${formatKeptTable(headers, rows, style).join("\n")}\n`),
   };
-};
-
-const MAX_CELL = 48;
-
-/** Columns padded to their widest cell (long cells cut with …), the header bold, no trailing spaces. */
-export const formatTable = (
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-  style: Style,
-): string[] => {
-  const clip = (cell: string) => {
-    const flat = cell.replace(/\s+/g, " ");
-    // No more graphemes than UTF-16 units: a short cell needs no splitting (slow for 10,000 rows).
-    if (flat.length <= MAX_CELL) return flat;
-    const chars = graphemes(flat);
-    return chars.length > MAX_CELL ? `${chars.slice(0, MAX_CELL - 1).join("")}…` : flat;
-  };
-  const cells = rows.map((row) => row.map(clip));
-  // Each cell's width is measured once (it is the costly part for wide characters).
-  const cellWidths = cells.map((row) => row.map(textWidth));
-  const widths = headers.map((header, i) => {
-    let widest = textWidth(header);
-    for (const row of cellWidths) widest = Math.max(widest, row[i] ?? 0);
-    return widest;
-  });
-  const render = (
-    row: readonly string[],
-    rowWidths: readonly number[],
-    paint: (text: string) => string = (t) => t,
-  ) =>
-    row
-      .map((cell, i) =>
-        i === row.length - 1
-          ? paint(cell)
-          : paint(cell + " ".repeat(Math.max(0, (widths[i] ?? 0) - (rowWidths[i] ?? 0)))),
-      )
-      .join("  ")
-      .trimEnd();
-  return [
-    render(headers, headers.map(textWidth), style.bold),
-    ...cells.map((row, r) => render(row, cellWidths[r] ?? [])),
-  ];
 };
 
 const colorOn = (stream: CliOutputStream, env: NodeJS.ProcessEnv): boolean =>

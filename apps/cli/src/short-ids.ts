@@ -23,9 +23,14 @@ const prefixOf = (id: string, longestShared: number): string => {
   return id.slice(0, length);
 };
 
-export const shortIdsFor = (ids: readonly string[]): ((id: string) => string) => {
-  const sorted = [...new Set(ids)].sort();
-  const indexById = new Map(sorted.map((id, i) => [id, i]));
+export const shortIdsFor = (ids: readonly string[]): ((id: string) => string) =>
+  shortIdsOfSorted([...new Set(ids)].sort());
+
+/** Short ids among `sorted` (unique ids in code-unit order), with its index by id if known. */
+const shortIdsOfSorted = (
+  sorted: readonly string[],
+  indexById: ReadonlyMap<string, number> = new Map(sorted.map((id, i) => [id, i])),
+): ((id: string) => string) => {
   return (id) => {
     const at = indexById.get(id);
     if (at === undefined) return id;
@@ -51,12 +56,15 @@ export const shortIdAmong = (ids: Iterable<string>, id: string): string => {
  * agent, which serves many commands from one vault, they are listed and sorted once, not per
  * command. Each use first asks the vault which items were written since (`itemChanges`, answered
  * synchronously from its write journal, so an item added a moment ago counts at once): a new id
- * joins the set and drops the index; an unknown answer (another connection committed) lists again.
- * An id kept after its item was purged can only make another id's prefix longer, never ambiguous.
+ * joins the set and, if the index is built, its sorted place (an id made on this device is
+ * UUIDv7, later than every other, so it goes at the end); an unknown answer (another connection
+ * committed) lists again. An id kept after its item was purged can only make another id's prefix
+ * longer, never ambiguous.
  */
 interface IdMemo {
   ids: Set<string> | undefined;
-  index: ((id: string) => string) | undefined;
+  sorted: string[] | undefined;
+  indexById: Map<string, number> | undefined;
   cursor: string | undefined;
 }
 const memoByVault = new WeakMap<Vault, IdMemo>();
@@ -64,7 +72,7 @@ const memoByVault = new WeakMap<Vault, IdMemo>();
 const currentIds = (vault: Vault): IdMemo & { ids: Set<string> } => {
   let memo = memoByVault.get(vault);
   if (memo === undefined) {
-    memo = { ids: undefined, index: undefined, cursor: undefined };
+    memo = { ids: undefined, sorted: undefined, indexById: undefined, cursor: undefined };
     memoByVault.set(vault, memo);
   }
   // Asked before listing: a write between the two is reported again next time, never missed.
@@ -72,15 +80,32 @@ const currentIds = (vault: Vault): IdMemo & { ids: Set<string> } => {
   memo.cursor = changes.cursor;
   if (memo.ids === undefined || changes.items === null) {
     memo.ids = new Set([...vault.list(), ...vault.list({ trash: true })].map((item) => item.id));
-    memo.index = undefined;
+    memo.sorted = undefined;
+    memo.indexById = undefined;
   } else {
     for (const id of changes.items) {
       if (memo.ids.has(id)) continue;
       memo.ids.add(id);
-      memo.index = undefined;
+      if (memo.sorted !== undefined) insertSorted(memo, memo.sorted, id);
     }
   }
   return memo as IdMemo & { ids: Set<string> };
+};
+
+/** Puts a new id in its place in the kept sorted ids; the index by id follows when it can. */
+const insertSorted = (memo: IdMemo, sorted: string[], id: string): void => {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) < id) low = middle + 1;
+    else high = middle;
+  }
+  sorted.splice(low, 0, id);
+  // At the end (the usual case) no other id moves; elsewhere the index is built again from the
+  // sorted ids, with no sort.
+  if (low === sorted.length - 1) memo.indexById?.set(id, low);
+  else memo.indexById = undefined;
 };
 
 /**
@@ -91,9 +116,13 @@ const currentIds = (vault: Vault): IdMemo & { ids: Set<string> } => {
 export const shortIds = (vault: Vault): ((id: string) => string) => {
   const memo = currentIds(vault);
   let lookups = 0;
+  let index: ((id: string) => string) | undefined;
   return (id) => {
-    if (memo.index === undefined && ++lookups <= 4) return shortIdAmong(memo.ids, id);
-    memo.index ??= shortIdsFor([...memo.ids]);
-    return memo.index(id);
+    if (index !== undefined) return index(id);
+    if (memo.sorted === undefined && ++lookups <= 4) return shortIdAmong(memo.ids, id);
+    memo.sorted ??= [...memo.ids].sort();
+    memo.indexById ??= new Map(memo.sorted.map((known, i) => [known, i]));
+    index = shortIdsOfSorted(memo.sorted, memo.indexById);
+    return index(id);
   };
 };

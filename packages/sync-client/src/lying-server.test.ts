@@ -110,6 +110,103 @@ test("rollback: serving an older state than the device verified is caught", asyn
   assertIntact(a.vault, ["One", "Two", "Three"], 4);
 });
 
+/** Watches a device's requests through its proxy, passing every answer through. */
+const recordPaths = (via: LyingProxy): string[] => {
+  const paths: string[] = [];
+  via.attack = (exchange) => {
+    paths.push(exchange.path);
+    return undefined;
+  };
+  return paths;
+};
+
+test("a head the stream announces ahead of the device saves the head check, and the pull must reach it", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("follower", {}, via.url);
+  track(a, b);
+  await b.sync();
+  expectOk(a.vault.add({ fields: { title: "One" } }));
+  await a.sync();
+  // A true notice: the sync asks for no head before pulling (its round trip is saved).
+  const paths = recordPaths(via);
+  const announced = a.vault.sync.verified();
+  assert.ok(announced.position > b.vault.sync.verified().position);
+  expectOk(await b.client.syncOnce({ announced }));
+  assert.equal(paths.filter((path) => path.endsWith("/head")).length, 0, paths.join(" "));
+  assert.ok(b.vault.sync.verified().position >= announced.position);
+  assert.deepEqual(
+    b.vault.list().map((item) => item.title),
+    ["One"],
+  );
+  // Without a notice the head check is still made.
+  paths.length = 0;
+  expectOk(await b.client.syncOnce());
+  assert.equal(paths.filter((path) => path.endsWith("/head")).length, 1, paths.join(" "));
+});
+
+test("a head announced on the stream that the pull does not reach is a rollback", async () => {
+  const via = await proxy();
+  const { first: a } = await createSyncedAccount(via.url);
+  track(a);
+  for (const title of ["One", "Two", "Three"]) expectOk(a.vault.add({ fields: { title } }));
+  await a.sync();
+  const verified = a.vault.sync.verified();
+  // The stream wakes the device with a head two events further on; the pull serves no more.
+  const result = await a.client.syncOnce({
+    announced: { position: verified.position + 2, hash: randomBytes(32) as never },
+  });
+  assert.equal(result.ok, false);
+  assert.deepEqual(!result.ok && result.error, {
+    kind: "rollback",
+    verified: verified.position + 2,
+    served: verified.position,
+  });
+  assertIntact(a.vault, ["One", "Two", "Three"], verified.position);
+});
+
+test("a head announced on the stream that is not on the chain the pull serves is a fork", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const b = await account.join("victim", {}, via.url);
+  track(a, b);
+  expectOk(a.vault.add({ fields: { title: "One" } }));
+  await a.sync();
+  const real = a.vault.sync.verified();
+  const result = await b.client.syncOnce({
+    announced: { position: real.position, hash: randomBytes(32) as never },
+  });
+  assert.equal(result.ok, false);
+  assert.equal(!result.ok && result.error.kind, "fork", JSON.stringify(result));
+});
+
+test("a rolled-back head announced on the stream saves nothing: the head check runs and the rollback is caught", async () => {
+  const via = await proxy();
+  const { first: a } = await createSyncedAccount(via.url);
+  track(a);
+  for (const title of ["One", "Two", "Three"]) expectOk(a.vault.add({ fields: { title } }));
+  await a.sync();
+  let old: PullPage | undefined;
+  const paths: string[] = [];
+  via.attack = async (exchange, body, context) => {
+    paths.push(exchange.path);
+    if (!isPull(exchange)) return undefined;
+    old ??= (await context.fetchJson(`${exchange.path}?after=0&limit=1`)) as PullPage;
+    const head = { position: 1, hash: old.events[0]!.chainHash };
+    return { anchor: head, events: [], head };
+  };
+  const announced = {
+    position: 1,
+    hash: (await a.vault.sync.eventStore.checkpointAt(a.vault.vaultId, 1))!.hash,
+  };
+  const result = await a.client.syncOnce({ announced });
+  assert.deepEqual(!result.ok && result.error, { kind: "rollback", verified: 4, served: 1 });
+  assert.equal(paths.filter((path) => path.endsWith("/head")).length, 1, paths.join(" "));
+  assertIntact(a.vault, ["One", "Two", "Three"], 4);
+});
+
 test("an event left out of a page is caught", async () => {
   const via = await proxy();
   const account = await createSyncedAccount(server);

@@ -5,7 +5,7 @@
 
 import { base64UrlToBytes, bytesToBase64Url, err, ok, type Result } from "@keypears/base";
 import { decodeSnapshotFrames, type KeypearsClient } from "@keypears/api";
-import type { ChainHash, Checkpoint } from "@keypears/sync-core";
+import type { ChainHash, Checkpoint, TransportError } from "@keypears/sync-core";
 import type { CredentialChange, Vault } from "@keypears/vault/core";
 import { describeVaultError } from "@keypears/vault/core";
 import { createHttpTransport } from "./http-transport.ts";
@@ -44,7 +44,13 @@ export interface Device {
 }
 
 export interface SyncClient {
-  readonly syncOnce: () => Promise<Result<SyncReport, SyncError>>;
+  /**
+   * One sync: push, pull, verify. `announced`: a head the server's stream announced since the
+   * last sync began; ahead of this device, it saves the head check (see `SyncStart`).
+   */
+  readonly syncOnce: (start?: {
+    readonly announced?: Checkpoint;
+  }) => Promise<Result<SyncReport, SyncError>>;
   /** Syncs live until `signal` aborts; returns the error that stopped it, if one did. */
   readonly watch: (
     options: Omit<WatchOptions, "signal"> & { readonly signal: AbortSignal },
@@ -171,22 +177,39 @@ export const createSyncClient = (
       );
   };
 
-  const syncOnce = async (checkAccount = true): Promise<Result<SyncReport, SyncError>> => {
+  const syncOnce = async (
+    checkAccount: boolean,
+    announced: Checkpoint | undefined,
+  ): Promise<Result<SyncReport, SyncError>> => {
     if (loadSession(vault) === undefined) return err({ kind: "unauthorized" });
+    let head: Promise<Result<Checkpoint, TransportError>> | undefined;
     if (checkAccount) {
+      // The engine's head check before pushing is asked for beside the account check, not after
+      // it: one round trip instead of two. Both only read; nothing is written until both passed.
+      // (Not when the stream has just announced a head ahead of this device: then there is no
+      // head check, see SyncStart.)
+      const behind =
+        announced === undefined || announced.position <= vault.sync.verified().position;
+      if (behind && vault.sync.verified().position > 0) head = transport.head(vault.vaultId);
       const parameters = await checkAccountParameters(vault, client);
-      if (!parameters.ok) return parameters;
+      if (!parameters.ok) {
+        await head;
+        return parameters;
+      }
     }
     const booted = await bootstrap();
     if (!booted.ok && booted.error.kind !== "bad-snapshot") return booted;
-    const report = await engine.syncOnce();
+    const report = await engine.syncOnce({
+      ...(announced === undefined ? {} : { announced }),
+      ...(head === undefined ? {} : { head }),
+    });
     if (!booted.ok && !report.ok && report.error.kind === "pruned") return booted;
     if (report.ok) await maybeWriteSnapshot();
     return report;
   };
 
   return {
-    syncOnce: () => syncOnce(),
+    syncOnce: (start = {}) => syncOnce(true, start.announced),
     watch: (watchOptions) => {
       // Live syncs compare the account's key parameters with the server's when the stream
       // (re)connects and after a failed sync, not every time: it is a round trip on the realtime path.
@@ -194,8 +217,8 @@ export const createSyncClient = (
       return watchVault(
         vault,
         transport,
-        async () => {
-          const result = await syncOnce(!accountChecked);
+        async (announced) => {
+          const result = await syncOnce(!accountChecked, announced);
           accountChecked = result.ok;
           return result;
         },

@@ -62,8 +62,24 @@ export interface SyncEngineOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
 }
 
+/** What a caller already knows of the server's head when it asks for a sync. */
+export interface SyncStart {
+  /**
+   * A head the server's stream announced since the last sync began (a fresh notice). When it is
+   * ahead of this device's verified checkpoint, the head check before pushing is skipped and the
+   * pull must reach it (see `run`).
+   */
+  readonly announced?: Checkpoint;
+  /**
+   * The server's head, asked for already (beside another request, to save a round trip); used
+   * for the head check before pushing instead of asking again, unless this sync had to wait for
+   * another one (the head would be older than that one's results).
+   */
+  readonly head?: Promise<Result<Checkpoint, TransportError>>;
+}
+
 export interface SyncEngine {
-  readonly syncOnce: () => Promise<Result<SyncReport, SyncError>>;
+  readonly syncOnce: (start?: SyncStart) => Promise<Result<SyncReport, SyncError>>;
 }
 
 const fromTransport = (error: TransportError): SyncError => {
@@ -240,17 +256,22 @@ export const createSyncEngine = (
    * events, each batch in one transaction: an item that many pages touch is written once per
    * batch instead of once per page, and a lie anywhere in a batch leaves all of it unapplied.
    */
-  const pull = async (): Promise<
+  const pull = async (
+    announced?: number,
+  ): Promise<
     Result<
       {
         pulled: number;
         clockDrift: number;
         quarantined: QuarantinedEvent[];
         enrolled: RosterEntry[];
+        /** The verified chain hash at position `announced`, if this pull passed it. */
+        hashAtAnnounced: Uint8Array | undefined;
       },
       SyncError
     >
   > => {
+    let hashAtAnnounced: Uint8Array | undefined;
     let pulled = 0;
     let clockDrift = 0;
     const quarantined: QuarantinedEvent[] = [];
@@ -297,6 +318,8 @@ export const createSyncEngine = (
         })),
       });
       if (!verified.ok) return err(syncErrorFromChain(verified.error));
+      if (announced !== undefined)
+        hashAtAnnounced ??= events.find((event) => event.position === announced)?.chainHash;
       batch.push(...events);
       trusted = verified.value;
       const finished = trusted.position >= head.position || events.length === 0;
@@ -305,7 +328,7 @@ export const createSyncEngine = (
         if (!applied.ok) return applied;
       }
       progress({ phase: "pull", done: trusted.position, total: head.position });
-      if (finished) return ok({ pulled, clockDrift, quarantined, enrolled });
+      if (finished) return ok({ pulled, clockDrift, quarantined, enrolled, hashAtAnnounced });
       if (!prefetched) fetching = transport.pull(vault.vaultId, trusted.position, pullPage);
     }
   };
@@ -334,11 +357,13 @@ export const createSyncEngine = (
    * this device's chain, events this device no longer holds) is left to the pull to report as a
    * rollback or a fork.
    */
-  const heal = async (): Promise<Result<void, SyncError>> => {
+  const heal = async (
+    asked: Promise<Result<Checkpoint, TransportError>> | undefined,
+  ): Promise<Result<void, SyncError>> => {
     if (transport.restore === undefined) return ok(undefined);
     const verified = vault.sync.verified();
     if (verified.position === 0) return ok(undefined);
-    const served = await transport.head(vault.vaultId);
+    const served = await (asked ?? transport.head(vault.vaultId));
     if (!served.ok) return err(fromTransport(served.error));
     let head = served.value;
     if (head.position >= verified.position) return ok(undefined);
@@ -359,14 +384,56 @@ export const createSyncEngine = (
     return ok(undefined);
   };
 
-  const run = async (): Promise<Result<SyncReport, SyncError>> => {
-    const healed = await heal();
-    if (!healed.ok) return healed;
+  /**
+   * A head the stream announced must be on the chain this sync verified: reached (else the server
+   * announced a history it then did not serve: a rollback of what it announced) and, at its
+   * position, the chain hash the pull verified there (else another history: a fork).
+   */
+  const checkAnnounced = (
+    announced: Checkpoint,
+    verified: Checkpoint,
+    hashAtAnnounced: Uint8Array | undefined,
+  ): Result<void, SyncError> => {
+    if (verified.position < announced.position)
+      return err({ kind: "rollback", verified: announced.position, served: verified.position });
+    if (hashAtAnnounced !== undefined && bytesEqual(hashAtAnnounced, announced.hash))
+      return ok(undefined);
+    return err({
+      kind: "fork",
+      position: announced.position,
+      detail: "the head the server announced on its stream is not on the chain it then served",
+    });
+  };
+
+  /**
+   * One sync. The head check before pushing (10.5 of docs/PROTOCOL.md: is the server behind this
+   * device, restored from a backup?) costs a round trip; it is skipped when the stream has just
+   * announced a head ahead of the verified checkpoint, as it would find nothing to do: it acts
+   * only on a head behind the checkpoint. Rollback detection does not rest on it but on the pull,
+   * which still verifies every page against the local checkpoint (a server that went back
+   * meanwhile serves a head behind it: **rollback**, 10.3) and must now also reach the announced
+   * head, on the chain it verified (`checkAnnounced`): a server cannot announce one head to wake
+   * the device and serve an older or other one. A head announced behind the checkpoint, or equal
+   * to it, skips nothing.
+   */
+  const run = async (start: SyncStart): Promise<Result<SyncReport, SyncError>> => {
+    const ahead =
+      start.announced !== undefined && start.announced.position > vault.sync.verified().position
+        ? start.announced
+        : undefined;
+    if (ahead === undefined) {
+      const healed = await heal(start.head);
+      if (!healed.ok) return healed;
+    }
     const pushed = await push();
     if (!pushed.ok) return pushed;
-    const pulled = await pull();
+    const pulled = await pull(ahead?.position);
     if (!pulled.ok) return pulled;
     const verified = vault.sync.verified();
+    if (ahead !== undefined) {
+      const reached = checkAnnounced(ahead, verified, pulled.value.hashAtAnnounced);
+      if (!reached.ok) return reached;
+    }
     const promises = checkPromises(verified);
     if (!promises.ok) return promises;
     vault.sync.recordSyncTime();
@@ -383,9 +450,17 @@ export const createSyncEngine = (
 
   return {
     // One sync at a time: a second call while one runs waits for it and then runs again.
-    syncOnce: async () => {
+    syncOnce: async (start = {}) => {
+      const waited = running !== undefined;
       while (running !== undefined) await running;
-      running = run();
+      // A head asked for before waiting is older than the run waited for: it is asked again.
+      running = run(
+        waited && start.announced !== undefined
+          ? { announced: start.announced }
+          : waited
+            ? {}
+            : start,
+      );
       try {
         return await running;
       } finally {

@@ -10,7 +10,8 @@
  */
 
 import type { Result } from "@keypears/base";
-import type { SyncTransport } from "@keypears/sync-core";
+import { bytesEqual } from "@keypears/base";
+import type { Checkpoint, SyncTransport } from "@keypears/sync-core";
 import type { Vault } from "@keypears/vault/core";
 import type { SyncReport } from "./sync-engine.ts";
 import type { SyncError } from "./sync-error.ts";
@@ -39,7 +40,7 @@ export const isFatal = (error: SyncError): boolean =>
 export const watchVault = async (
   vault: Vault,
   transport: SyncTransport,
-  syncOnce: () => Promise<Result<SyncReport, SyncError>>,
+  syncOnce: (announced?: Checkpoint) => Promise<Result<SyncReport, SyncError>>,
   options: WatchOptions,
 ): Promise<SyncError | undefined> => {
   const { signal } = options;
@@ -47,12 +48,17 @@ export const watchVault = async (
   const maxBackoff = options.maxBackoffMs ?? 30_000;
   let wake: () => void = () => {};
   let dirty = true;
+  /** Something other than a head notice asked for a sync (start, local change, poll). */
+  let asked = true;
+  /** The newest head the stream announced since the last sync began. */
+  let announced: Checkpoint | undefined;
   let connected = false;
   let attempt = 0;
   let unsubscribe: (() => void) | undefined;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
   const poke = () => {
+    asked = true;
     dirty = true;
     wake();
   };
@@ -65,7 +71,11 @@ export const watchVault = async (
           attempt = 0;
           options.onConnection?.("connected");
         }
-        if (head.position !== vault.sync.verified().position) poke();
+        announced = head;
+        if (head.position !== vault.sync.verified().position) {
+          dirty = true;
+          wake();
+        }
       },
       onClose: (error) => {
         if (signal.aborted || error === undefined) return;
@@ -75,6 +85,15 @@ export const watchVault = async (
         reconnectTimer = setTimeout(connect, delay);
       },
     });
+  };
+
+  const isVerifiedHead = (head: Checkpoint): boolean => {
+    const verified = vault.sync.verified();
+    return (
+      head.position === verified.position &&
+      bytesEqual(head.hash, verified.hash) &&
+      vault.sync.status().pending === 0
+    );
   };
 
   const pushIfPending = () => {
@@ -91,7 +110,14 @@ export const watchVault = async (
     while (!signal.aborted) {
       if (dirty) {
         dirty = false;
-        const result = await syncOnce();
+        const notice = announced;
+        const onlyNotice = !asked;
+        announced = undefined;
+        asked = false;
+        // A notice of the head a sync has just verified (this device's own push, announced while
+        // that sync was pulling it back) needs no other sync: nothing waits to go, nothing new.
+        if (onlyNotice && notice !== undefined && isVerifiedHead(notice)) continue;
+        const result = await syncOnce(notice);
         options.onSync?.(result);
         if (!result.ok && isFatal(result.error)) return result.error;
         continue;

@@ -47,7 +47,10 @@ export interface ItemStore {
    * out by `loadState` are cached and mutated in place, so a rollback must drop the cache.
    */
   readonly transaction: <T, E>(fn: () => Result<T, E>) => Result<T, E>;
-  /** Forgets the decoded states (after an enclosing transaction rolled back). */
+  /**
+   * Forgets what an enclosing transaction that rolled back left in memory: the decoded states,
+   * and the opened views of the items it wrote.
+   */
   readonly discardCachedStates: () => void;
   /** The merge state of an item, or undefined for an item this vault has never seen. */
   readonly loadState: (itemId: ItemId) => Result<ItemState | undefined, OpenError>;
@@ -185,14 +188,26 @@ export const createItemStore = (
   const MAX_CACHED_STATES = 20_000;
 
   const transaction = <T, E>(fn: () => Result<T, E>): Result<T, E> => {
+    if (!db.inTransaction()) writtenInTransaction.clear();
     let committed = false;
     try {
       const result = transactionResult(db, fn);
       committed = result.ok;
       return result;
     } finally {
-      if (!committed) states.clear();
+      if (!committed) forgetUncommitted();
     }
+  };
+
+  /**
+   * After a rollback: drops the decoded states, and marks the items written since the outermost
+   * transaction began dirty, so a view opened between the write and the rollback (a list inside
+   * `Vault.transact`) is read again, as it now is on disk, not served from the cache.
+   */
+  const forgetUncommitted = (): void => {
+    states.clear();
+    for (const itemId of writtenInTransaction) dirty.add(itemId);
+    if (!db.inTransaction()) writtenInTransaction.clear();
   };
 
   const loadState = (itemId: ItemId): Result<ItemState | undefined, OpenError> => {
@@ -280,8 +295,11 @@ export const createItemStore = (
   let generation = 0;
   let journalStart = 0;
   const journal: ItemId[] = [];
+  /** Items written since the outermost transaction began (see `forgetUncommitted`). */
+  const writtenInTransaction = new Set<ItemId>();
   const markWritten = (itemId: ItemId): void => {
     dirty.add(itemId);
+    writtenInTransaction.add(itemId);
     journal.push(itemId);
     if (journal.length > JOURNAL_LIMIT) {
       const dropped = journal.length - JOURNAL_LIMIT / 2;
@@ -357,7 +375,7 @@ export const createItemStore = (
   return {
     vaultId,
     transaction,
-    discardCachedStates: () => states.clear(),
+    discardCachedStates: forgetUncommitted,
     loadState,
     commitEvents,
     readItem: (itemId) => {

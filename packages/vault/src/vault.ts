@@ -41,7 +41,8 @@ import { type Item, type ItemConflict, type Stamp } from "./item.ts";
 import { checkField, isSecretField } from "./item-model.ts";
 import { type ItemChanges, STATUS_FIELD } from "./item-store.ts";
 import { createRejectedChanges } from "./rejected-changes.ts";
-import { matchesFilter, sortItems, type ListFilter } from "./search.ts";
+import { matchesFilter, type ListFilter } from "./search.ts";
+import { createSortedItems } from "./sorted-items.ts";
 import { createDeviceTrust } from "./device-trust.ts";
 import { createKeyEpochs, epochKeyList } from "./key-epochs.ts";
 import type { OpenError } from "./sealing.ts";
@@ -179,6 +180,7 @@ export const openVault = (input: OpenVaultInput): Vault => {
       if (result.ok && result.value.status !== "purged") items.push(result.value);
     return items;
   };
+  const sortedItems = createSortedItems(store, () => ctx.db.inTransaction());
 
   /** Commits one local event built from the item's current view. */
   const commitLocal = (
@@ -335,7 +337,10 @@ export const openVault = (input: OpenVaultInput): Vault => {
     purge: (ref) => changeLifecycle(ref, "purge", "trashed"),
     get: (ref) => find(ref),
 
-    list: (filter = {}) => sortItems(readableItems().filter((item) => matchesFilter(item, filter))),
+    list: (filter = {}) => {
+      ctx.assertUnlocked();
+      return sortedItems.current().filter((item) => matchesFilter(item, filter));
+    },
 
     history: (ref, field) => {
       const item = find(ref);

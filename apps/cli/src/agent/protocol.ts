@@ -50,16 +50,21 @@ export const send = (socket: Socket, message: AgentRequest | ClientMessage | Age
   if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
 };
 
-/** Calls `onMessage` for each line that arrives on `socket`, parsed as JSON. */
+/**
+ * Calls `onMessage` for each line that arrives on `socket`, parsed as JSON. A line arrives in many
+ * chunks when it is long (`list`'s table of 10,000 rows is one line of some 600 kB): only each new
+ * chunk is searched for the line's end, and the pieces are joined once, when it comes.
+ */
 export const onMessages = (socket: Socket, onMessage: (message: unknown) => void): void => {
-  let buffered = "";
+  let pieces: string[] = [];
   socket.setEncoding("utf8");
   socket.on("data", (chunk: string) => {
-    buffered += chunk;
-    let end = buffered.indexOf("\n");
+    let from = 0;
+    let end = chunk.indexOf("\n");
     while (end >= 0) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
+      pieces.push(chunk.slice(from, end));
+      const line = pieces.join("");
+      pieces = [];
       if (line !== "") {
         let parsed: unknown;
         try {
@@ -70,8 +75,10 @@ export const onMessages = (socket: Socket, onMessage: (message: unknown) => void
         }
         onMessage(parsed);
       }
-      end = buffered.indexOf("\n");
+      from = end + 1;
+      end = chunk.indexOf("\n", from);
     }
+    if (from < chunk.length) pieces.push(from === 0 ? chunk : chunk.slice(from));
   });
 };
 

@@ -6,6 +6,7 @@ import { defineCommand } from "../command.ts";
 
 import { itemSummaryJson } from "../item-json.ts";
 import { shortIds } from "../short-ids.ts";
+import { type KeptRow, keptRow } from "../table.ts";
 import { warnAboutProblems, withVault } from "../session.ts";
 
 export const command = defineCommand({
@@ -72,22 +73,38 @@ the favourites (marked * before the title). The ID column is a short prefix: any
         return;
       }
       const shortId = shortIds(vault);
-      ctx.out.table(
+      ctx.out.keptTable(
         ["ID", "TITLE", "TYPE", "USERNAME", "FOLDER", "TAGS"],
-        items.map((item) => [
-          shortId(item.id),
-          `${fieldValue(item, "favorite") === true ? "* " : ""}${item.title}${item.conflicts.length > 0 ? " (!)" : ""}`,
-          item.type,
-          text(item, "username"),
-          text(item, "folder"),
-          list(item, "tags"),
-        ]),
+        items.map((item) => ({ first: shortId(item.id), rest: rowOf(item) })),
       );
       const conflicted = items.filter((i) => i.conflicts.length > 0).length;
       if (conflicted > 0) ctx.out.note("(!) has a conflict to settle: see `keypears conflicts`.");
     });
   },
 });
+
+/**
+ * An item's row past its ID, clipped, measured and laid out once per version of the item: the
+ * vault hands out the same immutable object until the item is written again, and the agent lists
+ * the same 10,000 items command after command. (The ID column depends on the other items' ids,
+ * so it is made for each printout.)
+ */
+const rowByItem = new WeakMap<Item, KeptRow>();
+
+const rowOf = (item: Item): KeptRow => {
+  let row = rowByItem.get(item);
+  if (row === undefined) {
+    row = keptRow([
+      `${fieldValue(item, "favorite") === true ? "* " : ""}${item.title}${item.conflicts.length > 0 ? " (!)" : ""}`,
+      item.type,
+      text(item, "username"),
+      text(item, "folder"),
+      list(item, "tags"),
+    ]);
+    rowByItem.set(item, row);
+  }
+  return row;
+};
 
 const text = (item: Item, name: string): string => {
   const value = fieldValue(item, name);
