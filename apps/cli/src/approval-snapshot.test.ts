@@ -13,9 +13,8 @@ import { createKeypearsClient } from "@keypears/api";
 import type { RunningServer } from "@keypears/server";
 import { loadSession } from "@keypears/sync-client";
 import { unlockVault } from "@keypears/vault";
-import { main } from "./main.ts";
 import { startLocalServer } from "./testing/local-server.ts";
-import { createMemoryIo } from "./testing/memory-io.ts";
+import { inProcessCli } from "./testing/in-process-cli.ts";
 import { createTempHome, PASSWORD, type TempHome } from "./testing/run-cli.ts";
 
 let server: RunningServer;
@@ -32,20 +31,7 @@ after(async () => {
   for (const home of [laptop, phone]) home.remove();
 });
 
-const run = async (home: TempHome, args: readonly string[]) => {
-  const io = createMemoryIo({
-    env: { KEYPEARS_HOME: home.path, KEYPEARS_PASSWORD: PASSWORD, KEYPEARS_SECRET_KEY: secretKey },
-  });
-  const code = await main(args, { io });
-  return { code, stdout: io.out(), stderr: io.err() };
-};
-const ok = async (home: TempHome, args: readonly string[]) => {
-  const result = await run(home, args);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}: ${result.stderr}`);
-  return result;
-};
-const json = async <T>(home: TempHome, args: readonly string[]): Promise<T> =>
-  JSON.parse((await ok(home, [...args, "--json"])).stdout) as T;
+const { ok, json } = inProcessCli(() => secretKey);
 
 interface DevicesJson {
   readonly approval: {

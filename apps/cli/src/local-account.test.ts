@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { boundedTest } from "@keypears/base/testing";
 import { after } from "node:test";
 import { parseBase32, totpCode } from "@keypears/crypto";
-import { createTempHome, PASSWORD, runCli } from "./testing/run-cli.ts";
+import { createTempHome, PASSWORD, runCli, shownCommand } from "./testing/run-cli.ts";
 
 const test = boundedTest();
 
@@ -20,7 +20,7 @@ const kp = (
 
 const ok = async (args: readonly string[], options?: Parameters<typeof kp>[1]) => {
   const result = await kp(args, options);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}\n${result.stderr}`);
+  assert.equal(result.code, 0, `${shownCommand(args)}\n${result.stderr}`);
   return result;
 };
 

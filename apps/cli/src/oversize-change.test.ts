@@ -13,7 +13,7 @@ import { defaultVaultDeps, unlockVault, type Vault } from "@keypears/vault";
 import { main } from "./main.ts";
 import { startLocalServer } from "./testing/local-server.ts";
 import { createMemoryIo } from "./testing/memory-io.ts";
-import { createTempHome, PASSWORD } from "./testing/run-cli.ts";
+import { createTempHome, PASSWORD, shownCommand } from "./testing/run-cli.ts";
 
 let server: RunningServer;
 let address: string;
@@ -34,7 +34,7 @@ const run = async (args: readonly string[]) => {
 };
 const ok = async (args: readonly string[]) => {
   const result = await run(args);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}: ${result.stderr}`);
+  assert.equal(result.code, 0, `${shownCommand(args)}: ${result.stderr}`);
   return result;
 };
 const statusJson = async () =>

@@ -13,6 +13,7 @@ import type { RunningServer } from "@keypears/server";
 import { unlockVault } from "@keypears/vault";
 import { main } from "./main.ts";
 import { startLocalServer } from "./testing/local-server.ts";
+import { inProcessCli } from "./testing/in-process-cli.ts";
 import { createMemoryIo } from "./testing/memory-io.ts";
 import { createTempHome, PASSWORD, type TempHome } from "./testing/run-cli.ts";
 
@@ -43,31 +44,7 @@ after(async () => {
   for (const home of [laptop, phone]) home.remove();
 });
 
-const run = async (
-  home: TempHome,
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-) => {
-  const io = createMemoryIo({
-    env: {
-      KEYPEARS_HOME: home.path,
-      KEYPEARS_PASSWORD: PASSWORD,
-      KEYPEARS_SECRET_KEY: secretKey,
-      ...env,
-    },
-  });
-  const code = await main(args, { io });
-  return { code, stdout: io.out(), stderr: io.err() };
-};
-const ok = async (
-  home: TempHome,
-  args: readonly string[],
-  env: Readonly<Record<string, string>> = {},
-) => {
-  const result = await run(home, args, env);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}: ${result.stderr}`);
-  return result;
-};
+const { run, ok } = inProcessCli(() => secretKey);
 const titles = async (home: TempHome, password: string) =>
   (
     JSON.parse((await ok(home, ["list", "--json"], { KEYPEARS_PASSWORD: password })).stdout) as {

@@ -10,7 +10,7 @@ import { after } from "node:test";
 import { main } from "./main.ts";
 import { createMemoryIo, type MemoryIoOptions } from "./testing/memory-io.ts";
 import { createMemoryServer } from "./testing/memory-server.ts";
-import { createTempHome, PASSWORD } from "./testing/run-cli.ts";
+import { createTempHome, PASSWORD, shownCommand } from "./testing/run-cli.ts";
 
 const test = boundedTest();
 
@@ -36,7 +36,7 @@ const run = async (
 };
 const ok = async (home: string, args: readonly string[], options?: Parameters<typeof run>[2]) => {
   const result = await run(home, args, options);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}: ${result.stderr}`);
+  assert.equal(result.code, 0, `${shownCommand(args)}: ${result.stderr}`);
   return result;
 };
 const json = async (home: string, args: readonly string[], options?: Parameters<typeof run>[2]) =>

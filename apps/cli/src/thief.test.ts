@@ -36,6 +36,7 @@ import {
   parseJson,
   runCli,
   type TempHome,
+  shownCommand,
 } from "./testing/run-cli.ts";
 import { freePort } from "./testing/free-port.ts";
 
@@ -100,7 +101,7 @@ const run = (home: TempHome, args: readonly string[], env: Record<string, string
   runCli(args, { home: home.path, env });
 const ok = async (home: TempHome, args: readonly string[], env: Record<string, string> = {}) => {
   const result = await run(home, args, env);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}\n${result.stderr}`);
+  assert.equal(result.code, 0, `${shownCommand(args)}\n${result.stderr}`);
   return result;
 };
 const fails = (result: CliResult, message: RegExp) => {

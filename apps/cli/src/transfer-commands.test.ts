@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { main } from "./main.ts";
 import { createMemoryIo, type MemoryIoOptions } from "./testing/memory-io.ts";
-import { createTempHome, PASSWORD } from "./testing/run-cli.ts";
+import { createTempHome, PASSWORD, shownCommand } from "./testing/run-cli.ts";
 
 const fixtures = join(
   import.meta.dirname,
@@ -32,7 +32,7 @@ const run = async (args: readonly string[], options: MemoryIoOptions = {}, targe
 };
 const ok = async (args: readonly string[], options?: MemoryIoOptions, target?: string) => {
   const result = await run(args, options, target);
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}: ${result.stderr}`);
+  assert.equal(result.code, 0, `${shownCommand(args)}: ${result.stderr}`);
   return result;
 };
 const titles = async (target = home.path) =>

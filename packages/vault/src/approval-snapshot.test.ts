@@ -8,25 +8,13 @@
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { parseSecretKey } from "@keypears/crypto";
-import {
-  createMemoryEventStore,
-  type DeviceId,
-  envelopeBytes,
-  type EventStore,
-  verifySegment,
-} from "@keypears/sync-core";
+import { createMemoryEventStore, type EventStore } from "@keypears/sync-core";
 import { parseAddress } from "./address.ts";
 import { vaultPath } from "./node/home.ts";
-import { joinAccount, unlockVault } from "./node/node-accounts.ts";
+import { unlockVault } from "./node/node-accounts.ts";
 import { openSqlite } from "./node/node-sqlite.ts";
-import {
-  cheapDeps,
-  createTestAccount,
-  createTestHome,
-  expectOk,
-  type TestHome,
-} from "./testing/test-home.ts";
+import { cheapDeps, expectOk, type TestHome } from "./testing/test-home.ts";
+import { devicesOfOneAccount, syncThrough } from "./testing/memory-devices.ts";
 import type { Vault } from "./vault.ts";
 
 const ADDRESS = "ivy@example.com";
@@ -36,64 +24,15 @@ after(() => {
   for (const home of homes) home.remove();
 });
 
-/** Pushes a device's outbox to the stand-in server, then pulls, verifies and applies the rest. */
-const syncThrough = async (server: EventStore, vault: Vault) => {
-  const pending = expectOk(vault.sync.pending(1000));
-  const appended = expectOk(
-    await server.append(
-      vault.vaultId,
-      pending.map((p) => ({ id: p.id, payload: p.payload })),
-    ),
-  );
-  vault.sync.markOrdered(appended.events);
-  const trusted = vault.sync.verified();
-  const events = await server.readAfter(vault.vaultId, trusted.position, 10_000);
-  const head = await server.head(vault.vaultId);
-  const verified = expectOk(
-    verifySegment({
-      trusted,
-      anchor: trusted,
-      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-      head,
-    }),
-  );
-  return expectOk(vault.sync.applyOrdered(events, verified));
-};
-
 /** The first device of an account and `count` more, each in its own home (none synced yet). */
-const devices = async (count: number) => {
-  const first = createTestHome();
-  homes.push(first);
-  const created = await createTestAccount(first.path, ADDRESS, {
-    serverUrl: "https://example.com",
+const devices = (count: number) =>
+  devicesOfOneAccount({
+    address: ADDRESS,
+    count: count + 1,
+    deviceIdBase: 0xc0,
+    homes,
+    password: PASSWORD,
   });
-  const r = created.registration;
-  const vaults = [created.vault];
-  const others: TestHome[] = [first];
-  for (let i = 1; i <= count; i++) {
-    const home = createTestHome();
-    homes.push(home);
-    others.push(home);
-    vaults.push(
-      expectOk(
-        await joinAccount({
-          home: home.path,
-          address: ADDRESS,
-          password: PASSWORD,
-          secretKey: expectOk(parseSecretKey(created.secretKey)),
-          serverUrl: "https://example.com",
-          kdf: r.kdf,
-          salt: r.salt,
-          vaultId: r.vaultId,
-          wrappedVaultKey: r.wrappedVaultKey,
-          deviceId: `00000000000000${(0xc0 + i).toString(16)}` as DeviceId,
-          deps: cheapDeps(),
-        }),
-      ),
-    );
-  }
-  return { vaults, homes: others };
-};
 
 /** Starts an empty device from `from`'s snapshot, then syncs it (its own enrolment, the rest). */
 const startFromSnapshot = async (server: EventStore, from: Vault, to: Vault) => {

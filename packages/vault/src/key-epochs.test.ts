@@ -6,28 +6,15 @@
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { parseSecretKey } from "@keypears/crypto";
-import {
-  createMemoryEventStore,
-  type DeviceId,
-  envelopeBytes,
-  type EventStore,
-  parseSignedPayload,
-  verifySegment,
-} from "@keypears/sync-core";
+import { createMemoryEventStore, parseSignedPayload } from "@keypears/sync-core";
 import { openWrappedEpochKeys } from "./credentials.ts";
 import { vaultPath } from "./node/home.ts";
-import { joinAccount, unlockVault } from "./node/node-accounts.ts";
+import { unlockVault } from "./node/node-accounts.ts";
 import { openSqlite } from "./node/node-sqlite.ts";
 import { parseAddress } from "./address.ts";
 import { SCHEMA_VERSION } from "./schema.ts";
-import {
-  cheapDeps,
-  createTestAccount,
-  createTestHome,
-  expectOk,
-  type TestHome,
-} from "./testing/test-home.ts";
+import { cheapDeps, expectOk, type TestHome } from "./testing/test-home.ts";
+import { devicesOfOneAccount, syncThrough } from "./testing/memory-devices.ts";
 import type { Vault } from "./vault.ts";
 
 const homes: TestHome[] = [];
@@ -35,63 +22,17 @@ after(() => {
   for (const home of homes) home.remove();
 });
 
-export const syncThrough = async (server: EventStore, vault: Vault) => {
-  const pending = expectOk(vault.sync.pending(1000));
-  const appended = expectOk(
-    await server.append(
-      vault.vaultId,
-      pending.map((p) => ({ id: p.id, payload: p.payload })),
-    ),
-  );
-  vault.sync.markOrdered(appended.events);
-  const trusted = vault.sync.verified();
-  const events = await server.readAfter(vault.vaultId, trusted.position, 10_000);
-  const head = await server.head(vault.vaultId);
-  const verified = expectOk(
-    verifySegment({
-      trusted,
-      anchor: trusted,
-      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-      head,
-    }),
-  );
-  return expectOk(vault.sync.applyOrdered(events, verified));
-};
-
 const PASSWORD = "correct horse battery staple";
 
 /** Three devices of one account, with what the account's key material is (to open its copies). */
-const threeDevicesOf = async () => {
-  const first = createTestHome();
-  homes.push(first);
-  const created = await createTestAccount(first.path, "ivy@example.com", {
-    serverUrl: "https://example.com",
+const threeDevicesOf = () =>
+  devicesOfOneAccount({
+    address: "ivy@example.com",
+    count: 3,
+    deviceIdBase: 0xb0,
+    homes,
+    password: PASSWORD,
   });
-  const r = created.registration;
-  const vaults = [created.vault];
-  for (let i = 1; i < 3; i++) {
-    const home = createTestHome();
-    homes.push(home);
-    vaults.push(
-      expectOk(
-        await joinAccount({
-          home: home.path,
-          address: "ivy@example.com",
-          password: PASSWORD,
-          secretKey: expectOk(parseSecretKey(created.secretKey)),
-          serverUrl: "https://example.com",
-          kdf: r.kdf,
-          salt: r.salt,
-          vaultId: r.vaultId,
-          wrappedVaultKey: r.wrappedVaultKey,
-          deviceId: `00000000000000${(0xb0 + i).toString(16)}` as DeviceId,
-          deps: cheapDeps(),
-        }),
-      ),
-    );
-  }
-  return { vaults, secretKey: expectOk(parseSecretKey(created.secretKey)), registration: r };
-};
 
 const threeDevices = async (): Promise<Vault[]> => (await threeDevicesOf()).vaults;
 

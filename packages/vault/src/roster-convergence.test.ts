@@ -12,18 +12,9 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import fc from "fast-check";
-import { parseSecretKey } from "@keypears/crypto";
-import {
-  createMemoryEventStore,
-  type DeviceId,
-  envelopeBytes,
-  type EventStore,
-  parseSignedPayload,
-  verifySegment,
-} from "@keypears/sync-core";
-import { joinAccount } from "./node/node-accounts.ts";
-import { createTestAccount, createTestHome, expectOk, type TestHome } from "./testing/test-home.ts";
-import { cheapDeps } from "./testing/test-home.ts";
+import { createMemoryEventStore, parseSignedPayload } from "@keypears/sync-core";
+import { expectOk, type TestHome } from "./testing/test-home.ts";
+import { devicesOfOneAccount, syncThrough } from "./testing/memory-devices.ts";
 import type { Vault } from "./vault.ts";
 
 const homes: TestHome[] = [];
@@ -31,28 +22,7 @@ after(() => {
   for (const home of homes) home.remove();
 });
 
-const sync = async (server: EventStore, vault: Vault) => {
-  const pending = expectOk(vault.sync.pending(1000));
-  const appended = expectOk(
-    await server.append(
-      vault.vaultId,
-      pending.map((p) => ({ id: p.id, payload: p.payload })),
-    ),
-  );
-  vault.sync.markOrdered(appended.events);
-  const trusted = vault.sync.verified();
-  const events = await server.readAfter(vault.vaultId, trusted.position, 10_000);
-  const head = await server.head(vault.vaultId);
-  const verified = expectOk(
-    verifySegment({
-      trusted,
-      anchor: trusted,
-      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-      head,
-    }),
-  );
-  return expectOk(vault.sync.applyOrdered(events, verified));
-};
+const sync = syncThrough;
 
 type Action =
   | { kind: "edit"; device: number; item: number; value: number }
@@ -77,37 +47,15 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant("rotate" as const), device: fc.nat(DEVICES - 1) }),
 );
 
-const setUp = async (): Promise<Vault[]> => {
-  const first = createTestHome();
-  homes.push(first);
-  const created = await createTestAccount(first.path, "erin@example.com", {
-    serverUrl: "https://example.com",
-  });
-  const r = created.registration;
-  const vaults = [created.vault];
-  for (let i = 1; i < DEVICES; i++) {
-    const home = createTestHome();
-    homes.push(home);
-    vaults.push(
-      expectOk(
-        await joinAccount({
-          home: home.path,
-          address: "erin@example.com",
-          password: "correct horse battery staple",
-          secretKey: expectOk(parseSecretKey(created.secretKey)),
-          serverUrl: "https://example.com",
-          kdf: r.kdf,
-          salt: r.salt,
-          vaultId: r.vaultId,
-          wrappedVaultKey: r.wrappedVaultKey,
-          deviceId: `00000000000000${(0xa0 + i).toString(16)}` as DeviceId,
-          deps: cheapDeps(),
-        }),
-      ),
-    );
-  }
-  return vaults;
-};
+const setUp = async (): Promise<Vault[]> =>
+  (
+    await devicesOfOneAccount({
+      address: "erin@example.com",
+      count: DEVICES,
+      deviceIdBase: 0xa0,
+      homes,
+    })
+  ).vaults;
 
 const converges = () =>
   fc.asyncProperty(fc.array(actionArb, { minLength: 10, maxLength: 40 }), async (actions) => {

@@ -9,7 +9,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { after, before } from "node:test";
 import { boundedTest } from "@keypears/base/testing";
 import { freePort } from "../testing/free-port.ts";
-import { BIN, createTempHome, parseJson, runCli, type TempHome } from "../testing/run-cli.ts";
+import {
+  BIN,
+  createTempHome,
+  parseJson,
+  runCli,
+  type TempHome,
+  shownCommand,
+} from "../testing/run-cli.ts";
 
 // Two devices, a server and some fifteen `keypears` processes: more than most process tests.
 const test = boundedTest(600_000);
@@ -72,7 +79,7 @@ const ok = async (
     env: { ...NO_RUNTIME_DIR, ...options.env },
     ...(options.password === undefined ? {} : { password: options.password }),
   });
-  assert.equal(result.code, 0, `keypears ${args.join(" ")}\n${result.stderr}`);
+  assert.equal(result.code, 0, `${shownCommand(args)}\n${result.stderr}`);
   return result;
 };
 

@@ -9,6 +9,18 @@ import { join } from "node:path";
 export const BIN = join(import.meta.dirname, "..", "..", "bin", "keypears.js");
 export const PASSWORD = "correct horse battery staple";
 
+/** Options whose value is a secret: never printed in a test's failure message. */
+const SECRET_OPTIONS = new Set(["--password", "--new-password", "--secret-key", "--file-password"]);
+
+/** A command line to show in a failure message, with the values of secret options masked. */
+export const shownCommand = (args: readonly string[]): string =>
+  [
+    "keypears",
+    ...args.map((arg, i) =>
+      i > 0 && SECRET_OPTIONS.has(args[i - 1] as string) && arg !== "-" ? "***" : arg,
+    ),
+  ].join(" ");
+
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;
@@ -43,9 +55,7 @@ const bound = (
   if (child.exitCode !== null || child.signalCode !== null) return;
   const timer = setTimeout(() => {
     child.kill("SIGKILL");
-    reject(
-      new Error(`keypears ${args.join(" ")} did not exit within ${timeoutMs} ms:\n${printed()}`),
-    );
+    reject(new Error(`${shownCommand(args)} did not exit within ${timeoutMs} ms:\n${printed()}`));
   }, timeoutMs);
   // The child's own pipes keep the process alive while it runs; the timer alone never should.
   timer.unref();
