@@ -21,7 +21,7 @@ import type { VaultKey } from "@keypears/crypto";
 import type { Address } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
 import type { AccountStorage } from "@keypears/vault/core";
-import { followLiveQuery, type LiveDelta } from "@keypears/vault/core";
+import { followLiveQuery, type LiveDelta, liveResults } from "@keypears/vault/core";
 import {
   METHOD_NAMES,
   type MethodName,
@@ -300,6 +300,12 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
       case "watch": {
         const { id, address, query } = message;
         watches.get(id)?.();
+        // Signal only: the fold runs here and the page hears that the result changed, no more
+        // (a badge that recounts after each change of the items needs no item in the page).
+        const onDelta =
+          message.signalOnly === true
+            ? (liveResults(() => reply({ type: "changed", id })) as (delta: LiveDelta) => void)
+            : (delta: LiveDelta) => reply({ type: "live", id, delta });
         // Deltas: after an edit, one row crosses to the page, which patches its last result.
         const stop = followLiveQuery({
           run: async (since) => (await execute("queryDelta", [address, query, since])) as LiveDelta,
@@ -309,7 +315,7 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
             changeListeners.set(address, set);
             return () => set.delete(onChange);
           },
-          onDelta: (delta) => reply({ type: "live", id, delta }),
+          onDelta,
           onError: (error) => reply({ type: "live-failure", id, failure: failureOf(error) }),
         });
         watches.set(id, stop);
