@@ -21,7 +21,7 @@ import type { VaultKey } from "@keypears/crypto";
 import type { Address } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
 import type { AccountStorage } from "@keypears/vault/core";
-import { followLiveQuery, type LiveDelta, liveResults } from "@keypears/vault/core";
+import { type LiveDelta, liveResults } from "@keypears/vault/core";
 import {
   METHOD_NAMES,
   type MethodName,
@@ -37,6 +37,7 @@ import {
   type VaultServiceHooks,
   VaultLockedError,
 } from "./vault-service.ts";
+import { followInWorker } from "./worker-live-query.ts";
 
 /** The parts of a worker's global scope this module uses. */
 export interface WorkerScope {
@@ -306,9 +307,14 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
           message.signalOnly === true
             ? (liveResults(() => reply({ type: "changed", id })) as (delta: LiveDelta) => void)
             : (delta: LiveDelta) => reply({ type: "live", id, delta });
-        // Deltas: after an edit, one row crosses to the page, which patches its last result.
-        const stop = followLiveQuery({
-          run: async (since) => (await execute("queryDelta", [address, query, since])) as LiveDelta,
+        // Deltas: after an edit, one row crosses to the page, which patches its last result. The
+        // owner runs the query itself, inside the commit notice (`worker-live-query.ts`).
+        const stop = followInWorker({
+          runHere: (since) =>
+            owner !== undefined && storageFailure === undefined
+              ? owner.service.api.queryDelta(address, query, since)
+              : undefined,
+          runThere: (since) => execute("queryDelta", [address, query, since]) as Promise<LiveDelta>,
           changes: (onChange) => {
             const set = changeListeners.get(address) ?? new Set();
             set.add(onChange);
