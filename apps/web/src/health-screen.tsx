@@ -72,7 +72,7 @@ export const HealthScreen = ({ vault, address, onOpenItem }: ToolProps) => {
 
   // Made again after every change to the vault (a fix clears its finding at once).
   useEffect(
-    () => vault.watch(address, { kind: "list", filter: {} }, () => setChanges((n) => n + 1)),
+    () => vault.watchChanges(address, { kind: "list", filter: {} }, () => setChanges((n) => n + 1)),
     [address],
   );
   useEffect(() => {

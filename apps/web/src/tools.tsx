@@ -19,7 +19,7 @@ const useAttentionCount = (vault: VaultClient, address: string): number | null =
   const [count, setCount] = useState<number | null>(null);
   const [changes, setChanges] = useState(0);
   useEffect(
-    () => vault.watch(address, { kind: "list", filter: {} }, () => setChanges((n) => n + 1)),
+    () => vault.watchChanges(address, { kind: "list", filter: {} }, () => setChanges((n) => n + 1)),
     [address],
   );
   useEffect(() => {

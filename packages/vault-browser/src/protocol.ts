@@ -86,6 +86,11 @@ export type PageToWorker =
       readonly id: number;
       readonly address: string;
       readonly query: LiveQuery;
+      /**
+       * Only say when the result changed (`changed` messages), without the result: the worker
+       * folds the deltas itself, so a page that needs a signal never receives the rows.
+       */
+      readonly signalOnly?: boolean;
     }
   | { readonly type: "unwatch"; readonly id: number }
   /**
@@ -106,6 +111,8 @@ export type WorkerToPage =
     }
   /** A live query's run: a `LiveDelta` the page folds into its last result. */
   | { readonly type: "live"; readonly id: number; readonly delta: LiveDelta }
+  /** A signal-only live query's result changed (or was run for the first time). */
+  | { readonly type: "changed"; readonly id: number }
   | { readonly type: "live-failure"; readonly id: number; readonly failure: RpcFailure }
   | { readonly type: "role"; readonly workerId: string; readonly owner: boolean };
 

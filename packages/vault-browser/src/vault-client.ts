@@ -35,6 +35,17 @@ export interface VaultClient extends AsyncVaultApi {
     onResult: (result: LiveResult<Q>) => void,
     onFailure?: (failure: RpcFailure) => void,
   ) => () => void;
+  /**
+   * Like `watch`, but `onChange` only hears that the result changed (at once for the first
+   * result, then after every commit that changed it): the result stays in the worker. For a page
+   * that recomputes something elsewhere on change, so that it never receives 10,000 items.
+   */
+  readonly watchChanges: (
+    address: string,
+    query: LiveQuery,
+    onChange: () => void,
+    onFailure?: (failure: RpcFailure) => void,
+  ) => () => void;
   /** Whether this tab's worker owns the database (for diagnostics and tests). */
   readonly isOwner: () => boolean;
   /** Asks the browser to keep this origin's storage under pressure; true if granted. */
@@ -60,7 +71,8 @@ export const connectVault = (worker: WorkerPort): VaultClient => {
   const watches = new Map<
     number,
     {
-      readonly onDelta: (delta: LiveDelta) => void;
+      /** A delta of a watch, or nothing for a signal-only watch. */
+      readonly onDelta: (delta: LiveDelta | undefined) => void;
       readonly onFailure?: ((failure: RpcFailure) => void) | undefined;
     }
   >();
@@ -77,6 +89,9 @@ export const connectVault = (worker: WorkerPort): VaultClient => {
       }
       case "live":
         watches.get(message.id)?.onDelta(message.delta);
+        return;
+      case "changed":
+        watches.get(message.id)?.onDelta(undefined);
         return;
       case "live-failure":
         watches.get(message.id)?.onFailure?.(message.failure);
@@ -112,11 +127,28 @@ export const connectVault = (worker: WorkerPort): VaultClient => {
     watch: (address, query, onResult, onFailure) => {
       const id = ++nextId;
       // The worker sends deltas; the result is folded here, and handed on only when it changed.
+      const fold = liveResults(onResult) as (delta: LiveDelta) => void;
       watches.set(id, {
-        onDelta: liveResults(onResult) as (delta: LiveDelta) => void,
+        onDelta: (delta) => {
+          if (delta !== undefined) fold(delta);
+        },
         onFailure,
       });
       worker.postMessage({ type: "watch", id, address, query });
+      return () => {
+        watches.delete(id);
+        worker.postMessage({ type: "unwatch", id });
+      };
+    },
+    watchChanges: (address, query, onChange, onFailure) => {
+      const id = ++nextId;
+      watches.set(id, {
+        onDelta: (delta) => {
+          if (delta === undefined) onChange();
+        },
+        onFailure,
+      });
+      worker.postMessage({ type: "watch", id, address, query, signalOnly: true });
       return () => {
         watches.delete(id);
         worker.postMessage({ type: "unwatch", id });

@@ -460,8 +460,19 @@ export const createVaultService = (
       const { db, account, vaultKey } = unlocked.value;
       const handed = vaultKey.slice() as VaultKey;
       detach(account.address);
-      attach(openVault({ db, account, vaultKey, deps }));
+      const vault = openVault({ db, account, vaultKey, deps });
+      attach(vault);
       hooks.onUnlock?.({ address: account.address, vaultKey: handed });
+      // The list is what a page asks for first: its items are opened and sorted now, while the
+      // answer crosses to the page and the page draws the vault screen, instead of after.
+      setTimeout(() => {
+        if (open.get(account.address)?.vault !== vault) return;
+        try {
+          vault.list();
+        } catch {
+          // Locked meanwhile: nothing to warm.
+        }
+      }, 0);
       if (!account.address.endsWith("@localhost")) void identityOnUnlock(account.address, password);
       return ok(summary(account.address, account.serverUrl));
     },

@@ -21,7 +21,7 @@ import type { VaultKey } from "@keypears/crypto";
 import type { Address } from "@keypears/vault/core";
 import type { VaultDeps } from "@keypears/vault/core";
 import type { AccountStorage } from "@keypears/vault/core";
-import { followLiveQuery, type LiveDelta } from "@keypears/vault/core";
+import { type LiveDelta, liveResults } from "@keypears/vault/core";
 import {
   METHOD_NAMES,
   type MethodName,
@@ -37,6 +37,7 @@ import {
   type VaultServiceHooks,
   VaultLockedError,
 } from "./vault-service.ts";
+import { followInWorker } from "./worker-live-query.ts";
 
 /** The parts of a worker's global scope this module uses. */
 export interface WorkerScope {
@@ -300,16 +301,27 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
       case "watch": {
         const { id, address, query } = message;
         watches.get(id)?.();
-        // Deltas: after an edit, one row crosses to the page, which patches its last result.
-        const stop = followLiveQuery({
-          run: async (since) => (await execute("queryDelta", [address, query, since])) as LiveDelta,
+        // Signal only: the fold runs here and the page hears that the result changed, no more
+        // (a badge that recounts after each change of the items needs no item in the page).
+        const onDelta =
+          message.signalOnly === true
+            ? (liveResults(() => reply({ type: "changed", id })) as (delta: LiveDelta) => void)
+            : (delta: LiveDelta) => reply({ type: "live", id, delta });
+        // Deltas: after an edit, one row crosses to the page, which patches its last result. The
+        // owner runs the query itself, inside the commit notice (`worker-live-query.ts`).
+        const stop = followInWorker({
+          runHere: (since) =>
+            owner !== undefined && storageFailure === undefined
+              ? owner.service.api.queryDelta(address, query, since)
+              : undefined,
+          runThere: (since) => execute("queryDelta", [address, query, since]) as Promise<LiveDelta>,
           changes: (onChange) => {
             const set = changeListeners.get(address) ?? new Set();
             set.add(onChange);
             changeListeners.set(address, set);
             return () => set.delete(onChange);
           },
-          onDelta: (delta) => reply({ type: "live", id, delta }),
+          onDelta,
           onError: (error) => reply({ type: "live-failure", id, failure: failureOf(error) }),
         });
         watches.set(id, stop);

@@ -59,3 +59,21 @@ test("the WASM adapter keeps the port's transaction rules: nesting, rollback, re
   assert.equal(typeof before, "number");
   db.close();
 });
+
+test("all() names each row's values by column, as get() does, for every row and type", () => {
+  const db = memory();
+  db.exec("CREATE TABLE r (id INTEGER PRIMARY KEY, t TEXT, b BLOB, f REAL)");
+  const insert = db.prepare("INSERT INTO r (id, t, b, f) VALUES (?, ?, ?, ?)");
+  insert.run(1, "one", new Uint8Array([1]), 1.5);
+  insert.run(2, null, new Uint8Array([2, 2]), null);
+  const select = db.prepare("SELECT id, t AS text, b, f FROM r ORDER BY id");
+  const rows = select.all();
+  assert.deepEqual(rows, [
+    { id: 1, text: "one", b: new Uint8Array([1]), f: 1.5 },
+    { id: 2, text: null, b: new Uint8Array([2, 2]), f: null },
+  ]);
+  assert.deepEqual(rows[0], db.prepare("SELECT id, t AS text, b, f FROM r WHERE id = 1").get());
+  assert.notEqual((rows[0] as { b: Uint8Array }).b, (rows[1] as { b: Uint8Array }).b);
+  assert.deepEqual(db.prepare("SELECT id FROM r WHERE id > 5").all(), [], "no rows");
+  assert.deepEqual(select.all(), rows, "the statement runs again the same");
+});

@@ -9,6 +9,7 @@ import type {
   Database,
   PreparedStatement,
   Sqlite3Static,
+  SqlValue as WasmValue,
 } from "@sqlite.org/sqlite-wasm";
 import type { SqliteDatabase, SqliteStatement, SqlValue } from "@keypears/vault/core";
 
@@ -60,7 +61,17 @@ export const wrapWasmDatabase = (
         const rows: unknown[] = [];
         try {
           bind(params);
-          while (stmt.step()) rows.push(stmt.get({}));
+          // The column names are asked for once per call: `get({})` asks SQLite for each name (a
+          // WASM call and a C string decoded) on every row, a sixth of reading 10,000 items.
+          let names: readonly string[] | undefined;
+          const values: WasmValue[] = [];
+          while (stmt.step()) {
+            names ??= stmt.getColumnNames();
+            stmt.get(values);
+            const row: Record<string, unknown> = {};
+            for (let i = 0; i < names.length; i++) row[names[i] as string] = values[i];
+            rows.push(row);
+          }
         } finally {
           stmt.reset(true);
         }
