@@ -299,3 +299,28 @@ test("addMany's events are the same bytes whether signed on the writing thread o
     );
   }
 });
+
+test("a refusal in a later chunk, with the signing thread at work, writes nothing", async () => {
+  const home = createTestHome();
+  const { vault } = await createTestAccount(home.path, "alice@example.com", {
+    serverUrl: "https://example.com",
+    deps: cheapDeps({ unsafeMaxEventBytesForTests: 2048, backgroundSigner: nodeBackgroundSigner }),
+  });
+  try {
+    const pending = vault.sync.status().pending;
+    const inputs = Array.from({ length: 200 }, (_, i) => ({
+      fields: { title: `Item ${i}` },
+      ...(i === 190 ? { later: [{ notes: "x".repeat(4096) }] } : {}),
+    }));
+    const refused = vault.addMany(inputs);
+    assert.equal(refused.ok ? "saved" : refused.error.kind, "too-large");
+    assert.deepEqual(vault.list(), []);
+    assert.equal(vault.sync.status().pending, pending);
+    // The vault goes on: the same batch without the oversize change is written whole.
+    expectOk(vault.addMany(inputs.map((input) => ({ fields: input.fields }))));
+    assert.equal(vault.list().length, 200);
+  } finally {
+    vault.lock();
+    home.remove();
+  }
+});

@@ -194,11 +194,14 @@ export const createAddMany = (
       const added: Item[] = [];
       // A pipeline: while the signing thread signs one chunk's events, this thread seals the
       // next chunk's and writes the one before.
-      let signing: PreparedChunk | undefined;
+      // Every chunk handed to the signing thread is finished (its seed wiped), whatever happens.
+      const started: SealedItemEvents[] = [];
       try {
+        let signing: PreparedChunk | undefined;
         for (let at = 0; at < checked.value.length; at += CHUNK) {
           const next = prepare(checked.value.slice(at, at + CHUNK), checkpoint);
           if (!next.ok) return next;
+          started.push(next.value.sealed);
           if (signing !== undefined) {
             commit(signing, added);
             signing.sealed.finish();
@@ -207,7 +210,7 @@ export const createAddMany = (
         }
         if (signing !== undefined) commit(signing, added);
       } finally {
-        signing?.sealed.finish();
+        for (const sealed of started) sealed.finish();
       }
       ctx.saveClock();
       ctx.localChanges.written();
