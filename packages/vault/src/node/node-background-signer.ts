@@ -10,6 +10,11 @@
  * The main thread never waits: a message the worker is still on is signed on the main thread too
  * (Ed25519 is deterministic: the same signature), and the worker runs ahead again.
  *
+ * On Linux the worker runs at the lowest priority (nice 19; Linux keeps one per thread). At normal
+ * priority, on a machine whose other core was busy, the worker took turns with the main thread on
+ * one core: a 10,000-item import took 2.79 s against 2.12 s signing in line (load 3.5). At the
+ * lowest it takes only idle time; when there is none, the main thread signs nearly everything.
+ *
  * The batch travels in one shared buffer (each buffer handed over costs more than its bytes): state
  * words, offsets, the seed, the signatures, the messages. `finish` zeroes the seed; the worker
  * builds its private key object from it once per batch, zeroes its own copy of the key's encoding,
@@ -33,6 +38,13 @@ const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const crypto = require("node:crypto");
 const PREFIX = Buffer.from("${PKCS8_PREFIX}", "hex");
+// Linux keeps a nice value per thread (priority 0 is the calling thread): this one yields to
+// every other, so on a busy machine it takes only idle time and never the main thread's core.
+if (process.platform === "linux") {
+  try {
+    require("node:os").setPriority(0, 19);
+  } catch {}
+}
 parentPort.on("message", ({ buffer, count }) => {
   const state = new Int32Array(buffer, 0, 1 + count);
   const offset = new Uint32Array(buffer, 4 * (1 + count), count + 1);
