@@ -9,6 +9,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { Address } from "./address.ts";
+import type { BackgroundSigner } from "./background-signer.ts";
 import type { BackgroundVerifier } from "./background-verifier.ts";
 import type { Compression } from "./compression.ts";
 import { writeKeyCheck } from "./key-check.ts";
@@ -24,6 +25,12 @@ export interface VaultDeps {
    * thread); every signature is verified on the applying thread when absent.
    */
   readonly signatureVerifier?: BackgroundVerifier;
+  /**
+   * Signs the events of a large batch of this device's changes (an import) on another thread
+   * while they are sealed and written (Node: a worker thread); each is signed on the writing
+   * thread when absent.
+   */
+  readonly backgroundSigner?: BackgroundSigner;
   /** Tests only: lets tests use cheap Argon2id parameters. Production never sets it. */
   readonly unsafeKdfFloorForTests?: KdfCost;
   /**

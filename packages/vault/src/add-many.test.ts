@@ -6,7 +6,16 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ItemId } from "@keypears/sync-core";
+import { createHash } from "node:crypto";
+import { verifyDeviceSignature } from "@keypears/crypto";
+import {
+  type EventId,
+  eventSignatureMessage,
+  type ItemId,
+  parseSignedPayload,
+} from "@keypears/sync-core";
+import type { BackgroundSigner } from "./background-signer.ts";
+import { nodeBackgroundSigner } from "./node/node-background-signer.ts";
 import { unlockVault } from "./node/node-accounts.ts";
 import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/index.ts";
 
@@ -213,6 +222,103 @@ test("addMany refuses a later change no server would take, and writes nothing", 
     assert.equal(refused.ok ? "saved" : refused.error.kind, "too-large");
     assert.deepEqual(vault.list(), []);
     assert.equal(vault.sync.status().pending, 0);
+  } finally {
+    vault.lock();
+    home.remove();
+  }
+});
+
+/** A deterministic `RandomBytes` (SHA-256 in counter mode): two vaults made with it are alike. */
+const seededRandom = (seed: string) => {
+  let counter = 0;
+  return (length: number): Uint8Array => {
+    const out = new Uint8Array(length);
+    for (let at = 0; at < length; at += 32)
+      out.set(
+        createHash("sha256")
+          .update(`${seed}:${counter++}`)
+          .digest()
+          .subarray(0, length - at),
+        at,
+      );
+    return out;
+  };
+};
+
+/** A signer that never helps: every signature is made on the writing thread. */
+const noHelp: BackgroundSigner = {
+  start: () => ({ take: () => undefined, finish: () => {}, unsigned: () => 0 }),
+};
+
+test("addMany's events are the same bytes whether signed on the writing thread or a worker", async () => {
+  const made = async (backgroundSigner: BackgroundSigner) => {
+    const home = createTestHome();
+    let clock = Date.UTC(2026, 0, 1);
+    const { vault } = await createTestAccount(home.path, "alice@example.com", {
+      serverUrl: "https://example.com",
+      deps: cheapDeps({
+        randomBytes: seededRandom("add-many"),
+        now: () => clock++,
+        backgroundSigner,
+      }),
+    });
+    try {
+      // Three chunks of the pipeline, the last one short; a tenth of the items with a past.
+      const inputs = Array.from({ length: 150 }, (_, i) => ({
+        fields: { title: `Item ${i}`, password: `pw-${i}` },
+        ...(i % 10 === 0 ? { later: [{ password: `pw-${i}-b` }], trashed: i % 20 === 0 } : {}),
+      }));
+      expectOk(vault.addMany(inputs));
+      const pending = expectOk(vault.sync.pending(1000));
+      return { signingKey: vault.sync.publicKeys().signingKey, vaultId: vault.vaultId, pending };
+    } finally {
+      vault.lock();
+      home.remove();
+    }
+  };
+  const alone = await made(noHelp);
+  const helped = await made(nodeBackgroundSigner);
+  // The items' events (and the device's enrolment, which creating the account queued).
+  assert.equal(alone.pending.length, 150 + 15 + 8 + 1);
+  assert.deepEqual(helped.signingKey, alone.signingKey, "the same device keys");
+  assert.deepEqual(
+    helped.pending.map((event) => [event.id, event.payload]),
+    alone.pending.map((event) => [event.id, event.payload]),
+  );
+  for (const event of helped.pending) {
+    const parsed = parseSignedPayload(event.payload);
+    assert.ok(parsed.ok, `event ${event.id} is a signed payload`);
+    if (parsed.value.kind !== "item") continue;
+    assert.ok(
+      verifyDeviceSignature(
+        helped.signingKey,
+        eventSignatureMessage(helped.vaultId, event.id as EventId, parsed.value.unsigned),
+        parsed.value.signature,
+      ),
+      `event ${event.id}'s signature verifies`,
+    );
+  }
+});
+
+test("a refusal in a later chunk, with the signing thread at work, writes nothing", async () => {
+  const home = createTestHome();
+  const { vault } = await createTestAccount(home.path, "alice@example.com", {
+    serverUrl: "https://example.com",
+    deps: cheapDeps({ unsafeMaxEventBytesForTests: 2048, backgroundSigner: nodeBackgroundSigner }),
+  });
+  try {
+    const pending = vault.sync.status().pending;
+    const inputs = Array.from({ length: 200 }, (_, i) => ({
+      fields: { title: `Item ${i}` },
+      ...(i === 190 ? { later: [{ notes: "x".repeat(4096) }] } : {}),
+    }));
+    const refused = vault.addMany(inputs);
+    assert.equal(refused.ok ? "saved" : refused.error.kind, "too-large");
+    assert.deepEqual(vault.list(), []);
+    assert.equal(vault.sync.status().pending, pending);
+    // The vault goes on: the same batch without the oversize change is written whole.
+    expectOk(vault.addMany(inputs.map((input) => ({ fields: input.fields }))));
+    assert.equal(vault.list().length, 200);
   } finally {
     vault.lock();
     home.remove();

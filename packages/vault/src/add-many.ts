@@ -3,12 +3,15 @@
  * and its move to the trash are each their own sealed, signed event, exactly as `add`, `edit` and
  * `trash` would write them one by one; what is done once per batch instead of once per change is
  * the savepoint, the cache check, the verified checkpoint's read and the device clock's write, and
- * each item's sealed merge state and view are written once, after its last change.
+ * each item's sealed merge state and view are written once, after its last change. The events'
+ * signatures are made on another thread where the platform has one (`background-signer.ts`),
+ * while this thread seals and writes: the same signatures, made in parallel.
  */
 
 import { err, ok, type Result } from "@keypears/base";
 import {
   applyToItem,
+  type Checkpoint,
   createItemState,
   type Event,
   type EventOp,
@@ -27,6 +30,7 @@ import type { VaultError } from "./errors.ts";
 import type { Item } from "./item.ts";
 import { checkField, type ItemType } from "./item-model.ts";
 import type { EventToCommit } from "./item-store.ts";
+import type { SealedItemEvents } from "./signed-sealing.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 export interface NewItemInput {
@@ -61,6 +65,25 @@ export const checkFields = (
   }
   return ok(checked);
 };
+
+/**
+ * Items whose events are sealed together and handed to the signing thread at once: enough
+ * events (about 70) to be worth a thread's hand-off, few enough that the pipeline fills at once.
+ */
+const CHUNK = 64;
+
+interface PreparedItem {
+  readonly state: ItemState;
+  /** The item's events are `events[from]` up to (not including) `events[to]`. */
+  readonly from: number;
+  readonly to: number;
+}
+
+interface PreparedChunk {
+  readonly events: readonly Event[];
+  readonly items: readonly PreparedItem[];
+  readonly sealed: SealedItemEvents;
+}
 
 interface CheckedItem {
   readonly itemId: ItemId;
@@ -102,6 +125,66 @@ export const createAddMany = (
     return ok(checked);
   };
 
+  /**
+   * Builds the chunk's events (each applied to its item's new state, in order), seals them and
+   * hands their signatures to the signing thread; refused if any would be larger than a server
+   * takes.
+   */
+  const prepare = (
+    chunk: readonly CheckedItem[],
+    checkpoint: Checkpoint | null,
+  ): Result<PreparedChunk, VaultError> => {
+    const events: Event[] = [];
+    const items: PreparedItem[] = [];
+    const write = (state: ItemState, op: EventOp): void => {
+      const event: Event = {
+        id: ctx.ids.eventId(),
+        vaultId: ctx.account.vaultId,
+        itemId: state.itemId,
+        hlc: ctx.clock.tick(),
+        op,
+        checkpoint,
+      };
+      applyToItem(state, event);
+      events.push(event);
+    };
+    for (const item of chunk) {
+      const state = createItemState(item.itemId);
+      const from = events.length;
+      write(state, setFieldsOp(undefined, item.fields));
+      writeLater(state, item.later, write);
+      if (item.trashed) write(state, lifecycleOp(viewItem(state), "delete"));
+      items.push({ state, from, to: events.length });
+    }
+    const sealed = trust.sealItemEvents(events);
+    for (let index = 0; index < events.length; index++) {
+      const bytes = sealed.lengthOf(index);
+      if (bytes > maxEventBytes) {
+        sealed.finish();
+        return err({ kind: "too-large", bytes, limit: maxEventBytes });
+      }
+    }
+    return ok({ events, items, sealed });
+  };
+
+  /** Writes a prepared chunk, item by item: its events (signed by now, or here) and its record. */
+  const commit = (chunk: PreparedChunk, added: Item[]): void => {
+    for (const { state, from, to } of chunk.items) {
+      const entries: EventToCommit[] = [];
+      for (let index = from; index < to; index++)
+        entries.push({
+          event: chunk.events[index] as Event,
+          payload: chunk.sealed.payloadOf(index),
+          origin: "local",
+          enqueue: !ctx.localOnly,
+        });
+      const written = store.commitEvents(entries, new Map([[state.itemId, state]]), {
+        keepStates: false,
+      });
+      added.push(written.get(state.itemId) as Item);
+    }
+  };
+
   return (inputs) => {
     ctx.assertUnlocked();
     const checked = check(inputs);
@@ -109,37 +192,25 @@ export const createAddMany = (
     const committed = store.transaction((): Result<readonly Item[], VaultError> => {
       const checkpoint = ctx.verifiedCheckpoint();
       const added: Item[] = [];
-      // Each item is committed as soon as it is built, so its events die young (cheap to collect).
-      let entries: EventToCommit[] = [];
-      /** Seals, signs and applies one change; refused if no server would take it. */
-      const write = (state: ItemState, op: EventOp): VaultError | undefined => {
-        const event: Event = {
-          id: ctx.ids.eventId(),
-          vaultId: ctx.account.vaultId,
-          itemId: state.itemId,
-          hlc: ctx.clock.tick(),
-          op,
-          checkpoint,
-        };
-        const payload = trust.sealItemEvent(event);
-        if (payload.length > maxEventBytes)
-          return { kind: "too-large", bytes: payload.length, limit: maxEventBytes };
-        applyToItem(state, event);
-        entries.push({ event, payload, origin: "local", enqueue: !ctx.localOnly });
-        return undefined;
-      };
-      for (const item of checked.value) {
-        const state = createItemState(item.itemId);
-        entries = [];
-        const refused =
-          write(state, setFieldsOp(undefined, item.fields)) ??
-          writeLater(state, item.later, write) ??
-          (item.trashed ? write(state, lifecycleOp(viewItem(state), "delete")) : undefined);
-        if (refused !== undefined) return err(refused);
-        const written = store.commitEvents(entries, new Map([[item.itemId, state]]), {
-          keepStates: false,
-        });
-        added.push(written.get(item.itemId) as Item);
+      // A pipeline: while the signing thread signs one chunk's events, this thread seals the
+      // next chunk's and writes the one before.
+      // Every chunk handed to the signing thread is finished (its seed wiped), whatever happens.
+      const started: SealedItemEvents[] = [];
+      try {
+        let signing: PreparedChunk | undefined;
+        for (let at = 0; at < checked.value.length; at += CHUNK) {
+          const next = prepare(checked.value.slice(at, at + CHUNK), checkpoint);
+          if (!next.ok) return next;
+          started.push(next.value.sealed);
+          if (signing !== undefined) {
+            commit(signing, added);
+            signing.sealed.finish();
+          }
+          signing = next.value;
+        }
+        if (signing !== undefined) commit(signing, added);
+      } finally {
+        for (const sealed of started) sealed.finish();
       }
       ctx.saveClock();
       ctx.localChanges.written();
@@ -154,16 +225,13 @@ export const createAddMany = (
 const writeLater = (
   state: ItemState,
   later: readonly Record<string, FieldValue>[],
-  write: (state: ItemState, op: EventOp) => VaultError | undefined,
-): VaultError | undefined => {
+  write: (state: ItemState, op: EventOp) => void,
+): void => {
   for (const change of later) {
     const view = viewItem(state);
     const effective = effectiveChanges(view, change);
-    if (effective === undefined) continue;
-    const refused = write(state, setFieldsOp(view, effective));
-    if (refused !== undefined) return refused;
+    if (effective !== undefined) write(state, setFieldsOp(view, effective));
   }
-  return undefined;
 };
 
 /** The values a change would really change; undefined when it changes nothing. */

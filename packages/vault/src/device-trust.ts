@@ -39,7 +39,12 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import { openEvent, type OpenError, openRosterBox, SIGNED_EVENT_SCHEMA } from "./sealing.ts";
-import { sealSignedItemEvent, sealSignedRosterEvent } from "./signed-sealing.ts";
+import {
+  type SealedItemEvents,
+  sealSignedItemEvent,
+  sealSignedItemEvents,
+  sealSignedRosterEvent,
+} from "./signed-sealing.ts";
 import type { KeyEpochs } from "./key-epochs.ts";
 import type { VaultContext } from "./vault-context.ts";
 
@@ -100,6 +105,8 @@ export interface DeviceTrust {
   /** This device's key pairs, made (and sealed into the file) the first time they are needed. */
   readonly keys: () => DeviceKeyPairs;
   readonly sealItemEvent: (event: Event) => Uint8Array;
+  /** Seals a batch of item events as `sealItemEvent` does, signing them on another thread where the platform has one. */
+  readonly sealItemEvents: (events: readonly Event[]) => SealedItemEvents;
   readonly sealRosterEvent: (id: EventId, op: RosterOp) => Uint8Array;
   /**
    * A rekey starting the epoch after the one this device seals under, delivered to `recipients`
@@ -422,6 +429,14 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     keys: loadKeys,
     sealItemEvent: (event) =>
       sealSignedItemEvent(sealingKeys(), signer(), event, ctx.deps.randomBytes),
+    sealItemEvents: (events) =>
+      sealSignedItemEvents(
+        sealingKeys(),
+        signer(),
+        events,
+        ctx.deps.randomBytes,
+        ctx.deps.backgroundSigner,
+      ),
     sealRosterEvent: (id, op) =>
       sealSignedRosterEvent(sealingKeys(), signer(), vaultId, id, op, ctx.deps.randomBytes),
     makeRekey,

@@ -14,10 +14,12 @@ import {
   eventSignatureMessage,
   type RandomBytes,
   type RosterOp,
+  SIGNATURE_LENGTH,
   type SignedKind,
   unsignedEventPayload,
   type VaultId,
 } from "@keypears/sync-core";
+import type { BackgroundSigner } from "./background-signer.ts";
 import { sealEventBox, sealRosterBox } from "./sealing.ts";
 
 export interface PayloadSigner {
@@ -54,6 +56,52 @@ export const sealSignedItemEvent = (
     "item",
     sealEventBox(keys, event, random),
   );
+
+/** Below this many events a batch is signed here: a thread's hand-off costs about two signatures. */
+export const MIN_BACKGROUND_SIGNING = 8;
+
+/** Item events sealed, their signatures on the way (`sealSignedItemEvents`). */
+export interface SealedItemEvents {
+  /** The signed payload's length, known before its signature is. */
+  readonly lengthOf: (index: number) => number;
+  /** The signed payload of event `index`, as `sealSignedItemEvent` makes it. */
+  readonly payloadOf: (index: number) => Uint8Array;
+  /** Stops the signing left undone (call in a `finally`). */
+  readonly finish: () => void;
+}
+
+/**
+ * Seals a batch of item events as `sealSignedItemEvent` seals each, and starts signing them on
+ * `background` (another thread) where there is one and the batch is worth a hand-off; a signature it has not made when its payload
+ * is asked for is made here. The payloads are the same bytes either way: Ed25519 is deterministic.
+ */
+export const sealSignedItemEvents = (
+  keys: VaultKeys,
+  signer: PayloadSigner,
+  events: readonly Event[],
+  random: RandomBytes,
+  background?: BackgroundSigner,
+): SealedItemEvents => {
+  const unsigned = events.map((event) =>
+    unsignedEventPayload("item", signer.deviceId, signer.epoch, sealEventBox(keys, event, random)),
+  );
+  const messages = events.map((event, i) =>
+    eventSignatureMessage(event.vaultId, event.id as EventId, unsigned[i] as Uint8Array),
+  );
+  const batch =
+    events.length < MIN_BACKGROUND_SIGNING
+      ? undefined
+      : background?.start(signer.signingSeed, messages);
+  return {
+    lengthOf: (index) => (unsigned[index] as Uint8Array).length + SIGNATURE_LENGTH,
+    payloadOf: (index) =>
+      attachSignature(
+        unsigned[index] as Uint8Array,
+        batch?.take(index) ?? signAsDevice(signer.signingSeed, messages[index] as Uint8Array),
+      ),
+    finish: () => batch?.finish(),
+  };
+};
 
 export const sealSignedRosterEvent = (
   keys: VaultKeys,

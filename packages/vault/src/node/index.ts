@@ -2,6 +2,7 @@
 
 export * from "./home.ts";
 export * from "./node-accounts.ts";
+export * from "./node-background-signer.ts";
 export * from "./node-compression.ts";
 export * from "./node-signature-verifier.ts";
 export * from "./node-sqlite.ts";
