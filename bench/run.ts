@@ -29,5 +29,7 @@ const main = async (): Promise<void> => {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
+  // Exit now: a benchmark that failed part-way may leave a server, a worker or a browser behind,
+  // which kept this process alive (idle, holding its memory) after the error was printed.
+  process.exit(1);
 });
