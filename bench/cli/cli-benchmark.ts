@@ -14,6 +14,7 @@ import { summarize } from "../lib/stats.ts";
 import { medianOf, quantity, type Table } from "../lib/table.ts";
 import type { Target } from "../lib/targets.ts";
 import { withTempDir } from "../lib/temp-dir.ts";
+import { startLauncher } from "./launcher.ts";
 
 const CLI_DIR = join(import.meta.dirname, "..", "..", "apps", "cli");
 const BIN = join(CLI_DIR, "bin", "keypears.js");
@@ -95,44 +96,39 @@ export const cliBenchmark: Benchmark = {
       /** CPU time (ms) of each run, by subject: the command's process and, with the agent, the agent's share. */
       const cpuByKey = new Map<string, number[]>();
       let agentPid = 0;
-      const time = (key: string, args: readonly string[], env: Record<string, string>): number => {
-        const childCpuBefore = ownChildrenCpuMs();
+      // Every timed command starts from a small launcher process, not from this one (see
+      // timed-spawn.mjs: a process started from a large one costs more to start).
+      const launcher = startLauncher();
+      const time = async (
+        key: string,
+        args: readonly string[],
+        env: Record<string, string>,
+      ): Promise<number> => {
         const agentCpuBefore = processCpuMs(agentPid);
-        const started = performance.now();
-        const result = spawnSync(process.execPath, [BIN, ...args], {
-          env,
-          encoding: "utf8",
-          maxBuffer: 64 * 1024 * 1024,
-        });
-        const ms = performance.now() - started;
+        const result = await launcher.run([BIN, ...args], env);
         if (result.status !== 0)
           throw new Error(`keypears ${args.join(" ")} failed: ${result.stderr}`);
         const cpu =
-          ownChildrenCpuMs() -
-          childCpuBefore +
-          (key.endsWith("-agent") ? processCpuMs(agentPid) - agentCpuBefore : 0);
+          result.cpuMs + (key.endsWith("-agent") ? processCpuMs(agentPid) - agentCpuBefore : 0);
         cpuByKey.set(key, [...(cpuByKey.get(key) ?? []), cpu]);
-        return ms;
+        return result.ms;
       };
 
       /** Node alone (`node -e 0`): the floor under every command, on this machine, in this run. */
-      const timeNode = (env: Record<string, string>): number => {
-        const childCpuBefore = ownChildrenCpuMs();
-        const started = performance.now();
-        spawnSync(process.execPath, ["-e", "0"], { env });
-        const ms = performance.now() - started;
-        cpuByKey.set("node", [
-          ...(cpuByKey.get("node") ?? []),
-          ownChildrenCpuMs() - childCpuBefore,
-        ]);
-        return ms;
+      const timeNode = async (env: Record<string, string>): Promise<number> => {
+        const result = await launcher.run(["-e", "0"], env);
+        cpuByKey.set("node", [...(cpuByKey.get("node") ?? []), result.cpuMs]);
+        return result.ms;
       };
 
       const unlocked = spawnSync(process.execPath, [BIN, "unlock", "--timeout", "1h", "--json"], {
         env: { ...withAgent, KEYPEARS_PASSWORD: PASSWORD },
         encoding: "utf8",
       });
-      if (unlocked.status !== 0) throw new Error(`unlock failed: ${unlocked.stderr}`);
+      if (unlocked.status !== 0) {
+        launcher.close();
+        throw new Error(`unlock failed: ${unlocked.stderr}`);
+      }
       agentPid = (JSON.parse(unlocked.stdout) as { pid: number }).pid;
       let locked = false;
       const lockAgent = () => {
@@ -145,11 +141,11 @@ export const cliBenchmark: Benchmark = {
         // opens every item again, which a person using the agent never makes it do.
         const agentSamples = await runRounds(
           [
-            { key: "node", runOnce: async () => timeNode(withoutAgent) },
-            { key: "version", runOnce: async () => time("version", ["--version"], withoutAgent) },
+            { key: "node", runOnce: () => timeNode(withoutAgent) },
+            { key: "version", runOnce: () => time("version", ["--version"], withoutAgent) },
             ...CLI_COMMANDS.map((command) => ({
               key: `${command}-agent`,
-              runOnce: async () => time(`${command}-agent`, argsFor(command), withAgent),
+              runOnce: () => time(`${command}-agent`, argsFor(command), withAgent),
             })),
           ],
           { warmups: WARMUPS, runs, log },
@@ -159,7 +155,7 @@ export const cliBenchmark: Benchmark = {
         const aloneSamples = await runRounds(
           CLI_COMMANDS.map((command) => ({
             key: `${command}-alone`,
-            runOnce: async () => time(`${command}-alone`, argsFor(command), withoutAgent),
+            runOnce: () => time(`${command}-alone`, argsFor(command), withoutAgent),
           })),
           { warmups: WARMUPS, runs, log },
         );
@@ -221,7 +217,7 @@ export const cliBenchmark: Benchmark = {
             `A vault of ${items} login items (title, user name, password, URL). Each command is a new \`node bin/keypears.js\` process on the built JavaScript (apps/cli/dist), timed from spawn to exit; \`list\` prints all ${items} rows.`,
             "With the agent: `keypears unlock` ran first and the command runs in the agent over its Unix socket. Unlocking itself: `KEYPEARS_PASSWORD` set, no agent: one Argon2id (64 MiB, t=3) per command.",
             "The commands are interleaved round by round after one warm-up round: first those with the agent (and the two start-up rows), then, with the agent locked, those unlocking by themselves.",
-            "CPU ms: user and system time of the command's process (from this process's children's times in /proc, 10 ms ticks, so a mean over the runs), plus, with the agent, the agent's own time over the same run. Unlike the wall time it hardly grows when other work loads the machine.",
+            "Each command is started from a small launcher process (`bench/cli/timed-spawn.mjs`), not from the benchmark's own, whose heap is large after the other suites and makes every process it starts slower to start. CPU ms: user and system time of the command's process (from the launcher's children's times in /proc, 10 ms ticks, so a mean over the runs), plus, with the agent, the agent's own time over the same run. Unlike the wall time it hardly grows when other work loads the machine.",
           ],
         };
         const targets: Target[] = [
@@ -265,6 +261,7 @@ export const cliBenchmark: Benchmark = {
         };
       } finally {
         lockAgent();
+        launcher.close();
       }
     });
   },
@@ -273,24 +270,18 @@ export const cliBenchmark: Benchmark = {
 /** Linux reports process times in clock ticks of 1/100 s on every common architecture. */
 const TICK_MS = 10;
 
-/** Fields 14-17 of /proc/<pid>/stat (utime, stime, cutime, cstime), after the command's name. */
-const statTimes = (pid: number | "self"): readonly number[] => {
+/** Fields 14-15 of /proc/<pid>/stat (utime, stime), after the command's name. */
+const statTimes = (pid: number): readonly number[] => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return stat
       .slice(stat.lastIndexOf(")") + 2)
       .split(" ")
-      .slice(11, 15)
+      .slice(11, 13)
       .map((field) => Number(field) * TICK_MS);
   } catch {
-    return [0, 0, 0, 0];
+    return [0, 0];
   }
-};
-
-/** CPU time of this process's children that have ended (spawnSync waits for its child). */
-const ownChildrenCpuMs = (): number => {
-  const [, , cutime = 0, cstime = 0] = statTimes("self");
-  return cutime + cstime;
 };
 
 /** CPU time of a running process (the agent); 0 where /proc has none. */
