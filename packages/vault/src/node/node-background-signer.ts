@@ -22,7 +22,7 @@
  * `node:crypto`), so the CLI's bundle needs no second entry point.
  */
 
-import { Worker } from "node:worker_threads";
+import { lazyEvalWorker } from "./eval-worker.ts";
 import type { BackgroundSigner, SigningBatch } from "../background-signer.ts";
 
 const FREE = 0;
@@ -73,30 +73,7 @@ parentPort.on("message", ({ buffer, count }) => {
 /** A batch nobody helps with: the caller signs every message. */
 const alone: SigningBatch = { take: () => undefined, finish: () => {}, unsigned: () => 0 };
 
-let worker: Worker | undefined;
-let broken = false;
-
-const helper = (): Worker | undefined => {
-  if (broken) return undefined;
-  if (worker === undefined) {
-    try {
-      worker = new Worker(WORKER_SOURCE, { eval: true });
-    } catch {
-      broken = true;
-      return undefined;
-    }
-    // The process may exit while the worker waits for a batch.
-    worker.unref();
-    worker.on("error", () => {
-      broken = true;
-      worker = undefined;
-    });
-    worker.on("exit", () => {
-      worker = undefined;
-    });
-  }
-  return worker;
-};
+const helper = lazyEvalWorker(WORKER_SOURCE);
 
 export const nodeBackgroundSigner: BackgroundSigner = {
   start: (signingSeed, messages) => {

@@ -15,7 +15,7 @@
  * CLI's bundle needs no second entry point.
  */
 
-import { Worker } from "node:worker_threads";
+import { lazyEvalWorker } from "./eval-worker.ts";
 import type { BackgroundVerifier, SignatureJob, VerifyingBatch } from "../background-verifier.ts";
 
 const FREE = 0;
@@ -69,30 +69,7 @@ parentPort.on("message", ({ states, data, offsets }) => {
 /** A batch nobody helps with: the caller verifies every signature. */
 const alone: VerifyingBatch = { take: () => undefined, finish: () => {}, unanswered: () => 0 };
 
-let worker: Worker | undefined;
-let broken = false;
-
-const helper = (): Worker | undefined => {
-  if (broken) return undefined;
-  if (worker === undefined) {
-    try {
-      worker = new Worker(WORKER_SOURCE, { eval: true });
-    } catch {
-      broken = true;
-      return undefined;
-    }
-    // The process may exit while the worker waits for a batch.
-    worker.unref();
-    worker.on("error", () => {
-      broken = true;
-      worker = undefined;
-    });
-    worker.on("exit", () => {
-      worker = undefined;
-    });
-  }
-  return worker;
-};
+const helper = lazyEvalWorker(WORKER_SOURCE);
 
 export const nodeSignatureVerifier: BackgroundVerifier = {
   start: (jobs) => {
