@@ -112,6 +112,8 @@ test(
         "apply",
         "total",
         "cpu",
+        // The main thread's own CPU time is read from Linux's per-thread times.
+        ...(process.platform === "linux" ? ["cpu-main"] : []),
         "rate",
         "sign-limit",
         "sign-limit-cpu",
