@@ -29,9 +29,10 @@ export const PasswordChangedPrompt = ({ vault, address, state }: Props) => {
   const [failure, setFailure] = useState<string | null>(null);
   const [followed, setFollowed] = useState(false);
   const changed = state.passwordChanged === true;
-  // Once the refusal is over, a later change elsewhere asks again.
+  // A later change elsewhere (the refusal seen again) asks again. Not reset when the refusal ends:
+  // the sync state may say so only after this browser has followed, and the notice must stay.
   useEffect(() => {
-    if (!changed) setFollowed(false);
+    if (changed) setFollowed(false);
   }, [changed]);
 
   const submit = async (event: Event): Promise<void> => {
