@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const roots = ["packages", "apps", "bench", "examples"];
 const filters = process.argv.slice(2);
@@ -41,6 +42,18 @@ if (!Number.isSafeInteger(fileTimeoutMs) || fileTimeoutMs <= 0) {
   console.error(`KEYPEARS_TEST_FILE_TIMEOUT_MS must be a positive integer of milliseconds`);
   process.exit(1);
 }
+// KEYPEARS_TEST_TIMES=<file> also writes each top-level test's file and time there
+// (scripts/test-times-reporter.mjs), beside the usual report on stdout.
+const timesFile = process.env.KEYPEARS_TEST_TIMES;
+const reporters =
+  timesFile === undefined || timesFile === ""
+    ? []
+    : [
+        `--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`,
+        "--test-reporter-destination=stdout",
+        `--test-reporter=${fileURLToPath(new URL("./test-times-reporter.mjs", import.meta.url))}`,
+        `--test-reporter-destination=${timesFile}`,
+      ];
 const result = spawnSync(
   process.execPath,
   [
@@ -51,6 +64,7 @@ const result = spawnSync(
     `--test-timeout=${fileTimeoutMs}`,
     // A file whose tests are done exits even if a failed test left a server or a socket open.
     "--test-force-exit",
+    ...reporters,
     ...files,
   ],
   { stdio: "inherit" },
