@@ -246,12 +246,12 @@ export const runHealthCheck = async (options: HealthOptions): Promise<HealthRepo
 
   cache?.retainOnly(new Set(credentials.map((c) => c.passwordWrite.eventId)));
   findings.sort(compareFindings);
-  const dismissedKeys = new Map(
-    live.map((item) => [
-      item.id,
-      new Set(readDismissals(item.fields.find((f) => f.name === DISMISSED_FIELD)?.value)),
-    ]),
-  );
+  // Only items that hold dismissals get a set: most hold none.
+  const dismissedKeys = new Map<string, ReadonlySet<string>>();
+  for (const item of live) {
+    const value = item.fields.find((f) => f.name === DISMISSED_FIELD)?.value;
+    if (value !== undefined) dismissedKeys.set(item.id, new Set(readDismissals(value)));
+  }
   const isDismissed = (finding: Finding) =>
     dismissedKeys.get(finding.itemId)?.has(finding.dismissKey) === true;
   const open = findings.filter((finding) => !isDismissed(finding));
