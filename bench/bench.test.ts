@@ -105,6 +105,7 @@ test(
         "cached",
         "new-session",
         "without-strength",
+        "zxcvbn-alone",
       ]);
       assert.ok(rowKeys("Size")?.includes("envelope"));
       assert.deepEqual(rowKeys("Import"), [

@@ -25,6 +25,7 @@ import { compareFindings, type Finding, type FindingDraft, REASON_TEXT } from ".
 import { insecureUrls } from "./insecure-urls.ts";
 import { createKeyedHash } from "./keyed-hash.ts";
 import { currentValueSince, type HistoryEntryLike } from "./password-age.ts";
+import { reusedFindings } from "./reused-findings.ts";
 import type { StrengthCache } from "./strength-cache.ts";
 import {
   createStrengthEstimator,
@@ -62,6 +63,13 @@ export interface HealthOptions {
    * makes it old all the same. Without it, the current write's time is taken.
    */
   readonly history?: (itemId: string, field: string) => readonly HistoryEntryLike[] | undefined;
+  /**
+   * A time no write of the item (any field, as `history` shows them) is older than, or undefined
+   * when not known (the vault's `oldestWrites`). An item whose oldest write is within the age limit
+   * cannot hold an old password, so its history is not read: the verdicts are the same, and a new
+   * session does not open the history of every recently written item.
+   */
+  readonly oldestWrite?: (itemId: string) => number | undefined;
   /** The exposed check runs only when this is given: off by default. */
   readonly exposed?: ExposedCheckOptions;
   /** Puts each finding's password in it. For `--show-passwords` only. */
@@ -155,23 +163,13 @@ export const runHealthCheck = async (options: HealthOptions): Promise<HealthRepo
   for (const members of byHash.values()) {
     if (members.length < 2) continue;
     group++;
-    for (const credential of members) {
-      const others = members
-        .filter((other) => other !== credential)
-        .map((other) => ({ id: other.item.id, title: other.item.title }));
-      push(
-        credential,
-        {
-          kind: "reused",
-          severity: "high",
-          group,
-          others,
-          message: `The same password is used by ${others.length === 1 ? "1 other item" : `${others.length} other items`}: ${others.map((o) => `"${o.title}"`).join(", ")}.`,
-          action: "Give each site its own generated password.",
-        },
-        credential.passwordWrite.eventId,
-      );
-    }
+    const drafts = reusedFindings(
+      members.map((c) => c.item),
+      group,
+    );
+    members.forEach((credential, k) =>
+      push(credential, drafts[k] as FindingDraft, credential.passwordWrite.eventId),
+    );
   }
 
   let estimator = options.estimator;
@@ -248,12 +246,12 @@ export const runHealthCheck = async (options: HealthOptions): Promise<HealthRepo
 
   cache?.retainOnly(new Set(credentials.map((c) => c.passwordWrite.eventId)));
   findings.sort(compareFindings);
-  const dismissedKeys = new Map(
-    live.map((item) => [
-      item.id,
-      new Set(readDismissals(item.fields.find((f) => f.name === DISMISSED_FIELD)?.value)),
-    ]),
-  );
+  // Only items that hold dismissals get a set: most hold none.
+  const dismissedKeys = new Map<string, ReadonlySet<string>>();
+  for (const item of live) {
+    const value = item.fields.find((f) => f.name === DISMISSED_FIELD)?.value;
+    if (value !== undefined) dismissedKeys.set(item.id, new Set(readDismissals(value)));
+  }
   const isDismissed = (finding: Finding) =>
     dismissedKeys.get(finding.itemId)?.has(finding.dismissKey) === true;
   const open = findings.filter((finding) => !isDismissed(finding));
@@ -353,7 +351,12 @@ const passwordSince = (
   maxAgeDays: number,
 ): number => {
   const written = credential.passwordWrite.at;
-  if (options.history === undefined || options.now - written >= maxAgeDays * DAY_MS) return written;
+  const limit = maxAgeDays * DAY_MS;
+  if (options.history === undefined || options.now - written >= limit) return written;
+  // Every entry of the history is at or after `oldest`, so the run of the current value started
+  // within the limit: the password is not old whatever the history holds (its age is not shown).
+  const oldest = options.oldestWrite?.(credential.item.id);
+  if (oldest !== undefined && options.now - oldest < limit) return written;
   const entries = options.history(credential.item.id, "password");
   const since = entries === undefined ? undefined : currentValueSince(entries);
   return since === undefined ? written : Math.min(since, written);

@@ -23,13 +23,21 @@ export interface HealthVault {
         };
       }
     | { readonly ok: false };
+  /** For each item known to have no write older than a time, that time (the vault's `oldestWrites`). */
+  readonly oldestWrites?: () => ReadonlyMap<string, number>;
 }
 
 /** The live items and the history reader of `vault`, for `runHealthCheck`. */
-export const healthSource = (vault: HealthVault): Pick<HealthOptions, "items" | "history"> => ({
-  items: vault.list(),
-  history: (itemId, field) => {
-    const history = vault.history(itemId, field);
-    return history.ok ? history.value.fields.find((f) => f.name === field)?.entries : undefined;
-  },
-});
+export const healthSource = (
+  vault: HealthVault,
+): Pick<HealthOptions, "items" | "history" | "oldestWrite"> => {
+  const oldest = vault.oldestWrites?.();
+  return {
+    items: vault.list(),
+    history: (itemId, field) => {
+      const history = vault.history(itemId, field);
+      return history.ok ? history.value.fields.find((f) => f.name === field)?.entries : undefined;
+    },
+    ...(oldest === undefined ? {} : { oldestWrite: (itemId: string) => oldest.get(itemId) }),
+  };
+};

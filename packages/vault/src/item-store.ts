@@ -90,6 +90,12 @@ export interface ItemStore {
   readonly readStates: () => Result<readonly Uint8Array[], OpenError>;
   readonly fieldKey: (name: string) => string;
   /**
+   * The items with rows in the history table (writes taken out of their merge state, or rows a
+   * file of schema version 4 or earlier wrote): every other item's history is its merge state's
+   * writes alone. May name more items than that (a rolled-back keep), never fewer.
+   */
+  readonly itemsWithKeptHistory: () => ReadonlySet<ItemId>;
+  /**
    * The items written since `cursor` (a value an earlier call returned): their ids, or null when
    * that is unknown (no cursor, one from another store object, one too old, or another connection
    * committed in between), in which case every item may have changed. Ids of a rolled-back write
@@ -175,6 +181,7 @@ export const createItemStore = (
   const selectHistory = db.prepare(
     "SELECT field_key, event_id, record FROM history WHERE item_id = ? ORDER BY hlc, event_id",
   );
+  const selectKeptHistoryItems = db.prepare("SELECT DISTINCT item_id FROM history");
   const selectFieldHistory = db.prepare(
     "SELECT field_key, event_id, record FROM history WHERE item_id = ? AND field_key = ? ORDER BY hlc, event_id",
   );
@@ -236,6 +243,7 @@ export const createItemStore = (
   ): void => {
     const key = fieldKey(name);
     const row = { itemId, eventId, fieldKey: key };
+    keptHistory?.add(itemId);
     insertHistory.run(
       itemId,
       key,
@@ -286,6 +294,8 @@ export const createItemStore = (
   const dirty = new Set<ItemId>();
   let complete = false;
   let seenVersion = -1;
+  /** `itemsWithKeptHistory`, read once per data version and added to by `putHistory`. */
+  let keptHistory: Set<ItemId> | undefined;
   /**
    * The ids written through this store, in order, for `changesSince`. A cursor is
    * `<store>:<generation>:<sequence>`; the generation moves on when another connection committed
@@ -314,6 +324,7 @@ export const createItemStore = (
       states.clear();
       dirty.clear();
       complete = false;
+      keptHistory = undefined;
       seenVersion = version;
       generation += 1;
       journalStart += journal.length;
@@ -467,6 +478,13 @@ export const createItemStore = (
       return ok(out);
     },
     fieldKey,
+    itemsWithKeptHistory: () => {
+      refreshCache();
+      keptHistory ??= new Set(
+        (selectKeptHistoryItems.all() as { item_id: ItemId }[]).map((row) => row.item_id),
+      );
+      return keptHistory;
+    },
     changesSince,
   };
 };

@@ -112,6 +112,14 @@ export interface Vault {
   readonly get: (ref: string) => Result<Item, VaultError>;
   readonly list: (filter?: ListFilter) => readonly Item[];
   readonly history: (ref: string, field?: string) => Result<ItemHistory, VaultError>;
+  /**
+   * For each readable item whose history is read from its merge state alone, a time none of its
+   * writes (of any field, as `history` shows them) is older than: when it was created. Items with
+   * writes kept apart from their state (a dropped change) are left out: ask `history`. For a
+   * reader that needs history only for writes older than some time (the health report's age check),
+   * without opening the history of every item.
+   */
+  readonly oldestWrites: () => ReadonlyMap<ItemId, number>;
   readonly conflicts: () => readonly { readonly item: Item; readonly conflict: ItemConflict }[];
   /** Resolves a field's conflict (pick a candidate, 1-based, or give a new value), or an item's status conflict with field "status". */
   readonly resolve: (ref: string, field: string, choice: ResolveChoice) => Result<Item, VaultError>;
@@ -380,6 +388,16 @@ export const openVault = (input: OpenVaultInput): Vault => {
         })),
         status,
       });
+    },
+
+    oldestWrites: () => {
+      ctx.assertUnlocked();
+      const kept = store.itemsWithKeptHistory();
+      const oldest = new Map<ItemId, number>();
+      // Every write of a state is one of its applied events, and `created` is the oldest of those.
+      for (const item of sortedItems.current())
+        if (!kept.has(item.id)) oldest.set(item.id, item.created.at);
+      return oldest;
     },
 
     conflicts: () =>
