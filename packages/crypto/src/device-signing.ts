@@ -48,7 +48,7 @@ export const deviceKeyPairsFromSecrets = (
  * 100,000-event log. Signatures are deterministic (RFC 8032), so both give the same bytes; noble
  * stays the implementation elsewhere (browsers) and the tests hold the two to each other.
  *
- * Verification is cofactorless everywhere (docs/PROTOCOL.md 16.3): OpenSSL and BoringSSL (a
+ * Verification is cofactorless everywhere (docs/PROTOCOL.md 16.2): OpenSSL and BoringSSL (a
  * browser's WebCrypto) encode [S]B - [k]A and compare it with R; noble's own `verify` checks the
  * cofactored equation instead, which accepts a mixed-order R or A that the others refuse, so the
  * JavaScript path does the cofactorless comparison itself with noble's point arithmetic.

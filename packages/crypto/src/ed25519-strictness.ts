@@ -1,6 +1,6 @@
 /**
  * The strictness rule every device applies to an Ed25519 signature before verifying it (docs/
- * PROTOCOL.md 16.3), so that every platform gives the same answer for every input.
+ * PROTOCOL.md 16.2), so that every platform gives the same answer for every input.
  *
  * Why: the protocol verifies with three implementations: OpenSSL (Node), BoringSSL (a browser's
  * WebCrypto) and JavaScript (noble's arithmetic, where neither is at hand). RFC 8032 leaves them

@@ -51,7 +51,7 @@ interface Started {
  * The signature jobs of `events`' item events, each against its signer's key in the roster as it
  * is now. Events of this device (it holds them already), roster events and signers not in the
  * roster are left to the applying thread (`undefined`); so is every signature that fails the
- * strictness rule (docs/PROTOCOL.md 16.3), which the applying thread refuses without verifying:
+ * strictness rule (docs/PROTOCOL.md 16.2), which the applying thread refuses without verifying:
  * a background answer is only ever the cofactorless equation's, on every platform alike.
  */
 export const signatureJobsOf = (

@@ -3,7 +3,7 @@
  * the many EdDSAs", Chalkias, Garillot, Nikolaenko 2020): small-order and mixed-order keys and
  * R, non-canonical encodings, S at and below the group order. Each is made here with noble's point
  * arithmetic, deterministically, and carries the protocol's answer (`verifyDeviceSignature`,
- * docs/PROTOCOL.md 16.3). The RFC 8032 vectors are the honest baseline.
+ * docs/PROTOCOL.md 16.2). The RFC 8032 vectors are the honest baseline.
  */
 
 import { ED25519_TORSION_SUBGROUP, ed25519 } from "@noble/curves/ed25519.js";
