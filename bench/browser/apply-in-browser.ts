@@ -7,7 +7,7 @@
 
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_APPLY_BATCH } from "@keypears/sync-client";
+import { DEFAULT_APPLY_BATCH, DEFAULT_PULL_PAGE } from "@keypears/sync-client";
 import { buildTestBundle, launchChromium, serveStatic } from "@keypears/vault-browser/testing";
 import { joinOffline } from "../fixtures/bench-account.ts";
 import { pagesOf, readOrderedEvents } from "../fixtures/ordered-events.ts";
@@ -63,6 +63,7 @@ export const applyInChromium = async (
     serverUrl: `http://${BENCH_DOMAIN}`,
     eventsUrl: "/events.frames",
     batch: DEFAULT_APPLY_BATCH,
+    page: DEFAULT_PULL_PAGE,
     runs,
   };
   writeFileSync(join(bundle.dir, "apply-request.json"), JSON.stringify(request));

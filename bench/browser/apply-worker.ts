@@ -2,7 +2,9 @@
  * The apply benchmark's KeyPears row, in a Chromium worker: a new device of the account joins on
  * SQLite WASM in OPFS (the SAH pool, as the browser vault keeps it) and applies the server-ordered
  * events with `vault.sync.applyOrdered` in the sync client's batches, as `apply-remote/keypears.ts`
- * does in Node. It reads its request (the account, the events' URL) from `apply-request.json`
+ * does in Node. As the browser vault does (`webcrypto-signatures.ts`), each pulled page's
+ * signatures are verified ahead with WebCrypto (`vault.sync.verifyAhead`) and a batch is applied
+ * once its pages' answers are in: that time is part of each run. It reads its request (the account, the events' URL) from `apply-request.json`
  * beside the page and posts one reply: each run's time.
  */
 
@@ -21,6 +23,7 @@ import {
 import { describeVaultError, joinAccount } from "@keypears/vault/core";
 import { cheapDeps } from "@keypears/vault/testing/platform";
 import { openOpfsPool } from "../../packages/vault-browser/src/opfs-pool.ts";
+import { createWebCryptoSignatureVerifier } from "../../packages/vault-browser/src/webcrypto-signatures.ts";
 import type { BenchAccount } from "../fixtures/bench-account.ts";
 
 export interface ApplyWorkerRequest {
@@ -28,6 +31,8 @@ export interface ApplyWorkerRequest {
   readonly serverUrl: string;
   readonly eventsUrl: string;
   readonly batch: number;
+  /** The sync client's pull page: each page's signatures are verified ahead as it arrives. */
+  readonly page: number;
   readonly runs: number;
 }
 export type ApplyWorkerReply =
@@ -87,12 +92,16 @@ const run = async (request: ApplyWorkerRequest): Promise<ApplyWorkerReply> => {
       vaultId: account.vaultId as VaultId,
       wrappedVaultKey: base64UrlToBytes(account.wrappedVaultKey),
       deviceId: createDeviceId(systemDeps.randomBytes) as DeviceId,
-      deps: cheapDeps(),
+      deps: cheapDeps({ signatureVerifier: createWebCryptoSignatureVerifier() }),
     });
     if (!joined.ok) throw new Error(describeVaultError(joined.error));
     const vault = joined.value;
     const started = performance.now();
     for (const page of pages) {
+      const verifying: Promise<void>[] = [];
+      for (let start = 0; start < page.events.length; start += request.page)
+        verifying.push(vault.sync.verifyAhead(page.events.slice(start, start + request.page)));
+      await Promise.all(verifying);
       const applied = vault.sync.applyOrdered(page.events, page.end);
       if (!applied.ok)
         throw new Error(`applyOrdered refused a page: ${JSON.stringify(applied.error)}`);

@@ -7,6 +7,7 @@
 
 import { join } from "node:path";
 import type { VaultClient } from "@keypears/vault-browser";
+import { DEFAULT_PULL_PAGE } from "@keypears/sync-client";
 import { buildTestBundle, launchChromium, serveStatic } from "@keypears/vault-browser/testing";
 import {
   createAccount,
@@ -278,7 +279,7 @@ export const browserBenchmark: Benchmark = {
         "Live queries: from calling `edit` (a durable commit) to the subscriber's new result; the list query re-runs over every item after each commit and hands on a result only when it changed.",
         `${edits} edits per live query; ${unlockRuns} unlocks; 5 lists; ${applyRuns} applies.`,
         "Apply: the apply-remote benchmark's workload (the vault history's server-ordered events over " +
-          `${history.workload.size.items.toLocaleString("en")} items) applied with \`vault.sync.applyOrdered\` into a new device's empty vault, each run into a fresh file, after one untimed warm-up run; timed inside the worker in Chromium (no page round trip), and in this process in Node. Both must end with the same items.`,
+          `${history.workload.size.items.toLocaleString("en")} items) applied with \`vault.sync.applyOrdered\` into a new device's empty vault, each run into a fresh file, after one untimed warm-up run; timed inside the worker in Chromium (no page round trip), and in this process in Node. Both must end with the same items. Signatures: in Node a worker thread verifies a batch's (OpenSSL) while the main thread applies it; in Chromium each pull page's (${DEFAULT_PULL_PAGE.toLocaleString("en")} events) are verified ahead with WebCrypto (BoringSSL, off the worker's thread, all in flight at once) and a batch is applied once its pages are answered, as the browser vault's sync does; that time is in each run.`,
       ],
     };
     const itemLive = percentiles(chromium.liveItem);

@@ -5,7 +5,10 @@
  */
 
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
+import { bytesToNumberLE, concatBytes, equalBytes } from "@noble/curves/utils.js";
+import { sha512 } from "@noble/hashes/sha2.js";
 import type * as NodeCrypto from "node:crypto";
+import { ED25519_GROUP_ORDER, isStrictEd25519Input } from "./ed25519-strictness.ts";
 import { expectBytes } from "./expect-bytes.ts";
 import { drawRandomBytes, type RandomBytes, systemRandomBytes } from "./random.ts";
 
@@ -44,6 +47,11 @@ export const deviceKeyPairsFromSecrets = (
  * verifies a few thousand messages a second, too slow for a vault that verifies every event of a
  * 100,000-event log. Signatures are deterministic (RFC 8032), so both give the same bytes; noble
  * stays the implementation elsewhere (browsers) and the tests hold the two to each other.
+ *
+ * Verification is cofactorless everywhere (docs/PROTOCOL.md 16.2): OpenSSL and BoringSSL (a
+ * browser's WebCrypto) encode [S]B - [k]A and compare it with R; noble's own `verify` checks the
+ * cofactored equation instead, which accepts a mixed-order R or A that the others refuse, so the
+ * JavaScript path does the cofactorless comparison itself with noble's point arithmetic.
  */
 export interface Ed25519 {
   readonly sign: (seed: Uint8Array, message: Uint8Array) => Uint8Array;
@@ -52,8 +60,16 @@ export interface Ed25519 {
 
 export const nobleEd25519: Ed25519 = {
   sign: (seed, message) => ed25519.sign(message, seed),
-  verify: (publicKey, message, signature) =>
-    ed25519.verify(signature, message, publicKey, { zip215: false }),
+  verify: (publicKey, message, signature) => {
+    const r = signature.subarray(0, 32);
+    const s = bytesToNumberLE(signature.subarray(32, 64));
+    if (s >= ED25519_GROUP_ORDER) return false;
+    // Throws (the caller's `false`) on an encoding that is no point or not canonical.
+    const a = ed25519.Point.fromBytes(publicKey, false);
+    const k = bytesToNumberLE(sha512(concatBytes(r, publicKey, message))) % ED25519_GROUP_ORDER;
+    const check = ed25519.Point.BASE.multiplyUnsafe(s).subtract(a.multiplyUnsafe(k));
+    return equalBytes(check.toBytes(), r);
+  },
 };
 
 const PKCS8_PREFIX = Uint8Array.from([
@@ -124,7 +140,11 @@ export const signAsDevice = (signingSeed: Uint8Array, message: Uint8Array): Uint
   return implementation.sign(signingSeed, message);
 };
 
-/** Whether `signature` is a valid Ed25519 signature of `message` by `signingKey`; never throws. */
+/**
+ * Whether `signature` is a valid Ed25519 signature of `message` by `signingKey` under the
+ * protocol's strictness rule (`ed25519-strictness.ts`), the same answer on every platform; never
+ * throws.
+ */
 export const verifyDeviceSignature = (
   signingKey: Uint8Array,
   message: Uint8Array,
@@ -132,6 +152,7 @@ export const verifyDeviceSignature = (
 ): boolean => {
   if (signingKey.length !== DEVICE_PUBLIC_KEY_LENGTH) return false;
   if (signature.length !== DEVICE_SIGNATURE_LENGTH) return false;
+  if (!isStrictEd25519Input(signingKey, signature)) return false;
   try {
     return implementation.verify(signingKey, message, signature);
   } catch {

@@ -91,6 +91,8 @@ export {
   verifyDeviceSignature,
   type DeviceKeyPairs,
 } from "./device-signing.ts";
+export { isStrictEd25519Input } from "./ed25519-strictness.ts";
+export { createWebCryptoSignatureCheck, type AsyncSignatureCheck } from "./webcrypto-ed25519.ts";
 export {
   KEY_DELIVERY_LENGTH,
   openKeyDelivery,

@@ -10,6 +10,7 @@ import { after, before } from "node:test";
 import { bytesToBase64Url } from "@keypears/base";
 import {
   createDeviceKeyPairs,
+  createWebCryptoSignatureCheck,
   DEFAULT_KDF_PARAMS,
   parseSecretKey,
   signAsDevice,
@@ -23,7 +24,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { RunningServer } from "@keypears/server";
-import type { Vault } from "@keypears/vault";
+import { type BackgroundVerifier, createAheadSignatureVerifier, type Vault } from "@keypears/vault";
 import { cheapDeps, createTestHome, expectOk } from "@keypears/vault/testing";
 import { loginNewDevice } from "./node-onboarding.ts";
 import type { SyncError } from "./sync-error.ts";
@@ -362,6 +363,54 @@ test("an altered event is caught by the chain, or, re-chained, quarantined for i
     altered.map((p, i) => [p, i === 0 ? "bad-signature" : "unknown-signer"] as const),
   );
   assert.equal(b.vault.get("Real").ok, false, "an altered event is never applied");
+});
+
+test("a device that verifies pulled pages ahead with WebCrypto (as in a browser) still quarantines forged signatures, and took every other answer from WebCrypto", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(server);
+  const a = account.first;
+  const webCrypto = createAheadSignatureVerifier(createWebCryptoSignatureCheck());
+  let answered = 0;
+  const counting: BackgroundVerifier = {
+    ...webCrypto,
+    start: (jobs) => {
+      const batch = webCrypto.start(jobs);
+      return {
+        ...batch,
+        take: (index) => {
+          const answer = batch.take(index);
+          if (answer !== undefined) answered++;
+          return answer;
+        },
+      };
+    },
+  };
+  const b = await account.join("victim", {}, via.url, cheapDeps({ signatureVerifier: counting }));
+  track(a, b);
+  a.vault.transact(() => {
+    for (let i = 0; i < 80; i++) expectOk(a.vault.add({ fields: { title: `Item ${i}` } }));
+  });
+  await a.sync();
+  const ofA = a.vault.sync.verified().position;
+  const forged = [11, 51];
+  assert.ok(ofA > 60);
+  // A bit of two item events' signatures (S) flipped, the page re-chained around them.
+  const flip = (payload: string) => {
+    const bytes = Buffer.from(payload, "base64url");
+    bytes[bytes.length - 20]! ^= 1;
+    return bytesToBase64Url(bytes);
+  };
+  via.attack = onPull((page) =>
+    rechain(
+      page,
+      page.events.map((e) =>
+        forged.includes(e.position) ? { ...e, payload: flip(e.payload) } : e,
+      ),
+    ),
+  );
+  await expectQuarantined(b, () => forged.map((p) => [p, "bad-signature"] as const));
+  assert.equal(b.vault.list().length, 78);
+  assert.ok(answered >= 78, `the apply took WebCrypto's answers (${answered})`);
 });
 
 test("events signed by an unknown key, or under an enrolled device's name with another key, are quarantined", async () => {

@@ -279,8 +279,13 @@ export const createSyncEngine = (
     let trusted = vault.sync.verified();
     let batch: StoredEvent[] = [];
     const seenIds = new Set<string>();
-    const apply = (): Result<void, SyncError> => {
+    // Signatures verified asynchronously (a browser's WebCrypto) while the next pages travel; a
+    // batch is applied once its pages' are answered (`vault.sync.verifyAhead`).
+    let verifying: Promise<void>[] = [];
+    const apply = async (): Promise<Result<void, SyncError>> => {
       if (batch.length === 0) return ok(undefined);
+      if (verifying.length > 0) await Promise.all(verifying);
+      verifying = [];
       const applied = applyPage(vault, batch, trusted);
       if (!applied.ok) return err(fromApply(applied.error, batch[0]?.position ?? null));
       pulled += applied.value.applied;
@@ -321,10 +326,11 @@ export const createSyncEngine = (
       if (announced !== undefined)
         hashAtAnnounced ??= events.find((event) => event.position === announced)?.chainHash;
       batch.push(...events);
+      verifying.push(vault.sync.verifyAhead(events));
       trusted = verified.value;
       const finished = trusted.position >= head.position || events.length === 0;
       if (finished || batch.length >= applyBatch) {
-        const applied = apply();
+        const applied = await apply();
         if (!applied.ok) return applied;
       }
       progress({ phase: "pull", done: trusted.position, total: head.position });

@@ -31,6 +31,14 @@ const NODE_ONLY_TESTS = new Set([
   ": Node's native Ed25519 and noble's give the same signatures and accept each other's",
 ]);
 
+/** `ed25519-edge-cases.test.ts`: its WebCrypto is BoringSSL here, OpenSSL in Node. */
+const ED25519_EDGE_TESTS = [
+  "the protocol's answer on every Ed25519 edge case is the vector's, here as on every platform",
+  "on what the strictness rule lets through, every cofactorless implementation here agrees: JavaScript, WebCrypto, Node's OpenSSL",
+  "without the strictness rule the implementations disagree on edge cases (recorded)",
+  "honest signatures always pass the strictness rule and verify everywhere (random keys and messages)",
+];
+
 test("@keypears/crypto's tests (known answers, round trips) pass in Chromium: the same bytes as Node", async () => {
   const dir = new URL("../../crypto/src/", import.meta.url).pathname;
   const files = readdirSync(dir)
@@ -54,6 +62,12 @@ test("@keypears/crypto's tests (known answers, round trips) pass in Chromium: th
       "every crypto test passes in Chromium",
     );
     assert.ok(results.length >= 40, `the crypto tests ran (${results.length})`);
+    // The Ed25519 edge cases through Chromium's WebCrypto (BoringSSL): the same answers as Node's.
+    for (const name of ED25519_EDGE_TESTS)
+      assert.ok(
+        results.some((o) => o.ok && o.name === `: ${name}`),
+        `${name}: ran and passed in Chromium`,
+      );
   } finally {
     await browser.close();
     browser.removeProfile();

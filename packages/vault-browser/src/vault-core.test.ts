@@ -30,6 +30,7 @@ const SHARED_FILES = [
   "history-binding.test.ts",
   "two-devices.test.ts",
   "at-rest.test.ts",
+  "ahead-signatures.test.ts",
 ];
 
 const vaultSrc = new URL("../../vault/src/", import.meta.url).pathname;

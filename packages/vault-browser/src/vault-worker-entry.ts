@@ -9,6 +9,7 @@ import {
   runVaultWorker,
   type WorkerScope,
 } from "./vault-worker.ts";
+import { createWebCryptoSignatureVerifier } from "./webcrypto-signatures.ts";
 
 const scope = globalThis as unknown as WorkerScope & {
   readonly navigator: {
@@ -23,7 +24,12 @@ runVaultWorker(scope, {
   channel: new BroadcastChannel(CHANNEL_NAME) as unknown as BroadcastPort,
   locks: scope.navigator.locks,
   openStorage: () => openOpfsPool(),
-  deps: { now: systemDeps.now, randomBytes: systemDeps.randomBytes },
+  deps: {
+    now: systemDeps.now,
+    randomBytes: systemDeps.randomBytes,
+    // Pulled pages' signatures are verified with WebCrypto (native, off this thread) before the apply.
+    signatureVerifier: createWebCryptoSignatureVerifier(),
+  },
   quotaExceeded: takeQuotaExceeded,
   network: {
     online: () => scope.navigator.onLine,

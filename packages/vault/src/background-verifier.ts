@@ -10,8 +10,11 @@
  * signature this thread would verify (the caller compares them), and whatever the helper has not
  * claimed when this thread reaches it is verified here.
  *
- * Platforms without threads (or a browser's single worker) give no verifier; the vault then
- * verifies every signature on its own thread, as before.
+ * A browser worker has no second thread to share memory with, but WebCrypto verifies natively and
+ * off the JavaScript thread, asynchronously: its verifier (`ahead-signature-verifier.ts`) answers
+ * in `ahead`, which the sync client awaits for each pulled page before the synchronous apply, and
+ * `start` then hands out those answers. Platforms with neither give no verifier; the vault then
+ * verifies every signature on its own thread.
  */
 
 export interface SignatureJob {
@@ -26,6 +29,11 @@ export interface BackgroundVerifier {
    * The batch must be `finish`ed (in a `finally`) so the helper stops on an abandoned batch.
    */
   readonly start: (jobs: readonly (SignatureJob | undefined)[]) => VerifyingBatch;
+  /**
+   * Verifies `jobs` before their batch is applied, for verifiers that can only answer
+   * asynchronously; `start` then answers from what it verified. Never rejects.
+   */
+  readonly ahead?: (jobs: readonly (SignatureJob | undefined)[]) => Promise<void>;
 }
 
 export interface VerifyingBatch {

@@ -125,6 +125,15 @@ export interface DeviceTrust {
     position: number,
     verify?: SignatureCheck,
   ) => Result<OpenedRemote, Refusal>;
+  /**
+   * The device and signing key a pulled enrolment names, if `stored` is one and opens under a key
+   * this device holds. Only a hint, for verifying the enrolled device's signatures ahead of the
+   * apply (`vault.sync.verifyAhead`): whether it enrols anyone is decided when it is applied.
+   */
+  readonly announcedKey: (stored: {
+    readonly id: EventId;
+    readonly payload: Uint8Array;
+  }) => { readonly deviceId: DeviceId; readonly signingKey: Uint8Array } | undefined;
   /** Checks that a payload of this device's outbox opens (before it leaves). */
   readonly opensOwn: (id: EventId, payload: Uint8Array) => boolean;
   readonly entry: (id: DeviceId) => RosterEntry | undefined;
@@ -425,8 +434,23 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     else ctx.writeState("epoch-without-key", encoder.encode(String(op.epoch)));
   };
 
+  const announcedKey: DeviceTrust["announcedKey"] = (stored) => {
+    // A signed roster payload (version 2, kind 2; docs/PROTOCOL.md 16.2).
+    if (stored.payload[0] !== 2 || stored.payload[1] !== 2) return undefined;
+    const parsed = parseSignedPayload(stored.payload);
+    if (!parsed.ok || parsed.value.kind !== "roster") return undefined;
+    const keys = epochs.keysOf(parsed.value.epoch);
+    if (keys === undefined) return undefined;
+    const bytes = openRosterBox(keys, vaultId, stored.id, parsed.value.box);
+    if (bytes === undefined) return undefined;
+    const op = decodeRosterOp(bytes);
+    if (!op.ok || op.value.kind !== "enrol") return undefined;
+    return { deviceId: op.value.deviceId, signingKey: op.value.signingKey };
+  };
+
   return {
     keys: loadKeys,
+    announcedKey,
     sealItemEvent: (event) =>
       sealSignedItemEvent(sealingKeys(), signer(), event, ctx.deps.randomBytes),
     sealItemEvents: (events) =>

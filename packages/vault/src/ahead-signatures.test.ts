@@ -1,0 +1,160 @@
+/**
+ * Applying a pulled batch whose signatures were verified ahead, asynchronously, with WebCrypto (as
+ * the vault in a browser worker does; this file runs in Node, where WebCrypto is OpenSSL, and in
+ * Chromium, where it is BoringSSL): the apply takes those answers, and forged signatures are still
+ * quarantined at their positions.
+ */
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  createDeviceKeyPairs,
+  createWebCryptoSignatureCheck,
+  parseSecretKey,
+  signAsDevice,
+} from "@keypears/crypto";
+import {
+  createMemoryEventStore,
+  envelopeBytes,
+  type StoredEvent,
+  verifySegment,
+} from "@keypears/sync-core";
+import { createAheadSignatureVerifier } from "./ahead-signature-verifier.ts";
+import type { BackgroundVerifier } from "./background-verifier.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  joinAccount,
+} from "./testing/test-platform.ts";
+import type { Vault } from "./vault.ts";
+
+const homes = [createTestHome(), createTestHome()];
+const webCrypto = createAheadSignatureVerifier(createWebCryptoSignatureCheck());
+/** How many answers the apply took from the verifier, and how many it had to verify itself. */
+const taken = { answered: 0, left: 0 };
+const counting: BackgroundVerifier = {
+  ...webCrypto,
+  start: (jobs) => {
+    const batch = webCrypto.start(jobs);
+    return {
+      ...batch,
+      take: (index) => {
+        const answer = batch.take(index);
+        if (answer === undefined) taken.left++;
+        else taken.answered++;
+        return answer;
+      },
+    };
+  },
+};
+let laptop: Vault;
+let phone: Vault;
+
+before(async () => {
+  const created = await createTestAccount(homes[0]!.path, "fay@example.com", {
+    serverUrl: "https://example.com",
+  });
+  laptop = created.vault;
+  const r = created.registration;
+  phone = expectOk(
+    await joinAccount({
+      home: homes[1]!.path,
+      address: "fay@example.com",
+      password: "correct horse battery staple",
+      secretKey: expectOk(parseSecretKey(created.secretKey)),
+      serverUrl: "https://example.com",
+      kdf: r.kdf,
+      salt: r.salt,
+      vaultId: r.vaultId,
+      wrappedVaultKey: r.wrappedVaultKey,
+      deviceId: "00000000000000dd" as never,
+      deps: cheapDeps({ signatureVerifier: counting }),
+    }),
+  );
+});
+after(() => {
+  laptop.lock();
+  phone.lock();
+  for (const home of homes) home.remove();
+});
+
+test("signatures verified ahead with WebCrypto are taken by the apply, and forged ones are still quarantined", async () => {
+  laptop.transact(() => {
+    for (let i = 0; i < 150; i++) expectOk(laptop.add({ fields: { title: `Item ${i}` } }));
+  });
+  const server = createMemoryEventStore();
+  const pending = expectOk(laptop.sync.pending(1000));
+  expectOk(
+    await server.append(
+      laptop.vaultId,
+      pending.map((p) => ({ id: p.id, payload: p.payload })),
+    ),
+  );
+  const events = await server.readAfter(phone.vaultId, 0, 1000);
+  assert.equal(events.length, 151, "the laptop's enrolment and its 150 items");
+  const verified = expectOk(
+    verifySegment({
+      trusted: phone.sync.verified(),
+      anchor: phone.sync.verified(),
+      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+      head: await server.head(phone.vaultId),
+    }),
+  );
+  // Forged after the server ordered them: a flipped bit in a signature's S, in its R, in the box.
+  const flip =
+    (at: (p: Uint8Array) => number, bit: number) =>
+    (p: Uint8Array): Uint8Array =>
+      Uint8Array.from(p, (b, k) => (k === at(p) ? b ^ bit : b));
+  const forged = new Map([
+    [40, flip((p) => p.length - 5, 1)],
+    [90, flip((p) => p.length - 40, 2)],
+    [120, flip(() => 60, 4)],
+  ]);
+  const served: StoredEvent[] = events.map((e, i) => {
+    const forge = forged.get(i);
+    return forge === undefined ? e : { ...e, payload: forge(e.payload) };
+  });
+  // The phone knows no device yet: the laptop's key comes from its enrolment in the same pages.
+  assert.equal(phone.sync.quarantined().length, 0);
+  await phone.sync.verifyAhead(served.slice(0, 100));
+  await phone.sync.verifyAhead(served.slice(100));
+  const result = expectOk(phone.sync.applyOrdered(served, verified));
+  assert.deepEqual(
+    result.quarantined.map((q) => [q.position, q.reason]),
+    [40, 90, 120].map((i) => [events[i]!.position, "bad-signature"]),
+  );
+  assert.equal(result.applied, 147);
+  assert.equal(taken.answered, 150, "every item signature's answer came from WebCrypto");
+  assert.equal(taken.left, 0);
+  const titles = phone.list().map((item) => item.title);
+  assert.equal(titles.length, 147);
+  assert.ok(!titles.includes("Item 39") && !titles.includes("Item 89"));
+  assert.ok(titles.includes("Item 38") && titles.includes("Item 149"));
+});
+
+test("an answer is only ever taken for the same key, message and signature it was verified for", async () => {
+  const keys = createDeviceKeyPairs();
+  const message = new TextEncoder().encode("event");
+  const job = {
+    signingKey: keys.signingKey,
+    message,
+    signature: signAsDevice(keys.signingSeed, message),
+  };
+  const verifier = createAheadSignatureVerifier(createWebCryptoSignatureCheck());
+  await verifier.ahead?.([job, undefined]);
+  const otherMessage = { ...job, message: new TextEncoder().encode("other") };
+  const otherKey = { ...job, signingKey: createDeviceKeyPairs().signingKey };
+  assert.equal(verifier.start([otherMessage]).take(0), undefined, "another message");
+  await verifier.ahead?.([job]);
+  assert.equal(verifier.start([otherKey]).take(0), undefined, "another key");
+  await verifier.ahead?.([job]);
+  const batch = verifier.start([undefined, job]);
+  assert.equal(batch.take(0), undefined, "no job");
+  assert.equal(batch.take(1), true, "the same bytes: WebCrypto's answer");
+  assert.equal(batch.take(1), undefined, "each answer is taken once");
+  const none = createAheadSignatureVerifier(Promise.resolve(undefined));
+  await none.ahead?.([job]);
+  assert.equal(none.start([job]).take(0), undefined, "no WebCrypto Ed25519: nothing ahead");
+});
