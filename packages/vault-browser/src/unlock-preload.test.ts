@@ -122,3 +122,50 @@ test("a vault of many items unlocks with its views opened by the helper worker; 
     browser.removeProfile();
   }
 });
+
+test("a vault locked while its items are still being opened: the live query waiting for them hears that it is locked", async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    page.on("pageerror", (error) => console.error("page error:", error.message));
+    await page.goto(site.url);
+    await page.waitForFunction(() => typeof keypears === "object");
+    const failures = await page.evaluate(
+      async ({ address, password, count }) => {
+        const made = await keypears.vault.createAccount({ address, password });
+        if (!made.ok) throw new Error(made.error.kind);
+        const first = await keypears.vault.unlock(address, password);
+        if (!first.ok) throw new Error(first.error.kind);
+        const added = await keypears.vault.addMany(
+          address,
+          Array.from({ length: count }, (_, i) => ({
+            type: "login" as const,
+            fields: { title: `Item ${i}`, username: `user${i}` },
+          })),
+        );
+        if (!added.ok) throw new Error(added.error.kind);
+        await keypears.vault.lock(address);
+        const unlocked = await keypears.vault.unlock(address, password);
+        if (!unlocked.ok) throw new Error(unlocked.error.kind);
+        // Watched and locked at once: the items are still being opened.
+        const heard: string[] = [];
+        keypears.vault.watch(
+          address,
+          { kind: "rows", filter: {} },
+          (rows) => heard.push(`rows ${rows.length}`),
+          (failure) => heard.push(failure.kind),
+        );
+        await keypears.vault.lock(address);
+        const deadline = Date.now() + 10_000;
+        while (!heard.includes("locked") && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        return heard;
+      },
+      { address: "locked-early@localhost", password: PASSWORD, count: ITEMS },
+    );
+    assert.ok(failures.includes("locked"), `the watch heard: ${JSON.stringify(failures)}`);
+  } finally {
+    await browser.close();
+    browser.removeProfile();
+  }
+});

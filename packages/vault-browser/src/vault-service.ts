@@ -355,7 +355,7 @@ export const createVaultService = (
       if (warming.get(address) !== done) return;
       warming.delete(address);
       // The live queries that waited for the items run now.
-      if (open.get(address)?.vault === vault) hooks.onCommit?.(address);
+      hooks.onCommit?.(address);
     });
   };
 
@@ -367,6 +367,8 @@ export const createVaultService = (
   const detach = (address: string, notify = true): boolean => {
     const entry = open.get(address);
     if (entry === undefined) return false;
+    // Live queries waiting for its items run at the lock's notice (and fail: it is locked).
+    warming.delete(address);
     sync.stopLive(address, notify);
     stopInboxWatch(address);
     health.forget(address);
