@@ -92,14 +92,37 @@ declare const MutationObserver: new (callback: () => void) => {
   readonly disconnect: () => void;
 };
 
+/** This process's clock as a time since the epoch, in ms, comparable with a page's. */
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * How far the page's clock (`performance.timeOrigin + performance.now()`) is ahead of this
+ * process's: both start from the system's clock, but each at its own start, so they may differ by
+ * a step of the system clock between. Estimated as NTP does, from the round trip that took least
+ * of 20: the page read its clock halfway through it, give or take half of that round trip.
+ */
+const pageClockOffset = async (page: Page): Promise<number> => {
+  let best = { roundTrip: Infinity, offset: 0 };
+  for (let i = 0; i < 20; i++) {
+    const sent = epochNow();
+    const pageTime = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const received = epochNow();
+    if (received - sent < best.roundTrip)
+      best = { roundTrip: received - sent, offset: pageTime - (sent + received) / 2 };
+  }
+  return best.offset;
+};
+
 /**
  * Waits in the page for `shown`, checked at once and on every change to the page (a mutation
  * observer), so the time taken around it in this process is when the page showed it plus one round
  * trip. (Playwright's own `waitFor` polls at 0, 20, 70, 170 and 270 ms, then every 500 ms, which
  * rounded the times measured here to those steps.) Called before the action; `seen` is awaited
- * after it, and fails when the page has not shown it within two minutes.
+ * after it, and fails when the page has not shown it within two minutes. It resolves with the
+ * page's own time of the change that showed it (`performance.timeOrigin + performance.now()`, the
+ * same clock as `epochNow` here), for timings that this process may hear of late.
  */
-const watchFor = async (page: Page, shown: Shown): Promise<{ readonly seen: Promise<void> }> => {
+const watchFor = async (page: Page, shown: Shown): Promise<{ readonly seen: Promise<number> }> => {
   const name = `__keypearsBench${++watchCount}`;
   await page.evaluate(
     ({ shown, name }) => {
@@ -116,12 +139,12 @@ const watchFor = async (page: Page, shown: Shown): Promise<{ readonly seen: Prom
           if ((title.textContent ?? "").includes(firstRow)) return true;
         return false;
       };
-      (globalThis as unknown as Record<string, Promise<void>>)[name] = new Promise<void>(
+      (globalThis as unknown as Record<string, Promise<number>>)[name] = new Promise<number>(
         (resolve, reject) => {
           const done = (): void => {
             observer.disconnect();
             clearTimeout(timer);
-            resolve();
+            resolve(performance.timeOrigin + performance.now());
           };
           const observer = new MutationObserver(() => {
             if (holds()) done();
@@ -144,7 +167,7 @@ const watchFor = async (page: Page, shown: Shown): Promise<{ readonly seen: Prom
   );
   return {
     seen: page.evaluate(
-      (name) => (globalThis as unknown as Record<string, Promise<void>>)[name],
+      (name) => (globalThis as unknown as Record<string, Promise<number>>)[name] as Promise<number>,
       name,
     ),
   };
@@ -205,17 +228,21 @@ const remoteEdits = async (page: Page, serverUrl: string, secretKey: string, edi
     const first = await client.syncOnce();
     if (!first.ok) throw new Error(first.error.kind);
     const samples: number[] = [];
+    const offset = await pageClockOffset(page);
     for (let i = 0; i < edits + 3; i++) {
       const value = `remote-${i}-${Math.random().toString(36).slice(2, 8)}`;
       const shown = await watchFor(page, { kind: "text", label: "Username value", text: value });
-      const started = performance.now();
+      const started = epochNow();
       const edited = vault.edit("Remote", { username: value });
       if (!edited.ok) throw new Error(edited.error.kind);
       const synced = await client.syncOnce();
       if (!synced.ok) throw new Error(synced.error.kind);
-      await shown.seen;
+      // The end is the page's own time of showing it: this process, which also runs the server
+      // and the sending device (its pull-back of its own edit, then its apply), could hear of it
+      // only once that work let it, which counted the sender's and the server's turns in Node.
+      const shownAt = await shown.seen;
       // The first three warm the connection and the page's code paths up.
-      if (i >= 3) samples.push(performance.now() - started);
+      if (i >= 3) samples.push(shownAt - offset - started);
       await page.getByLabel("Username value").filter({ hasText: value }).waitFor();
     }
     vault.lock();
@@ -338,7 +365,7 @@ export const webAppBenchmark: Benchmark = {
         notes: [
           "The production build of `apps/web` served by a KeyPears server (in-memory PGlite) on loopback, in Debian's Chromium (headless, playwright-core), driven by role and label; times are taken in the benchmark process around Playwright's actions, so each includes a round trip to the browser. The end of each timing is seen by a mutation observer in the page (then checked again by role and name, untimed): Playwright's own `waitFor` polls at 0, 20, 70, 170 and 270 ms and then every 500 ms, which rounded these times to those steps (the list's difference of two such times came out near 500 ms whatever the list cost).",
           `Open and unlock: \`page.goto\`, then the master password typed and Unlock clicked, until the list's count and its first row show (the list is virtualized). The key derivation runs in the vault worker and cannot be timed apart from outside, so it is measured as the same steps on an empty vault in a second profile, interleaved run by run (${opens} runs each after a warm-up); "after the key derivation" is the difference, run by run (a difference below zero, the noise of two measurements, counts as 0).`,
-          `Remote edit: a second device of the account (the sync client in the benchmark process, its vault on better-sqlite3) edits one field and pushes it at once (\`syncOnce\`); the browser learns of it through its live head stream, pulls, verifies and applies it in the worker, and the open item's live query re-renders. Timed from the edit's call until the new value is in the page; ${edits} edits after 3 warm-ups, one at a time.`,
+          `Remote edit: a second device of the account (the sync client in the benchmark process, its vault on better-sqlite3) edits one field and pushes it at once (\`syncOnce\`); the browser learns of it through its live head stream, pulls, verifies and applies it in the worker, and the open item's live query re-renders. Timed from the edit's call until the new value is in the page, by the page's own clock (its mutation observer's time; the two clocks' offset is estimated from the shortest of 20 round trips): until issue 13 the end was when this process heard of it, after the sender's own \`syncOnce\` returned and behind the server's work, both in this process; ${edits} edits after 3 warm-ups, one at a time.`,
         ],
       };
       return {
@@ -363,8 +390,8 @@ export const webAppBenchmark: Benchmark = {
           },
         ],
         diagnosis: [
-          "List, profiled with timing marks in the vault worker and the page (issue 13; load average 5 to 12 on the shared 2-core machine, so every share is inflated), from the key derivation's end: opening the vault about 10 ms; reading the 10,000 sealed item views from SQLite WASM in OPFS about 150 ms; opening them (noble's XChaCha20-Poly1305 and a CBOR decode per item, in JavaScript) about 600 ms; sorting 5 ms; making the rows 25 ms; the rows crossing to the page 60 ms; the first screen of the virtualized list 20 ms. Until issue 13 the health badge, started once the list shows, watched the whole `list` query to hear of changes, so 10,000 whole items were cloned into the page (about 115 ms of its main thread) just as the list was to be painted; it now watches with `watchChanges` (the worker folds the deltas and only signals), and the worker opens and sorts the items on the turn after unlock answers, while the page draws. What remains is the vault's per-item cost of reading and opening a view; what would close it: a list index sealed as one record, or opening the views on the other core.",
-          "Remote edit, profiled the same way: no timer or polling wait is on the path; it is round trips and the work between them: the sending device's `syncOnce` (the account and head checks, asked for together; the push, whose append NOTIFYs the head to the browser's stream), the browser's pull (the head check is skipped, as the notice shows the server ahead, and the pull must reach the announced head), which PGlite serves after the sender's own pull-back, its verification and apply in SQLite WASM, and the live queries. Until issue 13 the worker ran the live queries in the apply's commit but posted their deltas only after the rest of the sync (its checks and the sync-time write, itself a commit); on the owner the worker now runs them synchronously inside the commit notice and posts each delta at once (`worker-live-query.ts`), ahead of the rest of the sync. On a nearly quiet machine, timed to the page, the p50 is about 41 to 53 ms before and after these changes alike: what is left is the round trips, the account check before the push among them.",
+          "List, profiled with timing marks in the vault worker and the page (issue 13; load average 5 to 12 on the shared 2-core machine, so every share is inflated), from the key derivation's end: opening the vault about 10 ms; reading the 10,000 sealed item views from SQLite WASM in OPFS about 150 ms; opening them (noble's XChaCha20-Poly1305 and a JSON decode per item, in JavaScript) about 600 ms; sorting 5 ms; making the rows 25 ms; the rows crossing to the page 60 ms; the first screen of the virtualized list 20 ms. Until issue 13 the health badge, started once the list shows, watched the whole `list` query to hear of changes, so 10,000 whole items were cloned into the page (about 115 ms of its main thread) just as the list was to be painted; it now watches with `watchChanges` (the worker folds the deltas and only signals), and the worker opens and sorts the items on the turn after unlock answers, while the page draws. Since then the items are opened on two cores (`Vault.preloadItems`): the owner reads the views a page at a time and hands the first 60% to a helper worker as they are read, opening the rest itself, and the page's live queries wait for the notice that they are open rather than opening them a second time. Under the shared machine's load (load average 7 to 13, every core taken) this showed no gain: 14 unlocks interleaved at random in one run, from the key derivation's end to the list in the page, median 3,087 ms without the helper (4 runs) and 2,999 ms with it (10 runs): the page's process got no more of the machine for having two threads busy. Its gain is where a core is free. What would close it on a loaded machine is less work per item: a list index sealed as one record (one box opened instead of 10,000; a stored format of its own, and a check that it matches the items table).",
+          "Remote edit, profiled with timing marks in the benchmark process (the server and the sending device) and in the browser's worker and page (issue 13; load average 7 to 13, every part inflated about fourfold), median shares of the time until the page received the item's new value: the sender's account check before its push (`syncOnce` asks it each time; a live `watch` only when its stream connects) about 19%; the push and the server's append, whose NOTIFY reaches the browser's head stream, about 21%; the browser's pull about 26% (PGlite reads the page in this process, with the sender's own pull-back queued behind it); its verification and apply in SQLite WASM, with the commit's flushes, about 17%; the live queries and the message to the page about 10%; no timer or polling wait is on the path. The benchmark heard of the page's change a fifth of the measured time late: it awaited the sender's own `syncOnce` first (its pull-back and apply, in this process), and the page's answer then waited behind the server's work in the same Node process. The end is now the page's own time of showing it (see the notes). On a commit the worker now runs the open item's live query first and posts its delta before the list's and the badges', so the page draws the item before it folds and draws the list's row. What is left is round trips and the work between them, the account check before each push of a device that pushes with `syncOnce` among them.",
         ],
       };
     } finally {

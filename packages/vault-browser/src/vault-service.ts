@@ -29,6 +29,7 @@ import {
   runLiveQuery,
 } from "@keypears/vault/core";
 import type { ListFilter } from "@keypears/vault/core";
+import type { ViewOpener } from "@keypears/vault/core";
 import type { OpenError } from "@keypears/vault/core";
 import {
   type ItemHistory,
@@ -296,12 +297,22 @@ export interface VaultServiceHooks {
   readonly onLock?: (address: Address) => void;
   /** A commit through any open vault. */
   readonly onCommit?: (address: Address) => void;
+  /**
+   * Opens a share of the item views on another thread at unlock (`Vault.preloadItems`); without
+   * it, the items are opened here, on the turn after unlock answers.
+   */
+  readonly viewOpener?: { readonly open: ViewOpener; readonly warm: () => void };
 }
 
 export interface VaultService {
   readonly api: VaultApi;
   /** The open vault of an address, if unlocked here. */
   readonly vault: (address: string) => Vault | undefined;
+  /**
+   * While the items of a vault just unlocked are being opened (`Vault.preloadItems`): when they
+   * are. Undefined otherwise. A live query waits for it rather than open them all a second time.
+   */
+  readonly warming: (address: string) => Promise<void> | undefined;
   /** Opens a vault with a key handed over by a previous owner (no key derivation). */
   readonly adopt: (session: VaultSession) => Result<void, VaultError>;
   /** Closes every vault (the keys are wiped); the storage stays. */
@@ -314,6 +325,39 @@ export const createVaultService = (
   hooks: VaultServiceHooks = {},
 ): VaultService => {
   const open = new Map<string, { vault: Vault; stopNotices: () => void }>();
+  const warming = new Map<string, Promise<void>>();
+
+  /**
+   * The list is what a page asks for first: its items are opened and sorted now, while the unlock's
+   * answer crosses to the page and the page draws the vault screen, instead of after (on the turn
+   * after that answer). With a view opener, a share of them is opened on another thread meanwhile.
+   */
+  const warm = (vault: Vault): void => {
+    const opener = hooks.viewOpener;
+    const { address } = vault;
+    const done = new Promise<void>((resolve) => {
+      setTimeout(() => {
+        if (open.get(address)?.vault !== vault) return resolve();
+        const preloaded =
+          opener === undefined ? Promise.resolve() : vault.preloadItems(opener.open);
+        preloaded
+          .then(() => {
+            if (open.get(address)?.vault === vault) vault.list();
+          })
+          .catch(() => {
+            // Locked meanwhile: nothing to warm.
+          })
+          .finally(resolve);
+      }, 0);
+    });
+    warming.set(address, done);
+    void done.then(() => {
+      if (warming.get(address) !== done) return;
+      warming.delete(address);
+      // The live queries that waited for the items run now.
+      hooks.onCommit?.(address);
+    });
+  };
 
   const attach = (vault: Vault): void => {
     const stopNotices = vault.onCommit(() => hooks.onCommit?.(vault.address));
@@ -323,6 +367,8 @@ export const createVaultService = (
   const detach = (address: string, notify = true): boolean => {
     const entry = open.get(address);
     if (entry === undefined) return false;
+    // Live queries waiting for its items run at the lock's notice (and fail: it is locked).
+    warming.delete(address);
     sync.stopLive(address, notify);
     stopInboxWatch(address);
     health.forget(address);
@@ -455,6 +501,7 @@ export const createVaultService = (
       });
     },
     unlock: async (address, password) => {
+      hooks.viewOpener?.warm();
       const unlocked = await unlockAccountFile({ storage, address, password, deps });
       if (!unlocked.ok) return unlocked;
       const { db, account, vaultKey } = unlocked.value;
@@ -462,17 +509,8 @@ export const createVaultService = (
       detach(account.address);
       const vault = openVault({ db, account, vaultKey, deps });
       attach(vault);
+      warm(vault);
       hooks.onUnlock?.({ address: account.address, vaultKey: handed });
-      // The list is what a page asks for first: its items are opened and sorted now, while the
-      // answer crosses to the page and the page draws the vault screen, instead of after.
-      setTimeout(() => {
-        if (open.get(account.address)?.vault !== vault) return;
-        try {
-          vault.list();
-        } catch {
-          // Locked meanwhile: nothing to warm.
-        }
-      }, 0);
       if (!account.address.endsWith("@localhost")) void identityOnUnlock(account.address, password);
       return ok(summary(account.address, account.serverUrl));
     },
@@ -654,6 +692,7 @@ export const createVaultService = (
   return {
     api,
     vault: (address) => open.get(address)?.vault,
+    warming: (address) => warming.get(address),
     adopt: (session) => {
       const file = openAccountFile(storage, session.address);
       if (!file.ok) return file;

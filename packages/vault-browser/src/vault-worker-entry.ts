@@ -3,6 +3,10 @@
 import { systemDeps } from "@keypears/sync-core";
 import { openOpfsPool, takeQuotaExceeded } from "./opfs-pool.ts";
 import { CHANNEL_NAME } from "./protocol.ts";
+import { createWorkerViewOpener, type HelperWorker } from "./view-opener.ts";
+
+/** The browser's `Worker` (this package is type-checked with Node's globals only). */
+declare const Worker: new (url: URL, options: { readonly type: "module" }) => HelperWorker;
 import {
   type BroadcastPort,
   type LockManagerLike,
@@ -31,6 +35,13 @@ runVaultWorker(scope, {
     signatureVerifier: createWebCryptoSignatureVerifier(),
   },
   quotaExceeded: takeQuotaExceeded,
+  // Written out as `new Worker(new URL(...))` so that bundlers (Vite) bundle the helper's module.
+  viewOpener: createWorkerViewOpener(
+    () =>
+      new Worker(new URL("./view-opener-entry.ts", import.meta.url), {
+        type: "module",
+      }),
+  ),
   network: {
     online: () => scope.navigator.onLine,
     subscribe: (listener) => {

@@ -67,6 +67,8 @@ export interface VaultWorkerPlatform {
   readonly network?: VaultServiceHooks["network"];
   /** Whether a write was refused for quota since the last call (and forgets it). */
   readonly quotaExceeded?: () => boolean;
+  /** Opens a share of a vault's items on another thread at unlock (a helper worker). */
+  readonly viewOpener?: VaultServiceHooks["viewOpener"];
 }
 
 interface Forwarded {
@@ -101,12 +103,19 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
       });
   };
 
+  /**
+   * The live queries of one item (the item a person has open): on a commit they run, and their
+   * deltas leave, before the others (the list, the badges), which the page would otherwise fold
+   * and draw first.
+   */
+  const firstListeners = new WeakSet<() => void>();
   const changed = (address: string): void => {
     const targets =
       address === "*"
         ? [...changeListeners.values()].flatMap((set) => [...set])
         : [...(changeListeners.get(address) ?? [])];
-    for (const listener of targets) listener();
+    for (const listener of targets) if (firstListeners.has(listener)) listener();
+    for (const listener of targets) if (!firstListeners.has(listener)) listener();
   };
 
   const holdSession = (address: string, vaultKey: Uint8Array): void => {
@@ -162,6 +171,7 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
       const opened = await platform.openStorage();
       const service = createVaultService(opened.storage, deps, {
         ...(network === undefined ? {} : { network: network.hooks }),
+        ...(platform.viewOpener === undefined ? {} : { viewOpener: platform.viewOpener }),
         onUnlock: (session) => {
           holdSession(session.address, session.vaultKey);
           post({ type: "session", address: session.address, vaultKey: session.vaultKey });
@@ -315,8 +325,12 @@ export const runVaultWorker = (scope: WorkerScope, platform: VaultWorkerPlatform
               ? owner.service.api.queryDelta(address, query, since)
               : undefined,
           runThere: (since) => execute("queryDelta", [address, query, since]) as Promise<LiveDelta>,
+          // While the owner opens a vault's items just unlocked, a query waits for the notice that
+          // they are open instead of opening them all again itself.
+          waiting: () => owner?.service.warming(address) !== undefined,
           changes: (onChange) => {
             const set = changeListeners.get(address) ?? new Set();
+            if (query.kind === "item") firstListeners.add(onChange);
             set.add(onChange);
             changeListeners.set(address, set);
             return () => set.delete(onChange);

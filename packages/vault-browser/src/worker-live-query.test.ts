@@ -86,3 +86,25 @@ test("elsewhere the run goes to the owner, each from the last cursor; notices du
   assert.deepEqual(delivered, ["c1", "c2", "c4"]);
   stop();
 });
+
+test("while the owner says to wait (a vault's items being opened), no run starts; the next notice runs it", async () => {
+  const source = notices();
+  const delivered: string[] = [];
+  let waiting = true;
+  let runs = 0;
+  const stop = followInWorker({
+    runHere: () => ({ kind: "same", cursor: `c${++runs}` }),
+    runThere: () => Promise.reject(new Error("the owner runs it here")),
+    changes: source.changes,
+    onDelta: (delta) => delivered.push(delta.cursor),
+    onError: (error) => delivered.push(`error ${String(error)}`),
+    waiting: () => waiting,
+  });
+  source.notify();
+  await settle();
+  assert.deepEqual(delivered, [], "nothing runs while the items are being opened");
+  waiting = false;
+  source.notify();
+  assert.deepEqual(delivered, ["c1"], "the notice that they are open runs it, inside the notice");
+  stop();
+});

@@ -22,6 +22,11 @@ export interface WorkerLiveQueryOptions {
   readonly onDelta: (delta: LiveDelta) => void;
   /** A run that failed (the vault locked, the owner gone); the query keeps listening. */
   readonly onError: (error: unknown) => void;
+  /**
+   * Whether runs wait for now: the next change notice runs the query instead (the owner opening
+   * a vault's items just unlocked, which sends a notice when they are open).
+   */
+  readonly waiting?: () => boolean;
 }
 
 /** Starts the loop; returns the stop. */
@@ -31,6 +36,7 @@ export const followInWorker = (options: WorkerLiveQueryOptions): (() => void) =>
   let again = false;
   let cursor: LiveCursor | undefined;
   const refresh = async (): Promise<void> => {
+    if (options.waiting?.() === true) return;
     if (running) {
       again = true;
       return;

@@ -31,3 +31,4 @@ export * from "./schema.ts";
 export * from "./vault.ts";
 export * from "./vault-sync.ts";
 export * from "./signed-sealing.ts";
+export * from "./view-opening.ts";

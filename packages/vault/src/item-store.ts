@@ -39,6 +39,7 @@ import {
   sealItemRecord,
 } from "./sealing.ts";
 import { type SqliteDatabase, transactionResult } from "./sqlite.ts";
+import type { SealedView, ViewOpener } from "./view-opening.ts";
 
 export interface ItemStore {
   readonly vaultId: VaultId;
@@ -68,6 +69,11 @@ export interface ItemStore {
   readonly readItem: (itemId: ItemId) => Result<Item | undefined, OpenError>;
   /** Every item, each either readable or reported as tampered; one bad row never hides the others. */
   readonly readItems: () => readonly Result<Item, OpenError>[];
+  /**
+   * Opens every item's view ahead of `readItems`, a share of them through `opener` (another
+   * thread) while this one opens the rest; see `preloadViews` below. Not inside a transaction.
+   */
+  readonly preloadViews: (opener: ViewOpener) => Promise<void>;
   /** Every write of the item (or of one field), oldest first: from its merge state and the history table. */
   readonly readHistory: (
     itemId: ItemId,
@@ -108,6 +114,14 @@ export interface ItemChanges {
   readonly cursor: string;
   readonly items: readonly ItemId[] | null;
 }
+
+/** Rows read per query while preloading views, at most; a tenth of the items for fewer. */
+const PRELOAD_PAGE = 500;
+/**
+ * The share of the items a preload hands to the other thread: reading the views is this thread's
+ * alone (about a third of opening them), so the other thread takes the larger share.
+ */
+const PRELOAD_SHARE = 0.6;
 
 /** How many written ids the journal keeps; an older cursor gets "unknown" (a full re-read). */
 const JOURNAL_LIMIT = 4096;
@@ -178,6 +192,11 @@ export const createItemStore = (
   const deleteItem = db.prepare("DELETE FROM items WHERE id = ?");
   const selectStates = db.prepare("SELECT id, state FROM items ORDER BY id");
   const selectItems = db.prepare("SELECT id, view FROM items ORDER BY id");
+  const countItems = db.prepare("SELECT count(*) AS n FROM items");
+  // By rowid, the table's own order: one pass over it (by id, each row would be a lookup).
+  const selectItemsAfter = db.prepare(
+    "SELECT rowid, id, view FROM items WHERE rowid > ? ORDER BY rowid LIMIT ?",
+  );
   const selectHistory = db.prepare(
     "SELECT field_key, event_id, record FROM history WHERE item_id = ? ORDER BY hlc, event_id",
   );
@@ -383,6 +402,63 @@ export const createItemStore = (
     return opened.ok ? ok(decodeItem(opened.value)) : opened;
   };
 
+  /**
+   * Reads every view a page at a time and hands the first pages (a `PRELOAD_SHARE` of
+   * the items) to `opener` as each is read, so the other thread opens them while this one reads
+   * the rest and opens those. The reads are one synchronous run (one state of the file); what is
+   * written before the opened views come back is marked dirty and read again, and a commit by
+   * another connection meanwhile drops them all (`refreshCache` moved the generation on).
+   */
+  const preloadViews = async (opener: ViewOpener): Promise<void> => {
+    refreshCache();
+    if (complete) return;
+    const startedIn = generation;
+    const total = (countItems.get() as { n: number }).n;
+    const pageSize = Math.max(50, Math.min(PRELOAD_PAGE, Math.ceil(total / 10)));
+    const shared: Promise<{ rows: SealedView[]; items: readonly (Item | null)[] | undefined }>[] =
+      [];
+    const local: SealedView[] = [];
+    let after = 0;
+    let read = 0;
+    for (;;) {
+      const page = selectItemsAfter.all(after, pageSize) as (SealedView & { rowid: number })[];
+      if (page.length === 0) break;
+      after = (page.at(-1) as { rowid: number }).rowid;
+      const rows = page.map(({ id, view }): SealedView => ({ id, view }));
+      if (read + rows.length <= total * PRELOAD_SHARE)
+        shared.push(
+          opener({ storeKey: keys.storeKey, vaultId, rows }).then(
+            (items) => ({ rows, items: items.length === rows.length ? items : undefined }),
+            () => ({ rows, items: undefined }),
+          ),
+        );
+      else local.push(...rows);
+      read += rows.length;
+      if (rows.length < pageSize) break;
+    }
+    const opened: [ItemId, Result<Item, OpenError>][] = local.map((row) => [
+      row.id,
+      openItem(row.id, row.view),
+    ]);
+    for (const { rows, items } of await Promise.all(shared)) {
+      rows.forEach((row, i) => {
+        const item = items?.[i];
+        opened.push([
+          row.id,
+          item === undefined
+            ? openItem(row.id, row.view)
+            : item === null
+              ? err({ kind: "tampered", what: "item", id: row.id })
+              : ok(item),
+        ]);
+      });
+    }
+    refreshCache();
+    if (generation !== startedIn || complete) return;
+    for (const [id, item] of opened) if (!dirty.has(id)) cache.set(id, item);
+    complete = true;
+  };
+
   return {
     vaultId,
     transaction,
@@ -393,6 +469,7 @@ export const createItemStore = (
       refreshCache();
       return readCached(itemId);
     },
+    preloadViews,
     readItems: () => {
       refreshCache();
       if (!complete) {

@@ -137,6 +137,20 @@ export const openItemRecord = (
     : err({ kind: "tampered", what: part === "view" ? "item" : "item state", id: itemId });
 };
 
+/**
+ * Opens an item's view with the store key alone (a helper thread that opens views holds no
+ * other key); undefined when it does not open.
+ */
+export const openItemViewBytes = (
+  storeKey: Uint8Array,
+  vaultId: VaultId,
+  itemId: ItemId,
+  box: Uint8Array,
+): Uint8Array | undefined => {
+  const opened = open(storeKey, box, itemAd(vaultId, itemId, "view"));
+  return opened.ok ? opened.value : undefined;
+};
+
 const historyAd = (vaultId: VaultId, itemId: ItemId, eventId: string, fieldKey: string) =>
   associatedData("history", vaultId, itemId, eventId, fieldKey, STORE_SCHEMA);
 

@@ -5,6 +5,7 @@
  * SQLite transaction.
  */
 
+import type { ViewOpener } from "./view-opening.ts";
 import { err, MAX_SEALED_EVENT_BYTES, ok, type Result } from "@keypears/base";
 import {
   type AuthSecret,
@@ -111,6 +112,11 @@ export interface Vault {
   /** An item by id, unique id prefix, or exact title (case-insensitive); several matches are an error, never a guess. */
   readonly get: (ref: string) => Result<Item, VaultError>;
   readonly list: (filter?: ListFilter) => readonly Item[];
+  /**
+   * Opens every item ahead of the first `list`, a share of them on another thread through
+   * `opener` (see `view-opening.ts`); a `list` meanwhile still answers, opening what it needs.
+   */
+  readonly preloadItems: (opener: ViewOpener) => Promise<void>;
   readonly history: (ref: string, field?: string) => Result<ItemHistory, VaultError>;
   /**
    * For each readable item whose history is read from its merge state alone, a time none of its
@@ -348,6 +354,11 @@ export const openVault = (input: OpenVaultInput): Vault => {
     list: (filter = {}) => {
       ctx.assertUnlocked();
       return sortedItems.current().filter((item) => matchesFilter(item, filter));
+    },
+    preloadItems: async (opener) => {
+      ctx.assertUnlocked();
+      if (ctx.db.inTransaction()) return;
+      await store.preloadViews(opener);
     },
 
     history: (ref, field) => {
