@@ -10,7 +10,6 @@ import { after, before, test } from "node:test";
 import {
   createDeviceKeyPairs,
   createWebCryptoSignatureCheck,
-  parseSecretKey,
   signAsDevice,
 } from "@keypears/crypto";
 import {
@@ -26,7 +25,7 @@ import {
   createTestAccount,
   createTestHome,
   expectOk,
-  joinAccount,
+  joinTestDevice,
 } from "./testing/test-platform.ts";
 import type { Vault } from "./vault.ts";
 
@@ -57,22 +56,11 @@ before(async () => {
     serverUrl: "https://example.com",
   });
   laptop = created.vault;
-  const r = created.registration;
-  phone = expectOk(
-    await joinAccount({
-      home: homes[1]!.path,
-      address: "fay@example.com",
-      password: "correct horse battery staple",
-      secretKey: expectOk(parseSecretKey(created.secretKey)),
-      serverUrl: "https://example.com",
-      kdf: r.kdf,
-      salt: r.salt,
-      vaultId: r.vaultId,
-      wrappedVaultKey: r.wrappedVaultKey,
-      deviceId: "00000000000000dd" as never,
-      deps: cheapDeps({ signatureVerifier: counting }),
-    }),
-  );
+  phone = await joinTestDevice(homes[1]!.path, created, {
+    address: "fay@example.com",
+    deviceId: "00000000000000dd",
+    deps: cheapDeps({ signatureVerifier: counting }),
+  });
 });
 after(() => {
   laptop.lock();

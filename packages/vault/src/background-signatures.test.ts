@@ -6,7 +6,6 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { parseSecretKey } from "@keypears/crypto";
 import {
   createMemoryEventStore,
   envelopeBytes,
@@ -14,9 +13,14 @@ import {
   verifySegment,
 } from "@keypears/sync-core";
 import type { BackgroundVerifier, SignatureJob } from "./background-verifier.ts";
-import { joinAccount } from "./node/node-accounts.ts";
 import { nodeSignatureVerifier } from "./node/node-signature-verifier.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  joinTestDevice,
+} from "./testing/test-platform.ts";
 import type { Vault } from "./vault.ts";
 
 const homes = [createTestHome(), createTestHome()];
@@ -37,22 +41,11 @@ before(async () => {
     serverUrl: "https://example.com",
   });
   laptop = created.vault;
-  const r = created.registration;
-  phone = expectOk(
-    await joinAccount({
-      home: homes[1]!.path,
-      address: "erin@example.com",
-      password: "correct horse battery staple",
-      secretKey: expectOk(parseSecretKey(created.secretKey)),
-      serverUrl: "https://example.com",
-      kdf: r.kdf,
-      salt: r.salt,
-      vaultId: r.vaultId,
-      wrappedVaultKey: r.wrappedVaultKey,
-      deviceId: "00000000000000cc" as never,
-      deps: cheapDeps({ signatureVerifier: recording }),
-    }),
-  );
+  phone = await joinTestDevice(homes[1]!.path, created, {
+    address: "erin@example.com",
+    deviceId: "00000000000000cc",
+    deps: cheapDeps({ signatureVerifier: recording }),
+  });
 });
 after(() => {
   laptop.lock();

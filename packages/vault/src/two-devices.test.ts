@@ -19,6 +19,7 @@ import {
   createTestHome,
   expectOk,
   joinAccount,
+  joinTestDevice,
 } from "./testing/test-platform.ts";
 import type { Vault } from "./vault.ts";
 
@@ -35,22 +36,10 @@ before(async () => {
   });
   laptop = created.vault;
   secretKeyText = created.secretKey;
-  const r = created.registration;
-  phone = expectOk(
-    await joinAccount({
-      home: homes[1]!.path,
-      address: "dana@example.com",
-      password: "correct horse battery staple",
-      secretKey: expectOk(parseSecretKey(created.secretKey)),
-      serverUrl: "https://example.com",
-      kdf: r.kdf,
-      salt: r.salt,
-      vaultId: r.vaultId,
-      wrappedVaultKey: r.wrappedVaultKey,
-      deviceId: "00000000000000bb" as never,
-      deps: cheapDeps(),
-    }),
-  );
+  phone = await joinTestDevice(homes[1]!.path, created, {
+    address: "dana@example.com",
+    deviceId: "00000000000000bb",
+  });
 });
 after(() => {
   laptop.lock();

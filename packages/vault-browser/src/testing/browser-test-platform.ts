@@ -49,6 +49,7 @@ export const {
   joinAccount,
   unlockVault,
   createTestAccount,
+  joinTestDevice,
   removeAccountFile,
   listVaultFiles,
   openVaultFile,

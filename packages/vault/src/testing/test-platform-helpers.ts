@@ -7,8 +7,8 @@
  */
 
 import type { Result } from "@keypears/base";
-import { DEFAULT_KDF_PARAMS, type KdfParams } from "@keypears/crypto";
-import { systemDeps } from "@keypears/sync-core";
+import { DEFAULT_KDF_PARAMS, type KdfParams, parseSecretKey } from "@keypears/crypto";
+import { type DeviceId, systemDeps } from "@keypears/sync-core";
 import * as core from "../account.ts";
 import { defaultVaultDeps, type VaultDeps } from "../account-record.ts";
 import type { AccountStorage } from "../account-storage.ts";
@@ -94,6 +94,36 @@ export const testHelpersOn = (platform: TestPlatform) => {
     return created.value;
   };
 
+  /** Joins another device, `deviceId`, to an account `createTestAccount` made with a server URL. */
+  const joinTestDevice = async (
+    home: string,
+    account: core.NewAccount,
+    options: {
+      readonly address: string;
+      readonly deviceId: string;
+      readonly password?: string;
+      readonly serverUrl?: string;
+      readonly deps?: VaultDeps;
+    },
+  ): Promise<Vault> => {
+    const registration = account.registration;
+    return expectOk(
+      await joinAccount({
+        home,
+        address: options.address,
+        password: options.password ?? "correct horse battery staple",
+        secretKey: expectOk(parseSecretKey(account.secretKey)),
+        serverUrl: options.serverUrl ?? "https://example.com",
+        kdf: registration.kdf,
+        salt: registration.salt,
+        vaultId: registration.vaultId,
+        wrappedVaultKey: registration.wrappedVaultKey,
+        deviceId: options.deviceId as DeviceId,
+        deps: options.deps ?? cheapDeps(),
+      }),
+    );
+  };
+
   return {
     platform,
     createTestHome: platform.createHome,
@@ -101,6 +131,7 @@ export const testHelpersOn = (platform: TestPlatform) => {
     joinAccount,
     unlockVault,
     createTestAccount,
+    joinTestDevice,
     removeAccountFile: (home: string, address: string): Result<void, VaultError> =>
       core.removeAccountFile(platform.storage(home), address),
     listVaultFiles: (home: string): readonly Address[] => platform.storage(home).list(),

@@ -41,6 +41,7 @@ export const {
   joinAccount,
   unlockVault,
   createTestAccount,
+  joinTestDevice,
   removeAccountFile,
   listVaultFiles,
   openVaultFile,
