@@ -4,9 +4,9 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Page } from "playwright-core";
-import { buildTestBundle, launchChromium, serveStatic } from "./testing/chromium.ts";
+import { launchChromium, serveTestPage } from "./testing/chromium.ts";
 import type { VaultClient } from "./vault-client.ts";
 
 declare const keypears: {
@@ -18,17 +18,7 @@ declare const keypears: {
 const ADDRESS = "signal@localhost";
 const PASSWORD = "correct horse battery staple";
 
-let bundle: Awaited<ReturnType<typeof buildTestBundle>>;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-before(async () => {
-  bundle = await buildTestBundle(new URL("./testing/test-page.ts", import.meta.url).pathname);
-  site = await serveStatic(bundle.dir);
-});
-after(async () => {
-  await site?.close();
-  bundle?.dispose();
-});
+const site = serveTestPage();
 
 const counts = (page: Page): Promise<Record<string, number[]>> =>
   page.evaluate(() => keypears.seen ?? {});

@@ -5,23 +5,13 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { buildTestBundle, launchChromium, serveStatic } from "./testing/chromium.ts";
+import { test } from "node:test";
+import { launchChromium, serveTestPage } from "./testing/chromium.ts";
 import type { VaultClient } from "./vault-client.ts";
 
 declare const keypears: { vault: VaultClient };
 
-let bundle: Awaited<ReturnType<typeof buildTestBundle>>;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-before(async () => {
-  bundle = await buildTestBundle(new URL("./testing/test-page.ts", import.meta.url).pathname);
-  site = await serveStatic(bundle.dir);
-});
-after(async () => {
-  await site?.close();
-  bundle?.dispose();
-});
+const site = serveTestPage();
 
 const ADDRESS = "quota@localhost";
 

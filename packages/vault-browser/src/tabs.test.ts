@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
-import { buildTestBundle, launchChromium, serveStatic } from "./testing/chromium.ts";
+import { launchChromium, serveTestPage } from "./testing/chromium.ts";
 import type { RpcFailure } from "./protocol.ts";
 import type { VaultClient } from "./vault-client.ts";
 import type { Item } from "@keypears/vault/core";
@@ -19,17 +19,7 @@ const PASSWORD = "correct horse battery staple";
 /** Marks every value written, so the profile scan finds them if they reach the disk in plaintext. */
 const MARK = "Zq7PlainMark";
 
-let bundle: Awaited<ReturnType<typeof buildTestBundle>>;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-before(async () => {
-  bundle = await buildTestBundle(new URL("./testing/test-page.ts", import.meta.url).pathname);
-  site = await serveStatic(bundle.dir);
-});
-after(async () => {
-  await site?.close();
-  bundle?.dispose();
-});
+const site = serveTestPage();
 
 const openTab = async (context: BrowserContext): Promise<Page> => {
   const page = await context.newPage();

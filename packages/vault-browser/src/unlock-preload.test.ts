@@ -5,8 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { buildTestBundle, launchChromium, serveStatic } from "./testing/chromium.ts";
+import { test } from "node:test";
+import { launchChromium, serveTestPage } from "./testing/chromium.ts";
 import type { VaultClient } from "./vault-client.ts";
 
 declare const keypears: {
@@ -20,17 +20,7 @@ const ADDRESS = "preload@localhost";
 const PASSWORD = "correct horse battery staple";
 const ITEMS = 600;
 
-let bundle: Awaited<ReturnType<typeof buildTestBundle>>;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-before(async () => {
-  bundle = await buildTestBundle(new URL("./testing/test-page.ts", import.meta.url).pathname);
-  site = await serveStatic(bundle.dir);
-});
-after(async () => {
-  await site?.close();
-  bundle?.dispose();
-});
+const site = serveTestPage();
 
 test("a vault of many items unlocks with its views opened by the helper worker; the open item's change reaches the page before the list's", async () => {
   const browser = await launchChromium();

@@ -17,6 +17,8 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
+import { after, before } from "node:test";
+import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium } from "playwright-core";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -180,3 +182,26 @@ export const NODE_TEST_ALIASES: Readonly<Record<string, string>> = {
 };
 
 export const chromiumAvailable = (): boolean => existsSync(CHROMIUM_PATH);
+
+/**
+ * Builds the test page (`testing/test-page.ts`) and serves it for the calling file's tests, in a
+ * `before` hook, and stops both in an `after` hook; `url` is the page's address once served.
+ */
+export const serveTestPage = (): { readonly url: string } => {
+  let bundle: Awaited<ReturnType<typeof buildTestBundle>> | undefined;
+  let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
+  before(async () => {
+    bundle = await buildTestBundle(fileURLToPath(new URL("./test-page.ts", import.meta.url)));
+    site = await serveStatic(bundle.dir);
+  });
+  after(async () => {
+    await site?.close();
+    bundle?.dispose();
+  });
+  return {
+    get url() {
+      if (site === undefined) throw new Error("the test page is not served yet");
+      return site.url;
+    },
+  };
+};
