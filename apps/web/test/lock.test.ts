@@ -12,6 +12,7 @@ import {
   addLogin,
   checkScreen,
   createLocalAccount,
+  explained,
   plaintextLeaks,
   startWebFixture,
   unlockAs,
@@ -89,10 +90,12 @@ test("idle auto-lock locks every tab; a draft survives leaving the form, not a l
     await page.getByRole("alert").filter({ hasText: "wrong" }).waitFor({ timeout: 30_000 });
     await page.getByLabel("Current master password").fill(password);
     await page.getByRole("button", { name: "Change the master password" }).click();
-    await page
-      .getByRole("status")
-      .filter({ hasText: "The master password is changed." })
-      .waitFor({ timeout: 30_000 });
+    await explained(page, () =>
+      page
+        .getByRole("status")
+        .filter({ hasText: "The master password is changed." })
+        .waitFor({ timeout: 30_000 }),
+    );
     await page.getByRole("button", { name: "Lock", exact: true }).click();
     // The settings' password fields stay until the worker has locked the vault.
     await page.getByRole("heading", { name: "Unlock" }).waitFor();

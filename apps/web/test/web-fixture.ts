@@ -157,6 +157,33 @@ export const addLogin = async (
   await page.getByRole("heading", { name: fields.title }).waitFor();
 };
 
+/**
+ * Runs a step; if it fails (a wait timed out), the error also says what the page showed then:
+ * its headings, alerts and statuses, so a failure in CI can be read without a rerun.
+ */
+export const explained = async <T>(page: Page, step: () => Promise<T>): Promise<T> => {
+  try {
+    return await step();
+  } catch (error) {
+    const shown = await page
+      .evaluate(() =>
+        [...document.querySelectorAll("h1, h2, h3, [role=alert], [role=status], button")]
+          .map(
+            (el) =>
+              `${el.tagName.toLowerCase()}${el.getAttribute("role") === null ? "" : `[${el.getAttribute("role")}]`}: ${(el.textContent ?? "").trim().slice(0, 120)}${(el as HTMLButtonElement).disabled === true ? " (disabled)" : ""}`,
+          )
+          .join("\n"),
+      )
+      .catch((reason: unknown) => `(the page could not be read: ${String(reason)})`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nThe page showed:\n${shown}`,
+      {
+        cause: error,
+      },
+    );
+  }
+};
+
 export const syncStatus = (page: Page) => page.getByRole("status", { name: "Sync status" });
 
 /** Waits until the badge says everything is synced and verified; returns the verified position. */
