@@ -166,14 +166,25 @@ export const explained = async <T>(page: Page, step: () => Promise<T>): Promise<
     return await step();
   } catch (error) {
     const shown = await page
-      .evaluate(() =>
-        [...document.querySelectorAll("h1, h2, h3, [role=alert], [role=status], button")]
-          .map(
-            (el) =>
-              `${el.tagName.toLowerCase()}${el.getAttribute("role") === null ? "" : `[${el.getAttribute("role")}]`}: ${(el.textContent ?? "").trim().slice(0, 120)}${(el as HTMLButtonElement).disabled === true ? " (disabled)" : ""}`,
-          )
-          .join("\n"),
-      )
+      .evaluate(() => {
+        // Runs in the page (this file is also type-checked without the DOM's types).
+        interface Shown {
+          readonly tagName: string;
+          readonly textContent: string | null;
+          readonly disabled?: boolean;
+          getAttribute(name: string): string | null;
+        }
+        const { document } = globalThis as unknown as {
+          readonly document: { querySelectorAll(selector: string): Iterable<Shown> };
+        };
+        return [...document.querySelectorAll("h1, h2, h3, [role=alert], [role=status], button")]
+          .map((el) => {
+            const role = el.getAttribute("role");
+            const text = (el.textContent ?? "").trim().slice(0, 120);
+            return `${el.tagName.toLowerCase()}${role === null ? "" : `[${role}]`}: ${text}${el.disabled === true ? " (disabled)" : ""}`;
+          })
+          .join("\n");
+      })
       .catch((reason: unknown) => `(the page could not be read: ${String(reason)})`);
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}\nThe page showed:\n${shown}`,

@@ -12,14 +12,9 @@ import {
   createWebCryptoSignatureCheck,
   signAsDevice,
 } from "@keypears/crypto";
-import {
-  createMemoryEventStore,
-  envelopeBytes,
-  type StoredEvent,
-  verifySegment,
-} from "@keypears/sync-core";
 import { createAheadSignatureVerifier } from "./ahead-signature-verifier.ts";
 import type { BackgroundVerifier } from "./background-verifier.ts";
+import { flipBit, orderedWithForgeries } from "./testing/forged-batch.ts";
 import {
   cheapDeps,
   createTestAccount,
@@ -69,41 +64,18 @@ after(() => {
 });
 
 test("signatures verified ahead with WebCrypto are taken by the apply, and forged ones are still quarantined", async () => {
-  laptop.transact(() => {
-    for (let i = 0; i < 150; i++) expectOk(laptop.add({ fields: { title: `Item ${i}` } }));
-  });
-  const server = createMemoryEventStore();
-  const pending = expectOk(laptop.sync.pending(1000));
-  expectOk(
-    await server.append(
-      laptop.vaultId,
-      pending.map((p) => ({ id: p.id, payload: p.payload })),
-    ),
-  );
-  const events = await server.readAfter(phone.vaultId, 0, 1000);
-  assert.equal(events.length, 151, "the laptop's enrolment and its 150 items");
-  const verified = expectOk(
-    verifySegment({
-      trusted: phone.sync.verified(),
-      anchor: phone.sync.verified(),
-      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-      head: await server.head(phone.vaultId),
-    }),
-  );
   // Forged after the server ordered them: a flipped bit in a signature's S, in its R, in the box.
-  const flip =
-    (at: (p: Uint8Array) => number, bit: number) =>
-    (p: Uint8Array): Uint8Array =>
-      Uint8Array.from(p, (b, k) => (k === at(p) ? b ^ bit : b));
-  const forged = new Map([
-    [40, flip((p) => p.length - 5, 1)],
-    [90, flip((p) => p.length - 40, 2)],
-    [120, flip(() => 60, 4)],
-  ]);
-  const served: StoredEvent[] = events.map((e, i) => {
-    const forge = forged.get(i);
-    return forge === undefined ? e : { ...e, payload: forge(e.payload) };
-  });
+  const { events, served, verified } = await orderedWithForgeries(
+    laptop,
+    phone,
+    150,
+    new Map([
+      [40, flipBit((p) => p.length - 5, 1)],
+      [90, flipBit((p) => p.length - 40, 2)],
+      [120, flipBit(() => 60, 4)],
+    ]),
+  );
+  assert.equal(events.length, 151, "the laptop's enrolment and its 150 items");
   // The phone knows no device yet: the laptop's key comes from its enrolment in the same pages.
   assert.equal(phone.sync.quarantined().length, 0);
   await phone.sync.verifyAhead(served.slice(0, 100));

@@ -6,14 +6,9 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import {
-  createMemoryEventStore,
-  envelopeBytes,
-  type EventStore,
-  verifySegment,
-} from "@keypears/sync-core";
 import type { BackgroundVerifier, SignatureJob } from "./background-verifier.ts";
 import { nodeSignatureVerifier } from "./node/node-signature-verifier.ts";
+import { flipBit, orderedWithForgeries } from "./testing/forged-batch.ts";
 import {
   cheapDeps,
   createTestAccount,
@@ -31,12 +26,10 @@ const recording: BackgroundVerifier = {
     return nodeSignatureVerifier.start(jobs);
   },
 };
-let server: EventStore;
 let laptop: Vault;
 let phone: Vault;
 
 before(async () => {
-  server = createMemoryEventStore();
   const created = await createTestAccount(homes[0]!.path, "erin@example.com", {
     serverUrl: "https://example.com",
   });
@@ -54,36 +47,17 @@ after(() => {
 });
 
 test("a large batch is verified in the background, and forged signatures in it are still quarantined", async () => {
-  laptop.transact(() => {
-    for (let i = 0; i < 150; i++) expectOk(laptop.add({ fields: { title: `Item ${i}` } }));
-  });
-  const pending = expectOk(laptop.sync.pending(1000));
-  expectOk(
-    await server.append(
-      laptop.vaultId,
-      pending.map((p) => ({ id: p.id, payload: p.payload })),
-    ),
-  );
-  const events = await server.readAfter(phone.vaultId, 0, 1000);
-  assert.equal(events.length, 151, "the laptop's enrolment and its 150 items");
-  const head = await server.head(phone.vaultId);
-  const verified = expectOk(
-    verifySegment({
-      trusted: phone.sync.verified(),
-      anchor: phone.sync.verified(),
-      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-      head,
-    }),
-  );
   // Forged after the server ordered them: a flipped signature bit, a flipped bit in the box.
-  const forged = new Map([
-    [40, (p: Uint8Array) => Uint8Array.from(p, (b, k) => (k === p.length - 5 ? b ^ 1 : b))],
-    [120, (p: Uint8Array) => Uint8Array.from(p, (b, k) => (k === 60 ? b ^ 4 : b))],
-  ]);
-  const served = events.map((e, i) => {
-    const forge = forged.get(i);
-    return forge === undefined ? e : { ...e, payload: forge(e.payload) };
-  });
+  const { events, served, verified } = await orderedWithForgeries(
+    laptop,
+    phone,
+    150,
+    new Map([
+      [40, flipBit((p) => p.length - 5, 1)],
+      [120, flipBit(() => 60, 4)],
+    ]),
+  );
+  assert.equal(events.length, 151, "the laptop's enrolment and its 150 items");
   const result = expectOk(phone.sync.applyOrdered(served, verified));
   assert.equal(started.length, 1, "one background batch, started once the signer was enrolled");
   assert.equal(started[0]?.filter((job) => job !== undefined).length, 150);
