@@ -165,8 +165,26 @@ interface NextBatch {
  */
 const requestWritten = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+interface Pushed {
+  readonly pushed: number;
+  readonly rejected: number;
+  /**
+   * Every event this push placed was confirmed from the server's answers (`confirmOwn`), and the
+   * last answer's head was the last of them: there is nothing to pull back.
+   */
+  readonly confirmed: boolean;
+}
+
 /** A signed payload of kind 2 (docs/PROTOCOL.md 16.2). */
 const isRosterPayload = (payload: Uint8Array): boolean => payload[0] === 2 && payload[1] === 2;
+
+const NOTHING_PULLED = {
+  pulled: 0,
+  clockDrift: 0,
+  quarantined: [],
+  enrolled: [],
+  hashAtAnnounced: undefined,
+} as const;
 
 export const createSyncEngine = (
   vault: Vault,
@@ -186,9 +204,15 @@ export const createSyncEngine = (
    * until it is found. A change over the protocol's size limit is set aside without being sent.
    * Anything transient (network, 5xx, 429) stops the push, to be retried as it is.
    */
-  const push = async (): Promise<Result<{ pushed: number; rejected: number }, SyncError>> => {
+  const push = async (confirm: boolean): Promise<Result<Pushed, SyncError>> => {
     let pushed = 0;
     let rejected = 0;
+    // This device's events as the server placed them since the verified checkpoint, while they
+    // follow it one after the other with nothing between; undefined once anything else is in the
+    // way (another device's event, a duplicate), and then the pull verifies them instead.
+    let placed: StoredEvent[] | undefined = confirm ? [] : undefined;
+    let head: Checkpoint | undefined;
+    let confirmed = 0;
     const reject = (id: PendingEvent["id"], reason: string) => {
       vault.sync.markRejected(id, reason);
       rejected++;
@@ -202,6 +226,15 @@ export const createSyncEngine = (
       );
       if (result.ok) {
         vault.sync.markOrdered(result.value.events);
+        head = result.value.head;
+        for (const [index, event] of result.value.events.entries()) {
+          const own = batch[index];
+          if (placed === undefined || own === undefined) break;
+          const expected = vault.sync.verified().position + placed.length + 1;
+          if (event.duplicate || event.id !== own.id || event.position !== expected)
+            placed = undefined;
+          else placed.push({ ...event, payload: own.payload });
+        }
         // Roster events (this device's enrolment, a rename or revoke) are not changes to items.
         pushed += batch.filter((event) => !isRosterPayload(event.payload)).length;
         progress({ phase: "push", done: pushed, total: null });
@@ -247,7 +280,15 @@ export const createSyncEngine = (
       }
       const sent = await sending;
       if (!sent.ok) return sent;
-      if (!full) return ok({ pushed, rejected });
+      // Here, not as the answer arrives: the batch read meanwhile starts after the last event sent,
+      // which must still be in the outbox when it is read (a confirmed event leaves it).
+      if (placed !== undefined && placed.length > 0) {
+        const own = confirmOwn(placed, head);
+        if (!own.ok) return own;
+        if (own.value) confirmed += placed.length;
+        placed = own.value ? [] : undefined;
+      }
+      if (!full) return ok({ pushed, rejected, confirmed: confirmed > 0 && placed !== undefined });
     }
   };
 
@@ -391,6 +432,37 @@ export const createSyncEngine = (
   };
 
   /**
+   * Confirms this device's own pushed events without pulling them back (docs/PROTOCOL.md 10.4),
+   * when the push's answer says they are all the server holds after the verified checkpoint: the
+   * chain is verified as a pull's page would be (10.3), over the bytes this device sealed, which
+   * are the only ones a pull could serve for them. True when the checkpoint moved to the head;
+   * false when anything does not add up, and the pull then verifies what the server serves.
+   */
+  const confirmOwn = (
+    placed: readonly StoredEvent[],
+    head: Checkpoint | undefined,
+  ): Result<boolean, SyncError> => {
+    const last = placed.at(-1);
+    if (last === undefined || head === undefined || head.position !== last.position)
+      return ok(false);
+    const trusted = vault.sync.verified();
+    const verified = verifySegment({
+      trusted,
+      anchor: trusted,
+      head,
+      events: placed.map((event) => ({
+        position: event.position,
+        chainHash: event.chainHash,
+        bytes: envelopeBytes(event),
+      })),
+    });
+    if (!verified.ok) return ok(false);
+    const applied = applyPage(vault, placed, verified.value);
+    if (!applied.ok) return err(fromApply(applied.error, placed[0]?.position ?? null));
+    return ok(true);
+  };
+
+  /**
    * A head the stream announced must be on the chain this sync verified: reached (else the server
    * announced a history it then did not serve: a rollback of what it announced) and, at its
    * position, the chain hash the pull verified there (else another history: a fork).
@@ -431,9 +503,11 @@ export const createSyncEngine = (
       const healed = await heal(start.head);
       if (!healed.ok) return healed;
     }
-    const pushed = await push();
+    // A push the server answers with nothing but this device's events after its checkpoint needs
+    // no pull back (unless a head was announced ahead: the pull must reach it and its hash).
+    const pushed = await push(ahead === undefined);
     if (!pushed.ok) return pushed;
-    const pulled = await pull(ahead?.position);
+    const pulled = pushed.value.confirmed ? ok(NOTHING_PULLED) : await pull(ahead?.position);
     if (!pulled.ok) return pulled;
     const verified = vault.sync.verified();
     if (ahead !== undefined) {
