@@ -129,3 +129,29 @@ test("a push placed after another device's change pulls it back and verifies it"
   );
   assert.deepEqual(a.vault.sync.promised(), []);
 });
+
+test("a push of several batches confirms each from its answer, and pulls nothing back", async () => {
+  const { first: a } = await createSyncedAccount(server);
+  cleanups.push(() => closeDevices(a));
+  expectOk(await a.client.syncOnce());
+  const requests: string[] = [];
+  const client = createSyncClient(a.vault, await endpointOf(server), {
+    pushBatch: 3,
+    fetch: (input, init) => {
+      const request = new Request(input, init);
+      requests.push(`${request.method} ${new URL(request.url).pathname}`);
+      return fetch(request);
+    },
+  });
+  for (let i = 0; i < 10; i++) expectOk(a.vault.add({ fields: { title: `Item ${i}` } }));
+  const before = a.vault.sync.verified().position;
+  const synced = expectOk(await client.syncOnce());
+  assert.equal(synced.pushed, 10);
+  assert.equal(requests.filter((r) => /^POST .*\/events(\/frames)?$/.test(r)).length, 4);
+  assert.equal(requests.filter((r) => PULL.test(r)).length, 0, requests.join(" "));
+  assert.equal(synced.verified.position, before + 10);
+  assert.equal(expectOk(await client.head()).position, before + 10);
+  const status = a.vault.sync.status();
+  assert.deepEqual([status.pending, status.sent, status.ordered], [0, 0, 0]);
+  assert.equal(a.vault.list().length, 10);
+});

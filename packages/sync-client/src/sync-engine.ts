@@ -267,8 +267,22 @@ export const createSyncEngine = (
       }
       return ok({ batch, last: pending.value.at(-1)?.id, full: pending.value.length >= pushBatch });
     };
+    /**
+     * Confirms the events the answers so far placed (`confirmOwn`). Never between sending a batch
+     * and reading the next: that read starts after the last event sent, which must still be in
+     * the outbox then (a confirmed event leaves it).
+     */
+    const confirmPlaced = (): Result<void, SyncError> => {
+      if (placed === undefined || placed.length === 0) return ok(undefined);
+      const own = confirmOwn(placed, head);
+      if (!own.ok) return own;
+      if (own.value) confirmed += placed.length;
+      placed = own.value ? [] : undefined;
+      return ok(undefined);
+    };
     // Pipelined: batch n+1 is read from the outbox and checked while the server orders batch n,
-    // and sent once batch n is answered, so batches reach the server in outbox order.
+    // and sent once batch n is answered, so batches reach the server in outbox order; batch n is
+    // confirmed while batch n+1 travels.
     let next = read();
     for (;;) {
       if (!next.ok) return next;
@@ -278,17 +292,15 @@ export const createSyncEngine = (
         await requestWritten();
         next = read(last);
       }
+      const before = confirmPlaced();
+      if (!before.ok) return before;
       const sent = await sending;
       if (!sent.ok) return sent;
-      // Here, not as the answer arrives: the batch read meanwhile starts after the last event sent,
-      // which must still be in the outbox when it is read (a confirmed event leaves it).
-      if (placed !== undefined && placed.length > 0) {
-        const own = confirmOwn(placed, head);
+      if (!full) {
+        const own = confirmPlaced();
         if (!own.ok) return own;
-        if (own.value) confirmed += placed.length;
-        placed = own.value ? [] : undefined;
+        return ok({ pushed, rejected, confirmed: confirmed > 0 && placed !== undefined });
       }
-      if (!full) return ok({ pushed, rejected, confirmed: confirmed > 0 && placed !== undefined });
     }
   };
 
