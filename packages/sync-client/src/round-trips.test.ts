@@ -155,3 +155,35 @@ test("a push of several batches confirms each from its answer, and pulls nothing
   assert.deepEqual([status.pending, status.sent, status.ordered], [0, 0, 0]);
   assert.equal(a.vault.list().length, 10);
 });
+
+test("a head asked for before another sync of the vault moved its checkpoint is asked again, not taken for a server restored from a backup", async () => {
+  const { first: a } = await createSyncedAccount(server);
+  cleanups.push(() => closeDevices(a));
+  expectOk(await a.client.syncOnce());
+  // A second client of the same vault (as a browser's manual sync beside its live one): its
+  // first sync asks for the head beside the account check, whose answer is held back here.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let headAnswered: () => void = () => {};
+  const headSeen = new Promise<void>((resolve) => (headAnswered = resolve));
+  const slow = createSyncClient(a.vault, await endpointOf(server), {
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
+      const path = new URL(request.url).pathname;
+      const response = await fetch(request);
+      if (path.endsWith("/head")) headAnswered();
+      if (ACCOUNT_CHECK.test(`${request.method} ${path}`)) await held;
+      return response;
+    },
+  });
+  const syncing = slow.syncOnce();
+  await headSeen;
+  // Meanwhile the first client pushes, and its push is confirmed: the checkpoint moves past the
+  // head the second client holds.
+  expectOk(a.vault.add({ fields: { title: "Meanwhile" } }));
+  expectOk(await a.client.syncOnce());
+  release();
+  const synced = await syncing;
+  assert.ok(synced.ok, JSON.stringify(synced));
+  assert.equal(synced.value.verified.position, a.vault.sync.verified().position);
+});

@@ -422,7 +422,12 @@ export const createSyncEngine = (
     if (transport.restore === undefined) return ok(undefined);
     const verified = vault.sync.verified();
     if (verified.position === 0) return ok(undefined);
-    const served = await (asked ?? transport.head(vault.vaultId));
+    let served = await (asked ?? transport.head(vault.vaultId));
+    // A head asked for before this sync began may predate what another sync of this vault (a
+    // second client of it) verified since: one behind the checkpoint is asked for again, after
+    // the checkpoint was read, before the server is taken for one restored from a backup.
+    if (asked !== undefined && served.ok && served.value.position < verified.position)
+      served = await transport.head(vault.vaultId);
     if (!served.ok) return err(fromTransport(served.error));
     let head = served.value;
     if (head.position >= verified.position) return ok(undefined);
