@@ -219,7 +219,7 @@ const deviceA = async (size: RealtimeSize, dir: string, endpoint: ServerEndpoint
 interface LatencyParts {
   /** `vault.edit` on A: the local commit. */
   readonly commit: number;
-  /** From the commit until A sent the push (its sync's account check, the outbox marked sent). */
+  /** From the commit until A sent the push (its sync's head check, the outbox marked sent). */
   readonly beforePush: number;
   /** From the push sent until B's sync sent its first request (the append, NOTIFY, the head over SSE). */
   readonly toB: number;
@@ -299,7 +299,7 @@ const realtimeReport = (
       ),
       partRow(
         "before-push",
-        "A's sync until it sends the push (account check, outbox marked sent)",
+        "A's sync until it sends the push (head check, outbox marked sent)",
         (p) => p.beforePush,
       ),
       partRow(
@@ -346,7 +346,7 @@ const realtimeReport = (
     ],
     notes: [
       "From just before `vault.edit` on A until B's process reports the sync that applied it. B runs the sync client's live watcher (`watch`) in a process of its own: the server's head stream (SSE) wakes it, and it syncs (pull, verify, apply, write to disk; a live sync checks the account's parameters only when its stream (re)connects). Times are `performance.timeOrigin + performance.now()` in each process, one clock on one machine.",
-      `Pushes as soon as it commits: A commits the edit and runs \`syncOnce\` at once (account check, push, pull back); ${size.warmups} warm-up edits first, not counted; each edit waits for the previous to reach B. The server runs on Postgres, in a process of its own, on 127.0.0.1.`,
+      `Pushes as soon as it commits: A commits the edit and runs \`syncOnce\` at once (head check, push, its event confirmed from the answer; the account check on the client's first sync only); ${size.warmups} warm-up edits first, not counted; each edit waits for the previous to reach B. The server runs on Postgres, in a process of its own, on 127.0.0.1.`,
       `Runs the live watcher: A runs \`watch\` with its defaults, as \`keypears sync --watch\` does, and the edit is made beside it through a second connection to A's vault file (as \`keypears edit\` in another terminal would): the vault tells the watcher of another connection's commit when the file system reports a write to the vault file and SQLite's \`data_version\` confirms it (and of a commit made through its own vault object at once). ${size.watchedEdits} edits, a random pause of up to 200 ms before each.`,
     ],
   };

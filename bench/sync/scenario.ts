@@ -46,9 +46,12 @@ export interface PhaseCost {
 
 export interface ScenarioRun {
   readonly database: ScenarioDatabase;
-  /** A's sync: push every event (pages of 1,000) and pull them back to confirm their positions. */
+  /**
+   * A's sync: push every event (batches of 1,000), each batch confirmed from the server's answer
+   * (no pull back while nothing else is in the log: docs/PROTOCOL.md 10.4).
+   */
   readonly pushMs: number;
-  /** Of `pushMs`, until the server acknowledged A's last batch; the rest is the pull back. */
+  /** Of `pushMs`, until the server acknowledged A's last batch; the rest confirms it (or pulls). */
   readonly pushOnlyMs: number;
   /** B's sync and list: pull, verify and apply every event, then list the vault. */
   readonly pullMs: number;

@@ -11,6 +11,7 @@ import { launchChromium } from "@keypears/vault-browser/testing";
 // The adversary fixture of the sync client's own lying-server suite (not a package export).
 import {
   isPull,
+  isPush,
   type LyingProxy,
   type PullPage,
   startLyingProxy,
@@ -45,9 +46,18 @@ test("a server that rolls the log back raises the alarm in plain words; the vaul
     for (const title of ["One", "Two", "Three"]) await addLogin(page, { title });
     const verified = await waitSynced(page);
 
-    // From now on the server answers every pull with the state at position 1.
+    // From now on the server answers every pull with the state at position 1, and places pushes
+    // after it (a push answered at the positions after the browser's checkpoint would be
+    // confirmed from that answer, with no pull: docs/PROTOCOL.md 10.4).
     let old: PullPage | undefined;
     proxy.attack = async (exchange, body, context) => {
+      if (isPush(exchange)) {
+        const answer = body as { events: { position: number }[]; head: { hash: string } };
+        return {
+          events: answer.events.map((event, i) => ({ ...event, position: 2 + i })),
+          head: { position: 1 + answer.events.length, hash: answer.head.hash },
+        };
+      }
       if (!isPull(exchange)) return undefined;
       old ??= (await context.fetchJson(`${exchange.path}?after=0&limit=1`)) as PullPage;
       const first = old.events[0];

@@ -72,6 +72,17 @@ for (const stopAt of ["after-push", "before-pull"] as const) {
     const account = await createSyncedAccount(server);
     const device = account.first;
     cleanups.push(() => closeDevices(device));
+    // Before a pull, the push must leave something to pull: another device's change placed
+    // before it (a push answered with nothing but the device's own events after its checkpoint
+    // is confirmed from that answer, with no pull and so no moment between the two).
+    const between = stopAt === "before-pull";
+    if (between) {
+      await device.sync();
+      const elsewhere = await account.join("elsewhere");
+      cleanups.push(() => closeDevices(elsewhere));
+      expectOk(elsewhere.vault.add({ fields: { title: "Elsewhere" } }));
+      await elsewhere.sync();
+    }
     for (let i = 0; i < 25; i++) expectOk(device.vault.add({ fields: { title: `Item ${i}` } }));
     device.vault.lock();
 
@@ -90,27 +101,29 @@ for (const stopAt of ["after-push", "before-pull"] as const) {
     );
     const status = restarted.sync.status();
     assert.equal(status.pending, 0);
-    // The 25 changes and the device's enrolment ahead of them.
+    // The 25 changes and the device's enrolment ahead of them (pushed already when `between`).
     assert.equal(
       stopAt === "after-push" ? status.sent : status.ordered,
-      26,
+      between ? 25 : 26,
       JSON.stringify(status),
     );
     const client = createSyncClient(restarted, await endpointOf(server));
     const report = expectOk(await client.syncOnce());
-    // 25 changes and, at position 1, the device's enrolment (docs/PROTOCOL.md 16.4).
-    assert.equal(report.verified.position, 26, "the server holds each event exactly once");
-    assert.equal(expectOk(await client.head()).position, 26);
+    // 25 changes and, at position 1, the device's enrolment (docs/PROTOCOL.md 16.4); `between`:
+    // also the other device's enrolment and its change.
+    const expected = 26 + (between ? 2 : 0);
+    assert.equal(report.verified.position, expected, "the server holds each event exactly once");
+    assert.equal(expectOk(await client.head()).position, expected);
     const after = restarted.sync.status();
     assert.deepEqual(
       [after.pending, after.sent, after.ordered, after.verifiedEvents],
       [0, 0, 0, 25],
     );
-    assert.equal(restarted.list().length, 25);
+    assert.equal(restarted.list().length, between ? 26 : 25);
     const other = await account.join("other");
     cleanups.push(() => closeDevices(other));
     await other.sync();
-    assert.equal(other.vault.list().length, 25);
+    assert.equal(other.vault.list().length, between ? 26 : 25);
     restarted.lock();
   });
 }

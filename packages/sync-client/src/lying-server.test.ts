@@ -17,6 +17,10 @@ import {
 } from "@keypears/crypto";
 import {
   attachSignature,
+  chainStep,
+  type Checkpoint,
+  envelopeBytes,
+  hashEvent,
   type DeviceId,
   type EventId,
   eventSignatureMessage,
@@ -24,9 +28,15 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { RunningServer } from "@keypears/server";
-import { type BackgroundVerifier, createAheadSignatureVerifier, type Vault } from "@keypears/vault";
+import {
+  type BackgroundVerifier,
+  createAheadSignatureVerifier,
+  type PendingEvent,
+  type Vault,
+} from "@keypears/vault";
 import { cheapDeps, createTestHome, expectOk } from "@keypears/vault/testing";
 import { loginNewDevice } from "./node-onboarding.ts";
+import { createSyncClient } from "./sync-client.ts";
 import type { SyncError } from "./sync-error.ts";
 import {
   closeDevices,
@@ -34,6 +44,7 @@ import {
   endpointOf,
   PASSWORD,
   startSyncServer,
+  type TestAccount,
   type TestDevice,
 } from "./testing/harness.ts";
 import {
@@ -41,6 +52,7 @@ import {
   forkedView,
   isPull,
   type LyingProxy,
+  isPush,
   type PullPage,
   rechain,
   startLyingProxy,
@@ -222,13 +234,28 @@ test("an event left out of a page is caught", async () => {
   assertIntact(b.vault, [], 0);
 });
 
+/**
+ * Another device's change, pushed before `device`'s next push: the server then places that push
+ * after it, so `device` pulls its own events back (a push answered with nothing but them right
+ * after its checkpoint is confirmed without a pull: see the tests of that below).
+ */
+const changeElsewhere = async (account: TestAccount): Promise<void> => {
+  const other = await account.join(`other ${++others}`);
+  track(other);
+  expectOk(other.vault.add({ fields: { title: "Elsewhere" } }));
+  await other.sync();
+};
+let others = 0;
+
 test("an event of this device left out of a consistently re-chained history is caught by its author", async () => {
   const via = await proxy();
-  const { first: a } = await createSyncedAccount(via.url);
+  const account = await createSyncedAccount(via.url);
+  const a = account.first;
   track(a);
   expectOk(a.vault.add({ fields: { title: "Kept" } }));
   await a.sync();
   const dropped = expectOk(a.vault.add({ fields: { title: "Dropped" } }));
+  await changeElsewhere(account);
   via.attack = onPull((page) =>
     rechain(
       page,
@@ -242,7 +269,7 @@ test("an event of this device left out of a consistently re-chained history is c
       .list()
       .map((i) => i.title)
       .sort(),
-    ["Dropped", "Kept"],
+    ["Dropped", "Elsewhere", "Kept"],
   );
 });
 
@@ -252,10 +279,12 @@ const droppedIds = (vault: Vault, itemId: string) =>
 
 test("reordering this device's events is caught", async () => {
   const via = await proxy();
-  const { first: a } = await createSyncedAccount(via.url);
+  const account = await createSyncedAccount(via.url);
+  const a = account.first;
   track(a);
   expectOk(a.vault.add({ fields: { title: "First" } }));
   expectOk(a.vault.add({ fields: { title: "Second" } }));
+  await changeElsewhere(account);
   via.attack = onPull((page) => rechain(page, [...page.events].reverse()));
   const error = await expectSyncError(a, "reordered");
   assert.match(JSON.stringify(error), /was promised position/);
@@ -694,6 +723,63 @@ test("an existing device refuses to sync when the server's key material changes"
     exchange.path.endsWith("/account") && exchange.method === "GET"
       ? { ...(reply as object), salt: bytesToBase64Url(randomBytes(16)) }
       : undefined;
-  await expectSyncError(a, "key-material");
+  // A client checks on its first sync (and after a failed one): a new one, as each CLI command's.
+  const client = createSyncClient(a.vault, await endpointOf(via.url));
+  await expectSyncError({ ...a, client }, "key-material");
   assertIntact(a.vault, ["Mine"], 2);
+});
+
+/** A push answer rewritten: this device's one event placed at `position`, chained from `from`. */
+const placedAt =
+  (event: PendingEvent, position: number, from: Checkpoint, chainHash?: Uint8Array): Attack =>
+  (exchange, body) => {
+    if (!isPush(exchange)) return undefined;
+    const hash =
+      chainHash ??
+      chainStep(from.hash, hashEvent(envelopeBytes({ id: event.id, payload: event.payload })));
+    const answer = body as { events: { id: string; duplicate: boolean }[] };
+    return {
+      events: answer.events.map((e) => ({ ...e, position, chainHash: bytesToBase64Url(hash) })),
+      head: { position, hash: bytesToBase64Url(hash) },
+    };
+  };
+
+test("a push answer whose chain hash does not add up over the sealed bytes confirms nothing: the device pulls and verifies", async () => {
+  const via = await proxy();
+  const { first: a } = await createSyncedAccount(via.url);
+  track(a);
+  await a.sync();
+  const trusted = a.vault.sync.verified();
+  expectOk(a.vault.add({ fields: { title: "Mine" } }));
+  const [event] = expectOk(a.vault.sync.pending(10));
+  assert.ok(event !== undefined);
+  const pulls: string[] = [];
+  const lie = placedAt(event, trusted.position + 1, trusted, randomBytes(32));
+  via.attack = (exchange, body, context) => {
+    if (isPull(exchange)) pulls.push(exchange.path);
+    return lie(exchange, body, context);
+  };
+  await a.sync();
+  assert.equal(pulls.length, 1, "the device pulled its event back");
+  assert.equal(a.vault.sync.verified().position, trusted.position + 1);
+});
+
+test("a push answer that places this device's event where the server did not is caught on the next pull", async () => {
+  const via = await proxy();
+  const account = await createSyncedAccount(via.url);
+  const a = account.first;
+  track(a);
+  await a.sync();
+  const trusted = a.vault.sync.verified();
+  expectOk(a.vault.add({ fields: { title: "Mine" } }));
+  const [event] = expectOk(a.vault.sync.pending(10));
+  assert.ok(event !== undefined);
+  await changeElsewhere(account); // the server places A's event after this change
+  // The receipt says A's event came right after A's checkpoint, chained as it would be there.
+  via.attack = placedAt(event, trusted.position + 1, trusted);
+  await a.sync();
+  via.attack = undefined;
+  const error = await expectSyncError(a, "fork");
+  assertIntact(a.vault, ["Mine"], trusted.position + 1);
+  assert.ok(error.kind === "fork");
 });

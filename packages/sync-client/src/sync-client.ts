@@ -208,29 +208,32 @@ export const createSyncClient = (
     return report;
   };
 
+  /**
+   * Whether the account's key parameters were compared with the server's since this client last
+   * failed a sync: they are on its first sync, after any failed one and when a live stream
+   * (re)connects, not before every sync (it is a round trip before every push). A password changed
+   * on another device ends this device's session, so the sync after it fails (`unauthorized`) and
+   * the one after that checks again.
+   */
+  let accountChecked = false;
+  const checkedSync = async (
+    announced: Checkpoint | undefined,
+  ): Promise<Result<SyncReport, SyncError>> => {
+    const result = await syncOnce(!accountChecked, announced);
+    accountChecked = result.ok;
+    return result;
+  };
+
   return {
-    syncOnce: (start = {}) => syncOnce(true, start.announced),
-    watch: (watchOptions) => {
-      // Live syncs compare the account's key parameters with the server's when the stream
-      // (re)connects and after a failed sync, not every time: it is a round trip on the realtime path.
-      let accountChecked = false;
-      return watchVault(
-        vault,
-        transport,
-        async (announced) => {
-          const result = await syncOnce(!accountChecked, announced);
-          accountChecked = result.ok;
-          return result;
+    syncOnce: (start = {}) => checkedSync(start.announced),
+    watch: (watchOptions) =>
+      watchVault(vault, transport, checkedSync, {
+        ...watchOptions,
+        onConnection: (state) => {
+          accountChecked = false;
+          watchOptions.onConnection?.(state);
         },
-        {
-          ...watchOptions,
-          onConnection: (state) => {
-            accountChecked = false;
-            watchOptions.onConnection?.(state);
-          },
-        },
-      );
-    },
+      }),
     devices: async () => {
       const listed = await callServer(() => client.devices.list());
       return listed.ok ? ok(listed.value.devices) : listed;

@@ -165,8 +165,26 @@ interface NextBatch {
  */
 const requestWritten = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
+interface Pushed {
+  readonly pushed: number;
+  readonly rejected: number;
+  /**
+   * Every event this push placed was confirmed from the server's answers (`confirmOwn`), and the
+   * last answer's head was the last of them: there is nothing to pull back.
+   */
+  readonly confirmed: boolean;
+}
+
 /** A signed payload of kind 2 (docs/PROTOCOL.md 16.2). */
 const isRosterPayload = (payload: Uint8Array): boolean => payload[0] === 2 && payload[1] === 2;
+
+const NOTHING_PULLED = {
+  pulled: 0,
+  clockDrift: 0,
+  quarantined: [],
+  enrolled: [],
+  hashAtAnnounced: undefined,
+} as const;
 
 export const createSyncEngine = (
   vault: Vault,
@@ -186,9 +204,15 @@ export const createSyncEngine = (
    * until it is found. A change over the protocol's size limit is set aside without being sent.
    * Anything transient (network, 5xx, 429) stops the push, to be retried as it is.
    */
-  const push = async (): Promise<Result<{ pushed: number; rejected: number }, SyncError>> => {
+  const push = async (confirm: boolean): Promise<Result<Pushed, SyncError>> => {
     let pushed = 0;
     let rejected = 0;
+    // This device's events as the server placed them since the verified checkpoint, while they
+    // follow it one after the other with nothing between; undefined once anything else is in the
+    // way (another device's event, a duplicate), and then the pull verifies them instead.
+    let placed: StoredEvent[] | undefined = confirm ? [] : undefined;
+    let head: Checkpoint | undefined;
+    let confirmed = 0;
     const reject = (id: PendingEvent["id"], reason: string) => {
       vault.sync.markRejected(id, reason);
       rejected++;
@@ -202,6 +226,15 @@ export const createSyncEngine = (
       );
       if (result.ok) {
         vault.sync.markOrdered(result.value.events);
+        head = result.value.head;
+        for (const [index, event] of result.value.events.entries()) {
+          const own = batch[index];
+          if (placed === undefined || own === undefined) break;
+          const expected = vault.sync.verified().position + placed.length + 1;
+          if (event.duplicate || event.id !== own.id || event.position !== expected)
+            placed = undefined;
+          else placed.push({ ...event, payload: own.payload });
+        }
         // Roster events (this device's enrolment, a rename or revoke) are not changes to items.
         pushed += batch.filter((event) => !isRosterPayload(event.payload)).length;
         progress({ phase: "push", done: pushed, total: null });
@@ -234,8 +267,22 @@ export const createSyncEngine = (
       }
       return ok({ batch, last: pending.value.at(-1)?.id, full: pending.value.length >= pushBatch });
     };
+    /**
+     * Confirms the events the answers so far placed (`confirmOwn`). Never between sending a batch
+     * and reading the next: that read starts after the last event sent, which must still be in
+     * the outbox then (a confirmed event leaves it).
+     */
+    const confirmPlaced = (): Result<void, SyncError> => {
+      if (placed === undefined || placed.length === 0) return ok(undefined);
+      const own = confirmOwn(placed, head);
+      if (!own.ok) return own;
+      if (own.value) confirmed += placed.length;
+      placed = own.value ? [] : undefined;
+      return ok(undefined);
+    };
     // Pipelined: batch n+1 is read from the outbox and checked while the server orders batch n,
-    // and sent once batch n is answered, so batches reach the server in outbox order.
+    // and sent once batch n is answered, so batches reach the server in outbox order; batch n is
+    // confirmed while batch n+1 travels.
     let next = read();
     for (;;) {
       if (!next.ok) return next;
@@ -245,9 +292,15 @@ export const createSyncEngine = (
         await requestWritten();
         next = read(last);
       }
+      const before = confirmPlaced();
+      if (!before.ok) return before;
       const sent = await sending;
       if (!sent.ok) return sent;
-      if (!full) return ok({ pushed, rejected });
+      if (!full) {
+        const own = confirmPlaced();
+        if (!own.ok) return own;
+        return ok({ pushed, rejected, confirmed: confirmed > 0 && placed !== undefined });
+      }
     }
   };
 
@@ -369,7 +422,12 @@ export const createSyncEngine = (
     if (transport.restore === undefined) return ok(undefined);
     const verified = vault.sync.verified();
     if (verified.position === 0) return ok(undefined);
-    const served = await (asked ?? transport.head(vault.vaultId));
+    let served = await (asked ?? transport.head(vault.vaultId));
+    // A head asked for before this sync began may predate what another sync of this vault (a
+    // second client of it) verified since: one behind the checkpoint is asked for again, after
+    // the checkpoint was read, before the server is taken for one restored from a backup.
+    if (asked !== undefined && served.ok && served.value.position < verified.position)
+      served = await transport.head(vault.vaultId);
     if (!served.ok) return err(fromTransport(served.error));
     let head = served.value;
     if (head.position >= verified.position) return ok(undefined);
@@ -388,6 +446,37 @@ export const createSyncEngine = (
       progress({ phase: "push", done: head.position, total: verified.position });
     }
     return ok(undefined);
+  };
+
+  /**
+   * Confirms this device's own pushed events without pulling them back (docs/PROTOCOL.md 10.4),
+   * when the push's answer says they are all the server holds after the verified checkpoint: the
+   * chain is verified as a pull's page would be (10.3), over the bytes this device sealed, which
+   * are the only ones a pull could serve for them. True when the checkpoint moved to the head;
+   * false when anything does not add up, and the pull then verifies what the server serves.
+   */
+  const confirmOwn = (
+    placed: readonly StoredEvent[],
+    head: Checkpoint | undefined,
+  ): Result<boolean, SyncError> => {
+    const last = placed.at(-1);
+    if (last === undefined || head === undefined || head.position !== last.position)
+      return ok(false);
+    const trusted = vault.sync.verified();
+    const verified = verifySegment({
+      trusted,
+      anchor: trusted,
+      head,
+      events: placed.map((event) => ({
+        position: event.position,
+        chainHash: event.chainHash,
+        bytes: envelopeBytes(event),
+      })),
+    });
+    if (!verified.ok) return ok(false);
+    const applied = applyPage(vault, placed, verified.value);
+    if (!applied.ok) return err(fromApply(applied.error, placed[0]?.position ?? null));
+    return ok(true);
   };
 
   /**
@@ -431,9 +520,11 @@ export const createSyncEngine = (
       const healed = await heal(start.head);
       if (!healed.ok) return healed;
     }
-    const pushed = await push();
+    // A push the server answers with nothing but this device's events after its checkpoint needs
+    // no pull back (unless a head was announced ahead: the pull must reach it and its hash).
+    const pushed = await push(ahead === undefined);
     if (!pushed.ok) return pushed;
-    const pulled = await pull(ahead?.position);
+    const pulled = pushed.value.confirmed ? ok(NOTHING_PULLED) : await pull(ahead?.position);
     if (!pulled.ok) return pulled;
     const verified = vault.sync.verified();
     if (ahead !== undefined) {

@@ -115,7 +115,7 @@ export const watchVault = async (
         announced = undefined;
         asked = false;
         // A notice of the head a sync has just verified (this device's own push, announced while
-        // that sync was pulling it back) needs no other sync: nothing waits to go, nothing new.
+        // that sync confirmed or pulled it back) needs no other sync: nothing waits to go, nothing new.
         if (onlyNotice && notice !== undefined && isVerifiedHead(notice)) continue;
         const result = await syncOnce(notice);
         options.onSync?.(result);
