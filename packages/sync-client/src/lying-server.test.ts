@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { boundedTest } from "@keypears/base/testing";
-import { after, before } from "node:test";
+
 import { bytesToBase64Url } from "@keypears/base";
 import {
   createDeviceKeyPairs,
@@ -27,7 +27,6 @@ import {
   unsignedEventPayload,
   type VaultId,
 } from "@keypears/sync-core";
-import type { RunningServer } from "@keypears/server";
 import {
   type BackgroundVerifier,
   createAheadSignatureVerifier,
@@ -43,7 +42,7 @@ import {
   createSyncedAccount,
   endpointOf,
   PASSWORD,
-  startSyncServer,
+  serverForFile,
   type TestAccount,
   type TestDevice,
 } from "./testing/harness.ts";
@@ -60,18 +59,11 @@ import {
 
 const test = boundedTest();
 
-let server: RunningServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-before(async () => {
-  server = await startSyncServer();
-});
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  await server.close();
-});
+const file = serverForFile();
+const { cleanups } = file;
 
 const proxy = async (): Promise<LyingProxy> => {
-  const p = await startLyingProxy(server.url);
+  const p = await startLyingProxy(file.server.url);
   cleanups.push(() => p.close());
   return p;
 };
@@ -135,7 +127,7 @@ const recordPaths = (via: LyingProxy): string[] => {
 
 test("a head the stream announces ahead of the device saves the head check, and the pull must reach it", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("follower", {}, via.url);
   track(a, b);
@@ -181,7 +173,7 @@ test("a head announced on the stream that the pull does not reach is a rollback"
 
 test("a head announced on the stream that is not on the chain the pull serves is a fork", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("victim", {}, via.url);
   track(a, b);
@@ -222,7 +214,7 @@ test("a rolled-back head announced on the stream saves nothing: the head check r
 
 test("an event left out of a page is caught", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("victim", {}, via.url);
   track(a, b);
@@ -333,7 +325,7 @@ const forgedPayload = (
 
 test("an injected event is quarantined with its position and reason, and sync goes on", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("victim", {}, via.url);
   track(a, b);
@@ -358,7 +350,7 @@ test("an injected event is quarantined with its position and reason, and sync go
 
 test("an altered event is caught by the chain, or, re-chained, quarantined for its signature", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("victim", {}, via.url);
   track(a, b);
@@ -396,7 +388,7 @@ test("an altered event is caught by the chain, or, re-chained, quarantined for i
 
 test("a device that verifies pulled pages ahead with WebCrypto (as in a browser) still quarantines forged signatures, and took every other answer from WebCrypto", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const webCrypto = createAheadSignatureVerifier(createWebCryptoSignatureCheck());
   let answered = 0;
@@ -444,7 +436,7 @@ test("a device that verifies pulled pages ahead with WebCrypto (as in a browser)
 
 test("events signed by an unknown key, or under an enrolled device's name with another key, are quarantined", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("victim", {}, via.url);
   track(a, b);
@@ -489,7 +481,7 @@ test("events signed by an unknown key, or under an enrolled device's name with a
 
 test("a roster event forged by the server is quarantined: it cannot seal under the vault key nor sign as a device", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("victim", {}, via.url);
   track(a, b);
@@ -541,7 +533,7 @@ test("a roster event forged by the server is quarantined: it cannot seal under t
 });
 
 test("events of a device revoked in the roster are quarantined by every other device, which goes on syncing", async () => {
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("phone");
   const thief = await account.join("stolen laptop");
@@ -588,7 +580,7 @@ test("events of a device revoked in the roster are quarantined by every other de
 
 test("a snapshot that does not open is refused and the new device pulls the whole log instead", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server, { snapshotEvery: 1 });
+  const account = await createSyncedAccount(file.server, { snapshotEvery: 1 });
   const a = account.first;
   track(a);
   for (const title of ["One", "Two"]) expectOk(a.vault.add({ fields: { title } }));
@@ -618,7 +610,7 @@ test("a snapshot that does not open is refused and the new device pulls the whol
 
 test("showing two devices different histories (a fork) is caught through the checkpoints inside events", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("forked", {}, via.url);
   track(a, b);
@@ -642,7 +634,7 @@ test("showing two devices different histories (a fork) is caught through the che
 
 test("weak KDF parameters from a server are refused before any key is derived", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   track(account.first);
   via.attack = (exchange) =>
     exchange.path.endsWith("/accounts/prelogin")
@@ -668,7 +660,7 @@ test("weak KDF parameters from a server are refused before any key is derived", 
 
 test("a vault key or salt that the server swaps at sign-in is refused", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   track(account.first);
   const login = async () => {
     const home = createTestHome();

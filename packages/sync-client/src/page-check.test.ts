@@ -5,14 +5,13 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { RunningServer } from "@keypears/server";
+import { test } from "node:test";
 import type { ChainHash, EventId, PullPage, StoredEvent } from "@keypears/sync-core";
 import { GENESIS } from "@keypears/sync-core";
 import { expectOk } from "@keypears/vault/testing";
 import { checkPage } from "./page-check.ts";
 import { describeSyncError } from "./sync-error.ts";
-import { closeDevices, createSyncedAccount, startSyncServer } from "./testing/harness.ts";
+import { closeDevices, createSyncedAccount, serverForFile } from "./testing/harness.ts";
 import {
   isPull,
   type PullPage as WirePage,
@@ -63,20 +62,13 @@ test("refuses a repeated id, or more events than asked for", () => {
   }
 });
 
-let server: RunningServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-before(async () => {
-  server = await startSyncServer();
-});
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  await server.close();
-});
+const file = serverForFile();
+const { cleanups } = file;
 
 test("a page holding one event twice (chained consistently) is a protocol error, not a database error", async () => {
-  const via = await startLyingProxy(server.url);
+  const via = await startLyingProxy(file.server.url);
   cleanups.push(() => via.close());
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   const b = await account.join("victim", {}, via.url);
   cleanups.push(() => closeDevices(a, b));

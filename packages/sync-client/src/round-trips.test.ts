@@ -7,34 +7,26 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { bytesEqual } from "@keypears/base";
-import type { RunningServer } from "@keypears/server";
 import { expectOk } from "@keypears/vault/testing";
 import { createSyncClient } from "./sync-client.ts";
 import {
   closeDevices,
   createSyncedAccount,
   endpointOf,
-  startSyncServer,
+  serverForFile,
   type TestDevice,
 } from "./testing/harness.ts";
 
-let server: RunningServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-before(async () => {
-  server = await startSyncServer();
-});
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  await server.close();
-});
+const file = serverForFile();
+const { cleanups } = file;
 
 /** A client of `device`'s vault whose requests are listed (method and path) and can be cut off. */
 const countedClient = async (device: TestDevice) => {
   const requests: string[] = [];
   const network = { down: false };
-  const client = createSyncClient(device.vault, await endpointOf(server), {
+  const client = createSyncClient(device.vault, await endpointOf(file.server), {
     fetch: async (input, init) => {
       const request = new Request(input, init);
       requests.push(`${request.method} ${new URL(request.url).pathname}`);
@@ -50,7 +42,7 @@ const ACCOUNT_CHECK = /^GET .*\/account$/;
 const PULL = /^GET .*\/vaults\/[^/]+\/events(\/frames)?$/;
 
 test("a sync client checks the account on its first sync and after a failed one, not before every sync", async () => {
-  const { first: a } = await createSyncedAccount(server);
+  const { first: a } = await createSyncedAccount(file.server);
   cleanups.push(() => closeDevices(a));
   const { client, network, count, requests } = await countedClient(a);
   expectOk(a.vault.add({ fields: { title: "One" } }));
@@ -70,7 +62,7 @@ test("a sync client checks the account on its first sync and after a failed one,
 });
 
 test("a push answered with nothing but this device's events after its checkpoint is confirmed without a pull", async () => {
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   cleanups.push(() => closeDevices(a));
   expectOk(await a.client.syncOnce());
@@ -105,7 +97,7 @@ test("a push answered with nothing but this device's events after its checkpoint
 });
 
 test("a push placed after another device's change pulls it back and verifies it", async () => {
-  const account = await createSyncedAccount(server);
+  const account = await createSyncedAccount(file.server);
   const a = account.first;
   cleanups.push(() => closeDevices(a));
   expectOk(await a.client.syncOnce());
@@ -131,11 +123,11 @@ test("a push placed after another device's change pulls it back and verifies it"
 });
 
 test("a push of several batches confirms each from its answer, and pulls nothing back", async () => {
-  const { first: a } = await createSyncedAccount(server);
+  const { first: a } = await createSyncedAccount(file.server);
   cleanups.push(() => closeDevices(a));
   expectOk(await a.client.syncOnce());
   const requests: string[] = [];
-  const client = createSyncClient(a.vault, await endpointOf(server), {
+  const client = createSyncClient(a.vault, await endpointOf(file.server), {
     pushBatch: 3,
     fetch: (input, init) => {
       const request = new Request(input, init);
@@ -157,7 +149,7 @@ test("a push of several batches confirms each from its answer, and pulls nothing
 });
 
 test("a head asked for before another sync of the vault moved its checkpoint is asked again, not taken for a server restored from a backup", async () => {
-  const { first: a } = await createSyncedAccount(server);
+  const { first: a } = await createSyncedAccount(file.server);
   cleanups.push(() => closeDevices(a));
   expectOk(await a.client.syncOnce());
   // A second client of the same vault (as a browser's manual sync beside its live one): its
@@ -166,7 +158,7 @@ test("a head asked for before another sync of the vault moved its checkpoint is 
   const held = new Promise<void>((resolve) => (release = resolve));
   let headAnswered: () => void = () => {};
   const headSeen = new Promise<void>((resolve) => (headAnswered = resolve));
-  const slow = createSyncClient(a.vault, await endpointOf(server), {
+  const slow = createSyncClient(a.vault, await endpointOf(file.server), {
     fetch: async (input, init) => {
       const request = new Request(input, init);
       const path = new URL(request.url).pathname;

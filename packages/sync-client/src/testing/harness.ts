@@ -4,6 +4,7 @@
  * over real HTTP.
  */
 
+import { after, before } from "node:test";
 import { type KdfParams, parseSecretKey } from "@keypears/crypto";
 import {
   type RunningServer,
@@ -51,6 +52,32 @@ export const startSyncServer = async (
     limits,
     quotas,
   });
+
+/**
+ * One server for a test file's tests: started before them and closed after them, once the
+ * cleanups the tests added have run (last first: devices and proxies before the server they use).
+ */
+export const serverForFile = (): {
+  readonly server: RunningServer;
+  readonly cleanups: (() => Promise<void> | void)[];
+} => {
+  let running: RunningServer | undefined;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  before(async () => {
+    running = await startSyncServer();
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await running?.close();
+  });
+  return {
+    get server() {
+      if (running === undefined) throw new Error("the file's server starts before its tests");
+      return running;
+    },
+    cleanups,
+  };
+};
 
 export interface TestDevice {
   readonly name: string;
