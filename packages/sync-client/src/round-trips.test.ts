@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { bytesEqual } from "@keypears/base";
 import { expectOk } from "@keypears/vault/testing";
 import { createSyncClient } from "./sync-client.ts";
+import { ACKNOWLEDGE_EVERY } from "./sync-engine.ts";
 import {
   closeDevices,
   createSyncedAccount,
@@ -146,6 +147,31 @@ test("a push of several batches confirms each from its answer, and pulls nothing
   const status = a.vault.sync.status();
   assert.deepEqual([status.pending, status.sent, status.ordered], [0, 0, 0]);
   assert.equal(a.vault.list().length, 10);
+});
+
+test("a device that only pushes still pulls once its confirmed events reach ACKNOWLEDGE_EVERY, so the server learns how far it holds the log", async () => {
+  const { first: a } = await createSyncedAccount(file.server);
+  cleanups.push(() => closeDevices(a));
+  expectOk(await a.client.syncOnce());
+  const { client, count, requests } = await countedClient(a);
+  a.vault.transact(() => {
+    for (let i = 0; i < ACKNOWLEDGE_EVERY; i++)
+      expectOk(a.vault.add({ fields: { title: `Item ${i}` } }));
+  });
+  expectOk(await client.syncOnce());
+  assert.equal(count(PULL), 0, `confirmed from the answers: ${requests.join(" ")}`);
+  expectOk(a.vault.add({ fields: { title: "One more" } }));
+  const acknowledged = expectOk(await client.syncOnce());
+  assert.equal(count(PULL), 1, "a pull tells the server how far this device holds the log");
+  assert.equal(acknowledged.verified.position, expectOk(await client.head()).position);
+  expectOk(a.vault.add({ fields: { title: "And another" } }));
+  expectOk(await client.syncOnce());
+  assert.equal(count(PULL), 1, "confirmed from the answer again");
+  // A new client of the vault (the next CLI command) knows where the last pull was.
+  const next = await countedClient(a);
+  expectOk(a.vault.add({ fields: { title: "Later" } }));
+  expectOk(await next.client.syncOnce());
+  assert.equal(next.count(PULL), 0);
 });
 
 test("a head asked for before another sync of the vault moved its checkpoint is asked again, not taken for a server restored from a backup", async () => {

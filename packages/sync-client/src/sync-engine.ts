@@ -186,6 +186,15 @@ const NOTHING_PULLED = {
   hashAtAnnounced: undefined,
 } as const;
 
+/**
+ * Where this device last pulled (a vault mark). The server learns how far a device holds the log
+ * from its pulls, and pruning waits for every device's (docs/PROTOCOL.md 12); a device that
+ * confirms its pushes from their answers pulls anyway once that many of its own events were
+ * confirmed since, so a device that only ever pushes does not hold pruning back for good.
+ */
+const PULL_MARK = "last-pull-position";
+export const ACKNOWLEDGE_EVERY = 1000;
+
 export const createSyncEngine = (
   vault: Vault,
   transport: SyncTransport,
@@ -196,6 +205,11 @@ export const createSyncEngine = (
   const applyBatch = options.applyBatch ?? DEFAULT_APPLY_BATCH;
   const progress = options.onProgress ?? (() => {});
   let running: Promise<Result<SyncReport, SyncError>> | undefined;
+
+  const lastPull = (): number => {
+    const mark = vault.sync.readSecret(PULL_MARK);
+    return mark === undefined ? 0 : Number(new TextDecoder().decode(mark));
+  };
 
   /**
    * Pushes the outbox in batches. A change the server refuses for good never blocks the others: a
@@ -522,11 +536,17 @@ export const createSyncEngine = (
     }
     // A push the server answers with nothing but this device's events after its checkpoint needs
     // no pull back (unless a head was announced ahead: the pull must reach it and its hash).
-    const pushed = await push(ahead === undefined);
+    // Nor one whose own events confirmed since its last pull have reached ACKNOWLEDGE_EVERY: it
+    // pulls, and so tells the server how far it holds the log (12).
+    const pushed = await push(
+      ahead === undefined && vault.sync.verified().position - lastPull() < ACKNOWLEDGE_EVERY,
+    );
     if (!pushed.ok) return pushed;
     const pulled = pushed.value.confirmed ? ok(NOTHING_PULLED) : await pull(ahead?.position);
     if (!pulled.ok) return pulled;
     const verified = vault.sync.verified();
+    if (!pushed.value.confirmed && verified.position !== lastPull())
+      vault.sync.writeSecret(PULL_MARK, new TextEncoder().encode(String(verified.position)));
     if (ahead !== undefined) {
       const reached = checkAnnounced(ahead, verified, pulled.value.hashAtAnnounced);
       if (!reached.ok) return reached;
