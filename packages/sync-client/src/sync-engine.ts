@@ -206,9 +206,19 @@ export const createSyncEngine = (
   const progress = options.onProgress ?? (() => {});
   let running: Promise<Result<SyncReport, SyncError>> | undefined;
 
+  /** Where this device last pulled: read from the vault once, then kept as this engine moves it. */
+  let pulledAt: number | undefined;
   const lastPull = (): number => {
-    const mark = vault.sync.readSecret(PULL_MARK);
-    return mark === undefined ? 0 : Number(new TextDecoder().decode(mark));
+    if (pulledAt === undefined) {
+      const mark = vault.sync.readSecret(PULL_MARK);
+      pulledAt = mark === undefined ? 0 : Number(new TextDecoder().decode(mark));
+    }
+    return pulledAt;
+  };
+  const pulledThrough = (position: number): void => {
+    if (position === lastPull()) return;
+    vault.sync.writeSecret(PULL_MARK, new TextEncoder().encode(String(position)));
+    pulledAt = position;
   };
 
   /**
@@ -241,10 +251,12 @@ export const createSyncEngine = (
       if (result.ok) {
         vault.sync.markOrdered(result.value.events);
         head = result.value.head;
+        // The checkpoint is read once per answer (a confirmation moves it only between answers).
+        const base = placed === undefined ? 0 : vault.sync.verified().position;
         for (const [index, event] of result.value.events.entries()) {
           const own = batch[index];
           if (placed === undefined || own === undefined) break;
-          const expected = vault.sync.verified().position + placed.length + 1;
+          const expected = base + placed.length + 1;
           if (event.duplicate || event.id !== own.id || event.position !== expected)
             placed = undefined;
           else placed.push({ ...event, payload: own.payload });
@@ -545,8 +557,7 @@ export const createSyncEngine = (
     const pulled = pushed.value.confirmed ? ok(NOTHING_PULLED) : await pull(ahead?.position);
     if (!pulled.ok) return pulled;
     const verified = vault.sync.verified();
-    if (!pushed.value.confirmed && verified.position !== lastPull())
-      vault.sync.writeSecret(PULL_MARK, new TextEncoder().encode(String(verified.position)));
+    if (!pushed.value.confirmed) pulledThrough(verified.position);
     if (ahead !== undefined) {
       const reached = checkAnnounced(ahead, verified, pulled.value.hashAtAnnounced);
       if (!reached.ok) return reached;
