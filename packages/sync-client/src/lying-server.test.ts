@@ -27,13 +27,8 @@ import {
   unsignedEventPayload,
   type VaultId,
 } from "@keypears/sync-core";
-import {
-  type BackgroundVerifier,
-  createAheadSignatureVerifier,
-  type PendingEvent,
-  type Vault,
-} from "@keypears/vault";
-import { cheapDeps, createTestHome, expectOk } from "@keypears/vault/testing";
+import { createAheadSignatureVerifier, type PendingEvent, type Vault } from "@keypears/vault";
+import { cheapDeps, countingAnswers, createTestHome, expectOk } from "@keypears/vault/testing";
 import { loginNewDevice } from "./node-onboarding.ts";
 import { createSyncClient } from "./sync-client.ts";
 import type { SyncError } from "./sync-error.ts";
@@ -391,21 +386,7 @@ test("a device that verifies pulled pages ahead with WebCrypto (as in a browser)
   const account = await createSyncedAccount(file.server);
   const a = account.first;
   const webCrypto = createAheadSignatureVerifier(createWebCryptoSignatureCheck());
-  let answered = 0;
-  const counting: BackgroundVerifier = {
-    ...webCrypto,
-    start: (jobs) => {
-      const batch = webCrypto.start(jobs);
-      return {
-        ...batch,
-        take: (index) => {
-          const answer = batch.take(index);
-          if (answer !== undefined) answered++;
-          return answer;
-        },
-      };
-    },
-  };
+  const { verifier: counting, taken } = countingAnswers(webCrypto);
   const b = await account.join("victim", {}, via.url, cheapDeps({ signatureVerifier: counting }));
   track(a, b);
   a.vault.transact(() => {
@@ -431,7 +412,7 @@ test("a device that verifies pulled pages ahead with WebCrypto (as in a browser)
   );
   await expectQuarantined(b, () => forged.map((p) => [p, "bad-signature"] as const));
   assert.equal(b.vault.list().length, 78);
-  assert.ok(answered >= 78, `the apply took WebCrypto's answers (${answered})`);
+  assert.ok(taken.answered >= 78, `the apply took WebCrypto's answers (${taken.answered})`);
 });
 
 test("events signed by an unknown key, or under an enrolled device's name with another key, are quarantined", async () => {

@@ -13,7 +13,7 @@ import {
   signAsDevice,
 } from "@keypears/crypto";
 import { createAheadSignatureVerifier } from "./ahead-signature-verifier.ts";
-import type { BackgroundVerifier } from "./background-verifier.ts";
+import { countingAnswers } from "./testing/counted-answers.ts";
 import { flipBit, orderedWithForgeries } from "./testing/forged-batch.ts";
 import {
   cheapDeps,
@@ -27,22 +27,7 @@ import type { Vault } from "./vault.ts";
 const homes = [createTestHome(), createTestHome()];
 const webCrypto = createAheadSignatureVerifier(createWebCryptoSignatureCheck());
 /** How many answers the apply took from the verifier, and how many it had to verify itself. */
-const taken = { answered: 0, left: 0 };
-const counting: BackgroundVerifier = {
-  ...webCrypto,
-  start: (jobs) => {
-    const batch = webCrypto.start(jobs);
-    return {
-      ...batch,
-      take: (index) => {
-        const answer = batch.take(index);
-        if (answer === undefined) taken.left++;
-        else taken.answered++;
-        return answer;
-      },
-    };
-  },
-};
+const { verifier: counting, taken } = countingAnswers(webCrypto);
 let laptop: Vault;
 let phone: Vault;
 
