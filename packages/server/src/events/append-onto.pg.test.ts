@@ -13,6 +13,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { after, before, describe } from "node:test";
 import { migrate } from "../sql/migrate.ts";
 import { createPgClient } from "../sql/pg-client.ts";
@@ -20,7 +21,12 @@ import { createPgliteClient } from "../sql/pglite-client.ts";
 import type { SqlClient } from "../sql/sql-client.ts";
 import { createFreshPostgresDatabase } from "../testing/fresh-postgres.ts";
 import { NOTICE_CHANNEL } from "../realtime/notices.ts";
-import { type AppendBase, createPgEventStore, type PgEventStore } from "./pg-event-store.ts";
+import {
+  type AppendBase,
+  createPgEventStore,
+  knownEventOf,
+  type PgEventStore,
+} from "./pg-event-store.ts";
 
 const it = boundedIt();
 const ids = createIdFactory(systemDeps);
@@ -189,6 +195,80 @@ const describeAppendOnto = (
         hash = chainStep(hash, hashEvent(envelopeBytes(event)));
         assert.ok(bytesEqual(hash, event.chainHash), `chain breaks at ${event.position}`);
       }
+    });
+
+    /** `readBase` from the rows (pruned payloads included), as the push preflight reads it. */
+    const readBaseFromRows = async (
+      vaultId: VaultId,
+      batch: readonly EventEnvelope[],
+    ): Promise<AppendBase> => {
+      const rows = await sql.query(
+        `SELECT event_id, position, event_hash, chain_hash FROM events
+         WHERE vault_id = $1 AND event_id = ANY($2::uuid[])`,
+        [vaultId, batch.map((event) => event.id)],
+      );
+      return {
+        head: await store.head(vaultId),
+        knownById: new Map(rows.map((row) => [String(row.event_id), knownEventOf(row)])),
+      };
+    };
+
+    it("property: the log's stored bytes are the sizes of its unpruned payloads after any pushes, retries, races and prunes", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.oneof(
+              // A push of new events (sizes 0..300 bytes), some of them ids already in the log.
+              fc.record({
+                kind: fc.constant("push" as const),
+                sizes: fc.array(fc.nat({ max: 300 }), { minLength: 1, maxLength: 6 }),
+                retries: fc.nat({ max: 3 }),
+                stale: fc.boolean(),
+              }),
+              fc.record({
+                kind: fc.constant("prune" as const),
+                fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+              }),
+            ),
+            { minLength: 1, maxLength: 12 },
+          ),
+          async (steps) => {
+            const vault = newVault();
+            await createLog(sql, vault);
+            const sent: EventEnvelope[] = [];
+            let staleBase: AppendBase | undefined;
+            for (const step of steps) {
+              if (step.kind === "prune") {
+                const head = (await store.head(vault)).position;
+                await store.pruneThrough(vault, Math.floor(head * step.fraction));
+              } else {
+                const fresh = step.sizes.map((size) => ({
+                  id: ids.eventId(),
+                  payload: new Uint8Array(size).fill(size % 251),
+                }));
+                const batch = [...sent.slice(sent.length - step.retries), ...fresh];
+                const base =
+                  step.stale && staleBase !== undefined
+                    ? staleBase
+                    : await readBaseFromRows(vault, batch);
+                staleBase = base;
+                ok(await store.appendOnto(vault, base, batch));
+                sent.push(...fresh);
+              }
+              const [row] = await sql.query(
+                `SELECT l.stored_bytes,
+                   (SELECT COALESCE(sum(size), 0) FROM events e
+                     WHERE e.vault_id = l.vault_id AND e.payload IS NOT NULL) AS counted
+                 FROM vault_logs l WHERE l.vault_id = $1`,
+                [vault],
+              );
+              assert.equal(Number(row?.stored_bytes), Number(row?.counted), JSON.stringify(step));
+            }
+            assert.equal((await store.head(vault)).position, sent.length);
+          },
+        ),
+        { numRuns: 25 },
+      );
     });
   });
 };

@@ -332,14 +332,14 @@ export const createPgEventStore = (sql: SqlClient): PgEventStore => {
           `WITH pruned AS (
              UPDATE events SET payload = NULL
              WHERE vault_id = $1 AND position > $2 AND position <= $3 AND payload IS NOT NULL
-             RETURNING 1)
-           SELECT count(*) AS n FROM pruned`,
+             RETURNING size),
+           counted AS (SELECT count(*) AS n, COALESCE(sum(size), 0) AS bytes FROM pruned),
+           moved AS (
+             UPDATE vault_logs SET pruned_through = $3, stored_bytes = stored_bytes - counted.bytes
+             FROM counted WHERE vault_id = $1)
+           SELECT n FROM counted`,
           [vaultId, log.prunedThrough, position],
         );
-        await tx.query("UPDATE vault_logs SET pruned_through = $2 WHERE vault_id = $1", [
-          vaultId,
-          position,
-        ]);
         return toSafeInt(row?.n ?? 0, "n");
       }),
   };
@@ -388,7 +388,10 @@ const planAppend = (
 
 const pick = (known: KnownEvent) => ({ position: known.position, chainHash: known.chainHash });
 
-/** Inserts the batch, moves the head and NOTIFYs (delivered on commit): one statement, one round trip. */
+const payloadBytes = (fresh: readonly { envelope: EventEnvelope }[]): number =>
+  fresh.reduce((sum, { envelope }) => sum + envelope.payload.length, 0);
+
+/** Inserts the batch, moves the head (and the log's stored bytes) and NOTIFYs (delivered on commit): one statement, one round trip. */
 const insertEvents = async (
   tx: SqlQueryable,
   vaultId: VaultId,
@@ -401,6 +404,7 @@ const insertEvents = async (
     head.hash,
     NOTICE_CHANNEL,
     encodeNotice({ kind: "head", vaultId, head }),
+    payloadBytes(fresh),
   ];
   const rows = fresh.map(({ envelope, known }) => {
     const at = params.length;
@@ -418,7 +422,8 @@ const insertEvents = async (
     `WITH inserted AS (
        INSERT INTO events (vault_id, position, event_id, payload, size, event_hash, chain_hash)
        VALUES ${rows.join(", ")}),
-     moved AS (UPDATE vault_logs SET head_position = $2, head_hash = $3 WHERE vault_id = $1)
+     moved AS (UPDATE vault_logs SET head_position = $2, head_hash = $3,
+                 stored_bytes = stored_bytes + $6 WHERE vault_id = $1)
      SELECT pg_notify($4, $5)`,
     params,
   );
@@ -445,6 +450,7 @@ const insertOnto = async (
     encodeNotice({ kind: "head", vaultId, head }),
     base.position,
     base.hash,
+    payloadBytes(fresh),
   ];
   const rows = fresh.map(({ envelope, known }) => {
     const at = params.length;
@@ -460,7 +466,7 @@ const insertOnto = async (
   });
   const moved = await db.query(
     `WITH moved AS (
-       UPDATE vault_logs SET head_position = $2, head_hash = $3
+       UPDATE vault_logs SET head_position = $2, head_hash = $3, stored_bytes = stored_bytes + $8
        WHERE vault_id = $1 AND head_position = $6 AND head_hash = $7
        RETURNING vault_id),
      inserted AS (

@@ -42,8 +42,8 @@ it("a version-1 database gains the sharing tables; its accounts keep working", a
          kdf_iterations, kdf_parallelism, kdf_salt, created_at, credentials_changed_at)
        VALUES ('0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b', 'old@example.com', '\\x00', '\\x00', 'argon2id', 65536, 3, 1, '\\x00', now(), now())`,
     );
-    // 2 adds the sharing tables; 3, device approval (docs/PROTOCOL.md 16.10).
-    assert.deepEqual(await migrate(sql), [2, 3]);
+    // 2 adds the sharing tables; 3, device approval (docs/PROTOCOL.md 16.10); 4, stored bytes.
+    assert.deepEqual(await migrate(sql), [2, 3, 4]);
     const accountId = await accountIdOf(sql, "OLD@example.com");
     assert.equal(accountId, "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b");
     assert.equal(await readKeyLog(sql, accountId as string), undefined, "no identity yet");

@@ -5,6 +5,7 @@
 
 import { approvalMigration } from "../accounts/approval-schema.ts";
 import { sharingMigration } from "../shares/share-schema.ts";
+import { storedBytesMigration } from "../vaults/stored-bytes-schema.ts";
 
 export interface Migration {
   readonly version: number;
@@ -117,4 +118,5 @@ export const migrations: readonly Migration[] = [
   },
   sharingMigration,
   approvalMigration,
+  storedBytesMigration,
 ];

@@ -14,6 +14,7 @@ import { type Session, sessionLiveSql } from "../accounts/sessions.ts";
 import { type AppendBase, type KnownEvent, knownEventOf } from "../events/pg-event-store.ts";
 import type { SqlQueryable } from "../sql/sql-client.ts";
 import { toBytes, toSafeInt, toText } from "../sql/values.ts";
+import { storedBytesSql } from "./storage.ts";
 import type { VaultAccess } from "./vaults.ts";
 
 export type PushPreflight =
@@ -30,10 +31,7 @@ const PREFLIGHT = `
   SELECT
     ${sessionLiveSql("$2", "$3")} AS session_live,
     v.account_id, l.head_position, l.head_hash,
-    (SELECT COALESCE(sum(se.size), 0) FROM events se JOIN vaults sv ON sv.vault_id = se.vault_id
-      WHERE sv.account_id = $4 AND se.payload IS NOT NULL)
-    + (SELECT COALESCE(sum(ss.size), 0) FROM snapshots ss JOIN vaults sv ON sv.vault_id = ss.vault_id
-      WHERE sv.account_id = $4) AS stored,
+    ${storedBytesSql("$4")} AS stored,
     e.event_id, e.position, e.event_hash, e.chain_hash
   FROM (SELECT $1::uuid AS vault_id) AS asked
   LEFT JOIN vaults v ON v.vault_id = asked.vault_id
