@@ -232,6 +232,7 @@ export const createItemStore = (
    */
   const forgetUncommitted = (): void => {
     states.clear();
+    writtenViews.clear();
     for (const itemId of writtenInTransaction) dirty.add(itemId);
     if (!db.inTransaction()) writtenInTransaction.clear();
   };
@@ -326,8 +327,20 @@ export const createItemStore = (
   const journal: ItemId[] = [];
   /** Items written since the outermost transaction began (see `forgetUncommitted`). */
   const writtenInTransaction = new Set<ItemId>();
+  /**
+   * The view of each item as this store last wrote it, until it is known to be committed: then
+   * `promoteWritten` moves it into the cache, so a list after an import or a sync does not open
+   * again the views it has just sealed. A rollback drops them (`forgetUncommitted`), as does a
+   * commit by another connection (`refreshCache`); any other write of the item replaces or
+   * drops its entry first (`markWritten`).
+   */
+  const writtenViews = new Map<ItemId, Item>();
   const markWritten = (itemId: ItemId): void => {
+    // Written before anything was read: what is written is as of this version of the file, so a
+    // later commit by another connection is told from it (and drops the written views).
+    if (seenVersion === -1) seenVersion = db.dataVersion();
     dirty.add(itemId);
+    writtenViews.delete(itemId);
     writtenInTransaction.add(itemId);
     journal.push(itemId);
     if (journal.length > JOURNAL_LIMIT) {
@@ -342,6 +355,7 @@ export const createItemStore = (
       cache.clear();
       states.clear();
       dirty.clear();
+      writtenViews.clear();
       complete = false;
       keptHistory = undefined;
       seenVersion = version;
@@ -359,6 +373,22 @@ export const createItemStore = (
     if (store !== storeId || Number(gen) !== generation || !(from >= journalStart && from <= end))
       return { cursor: next, items: null };
     return { cursor: next, items: [...new Set(journal.slice(from - journalStart))] };
+  };
+  /**
+   * Outside a transaction, what this store wrote is committed (a rollback would have dropped it):
+   * the written views go into the cache as if read back. When the cache then holds as many items
+   * as the table, and none is dirty, it holds them all (every row change goes through
+   * `markWritten`), so a list opens nothing.
+   */
+  const promoteWritten = (): void => {
+    if (writtenViews.size === 0 || db.inTransaction()) return;
+    for (const [id, item] of writtenViews) {
+      cache.set(id, ok(item));
+      dirty.delete(id);
+    }
+    writtenViews.clear();
+    if (!complete && dirty.size === 0 && cache.size === (countItems.get() as { n: number }).n)
+      complete = true;
   };
   const readCached = (itemId: ItemId): Result<Item | undefined, OpenError> => {
     if (!dirty.has(itemId)) {
@@ -394,6 +424,7 @@ export const createItemStore = (
     );
     const viewBox = sealItemRecord(keys, vaultId, state.itemId, "view", encodeItem(item), random);
     upsertItem.run(state.itemId, stateBox, viewBox, hlcToString(view.updated));
+    writtenViews.set(state.itemId, item);
     return item;
   };
 
@@ -411,6 +442,7 @@ export const createItemStore = (
    */
   const preloadViews = async (opener: ViewOpener): Promise<void> => {
     refreshCache();
+    promoteWritten();
     if (complete) return;
     const startedIn = generation;
     const total = (countItems.get() as { n: number }).n;
@@ -420,11 +452,20 @@ export const createItemStore = (
     const local: SealedView[] = [];
     let after = 0;
     let read = 0;
+    const present = new Set<ItemId>();
     for (;;) {
       const page = selectItemsAfter.all(after, pageSize) as (SealedView & { rowid: number })[];
       if (page.length === 0) break;
       after = (page.at(-1) as { rowid: number }).rowid;
-      const rows = page.map(({ id, view }): SealedView => ({ id, view }));
+      for (const { id } of page) present.add(id);
+      // A view cached and clean (written here, or read before) is not opened again.
+      const rows = page
+        .filter(({ id }) => !cache.has(id) || dirty.has(id))
+        .map(({ id, view }): SealedView => ({ id, view }));
+      if (rows.length === 0) {
+        if (page.length < pageSize) break;
+        continue;
+      }
       if (read + rows.length <= total * PRELOAD_SHARE)
         shared.push(
           opener({ storeKey: keys.storeKey, vaultId, rows }).then(
@@ -434,7 +475,7 @@ export const createItemStore = (
         );
       else local.push(...rows);
       read += rows.length;
-      if (rows.length < pageSize) break;
+      if (page.length < pageSize) break;
     }
     const opened: [ItemId, Result<Item, OpenError>][] = local.map((row) => [
       row.id,
@@ -456,6 +497,8 @@ export const createItemStore = (
     refreshCache();
     if (generation !== startedIn || complete) return;
     for (const [id, item] of opened) if (!dirty.has(id)) cache.set(id, item);
+    // An item deleted since it was cached is not in the table: the cache holds the table's items.
+    for (const id of cache.keys()) if (!present.has(id) && !dirty.has(id)) cache.delete(id);
     complete = true;
   };
 
@@ -467,15 +510,22 @@ export const createItemStore = (
     commitEvents,
     readItem: (itemId) => {
       refreshCache();
+      promoteWritten();
       return readCached(itemId);
     },
     preloadViews,
     readItems: () => {
       refreshCache();
+      promoteWritten();
       if (!complete) {
+        // Views already cached and clean are kept (written here, or read one by one before).
+        const rows = new Set<ItemId>();
         for (const row of selectItems.all() as { id: ItemId; view: Uint8Array }[]) {
-          cache.set(row.id, openItem(row.id, row.view));
+          rows.add(row.id);
+          if (!cache.has(row.id) || dirty.has(row.id))
+            cache.set(row.id, openItem(row.id, row.view));
         }
+        for (const id of cache.keys()) if (!rows.has(id)) cache.delete(id);
         complete = true;
         dirty.clear();
       }
