@@ -16,6 +16,7 @@ import { createSyncEngine, type SyncProgress, type SyncReport } from "./sync-eng
 import type { SyncError } from "./sync-error.ts";
 import { watchVault, type WatchOptions } from "./watcher.ts";
 import { checkpointFromWire, fileBytes } from "./wire.ts";
+import { readPositionMark, writePositionMark } from "./position-mark.ts";
 
 export interface SyncClientOptions {
   readonly pushBatch?: number;
@@ -157,9 +158,7 @@ export const createSyncClient = (
 
   const maybeWriteSnapshot = async (): Promise<void> => {
     const verified = vault.sync.verified();
-    const mark = vault.sync.readSecret(SNAPSHOT_MARK);
-    const last = mark === undefined ? 0 : Number(new TextDecoder().decode(mark));
-    if (verified.position - last < snapshotEvery) return;
+    if (verified.position - readPositionMark(vault, SNAPSHOT_MARK) < snapshotEvery) return;
     const snapshot = vault.sync.exportSnapshot();
     if (!snapshot.ok) return; // local changes are waiting: the next sync will try again
     const stored = await callServer(() =>
@@ -170,11 +169,7 @@ export const createSyncClient = (
         payload: bytesToBase64Url(snapshot.value.payload),
       }),
     );
-    if (stored.ok)
-      vault.sync.writeSecret(
-        SNAPSHOT_MARK,
-        new TextEncoder().encode(String(snapshot.value.position)),
-      );
+    if (stored.ok) writePositionMark(vault, SNAPSHOT_MARK, snapshot.value.position);
   };
 
   const syncOnce = async (

@@ -24,6 +24,7 @@ import type { ApplyError, PendingEvent, QuarantinedEvent, Vault } from "@keypear
 import { describeVaultError } from "@keypears/vault/core";
 import { checkPage } from "./page-check.ts";
 import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
+import { readPositionMark, writePositionMark } from "./position-mark.ts";
 
 export interface SyncProgress {
   readonly phase: "push" | "pull";
@@ -209,15 +210,12 @@ export const createSyncEngine = (
   /** Where this device last pulled: read from the vault once, then kept as this engine moves it. */
   let pulledAt: number | undefined;
   const lastPull = (): number => {
-    if (pulledAt === undefined) {
-      const mark = vault.sync.readSecret(PULL_MARK);
-      pulledAt = mark === undefined ? 0 : Number(new TextDecoder().decode(mark));
-    }
+    pulledAt ??= readPositionMark(vault, PULL_MARK);
     return pulledAt;
   };
   const pulledThrough = (position: number): void => {
     if (position === lastPull()) return;
-    vault.sync.writeSecret(PULL_MARK, new TextEncoder().encode(String(position)));
+    writePositionMark(vault, PULL_MARK, position);
     pulledAt = position;
   };
 

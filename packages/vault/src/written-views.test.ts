@@ -106,10 +106,8 @@ test("another connection's commit replaces what this one wrote", async () => {
     );
     const other = await reopen();
     expectOk(other.edit(item.id, { username: "theirs" }));
-    assert.equal(
-      writer.get(item.id).ok && writer.list()[0]?.fields.find((f) => f.name === "username")?.value,
-      "theirs",
-    );
+    const listed = writer.list().find((i) => i.id === item.id);
+    assert.equal(listed?.fields.find((f) => f.name === "username")?.value, "theirs");
     assert.deepStrictEqual(writer.list(), other.list());
   });
 });

@@ -36,29 +36,24 @@ const envelope = (text: string): EventEnvelope => ({
   payload: utf8ToBytes(text),
 });
 
-/** What the push preflight reads: the head and the batch's known ids, before the append. */
+/**
+ * What the push preflight reads: the head and the batch's ids the log already holds, from the
+ * rows (pruned payloads included).
+ */
 const readBase = async (
+  sql: SqlClient,
   store: PgEventStore,
   vaultId: VaultId,
   batch: readonly EventEnvelope[],
 ): Promise<AppendBase> => {
-  const head = await store.head(vaultId);
-  const stored = await store.readAfter(vaultId, 0, 100_000);
-  const wanted = new Set(batch.map((event) => event.id as string));
+  const rows = await sql.query(
+    `SELECT event_id, position, event_hash, chain_hash FROM events
+     WHERE vault_id = $1 AND event_id = ANY($2::uuid[])`,
+    [vaultId, batch.map((event) => event.id)],
+  );
   return {
-    head,
-    knownById: new Map(
-      stored
-        .filter((event) => wanted.has(event.id))
-        .map((event) => [
-          event.id as string,
-          {
-            position: event.position,
-            chainHash: event.chainHash,
-            eventHash: hashEvent(envelopeBytes(event)),
-          },
-        ]),
-    ),
+    head: await store.head(vaultId),
+    knownById: new Map(rows.map((row) => [String(row.event_id), knownEventOf(row)])),
   };
 };
 
@@ -97,7 +92,7 @@ const describeAppendOnto = (
       const notices: string[] = [];
       const stop = await sql.listen(NOTICE_CHANNEL, (payload) => notices.push(payload));
       const batch = [envelope("a"), envelope("b"), envelope("c")];
-      const onto = ok(await store.appendOnto(one, await readBase(store, one, batch), batch));
+      const onto = ok(await store.appendOnto(one, await readBase(sql, store, one, batch), batch));
       const plain = ok(await store.append(two, batch));
       assert.deepEqual(
         onto.events.map((event) => [event.position, event.duplicate]),
@@ -129,7 +124,7 @@ const describeAppendOnto = (
       const vault = newVault();
       await createLog(sql, vault);
       const mine = [envelope("mine 1"), envelope("mine 2")];
-      const base = await readBase(store, vault, mine);
+      const base = await readBase(sql, store, vault, mine);
       const theirs = ok(await store.append(vault, [envelope("theirs")]));
       const result = ok(await store.appendOnto(vault, base, mine));
       assert.deepEqual(
@@ -145,7 +140,7 @@ const describeAppendOnto = (
       const vault = newVault();
       await createLog(sql, vault);
       const batch = [envelope("x"), envelope("y")];
-      const base = await readBase(store, vault, batch);
+      const base = await readBase(sql, store, vault, batch);
       const first = ok(await store.append(vault, batch));
       const retry = ok(await store.appendOnto(vault, base, batch));
       assert.deepEqual(
@@ -165,7 +160,7 @@ const describeAppendOnto = (
       const taken = envelope("first");
       ok(await store.append(vault, [taken]));
       const batch = [envelope("new"), { id: taken.id, payload: utf8ToBytes("other") }];
-      const result = await store.appendOnto(vault, await readBase(store, vault, batch), batch);
+      const result = await store.appendOnto(vault, await readBase(sql, store, vault, batch), batch);
       assert.deepEqual(result, { ok: false, error: { kind: "id-reused", id: taken.id } });
       assert.equal((await store.head(vault)).position, 1);
     });
@@ -178,7 +173,7 @@ const describeAppendOnto = (
       );
       const results = await Promise.all(
         batches.map(async (batch) =>
-          ok(await store.appendOnto(vault, await readBase(store, vault, batch), batch)),
+          ok(await store.appendOnto(vault, await readBase(sql, store, vault, batch), batch)),
         ),
       );
       const positions = results.flatMap((result) => result.events.map((event) => event.position));
@@ -196,22 +191,6 @@ const describeAppendOnto = (
         assert.ok(bytesEqual(hash, event.chainHash), `chain breaks at ${event.position}`);
       }
     });
-
-    /** `readBase` from the rows (pruned payloads included), as the push preflight reads it. */
-    const readBaseFromRows = async (
-      vaultId: VaultId,
-      batch: readonly EventEnvelope[],
-    ): Promise<AppendBase> => {
-      const rows = await sql.query(
-        `SELECT event_id, position, event_hash, chain_hash FROM events
-         WHERE vault_id = $1 AND event_id = ANY($2::uuid[])`,
-        [vaultId, batch.map((event) => event.id)],
-      );
-      return {
-        head: await store.head(vaultId),
-        knownById: new Map(rows.map((row) => [String(row.event_id), knownEventOf(row)])),
-      };
-    };
 
     it("property: the log's stored bytes are the sizes of its unpruned payloads after any pushes, retries, races and prunes", async () => {
       await fc.assert(
@@ -250,7 +229,7 @@ const describeAppendOnto = (
                 const base =
                   step.stale && staleBase !== undefined
                     ? staleBase
-                    : await readBaseFromRows(vault, batch);
+                    : await readBase(sql, store, vault, batch);
                 staleBase = base;
                 ok(await store.appendOnto(vault, base, batch));
                 sent.push(...fresh);
