@@ -12,6 +12,7 @@ import { isMet, verdict } from "./lib/targets.ts";
 import { applyContenders } from "./apply-remote/contenders.ts";
 import { editContenders } from "./local-edit/contenders.ts";
 import { mergeContenders } from "./merge/contenders.ts";
+import { GROWTH_ROW_KEYS } from "./growth/growth-report.ts";
 
 test(
   "the suite runs at smoke size, writes its report and fills every table with sane numbers",
@@ -129,6 +130,13 @@ test(
         "agent-memory",
       ]);
 
+      assert.deepEqual(rowKeys("How cost grows"), GROWTH_ROW_KEYS);
+      const charts = byName("How cost grows").charts ?? [];
+      assert.deepEqual(
+        charts.map((chart) => chart.file),
+        ["apply", "sync", "new-device", "list", "edit"].map((key) => `growth-${key}.svg`),
+      );
+
       // Every benchmark of the issue states its targets, each with a verdict and, when missed, a reason.
       for (const prefix of [
         "Applying remote events",
@@ -160,6 +168,13 @@ test(
       assert.match(written, /- \*\*Node:\*\* v\d+/);
       assert.match(written, /\| System +\| Time, ms/);
       assert.match(written, /## Closing note: the targets/);
+      // Each chart is written beside the report as SVG, and the report shows it.
+      for (const chart of charts) {
+        const svg = readFileSync(join(dir, chart.file), "utf8");
+        assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+        for (const series of chart.series) assert.ok(svg.includes(series.name), series.name);
+        assert.ok(written.includes(`](${chart.file})`), `the report does not show ${chart.file}`);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

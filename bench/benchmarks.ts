@@ -4,6 +4,7 @@ import { applyRemoteBenchmark } from "./apply-remote/apply-benchmark.ts";
 import { browserBenchmark } from "./browser/browser-benchmark.ts";
 import { cliBenchmark } from "./cli/cli-benchmark.ts";
 import type { Benchmark } from "./lib/benchmark.ts";
+import { growthBenchmark } from "./growth/growth-benchmark.ts";
 import { healthBenchmark } from "./health/health-benchmark.ts";
 import { historyBenchmark } from "./history/history-benchmark.ts";
 import { importBenchmark } from "./import/import-benchmark.ts";
@@ -33,4 +34,5 @@ export const benchmarks: readonly Benchmark[] = [
   browserBenchmark,
   webAppBenchmark,
   cliBenchmark,
+  growthBenchmark,
 ];

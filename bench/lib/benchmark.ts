@@ -1,5 +1,6 @@
 /** What a benchmark is to the suite: a name to select it by, and a run that returns its tables. */
 
+import type { LineChart } from "./chart.ts";
 import type { Table } from "./table.ts";
 import type { Target } from "./targets.ts";
 
@@ -24,6 +25,8 @@ export interface BenchReport {
    * times, counts) and from the code. Shown in the report's closing note when a target is missed.
    */
   readonly diagnosis?: readonly string[];
+  /** Charts, written as SVG files beside the report (when it is written) and shown under the tables. */
+  readonly charts?: readonly LineChart[];
 }
 
 export interface Benchmark {

@@ -30,6 +30,7 @@ export const renderReport = (header: ReportHeader, reports: readonly BenchReport
   for (const report of reports) {
     lines.push("", `## ${report.title}`, "", report.description);
     for (const table of report.tables) lines.push("", renderTable(table));
+    for (const chart of report.charts ?? []) lines.push("", `![${chart.title}](${chart.file})`);
     if (report.targets !== undefined && report.targets.length > 0) {
       lines.push("", renderTable(targetTable(report.targets)));
     }

@@ -1,6 +1,6 @@
 /**
  * A KeyPears server in a process of its own, for the benchmarks (started by `server-process.ts`):
- * generous rate limits, warnings and errors only in the log, and its own memory reported on
+ * generous rate limits and quotas, warnings and errors only in the log, and its own memory reported on
  * request, so a benchmark can measure the server apart from the clients that load it.
  *
  *   node --import tsx bench/lib/server-entry.ts '<ServerEntryOptions as JSON>'
@@ -24,6 +24,10 @@ const server = await startServer({
   port: 0,
   database: options.database,
   rateLimits: { register: generous, login: generous, failedLogins: generous },
+  // The growth benchmark's largest vault (100,000 items, a million events: about 340 MB with its
+  // snapshot) is above the default quotas (256 MiB stored, 50,000 events a minute), as an
+  // operator would raise them with `--quota-stored-bytes` and `--quota-events-per-minute`.
+  quotas: { maxStoredBytes: 4 * 1024 ** 3, eventsPerMinute: 10_000_000 },
   logLevel: "warn",
   log: (line) => process.stderr.write(`${line}\n`),
   keepAliveMs: options.keepAliveMs ?? 15_000,

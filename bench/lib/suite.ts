@@ -1,8 +1,9 @@
 /** Runs the selected benchmarks in order and renders (and optionally writes) the report. */
 
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { Benchmark, BenchReport } from "./benchmark.ts";
+import { renderChartSvg } from "./chart.ts";
 import { formatDuration } from "./format.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
 import { renderReport } from "./report.ts";
@@ -64,6 +65,9 @@ export const runSuite = async (
   if (options.out !== undefined) {
     mkdirSync(dirname(options.out), { recursive: true });
     writeFileSync(options.out, markdown);
+    for (const chart of reports.flatMap((report) => report.charts ?? [])) {
+      writeFileSync(join(dirname(options.out), chart.file), await renderChartSvg(chart));
+    }
   }
   return { machine, reports, markdown, durationMs };
 };
