@@ -24,8 +24,8 @@ const server = await startServer({
   port: 0,
   database: options.database,
   rateLimits: { register: generous, login: generous, failedLogins: generous },
-  // The growth benchmark's largest vault (100,000 items, a million events: about 340 MB with its
-  // snapshot) is above the default quotas (256 MiB stored, 50,000 events a minute), as an
+  // A vault of 100,000 items with a million events (about 340 MB with its snapshot: the growth
+  // benchmark's largest) is above the default quotas (256 MiB stored, 50,000 events a minute), as an
   // operator would raise them with `--quota-stored-bytes` and `--quota-events-per-minute`.
   quotas: { maxStoredBytes: 4 * 1024 ** 3, eventsPerMinute: 10_000_000 },
   logLevel: "warn",
