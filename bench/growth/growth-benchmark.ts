@@ -7,12 +7,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Benchmark, BenchContext } from "../lib/benchmark.ts";
-import { writeFrames } from "../lib/frames.ts";
 import { summarize } from "../lib/stats.ts";
 import { withTempDir } from "../lib/temp-dir.ts";
 import { startWorker } from "../lib/worker-process.ts";
 import type { ApplyInput } from "../apply-remote/contender.ts";
 import type { ApplyReply, ApplyRequest } from "../apply-remote/worker-protocol.ts";
+import { crdtStream } from "../fixtures/crdt-streams.ts";
 import { vaultHistory } from "../fixtures/vault-history.ts";
 import { yjs } from "../merge/yjs.ts";
 import type { LoadReply } from "../new-device/crdt-loads.ts";
@@ -53,7 +53,6 @@ export interface GrowthPoint {
     readonly pushMs: number;
     readonly pullMs: number;
     readonly snapshotMs: number;
-    readonly snapshotListMs: number;
   };
   readonly yjsLoadMs: number;
   readonly local: LocalReply;
@@ -79,8 +78,7 @@ const measureSize = async (items: number, { smoke, runs, log }: BenchContext) =>
   const reps = smoke ? 1 : items >= 100_000 ? 1 : Math.min(runs, 3);
   log(`  growth at ${items.toLocaleString("en-US")} items: ${reps} run(s) of each row`);
   return withTempDir("growth", async (dir): Promise<GrowthPoint> => {
-    const yjsFile = join(dir, "yjs.frames");
-    writeFrames(yjsFile, yjs.source.encode(history.workload));
+    const yjsFile = crdtStream(history.workload, yjs.source, log).file;
     const input: ApplyInput = {
       size: history.workload.size,
       orderedEventsFile: history.orderedEventsFile,
@@ -166,7 +164,6 @@ const measureSize = async (items: number, { smoke, runs, log }: BenchContext) =>
         pushMs: median(scenarioRuns.map((r) => r.pushMs)),
         pullMs: median(scenarioRuns.map((r) => r.pullMs)),
         snapshotMs: median(scenarioRuns.map((r) => snapshotOf(r).ms)),
-        snapshotListMs: median(scenarioRuns.map((r) => snapshotOf(r).listMs)),
       },
       yjsLoadMs,
       local,
@@ -201,7 +198,6 @@ const medianReply = (replies: readonly LocalReply[]): LocalReply => {
     firstListMs: of((r) => r.firstListMs),
     listMs: of((r) => r.listMs),
     searchMs: of((r) => r.searchMs),
-    found: first.found,
     editP50Ms: of((r) => r.editP50Ms),
     limitReadMs: of((r) => r.limitReadMs),
     limitInsertP50Ms: of((r) => r.limitInsertP50Ms),

@@ -16,7 +16,7 @@ const point = (
     events: items * 10,
     runs: 1,
     apply: { "keypears-vault": linear, "yjs-each": linear / 10, "sqlite-limit": linear / 20 },
-    sync: { pushMs: linear, pullMs: linear, snapshotMs: linear, snapshotListMs: linear / 10 },
+    sync: { pushMs: linear, pullMs: linear, snapshotMs: linear },
     yjsLoadMs: linear / 5,
     local: {
       items,
@@ -24,7 +24,6 @@ const point = (
       firstListMs: overrides.firstListMs ?? linear / 100,
       listMs: linear / 1000,
       searchMs: linear / 1000,
-      found: 1,
       editP50Ms: overrides.editP50Ms ?? 5,
       limitReadMs: linear / 2000,
       limitInsertP50Ms: 3,

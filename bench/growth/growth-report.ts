@@ -226,7 +226,7 @@ export const growthReport = (
   );
   const findings = superlinear.map(
     (m) =>
-      `**Grows faster than the vault:** ${m.label}: the cost per ${m.basis} rose ${growthOf(m, points).toFixed(2)}× from ${sizes[0]} to ${sizes.at(-1)} items (${points.map((p) => formatUnit(perUnit(m, p))).join(" → ")} ${unitOf[m.basis]}).${smoke ? "" : ` ${EXPLAINED[m.key] ?? "Not explained yet."}`}`,
+      `**Grows faster than the vault:** ${m.label}: the cost per ${m.basis} rose ${growthOf(m, points).toFixed(2)}× from ${sizes[0]} to ${sizes.at(-1)} items (${points.map((p) => formatUnit(perUnit(m, p))).join(" → ")} ${unitOf[m.basis]}).`,
   );
   return {
     title: `How cost grows: ${sizes.join(", ")} items`,
@@ -235,8 +235,5 @@ export const growthReport = (
     charts: chartList,
   };
 };
-
-/** Why a row that grows faster than the vault does, where it was looked into (by metric key). */
-const EXPLAINED: Readonly<Record<string, string>> = {};
 
 const WRITES_NOTE = "ten field writes per item (the first makes the item)";

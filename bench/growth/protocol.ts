@@ -16,7 +16,6 @@ export interface LocalReply {
   /** The same list again, from the item store's cache. */
   readonly listMs: number;
   readonly searchMs: number;
-  readonly found: number;
   readonly editP50Ms: number;
   /** The limit: every row of a plain table of as many rows, read. */
   readonly limitReadMs: number;
