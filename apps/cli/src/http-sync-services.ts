@@ -7,6 +7,7 @@ import { base64UrlToBytes, err, ok, type Result } from "@keypears/base";
 import {
   createSyncClient,
   type Device,
+  describeSnapshotNotice,
   describeSyncError,
   credentialsChangedOnServer,
   discoverServer,
@@ -17,11 +18,18 @@ import {
   type ServerEndpoint,
   type SyncClient,
   type SyncError,
+  type SyncReport as ClientReport,
 } from "@keypears/sync-client";
 import { hostname } from "node:os";
 import { domainOf, listVaultFiles, type Vault } from "@keypears/vault";
 import { refuseServerUrl } from "./server-url.ts";
-import type { DeviceInfo, ProgressSink, SyncFailure, SyncServices } from "./sync-services.ts";
+import type {
+  DeviceInfo,
+  ProgressSink,
+  SyncFailure,
+  SyncReport,
+  SyncServices,
+} from "./sync-services.ts";
 
 const failure = (error: SyncError): SyncFailure => {
   const message = describeSyncError(error);
@@ -39,6 +47,16 @@ const failure = (error: SyncError): SyncFailure => {
       return { kind: "verification-failed", message };
   }
 };
+
+const cliReport = (report: ClientReport): SyncReport => ({
+  pushed: report.pushed,
+  pulled: report.pulled,
+  rejected: report.rejected,
+  verified: report.verified,
+  ...(report.snapshot === undefined
+    ? {}
+    : { snapshotNotice: describeSnapshotNotice(report.snapshot) }),
+});
 
 const endpointFor = async (
   domain: string,
@@ -143,7 +161,7 @@ export const httpSyncServices: SyncServices = {
     const client = await clientFor(vault, progress);
     if (!client.ok) return client;
     const report = await client.value.syncOnce();
-    return report.ok ? report : err(failure(report.error));
+    return report.ok ? ok(cliReport(report.value)) : err(failure(report.error));
   },
   watch: async (vault, { progress, onSync, signal }) => {
     const client = await clientFor(vault, progress);
@@ -154,8 +172,9 @@ export const httpSyncServices: SyncServices = {
       onSync: (result) => {
         if (result.ok) {
           last = undefined;
-          const { pushed, pulled, rejected } = result.value;
-          if (pushed > 0 || pulled > 0 || rejected > 0) onSync(result.value);
+          const { pushed, pulled, rejected, snapshot } = result.value;
+          if (pushed > 0 || pulled > 0 || rejected > 0 || snapshot !== undefined)
+            onSync(cliReport(result.value));
         } else {
           last = result.error;
         }

@@ -51,6 +51,8 @@ export interface SyncReport {
   readonly rejected?: number;
   /** The server log position and chain hash this device has verified up to. */
   readonly verified: Checkpoint;
+  /** The snapshot shortcut did not work (not stored, or not usable here): one line for a person. */
+  readonly snapshotNotice?: string;
 }
 
 export interface ServerStatus {

@@ -12,6 +12,7 @@ export const syncReportJson = (report: SyncReport) => ({
   pushed: report.pushed,
   pulled: report.pulled,
   verified: { position: report.verified.position, hash: bytesToHex(report.verified.hash) },
+  ...(report.snapshotNotice === undefined ? {} : { snapshotNotice: report.snapshotNotice }),
 });
 
 /** Fails before any password prompt when the selected account is local only. */

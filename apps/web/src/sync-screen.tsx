@@ -6,7 +6,7 @@
 
 import { useState } from "preact/hooks";
 import type { DeviceTrust, VaultClient } from "@keypears/vault-browser";
-import { describeSyncError } from "@keypears/sync-client/core";
+import { describeSnapshotNotice, describeSyncError } from "@keypears/sync-client/core";
 import { fingerprintText } from "./device-trust.tsx";
 import { describeFailure } from "./errors.ts";
 import { when } from "./history-view.tsx";
@@ -30,11 +30,19 @@ export const SyncScreen = ({ vault, address, state, trust }: Props) => {
     );
   const { status } = state;
   const failure = lastFailure(state);
+  const last = state.live?.last;
+  const snapshotNotice = last?.ok === true ? last.value.snapshot : undefined;
   const syncNow = async (): Promise<void> => {
     setOutcome("Syncing…");
     try {
       const done = await vault.sync(address);
-      setOutcome(done.ok ? "Synced." : describeFailure(done.error));
+      setOutcome(
+        !done.ok
+          ? describeFailure(done.error)
+          : done.value.snapshot === undefined
+            ? "Synced."
+            : `Synced, but ${describeSnapshotNotice(done.value.snapshot)}.`,
+      );
     } catch (error) {
       setOutcome(describeFailure(error));
     }
@@ -90,6 +98,11 @@ export const SyncScreen = ({ vault, address, state, trust }: Props) => {
       {failure !== null && !isAlarm(state) && (
         <p class="error" role="alert">
           Last sync: {describeSyncError(failure)}
+        </p>
+      )}
+      {snapshotNotice !== undefined && (
+        <p class="notice" role="status">
+          Last sync: {describeSnapshotNotice(snapshotNotice)}.
         </p>
       )}
       <p class="sub">

@@ -31,7 +31,7 @@ import { createAheadSignatureVerifier, type PendingEvent, type Vault } from "@ke
 import { cheapDeps, countingAnswers, createTestHome, expectOk } from "@keypears/vault/testing";
 import { loginNewDevice } from "./node-onboarding.ts";
 import { createSyncClient } from "./sync-client.ts";
-import type { SyncError } from "./sync-error.ts";
+import { describeSnapshotNotice, type SyncError } from "./sync-error.ts";
 import {
   closeDevices,
   createSyncedAccount,
@@ -577,8 +577,14 @@ test("a snapshot that does not open is refused and the new device pulls the whol
   };
   const b = await account.join("new", {}, via.url);
   track(b);
-  await b.sync();
+  const report = expectOk(await b.client.syncOnce());
   assert.ok(served, "the new device asked for the snapshot");
+  // Not silently: the report says the snapshot was not used and why.
+  assert.equal(report.snapshot?.kind, "not-used");
+  assert.match(
+    describeSnapshotNotice(report.snapshot),
+    /could not be used \(.+\); this device pulled and verified the whole history/,
+  );
   assert.deepEqual(
     b.vault
       .list()

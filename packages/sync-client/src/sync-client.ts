@@ -13,7 +13,7 @@ import { checkAccountParameters } from "./onboarding.ts";
 import { callServer, createServerClient, type ServerEndpoint } from "./server-client.ts";
 import { loadSession } from "./session.ts";
 import { createSyncEngine, type SyncProgress, type SyncReport } from "./sync-engine.ts";
-import type { SyncError } from "./sync-error.ts";
+import { describeSyncError, type SnapshotNotice, type SyncError } from "./sync-error.ts";
 import { watchVault, type WatchOptions } from "./watcher.ts";
 import { checkpointFromWire, fileBytes } from "./wire.ts";
 import { readPositionMark, writePositionMark } from "./position-mark.ts";
@@ -153,14 +153,31 @@ export const createSyncClient = (
           imported.error.kind === "invalid-snapshot" ? imported.error.reason : imported.error.kind,
       });
     }
+    // The server holds a snapshot at this position already: none is written until the log grows.
+    writePositionMark(vault, SNAPSHOT_MARK, latest.value.value.position);
     return ok(undefined);
   };
 
-  const maybeWriteSnapshot = async (): Promise<void> => {
+  /**
+   * Uploads a snapshot once the verified log has grown by `snapshotEvery` events. A snapshot the
+   * server refuses for good (too large, over the quota) is not sent again until the log has grown
+   * by as much once more: each try seals and uploads the whole vault. One that was not delivered
+   * (unreachable, busy) is tried again at the next sync.
+   */
+  const maybeWriteSnapshot = async (): Promise<SnapshotNotice | undefined> => {
     const verified = vault.sync.verified();
     if (verified.position - readPositionMark(vault, SNAPSHOT_MARK) < snapshotEvery) return;
     const snapshot = vault.sync.exportSnapshot();
-    if (!snapshot.ok) return; // local changes are waiting: the next sync will try again
+    if (!snapshot.ok) {
+      // Local changes are waiting (the next sync tries again), or this device may not sign one.
+      if (snapshot.error.kind === "outbox-not-empty" || snapshot.error.kind === "not-enrolled")
+        return undefined;
+      return {
+        kind: "not-stored",
+        detail: `it could not be made: ${describeVaultError(snapshot.error)}`,
+        retry: true,
+      };
+    }
     const stored = await callServer(() =>
       client.snapshots.put({
         vaultId: vault.vaultId,
@@ -169,7 +186,11 @@ export const createSyncClient = (
         payload: bytesToBase64Url(snapshot.value.payload),
       }),
     );
-    if (stored.ok) writePositionMark(vault, SNAPSHOT_MARK, snapshot.value.position);
+    const refused = !stored.ok && stored.error.kind === "rejected";
+    if (stored.ok || refused) writePositionMark(vault, SNAPSHOT_MARK, snapshot.value.position);
+    return stored.ok
+      ? undefined
+      : { kind: "not-stored", detail: describeSyncError(stored.error), retry: !refused };
   };
 
   const syncOnce = async (
@@ -199,8 +220,14 @@ export const createSyncClient = (
       ...(head === undefined ? {} : { head }),
     });
     if (!booted.ok && !report.ok && report.error.kind === "pruned") return booted;
-    if (report.ok) await maybeWriteSnapshot();
-    return report;
+    if (!report.ok) return report;
+    // A device that had to replay the log can still write a good snapshot for the next one.
+    const written = await maybeWriteSnapshot();
+    const notice: SnapshotNotice | undefined =
+      booted.ok || booted.error.kind !== "bad-snapshot"
+        ? written
+        : { kind: "not-used", detail: booted.error.detail };
+    return notice === undefined ? report : ok({ ...report.value, snapshot: notice });
   };
 
   /**

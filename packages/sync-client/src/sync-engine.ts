@@ -23,7 +23,7 @@ import {
 import type { ApplyError, PendingEvent, QuarantinedEvent, Vault } from "@keypears/vault/core";
 import { describeVaultError } from "@keypears/vault/core";
 import { checkPage } from "./page-check.ts";
-import { type SyncError, syncErrorFromChain } from "./sync-error.ts";
+import { type SnapshotNotice, type SyncError, syncErrorFromChain } from "./sync-error.ts";
 import { readPositionMark, writePositionMark } from "./position-mark.ts";
 
 export interface SyncProgress {
@@ -48,6 +48,8 @@ export interface SyncReport {
   readonly quarantined: readonly QuarantinedEvent[];
   /** Devices whose enrolment this round applied: show "new device ... signed in". */
   readonly enrolled: readonly RosterEntry[];
+  /** Set by the sync client (not the engine) when the snapshot shortcut did not work: show it. */
+  readonly snapshot?: SnapshotNotice;
 }
 
 /** Events asked for per pull request. */

@@ -30,6 +30,22 @@ export type SyncError =
   /** The local vault refused the operation (e.g. an item it cannot read). */
   | { readonly kind: "local"; readonly detail: string };
 
+/**
+ * The snapshot shortcut (docs/PROTOCOL.md 16.6) did not work in a sync that otherwise succeeded.
+ * Neither stops the sync, but a person should be told: without a snapshot every new device of the
+ * vault pulls, verifies and applies the whole log.
+ */
+export type SnapshotNotice =
+  /** This device's snapshot was not stored: refused for good (`retry` false) or not delivered. */
+  | { readonly kind: "not-stored"; readonly detail: string; readonly retry: boolean }
+  /** This new device could not start from the server's latest snapshot and pulled the whole log. */
+  | { readonly kind: "not-used"; readonly detail: string };
+
+export const describeSnapshotNotice = (notice: SnapshotNotice): string =>
+  notice.kind === "not-stored"
+    ? `this device's snapshot was not stored on the server (${notice.detail}); new devices will replay the whole history${notice.retry ? " until a later sync stores one" : ""}`
+    : `the server's latest snapshot could not be used (${notice.detail}); this device pulled and verified the whole history instead`;
+
 /** Translates the chain's verification errors (see `verifySegment`). */
 export const syncErrorFromChain = (error: ChainError): SyncError => {
   switch (error.kind) {

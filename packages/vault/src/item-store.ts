@@ -108,12 +108,20 @@ export interface ItemStore {
    * may be included: a reader re-reads them and finds them as they were.
    */
   readonly changesSince: (cursor: string | undefined) => ItemChanges;
+  /** How many decoded merge states are held in memory (never more than the store's bound). */
+  readonly cachedStates: () => number;
 }
 
 export interface ItemChanges {
   readonly cursor: string;
   readonly items: readonly ItemId[] | null;
 }
+
+/**
+ * Decoded merge states kept in memory, at most: a sync or an edit that touches an item again finds
+ * it decoded, and a sync of a vault of any size holds no more than this many (about 1 KiB each).
+ */
+export const MAX_CACHED_STATES = 20_000;
 
 /** Rows read per query while preloading views, at most; a tenth of the items for fewer. */
 const PRELOAD_PAGE = 500;
@@ -154,6 +162,8 @@ export const createItemStore = (
   keys: VaultKeys,
   random: RandomBytes,
   now: () => number,
+  /** Decoded merge states kept in memory, at most (tests lower it). */
+  maxCachedStates = MAX_CACHED_STATES,
 ): ItemStore => {
   const keyByName = new Map<string, string>();
   const fieldKey = (name: string): string => {
@@ -211,7 +221,12 @@ export const createItemStore = (
    * them all if the transaction does not commit. A commit by another connection drops them too.
    */
   const states = new Map<ItemId, ItemState>();
-  const MAX_CACHED_STATES = 20_000;
+  /** Caches a decoded state, the oldest out first past the bound (a large sync must not hold every item's). */
+  const cacheState = (state: ItemState): void => {
+    if (!states.has(state.itemId) && states.size >= maxCachedStates)
+      states.delete(states.keys().next().value as ItemId);
+    states.set(state.itemId, state);
+  };
 
   const transaction = <T, E>(fn: () => Result<T, E>): Result<T, E> => {
     if (!db.inTransaction()) writtenInTransaction.clear();
@@ -249,8 +264,7 @@ export const createItemStore = (
     const state = decodeItemState(opened.value, { trusted: true });
     if (!state.ok || state.value.itemId !== itemId)
       return err({ kind: "tampered", what: "item state", id: itemId });
-    if (states.size >= MAX_CACHED_STATES) states.delete(states.keys().next().value as ItemId);
-    states.set(itemId, state.value);
+    cacheState(state.value);
     return ok(state.value);
   };
 
@@ -409,7 +423,7 @@ export const createItemStore = (
   /** Seals and stores an item's merge state and the view derived from it; returns the view. */
   const writeItem = (state: ItemState, keepState = true): Item => {
     markWritten(state.itemId);
-    if (keepState) states.set(state.itemId, state);
+    if (keepState) cacheState(state);
     // A state not kept must not stay cached from before this write either.
     else states.delete(state.itemId);
     const view = viewItem(state);
@@ -592,9 +606,12 @@ export const createItemStore = (
       states.delete(state.itemId);
       markWritten(state.itemId);
     },
+    // Not cached: a snapshot's items are read again only if edited, and a hundred thousand decoded
+    // states would only slow the garbage collector down.
     importItem: (state) => {
-      writeItem(state);
+      writeItem(state, false);
     },
+    cachedStates: () => states.size,
     readStates: () => {
       const out: Uint8Array[] = [];
       for (const row of selectStates.all() as { id: ItemId; state: Uint8Array }[]) {

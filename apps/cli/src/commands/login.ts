@@ -104,6 +104,7 @@ verified, with progress shown on a terminal.`,
         ctx.out.warn(
           `${synced.error.message}; the account is on this device, run \`keypears sync\` to finish downloading`,
         );
+      else if (synced.value.snapshotNotice !== undefined) ctx.out.warn(synced.value.snapshotNotice);
       if (ctx.json) {
         ctx.out.data({
           address,

@@ -67,6 +67,7 @@ this device last used; its Secret Key stays on it. From then on only the new pas
           const progress = createProgressLine(ctx.io, ctx.json);
           const print = (report: SyncReport, compact: boolean) => {
             progress.done();
+            if (report.snapshotNotice !== undefined) ctx.out.warn(report.snapshotNotice);
             if (ctx.json) {
               const data = {
                 account: vault.address,

@@ -3,10 +3,12 @@
  * `localhost:<port>`, so an address `name@localhost:<port>` finds it by discovery as a user's would.
  */
 
-import { type RunningServer, startServer } from "@keypears/server";
+import { type RunningServer, type ServerOptions, startServer } from "@keypears/server";
 import { freePort } from "./free-port.ts";
 
-export const startLocalServer = async (): Promise<RunningServer> => {
+export const startLocalServer = async (
+  limits: ServerOptions["limits"] = {},
+): Promise<RunningServer> => {
   const port = await freePort();
   return startServer({
     domain: `localhost:${port}`,
@@ -16,5 +18,6 @@ export const startLocalServer = async (): Promise<RunningServer> => {
     log: () => {},
     keepAliveMs: 200,
     shutdownGraceMs: 2000,
+    limits,
   });
 };
