@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { ItemId } from "@keypears/sync-core";
 import {
   createSyncClient,
+  describeSnapshotNotice,
   describeSyncError,
   discoverServer,
   loginNewDevice,
@@ -244,7 +245,9 @@ const fromSnapshot = async (
       return fetch(request);
     },
   });
-  await syncOrThrow(writer, "A (snapshot)");
+  const written = await syncOrThrow(writer, "A (snapshot)");
+  if (written.snapshot !== undefined)
+    throw new Error(`A (snapshot): ${describeSnapshotNotice(written.snapshot)}`);
   if (bytes === 0) throw new Error("A wrote no snapshot");
   const started = performance.now();
   const c = await newDevice(history, endpoint, home, "C");
@@ -255,6 +258,8 @@ const fromSnapshot = async (
   c.vault.list();
   const listMs = performance.now() - listStarted;
   const ms = performance.now() - started;
+  if (synced.snapshot !== undefined)
+    throw new Error(`C: ${describeSnapshotNotice(synced.snapshot)}`);
   if (synced.pulled !== 0)
     throw new Error(`C pulled ${synced.pulled} events after the snapshot, expected none`);
   checkVault(c.vault, history.workload, history.itemIds as readonly ItemId[]);
