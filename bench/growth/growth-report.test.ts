@@ -102,3 +102,15 @@ test("each chart plots its rows' cost per unit at every size", () => {
     ],
   );
 });
+
+test("a size whose run failed is named with its reason, and the sizes measured are still reported", () => {
+  const report = growthReport([point(1_000, 0.1), point(10_000, 0.1)], {
+    smoke: false,
+    failed: [{ items: 100_000, reason: "A (snapshot): not stored" }],
+  });
+  assert.equal(growthColumn(report, "apply-vault"), 1);
+  assert.deepEqual(
+    report.tables[0]?.notes.filter((note) => note.startsWith("**Not measured")),
+    ["**Not measured: 100,000 items.** The run at that size stopped: A (snapshot): not stored"],
+  );
+});

@@ -175,9 +175,15 @@ export const growthOf = (metric: Metric, points: readonly GrowthPoint[]): number
 const count = (n: number): string => n.toLocaleString("en-US");
 const formatUnit = (value: number): string => formatQuantity({ value, unit: "us" });
 
+/** A size whose measurement stopped with an error: named in the report instead of losing the run. */
+export interface FailedSize {
+  readonly items: number;
+  readonly reason: string;
+}
+
 export const growthReport = (
   points: readonly GrowthPoint[],
-  { smoke }: { readonly smoke: boolean },
+  { smoke, failed = [] }: { readonly smoke: boolean; readonly failed?: readonly FailedSize[] },
 ): BenchReport => {
   const sizes = points.map((p) => count(p.items));
   const unitOf = { event: "µs per event", item: "µs per item", operation: "ms" } as const;
@@ -231,7 +237,19 @@ export const growthReport = (
   return {
     title: `How cost grows: ${sizes.join(", ")} items`,
     description: `The vault grows for years. The same rows at ${sizes.join(", ")} items, ${WRITES_NOTE}${smoke ? " (smoke sizes: the numbers mean nothing)" : ""}, each beside its peer and its limit, to show which costs grow with the vault faster than the vault itself.`,
-    tables: [{ ...table, notes: [...table.notes, ...findings] }],
+    tables: [
+      {
+        ...table,
+        notes: [
+          ...table.notes,
+          ...findings,
+          ...failed.map(
+            (f) =>
+              `**Not measured: ${count(f.items)} items.** The run at that size stopped: ${f.reason}`,
+          ),
+        ],
+      },
+    ],
     charts: chartList,
   };
 };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { PROTOCOL_VERSION } from "@keypears/api";
-import { withRetryOnReset } from "./retry-fetch.ts";
+import { RESET_RETRIES, withRetryOnReset } from "./retry-fetch.ts";
 import { discoverServer } from "./server-client.ts";
 
 const reset = () => Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
@@ -20,7 +20,23 @@ test("a request whose connection was reset is sent once more", async () => {
   assert.equal(calls, 2);
 });
 
-test("other failures, a second reset, and registration are not retried", async () => {
+test("a request is sent again after each reset until a connection holds, up to the retry count (every pooled socket may be stale)", async () => {
+  let calls = 0;
+  const stalePool: typeof fetch = async (input) => {
+    const request = input as Request;
+    assert.equal(await request.text(), '{"payload":"x"}', "each try sends the whole body");
+    if (++calls <= RESET_RETRIES) throw reset();
+    return new Response("stored");
+  };
+  const response = await withRetryOnReset(stalePool)(
+    "http://server.test/api/v1/vaults/x/snapshots",
+    { method: "POST", body: '{"payload":"x"}' },
+  );
+  assert.equal(await response.text(), "stored");
+  assert.equal(calls, RESET_RETRIES + 1);
+});
+
+test("other failures, resets past the retry count, and registration are not retried", async () => {
   let calls = 0;
   const refused: typeof fetch = async () => {
     calls++;
@@ -34,7 +50,7 @@ test("other failures, a second reset, and registration are not retried", async (
     throw reset();
   };
   await assert.rejects(() => withRetryOnReset(alwaysReset)("http://server.test/x"));
-  assert.equal(calls, 2);
+  assert.equal(calls, RESET_RETRIES + 1);
   calls = 0;
   await assert.rejects(() =>
     withRetryOnReset(alwaysReset)("http://server.test/api/v1/accounts", {

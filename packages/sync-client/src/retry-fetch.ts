@@ -1,10 +1,14 @@
 /**
- * One retry when a connection breaks before any answer arrives (the server closed an idle
+ * Retries when a connection breaks before any answer arrives (the server closed an idle
  * keep-alive socket just as it was reused: common after a long local computation kept the event
- * loop from noticing). Safe because every sync request is idempotent: pushes are deduplicated by
+ * loop from noticing). Up to `RESET_RETRIES` times: after a long computation every socket in the
+ * pool may be stale (pipelined pushes and pulls leave two or three), and each try uses up one;
+ * a 100,000-item snapshot upload, after its 19-second export, failed twice so. Safe because every sync request is idempotent: pushes are deduplicated by
  * event id, pulls and reads are GETs. Registration is the one request not retried: a lost answer
  * there means the account may exist, which the caller must hear about.
  */
+
+export const RESET_RETRIES = 3;
 
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
 
@@ -22,11 +26,17 @@ export const withRetryOnReset =
   (inner: typeof fetch): typeof fetch =>
   async (input, init) => {
     const request = new Request(input, init);
-    const retry = request.clone();
-    try {
-      return await inner(request);
-    } catch (error) {
-      if (!isConnectionReset(error) || notRetried(retry)) throw error;
-      return inner(retry);
+    const retries = Array.from({ length: notRetried(request) ? 0 : RESET_RETRIES }, () =>
+      request.clone(),
+    );
+    let attempt = request;
+    for (;;) {
+      try {
+        return await inner(attempt);
+      } catch (error) {
+        const next = retries.shift();
+        if (!isConnectionReset(error) || next === undefined) throw error;
+        attempt = next;
+      }
     }
   };

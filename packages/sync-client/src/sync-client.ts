@@ -106,6 +106,15 @@ const sendCredentialChange = async (
 
 const SNAPSHOT_MARK = "last-snapshot-position";
 
+/** Resolves after the I/O events already waiting are handled (`setImmediate` in Node; a task in a browser). */
+const afterPendingIo = (): Promise<void> =>
+  new Promise((resolve) => {
+    const immediate = (globalThis as { setImmediate?: (callback: () => void) => void })
+      .setImmediate;
+    if (immediate === undefined) setTimeout(resolve, 0);
+    else immediate(() => resolve());
+  });
+
 export const createSyncClient = (
   vault: Vault,
   server: ServerEndpoint,
@@ -178,6 +187,9 @@ export const createSyncClient = (
         retry: true,
       };
     }
+    // Sealing a large vault takes seconds (19 s at 100,000 items) with the event loop blocked:
+    // let it see the keep-alive sockets the server closed meanwhile before one carries the upload.
+    await afterPendingIo();
     const stored = await callServer(() =>
       client.snapshots.put({
         vaultId: vault.vaultId,
