@@ -106,14 +106,16 @@ const sendCredentialChange = async (
 
 const SNAPSHOT_MARK = "last-snapshot-position";
 
-/** Resolves after the I/O events already waiting are handled (`setImmediate` in Node; a task in a browser). */
-const afterPendingIo = (): Promise<void> =>
-  new Promise((resolve) => {
-    const immediate = (globalThis as { setImmediate?: (callback: () => void) => void })
-      .setImmediate;
-    if (immediate === undefined) setTimeout(resolve, 0);
-    else immediate(() => resolve());
-  });
+/**
+ * Resolves once the event loop has polled for I/O: a timer turn, then (in Node) an immediate, which
+ * runs after the poll phase that follows the timer. One `setImmediate` alone, started from a
+ * callback of the poll phase, runs before any new poll and would see no socket closed meanwhile.
+ */
+const afterPendingIo = async (): Promise<void> => {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => void }).setImmediate;
+  if (immediate !== undefined) await new Promise<void>((resolve) => immediate(resolve));
+};
 
 export const createSyncClient = (
   vault: Vault,
