@@ -31,6 +31,7 @@ test(
         log: () => undefined,
       });
 
+      assert.deepEqual(result.failures, []);
       assert.deepEqual(
         result.reports.map((r) => r.title.length > 0),
         benchmarks.map(() => true),

@@ -25,6 +25,13 @@ const main = async (): Promise<void> => {
   console.error(
     `done in ${formatDuration(result.durationMs)}${args.out === undefined ? "" : `; wrote ${args.out}`}`,
   );
+  if (result.failures.length > 0) {
+    console.error(
+      `${result.failures.length} benchmark(s) stopped with an error: ${result.failures.map((f) => `${f.name} (${f.reason})`).join("; ")}`,
+    );
+    // Exit now, as below: a benchmark that stopped part-way may have left a process behind.
+    process.exit(1);
+  }
 };
 
 main().catch((error: unknown) => {

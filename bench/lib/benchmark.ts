@@ -29,6 +29,14 @@ export interface BenchReport {
   readonly charts?: readonly LineChart[];
 }
 
+/** A benchmark that stopped with an error: the suite goes on, and the report names it. */
+export interface BenchFailure {
+  readonly name: string;
+  readonly summary: string;
+  /** The error's message (its first line), as the report shows it. */
+  readonly reason: string;
+}
+
 export interface Benchmark {
   /** Lowercase, kebab-case; what `--only` selects. */
   readonly name: string;

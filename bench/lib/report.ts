@@ -1,6 +1,6 @@
 /** The whole report as one Markdown document: the machine and run first, then each benchmark's tables. */
 
-import type { BenchReport } from "./benchmark.ts";
+import type { BenchFailure, BenchReport } from "./benchmark.ts";
 import { formatBytes, formatDuration, formatQuantity } from "./format.ts";
 import type { MachineInfo } from "./machine.ts";
 import { renderTable } from "./markdown.ts";
@@ -13,7 +13,11 @@ export interface ReportHeader {
   readonly durationMs: number;
 }
 
-export const renderReport = (header: ReportHeader, reports: readonly BenchReport[]): string => {
+export const renderReport = (
+  header: ReportHeader,
+  reports: readonly BenchReport[],
+  failures: readonly BenchFailure[] = [],
+): string => {
   const { machine } = header;
   const lines = [
     "# KeyPears benchmarks",
@@ -27,6 +31,11 @@ export const renderReport = (header: ReportHeader, reports: readonly BenchReport
     `- **Date:** ${machine.date}`,
     `- **Mode:** ${header.smoke ? "smoke (tiny sizes: these numbers mean nothing)" : "full"}, ${header.runs} measured runs per contender after warm-up; the suite took ${formatDuration(header.durationMs)}`,
   ];
+  if (failures.length > 0) {
+    lines.push(
+      `- **Not measured:** ${failures.map((f) => `\`${f.name}\``).join(", ")} stopped with an error (see the end of this report); the other benchmarks ran after it and are reported as measured`,
+    );
+  }
   for (const report of reports) {
     lines.push("", `## ${report.title}`, "", report.description);
     for (const table of report.tables) lines.push("", renderTable(table));
@@ -36,8 +45,22 @@ export const renderReport = (header: ReportHeader, reports: readonly BenchReport
     }
   }
   lines.push(...closingNote(reports));
+  lines.push(...failureNote(failures));
   return `${lines.join("\n")}\n`;
 };
+
+/** The benchmarks that stopped: their tables and targets are missing from this report, so say so. */
+const failureNote = (failures: readonly BenchFailure[]): string[] =>
+  failures.length === 0
+    ? []
+    : [
+        "",
+        "## Not measured in this run",
+        "",
+        "These benchmarks stopped with an error, so their tables and their targets are missing above (the targets are not counted as met or missed):",
+        "",
+        ...failures.map((f) => `- \`${f.name}\` (${f.summary}): ${f.reason}`),
+      ];
 
 /** Every target of the run in one table, then, for each benchmark that missed one, why and what would close it. */
 const closingNote = (reports: readonly BenchReport[]): string[] => {

@@ -2,7 +2,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Benchmark, BenchReport } from "./benchmark.ts";
+import type { BenchFailure, Benchmark, BenchReport } from "./benchmark.ts";
 import { renderChartSvg } from "./chart.ts";
 import { formatDuration } from "./format.ts";
 import { machineInfo, type MachineInfo } from "./machine.ts";
@@ -21,6 +21,8 @@ export interface SuiteOptions {
 export interface SuiteResult {
   readonly machine: MachineInfo;
   readonly reports: readonly BenchReport[];
+  /** The benchmarks that stopped with an error, in run order; the caller fails when any did. */
+  readonly failures: readonly BenchFailure[];
   readonly markdown: string;
   readonly durationMs: number;
 }
@@ -49,18 +51,31 @@ export const runSuite = async (
   const machine = machineInfo();
   const start = performance.now();
   const reports: BenchReport[] = [];
+  const failures: BenchFailure[] = [];
+  // One benchmark that stops does not throw away the others' hour: it is named in the report with
+  // its reason, the rest still run, and the caller exits with an error.
   for (const benchmark of selected) {
     options.log(`${benchmark.name}: ${benchmark.summary}`);
     const started = performance.now();
-    reports.push(
-      await benchmark.run({ smoke: options.smoke, runs: options.runs, log: options.log }),
-    );
-    options.log(`${benchmark.name}: done in ${formatDuration(performance.now() - started)}`);
+    try {
+      reports.push(
+        await benchmark.run({ smoke: options.smoke, runs: options.runs, log: options.log }),
+      );
+      options.log(`${benchmark.name}: done in ${formatDuration(performance.now() - started)}`);
+    } catch (error) {
+      options.log(
+        `${benchmark.name}: stopped after ${formatDuration(performance.now() - started)}: ${
+          error instanceof Error ? (error.stack ?? error.message) : String(error)
+        }`,
+      );
+      failures.push({ name: benchmark.name, summary: benchmark.summary, reason: reasonOf(error) });
+    }
   }
   const durationMs = performance.now() - start;
   const markdown = renderReport(
     { machine, smoke: options.smoke, runs: options.runs, durationMs },
     reports,
+    failures,
   );
   if (options.out !== undefined) {
     mkdirSync(dirname(options.out), { recursive: true });
@@ -69,5 +84,10 @@ export const runSuite = async (
       writeFileSync(join(dirname(options.out), chart.file), await renderChartSvg(chart));
     }
   }
-  return { machine, reports, markdown, durationMs };
+  return { machine, reports, failures, markdown, durationMs };
+};
+
+const reasonOf = (error: unknown): string => {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0]?.trim() || "an error with no message";
 };
