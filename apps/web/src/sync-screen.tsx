@@ -30,8 +30,7 @@ export const SyncScreen = ({ vault, address, state, trust }: Props) => {
     );
   const { status } = state;
   const failure = lastFailure(state);
-  const last = state.live?.last;
-  const snapshotNotice = last?.ok === true ? last.value.snapshot : undefined;
+  const snapshotNotice = state.live?.snapshot ?? null;
   const syncNow = async (): Promise<void> => {
     setOutcome("Syncing…");
     try {
@@ -100,9 +99,9 @@ export const SyncScreen = ({ vault, address, state, trust }: Props) => {
           Last sync: {describeSyncError(failure)}
         </p>
       )}
-      {snapshotNotice !== undefined && (
+      {snapshotNotice !== null && (
         <p class="notice" role="status">
-          Last sync: {describeSnapshotNotice(snapshotNotice)}.
+          Snapshot: {describeSnapshotNotice(snapshotNotice)}.
         </p>
       )}
       <p class="sub">

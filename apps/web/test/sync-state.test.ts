@@ -23,7 +23,7 @@ const status = (counts: Partial<SyncStatus> = {}): SyncStatus =>
 const state = (over: Partial<SyncState> = {}): SyncState => ({
   status: status(),
   online: true,
-  live: { running: true, online: true, last: null },
+  live: { running: true, online: true, snapshot: null, last: null },
   passwordChanged: null,
   ...over,
 });
@@ -39,6 +39,7 @@ test("synced, waiting, offline and unreachable read as such", () => {
     live: {
       running: true,
       online: true,
+      snapshot: null,
       last: { ok: false, error: { kind: "unreachable", detail: "refused" } },
     },
   });
@@ -53,12 +54,19 @@ test("a server that lied raises the alarm; other failures do not", () => {
     { kind: "tampered", position: null, detail: "x" },
     { kind: "missing-event", position: 4, detail: "x" },
   ] as const) {
-    const lied = state({ live: { running: false, online: true, last: { ok: false, error } } });
+    const lied = state({
+      live: { running: false, online: true, snapshot: null, last: { ok: false, error } },
+    });
     assert.equal(isAlarm(lied), true, error.kind);
     assert.equal(summary(lied), "Sync stopped: the server misbehaved");
   }
   const revoked = state({
-    live: { running: false, online: true, last: { ok: false, error: { kind: "unauthorized" } } },
+    live: {
+      running: false,
+      online: true,
+      snapshot: null,
+      last: { ok: false, error: { kind: "unauthorized" } },
+    },
   });
   assert.match(summary(revoked), /^Sync refused: this device was revoked/);
   assert.match(
@@ -71,7 +79,11 @@ test("a server that lied raises the alarm; other failures do not", () => {
   );
   for (const error of [{ kind: "unauthorized" }, { kind: "rejected", detail: "limit" }] as const)
     assert.equal(
-      isAlarm(state({ live: { running: false, online: true, last: { ok: false, error } } })),
+      isAlarm(
+        state({
+          live: { running: false, online: true, snapshot: null, last: { ok: false, error } },
+        }),
+      ),
       false,
       error.kind,
     );

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { Page } from "playwright-core";
+import type { ServerOptions } from "@keypears/server";
 import { startTestServer, type TestServer } from "@keypears/server/testing";
 import { WEB_ROOT } from "../vite.config.ts";
 
@@ -55,7 +56,12 @@ const freePort = (): Promise<number> =>
  * server and the browser find it through its discovery document, as sharing needs).
  */
 export const startWebFixture = async (
-  options: { readonly localDomain?: boolean; readonly outDir?: string } = {},
+  options: {
+    readonly localDomain?: boolean;
+    readonly outDir?: string;
+    /** More options of the server (its limits, for example). */
+    readonly server?: Partial<ServerOptions>;
+  } = {},
 ): Promise<WebFixture> => {
   const outDir = options.outDir ?? (await buildWebApp());
   const port = options.localDomain === true ? await freePort() : 0;
@@ -68,6 +74,7 @@ export const startWebFixture = async (
         }
       : { domain: "example.test" }),
     webRoot: outDir,
+    ...options.server,
   });
   return {
     outDir,

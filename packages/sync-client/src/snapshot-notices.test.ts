@@ -59,6 +59,7 @@ test("a snapshot the server refuses for good is reported, and not sent again unt
   assert.match(said, /not stored on the server/);
   assert.match(said, /the limit is 64/);
   assert.match(said, /new devices will replay the whole history/);
+  assert.equal(first.snapshotStored, undefined);
 
   // Each try seals and uploads the whole vault: not again on every sync.
   expectOk(a.vault.add({ fields: { title: "Four" } }));
@@ -95,6 +96,9 @@ test("a snapshot upload that fails at the network is reported and sent at the ne
   assert.equal(retried.pushed, 0);
   assert.equal(uploads.state.count, 2);
   assert.equal(retried.snapshot, undefined);
+  // The report says it was stored, and where: the notice before it no longer holds.
+  assert.equal(retried.snapshotStored, retried.verified.position);
+  assert.equal(failed.snapshotStored, undefined);
 
   const b = await account.join("new", { snapshotEvery: 2, fetch: uploads.fetch });
   cleanups.push(() => closeDevices(b));
@@ -110,4 +114,5 @@ test("a snapshot upload that fails at the network is reported and sent at the ne
   );
   // It holds a snapshot at this position already, so it does not upload the same one again.
   assert.equal(uploads.state.count, 2);
+  assert.equal(joined.snapshotStored, undefined);
 });

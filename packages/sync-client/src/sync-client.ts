@@ -117,6 +117,12 @@ const afterPendingIo = async (): Promise<void> => {
   if (immediate !== undefined) await new Promise<void>((resolve) => immediate(resolve));
 };
 
+/** What an attempt to store a snapshot came to: stored at a position, or a notice to show. */
+interface SnapshotOutcome {
+  readonly stored?: number;
+  readonly notice?: SnapshotNotice;
+}
+
 export const createSyncClient = (
   vault: Vault,
   server: ServerEndpoint,
@@ -175,7 +181,7 @@ export const createSyncClient = (
    * by as much once more: each try seals and uploads the whole vault. One that was not delivered
    * (unreachable, busy) is tried again at the next sync.
    */
-  const maybeWriteSnapshot = async (): Promise<SnapshotNotice | undefined> => {
+  const maybeWriteSnapshot = async (): Promise<SnapshotOutcome | undefined> => {
     const verified = vault.sync.verified();
     if (verified.position - readPositionMark(vault, SNAPSHOT_MARK) < snapshotEvery) return;
     const snapshot = vault.sync.exportSnapshot();
@@ -184,9 +190,11 @@ export const createSyncClient = (
       if (snapshot.error.kind === "outbox-not-empty" || snapshot.error.kind === "not-enrolled")
         return undefined;
       return {
-        kind: "not-stored",
-        detail: `it could not be made: ${describeVaultError(snapshot.error)}`,
-        retry: true,
+        notice: {
+          kind: "not-stored",
+          detail: `it could not be made: ${describeVaultError(snapshot.error)}`,
+          retry: true,
+        },
       };
     }
     // Sealing a large vault takes seconds (19 s at 100,000 items) with the event loop blocked:
@@ -203,8 +211,10 @@ export const createSyncClient = (
     const refused = !stored.ok && stored.error.kind === "rejected";
     if (stored.ok || refused) writePositionMark(vault, SNAPSHOT_MARK, snapshot.value.position);
     return stored.ok
-      ? undefined
-      : { kind: "not-stored", detail: describeSyncError(stored.error), retry: !refused };
+      ? { stored: snapshot.value.position }
+      : {
+          notice: { kind: "not-stored", detail: describeSyncError(stored.error), retry: !refused },
+        };
   };
 
   const syncOnce = async (
@@ -239,9 +249,13 @@ export const createSyncClient = (
     const written = await maybeWriteSnapshot();
     const notice: SnapshotNotice | undefined =
       booted.ok || booted.error.kind !== "bad-snapshot"
-        ? written
+        ? written?.notice
         : { kind: "not-used", detail: booted.error.detail };
-    return notice === undefined ? report : ok({ ...report.value, snapshot: notice });
+    return ok({
+      ...report.value,
+      ...(notice === undefined ? {} : { snapshot: notice }),
+      ...(written?.stored === undefined ? {} : { snapshotStored: written.stored }),
+    });
   };
 
   /**

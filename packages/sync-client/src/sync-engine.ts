@@ -50,6 +50,11 @@ export interface SyncReport {
   readonly enrolled: readonly RosterEntry[];
   /** Set by the sync client (not the engine) when the snapshot shortcut did not work: show it. */
   readonly snapshot?: SnapshotNotice;
+  /**
+   * Set by the sync client when this sync stored a snapshot of the log up to this position: an
+   * earlier notice that one was not stored no longer holds.
+   */
+  readonly snapshotStored?: number;
 }
 
 /** Events asked for per pull request. */

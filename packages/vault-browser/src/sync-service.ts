@@ -12,6 +12,7 @@ import type {
   FollowPasswordChangeError,
   OnboardingError,
   ServerEndpoint,
+  SnapshotNotice,
   SyncClient,
   SyncError,
   SyncReport,
@@ -50,6 +51,12 @@ export interface LiveSyncState {
   readonly online: boolean;
   /** The last sync's outcome (`null` before the first). */
   readonly last: Result<SyncReport, SyncError> | null;
+  /**
+   * The last snapshot notice of a sync here (live or asked for), kept until a later sync stores a
+   * snapshot or has a newer notice: live sync runs again at the next change, and a notice that
+   * went with the sync that raised it would be gone before anyone read it.
+   */
+  readonly snapshot: SnapshotNotice | null;
 }
 
 export interface SyncServiceOptions {
@@ -85,6 +92,13 @@ export const createSyncService = (options: SyncServiceOptions) => {
     string,
     { controller: AbortController | undefined; last: LiveSyncState["last"] }
   >();
+  /** Per address, the snapshot notice to show (see `LiveSyncState.snapshot`). */
+  const snapshotNotices = new Map<string, SnapshotNotice>();
+  const noteSnapshot = (address: string, result: Result<SyncReport, SyncError>): void => {
+    if (!result.ok) return;
+    if (result.value.snapshot !== undefined) snapshotNotices.set(address, result.value.snapshot);
+    else if (result.value.snapshotStored !== undefined) snapshotNotices.delete(address);
+  };
 
   const endpointFor = async (vault: Vault): Promise<Result<ServerEndpoint, SyncError>> => {
     const known = endpoints.get(vault.address);
@@ -113,6 +127,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
           signal: controller.signal,
           onSync: (result) => {
             entry.last = result;
+            noteSnapshot(address, result);
             options.onLiveState?.(address);
           },
         });
@@ -129,7 +144,10 @@ export const createSyncService = (options: SyncServiceOptions) => {
     const endpoint = await endpointFor(vault);
     if (!endpoint.ok) return endpoint;
     const { createSyncClient } = await syncClient();
-    return createSyncClient(vault, endpoint.value).syncOnce();
+    const result = await createSyncClient(vault, endpoint.value).syncOnce();
+    noteSnapshot(vault.address, result);
+    if (result.ok && live.has(vault.address)) options.onLiveState?.(vault.address);
+    return result;
   };
 
   const stopNetwork = options.network?.subscribe((online) => {
@@ -286,6 +304,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
     stopLive: (address: string, notify = true): void => {
       live.get(address)?.controller?.abort();
       live.delete(address);
+      snapshotNotices.delete(address);
       if (notify) options.onLiveState?.(address);
     },
     liveState: (address: string): LiveSyncState => {
@@ -294,6 +313,7 @@ export const createSyncService = (options: SyncServiceOptions) => {
         running: entry?.controller !== undefined,
         online: options.network?.online() ?? true,
         last: entry?.last ?? null,
+        snapshot: snapshotNotices.get(address) ?? null,
       };
     },
     close: (): void => {
