@@ -17,7 +17,9 @@ import { vaultHistory } from "../fixtures/vault-history.ts";
 import { yjs } from "../merge/yjs.ts";
 import type { LoadReply } from "../new-device/crdt-loads.ts";
 import { runScenario, type ScenarioRun } from "../sync/scenario.ts";
+import { DEFAULT_APPLY_BATCH } from "@keypears/sync-client";
 import { type FailedSize, growthReport } from "./growth-report.ts";
+import { itemStatesWritten } from "./state-writes.ts";
 import type { LocalReply, LocalRequest } from "./protocol.ts";
 
 /**
@@ -46,6 +48,9 @@ export interface GrowthPoint {
   readonly events: number;
   readonly runs: number;
   readonly apply: Readonly<Record<GrowthApplyKey, number>>;
+  /** Item states (sealed merge state and view) the vault's apply writes, in its batches of `applyBatch` events. */
+  readonly stateWrites: number;
+  readonly applyBatch: number;
   /** End to end on Postgres, and a new device from the snapshot (medians of the runs' parts). */
   readonly sync: {
     readonly pushMs: number;
@@ -171,6 +176,12 @@ const measureSize = async (items: number, { smoke, runs, log }: BenchContext) =>
       events,
       runs: reps,
       apply,
+      // The log starts with the device's enrolment (no item), then one event per set, in order.
+      stateWrites: itemStatesWritten(
+        [undefined, ...history.workload.sets.map((set) => set.item)],
+        DEFAULT_APPLY_BATCH,
+      ),
+      applyBatch: DEFAULT_APPLY_BATCH,
       sync: {
         pushMs: median(scenarioRuns.map((r) => r.pushMs)),
         pullMs: median(scenarioRuns.map((r) => r.pullMs)),

@@ -234,6 +234,7 @@ export const growthReport = (
     (m) =>
       `**Grows faster than the vault:** ${m.label}: the cost per ${m.basis} rose ${growthOf(m, points).toFixed(2)}× from ${sizes[0]} to ${sizes.at(-1)} items (${points.map((p) => formatUnit(perUnit(m, p))).join(" → ")} ${unitOf[m.basis]}).`,
   );
+  const stateNote = stateWritesNote(points);
   return {
     title: `How cost grows: ${sizes.join(", ")} items`,
     description: `The vault grows for years. The same rows at ${sizes.join(", ")} items, ${WRITES_NOTE}${smoke ? " (smoke sizes: the numbers mean nothing)" : ""}, each beside its peer and its limit, to show which costs grow with the vault faster than the vault itself.`,
@@ -242,6 +243,7 @@ export const growthReport = (
         ...table,
         notes: [
           ...table.notes,
+          ...(stateNote === undefined ? [] : [stateNote]),
           ...findings,
           ...failed.map(
             (f) =>
@@ -252,6 +254,18 @@ export const growthReport = (
     ],
     charts: chartList,
   };
+};
+
+/**
+ * Why the apply's cost per event can grow with the vault: the item states it writes per event, from
+ * the workload's order and the vault's batch size (`state-writes.ts`).
+ */
+const stateWritesNote = (points: readonly GrowthPoint[]): string | undefined => {
+  const last = points.at(-1);
+  if (last === undefined) return undefined;
+  const batches = Math.ceil((last.events + 1) / last.applyBatch);
+  const share = last.stateWrites / batches / last.items;
+  return `Item states the vault's apply writes: ${points.map((p) => (p.stateWrites / p.events).toFixed(2)).join(" → ")} per event (${points.map((p) => count(p.stateWrites)).join(", ")} in all). \`applyOrdered\` commits each batch of ${count(last.applyBatch)} events in one transaction and writes every item the batch touches once (its sealed merge state, which holds every write of the item, and its view). While a vault has fewer items than a batch has events, that is about one state per item per batch; with more items than that, a batch touches a share of them (${Math.round(share * 100)}% at ${count(last.items)} items), and an item is written again in almost every batch that holds one of its writes: the states written per event, each one carrying the item's history, rise with the vault, and so does the apply's cost per event.`;
 };
 
 const WRITES_NOTE = "ten field writes per item (the first makes the item)";
