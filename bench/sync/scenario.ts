@@ -7,6 +7,7 @@
  */
 
 import { join } from "node:path";
+import { decodeSnapshotFrames } from "@keypears/api";
 import type { ItemId } from "@keypears/sync-core";
 import {
   createSyncClient,
@@ -234,13 +235,15 @@ const fromSnapshot = async (
   let bytes = 0;
   const writer = createSyncClient(a, endpoint, {
     snapshotEvery: 1,
-    // The sealed snapshot's size, read from the upload (base64url in JSON; the download is binary).
+    // The sealed snapshot's size, read from the upload (binary frames, as the download).
     fetch: async (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
-      if (request.method === "POST" && new URL(request.url).pathname.endsWith("/snapshots")) {
-        const body = await request.clone().text();
-        const payload = /"payload":"([A-Za-z0-9_-]*)"/.exec(body)?.[1];
-        if (payload !== undefined) bytes = Math.floor((payload.length * 3) / 4);
+      if (
+        request.method === "POST" &&
+        new URL(request.url).pathname.endsWith("/snapshots/frames")
+      ) {
+        const frames = decodeSnapshotFrames(new Uint8Array(await request.clone().arrayBuffer()));
+        if (frames.ok) bytes = frames.value.payload.length;
       }
       return fetch(request);
     },

@@ -32,7 +32,7 @@ const snapshotUploads = () => {
   const state = { count: 0, failing: false };
   const wrapped: typeof fetch = async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
-    if (request.method === "POST" && new URL(request.url).pathname.endsWith("/snapshots")) {
+    if (request.method === "POST" && new URL(request.url).pathname.endsWith("/snapshots/frames")) {
       state.count++;
       if (state.failing) throw new TypeError("fetch failed: connection reset");
     }

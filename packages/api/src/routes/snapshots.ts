@@ -23,16 +23,18 @@ const snapshotRoute = sessionRoute.errors({
 });
 const tag = { tags: ["snapshots"] } as const;
 
+/** What storing a snapshot may be refused with, as JSON or as frames. */
+const putRoute = snapshotRoute.errors({
+  CHAIN_MISMATCH: apiErrors.CHAIN_MISMATCH,
+  PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
+  QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
+  UNSIGNED_PAYLOAD: apiErrors.UNSIGNED_PAYLOAD,
+  WRONG_SIGNER: apiErrors.WRONG_SIGNER,
+  PROTOCOL_MISMATCH: apiErrors.PROTOCOL_MISMATCH,
+});
+
 export const snapshotRoutes = {
-  put: snapshotRoute
-    .errors({
-      CHAIN_MISMATCH: apiErrors.CHAIN_MISMATCH,
-      PAYLOAD_TOO_LARGE: apiErrors.PAYLOAD_TOO_LARGE,
-      QUOTA_EXCEEDED: apiErrors.QUOTA_EXCEEDED,
-      UNSIGNED_PAYLOAD: apiErrors.UNSIGNED_PAYLOAD,
-      WRONG_SIGNER: apiErrors.WRONG_SIGNER,
-      PROTOCOL_MISMATCH: apiErrors.PROTOCOL_MISMATCH,
-    })
+  put: putRoute
     .route({
       ...tag,
       method: "POST",
@@ -48,6 +50,27 @@ export const snapshotRoutes = {
         position: z.int().min(1),
         chainHash: hashSchema,
         payload: snapshotPayloadSchema,
+      }),
+    )
+    .output(snapshotInfoSchema),
+
+  putFrames: putRoute
+    .route({
+      ...tag,
+      method: "POST",
+      path: "/vaults/{vaultId}/snapshots/frames",
+      successStatus: 201,
+      inputStructure: "detailed",
+      summary: "Store an encrypted snapshot, as a binary body",
+      description: `The snapshot upload (\`POST /vaults/{vaultId}/snapshots\`) with a binary body: a \`${EVENT_FRAMES_MEDIA_TYPE}\` body of kind 4 (the position, the chain hash and the sealed payload, without base64url: a third smaller, and no JSON string to parse; docs/PROTOCOL.md, "Binary bodies"). Same checks, limits, quotas, errors (JSON) and answer.`,
+    })
+    .input(
+      z.object({
+        params: z.object({ vaultId: vaultIdSchema }),
+        body: z
+          .file()
+          .mime([EVENT_FRAMES_MEDIA_TYPE])
+          .describe('The snapshot, as binary frames (docs/PROTOCOL.md, "Binary bodies")'),
       }),
     )
     .output(snapshotInfoSchema),

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { boundedIt } from "@keypears/base/testing";
 import { after, before, describe } from "node:test";
-import { createKeypearsClient } from "@keypears/api";
+import { createKeypearsClient, encodeSnapshotFrames, EVENT_FRAMES_MEDIA_TYPE } from "@keypears/api";
+import { base64UrlToBytes } from "@keypears/base";
 import { rejectsWith } from "../testing/expect-error.ts";
 import {
   b64Random,
@@ -54,6 +55,21 @@ const vaultCalls = (account: TestAccount, vaultId: string) => ({
       position: 1,
       chainHash: b64Random(32),
       payload: b64SignedSnapshot(account.deviceId),
+    }),
+  snapshotPutFrames: () =>
+    account.client.snapshots.putFrames({
+      params: { vaultId },
+      body: new File(
+        [
+          encodeSnapshotFrames({
+            position: 1,
+            chainHash: base64UrlToBytes(b64Random(32)),
+            payload: base64UrlToBytes(b64SignedSnapshot(account.deviceId)),
+          }),
+        ],
+        "snapshot",
+        { type: EVENT_FRAMES_MEDIA_TYPE },
+      ),
     }),
   snapshotLatest: () => account.client.snapshots.latest({ vaultId }),
 });

@@ -4,6 +4,7 @@ import {
   decodeSnapshotFrames,
   EVENT_FRAMES_MEDIA_TYPE,
   encodePushFrames,
+  encodeSnapshotFrames,
   MAX_SEALED_EVENT_BYTES,
 } from "@keypears/api";
 import { base64UrlToBytes, bytesToBase64Url } from "@keypears/base";
@@ -174,6 +175,86 @@ describe("binary event frames over HTTP", () => {
     );
     await rejectsWith(
       mallory.client.vaults.pullFrames({ vaultId: alice.vaultId, after: 0, limit: 10 }),
+      "FORBIDDEN",
+      403,
+    );
+  });
+
+  it("stores a snapshot sent as frames as the JSON route stores it; a malformed, misplaced or unsigned one changes nothing", async () => {
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const pushed = decodePushAnswerFrames(
+      await bytesOf(
+        await client.vaults.pushFrames({
+          params: { vaultId },
+          body: framesFile(encodePushFrames(envelopes(deviceId, 3))),
+        }),
+      ),
+    );
+    assert.ok(pushed.ok);
+    const chainHash = pushed.value.head.hash;
+    const payload = base64UrlToBytes(b64SignedSnapshot(deviceId, 300));
+    const body = encodeSnapshotFrames({ position: 3, chainHash, payload });
+    const atGenesis = encodeSnapshotFrames({ position: 0, chainHash: new Uint8Array(32), payload });
+    for (const bad of [
+      body.subarray(0, body.length - 1),
+      Uint8Array.of(1, 3),
+      new Uint8Array(0),
+      atGenesis,
+    ]) {
+      await rejectsWith(
+        client.snapshots.putFrames({ params: { vaultId }, body: framesFile(bad) }),
+        "BAD_REQUEST",
+        400,
+      );
+    }
+    // Anchored where the chain does not have that hash, or signed by nobody: refused as by JSON.
+    await rejectsWith(
+      client.snapshots.putFrames({
+        params: { vaultId },
+        body: framesFile(encodeSnapshotFrames({ position: 2, chainHash, payload })),
+      }),
+      "CHAIN_MISMATCH",
+      409,
+    );
+    await rejectsWith(
+      client.snapshots.putFrames({
+        params: { vaultId },
+        body: framesFile(
+          encodeSnapshotFrames({ position: 3, chainHash, payload: new Uint8Array(300) }),
+        ),
+      }),
+      "UNSIGNED_PAYLOAD",
+      400,
+    );
+    await rejectsWith(client.snapshots.latest({ vaultId }), "NOT_FOUND", 404);
+
+    const stored = await client.snapshots.putFrames({
+      params: { vaultId },
+      body: framesFile(body),
+    });
+    assert.deepEqual(
+      { position: stored.position, chainHash: stored.chainHash, size: stored.size },
+      { position: 3, chainHash: bytesToBase64Url(chainHash), size: payload.length },
+    );
+    const latest = await client.snapshots.latest({ vaultId });
+    assert.equal(latest.payload, bytesToBase64Url(payload));
+    assert.equal(latest.position, 3);
+  });
+
+  it("refuses a snapshot as frames on another account's vault", async () => {
+    const alice = await registerAccount(test);
+    const mallory = await registerAccount(test);
+    await rejectsWith(
+      mallory.client.snapshots.putFrames({
+        params: { vaultId: alice.vaultId },
+        body: framesFile(
+          encodeSnapshotFrames({
+            position: 1,
+            chainHash: new Uint8Array(32),
+            payload: base64UrlToBytes(b64SignedSnapshot(mallory.deviceId)),
+          }),
+        ),
+      }),
       "FORBIDDEN",
       403,
     );

@@ -64,10 +64,13 @@ it("is an OpenAPI 3.1 document of every route, with typed errors and the session
   assert.ok(frames?.post?.requestBody?.content[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
   assert.ok(frames.post.responses["200"]?.content?.[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
   assert.ok(frames.get?.responses["200"]?.content?.[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
+  const snapshotFrames = doc.paths["/vaults/{vaultId}/snapshots/frames"];
+  assert.ok(snapshotFrames?.post?.requestBody?.content[EVENT_FRAMES_MEDIA_TYPE] !== undefined);
+  assert.ok(snapshotFrames.post.responses["201"]?.content?.["application/json"] !== undefined);
   assert.equal(
     Object.keys(doc.paths).length,
-    37,
-    "23 API paths (the binary push and pull share one, the binary snapshot has its own), 11 sharing paths (with the key-log relay, the inbox stream and the block list), the exposed-password range relay, discovery and the document",
+    38,
+    "24 API paths (the binary push and pull share one; the binary snapshot download and upload have one each), 11 sharing paths (with the key-log relay, the inbox stream and the block list), the exposed-password range relay, discovery and the document",
   );
 });
 

@@ -236,8 +236,15 @@ export const forwardedClient = (
   return entries[Math.max(0, entries.length - hops)];
 };
 
-/** Snapshot uploads may be as large as a snapshot (base64url and JSON around it); every other request is held to `maxRequestBytes`. */
+/**
+ * Snapshot uploads may be as large as a snapshot (as JSON, base64url and the JSON around it; as
+ * frames, the frame's few header bytes); every other request is held to `maxRequestBytes`.
+ */
 const requestLimit = (method: string, path: string, limits: SizeLimits): number =>
-  method === "POST" && /\/vaults\/[^/]+\/snapshots$/.test(path)
-    ? Math.max(limits.maxRequestBytes, Math.ceil((limits.maxSnapshotBytes * 4) / 3) + 64 * 1024)
-    : limits.maxRequestBytes;
+  method !== "POST"
+    ? limits.maxRequestBytes
+    : /\/vaults\/[^/]+\/snapshots$/.test(path)
+      ? Math.max(limits.maxRequestBytes, Math.ceil((limits.maxSnapshotBytes * 4) / 3) + 64 * 1024)
+      : /\/vaults\/[^/]+\/snapshots\/frames$/.test(path)
+        ? Math.max(limits.maxRequestBytes, limits.maxSnapshotBytes + 1024)
+        : limits.maxRequestBytes;

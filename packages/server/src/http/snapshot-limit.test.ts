@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { encodeSnapshotFrames, EVENT_FRAMES_MEDIA_TYPE } from "@keypears/api";
+import { base64UrlToBytes } from "@keypears/base";
 import { boundedTest } from "@keypears/base/testing";
 import { after, before } from "node:test";
 import {
@@ -58,4 +60,36 @@ test("a snapshot may exceed the general request limit, up to the snapshot limit;
   });
   assert.equal(tooBigSnapshot.status, 413);
   assert.equal((await fetch(`${server.server.apiUrl}/health`)).status, 200);
+});
+
+test("a snapshot as frames may exceed the general request limit, up to the snapshot limit", async () => {
+  const pushed = await account.client.vaults.push({
+    vaultId: account.vaultId,
+    events: [{ id: newEventId(), payload: b64Signed(account.deviceId) }],
+  });
+  const anchor = pushed.events[0];
+  assert.ok(anchor !== undefined);
+  const postFrames = (payload: Uint8Array) =>
+    fetch(`${server.server.apiUrl}/vaults/${account.vaultId}/snapshots/frames`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${account.session.token}`,
+        "content-type": EVENT_FRAMES_MEDIA_TYPE,
+      },
+      body: encodeSnapshotFrames({
+        position: anchor.position,
+        chainHash: base64UrlToBytes(anchor.chainHash),
+        payload,
+      }),
+    });
+  // Over the 16 KiB request limit, under the 64 KiB snapshot limit: stored.
+  const big = await postFrames(base64UrlToBytes(b64SignedSnapshot(account.deviceId, 60 * 1024)));
+  assert.equal(big.status, 201, await big.text());
+  // Over the snapshot limit: refused before it is read whole.
+  const tooBig = await postFrames(base64UrlToBytes(b64Random(70 * 1024)));
+  assert.equal(tooBig.status, 413);
+  assert.equal(
+    (await account.client.snapshots.latest({ vaultId: account.vaultId })).size,
+    60 * 1024,
+  );
 });

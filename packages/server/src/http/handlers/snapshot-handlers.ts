@@ -1,6 +1,7 @@
 /** The snapshot routes: store one (its anchor checked against the chain), fetch the latest. */
 
-import { encodeSnapshotFrames, EVENT_FRAMES_MEDIA_TYPE } from "@keypears/api";
+import { decodeSnapshotFrames, encodeSnapshotFrames, EVENT_FRAMES_MEDIA_TYPE } from "@keypears/api";
+import { ORPCError } from "@orpc/server";
 import type { Session } from "../../accounts/sessions.ts";
 import { requireOwnSignedSnapshot } from "../../events/signer-filter.ts";
 import { latestSnapshot, putSnapshot } from "../../vaults/snapshots.ts";
@@ -11,40 +12,71 @@ import { b64, bytes } from "../wire-convert.ts";
 import { requireStorage, withHeavySlot } from "../account-quotas.ts";
 import { requireOwnVault } from "./vault-access.ts";
 
-export const snapshotHandlers = {
-  put: vaultAuthed.snapshots.put.handler(async ({ input, context }) => {
-    const { app } = context;
-    const vaultId = await requireOwnVault(context, input.vaultId);
-    const payload = bytes(input.payload);
-    if (payload.length > app.limits.maxSnapshotBytes) {
-      throw apiError("PAYLOAD_TOO_LARGE", {
-        message: `The snapshot is ${payload.length} bytes; the limit is ${app.limits.maxSnapshotBytes}.`,
-        data: { limit: app.limits.maxSnapshotBytes, unit: "bytes" },
-      });
-    }
-    const { accountId } = context.session;
-    requireOwnSignedSnapshot(context.session, payload);
-    const result = await withHeavySlot(app.quotas, accountId, async () => {
-      await requireStorage(app.quotas, app.sql, accountId, payload.length);
-      return putSnapshot(app, vaultId, {
-        position: input.position,
-        chainHash: bytes(input.chainHash),
-        payload,
-      });
+/** Stores a snapshot sent as JSON or as frames: the same checks, limits and answer for both. */
+const storeSnapshot = async (
+  context: RequestContext & { readonly session: Session },
+  requestedVault: string,
+  snapshot: {
+    readonly position: number;
+    readonly chainHash: Uint8Array;
+    readonly payload: Uint8Array;
+  },
+) => {
+  const { app } = context;
+  const vaultId = await requireOwnVault(context, requestedVault);
+  const { payload } = snapshot;
+  if (payload.length > app.limits.maxSnapshotBytes) {
+    throw apiError("PAYLOAD_TOO_LARGE", {
+      message: `The snapshot is ${payload.length} bytes; the limit is ${app.limits.maxSnapshotBytes}.`,
+      data: { limit: app.limits.maxSnapshotBytes, unit: "bytes" },
     });
-    if (!result.ok) {
-      throw apiError("CHAIN_MISMATCH", {
-        message: `Position ${input.position} of this vault does not have that chain hash (or is past the head).`,
-        data: { position: input.position },
+  }
+  const { accountId } = context.session;
+  requireOwnSignedSnapshot(context.session, payload);
+  const result = await withHeavySlot(app.quotas, accountId, async () => {
+    await requireStorage(app.quotas, app.sql, accountId, payload.length);
+    return putSnapshot(app, vaultId, snapshot);
+  });
+  if (!result.ok) {
+    throw apiError("CHAIN_MISMATCH", {
+      message: `Position ${snapshot.position} of this vault does not have that chain hash (or is past the head).`,
+      data: { position: snapshot.position },
+    });
+  }
+  const info = result.value;
+  return {
+    position: info.position,
+    chainHash: b64(info.chainHash),
+    size: info.size,
+    createdAt: info.createdAt.toISOString(),
+  };
+};
+
+export const snapshotHandlers = {
+  put: vaultAuthed.snapshots.put.handler(({ input, context }) =>
+    storeSnapshot(context, input.vaultId, {
+      position: input.position,
+      chainHash: bytes(input.chainHash),
+      payload: bytes(input.payload),
+    }),
+  ),
+
+  putFrames: vaultAuthed.snapshots.putFrames.handler(async ({ input, context }) => {
+    const decoded = decodeSnapshotFrames(new Uint8Array(await input.body.arrayBuffer()));
+    // The JSON route's schema asks for a position of at least 1; the frame holds any varint.
+    if (decoded.ok && decoded.value.position < 1) {
+      throw new ORPCError("BAD_REQUEST", {
+        status: 400,
+        message: "The snapshot's position must be at least 1.",
       });
     }
-    const info = result.value;
-    return {
-      position: info.position,
-      chainHash: b64(info.chainHash),
-      size: info.size,
-      createdAt: info.createdAt.toISOString(),
-    };
+    if (!decoded.ok) {
+      throw new ORPCError("BAD_REQUEST", {
+        status: 400,
+        message: `The snapshot body is malformed: ${decoded.error.reason}.`,
+      });
+    }
+    return storeSnapshot(context, input.params.vaultId, decoded.value);
   }),
 
   latest: vaultAuthed.snapshots.latest.handler(async ({ input, context }) => {
