@@ -72,7 +72,7 @@ test("rows that grow with the vault read 1× per unit; one that grows faster is 
   // Why the apply can grow: the item states it writes per event, and the share a batch touches.
   const states = table.notes.find((note) => note.startsWith("Item states the vault's apply"));
   assert.match(states ?? "", /0\.10 → 0\.10 → 0\.80 per event \(1,000, 10,000, 800,000 in all\)/);
-  assert.match(states ?? "", /\(38% at 100,000 items\)/);
+  assert.match(states ?? "", /\(at 100,000 items a batch touches 38% of them\)/);
 });
 
 test("a peer or a limit that grows faster is shown but is not a finding of ours", () => {
