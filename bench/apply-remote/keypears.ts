@@ -25,7 +25,7 @@ export const APPLY_BATCH = DEFAULT_APPLY_BATCH;
 export const keypearsVault: ApplyContender = {
   key: "keypears-vault",
   label: "KeyPears vault (decrypt, merge, SQLite on disk)",
-  includes: `KeyPears vault: \`vault.sync.applyOrdered\` in batches of ${APPLY_BATCH.toLocaleString("en-US")} server-ordered events (as the sync client applies verified pages), into a new device's empty vault: each event's signature verified (Ed25519, its author's key from the roster; a worker thread verifies the batch's signatures in order while the main thread applies it, and the main thread verifies those the worker has not reached), the event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per batch, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events and each touched item's sealed merge state and view (history is read from the merge state: no row per field write).`,
+  includes: `KeyPears vault: \`vault.sync.applyOrdered\` in batches of ${APPLY_BATCH.toLocaleString("en-US")} server-ordered events (as the sync client applies verified pages), into a new device's empty vault: each event's signature verified (Ed25519, its author's key from the roster; a worker thread verifies the batch's signatures in order while the main thread applies it, and the main thread verifies those the worker has not reached), the event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per batch, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events and the checkpoint; every batch but the last defers its items (as the sync client does), and the last writes each touched item's sealed merge state and view once (history is read from the merge state: no row per field write).`,
   group: "keypears",
   budgetMs: 40_000,
   minRuns: 2,
@@ -41,8 +41,11 @@ export const keypearsVault: ApplyContender = {
       const used = pagesOf(events.slice(0, Math.ceil(events.length * share)), APPLY_BATCH);
       return {
         apply: () => {
-          for (const page of used) {
-            const applied = vault.sync.applyOrdered(page.events, page.end);
+          // As the sync client: every batch but the pull's last defers its items' writes.
+          for (const [index, page] of used.entries()) {
+            const applied = vault.sync.applyOrdered(page.events, page.end, {
+              defer: index < used.length - 1,
+            });
             if (!applied.ok)
               throw new Error(`applyOrdered refused a page: ${JSON.stringify(applied.error)}`);
           }

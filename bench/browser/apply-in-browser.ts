@@ -36,8 +36,11 @@ export const applyInNode = async (
     const home = mkdtempSync(join(dir, "apply-"));
     const vault = await joinOffline(home, history.account);
     const started = performance.now();
-    for (const page of pages) {
-      const applied = vault.sync.applyOrdered(page.events, page.end);
+    for (const [index, page] of pages.entries()) {
+      // As the sync client: every batch but the pull's last defers its items' writes.
+      const applied = vault.sync.applyOrdered(page.events, page.end, {
+        defer: index < pages.length - 1,
+      });
       if (!applied.ok)
         throw new Error(`applyOrdered refused a page: ${JSON.stringify(applied.error)}`);
     }

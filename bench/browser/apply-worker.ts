@@ -97,12 +97,15 @@ const run = async (request: ApplyWorkerRequest): Promise<ApplyWorkerReply> => {
     if (!joined.ok) throw new Error(describeVaultError(joined.error));
     const vault = joined.value;
     const started = performance.now();
-    for (const page of pages) {
+    for (const [index, page] of pages.entries()) {
       const verifying: Promise<void>[] = [];
       for (let start = 0; start < page.events.length; start += request.page)
         verifying.push(vault.sync.verifyAhead(page.events.slice(start, start + request.page)));
       await Promise.all(verifying);
-      const applied = vault.sync.applyOrdered(page.events, page.end);
+      // As the sync client: every batch but the pull's last defers its items' writes.
+      const applied = vault.sync.applyOrdered(page.events, page.end, {
+        defer: index < pages.length - 1,
+      });
       if (!applied.ok)
         throw new Error(`applyOrdered refused a page: ${JSON.stringify(applied.error)}`);
     }

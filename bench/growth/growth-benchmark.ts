@@ -18,6 +18,7 @@ import { yjs } from "../merge/yjs.ts";
 import type { LoadReply } from "../new-device/crdt-loads.ts";
 import { runScenario, type ScenarioRun } from "../sync/scenario.ts";
 import { DEFAULT_APPLY_BATCH } from "@keypears/sync-client";
+import { MAX_DEFERRED_ITEMS } from "@keypears/vault";
 import { type FailedSize, growthReport } from "./growth-report.ts";
 import { itemStatesWritten } from "./state-writes.ts";
 import type { LocalReply, LocalRequest } from "./protocol.ts";
@@ -48,9 +49,15 @@ export interface GrowthPoint {
   readonly events: number;
   readonly runs: number;
   readonly apply: Readonly<Record<GrowthApplyKey, number>>;
-  /** Item states (sealed merge state and view) the vault's apply writes, in its batches of `applyBatch` events. */
+  /**
+   * Item states (sealed merge state and view) the vault's apply writes, in its batches of
+   * `applyBatch` events, deferred up to `maxDeferred` items (`state-writes.ts`).
+   */
   readonly stateWrites: number;
+  /** ... and what each batch writing the items it touches (no deferral) would write. */
+  readonly stateWritesPerBatch: number;
   readonly applyBatch: number;
+  readonly maxDeferred: number;
   /** End to end on Postgres, and a new device from the snapshot (medians of the runs' parts). */
   readonly sync: {
     readonly pushMs: number;
@@ -171,17 +178,17 @@ const measureSize = async (items: number, { smoke, runs, log }: BenchContext) =>
       if (run.snapshot === undefined) throw new Error("the scenario made no snapshot");
       return run.snapshot;
     };
+    // The log starts with the device's enrolment (no item), then one event per set, in order.
+    const itemOf = [undefined, ...history.workload.sets.map((set) => set.item)];
     return {
       items,
       events,
       runs: reps,
       apply,
-      // The log starts with the device's enrolment (no item), then one event per set, in order.
-      stateWrites: itemStatesWritten(
-        [undefined, ...history.workload.sets.map((set) => set.item)],
-        DEFAULT_APPLY_BATCH,
-      ),
+      stateWrites: itemStatesWritten(itemOf, DEFAULT_APPLY_BATCH, MAX_DEFERRED_ITEMS),
+      stateWritesPerBatch: itemStatesWritten(itemOf, DEFAULT_APPLY_BATCH, 0),
       applyBatch: DEFAULT_APPLY_BATCH,
+      maxDeferred: MAX_DEFERRED_ITEMS,
       sync: {
         pushMs: median(scenarioRuns.map((r) => r.pushMs)),
         pullMs: median(scenarioRuns.map((r) => r.pullMs)),

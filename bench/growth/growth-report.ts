@@ -263,9 +263,11 @@ export const growthReport = (
 const stateWritesNote = (points: readonly GrowthPoint[]): string | undefined => {
   const last = points.at(-1);
   if (last === undefined) return undefined;
+  const perEvent = (writes: (p: GrowthPoint) => number) =>
+    points.map((p) => (writes(p) / p.events).toFixed(2)).join(" → ");
   const batches = Math.ceil((last.events + 1) / last.applyBatch);
-  const share = last.stateWrites / batches / last.items;
-  return `Item states the vault's apply writes: ${points.map((p) => (p.stateWrites / p.events).toFixed(2)).join(" → ")} per event (${points.map((p) => count(p.stateWrites)).join(", ")} in all). \`applyOrdered\` commits each batch of ${count(last.applyBatch)} events in one transaction and writes every item the batch touches once (its sealed merge state, which holds every write of the item, and its view). While a vault has fewer items than a batch has events, that is about one state per item per batch; with more items than that, a batch touches only a share of them, and an item is written again in almost every batch that holds one of its writes (at ${count(last.items)} items a batch touches ${Math.round(share * 100)}% of them): the states written per event, each one carrying the item's history, rise with the vault, and so does the apply's cost per event.`;
+  const share = last.stateWritesPerBatch / batches / last.items;
+  return `Item states the vault's apply writes: ${perEvent((p) => p.stateWrites)} per event (${points.map((p) => count(p.stateWrites)).join(", ")} in all). The sync client applies batches of ${count(last.applyBatch)} events, each in one transaction (its events and the checkpoint); every batch but a pull's last defers the items it touches (vault schema 7), which are written once (each one's sealed merge state, which holds every write of the item, and its view) by the last batch, or whenever more than ${count(last.maxDeferred)} items are waiting. Were every batch to write the items it touches (as before schema 7), it would be ${perEvent((p) => p.stateWritesPerBatch)} per event: at ${count(last.items)} items a batch touches ${Math.round(share * 100)}% of them, and an item would be written again in almost every batch that holds one of its writes.`;
 };
 
 const WRITES_NOTE = "ten field writes per item (the first makes the item)";

@@ -111,9 +111,10 @@ const applyPage = (
   vault: Vault,
   events: readonly StoredEvent[],
   trusted: Checkpoint,
+  defer: boolean,
 ): Result<AppliedPage, ApplyError | ProtocolError> => {
   try {
-    return vault.sync.applyOrdered(events, trusted);
+    return vault.sync.applyOrdered(events, trusted, { defer });
   } catch (error) {
     return err({
       kind: "protocol",
@@ -336,11 +337,34 @@ export const createSyncEngine = (
   };
 
   /**
-   * Pages are verified one by one as they arrive, and applied in batches of up to `applyBatch`
-   * events, each batch in one transaction: an item that many pages touch is written once per
-   * batch instead of once per page, and a lie anywhere in a batch leaves all of it unapplied.
+   * Pulls everything after the verified checkpoint (`pullBatches`), then writes the items its
+   * batches deferred, also when the pull ended early.
    */
-  const pull = async (
+  const pull = async (announced?: number): ReturnType<typeof pullBatches> => {
+    const pulled = await pullBatches(announced);
+    let failure: string | undefined;
+    try {
+      const flushed = vault.sync.flushApplied();
+      if (!flushed.ok) failure = describeVaultError(flushed.error);
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (pulled.ok && failure !== undefined)
+      return err({
+        kind: "protocol",
+        position: null,
+        detail: `the vault could not write the items it pulled (${failure})`,
+      });
+    return pulled;
+  };
+
+  /**
+   * Pages are verified one by one as they arrive, and applied in batches of up to `applyBatch`
+   * events, each batch in one transaction: the events and the checkpoint commit with each batch,
+   * and a lie anywhere in a batch leaves all of it unapplied. Every batch but the last defers its
+   * items (`ApplyOptions.defer`): an item that many batches touch is written once per pull.
+   */
+  const pullBatches = async (
     announced?: number,
   ): Promise<
     Result<
@@ -366,11 +390,11 @@ export const createSyncEngine = (
     // Signatures verified asynchronously (a browser's WebCrypto) while the next pages travel; a
     // batch is applied once its pages' are answered (`vault.sync.verifyAhead`).
     let verifying: Promise<void>[] = [];
-    const apply = async (): Promise<Result<void, SyncError>> => {
+    const apply = async (last: boolean): Promise<Result<void, SyncError>> => {
       if (batch.length === 0) return ok(undefined);
       if (verifying.length > 0) await Promise.all(verifying);
       verifying = [];
-      const applied = applyPage(vault, batch, trusted);
+      const applied = applyPage(vault, batch, trusted, !last);
       if (!applied.ok) return err(fromApply(applied.error, batch[0]?.position ?? null));
       pulled += applied.value.applied;
       clockDrift += applied.value.clockDrift.length;
@@ -414,7 +438,7 @@ export const createSyncEngine = (
       trusted = verified.value;
       const finished = trusted.position >= head.position || events.length === 0;
       if (finished || batch.length >= applyBatch) {
-        const applied = await apply();
+        const applied = await apply(finished);
         if (!applied.ok) return applied;
       }
       progress({ phase: "pull", done: trusted.position, total: head.position });
@@ -505,7 +529,7 @@ export const createSyncEngine = (
       })),
     });
     if (!verified.ok) return ok(false);
-    const applied = applyPage(vault, placed, verified.value);
+    const applied = applyPage(vault, placed, verified.value, false);
     if (!applied.ok) return err(fromApply(applied.error, placed[0]?.position ?? null));
     return ok(true);
   };

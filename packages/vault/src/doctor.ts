@@ -18,6 +18,7 @@ import {
 import type { AccountRecord, VaultDeps } from "./account-record.ts";
 import { createDeviceTrust, openStoredItemEvent } from "./device-trust.ts";
 import { createKeyEpochs } from "./key-epochs.ts";
+import { createPulledEventReader } from "./pulled-events.ts";
 import type { OpenError } from "./sealing.ts";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { createVaultContext } from "./vault-context.ts";
@@ -85,6 +86,8 @@ const examine = (ctx: ReturnType<typeof createVaultContext>, repair: boolean): D
     (signer === ctx.account.deviceId
       ? createDeviceTrust(ctx, epochs).keys().signingKey
       : undefined);
+  // A deferred item (a pull that did not finish) is read as its row and its pulled events.
+  store.readPulledEventsWith(createPulledEventReader(db, vaultId, epochs.keysOf, signingKeyOf));
   const statesByItem = new Map<ItemId, ItemState>();
   const eventsByItem = new Map<ItemId, number>();
   for (const row of rows) {

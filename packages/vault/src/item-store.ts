@@ -13,8 +13,10 @@
 import { bytesToHex, err, ok, type Result } from "@keypears/base";
 import { blindIndex, type VaultKeys } from "@keypears/crypto";
 import {
+  applyToItem,
   type ChainHash,
   compareHlc,
+  createItemState,
   decodeItemState,
   encodeItemState,
   type Event,
@@ -57,15 +59,26 @@ export interface ItemStore {
   readonly loadState: (itemId: ItemId) => Result<ItemState | undefined, OpenError>;
   /**
    * Records events (already applied to `states`) and rewrites the touched items' views and
-   * history. Call inside a transaction. `keepStates: false` leaves the states out of the cache
-   * of decoded states (an import's new items: kept, ten thousand of them only slow the garbage
-   * collector down, and they are read again only if edited).
+   * merge states, or defers them (`CommitOptions`). Call inside a transaction.
    */
   readonly commitEvents: (
     entries: readonly EventToCommit[],
     states: ReadonlyMap<ItemId, ItemState>,
-    options?: { readonly keepStates?: boolean },
+    options?: CommitOptions,
   ) => ReadonlyMap<ItemId, Item>;
+  /**
+   * Writes every deferred item's state and view (see `CommitOptions.defer`); returns how many.
+   * Call inside a transaction.
+   */
+  readonly flushDeferred: () => Result<number, OpenError>;
+  /** How many items are deferred: their rows do not yet hold every event this vault applied. */
+  readonly deferredCount: () => number;
+  /**
+   * Gives the store the way to open an item's pulled events from a position on (the vault's keys
+   * of every epoch, its devices' signing keys), to rebuild a deferred item it holds no state of:
+   * one a crash, a rollback or another connection's commit took out of memory.
+   */
+  readonly readPulledEventsWith: (reader: PulledEventReader) => void;
   readonly readItem: (itemId: ItemId) => Result<Item | undefined, OpenError>;
   /** Every item, each either readable or reported as tampered; one bad row never hides the others. */
   readonly readItems: () => readonly Result<Item, OpenError>[];
@@ -111,6 +124,31 @@ export interface ItemStore {
   /** How many decoded merge states are held in memory (never more than the store's bound). */
   readonly cachedStates: () => number;
 }
+
+export interface CommitOptions {
+  /**
+   * `false` leaves the states out of the cache of decoded states (an import's new items: kept,
+   * ten thousand of them only slow the garbage collector down, and they are read again only if
+   * edited).
+   */
+  readonly keepStates?: boolean;
+  /**
+   * Records the events (each with its server position) but not the touched items' states and
+   * views: the items are listed as deferred (table deferred_items, from the first position not in
+   * their rows) and their states kept in memory, until `flushDeferred` or any write of the item
+   * writes them. A pull of many batches so writes each item once, not once per batch that holds
+   * one of its events. Until then `readItem` and `readItems` show those items as before the
+   * deferred events; `loadState` and history include them. After a crash, or in another
+   * connection, a deferred item is its row with its pulled events from that position applied again.
+   */
+  readonly defer?: boolean;
+}
+
+/** Opens an item's pulled (remote) events from `fromPosition` on, in position order. */
+export type PulledEventReader = (
+  itemId: ItemId,
+  fromPosition: number,
+) => Result<readonly Event[], OpenError>;
 
 export interface ItemChanges {
   readonly cursor: string;
@@ -211,6 +249,11 @@ export const createItemStore = (
     "SELECT field_key, event_id, record FROM history WHERE item_id = ? ORDER BY hlc, event_id",
   );
   const selectKeptHistoryItems = db.prepare("SELECT DISTINCT item_id FROM history");
+  const selectDeferred = db.prepare("SELECT item_id, from_position FROM deferred_items");
+  const insertDeferred = db.prepare(
+    "INSERT INTO deferred_items (item_id, from_position) VALUES (?, ?) ON CONFLICT (item_id) DO NOTHING",
+  );
+  const deleteDeferred = db.prepare("DELETE FROM deferred_items WHERE item_id = ?");
   const selectFieldHistory = db.prepare(
     "SELECT field_key, event_id, record FROM history WHERE item_id = ? AND field_key = ? ORDER BY hlc, event_id",
   );
@@ -226,6 +269,52 @@ export const createItemStore = (
     if (!states.has(state.itemId) && states.size >= maxCachedStates)
       states.delete(states.keys().next().value as ItemId);
     states.set(state.itemId, state);
+  };
+  const uncacheState = (itemId: ItemId): void => {
+    states.delete(itemId);
+  };
+
+  /**
+   * The deferred items (table deferred_items) as this store last read or wrote them: id, and the
+   * first position their rows do not hold. Read again after a rollback or another connection's
+   * commit (`undefined` until then).
+   */
+  let deferred: Map<ItemId, number> | undefined;
+  const deferredItems = (): Map<ItemId, number> => {
+    deferred ??= new Map(
+      (selectDeferred.all() as { item_id: ItemId; from_position: number }[]).map((row) => [
+        row.item_id,
+        row.from_position,
+      ]),
+    );
+    return deferred;
+  };
+  /**
+   * The merge states of deferred items, as this store applied their events: never evicted (the
+   * rows lack them), dropped with the other decoded states (then rebuilt from the rows and events).
+   */
+  const pinned = new Map<ItemId, ItemState>();
+  let readPulled: PulledEventReader | undefined;
+  /** A deferred item's state from its row and its pulled events from `from` on. */
+  const rebuildDeferred = (
+    itemId: ItemId,
+    stored: ItemState | undefined,
+    from: number,
+  ): Result<ItemState | undefined, OpenError> => {
+    if (readPulled === undefined)
+      throw new Error(`item ${itemId} is deferred and this store cannot open its events`);
+    const events = readPulled(itemId, from);
+    if (!events.ok) return events;
+    if (stored === undefined && events.value.length === 0) return ok(undefined);
+    const state = stored ?? createItemState(itemId);
+    for (const event of events.value) applyToItem(state, event);
+    pinned.set(itemId, state);
+    return ok(state);
+  };
+  /** A write of the item's row: it holds every event applied to the item now. */
+  const undefer = (itemId: ItemId): void => {
+    pinned.delete(itemId);
+    if (deferredItems().delete(itemId)) deleteDeferred.run(itemId);
   };
 
   const transaction = <T, E>(fn: () => Result<T, E>): Result<T, E> => {
@@ -247,6 +336,8 @@ export const createItemStore = (
    */
   const forgetUncommitted = (): void => {
     states.clear();
+    pinned.clear();
+    deferred = undefined;
     writtenViews.clear();
     for (const itemId of writtenInTransaction) dirty.add(itemId);
     if (!db.inTransaction()) writtenInTransaction.clear();
@@ -254,16 +345,19 @@ export const createItemStore = (
 
   const loadState = (itemId: ItemId): Result<ItemState | undefined, OpenError> => {
     refreshCache();
-    const cached = states.get(itemId);
+    const cached = pinned.get(itemId) ?? states.get(itemId);
     if (cached !== undefined) return ok(cached);
+    const from = deferredItems().get(itemId);
     const row = selectState.get(itemId) as { state: Uint8Array } | undefined;
-    if (row === undefined) return ok(undefined);
+    if (row === undefined)
+      return from === undefined ? ok(undefined) : rebuildDeferred(itemId, undefined, from);
     const opened = openItemRecord(keys, vaultId, itemId, "state", row.state);
     if (!opened.ok) return opened;
     // Opened under this vault's key, so it is bytes this vault wrote: no canonical re-check needed.
     const state = decodeItemState(opened.value, { trusted: true });
     if (!state.ok || state.value.itemId !== itemId)
       return err({ kind: "tampered", what: "item state", id: itemId });
+    if (from !== undefined) return rebuildDeferred(itemId, state.value, from);
     cacheState(state.value);
     return ok(state.value);
   };
@@ -290,10 +384,12 @@ export const createItemStore = (
   const commitEvents = (
     entries: readonly EventToCommit[],
     states: ReadonlyMap<ItemId, ItemState>,
-    options: { readonly keepStates?: boolean } = {},
+    options: CommitOptions = {},
   ): ReadonlyMap<ItemId, Item> => {
     const touched = new Set<ItemId>();
     const createdAt = now();
+    /** With `defer`: each touched item's first position in this commit. */
+    const firstPosition = new Map<ItemId, number>();
     for (const entry of entries) {
       const { event } = entry;
       insertEvent.run(
@@ -308,6 +404,26 @@ export const createItemStore = (
       );
       if (entry.enqueue) insertOutbox.run(vaultId, event.id);
       touched.add(event.itemId);
+      if (options.defer === true) {
+        if (entry.position === undefined || entry.origin !== "remote")
+          throw new Error(`only pulled events with their positions can be deferred (${event.id})`);
+        if (!firstPosition.has(event.itemId)) firstPosition.set(event.itemId, entry.position);
+      }
+    }
+    if (options.defer === true) {
+      const listed = deferredItems();
+      for (const itemId of touched) {
+        const state = states.get(itemId);
+        if (state === undefined) throw new Error(`no merge state given for item ${itemId}`);
+        if (!listed.has(itemId)) {
+          const from = firstPosition.get(itemId) as number;
+          insertDeferred.run(itemId, from);
+          listed.set(itemId, from);
+        }
+        pinned.set(itemId, state);
+        uncacheState(itemId);
+      }
+      return new Map();
     }
     const written = new Map<ItemId, Item>();
     for (const itemId of touched) {
@@ -368,6 +484,8 @@ export const createItemStore = (
     if (version !== seenVersion) {
       cache.clear();
       states.clear();
+      pinned.clear();
+      deferred = undefined;
       dirty.clear();
       writtenViews.clear();
       complete = false;
@@ -423,6 +541,7 @@ export const createItemStore = (
   /** Seals and stores an item's merge state and the view derived from it; returns the view. */
   const writeItem = (state: ItemState, keepState = true): Item => {
     markWritten(state.itemId);
+    undefer(state.itemId);
     if (keepState) cacheState(state);
     // A state not kept must not stay cached from before this write either.
     else states.delete(state.itemId);
@@ -604,6 +723,7 @@ export const createItemStore = (
       }
       deleteItem.run(state.itemId);
       states.delete(state.itemId);
+      undefer(state.itemId);
       markWritten(state.itemId);
     },
     // Not cached: a snapshot's items are read again only if edited, and a hundred thousand decoded
@@ -613,13 +733,46 @@ export const createItemStore = (
     },
     cachedStates: () => states.size,
     readStates: () => {
-      const out: Uint8Array[] = [];
+      refreshCache();
+      const listed = deferredItems();
+      const out: [ItemId, Uint8Array][] = [];
       for (const row of selectStates.all() as { id: ItemId; state: Uint8Array }[]) {
+        if (listed.has(row.id)) continue;
         const opened = openItemRecord(keys, vaultId, row.id, "state", row.state);
         if (!opened.ok) return opened;
-        out.push(opened.value);
+        out.push([row.id, opened.value]);
       }
-      return ok(out);
+      if (listed.size === 0) return ok(out.map(([, state]) => state));
+      // A deferred item's state as it is, not as its row holds it; by id, as the rows are read.
+      for (const itemId of listed.keys()) {
+        const state = loadState(itemId);
+        if (!state.ok) return state;
+        if (state.value !== undefined) out.push([itemId, encodeItemState(state.value)]);
+      }
+      out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return ok(out.map(([, state]) => state));
+    },
+    flushDeferred: () => {
+      refreshCache();
+      const listed = deferredItems();
+      let written = 0;
+      for (const itemId of listed.keys()) {
+        const state = loadState(itemId);
+        if (!state.ok) return state;
+        if (state.value === undefined) undefer(itemId);
+        else {
+          writeItem(state.value);
+          written += 1;
+        }
+      }
+      return ok(written);
+    },
+    deferredCount: () => {
+      refreshCache();
+      return deferredItems().size;
+    },
+    readPulledEventsWith: (reader) => {
+      readPulled = reader;
     },
     fieldKey,
     itemsWithKeptHistory: () => {

@@ -36,7 +36,7 @@ test("a version 1 file keeps its outbox through the migration to 2, which adds t
 
     assert.equal(migrate(db), undefined);
     assert.equal(version(db), SCHEMA_VERSION);
-    assert.equal(SCHEMA_VERSION, 6);
+    assert.equal(SCHEMA_VERSION, 7);
     assert.deepEqual(
       db
         .prepare(

@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 const migrations: readonly string[] = [
   `
@@ -164,6 +164,17 @@ const migrations: readonly string[] = [
     sealed_key BLOB NOT NULL,
     started_at INTEGER
   ) STRICT;
+  `,
+  `
+  -- Version 7: items whose row does not yet hold the pulled events from from_position on. A large
+  -- pull commits its events batch by batch and writes each touched item's state and view once, at
+  -- its end (item-store.ts, deferred commits), instead of once per batch. An item listed here is its row
+  -- (or nothing) with its remote events from from_position on applied again; whoever reads it
+  -- first after a crash rebuilds it so, and unlocking writes every listed item back.
+  CREATE TABLE deferred_items (
+    item_id TEXT PRIMARY KEY,
+    from_position INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
   `,
 ];
 

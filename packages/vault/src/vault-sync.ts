@@ -60,6 +60,7 @@ import {
 } from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
 import type { ApprovalSetting, DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
+import { createPulledEventReader } from "./pulled-events.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
 import { type BatchSignatures, signatureJobsOf, startBatchSignatures } from "./batch-signatures.ts";
 import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
@@ -89,6 +90,22 @@ export type ApplyError =
    * the server showed the two devices different histories.
    */
   | { readonly kind: "fork"; readonly id: EventId; readonly position: number };
+
+/**
+ * Deferred items (`ApplyOptions.defer`) kept in memory at most: past it, an apply writes them all.
+ * A decoded merge state is a few KiB: this bounds a pull's memory to a few hundred MiB.
+ */
+export const MAX_DEFERRED_ITEMS = 100_000;
+
+export interface ApplyOptions {
+  /**
+   * More batches of this pull follow: the touched items' states and views are written once, by
+   * the last batch (or `flushApplied`), not by every batch that holds one of their events. The
+   * events and the checkpoint commit with each batch as before. Until then, listing shows the
+   * deferred items as before this pull; reading an item's state or history includes them.
+   */
+  readonly defer?: boolean;
+}
 
 export interface ApplyResult {
   readonly applied: number;
@@ -176,7 +193,13 @@ export interface VaultSync {
   readonly applyOrdered: (
     events: readonly StoredEvent[],
     verified: Checkpoint,
+    options?: ApplyOptions,
   ) => Result<ApplyResult, ApplyError>;
+  /**
+   * Writes the items earlier applies deferred (`ApplyOptions.defer`); returns how many. A pull
+   * that ends early (an error, a lie) calls it; so does unlocking, after a crash.
+   */
+  readonly flushApplied: () => Result<number, OpenError>;
   /**
    * Verifies the signatures of pulled events before `applyOrdered` applies them, where the
    * platform verifies asynchronously (a browser's WebCrypto: `BackgroundVerifier.ahead`); the
@@ -328,6 +351,15 @@ export const createVaultSync = (
     "SELECT event_id AS id, position FROM outbox WHERE vault_id = ? AND state = 'ordered' ORDER BY seq",
   );
   const log = createEventLog(db);
+  // A deferred item the store holds no state of is rebuilt from its row and its pulled events.
+  ctx.store.readPulledEventsWith(
+    createPulledEventReader(
+      db,
+      vaultId,
+      trust.epochs.keysOf,
+      (signer) => trust.entry(signer)?.signingKey,
+    ),
+  );
   const selectPromised = db.prepare(
     "SELECT position FROM outbox WHERE vault_id = ? AND event_id = ?",
   );
@@ -506,6 +538,7 @@ export const createVaultSync = (
     events: readonly StoredEvent[],
     nextVerified: Checkpoint,
     signatures: BatchSignatures,
+    defer: boolean,
   ): Result<ApplyResult, ApplyError> =>
     ctx.store.transaction((): Result<ApplyResult, ApplyError> => {
       const states = new Map<ItemId, ItemState>();
@@ -633,11 +666,19 @@ export const createVaultSync = (
           chainHash: stored.chainHash,
         });
       }
-      ctx.store.commitEvents(toCommit, states);
+      ctx.store.commitEvents(toCommit, states, { defer });
+      if (!defer || ctx.store.deferredCount() > MAX_DEFERRED_ITEMS) {
+        const flushed = ctx.store.flushDeferred();
+        if (!flushed.ok) return flushed;
+      }
       ctx.writeState("verified", encodeCheckpoint(nextVerified));
       ctx.saveClock();
       return ok({ applied: toCommit.length, clockDrift, quarantined, enrolled });
     });
+
+  // Items a pull deferred and did not write (it crashed, or was killed): written now, so that
+  // lists show them. One that fails to open stays deferred; reading it reports the damage.
+  if (ctx.store.deferredCount() > 0) ctx.store.transaction(() => ctx.store.flushDeferred());
 
   return {
     localOnly: ctx.localOnly,
@@ -712,7 +753,7 @@ export const createVaultSync = (
         // Locked meanwhile, or the roster unreadable: the apply verifies (or refuses) itself.
       }
     },
-    applyOrdered: (events, nextVerified) => {
+    applyOrdered: (events, nextVerified, options = {}) => {
       ctx.assertUnlocked();
       // Signatures are verified on another core while this thread applies (batch-signatures.ts).
       const signatures = startBatchSignatures(
@@ -723,10 +764,15 @@ export const createVaultSync = (
         (device) => trust.entry(device)?.signingKey,
       );
       try {
-        return applyVerified(events, nextVerified, signatures);
+        return applyVerified(events, nextVerified, signatures, options.defer === true);
       } finally {
         signatures.finish();
       }
+    },
+    flushApplied: () => {
+      ctx.assertUnlocked();
+      if (ctx.store.deferredCount() === 0) return ok(0);
+      return ctx.store.transaction(() => ctx.store.flushDeferred());
     },
     quarantined: () => {
       ctx.assertUnlocked();
