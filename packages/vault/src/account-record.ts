@@ -38,6 +38,8 @@ export interface VaultDeps {
    * make a device that holds an oversize change (as one made before the limit was checked).
    */
   readonly unsafeMaxEventBytesForTests?: number;
+  /** Tests only: how many deferred items a pull keeps before writing them, instead of `MAX_DEFERRED_ITEMS`. */
+  readonly maxDeferredItemsForTests?: number;
 }
 
 export const defaultVaultDeps: VaultDeps = {

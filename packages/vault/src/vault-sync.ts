@@ -667,7 +667,8 @@ export const createVaultSync = (
         });
       }
       ctx.store.commitEvents(toCommit, states, { defer });
-      if (!defer || ctx.store.deferredCount() > MAX_DEFERRED_ITEMS) {
+      const bound = ctx.deps.maxDeferredItemsForTests ?? MAX_DEFERRED_ITEMS;
+      if (!defer || ctx.store.deferredCount() > bound) {
         const flushed = ctx.store.flushDeferred();
         if (!flushed.ok) return flushed;
       }

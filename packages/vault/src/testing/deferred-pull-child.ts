@@ -42,13 +42,15 @@ const readPages = (file: string) =>
   }));
 
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) {
-  const [home, address, password, file] = process.argv.slice(2) as [string, string, string, string];
+  const [home, address, file] = process.argv.slice(2) as [string, string, string];
+  // The password comes in the environment, not the command line (which `ps` shows).
+  const password = process.env["KEYPEARS_TEST_PASSWORD"] ?? "";
   const unlocked = await unlockVault({ home, address, password, deps: cheapDeps() });
-  if (!unlocked.ok) throw new Error(JSON.stringify(unlocked.error));
+  if (!unlocked.ok) throw new Error(`unlock failed: ${unlocked.error.kind}`);
   const vault = unlocked.value;
   for (const page of readPages(file)) {
     const applied = vault.sync.applyOrdered(page.events, page.end, { defer: true });
-    if (!applied.ok) throw new Error(JSON.stringify(applied.error));
+    if (!applied.ok) throw new Error(`the apply failed: ${applied.error.kind}`);
   }
   process.stdout.write(`deferred ${vault.sync.verified().position}\n`);
   // Killed here, as a process that crashed between two batches of a pull.
