@@ -101,11 +101,14 @@ test("a share larger than MAX_SHARE_BYTES is refused at sealing", () => {
 test("cost of the suites, printed (seal + open, signatures included)", () => {
   for (const suite of SUITES) {
     const runs = 20;
-    const started = performance.now();
+    // CPU time, not the wall clock: on a loaded machine (load 30 has been seen) the wall clock of
+    // these tens of ms can stretch past the bound, while the CPU time stays the cost.
+    const started = process.cpuUsage();
     for (let i = 0; i < runs; i++) assert.ok(openAs(seal(suite)).ok);
-    const ms = (performance.now() - started) / runs;
+    const used = process.cpuUsage(started);
+    const ms = (used.user + used.system) / 1000 / runs;
     const bytes = JSON.stringify(seal(suite)).length;
-    console.log(`# ${suite}: ${ms.toFixed(1)} ms per seal+open, envelope ${bytes} bytes`);
+    console.log(`# ${suite}: ${ms.toFixed(1)} ms of CPU per seal+open, envelope ${bytes} bytes`);
     assert.ok(ms < 500, `${suite} takes ${ms} ms`);
   }
 });

@@ -14,6 +14,11 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
+// What the watcher does at once takes tens of ms. The bound leaves room for a loaded machine,
+// where 1 s was tight, and stays far below the 60 s poll and file check the tests set, so only
+// the head notice or the commit can meet it.
+const PROMPTLY_MS = 10_000;
+
 const waitFor = async (condition: () => boolean, timeoutMs: number): Promise<number> => {
   const started = Date.now();
   while (!condition()) {
@@ -23,7 +28,7 @@ const waitFor = async (condition: () => boolean, timeoutMs: number): Promise<num
   return Date.now() - started;
 };
 
-test("a watching device applies an edit made on another device within a second, and keeps following", async () => {
+test("a watching device applies an edit made on another device at once, and keeps following", async () => {
   const server = await startSyncServer();
   cleanups.push(() => server.close());
   const account = await createSyncedAccount(server, { name: "laptop" });
@@ -48,9 +53,9 @@ test("a watching device applies an edit made on another device within a second, 
     await laptop.sync();
     const elapsed = await waitFor(
       () => phone.vault.list().some((item) => item.title === title),
-      1000,
+      PROMPTLY_MS,
     );
-    assert.ok(elapsed < 1000, `${title} arrived after ${elapsed} ms`);
+    assert.ok(elapsed < PROMPTLY_MS, `${title} arrived after ${elapsed} ms`);
   }
   controller.abort();
 });
@@ -72,7 +77,7 @@ test("a watching device pushes a change made through its vault at once, with no 
   });
   await connected;
   expectOk(device.vault.add({ fields: { title: "Typed while watching" } }));
-  await waitFor(() => device.vault.sync.status().verifiedEvents === 1, 3000);
+  await waitFor(() => device.vault.sync.status().verifiedEvents === 1, PROMPTLY_MS);
   // Changes made in one transaction are pushed once it commits, and a rolled-back one never.
   assert.throws(() =>
     device.vault.transact(() => {
@@ -84,7 +89,7 @@ test("a watching device pushes a change made through its vault at once, with no 
     expectOk(device.vault.add({ fields: { title: "One" } }));
     expectOk(device.vault.add({ fields: { title: "Two" } }));
   });
-  await waitFor(() => device.vault.sync.status().verifiedEvents === 3, 3000);
+  await waitFor(() => device.vault.sync.status().verifiedEvents === 3, PROMPTLY_MS);
   assert.equal(device.vault.sync.status().pending, 0);
   controller.abort();
 });
@@ -118,12 +123,12 @@ test("a watching device pushes a change another process committed to its vault f
     fileCheckMs: 60_000,
   });
   // Connected and done with the first sync: from here only a look at the file can find the edit.
-  await waitFor(() => connected && synced > 0, 3000);
+  await waitFor(() => connected && synced > 0, PROMPTLY_MS);
   await new Promise((resolve) => setTimeout(resolve, 50));
   const syncsBefore = synced;
   expectOk(editor.add({ fields: { title: "Typed in another terminal" } }));
-  const elapsed = await waitFor(() => device.vault.sync.status().verifiedEvents === 1, 3000);
-  assert.ok(elapsed < 1000, `pushed after ${elapsed} ms`);
+  const elapsed = await waitFor(() => device.vault.sync.status().verifiedEvents === 1, PROMPTLY_MS);
+  assert.ok(elapsed < PROMPTLY_MS, `pushed after ${elapsed} ms`);
   assert.ok(synced > syncsBefore);
   controller.abort();
 });
@@ -141,9 +146,9 @@ test("watching survives the server going away and coming back", async () => {
     pollMs: 100,
     maxBackoffMs: 200,
   });
-  await waitFor(() => states.includes("connected"), 3000);
+  await waitFor(() => states.includes("connected"), PROMPTLY_MS);
   await server.close();
-  await waitFor(() => states.includes("disconnected"), 3000);
+  await waitFor(() => states.includes("disconnected"), PROMPTLY_MS);
   // Waiting in the outbox: still pending, or sent by a push attempt the outage failed (the
   // watcher pushes on commit; whether it tried before the abort is a race), never set aside.
   const waiting = () => device.vault.sync.status().pending + device.vault.sync.status().sent;

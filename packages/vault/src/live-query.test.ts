@@ -103,11 +103,18 @@ test("createLiveQuery collapses notices during a run and reports failed runs", a
   let notify: () => void = () => {};
   const seen: number[] = [];
   const errors: unknown[] = [];
+  let started = 0;
+  let finished = 0;
   const stop = createLiveQuery({
     run: async () => {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      if (value === 99) throw new Error("locked");
-      return value;
+      started++;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        if (value === 99) throw new Error("locked");
+        return value;
+      } finally {
+        finished++;
+      }
     },
     changes: (onChange) => {
       notify = onChange;
@@ -116,15 +123,22 @@ test("createLiveQuery collapses notices during a run and reports failed runs", a
     onResult: (v) => seen.push(v),
     onError: (e) => errors.push(e),
   });
-  await settle();
+  // Waits until no run is under way, not for a fixed time: a run still going when `value` turns
+  // 99 (after a stall of ~90 ms on a loaded machine) would add an error the test does not expect.
+  const idle = async () => {
+    do await settle();
+    while (finished < started);
+  };
+  await idle();
   value = 1;
   notify();
   notify();
   notify();
-  await settle();
+  await idle();
+  assert.equal(started, 3, "the notices during a run make one more run");
   value = 99;
   notify();
-  await settle();
+  await idle();
   stop();
   assert.deepEqual(seen, [0, 1]);
   assert.equal(errors.length, 1);

@@ -110,7 +110,8 @@ const describeAppendOnto = (
         (await store.readAfter(one, 0, 10)).map((event) => event.id),
         batch.map((event) => event.id),
       );
-      for (let i = 0; i < 50 && !notices.some((n) => n.startsWith(`h ${one} 3 `)); i++) {
+      // Up to 10 s (a notice takes ms; 1 s could be missed on a loaded machine).
+      for (let i = 0; i < 500 && !notices.some((n) => n.startsWith(`h ${one} 3 `)); i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await stop();

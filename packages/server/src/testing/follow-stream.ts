@@ -6,7 +6,11 @@ export interface FollowedStream {
   readonly heads: WireCheckpoint[];
   readonly error: () => unknown;
   readonly ended: () => boolean;
-  /** Resolves once a head at `position` or later arrived; rejects after `timeoutMs`. */
+  /**
+   * Resolves (with the ms waited) once a head at `position` or later arrived; rejects after
+   * `timeoutMs`, 10 s by default: heads come in ms, and nothing but a notice moves a stream, so a
+   * generous bound only makes room for a loaded machine (1 s could be missed there).
+   */
   readonly waitForPosition: (position: number, timeoutMs?: number) => Promise<number>;
   readonly waitForEnd: (timeoutMs?: number) => Promise<void>;
   readonly stop: () => Promise<void>;
@@ -43,9 +47,9 @@ export const followStream = async (
     heads,
     error: () => failure,
     ended: () => ended,
-    waitForPosition: (position, timeoutMs = 1000) =>
+    waitForPosition: (position, timeoutMs = 10_000) =>
       poll(() => (heads.at(-1)?.position ?? -1) >= position, timeoutMs, `head ${position}`),
-    waitForEnd: async (timeoutMs = 1000) => {
+    waitForEnd: async (timeoutMs = 10_000) => {
       await poll(() => ended, timeoutMs, "the stream to end");
     },
     stop: async () => {

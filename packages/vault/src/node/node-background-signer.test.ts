@@ -39,11 +39,12 @@ test("the worker's signatures are exactly Ed25519's, with the seed it was handed
 
 test("messages the caller claims first are left to it; the others are signed by the worker", async () => {
   const { signingSeed } = createDeviceKeyPairs(random);
-  const messages = Array.from({ length: 200 }, () => random(100));
+  const messages = Array.from({ length: 1000 }, () => random(100));
   const batch = nodeBackgroundSigner.start(signingSeed, messages);
   try {
-    // Claimed at once, long before the worker (a signature at a time, in order) reaches them.
-    const claimed = [100, 150, 199];
+    // Claimed at once, long before the worker (a signature at a time, in order) reaches them:
+    // 600 signatures (tens of ms) ahead; at 100, a stall here of a few ms could lose the race.
+    const claimed = [600, 800, 999];
     for (const i of claimed) assert.equal(batch.take(i), undefined, `message ${i} is claimed`);
     await settled(batch.unsigned);
     for (const i of claimed) assert.equal(batch.take(i), undefined, `message ${i} is the caller's`);
