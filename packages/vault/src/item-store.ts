@@ -103,8 +103,12 @@ export interface ItemStore {
    * event in history. Call inside a transaction.
    */
   readonly rewriteItem: (state: ItemState) => void;
-  /** Writes an item known only by its merge state (from a snapshot): its row, from which history is read. */
-  readonly importItem: (state: ItemState) => void;
+  /**
+   * Writes an item known only by its merge state (a snapshot's, a repair's): its row, from which
+   * history is read; the state is not kept in memory. `encoded`: the state's canonical bytes when
+   * the caller has them (they must be `encodeItemState(state)`; not checked), so it is not encoded again.
+   */
+  readonly importItem: (state: ItemState, encoded?: Uint8Array) => void;
   /** The opened merge-state bytes of every item (for a snapshot). */
   readonly readStates: () => Result<readonly Uint8Array[], OpenError>;
   readonly fieldKey: (name: string) => string;
@@ -539,7 +543,7 @@ export const createItemStore = (
   };
 
   /** Seals and stores an item's merge state and the view derived from it; returns the view. */
-  const writeItem = (state: ItemState, keepState = true): Item => {
+  const writeItem = (state: ItemState, keepState = true, encoded?: Uint8Array): Item => {
     markWritten(state.itemId);
     undefer(state.itemId);
     if (keepState) cacheState(state);
@@ -552,7 +556,7 @@ export const createItemStore = (
       vaultId,
       state.itemId,
       "state",
-      encodeItemState(state),
+      encoded ?? encodeItemState(state),
       random,
     );
     const viewBox = sealItemRecord(keys, vaultId, state.itemId, "view", encodeItem(item), random);
@@ -728,8 +732,8 @@ export const createItemStore = (
     },
     // Not cached: a snapshot's items are read again only if edited, and a hundred thousand decoded
     // states would only slow the garbage collector down.
-    importItem: (state) => {
-      writeItem(state, false);
+    importItem: (state, encoded) => {
+      writeItem(state, false, encoded);
     },
     cachedStates: () => states.size,
     readStates: () => {

@@ -185,6 +185,11 @@ export const sealSignedSnapshot = (
 
 export interface OpenedSnapshot {
   readonly states: readonly ItemState[];
+  /**
+   * Each state's bytes as the snapshot holds them, by index. They decoded canonically, so they are
+   * the state's own encoding (`encodeItemState`), and an import seals them without encoding again.
+   */
+  readonly encoded: readonly Uint8Array[];
   /** Empty for a version-1 snapshot (a vault before its upgrade point). */
   readonly roster: readonly RosterEntry[];
   /** The key epoch that sealed it (0 for a version-1 snapshot). */
@@ -298,14 +303,17 @@ export const openSnapshot = (
   if (approval === undefined)
     return err({ kind: "invalid-snapshot", reason: "the approval setting is malformed" });
   const out: ItemState[] = [];
-  for (const bytes of states as unknown[]) {
-    if (!(bytes instanceof Uint8Array))
+  const encoded: Uint8Array[] = [];
+  for (const value of states as unknown[]) {
+    if (!(value instanceof Uint8Array))
       return err({ kind: "invalid-snapshot", reason: "an item state is not bytes" });
-    const state = decodeItemState(asPlainBytes(bytes));
+    const bytes = asPlainBytes(value);
+    const state = decodeItemState(bytes);
     if (!state.ok) return err({ kind: "invalid-snapshot", reason: state.error.reason });
     out.push(state.value);
+    encoded.push(bytes);
   }
-  return ok({ states: out, roster, epoch, approval });
+  return ok({ states: out, encoded, roster, epoch, approval });
 };
 
 /**

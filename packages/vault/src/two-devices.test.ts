@@ -238,6 +238,15 @@ test("a third device starts from a snapshot of the vault plus the events after i
     items: laptop.list({ trash: true }).length + laptop.list().length,
   });
   assert.equal(tablet.sync.verified().position, snapshot.position);
+  // Every item's merge state came whole, read back from the file (not from the import's memory):
+  // each item's whole history, every field, is the laptop's.
+  for (const item of [...laptop.list(), ...laptop.list({ trash: true })]) {
+    assert.deepEqual(
+      expectOk(tablet.history(item.id)),
+      expectOk(laptop.history(item.id)),
+      `the history of item ${item.id} came with the snapshot`,
+    );
+  }
   await sync(tablet);
   for (const vault of [laptop, phone]) await sync(vault);
   const titles = (vault: Vault) =>

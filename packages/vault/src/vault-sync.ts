@@ -989,8 +989,9 @@ export const createVaultSync = (
         (): Result<{ readonly items: number }, { readonly kind: "not-empty" }> => {
           if ((countRows.get() as { n: number }).n > 0) return err({ kind: "not-empty" });
           let latest: Hlc | undefined;
-          for (const state of opened.value.states) {
-            ctx.store.importItem(state);
+          const { states, encoded } = opened.value;
+          for (const [index, state] of states.entries()) {
+            ctx.store.importItem(state, encoded[index]);
             for (const applied of state.applied.values()) {
               if (latest === undefined || compareHlc(applied.hlc, latest) > 0) latest = applied.hlc;
             }
