@@ -12,7 +12,13 @@ import {
 } from "./live-query.ts";
 import { unlockVault } from "./node/node-accounts.ts";
 import type { ListFilter } from "./search.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/test-home.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  seededDeps,
+} from "./testing/test-home.ts";
 import type { Vault } from "./vault.ts";
 
 type ListQuery = { readonly kind: "list" | "rows"; readonly filter?: ListFilter };
@@ -128,10 +134,12 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 
 test("property: a live list folded from deltas always equals the list run in full", async () => {
   const seed = Number(process.env["KEYPEARS_PROPERTY_SEED"] ?? Date.now() % 2 ** 31);
-  console.log(`live-query-delta seed ${seed} (KEYPEARS_PROPERTY_SEED replays it)`);
+  console.log(`live-query-delta seed ${seed} (KEYPEARS_PROPERTY_SEED replays it, ids included)`);
   const home = createTestHome();
   try {
-    const { vault } = await createTestAccount(home.path);
+    const { vault } = await createTestAccount(home.path, "alice@localhost", {
+      deps: seededDeps(seed),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(actionArb, { minLength: 1, maxLength: 30 }), async (actions) => {
         // Each run starts from the vault as the previous left it: the lists keep growing.

@@ -8,7 +8,14 @@ import { createAccount, type NewAccount } from "../node/node-accounts.ts";
 import { describeVaultError } from "../errors.ts";
 import { CHEAP_KDF, cheapDeps, type TestHome } from "./test-platform-helpers.ts";
 
-export { CHEAP_KDF, cheapDeps, expectOk, type TestHome } from "./test-platform-helpers.ts";
+export {
+  CHEAP_KDF,
+  cheapDeps,
+  expectOk,
+  seededDeps,
+  steppingClock,
+  type TestHome,
+} from "./test-platform-helpers.ts";
 
 export const createTestHome = (): TestHome => {
   const path = mkdtempSync(join(tmpdir(), "keypears-test-"));

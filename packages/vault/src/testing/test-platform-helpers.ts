@@ -8,7 +8,7 @@
 
 import type { Result } from "@keypears/base";
 import { DEFAULT_KDF_PARAMS, type KdfParams, parseSecretKey } from "@keypears/crypto";
-import { type DeviceId, systemDeps } from "@keypears/sync-core";
+import { createSeededRandom, type DeviceId, type Now, systemDeps } from "@keypears/sync-core";
 import * as core from "../account.ts";
 import { defaultVaultDeps, type VaultDeps } from "../account-record.ts";
 import type { AccountStorage } from "../account-storage.ts";
@@ -44,6 +44,24 @@ export const cheapDeps = (overrides: Partial<VaultDeps> = {}): VaultDeps => ({
   unsafeKdfFloorForTests: { memoryKiB: 8, iterations: 1, parallelism: 1 },
   ...overrides,
 });
+
+/** A clock for `seededDeps`: from a fixed instant, one millisecond later at every reading. */
+export const steppingClock = (start = Date.UTC(2026, 0, 1)): Now => {
+  let now = start;
+  return () => ++now;
+};
+
+/**
+ * `cheapDeps` whose ids, nonces and clock follow from `seed`: a property test that passes its seed
+ * here (and to fast-check) replays a failing run with the same item and event ids, not only the
+ * same steps. Each connection of a test takes its own seed and all of them one `clock`, so their
+ * ids never collide and their clocks never run apart.
+ */
+export const seededDeps = (
+  seed: number,
+  clock: Now = steppingClock(),
+  overrides: Partial<VaultDeps> = {},
+): VaultDeps => cheapDeps({ randomBytes: createSeededRandom(seed), now: clock, ...overrides });
 
 /** Unwraps a Result in a test, failing with the vault's own message. */
 export const expectOk = <T, E extends { kind: string }>(
