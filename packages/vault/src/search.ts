@@ -26,6 +26,19 @@ export interface ListFilter {
  */
 export const SYSTEM_ITEM_FIELD = "custom:keypears-system";
 
+/** One text per distinct filter: two filters with the same key list the same items. */
+export const filterKey = (filter: ListFilter): string =>
+  JSON.stringify([
+    filter.search ?? "",
+    filter.favorite === true,
+    filter.tag?.toLowerCase() ?? null,
+    filter.folder?.toLowerCase() ?? null,
+    filter.type ?? null,
+    filter.trash === true,
+    filter.conflicts === true,
+    filter.system === true,
+  ]);
+
 export const isSystemItem = (item: Item): boolean =>
   item.fields.some((field) => field.name === SYSTEM_ITEM_FIELD);
 

@@ -120,8 +120,15 @@ test("the list's kept order equals a fresh sort after random adds, edits, rename
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (steps) => {
         for (const step of steps) {
           apply(step);
-          assert.deepEqual(vault.list(), freshList(vault, ids, false));
+          const live = freshList(vault, ids, false);
+          const first = vault.list();
+          assert.deepEqual(first, live);
+          // Listed again with nothing changed (the kept list): the same answer, and a caller that
+          // changes the array it got changes nothing for the next one.
+          (first as Item[]).reverse().push(first[0] as Item);
+          assert.deepEqual(vault.list(), live);
           assert.deepEqual(vault.list({ trash: true }), freshList(vault, ids, true));
+          assert.deepEqual(vault.list({ trash: false }), live);
         }
       }),
       { seed, numRuns: Number(process.env["KEYPEARS_PROPERTY_RUNS"] ?? 40), verbose: 1 },

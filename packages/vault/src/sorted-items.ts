@@ -21,6 +21,13 @@ import { compareItems, sortItems } from "./search.ts";
 export interface SortedItems {
   /** Every readable item that is not purged, live or trashed, in list order. Do not mutate. */
   readonly current: () => readonly Item[];
+  /**
+   * A number that changes whenever the list `current` returned last differs from the one it
+   * returned before (items written, added or gone); `undefined` when the last list was made
+   * inside a transaction, which is never kept. Lists derived from `current` can be kept as long as
+   * it stays the same.
+   */
+  readonly generation: () => number | undefined;
 }
 
 type ItemSource = Pick<ItemStore, "changesSince" | "readItem" | "readItems">;
@@ -31,6 +38,8 @@ const RESORT_SHARE = 1 / 8;
 export const createSortedItems = (store: ItemSource, inTransaction: () => boolean): SortedItems => {
   let cursor: string | undefined;
   let sorted: Item[] | undefined;
+  let generation = 0;
+  let lastKept = false;
   /** The version of each item that `sorted` holds: where to find it when it changes. */
   const heldById = new Map<ItemId, Item>();
 
@@ -64,7 +73,11 @@ export const createSortedItems = (store: ItemSource, inTransaction: () => boolea
 
   return {
     current: () => {
-      if (inTransaction()) return sortItems(readable());
+      if (inTransaction()) {
+        lastKept = false;
+        return sortItems(readable());
+      }
+      lastKept = true;
       // Asked before reading: a write between the two is reported again next time, never missed.
       const changes = store.changesSince(cursor);
       cursor = changes.cursor;
@@ -72,11 +85,16 @@ export const createSortedItems = (store: ItemSource, inTransaction: () => boolea
         sorted === undefined ||
         changes.items === null ||
         changes.items.length > sorted.length * RESORT_SHARE
-      )
+      ) {
         sorted = resort();
-      else update(sorted, changes.items);
+        generation += 1;
+      } else if (changes.items.length > 0) {
+        update(sorted, changes.items);
+        generation += 1;
+      }
       return sorted;
     },
+    generation: () => (lastKept ? generation : undefined),
   };
 };
 

@@ -42,7 +42,7 @@ import { type Item, type ItemConflict, type Stamp } from "./item.ts";
 import { checkField, isSecretField } from "./item-model.ts";
 import { type ItemChanges, STATUS_FIELD } from "./item-store.ts";
 import { createRejectedChanges } from "./rejected-changes.ts";
-import { matchesFilter, type ListFilter } from "./search.ts";
+import { filterKey, matchesFilter, type ListFilter } from "./search.ts";
 import { createSortedItems } from "./sorted-items.ts";
 import { createDeviceTrust } from "./device-trust.ts";
 import { createKeyEpochs, epochKeyList } from "./key-epochs.ts";
@@ -195,6 +195,11 @@ export const openVault = (input: OpenVaultInput): Vault => {
     return items;
   };
   const sortedItems = createSortedItems(store, () => ctx.db.inTransaction());
+  /**
+   * The lists made outside a transaction by filter, kept while no item changes: listing again
+   * (an agent, a live query) then costs a copy of the answer instead of a filter of every item.
+   */
+  let keptLists = emptyKeptLists();
 
   /** Commits one local event built from the item's current view. */
   const commitLocal = (
@@ -353,7 +358,19 @@ export const openVault = (input: OpenVaultInput): Vault => {
 
     list: (filter = {}) => {
       ctx.assertUnlocked();
-      return sortedItems.current().filter((item) => matchesFilter(item, filter));
+      const items = sortedItems.current();
+      const generation = sortedItems.generation();
+      if (generation === undefined) return items.filter((item) => matchesFilter(item, filter));
+      if (keptLists.generation !== generation) keptLists = { generation, lists: new Map() };
+      const key = filterKey(filter);
+      let listed = keptLists.lists.get(key);
+      if (listed === undefined) {
+        listed = items.filter((item) => matchesFilter(item, filter));
+        if (keptLists.lists.size >= KEPT_LISTS) keptLists.lists.clear();
+        keptLists.lists.set(key, listed);
+      }
+      // A copy: the caller may sort or change the array it gets.
+      return listed.slice();
     },
     preloadItems: async (opener) => {
       ctx.assertUnlocked();
@@ -542,7 +559,10 @@ export const openVault = (input: OpenVaultInput): Vault => {
         ? read.value
         : undefined;
     },
-    lock: () => ctx.lock(),
+    lock: () => {
+      keptLists = emptyKeptLists();
+      ctx.lock();
+    },
   };
   return vault;
 };
@@ -572,3 +592,11 @@ const lifecycleRefusal = (item: Item, kind: LifecycleKind): string | undefined =
 const stampOf = (hlc: Hlc): Stamp => ({ at: hlc.millis, device: hlc.node });
 
 export type { VaultContext };
+
+/** How many filters' lists `list` keeps at once (a screen shows a few: the list, the trash, a tag). */
+const KEPT_LISTS = 8;
+
+const emptyKeptLists = (): { generation: number; lists: Map<string, readonly Item[]> } => ({
+  generation: -1,
+  lists: new Map(),
+});
