@@ -22,7 +22,13 @@ import {
   MAX_FIELD_NAME_LENGTH,
   normalizeOp,
 } from "./event.ts";
-import { decodeEvent, encodeEvent } from "./event-codec.ts";
+import {
+  decodeEvent,
+  decodeEventBody,
+  encodeEvent,
+  encodeEventBody,
+  type EventBodyContext,
+} from "./event-codec.ts";
 import type { ChainHash, Checkpoint } from "./hash-chain.ts";
 import { type Hlc, hlcFromBytes, hlcToBytes, isValidHlc } from "./hlc.ts";
 import type { DeviceId, EventId, ItemId, VaultId } from "./ids.ts";
@@ -537,3 +543,79 @@ test("hand-written encodings: both rules agree, and the canonical ones are accep
     false,
   );
 });
+
+// Format 2 (docs/PROTOCOL.md 18.2): the same change without the ids and checkpoint, which come
+// from the envelope and the batch.
+const contextOf = (event: Event): EventBodyContext => ({
+  id: event.id,
+  vaultId: event.vaultId,
+  // A plain object, as the decoder of format 1 makes (fast-check's records have no prototype).
+  checkpoint:
+    event.checkpoint === null
+      ? null
+      : { position: event.checkpoint.position, hash: event.checkpoint.hash },
+});
+
+test("property: format 2 decodes every encodable event as format 1 does, and is shorter by the ids and checkpoint", () => {
+  fc.assert(
+    fc.property(eventArb, (event) => {
+      const body = encodeEventBody(event);
+      const decoded = decodeEventBody(body, contextOf(event));
+      if (!isEncodable(event)) return;
+      const full = expectDecoded(decodeEvent(encodeEvent(event)));
+      assert.deepEqual(expectDecoded(decoded), full);
+      const checkpointBytes = encode(
+        event.checkpoint === null ? null : [event.checkpoint.position, event.checkpoint.hash],
+      ).length;
+      assert.equal(encodeEvent(event).length - body.length, 2 * 17 + checkpointBytes);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test("property: on mutated format-2 encodings, decodeEventBody accepts only the one encoding of what it decoded", () => {
+  fc.assert(
+    fc.property(
+      eventArb,
+      fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+      (event, mutations) => {
+        const mutated = mutations.reduce(mutate, encodeEventBody(event));
+        const decoded = decodeEventBody(mutated, contextOf(event));
+        if (decoded.ok) assert.ok(bytesEqual(encodeEventBody(decoded.value), mutated));
+      },
+    ),
+    { numRuns: 20000 },
+  );
+});
+
+test("format 2 refuses format 1's bytes and format 1 refuses format 2's", () => {
+  const event: Event = {
+    id: idPool[0] as EventId,
+    vaultId: idPool[1] as string as VaultId,
+    itemId: idPool[2] as string as ItemId,
+    hlc: { millis: 1, counter: 2, node: "0102030405060708" as DeviceId },
+    checkpoint: null,
+    op: { kind: "set", lifecycleSeen: [], fields: [{ name: "title", value: "x", basedOn: [] }] },
+  };
+  const refused = decodeEventBody(encodeEvent(event), contextOf(event));
+  assert.ok(!refused.ok && refused.error.reason === "unsupported event format version 1");
+  const other = decodeEvent(encodeEventBody(event));
+  assert.ok(!other.ok && other.error.reason === "unsupported event format version 2");
+  // The exact bytes: [2, itemId, hlc, [0, [], [["title", "x", []]]]].
+  assert.deepEqual(
+    encodeEventBody(event),
+    Uint8Array.from(
+      array(
+        [0x02],
+        id(2),
+        byteString([0, 0, 0, 0, 0, 1, 0, 2, 1, 2, 3, 4, 5, 6, 7, 8]),
+        array([0x00], array(), array(array(ascii("title"), ascii("x"), array()))),
+      ),
+    ),
+  );
+});
+
+const expectDecoded = (result: Result<Event, { reason: string }>): Event => {
+  if (!result.ok) throw new Error(`did not decode: ${result.error.reason}`);
+  return result.value;
+};

@@ -55,18 +55,27 @@ export type EventDecodeError = { readonly kind: "invalid-event"; readonly reason
 
 const ids = (list: readonly string[]): Uint8Array[] => list.map(uuidToBytes);
 
-/** Encodes an event in canonical form (lists sorted and de-duplicated first). */
-export const encodeEvent = (event: Event): Uint8Array => {
+/**
+ * Format 2 (docs/PROTOCOL.md 18.2, planned for protocol version 3): the event without what its
+ * sealed box's associated data binds (vault id, event id) and without the checkpoint (its batch
+ * carries one for all its events). Not written by any client yet.
+ */
+export const EVENT_BODY_FORMAT_VERSION = 2;
+
+const encodeOp = (event: Event): unknown[] => {
   const op = canonicalOp(event.op);
-  const encodedOp =
-    op.kind === "set"
-      ? [
-          opCodeByKind.set,
-          ids(op.lifecycleSeen),
-          op.fields.map((f) => [f.name, f.value, ids(f.basedOn)]),
-        ]
-      : [opCodeByKind[op.kind], ids(op.basedOn), op.seenFields.map((f) => [f.name, ids(f.heads)])];
-  return asPlainBytes(
+  return op.kind === "set"
+    ? [
+        opCodeByKind.set,
+        ids(op.lifecycleSeen),
+        op.fields.map((f) => [f.name, f.value, ids(f.basedOn)]),
+      ]
+    : [opCodeByKind[op.kind], ids(op.basedOn), op.seenFields.map((f) => [f.name, ids(f.heads)])];
+};
+
+/** Encodes an event in canonical form (lists sorted and de-duplicated first). */
+export const encodeEvent = (event: Event): Uint8Array =>
+  asPlainBytes(
     encode([
       EVENT_FORMAT_VERSION,
       uuidToBytes(event.vaultId),
@@ -74,10 +83,20 @@ export const encodeEvent = (event: Event): Uint8Array => {
       uuidToBytes(event.itemId),
       hlcToBytes(event.hlc),
       event.checkpoint === null ? null : [event.checkpoint.position, event.checkpoint.hash],
-      encodedOp,
+      encodeOp(event),
     ]),
   );
-};
+
+/** Encodes an event in format 2 (canonical form): its item, clock and change only. */
+export const encodeEventBody = (event: Event): Uint8Array =>
+  asPlainBytes(
+    encode([
+      EVENT_BODY_FORMAT_VERSION,
+      uuidToBytes(event.itemId),
+      hlcToBytes(event.hlc),
+      encodeOp(event),
+    ]),
+  );
 
 /*
  * Decoding checks canonical form as it reads, instead of re-encoding the event and comparing (which
@@ -196,10 +215,37 @@ const readEvent = (c: CborCursor): Event => {
   return { id, vaultId, itemId, hlc, checkpoint, op };
 };
 
-/** Decodes and validates an event; refuses anything malformed or not in canonical form. */
-export const decodeEvent = (bytes: Uint8Array): Result<Event, EventDecodeError> => {
+/** What a format-2 event takes from outside its bytes: its envelope's id, its vault, its batch. */
+export interface EventBodyContext {
+  readonly id: EventId;
+  readonly vaultId: VaultId;
+  /** The checkpoint of the batch that covers the event (18.1), or null. */
+  readonly checkpoint: Checkpoint | null;
+}
+
+const readEventBody = (c: CborCursor, context: EventBodyContext): Event => {
+  const length = readArrayLength(c, "event");
+  const version = length > 0 && peekMajor(c) === 0 ? readUint(c, "version") : undefined;
+  if (version !== EVENT_BODY_FORMAT_VERSION)
+    fail(`unsupported event format version ${String(version)}`);
+  if (length !== 4) fail("event must have 4 elements");
+  const itemId = uuidAt(c.bytes, readUuid(c, "item id", true)) as ItemId;
+  const hlc = readHlc(c, "hlc");
+  const op = readOp(c);
+  expectEnd(c);
+  return {
+    id: context.id,
+    vaultId: context.vaultId,
+    itemId,
+    hlc,
+    checkpoint: context.checkpoint,
+    op,
+  };
+};
+
+const decoding = <T>(read: () => T): Result<T, EventDecodeError> => {
   try {
-    return ok(readEvent(createCursor(bytes)));
+    return ok(read());
   } catch (error) {
     if (error instanceof DecodeFailure)
       return err({ kind: "invalid-event", reason: error.message });
@@ -207,3 +253,16 @@ export const decodeEvent = (bytes: Uint8Array): Result<Event, EventDecodeError> 
     return err({ kind: "invalid-event", reason: `malformed CBOR: ${reason}` });
   }
 };
+
+/** Decodes and validates an event; refuses anything malformed or not in canonical form. */
+export const decodeEvent = (bytes: Uint8Array): Result<Event, EventDecodeError> =>
+  decoding(() => readEvent(createCursor(bytes)));
+
+/**
+ * Decodes and validates a format-2 event (`encodeEventBody`), completed with `context`; refuses
+ * anything malformed or not in canonical form, so each event body has exactly one byte form.
+ */
+export const decodeEventBody = (
+  bytes: Uint8Array,
+  context: EventBodyContext,
+): Result<Event, EventDecodeError> => decoding(() => readEventBody(createCursor(bytes), context));

@@ -16,3 +16,4 @@ export * from "./roster.ts";
 export * from "./signed-payload.ts";
 export * from "./fingerprint.ts";
 export * from "./approval-code.ts";
+export * from "./batch-event.ts";

@@ -1,0 +1,173 @@
+/**
+ * The batch event's plaintext and the batch-signed item payload (docs/PROTOCOL.md 18, planned for
+ * protocol version 3; no client writes them yet). A device signs one batch event per push instead
+ * of every item event: the batch lists each covered event's id and event hash (SHA-256 of its
+ * envelope bytes, section 7), so one signature binds every byte of every event it names.
+ *
+ *     batch plaintext = canonical CBOR [1, checkpoint, [[eventId (16), eventHash (32)], ...]]
+ *     item payload    = 0x03 || 0x01 || signer (8) || epoch (uint32 BE) || box
+ *
+ * Decoding accepts only canonical input (ids strictly increasing, so no id twice), so each batch
+ * has exactly one byte form.
+ */
+
+import {
+  asPlainBytes,
+  bytesToHex,
+  concatBytes,
+  err,
+  hexToBytes,
+  ok,
+  type Result,
+} from "@keypears/base";
+import { encode } from "cborg";
+import {
+  compareBytesAt,
+  createCursor,
+  DecodeFailure,
+  exactArray,
+  expectEnd,
+  fail,
+  peekMajor,
+  readArrayLength,
+  readBytesOf,
+  readNull,
+  readTuple,
+  readUint,
+} from "./canonical-cbor.ts";
+import { readUuid } from "./canonical-ids.ts";
+import type { ChainHash, Checkpoint } from "./hash-chain.ts";
+import { type DeviceId, type EventId, isDeviceId, uuidAt, uuidToBytes } from "./ids.ts";
+import type { PayloadParseError } from "./signed-payload.ts";
+
+export const BATCH_FORMAT_VERSION = 1;
+/** The first byte of a payload signed by its batch instead of by itself. */
+export const BATCH_SIGNED_PAYLOAD_VERSION = 3;
+/** The signed-payload kind (16.2) of a batch event. */
+export const BATCH_EVENT_KIND = 3;
+const ITEM_KIND = 1;
+const HEADER = 1 + 1 + 8 + 4;
+/** The smallest sealed box: version, nonce, tag. */
+const MIN_BOX = 41;
+const HASH_BYTES = 32;
+
+/** One event a batch covers: its id and the SHA-256 of its envelope bytes. */
+export interface BatchCover {
+  readonly id: EventId;
+  readonly hash: Uint8Array;
+}
+
+export interface Batch {
+  /** The author's last verified checkpoint when it made the batch, or null. */
+  readonly checkpoint: Checkpoint | null;
+  /** In increasing order of id, at least one. */
+  readonly covers: readonly BatchCover[];
+}
+
+export type BatchDecodeError = { readonly kind: "invalid-batch"; readonly reason: string };
+
+/** Encodes a batch canonically: covers sorted by id; refuses an empty batch or an id twice. */
+export const encodeBatch = (batch: Batch): Uint8Array => {
+  if (batch.covers.length === 0) throw new RangeError("a batch covers at least one event");
+  // Ids are lowercase text of their bytes, at the same places: text order is byte order.
+  const covers = [...batch.covers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < covers.length; i++) {
+    const cover = covers[i] as BatchCover;
+    if (cover.hash.length !== HASH_BYTES) throw new RangeError("an event hash is 32 bytes");
+    if (i > 0 && covers[i - 1]?.id === cover.id)
+      throw new RangeError(`event ${cover.id} is covered twice`);
+  }
+  const checkpoint = batch.checkpoint;
+  return asPlainBytes(
+    encode([
+      BATCH_FORMAT_VERSION,
+      checkpoint === null ? null : [checkpoint.position, checkpoint.hash],
+      covers.map((cover) => [uuidToBytes(cover.id), cover.hash]),
+    ]),
+  );
+};
+
+const readBatch = (bytes: Uint8Array): Batch => {
+  const c = createCursor(bytes);
+  const length = readArrayLength(c, "batch");
+  const version = length > 0 && peekMajor(c) === 0 ? readUint(c, "version") : undefined;
+  if (version !== BATCH_FORMAT_VERSION) fail(`unsupported batch format version ${String(version)}`);
+  if (length !== 3) fail("a batch must have 3 elements");
+  let checkpoint: Checkpoint | null = null;
+  if (!readNull(c)) {
+    readTuple(c, 2, "checkpoint");
+    const position = readUint(c, "checkpoint position");
+    const start = readBytesOf(c, HASH_BYTES, "checkpoint hash");
+    checkpoint = { position, hash: bytes.slice(start, start + HASH_BYTES) as ChainHash };
+  }
+  const count = readArrayLength(c, "covers");
+  if (count === 0) fail("a batch covers at least one event");
+  const covers = exactArray<BatchCover>(count);
+  let previous = -1;
+  for (let i = 0; i < count; i++) {
+    readTuple(c, 2, "cover");
+    const start = readUuid(c, "event id", true);
+    if (previous >= 0 && compareBytesAt(bytes, previous, start, 16) >= 0)
+      fail("covers not in canonical form (unsorted, or an event twice)");
+    const hashStart = readBytesOf(c, HASH_BYTES, "event hash");
+    covers[i] = {
+      id: uuidAt(bytes, start) as EventId,
+      hash: bytes.slice(hashStart, hashStart + HASH_BYTES),
+    };
+    previous = start;
+  }
+  expectEnd(c);
+  return { checkpoint, covers };
+};
+
+/** Decodes a batch's plaintext; refuses anything malformed or not in canonical form. */
+export const decodeBatch = (bytes: Uint8Array): Result<Batch, BatchDecodeError> => {
+  try {
+    return ok(readBatch(bytes));
+  } catch (error) {
+    if (error instanceof DecodeFailure)
+      return err({ kind: "invalid-batch", reason: error.message });
+    const reason = error instanceof Error ? error.message : "undecodable";
+    return err({ kind: "invalid-batch", reason: `malformed CBOR: ${reason}` });
+  }
+};
+
+/** An item event's payload whose signature is its batch's (18.1): signer, key epoch, box. */
+export interface BatchSignedPayload {
+  readonly signer: DeviceId;
+  readonly epoch: number;
+  readonly box: Uint8Array;
+}
+
+export const batchSignedItemPayload = (
+  signer: DeviceId,
+  epoch: number,
+  box: Uint8Array,
+): Uint8Array => {
+  if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch > 0xffffffff)
+    throw new RangeError(`epoch out of range: ${epoch}`);
+  const header = new Uint8Array(HEADER);
+  header[0] = BATCH_SIGNED_PAYLOAD_VERSION;
+  header[1] = ITEM_KIND;
+  header.set(hexToBytes(signer), 2);
+  new DataView(header.buffer).setUint32(10, epoch);
+  return concatBytes(header, box);
+};
+
+/** Splits a batch-signed item payload into its parts; checks the layout only. */
+export const parseBatchSignedItemPayload = (
+  payload: Uint8Array,
+): Result<BatchSignedPayload, PayloadParseError> => {
+  if (payload[0] !== BATCH_SIGNED_PAYLOAD_VERSION)
+    return err({ reason: "malformed", detail: "not a version-3 payload" });
+  if (payload.length < HEADER + MIN_BOX) return err({ reason: "malformed", detail: "too short" });
+  if (payload[1] !== ITEM_KIND)
+    return err({ reason: "malformed", detail: `unknown kind ${String(payload[1])}` });
+  const signer = bytesToHex(payload.subarray(2, 10));
+  if (!isDeviceId(signer)) return err({ reason: "malformed", detail: "bad signer" });
+  return ok({
+    signer,
+    epoch: new DataView(payload.buffer, payload.byteOffset + 10, 4).getUint32(0),
+    box: payload.slice(HEADER),
+  });
+};
