@@ -20,8 +20,13 @@ const MIN_BOX = 41;
 const EVENT_HEADER = 1 + 1 + 8 + 4;
 const SNAPSHOT_HEADER = 1 + 8 + 4;
 
-export type SignedKind = "item" | "roster";
-const kindCode: Readonly<Record<SignedKind, number>> = { item: 1, roster: 2 };
+/**
+ * `batch` (code 3) is the batch event of protocol version 3 (docs/PROTOCOL.md 18.1): it signs the
+ * hashes of the item events that follow it in its push.
+ */
+export type SignedKind = "item" | "roster" | "batch";
+const kindCode: Readonly<Record<SignedKind, number>> = { item: 1, roster: 2, batch: 3 };
+const kindByCode: Readonly<Record<number, SignedKind>> = { 1: "item", 2: "roster", 3: "batch" };
 
 export interface SignedPayload {
   readonly kind: SignedKind;
@@ -88,7 +93,7 @@ export const parseSignedPayload = (
   if (payload.length < EVENT_HEADER + MIN_BOX + SIGNATURE_LENGTH)
     return err({ reason: "malformed", detail: "too short" });
   const code = payload[1];
-  const kind: SignedKind | undefined = code === 1 ? "item" : code === 2 ? "roster" : undefined;
+  const kind: SignedKind | undefined = code === undefined ? undefined : kindByCode[code];
   if (kind === undefined) return err({ reason: "malformed", detail: `unknown kind ${code}` });
   const split = payload.length - SIGNATURE_LENGTH;
   return ok({

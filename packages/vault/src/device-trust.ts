@@ -24,12 +24,18 @@ import {
 import {
   activeAt,
   applyRosterOp,
+  type Batch,
+  BATCH_SIGNED_PAYLOAD_VERSION,
+  type Checkpoint,
   decodeRosterOp,
   type DeviceId,
   type Event,
   type EventEnvelope,
   type EventId,
+  envelopeBytes,
   eventSignatureMessage,
+  hashEvent,
+  parseBatchSignedItemPayload,
   parseSignedPayload,
   payloadVersion,
   type RekeyScope,
@@ -38,8 +44,17 @@ import {
   rosterRuleBroken,
   type VaultId,
 } from "@keypears/sync-core";
-import { openEvent, type OpenError, openRosterBox, SIGNED_EVENT_SCHEMA } from "./sealing.ts";
+import { createBatchCovers } from "./batch-covers.ts";
 import {
+  openBatchBox,
+  openEvent,
+  openEventBodyBox,
+  type OpenError,
+  openRosterBox,
+  SIGNED_EVENT_SCHEMA,
+} from "./sealing.ts";
+import {
+  sealBatchSignedEvents,
   type SealedItemEvents,
   sealSignedItemEvent,
   sealSignedItemEvents,
@@ -86,6 +101,8 @@ export interface Refusal {
 export type OpenedRemote =
   | { readonly kind: "legacy"; readonly event: Event }
   | { readonly kind: "item"; readonly event: Event; readonly signer: DeviceId }
+  /** A batch event (docs/PROTOCOL.md 18.1), verified: its covers are to be kept (`recordBatch`). */
+  | { readonly kind: "batch"; readonly batch: Batch; readonly signer: DeviceId }
   | {
       readonly kind: "roster";
       readonly op: RosterOp;
@@ -108,6 +125,19 @@ export interface DeviceTrust {
   /** Seals a batch of item events as `sealItemEvent` does, signing them on another thread where the platform has one. */
   readonly sealItemEvents: (events: readonly Event[]) => SealedItemEvents;
   readonly sealRosterEvent: (id: EventId, op: RosterOp) => Uint8Array;
+  /**
+   * Seals item events as protocol version 3 writes them (docs/PROTOCOL.md 18.1): a signed batch
+   * event, to be pushed first, and each event unsigned, named by the batch. Not used by the
+   * writer yet: the receiving side and its tests use it.
+   */
+  readonly sealBatchSigned: (
+    events: readonly Event[],
+    checkpoint: Checkpoint | null,
+  ) => { readonly batch: EventEnvelope; readonly items: readonly EventEnvelope[] };
+  /** Keeps the covers of a batch event verified at `position` (`openRemote` answered `batch`). */
+  readonly recordBatch: (batch: Batch, signer: DeviceId, position: number) => void;
+  /** Forgets the covers whose window the chain has passed (through `position`). */
+  readonly expireCovers: (position: number) => void;
   /**
    * A rekey starting the epoch after the one this device seals under, delivered to `recipients`
    * (this device among them, unless it revokes itself); its key is kept, unused until the event
@@ -212,6 +242,8 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     "SELECT position, event_id AS id, reason, detail, at FROM quarantine ORDER BY position",
   );
 
+  const covers = createBatchCovers(db);
+
   const keysAd = associatedData("device-keys", vaultId, deviceId);
   let keys: DeviceKeyPairs | undefined;
   const loadKeys = (): DeviceKeyPairs => {
@@ -263,6 +295,49 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
       : { reason: "unknown-signer", detail: `device ${signer} is not enrolled here` };
   };
 
+  /**
+   * A batch-signed item event (docs/PROTOCOL.md 18.3): its signer active at its position, and
+   * named with its exact bytes by a verified batch of the same signer whose window holds the
+   * position. Its checkpoint is the batch's.
+   */
+  const openBatchSigned = (
+    stored: { readonly id: EventId; readonly payload: Uint8Array },
+    position: number,
+  ): Result<OpenedRemote, Refusal> => {
+    const parsed = parseBatchSignedItemPayload(stored.payload);
+    if (!parsed.ok) return err({ reason: "malformed", detail: parsed.error.detail });
+    const payload = parsed.value;
+    if (activeAt(entry(payload.signer), position) === undefined)
+      return err(inactiveSigner(payload.signer));
+    const cover = covers.take(
+      stored.id,
+      payload.signer,
+      position,
+      hashEvent(envelopeBytes(stored)),
+    );
+    if (cover.kind === "uncovered")
+      return err({ reason: "unsigned", detail: `no batch of ${payload.signer} names this event` });
+    if (cover.kind === "other-hash")
+      return err({ reason: "bad-signature", detail: `its batch names other bytes` });
+    const keys = epochs.usableAt(payload.epoch, position)
+      ? epochs.keysOf(payload.epoch)
+      : undefined;
+    if (keys === undefined)
+      return err({ reason: "unknown-epoch", detail: `epoch ${payload.epoch}` });
+    const event = openEventBodyBox(
+      keys,
+      vaultId,
+      { id: stored.id, payload: payload.box },
+      cover.checkpoint,
+    );
+    if (event.ok) return ok({ kind: "item", event: event.value, signer: payload.signer });
+    return err(
+      event.error.kind === "invalid-event"
+        ? { reason: "invalid-event", detail: event.error.reason }
+        : { reason: "undecryptable", detail: "does not open under the vault key" },
+    );
+  };
+
   const openRemote: DeviceTrust["openRemote"] = (
     stored,
     position,
@@ -280,6 +355,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
           : { reason: "undecryptable", detail: "does not open under the vault key" },
       );
     }
+    if (version === BATCH_SIGNED_PAYLOAD_VERSION) return openBatchSigned(stored, position);
     const parsed = parseSignedPayload(stored.payload);
     if (!parsed.ok)
       return err({
@@ -311,6 +387,20 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
         event.error.kind === "invalid-event"
           ? { reason: "invalid-event", detail: event.error.reason }
           : { reason: "undecryptable", detail: "does not open under the vault key" },
+      );
+    }
+    if (payload.kind === "batch") {
+      // A batch is signed by a device active at its position; it enrols no one (18.3).
+      const signer = activeAt(entry(payload.signer), position);
+      if (signer === undefined) return err(inactiveSigner(payload.signer));
+      if (!verify(signer.signingKey, message, payload.signature))
+        return err({ reason: "bad-signature", detail: `not signed by ${payload.signer}` });
+      const batch = openBatchBox(keys, vaultId, stored.id, payload.box);
+      if (batch.ok) return ok({ kind: "batch", batch: batch.value, signer: payload.signer });
+      return err(
+        batch.error.kind === "invalid-event"
+          ? { reason: "invalid-event", detail: batch.error.reason }
+          : { reason: "undecryptable", detail: "batch does not open under the vault key" },
       );
     }
     // An active signer's signature is checked first; otherwise only a self-enrolment can be
@@ -386,12 +476,22 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
 
   const opensOwn: DeviceTrust["opensOwn"] = (id, payload) => {
     if (payloadVersion(payload) === 1) return openEvent(ctx.keys, vaultId, { id, payload }).ok;
+    if (payloadVersion(payload) === BATCH_SIGNED_PAYLOAD_VERSION) {
+      const unsigned = parseBatchSignedItemPayload(payload);
+      const keys = unsigned.ok ? epochs.keysOf(unsigned.value.epoch) : undefined;
+      return (
+        unsigned.ok &&
+        keys !== undefined &&
+        openEventBodyBox(keys, vaultId, { id, payload: unsigned.value.box }, null).ok
+      );
+    }
     const parsed = parseSignedPayload(payload);
     if (!parsed.ok) return false;
     const keys = epochs.keysOf(parsed.value.epoch);
     if (keys === undefined) return false;
     if (parsed.value.kind === "roster")
       return openRosterBox(keys, vaultId, id, parsed.value.box) !== undefined;
+    if (parsed.value.kind === "batch") return openBatchBox(keys, vaultId, id, parsed.value.box).ok;
     return openEvent(keys, vaultId, { id, payload: parsed.value.box }, SIGNED_EVENT_SCHEMA).ok;
   };
 
@@ -463,6 +563,18 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
       ),
     sealRosterEvent: (id, op) =>
       sealSignedRosterEvent(sealingKeys(), signer(), vaultId, id, op, ctx.deps.randomBytes),
+    sealBatchSigned: (events, checkpoint) =>
+      sealBatchSignedEvents(
+        sealingKeys(),
+        signer(),
+        vaultId,
+        ctx.ids.eventId() as EventId,
+        checkpoint,
+        events,
+        ctx.deps.randomBytes,
+      ),
+    recordBatch: covers.record,
+    expireCovers: covers.expireThrough,
     makeRekey,
     epochs,
     openRemote,
@@ -518,6 +630,14 @@ export const openStoredItemEvent = (
 ): Result<Event | undefined, OpenError> => {
   const epochZero = keysOf(0) as VaultKeys;
   if (payloadVersion(stored.payload) === 1) return openEvent(epochZero, vaultId, stored);
+  if (payloadVersion(stored.payload) === BATCH_SIGNED_PAYLOAD_VERSION) {
+    // Its batch was checked when it was applied; the box's tag still finds damage.
+    const unsigned = parseBatchSignedItemPayload(stored.payload);
+    const keys = unsigned.ok ? keysOf(unsigned.value.epoch) : undefined;
+    if (!unsigned.ok || keys === undefined)
+      return err({ kind: "tampered", what: "event", id: stored.id });
+    return openEventBodyBox(keys, vaultId, { id: stored.id, payload: unsigned.value.box }, null);
+  }
   const parsed = parseSignedPayload(stored.payload);
   // A payload that does not parse is reported as the integrity failure it is.
   if (!parsed.ok) return openEvent(epochZero, vaultId, stored);
@@ -529,6 +649,6 @@ export const openStoredItemEvent = (
   const message = eventSignatureMessage(vaultId, stored.id, payload.unsigned);
   if (signingKey === undefined || !verifyDeviceSignature(signingKey, message, payload.signature))
     return err({ kind: "tampered", what: "event", id: stored.id });
-  if (payload.kind === "roster") return ok(undefined);
+  if (payload.kind !== "item") return ok(undefined);
   return openEvent(keys, vaultId, { id: stored.id, payload: payload.box }, SIGNED_EVENT_SCHEMA);
 };

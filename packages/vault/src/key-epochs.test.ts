@@ -102,7 +102,9 @@ test("a schema 4 vault file (as main wrote it before key epochs) migrates to 5, 
   a.lock();
   // Schema 5: no key_epochs table. Every payload in it is of epoch 0, the file's own vault key.
   const db = openSqlite(vaultPath(home, expectOk(parseAddress(address))));
-  db.exec("DROP TABLE deferred_items; DROP TABLE key_epochs; PRAGMA user_version = 5");
+  db.exec(
+    "DROP TABLE batch_covers; DROP TABLE deferred_items; DROP TABLE key_epochs; PRAGMA user_version = 5",
+  );
   db.close();
 
   const reopened = expectOk(
@@ -119,7 +121,7 @@ test("a schema 4 vault file (as main wrote it before key epochs) migrates to 5, 
       .user_version;
     file.close();
     assert.equal(version, SCHEMA_VERSION);
-    assert.equal(SCHEMA_VERSION, 7);
+    assert.equal(SCHEMA_VERSION, 8);
     assert.deepEqual(reopened.sync.keyEpochs(), { sealing: 0, known: [0] });
     assert.equal(expectOk(reopened.get("Old")).title, "Old");
     expectOk(reopened.sync.writeRosterEvent({ kind: "revoke", deviceId: c.deviceId }));

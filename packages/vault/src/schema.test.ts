@@ -36,7 +36,7 @@ test("a version 1 file keeps its outbox through the migration to 2, which adds t
 
     assert.equal(migrate(db), undefined);
     assert.equal(version(db), SCHEMA_VERSION);
-    assert.equal(SCHEMA_VERSION, 7);
+    assert.equal(SCHEMA_VERSION, 8);
     assert.deepEqual(
       db
         .prepare(
@@ -97,6 +97,31 @@ test("a version 1 file keeps its outbox through the migration to 2, which adds t
     // Migrating again changes nothing.
     assert.equal(migrate(db), undefined);
     assert.equal(version(db), SCHEMA_VERSION);
+  } finally {
+    db.close();
+  }
+});
+
+test("a version 7 file migrates to 8 with an empty table of batch covers, its events untouched", () => {
+  const db = openSqlite(join(home.path, "v7.sqlite"));
+  try {
+    assert.equal(migrate(db, 7), undefined);
+    db.prepare(
+      "INSERT INTO events (vault_id, id, item_id, payload, origin, created_at) VALUES ('v', 'e1', 'i', x'0102', 'remote', 1)",
+    ).run();
+    assert.throws(() => db.prepare("SELECT * FROM batch_covers").all(), /no such table/);
+    assert.equal(migrate(db), undefined);
+    assert.equal(version(db), 8);
+    assert.deepEqual(db.prepare("SELECT * FROM batch_covers").all(), []);
+    assert.deepEqual(db.prepare("SELECT id, payload FROM events").all(), [
+      { id: "e1", payload: Buffer.from([1, 2]) },
+    ]);
+    // One cover per event and signer.
+    const insert = db.prepare(
+      "INSERT INTO batch_covers (event_id, signer, hash, checkpoint, first_position, last_position) VALUES ('e2', 's', x'00', NULL, 2, 3)",
+    );
+    insert.run();
+    assert.throws(() => insert.run(), /UNIQUE|PRIMARY KEY/);
   } finally {
     db.close();
   }

@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 const migrations: readonly string[] = [
   `
@@ -174,6 +174,21 @@ const migrations: readonly string[] = [
   CREATE TABLE deferred_items (
     item_id TEXT PRIMARY KEY,
     from_position INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
+  `
+  -- Version 8 (docs/PROTOCOL.md 18.3): the covers of the batch events this device verified, kept
+  -- until the events they name arrive: a batch at position q naming k events covers them only at
+  -- positions q + 1 to q + k (first_position, last_position). Event ids and hashes, as the server
+  -- holds them; the checkpoint is the batch author's (position || hash), or NULL.
+  CREATE TABLE batch_covers (
+    event_id TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    checkpoint BLOB,
+    first_position INTEGER NOT NULL,
+    last_position INTEGER NOT NULL,
+    PRIMARY KEY (event_id, signer)
   ) STRICT, WITHOUT ROWID;
   `,
 ];

@@ -8,8 +8,14 @@
 import { err, ok, type Result } from "@keypears/base";
 import { associatedData, open, seal, type VaultKeys } from "@keypears/crypto";
 import {
+  type Batch,
+  type Checkpoint,
+  decodeBatch,
   decodeEvent,
+  decodeEventBody,
+  encodeBatch,
   encodeEvent,
+  encodeEventBody,
   type Event,
   type EventEnvelope,
   type ItemId,
@@ -21,6 +27,11 @@ import {
 export const EVENT_SCHEMA = 1;
 /** The event schema in the associated data of a box inside a signed payload (docs/PROTOCOL.md 16.2). */
 export const SIGNED_EVENT_SCHEMA = 2;
+/**
+ * The schema in the associated data of the boxes of protocol version 3 (docs/PROTOCOL.md 18): an
+ * item event's box inside a batch-signed payload (event format 2), and a batch event's box.
+ */
+export const BATCH_SIGNED_SCHEMA = 3;
 export const STORE_SCHEMA = 1;
 const PAD_BLOCK = 32;
 
@@ -84,6 +95,69 @@ export const openRosterBox = (
     associatedData("roster", vaultId, eventId, SIGNED_EVENT_SCHEMA),
   );
   return opened.ok ? unpad(opened.value) : undefined;
+};
+
+/** The box of an item event inside a batch-signed payload: event format 2, schema 3 in the AD. */
+export const sealEventBodyBox = (keys: VaultKeys, event: Event, random: RandomBytes): Uint8Array =>
+  seal(
+    keys.eventKey,
+    pad(encodeEventBody(event)),
+    eventAd(event.vaultId, event.id, BATCH_SIGNED_SCHEMA),
+    random,
+  );
+
+/**
+ * Opens the box of a batch-signed item event: the event is completed with the envelope's id, this
+ * vault, and the checkpoint of the batch that covers it.
+ */
+export const openEventBodyBox = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  envelope: EventEnvelope,
+  checkpoint: Checkpoint | null,
+): Result<Event, OpenError> => {
+  const opened = open(
+    keys.eventKey,
+    envelope.payload,
+    eventAd(vaultId, envelope.id, BATCH_SIGNED_SCHEMA),
+  );
+  const plain = opened.ok ? unpad(opened.value) : undefined;
+  if (plain === undefined) return err({ kind: "tampered", what: "event", id: envelope.id });
+  const decoded = decodeEventBody(plain, {
+    id: envelope.id as Event["id"],
+    vaultId,
+    checkpoint,
+  });
+  return decoded.ok
+    ? decoded
+    : err({ kind: "invalid-event", id: envelope.id, reason: decoded.error.reason });
+};
+
+const batchAd = (vaultId: VaultId, eventId: string) =>
+  associatedData("batch", vaultId, eventId, BATCH_SIGNED_SCHEMA);
+
+/** The box of a batch event (docs/PROTOCOL.md 18.1); not padded: its size says only its count. */
+export const sealBatchBox = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  eventId: string,
+  batch: Batch,
+  random: RandomBytes,
+): Uint8Array => seal(keys.eventKey, encodeBatch(batch), batchAd(vaultId, eventId), random);
+
+/** Opens a batch event's box and decodes the batch. */
+export const openBatchBox = (
+  keys: VaultKeys,
+  vaultId: VaultId,
+  eventId: string,
+  box: Uint8Array,
+): Result<Batch, OpenError> => {
+  const opened = open(keys.eventKey, box, batchAd(vaultId, eventId));
+  if (!opened.ok) return err({ kind: "tampered", what: "batch", id: eventId });
+  const decoded = decodeBatch(opened.value);
+  return decoded.ok
+    ? decoded
+    : err({ kind: "invalid-event", id: eventId, reason: decoded.error.reason });
 };
 
 /** The wire payload of an event: what the server stores and what this device keeps in its log. */

@@ -7,7 +7,12 @@
 import { signAsDevice, type VaultKeys } from "@keypears/crypto";
 import {
   attachSignature,
+  batchSignedItemPayload,
+  type Checkpoint,
   type DeviceId,
+  envelopeBytes,
+  type EventEnvelope,
+  hashEvent,
   encodeRosterOp,
   type Event,
   type EventId,
@@ -20,7 +25,7 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { BackgroundSigner } from "./background-signer.ts";
-import { sealEventBox, sealRosterBox } from "./sealing.ts";
+import { sealBatchBox, sealEventBodyBox, sealEventBox, sealRosterBox } from "./sealing.ts";
 
 export interface PayloadSigner {
   readonly deviceId: DeviceId;
@@ -118,3 +123,33 @@ export const sealSignedRosterEvent = (
     "roster",
     sealRosterBox(keys, vaultId, id, encodeRosterOp(op), random),
   );
+
+/**
+ * Seals item events the way protocol version 3 writes them (docs/PROTOCOL.md 18.1): each one an
+ * unsigned, batch-signed payload (event format 2), and one batch event, signed, that names every
+ * one of them by id and event hash and carries `checkpoint`. The batch goes first in the push.
+ */
+export const sealBatchSignedEvents = (
+  keys: VaultKeys,
+  signer: PayloadSigner,
+  vaultId: VaultId,
+  batchId: EventId,
+  checkpoint: Checkpoint | null,
+  events: readonly Event[],
+  random: RandomBytes,
+): { readonly batch: EventEnvelope; readonly items: readonly EventEnvelope[] } => {
+  const items = events.map((event) => ({
+    id: event.id,
+    payload: batchSignedItemPayload(
+      signer.deviceId,
+      signer.epoch,
+      sealEventBodyBox(keys, event, random),
+    ),
+  }));
+  const covers = items.map((item) => ({ id: item.id, hash: hashEvent(envelopeBytes(item)) }));
+  const box = sealBatchBox(keys, vaultId, batchId, { checkpoint, covers }, random);
+  return {
+    batch: { id: batchId, payload: signPayload(signer, vaultId, batchId, "batch", box) },
+    items,
+  };
+};

@@ -39,6 +39,8 @@ import {
   type RosterEntry,
   type DeviceId,
   type DeviceRosterOp,
+  type Event,
+  type EventEnvelope,
   type RosterOp,
   type StoredEvent,
   type VaultId,
@@ -273,6 +275,16 @@ export interface VaultSync {
   /** The name this device enrols under (set at sign-in). */
   readonly setDeviceName: (name: string) => void;
   readonly verified: () => Checkpoint;
+  /**
+   * Seals `events` (of this vault, written by this device) as protocol version 3 writes them
+   * (docs/PROTOCOL.md 18.1), under this device's keys and its verified checkpoint: a signed batch
+   * event, to go first, then each event unsigned. The writer does not use it yet (its pushes are
+   * version 2); it is how the receiving side's tests make version-3 events.
+   */
+  readonly sealBatchSigned: (events: readonly Event[]) => {
+    readonly batch: EventEnvelope;
+    readonly items: readonly EventEnvelope[];
+  };
   readonly status: () => SyncStatus;
   readonly recordSyncTime: () => void;
   /** The vault's state as of its verified checkpoint; refused while local changes wait in the outbox. */
@@ -335,7 +347,7 @@ export const createVaultSync = (
      WHERE o.vault_id = ? AND o.state = 'pending' AND substr(e.payload, 1, 1) = x'01'`,
   );
   const updatePayload = db.prepare("UPDATE events SET payload = ? WHERE vault_id = ? AND id = ?");
-  const insertRosterEvent = db.prepare(
+  const insertItemlessEvent = db.prepare(
     "INSERT INTO events (vault_id, id, item_id, payload, position, chain_hash, origin, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
   );
   const insertOutbox = db.prepare(
@@ -436,7 +448,7 @@ export const createVaultSync = (
         exchangeKey: keys.exchangeKey,
         at,
       };
-      insertRosterEvent.run(vaultId, id, trust.sealRosterEvent(id, op), null, null, "local", at);
+      insertItemlessEvent.run(vaultId, id, trust.sealRosterEvent(id, op), null, null, "local", at);
       insertOutbox.run(vaultId, id);
       requeueBehind.run(vaultId, id);
       trust.writeEntry({
@@ -462,7 +474,7 @@ export const createVaultSync = (
   };
 
   const queueRosterEvent = (id: EventId, op: RosterOp): void => {
-    insertRosterEvent.run(
+    insertItemlessEvent.run(
       vaultId,
       id,
       trust.sealRosterEvent(id, op),
@@ -615,6 +627,20 @@ export const createVaultSync = (
           setAside(stored, opened.error.reason, opened.error.detail);
           continue;
         }
+        if (opened.value.kind === "batch") {
+          // Its covers hold for the events after it (docs/PROTOCOL.md 18.3).
+          trust.recordBatch(opened.value.batch, opened.value.signer, stored.position);
+          insertItemlessEvent.run(
+            vaultId,
+            stored.id,
+            stored.payload,
+            stored.position,
+            stored.chainHash,
+            "remote",
+            ctx.deps.now(),
+          );
+          continue;
+        }
         if (opened.value.kind === "roster") {
           trust.applyRoster(
             opened.value.op,
@@ -622,7 +648,7 @@ export const createVaultSync = (
             stored.position,
             opened.value.delivered,
           );
-          insertRosterEvent.run(
+          insertItemlessEvent.run(
             vaultId,
             stored.id,
             stored.payload,
@@ -666,6 +692,8 @@ export const createVaultSync = (
           chainHash: stored.chainHash,
         });
       }
+      const last = events.at(-1);
+      if (last !== undefined) trust.expireCovers(last.position);
       ctx.store.commitEvents(toCommit, states, { defer });
       const bound = ctx.deps.maxDeferredItemsForTests ?? MAX_DEFERRED_ITEMS;
       if (!defer || ctx.store.deferredCount() > bound) {
@@ -899,6 +927,10 @@ export const createVaultSync = (
       trust.setDeviceName(name);
     },
     verified,
+    sealBatchSigned: (events) => {
+      ctx.assertUnlocked();
+      return trust.sealBatchSigned(events, ctx.verifiedCheckpoint());
+    },
     status: () => {
       ctx.assertUnlocked();
       const counts = new Map(

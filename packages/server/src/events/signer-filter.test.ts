@@ -57,6 +57,32 @@ describe("the server's signer filter on pushed events", () => {
     assert.equal(await storedEvents(vaultId), 1, "the good event alone is stored");
   });
 
+  it("refuses the formats of protocol version 3 (a batch event, a batch-signed item event)", async () => {
+    const { client, vaultId, deviceId } = await registerAccount(test);
+    const signer = [...Buffer.from(deviceId, "hex")];
+    const batch = {
+      id: newEventId(),
+      payload: bytesToBase64Url(Uint8Array.of(2, 3, ...signer, 0, 0, 0, 0, ...randomBytes(120))),
+    };
+    const refused = await rejectsWith(
+      client.vaults.push({ vaultId, events: [batch] }),
+      "UNSIGNED_PAYLOAD",
+      400,
+    );
+    assert.deepEqual(refused.data, { detail: "a batch event (protocol version 3)", id: batch.id });
+    const unsigned = {
+      id: newEventId(),
+      payload: bytesToBase64Url(Uint8Array.of(3, 1, ...signer, 0, 0, 0, 0, ...randomBytes(120))),
+    };
+    const refusedItem = await rejectsWith(
+      client.vaults.push({ vaultId, events: [unsigned] }),
+      "UNSIGNED_PAYLOAD",
+      400,
+    );
+    assert.deepEqual(refusedItem.data, { detail: "not a version-2 payload", id: unsigned.id });
+    assert.equal(await storedEvents(vaultId), 0);
+  });
+
   it("answers a version-1 payload with the protocol-version message", async () => {
     const { client, vaultId } = await registerAccount(test);
     const legacy = {

@@ -44,6 +44,10 @@ export const eventSignerRefusal = (
   if (payloadVersion(payload) === 1) return { kind: "version-1" };
   const parsed = parseSignedPayload(payload);
   if (!parsed.ok) return { kind: "malformed", detail: parsed.error.detail };
+  // Batch events belong to protocol version 3 (docs/PROTOCOL.md 18), which this server does not
+  // speak yet: no version-2 device writes one.
+  if (parsed.value.kind === "batch")
+    return { kind: "malformed", detail: "a batch event (protocol version 3)" };
   return parsed.value.signer === device
     ? undefined
     : { kind: "wrong-signer", signer: parsed.value.signer };

@@ -1,0 +1,227 @@
+/**
+ * The receiving side of protocol version 3's batch signatures (docs/PROTOCOL.md 18.3): a device
+ * applies item events that one verified batch event of their signer names, and quarantines what
+ * no such batch names, what a batch names with other bytes, what falls outside a batch's window,
+ * and a batch whose signature fails. The writer still pushes version 2; the laptop here seals its
+ * events as version 3 with `vault.sync.sealBatchSigned`, and an in-memory log orders them.
+ */
+
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import {
+  createMemoryEventStore,
+  type DeviceId,
+  envelopeBytes,
+  type Event,
+  type EventEnvelope,
+  type EventId,
+  type EventStore,
+  type ItemId,
+  verifySegment,
+} from "@keypears/sync-core";
+import { unlockAccountFile } from "./account.ts";
+import { doctorVault } from "./doctor.ts";
+import { openAccountFile, unlockVault } from "./node/node-accounts.ts";
+import { nodeAccountStorage } from "./node/node-storage.ts";
+import { flipBit } from "./testing/forged-batch.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  joinTestDevice,
+} from "./testing/test-platform.ts";
+import type { Vault } from "./vault.ts";
+
+const PASSWORD = "correct horse battery staple";
+const homes = [createTestHome(), createTestHome(), createTestHome()];
+let server: EventStore;
+let laptop: Vault;
+let phone: Vault;
+let tablet: Vault;
+
+before(async () => {
+  server = createMemoryEventStore();
+  const created = await createTestAccount(homes[0]!.path, "gil@example.com", {
+    serverUrl: "https://example.com",
+  });
+  laptop = created.vault;
+  phone = await joinTestDevice(homes[1]!.path, created, {
+    address: "gil@example.com",
+    deviceId: "00000000000000b1",
+  });
+  tablet = await joinTestDevice(homes[2]!.path, created, {
+    address: "gil@example.com",
+    deviceId: "00000000000000c1",
+  });
+  // The laptop's enrolment goes first, as version 2; the others learn its key from it.
+  await push(laptop);
+  await pull(phone);
+  await pull(tablet);
+});
+after(() => {
+  for (const vault of [laptop, phone, tablet]) vault.lock();
+  for (const home of homes) home.remove();
+});
+
+/** Appends the vault's outbox (version 2) to the log and marks it sent. */
+const push = async (vault: Vault) => {
+  const pending = expectOk(vault.sync.pending(1000));
+  await append(pending.map((p) => ({ id: p.id, payload: p.payload })));
+  vault.sync.markSent(pending.map((p) => p.id));
+};
+
+const append = async (envelopes: readonly EventEnvelope[]) => {
+  expectOk(await server.append(laptop.vaultId, [...envelopes]));
+};
+
+/** Pulls and applies everything after the device's verified checkpoint, `pageSize` at a time. */
+const pull = async (vault: Vault, pageSize = 1000, serve = (e: EventEnvelope) => e.payload) => {
+  const quarantined: [number, string][] = [];
+  for (;;) {
+    const trusted = vault.sync.verified();
+    const events = await server.readAfter(vault.vaultId, trusted.position, pageSize);
+    if (events.length === 0) return quarantined;
+    const verified = expectOk(
+      verifySegment({
+        trusted,
+        anchor: trusted,
+        events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+        head: await server.head(vault.vaultId),
+      }),
+    );
+    const served = events.map((e) => ({ ...e, payload: serve(e) }));
+    const result = expectOk(vault.sync.applyOrdered(served, verified));
+    quarantined.push(...result.quarantined.map((q): [number, string] => [q.position, q.reason]));
+  }
+};
+
+let counter = 0;
+/** A new item with one title, as the laptop would write it. */
+const newItem = (title: string): Event => ({
+  id: randomUUID() as EventId,
+  vaultId: laptop.vaultId,
+  itemId: randomUUID() as ItemId,
+  hlc: { millis: Date.now(), counter: counter++, node: laptop.deviceId as DeviceId },
+  checkpoint: null,
+  op: { kind: "set", lifecycleSeen: [], fields: [{ name: "title", value: title, basedOn: [] }] },
+});
+
+const titles = (vault: Vault): string[] =>
+  vault
+    .list()
+    .map((item) => item.title)
+    .sort();
+
+test("item events a verified batch names are applied, across a page that ends between the batch and them", async () => {
+  const { batch, items } = laptop.sync.sealBatchSigned([newItem("Alpha"), newItem("Beta")]);
+  // The batch event's payload is a signed one of kind 3; the items' start with version 3.
+  assert.deepEqual([batch.payload[0], batch.payload[1]], [2, 3]);
+  assert.ok(items.every((item) => item.payload[0] === 3 && item.payload[1] === 1));
+  await append([batch, ...items]);
+  // The phone's page ends right after the batch: its covers wait in the file for the next page.
+  assert.deepEqual(await pull(phone, 1), []);
+  assert.deepEqual(titles(phone), ["Alpha", "Beta"]);
+  assert.deepEqual(await pull(tablet), []);
+  assert.deepEqual(titles(tablet), ["Alpha", "Beta"]);
+  assert.equal(phone.sync.quarantined().length, 0);
+});
+
+test("an event no batch names, one named with other bytes, and one outside its batch's window are quarantined", async () => {
+  const named = laptop.sync.sealBatchSigned([newItem("Gamma"), newItem("Delta")]);
+  const unnamed = laptop.sync.sealBatchSigned([newItem("Epsilon")]);
+  const late = laptop.sync.sealBatchSigned([newItem("Zeta")]);
+  const filler = laptop.sync.sealBatchSigned([newItem("Eta")]);
+  const start = (await server.head(laptop.vaultId)).position;
+  // start + 1: a batch naming Gamma and Delta, then both (Gamma served with a flipped bit: the
+  // chain covers what the server stored, so a lying server forges as it serves); start + 4:
+  // Epsilon, whose batch never reached the log; start + 5: a batch naming Zeta, which comes one
+  // event later than its window of one position (start + 6 is Eta, named by no batch).
+  await append([
+    named.batch,
+    ...named.items,
+    ...unnamed.items,
+    late.batch,
+    ...filler.items,
+    ...late.items,
+  ]);
+  const gamma = named.items[0]!.id;
+  const served = (e: EventEnvelope) =>
+    e.id === gamma ? flipBit((p) => p.length - 3, 1)(e.payload) : e.payload;
+  assert.deepEqual(await pull(phone, 1000, served), [
+    [start + 2, "bad-signature"],
+    [start + 4, "unsigned"],
+    [start + 6, "unsigned"],
+    [start + 7, "unsigned"],
+  ]);
+  assert.deepEqual(titles(phone), ["Alpha", "Beta", "Delta"]);
+  // Served honestly, Gamma applies on another device; the rest are refused there too.
+  assert.deepEqual(await pull(tablet), [
+    [start + 4, "unsigned"],
+    [start + 6, "unsigned"],
+    [start + 7, "unsigned"],
+  ]);
+  assert.deepEqual(titles(tablet), ["Alpha", "Beta", "Delta", "Gamma"]);
+});
+
+test("a batch whose signature fails is quarantined, and so are the events it names", async () => {
+  const { batch, items } = laptop.sync.sealBatchSigned([newItem("Theta"), newItem("Iota")]);
+  const start = (await server.head(laptop.vaultId)).position;
+  await append([batch, ...items]);
+  const served = (e: EventEnvelope) =>
+    e.id === batch.id ? flipBit((p) => p.length - 5, 1)(e.payload) : e.payload;
+  assert.deepEqual(await pull(tablet, 1000, served), [
+    [start + 1, "bad-signature"],
+    [start + 2, "unsigned"],
+    [start + 3, "unsigned"],
+  ]);
+  assert.deepEqual(titles(tablet), ["Alpha", "Beta", "Delta", "Gamma"]);
+  // The same bytes served honestly apply.
+  assert.deepEqual(await pull(phone), []);
+  assert.ok(titles(phone).includes("Theta") && titles(phone).includes("Iota"));
+});
+
+test("a batch covers only its own signer's events", async () => {
+  await push(phone); // the phone's enrolment
+  // The phone's batch names an event id that the laptop's payload then uses: the payload names
+  // the laptop as its signer, and no batch of the laptop names it.
+  const event = newItem("Kappa");
+  const byPhone = phone.sync.sealBatchSigned([event]);
+  const byLaptop = laptop.sync.sealBatchSigned([event]);
+  const start = (await server.head(laptop.vaultId)).position;
+  await append([byPhone.batch, ...byLaptop.items]);
+  assert.deepEqual(await pull(tablet), [[start + 2, "unsigned"]]);
+  assert.ok(!titles(tablet).includes("Kappa"));
+});
+
+test("the doctor reads version-3 events back: an item whose row is damaged is rebuilt from them", async () => {
+  const alpha = expectOk(phone.get("Alpha"));
+  phone.lock();
+  const address = "gil@example.com";
+  const { db } = expectOk(openAccountFile(homes[1]!.path, address));
+  const row = db.prepare("SELECT state FROM items WHERE id = ?").get(alpha.id) as {
+    state: Uint8Array;
+  };
+  db.prepare("UPDATE items SET state = ? WHERE id = ?").run(
+    flipBit(() => 0, 0x80)(row.state),
+    alpha.id,
+  );
+  db.close();
+  const unlocked = expectOk(
+    await unlockAccountFile({
+      storage: nodeAccountStorage(homes[1]!.path),
+      address,
+      password: PASSWORD,
+      deps: cheapDeps(),
+    }),
+  );
+  const report = doctorVault({ ...unlocked, deps: cheapDeps(), repair: true });
+  assert.deepEqual(report.unrecoverable, []);
+  assert.deepEqual(report.rebuilt, [{ itemId: alpha.id, events: 1 }]);
+  phone = expectOk(
+    await unlockVault({ home: homes[1]!.path, address, password: PASSWORD, deps: cheapDeps() }),
+  );
+  assert.deepEqual(phone.problems(), []);
+  assert.equal(expectOk(phone.get(alpha.id)).title, "Alpha");
+});
