@@ -29,6 +29,7 @@ import {
 } from "./testing/test-platform.ts";
 import type { NewAccount } from "./account.ts";
 import type { Vault } from "./vault.ts";
+import { propertySeed, propertyRuns } from "@keypears/base/testing";
 
 const ADDRESS = "hal@example.com";
 const homes: TestHome[] = [];
@@ -70,8 +71,7 @@ const newReader = async (): Promise<Vault> => {
 };
 
 test("property: pulled in pages of any sizes, with any events forged, batch-signed pushes apply exactly their honest events", async () => {
-  const seed = Number(process.env["KEYPEARS_PROPERTY_SEED"] ?? Date.now() % 2 ** 31);
-  console.log(`batch-signed-pages seed ${seed} (KEYPEARS_PROPERTY_SEED replays the steps)`);
+  const seed = propertySeed("batch-signed-pages", "the steps");
   await fc.assert(
     fc.asyncProperty(
       fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 6 }),
@@ -130,6 +130,6 @@ test("property: pulled in pages of any sizes, with any events forged, batch-sign
         }
       },
     ),
-    { seed, numRuns: Number(process.env["KEYPEARS_PROPERTY_RUNS"] ?? 25), verbose: 1 },
+    { seed, numRuns: propertyRuns(25), verbose: 1 },
   );
 });

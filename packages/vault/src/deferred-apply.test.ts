@@ -29,6 +29,7 @@ import { writePages } from "./testing/deferred-pull-child.ts";
 import { devicesOfOneAccount, syncThrough } from "./testing/memory-devices.ts";
 import { cheapDeps, createTestHome, expectOk, type TestHome } from "./testing/test-home.ts";
 import type { Vault } from "./vault.ts";
+import { propertySeed, propertyRuns } from "@keypears/base/testing";
 
 const ADDRESS = "dee@example.com";
 const PASSWORD = "correct horse battery staple";
@@ -345,8 +346,7 @@ const expectedHistoryLength = (title: string): number => {
 };
 
 test("property: any split of a pull into batches, deferred or not, with restarts, ends as one batch", async () => {
-  const seed = Number(process.env["KEYPEARS_PROPERTY_SEED"] ?? Date.now() % 2 ** 31);
-  console.log(`deferred-apply seed ${seed} (KEYPEARS_PROPERTY_SEED replays it)`);
+  const seed = propertySeed("deferred-apply", "it");
   await fc.assert(
     fc.asyncProperty(
       fc.array(
@@ -383,7 +383,7 @@ test("property: any split of a pull into batches, deferred or not, with restarts
         }
       },
     ),
-    { seed, numRuns: Number(process.env["KEYPEARS_PROPERTY_RUNS"] ?? 15) },
+    { seed, numRuns: propertyRuns(15) },
   );
 });
 

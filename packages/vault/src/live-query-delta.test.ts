@@ -20,6 +20,7 @@ import {
   seededDeps,
 } from "./testing/test-home.ts";
 import type { Vault } from "./vault.ts";
+import { propertySeed, propertyRuns } from "@keypears/base/testing";
 
 type ListQuery = { readonly kind: "list" | "rows"; readonly filter?: ListFilter };
 
@@ -133,8 +134,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 );
 
 test("property: a live list folded from deltas always equals the list run in full", async () => {
-  const seed = Number(process.env["KEYPEARS_PROPERTY_SEED"] ?? Date.now() % 2 ** 31);
-  console.log(`live-query-delta seed ${seed} (KEYPEARS_PROPERTY_SEED replays it, ids included)`);
+  const seed = propertySeed("live-query-delta", "it, ids included");
   const home = createTestHome();
   try {
     const { vault } = await createTestAccount(home.path, "alice@localhost", {
@@ -208,7 +208,7 @@ test("property: a live list folded from deltas always equals the list run in ful
         }
         check();
       }),
-      { seed, numRuns: Number(process.env["KEYPEARS_PROPERTY_RUNS"] ?? 25) },
+      { seed, numRuns: propertyRuns(25) },
     );
     vault.lock();
   } finally {

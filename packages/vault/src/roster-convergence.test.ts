@@ -16,6 +16,7 @@ import { createMemoryEventStore, parseSignedPayload } from "@keypears/sync-core"
 import { expectOk, type TestHome } from "./testing/test-home.ts";
 import { devicesOfOneAccount, syncThrough } from "./testing/memory-devices.ts";
 import type { Vault } from "./vault.ts";
+import { propertySeed, propertyRuns } from "@keypears/base/testing";
 
 const homes: TestHome[] = [];
 after(() => {
@@ -152,11 +153,10 @@ const converges = () =>
   });
 
 test("property: devices converge under random revocations, and no revoked device's later event is applied", async () => {
-  const seed = Number(process.env["KEYPEARS_PROPERTY_SEED"] ?? Date.now() % 2 ** 31);
-  console.log(`roster-convergence seed ${seed} (KEYPEARS_PROPERTY_SEED replays it)`);
+  const seed = propertySeed("roster-convergence", "it");
   await fc.assert(converges(), {
     seed,
-    numRuns: Number(process.env["KEYPEARS_PROPERTY_RUNS"] ?? 8),
+    numRuns: propertyRuns(8),
   });
 });
 

@@ -12,6 +12,7 @@ import {
   steppingClock,
 } from "./testing/test-home.ts";
 import type { Vault } from "./vault.ts";
+import { propertySeed, propertyRuns } from "@keypears/base/testing";
 
 // Titles that tie under the collator (case, accents, the same title twice), so the id decides.
 const TITLES = ["apple", "Apple", "äpple", "banana", "Banana", "cherry", "Zed", "zed ", "10", "9"];
@@ -58,8 +59,7 @@ const freshList = (vault: Vault, ids: readonly string[], trash: boolean): readon
 
 test("the list's kept order equals a fresh sort after random adds, edits, renames, trash and purges", async () => {
   // Items of equal titles sort by id: the ids follow from the seed too, so a replay is exact.
-  const seed = Number(process.env["KEYPEARS_PROPERTY_SEED"] ?? Date.now() % 2 ** 31);
-  console.log(`sorted-items seed ${seed} (KEYPEARS_PROPERTY_SEED replays it, ids included)`);
+  const seed = propertySeed("sorted-items", "it, ids included");
   const clock = steppingClock();
   const home = createTestHome();
   try {
@@ -131,7 +131,7 @@ test("the list's kept order equals a fresh sort after random adds, edits, rename
           assert.deepEqual(vault.list({ trash: false }), live);
         }
       }),
-      { seed, numRuns: Number(process.env["KEYPEARS_PROPERTY_RUNS"] ?? 40), verbose: 1 },
+      { seed, numRuns: propertyRuns(40), verbose: 1 },
     );
     other.lock();
     vault.lock();

@@ -19,6 +19,7 @@ import {
 import type { Vault } from "./vault.ts";
 import type { Item } from "./item.ts";
 import { openViewsAsJson, type ViewOpener } from "./view-opening.ts";
+import { propertySeed, propertyRuns } from "@keypears/base/testing";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -151,8 +152,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 test("property: after any writes, lists and rollbacks, the list from memory is the list from the file", async () => {
-  const seed = Number(process.env["KEYPEARS_PROPERTY_SEED"] ?? Date.now() % 2 ** 31);
-  console.log(`written-views seed ${seed} (KEYPEARS_PROPERTY_SEED replays it, ids included)`);
+  const seed = propertySeed("written-views", "it, ids included");
   await withWriterAndReader(async (writer, reopen) => {
     const reader = await reopen();
     await fc.assert(
@@ -200,7 +200,7 @@ test("property: after any writes, lists and rollbacks, the list from memory is t
           assert.deepStrictEqual(writer.list({ trash }), reader.list({ trash }));
         }
       }),
-      { seed, numRuns: Number(process.env["KEYPEARS_PROPERTY_RUNS"] ?? 60) },
+      { seed, numRuns: propertyRuns(60) },
     );
   }, seed);
 });

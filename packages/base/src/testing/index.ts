@@ -1,1 +1,2 @@
 export * from "./bounded-test.ts";
+export * from "./property-seed.ts";
