@@ -575,6 +575,17 @@ export const createVaultSync = (
           at: ctx.deps.now(),
         });
       };
+      /** Keeps a remote event that belongs to no item (a roster or batch event) in the log. */
+      const keepItemless = (stored: StoredEvent) =>
+        insertItemlessEvent.run(
+          vaultId,
+          stored.id,
+          stored.payload,
+          stored.position,
+          stored.chainHash,
+          "remote",
+          ctx.deps.now(),
+        );
       for (const [index, stored] of events.entries()) {
         pageHashes.set(stored.position, stored.chainHash);
         const existing = log.byId(vaultId, stored.id);
@@ -630,15 +641,7 @@ export const createVaultSync = (
         if (opened.value.kind === "batch") {
           // Its covers hold for the events after it (docs/PROTOCOL.md 18.3).
           trust.recordBatch(opened.value.batch, opened.value.signer, stored.position);
-          insertItemlessEvent.run(
-            vaultId,
-            stored.id,
-            stored.payload,
-            stored.position,
-            stored.chainHash,
-            "remote",
-            ctx.deps.now(),
-          );
+          keepItemless(stored);
           continue;
         }
         if (opened.value.kind === "roster") {
@@ -648,15 +651,7 @@ export const createVaultSync = (
             stored.position,
             opened.value.delivered,
           );
-          insertItemlessEvent.run(
-            vaultId,
-            stored.id,
-            stored.payload,
-            stored.position,
-            stored.chainHash,
-            "remote",
-            ctx.deps.now(),
-          );
+          keepItemless(stored);
           if (opened.value.op.kind === "enrol") {
             signatures.rosterChangedAt(index);
             const entry = trust.entry(opened.value.op.deviceId);
