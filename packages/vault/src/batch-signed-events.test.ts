@@ -20,7 +20,7 @@ import {
   type ItemId,
   verifySegment,
 } from "@keypears/sync-core";
-import { unlockAccountFile } from "./account.ts";
+import { type NewAccount, unlockAccountFile } from "./account.ts";
 import { doctorVault } from "./doctor.ts";
 import { openAccountFile, unlockVault } from "./node/node-accounts.ts";
 import { nodeAccountStorage } from "./node/node-storage.ts";
@@ -37,13 +37,14 @@ import type { Vault } from "./vault.ts";
 const PASSWORD = "correct horse battery staple";
 const homes = [createTestHome(), createTestHome(), createTestHome()];
 let server: EventStore;
+let created: NewAccount;
 let laptop: Vault;
 let phone: Vault;
 let tablet: Vault;
 
 before(async () => {
   server = createMemoryEventStore();
-  const created = await createTestAccount(homes[0]!.path, "gil@example.com", {
+  created = await createTestAccount(homes[0]!.path, "gil@example.com", {
     serverUrl: "https://example.com",
   });
   laptop = created.vault;
@@ -77,18 +78,23 @@ const append = async (envelopes: readonly EventEnvelope[]) => {
 };
 
 /** Pulls and applies everything after the device's verified checkpoint, `pageSize` at a time. */
-const pull = async (vault: Vault, pageSize = 1000, serve = (e: EventEnvelope) => e.payload) => {
+const pull = async (
+  vault: Vault,
+  pageSize = 1000,
+  serve = (e: EventEnvelope) => e.payload,
+  from: EventStore = server,
+) => {
   const quarantined: [number, string][] = [];
   for (;;) {
     const trusted = vault.sync.verified();
-    const events = await server.readAfter(vault.vaultId, trusted.position, pageSize);
+    const events = await from.readAfter(vault.vaultId, trusted.position, pageSize);
     if (events.length === 0) return quarantined;
     const verified = expectOk(
       verifySegment({
         trusted,
         anchor: trusted,
         events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-        head: await server.head(vault.vaultId),
+        head: await from.head(vault.vaultId),
       }),
     );
     const served = events.map((e) => ({ ...e, payload: serve(e) }));
@@ -224,4 +230,48 @@ test("the doctor reads version-3 events back: an item whose row is damaged is re
   );
   assert.deepEqual(phone.problems(), []);
   assert.equal(expectOk(phone.get(alpha.id)).title, "Alpha");
+});
+
+test("a batch carries its author's checkpoint: one from a forked history stops the pull as a fork", async () => {
+  // A fourth device enrols, then is shown a forked log: the same history up to its enrolment,
+  // then an event the real log does not have. Its batch carries that forked checkpoint.
+  const home = createTestHome();
+  homes.push(home);
+  const forker = await joinTestDevice(home.path, created, {
+    address: "gil@example.com",
+    deviceId: "00000000000000d1",
+  });
+  try {
+    await push(forker);
+    const shared = await server.readAfter(laptop.vaultId, 0, 10_000);
+    const forked = createMemoryEventStore();
+    expectOk(await forked.append(laptop.vaultId, [...shared]));
+    const onlyThere = laptop.sync.sealBatchSigned([newItem("Only in the fork")]);
+    expectOk(await forked.append(laptop.vaultId, [onlyThere.batch, ...onlyThere.items]));
+    await pull(forker, 1000, undefined, forked);
+    const forkedAt = forker.sync.verified();
+    assert.equal(forkedAt.position, shared.length + 2);
+    // The real log goes on otherwise, and the forked device's batch lands in it.
+    const real = laptop.sync.sealBatchSigned([newItem("Only in the real log")]);
+    await append([real.batch, ...real.items]);
+    const fromForker = forker.sync.sealBatchSigned([newItem("Written after the fork")]);
+    await append([fromForker.batch, ...fromForker.items]);
+    const trusted = tablet.sync.verified();
+    const events = await server.readAfter(laptop.vaultId, trusted.position, 10_000);
+    const verified = expectOk(
+      verifySegment({
+        trusted,
+        anchor: trusted,
+        events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+        head: await server.head(laptop.vaultId),
+      }),
+    );
+    const result = tablet.sync.applyOrdered(events, verified);
+    assert.ok(!result.ok && result.error.kind === "fork", JSON.stringify(result));
+    assert.equal(result.error.position, forkedAt.position);
+    assert.equal(result.error.id, fromForker.items[0]!.id);
+    assert.deepEqual(tablet.sync.verified(), trusted, "nothing of the page was applied");
+  } finally {
+    forker.lock();
+  }
 });
