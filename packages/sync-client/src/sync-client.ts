@@ -186,8 +186,13 @@ export const createSyncClient = (
     if (verified.position - readPositionMark(vault, SNAPSHOT_MARK) < snapshotEvery) return;
     const snapshot = vault.sync.exportSnapshot();
     if (!snapshot.ok) {
-      // Local changes are waiting (the next sync tries again), or this device may not sign one.
-      if (snapshot.error.kind === "outbox-not-empty" || snapshot.error.kind === "not-enrolled")
+      // Local changes are waiting, or the pull stopped inside a batch's window (the next sync
+      // tries again), or this device may not sign one.
+      if (
+        snapshot.error.kind === "outbox-not-empty" ||
+        snapshot.error.kind === "inside-batch" ||
+        snapshot.error.kind === "not-enrolled"
+      )
         return undefined;
       return {
         notice: {

@@ -34,6 +34,11 @@ export interface BatchCovers {
   ) => CoverCheck;
   /** Forgets every cover whose window ends at or before `position` (the chain has passed it). */
   readonly expireThrough: (position: number) => void;
+  /**
+   * Whether `position` is inside the window of a verified batch (events it names may still come
+   * after it): no snapshot may be taken there (docs/PROTOCOL.md 18.3).
+   */
+  readonly windowOpenAt: (position: number) => boolean;
 }
 
 interface CoverRow {
@@ -52,6 +57,7 @@ export const createBatchCovers = (db: SqliteDatabase): BatchCovers => {
   );
   const remove = db.prepare("DELETE FROM batch_covers WHERE event_id = ?");
   const expire = db.prepare("DELETE FROM batch_covers WHERE last_position <= ?");
+  const open = db.prepare("SELECT 1 AS x FROM batch_covers WHERE last_position > ? LIMIT 1");
   return {
     record: (batch, signer, position) => {
       const checkpoint = batch.checkpoint === null ? null : encodeCheckpoint(batch.checkpoint);
@@ -72,5 +78,6 @@ export const createBatchCovers = (db: SqliteDatabase): BatchCovers => {
     expireThrough: (position) => {
       expire.run(position);
     },
+    windowOpenAt: (position) => open.get(position) !== undefined,
   };
 };

@@ -232,6 +232,33 @@ test("the doctor reads version-3 events back: an item whose row is damaged is re
   assert.equal(expectOk(phone.get(alpha.id)).title, "Alpha");
 });
 
+test("no snapshot is made inside a batch's window: events after it would miss their batch", async () => {
+  // The laptop pulls the log (its own enrolment leaves the outbox), then a batch of three whose
+  // first page ends after one of its events.
+  await pull(laptop);
+  assert.equal(laptop.sync.exportSnapshot().ok, true);
+  const { batch, items } = laptop.sync.sealBatchSigned(["Lambda", "Mu", "Nu"].map(newItem));
+  await append([batch, ...items]);
+  const start = laptop.sync.verified().position;
+  const trusted = laptop.sync.verified();
+  const firstPage = await server.readAfter(laptop.vaultId, trusted.position, 2);
+  const verified = expectOk(
+    verifySegment({
+      trusted,
+      anchor: trusted,
+      events: firstPage.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
+      head: await server.head(laptop.vaultId),
+    }),
+  );
+  expectOk(laptop.sync.applyOrdered(firstPage, verified));
+  assert.equal(laptop.sync.verified().position, start + 2);
+  assert.deepEqual(laptop.sync.exportSnapshot(), { ok: false, error: { kind: "inside-batch" } });
+  assert.deepEqual(await pull(laptop), []);
+  assert.equal(laptop.sync.verified().position, start + 4);
+  const snapshot = laptop.sync.exportSnapshot();
+  assert.ok(snapshot.ok && snapshot.value.position === start + 4);
+});
+
 test("a batch carries its author's checkpoint: one from a forked history stops the pull as a fork", async () => {
   // A fourth device enrols, then is shown a forked log: the same history up to its enrolment,
   // then an event the real log does not have. Its batch carries that forked checkpoint.

@@ -138,6 +138,8 @@ export interface DeviceTrust {
   readonly recordBatch: (batch: Batch, signer: DeviceId, position: number) => void;
   /** Forgets the covers whose window the chain has passed (through `position`). */
   readonly expireCovers: (position: number) => void;
+  /** Whether a verified batch's window is still open at `position` (`BatchCovers.windowOpenAt`). */
+  readonly batchWindowOpenAt: (position: number) => boolean;
   /**
    * A rekey starting the epoch after the one this device seals under, delivered to `recipients`
    * (this device among them, unless it revokes itself); its key is kept, unused until the event
@@ -575,6 +577,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
       ),
     recordBatch: covers.record,
     expireCovers: covers.expireThrough,
+    batchWindowOpenAt: covers.windowOpenAt,
     makeRekey,
     epochs,
     openRemote,

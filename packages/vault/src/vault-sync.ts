@@ -287,10 +287,17 @@ export interface VaultSync {
   };
   readonly status: () => SyncStatus;
   readonly recordSyncTime: () => void;
-  /** The vault's state as of its verified checkpoint; refused while local changes wait in the outbox. */
+  /**
+   * The vault's state as of its verified checkpoint; refused while local changes wait in the
+   * outbox, and inside a batch's window (docs/PROTOCOL.md 18.3: a device starting from the
+   * snapshot would miss the batch that the events after it need). Both pass with a later sync.
+   */
   readonly exportSnapshot: () => Result<
     VaultSnapshot,
-    OpenError | { readonly kind: "outbox-not-empty" } | { readonly kind: "not-enrolled" }
+    | OpenError
+    | { readonly kind: "outbox-not-empty" }
+    | { readonly kind: "inside-batch" }
+    | { readonly kind: "not-enrolled" }
   >;
   /** Starts an empty vault from a snapshot; the events after it come by pulling. */
   readonly importSnapshot: (
@@ -950,9 +957,10 @@ export const createVaultSync = (
       ctx.assertUnlocked();
       if ((countOutbox.all(vaultId) as unknown[]).length > 0)
         return err({ kind: "outbox-not-empty" });
+      const checkpoint = verified();
+      if (trust.batchWindowOpenAt(checkpoint.position)) return err({ kind: "inside-batch" });
       const states = ctx.store.readStates();
       if (!states.ok) return states;
-      const checkpoint = verified();
       const roster = trust
         .roster()
         .filter((e) => e.enrolledAt !== null && e.enrolledAt <= checkpoint.position);
