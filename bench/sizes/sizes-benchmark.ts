@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import pg from "pg";
 import { createFreshPostgresDatabase } from "@keypears/server/testing";
-import { encodeEvent, type EventEnvelope } from "@keypears/sync-core";
+import { encodeEvent, type Event, type EventEnvelope } from "@keypears/sync-core";
 import { SEALED_OVERHEAD } from "@keypears/crypto";
 import {
   createSyncClient,
@@ -135,6 +135,7 @@ const measure = async (
         .map((u) => u.length),
     );
   const automerge = crdt(automergeBackend.source.encode);
+  const planned = plannedSizes(vault, events);
   const rows: { key: string; label: string; bytes: number }[] = [
     {
       key: "change",
@@ -148,6 +149,16 @@ const measure = async (
       key: "envelope",
       label: "KeyPears envelope, binary (16-byte id + sealed payload)",
       bytes: payload + 16,
+    },
+    {
+      key: "v3-envelope",
+      label: "Planned (protocol 3, not yet written): envelope, batch-signed, event format 2",
+      bytes: planned.envelope,
+    },
+    {
+      key: "v3-batch",
+      label: `Planned (protocol 3): its batch event's bytes, per event (one per ${PLANNED_BATCH})`,
+      bytes: planned.batchShare,
     },
     {
       key: "wire-push",
@@ -176,6 +187,24 @@ const measure = async (
   vault.lock();
   const withCheckpoint = events.filter((event) => event.checkpoint !== null).length / events.length;
   return sizesReport(workload, rows, automerge, edits.length, withCheckpoint);
+};
+
+/** The events a planned protocol-3 push carries with its batch event (a push of 1,000). */
+const PLANNED_BATCH = 999;
+
+/**
+ * The same changes sealed as protocol version 3 will write them (docs/PROTOCOL.md 18): each a
+ * batch-signed item event in format 2, and one signed batch event per `PLANNED_BATCH` of them.
+ */
+const plannedSizes = (vault: Vault, events: readonly Event[]) => {
+  let items = 0;
+  let batches = 0;
+  for (let start = 0; start < events.length; start += PLANNED_BATCH) {
+    const sealed = vault.sync.sealBatchSigned(events.slice(start, start + PLANNED_BATCH));
+    batches += sealed.batch.payload.length + 16;
+    for (const item of sealed.items) items += item.payload.length + 16;
+  }
+  return { envelope: items / events.length, batchShare: batches / events.length };
 };
 
 const pendingEnvelopes = (vault: Vault): EventEnvelope[] => {
@@ -271,8 +300,10 @@ const sizesDiagnosis = (
   const signed = bytesOf("sealed") - bytesOf("padded") - SEALED_OVERHEAD;
   const envelope = Math.ceil((leaner + 1) / 32) * 32 + SEALED_OVERHEAD + signed + 16;
   const b = (n: number) => `${Math.round(n)} bytes`;
+  const planned = bytesOf("v3-envelope") + bytesOf("v3-batch");
   return [
     `The sealed event is ${b(bytesOf("envelope"))} against Automerge's ${b(automerge)} for the same change of ${b(bytesOf("change"))}. Its plaintext is already ${b(plaintext)}: the format version, the vault id, the event id, the item id and the clock (a 16-byte byte string each), the field's name and value, the write it replaces (16 bytes), and, in ${Math.round(withCheckpoint * 100)}% of these events, the author's last verified checkpoint (a position and a 32-byte hash, for fork detection). Sealing then pads to a multiple of 32 bytes (${b(padding)} on average here) and adds ${SEALED_OVERHEAD} bytes (version, 24-byte nonce, 16-byte tag); the signed payload of protocol version 2 adds ${b(signed)} (version, kind, 8-byte signer, 4-byte key epoch and a 64-byte Ed25519 signature), and the envelope adds the 16-byte id again.`,
     `What would close it, for the owners of the event format (sync-core) and the vault: leave out of the plaintext what the associated data already binds (the vault id and the event id: 34 bytes), and carry a 16-byte prefix of the checkpoint's hash (or the checkpoint once per batch of a device's events): about ${b(envelope)} per envelope, ${(envelope / automerge).toFixed(2)}× Automerge's change. Within 1.5× of Automerge (${b(1.5 * automerge)}) also needs the signature shared: one signature per batch of a device's events (over their hashes) instead of one per event, which the server's per-event chain allows but which changes how a single event is verified and quarantined. On the wire the sync client sends binary frames (docs/PROTOCOL.md, "Binary bodies"): each event is its 16-byte id, a varint length and the payload, ${b(bytesOf("wire-push") - bytesOf("envelope"))} over the envelope per event with the batch's header shared out (JSON with base64url added a third). The server's row keeps two 32-byte hashes, two ids, the position, the size and a timestamp beside the payload, and its two indexes as much again.`,
+    `Measured in this run, the same changes sealed as protocol version 3 will write them (docs/PROTOCOL.md 18, designed, received and verified by every device, not yet written): ${b(bytesOf("v3-envelope"))} per envelope (no ids or checkpoint in the plaintext, no signature of its own) and ${b(bytesOf("v3-batch"))} per event for the signed batch event that names it, ${b(planned)} in all, ${(planned / automerge).toFixed(2)}× Automerge's change (the target is 1.5×).`,
   ];
 };
