@@ -1,14 +1,15 @@
 /**
  * The batch event's plaintext and the batch-signed item payload (docs/PROTOCOL.md 18, planned for
  * protocol version 3; no client writes them yet). A device signs one batch event per push instead
- * of every item event: the batch lists each covered event's id and event hash (SHA-256 of its
- * envelope bytes, section 7), so one signature binds every byte of every event it names.
+ * of every item event: the batch lists the event hash of each event it covers (SHA-256 of its
+ * envelope bytes, section 7, which hold its id and payload), so one signature binds every byte
+ * of every event it names.
  *
- *     batch plaintext = canonical CBOR [1, checkpoint, [[eventId (16), eventHash (32)], ...]]
+ *     batch plaintext = canonical CBOR [1, checkpoint, eventHash (32) || eventHash (32) || ...]
  *     item payload    = 0x03 || 0x01 || signer (8) || epoch (uint32 BE) || box
  *
- * Decoding accepts only canonical input (ids strictly increasing, so no id twice), so each batch
- * has exactly one byte form.
+ * Decoding accepts only canonical input (hashes strictly increasing, so none twice), so each
+ * batch has exactly one byte form.
  */
 
 import {
@@ -30,14 +31,14 @@ import {
   fail,
   peekMajor,
   readArrayLength,
+  readByteString,
   readBytesOf,
   readNull,
   readTuple,
   readUint,
 } from "./canonical-cbor.ts";
-import { readUuid } from "./canonical-ids.ts";
 import type { ChainHash, Checkpoint } from "./hash-chain.ts";
-import { type DeviceId, type EventId, isDeviceId, uuidAt, uuidToBytes } from "./ids.ts";
+import { type DeviceId, isDeviceId } from "./ids.ts";
 import type { PayloadParseError } from "./signed-payload.ts";
 
 export const BATCH_FORMAT_VERSION = 1;
@@ -51,38 +52,43 @@ const HEADER = 1 + 1 + 8 + 4;
 const MIN_BOX = 41;
 const HASH_BYTES = 32;
 
-/** One event a batch covers: its id and the SHA-256 of its envelope bytes. */
-export interface BatchCover {
-  readonly id: EventId;
-  readonly hash: Uint8Array;
-}
-
 export interface Batch {
   /** The author's last verified checkpoint when it made the batch, or null. */
   readonly checkpoint: Checkpoint | null;
-  /** In increasing order of id, at least one. */
-  readonly covers: readonly BatchCover[];
+  /**
+   * The event hash (SHA-256 of the envelope bytes, which hold the id and the payload) of each
+   * event the batch covers: at least one, none twice, in increasing byte order once decoded.
+   */
+  readonly hashes: readonly Uint8Array[];
 }
 
 export type BatchDecodeError = { readonly kind: "invalid-batch"; readonly reason: string };
 
-/** Encodes a batch canonically: covers sorted by id; refuses an empty batch or an id twice. */
+const compareHashes = (a: Uint8Array, b: Uint8Array): number => {
+  for (let i = 0; i < HASH_BYTES; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+};
+
+/** Encodes a batch canonically: hashes sorted, in one byte string; refuses none, or one twice. */
 export const encodeBatch = (batch: Batch): Uint8Array => {
-  if (batch.covers.length === 0) throw new RangeError("a batch covers at least one event");
-  // Ids are lowercase text of their bytes, at the same places: text order is byte order.
-  const covers = [...batch.covers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (let i = 0; i < covers.length; i++) {
-    const cover = covers[i] as BatchCover;
-    if (cover.hash.length !== HASH_BYTES) throw new RangeError("an event hash is 32 bytes");
-    if (i > 0 && covers[i - 1]?.id === cover.id)
-      throw new RangeError(`event ${cover.id} is covered twice`);
+  if (batch.hashes.length === 0) throw new RangeError("a batch covers at least one event");
+  const hashes = [...batch.hashes].sort(compareHashes);
+  const joined = new Uint8Array(hashes.length * HASH_BYTES);
+  for (const [i, hash] of hashes.entries()) {
+    if (hash.length !== HASH_BYTES) throw new RangeError("an event hash is 32 bytes");
+    if (i > 0 && compareHashes(hashes[i - 1] as Uint8Array, hash) === 0)
+      throw new RangeError("an event is covered twice");
+    joined.set(hash, i * HASH_BYTES);
   }
   const checkpoint = batch.checkpoint;
   return asPlainBytes(
     encode([
       BATCH_FORMAT_VERSION,
       checkpoint === null ? null : [checkpoint.position, checkpoint.hash],
-      covers.map((cover) => [uuidToBytes(cover.id), cover.hash]),
+      joined,
     ]),
   );
 };
@@ -100,24 +106,20 @@ const readBatch = (bytes: Uint8Array): Batch => {
     const start = readBytesOf(c, HASH_BYTES, "checkpoint hash");
     checkpoint = { position, hash: bytes.slice(start, start + HASH_BYTES) as ChainHash };
   }
-  const count = readArrayLength(c, "covers");
-  if (count === 0) fail("a batch covers at least one event");
-  const covers = exactArray<BatchCover>(count);
-  let previous = -1;
+  const start = readByteString(c, "event hashes");
+  const size = c.pos - start;
+  if (size === 0) fail("a batch covers at least one event");
+  if (size % HASH_BYTES !== 0) fail("event hashes are 32 bytes each");
+  const count = size / HASH_BYTES;
+  const hashes = exactArray<Uint8Array>(count);
   for (let i = 0; i < count; i++) {
-    readTuple(c, 2, "cover");
-    const start = readUuid(c, "event id", true);
-    if (previous >= 0 && compareBytesAt(bytes, previous, start, 16) >= 0)
-      fail("covers not in canonical form (unsorted, or an event twice)");
-    const hashStart = readBytesOf(c, HASH_BYTES, "event hash");
-    covers[i] = {
-      id: uuidAt(bytes, start) as EventId,
-      hash: bytes.slice(hashStart, hashStart + HASH_BYTES),
-    };
-    previous = start;
+    const at = start + i * HASH_BYTES;
+    if (i > 0 && compareBytesAt(bytes, at - HASH_BYTES, at, HASH_BYTES) >= 0)
+      fail("event hashes not in canonical form (unsorted, or an event twice)");
+    hashes[i] = bytes.slice(at, at + HASH_BYTES);
   }
   expectEnd(c);
-  return { checkpoint, covers };
+  return { checkpoint, hashes };
 };
 
 /** Decodes a batch's plaintext; refuses anything malformed or not in canonical form. */

@@ -109,6 +109,15 @@ export const readBytesOf = (c: CborCursor, length: number, what: string): number
   return start;
 };
 
+/** Consumes a byte string of any length and returns where its content starts; it ends at the cursor. */
+export const readByteString = (c: CborCursor, what: string): number => {
+  const length = readHead(c, BYTES, what, "a byte string");
+  need(c, length);
+  const start = c.pos;
+  c.pos += length;
+  return start;
+};
+
 /** Consumes a text string and returns where its UTF-8 starts; it ends at the cursor. */
 export const readTextBounds = (c: CborCursor, what: string): number => {
   const length = readHead(c, TEXT, what, "text");

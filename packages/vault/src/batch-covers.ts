@@ -6,32 +6,24 @@
  * behind is forgotten once the chain passes its window.
  */
 
-import { bytesEqual } from "@keypears/base";
-import type { Batch, Checkpoint, DeviceId, EventId } from "@keypears/sync-core";
+import type { Batch, Checkpoint, DeviceId } from "@keypears/sync-core";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./vault-context.ts";
 
-/** What the cover of an event says once taken: its event's hash matched, or did not. */
+/** What the covers say of an event: named by a verified batch of its signer (with its checkpoint), or not. */
 export type CoverCheck =
   | { readonly kind: "covered"; readonly checkpoint: Checkpoint | null }
-  /** No verified batch of the event's signer names it within its window. */
-  | { readonly kind: "uncovered" }
-  /** A verified batch of its signer names it with another hash: the bytes were changed. */
-  | { readonly kind: "other-hash" };
+  /** No verified batch of the event's signer names its hash within its window. */
+  | { readonly kind: "uncovered" };
 
 export interface BatchCovers {
   /** Keeps the covers of `batch`, verified at `position` as signed by `signer`. */
   readonly record: (batch: Batch, signer: DeviceId, position: number) => void;
   /**
-   * Checks the event `eventId` of `signer` at `position`, whose envelope hashes to `hash`, against
-   * the covers, and forgets its cover: an event id is in the log once.
+   * Checks the event of `signer` at `position` whose envelope hashes to `hash` (its event hash)
+   * against the covers, and forgets its cover: an event is in the log once.
    */
-  readonly take: (
-    eventId: EventId,
-    signer: DeviceId,
-    position: number,
-    hash: Uint8Array,
-  ) => CoverCheck;
+  readonly take: (signer: DeviceId, position: number, hash: Uint8Array) => CoverCheck;
   /** Forgets every cover whose window ends at or before `position` (the chain has passed it). */
   readonly expireThrough: (position: number) => void;
   /**
@@ -42,34 +34,31 @@ export interface BatchCovers {
 }
 
 interface CoverRow {
-  readonly hash: Uint8Array;
   readonly checkpoint: Uint8Array | null;
 }
 
 export const createBatchCovers = (db: SqliteDatabase): BatchCovers => {
   const insert = db.prepare(
-    `INSERT OR REPLACE INTO batch_covers (event_id, signer, hash, checkpoint, first_position, last_position)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO batch_covers (hash, signer, checkpoint, first_position, last_position)
+     VALUES (?, ?, ?, ?, ?)`,
   );
   const select = db.prepare(
-    `SELECT hash, checkpoint FROM batch_covers
-     WHERE event_id = ? AND signer = ? AND first_position <= ? AND last_position >= ?`,
+    `SELECT checkpoint FROM batch_covers
+     WHERE hash = ? AND signer = ? AND first_position <= ? AND last_position >= ?`,
   );
-  const remove = db.prepare("DELETE FROM batch_covers WHERE event_id = ?");
+  const remove = db.prepare("DELETE FROM batch_covers WHERE hash = ?");
   const expire = db.prepare("DELETE FROM batch_covers WHERE last_position <= ?");
   const open = db.prepare("SELECT 1 AS x FROM batch_covers WHERE last_position > ? LIMIT 1");
   return {
     record: (batch, signer, position) => {
       const checkpoint = batch.checkpoint === null ? null : encodeCheckpoint(batch.checkpoint);
-      const last = position + batch.covers.length;
-      for (const cover of batch.covers)
-        insert.run(cover.id, signer, cover.hash, checkpoint, position + 1, last);
+      const last = position + batch.hashes.length;
+      for (const hash of batch.hashes) insert.run(hash, signer, checkpoint, position + 1, last);
     },
-    take: (eventId, signer, position, hash) => {
-      const row = select.get(eventId, signer, position, position) as CoverRow | undefined;
-      remove.run(eventId);
+    take: (signer, position, hash) => {
+      const row = select.get(hash, signer, position, position) as CoverRow | undefined;
+      remove.run(hash);
       if (row === undefined) return { kind: "uncovered" };
-      if (!bytesEqual(row.hash, hash)) return { kind: "other-hash" };
       return {
         kind: "covered",
         checkpoint: row.checkpoint === null ? null : decodeCheckpoint(row.checkpoint),

@@ -1,8 +1,8 @@
 /**
  * The receiving side of protocol version 3's batch signatures (docs/PROTOCOL.md 18.3): a device
- * applies item events that one verified batch event of their signer names, and quarantines what
- * no such batch names, what a batch names with other bytes, what falls outside a batch's window,
- * and a batch whose signature fails. The writer still pushes version 2; the laptop here seals its
+ * applies item events whose exact bytes (event hash) a verified batch event of their signer names,
+ * and quarantines what no such batch names (bytes changed as served included), what falls outside
+ * a batch's window, and a batch whose signature fails. The writer still pushes version 2; the laptop here seals its
  * events as version 3 with `vault.sync.sealBatchSigned`, and an in-memory log orders them.
  */
 
@@ -17,6 +17,7 @@ import {
   type EventEnvelope,
   type EventId,
   type EventStore,
+  hashEvent,
   type ItemId,
   verifySegment,
 } from "@keypears/sync-core";
@@ -134,7 +135,7 @@ test("item events a verified batch names are applied, across a page that ends be
   assert.equal(phone.sync.quarantined().length, 0);
 });
 
-test("an event no batch names, one named with other bytes, and one outside its batch's window are quarantined", async () => {
+test("an event no batch names, one whose bytes were changed, and one outside its batch's window are quarantined", async () => {
   const named = laptop.sync.sealBatchSigned([newItem("Gamma"), newItem("Delta")]);
   const unnamed = laptop.sync.sealBatchSigned([newItem("Epsilon")]);
   const late = laptop.sync.sealBatchSigned([newItem("Zeta")]);
@@ -156,7 +157,7 @@ test("an event no batch names, one named with other bytes, and one outside its b
   const served = (e: EventEnvelope) =>
     e.id === gamma ? flipBit((p) => p.length - 3, 1)(e.payload) : e.payload;
   assert.deepEqual(await pull(phone, 1000, served), [
-    [start + 2, "bad-signature"],
+    [start + 2, "unsigned"],
     [start + 4, "unsigned"],
     [start + 6, "unsigned"],
     [start + 7, "unsigned"],
@@ -190,15 +191,17 @@ test("a batch whose signature fails is quarantined, and so are the events it nam
 
 test("a batch covers only its own signer's events", async () => {
   await push(phone); // the phone's enrolment
-  // The phone's batch names an event id that the laptop's payload then uses: the payload names
-  // the laptop as its signer, and no batch of the laptop names it.
-  const event = newItem("Kappa");
-  const byPhone = phone.sync.sealBatchSigned([event]);
-  const byLaptop = laptop.sync.sealBatchSigned([event]);
+  // The phone signs a batch naming the exact bytes of an event whose payload names the laptop
+  // as its signer: that does not cover it. The laptop's own batch for the same bytes does.
+  const kappa = laptop.sync.sealBatchSigned([newItem("Kappa")]).items[0]!;
+  const lambda = laptop.sync.sealBatchSigned([newItem("Omicron")]).items[0]!;
+  const byPhone = phone.sync.signBatch([hashEvent(envelopeBytes(kappa))]);
+  const byLaptop = laptop.sync.signBatch([hashEvent(envelopeBytes(lambda))]);
   const start = (await server.head(laptop.vaultId)).position;
-  await append([byPhone.batch, ...byLaptop.items]);
+  await append([byPhone, kappa, byLaptop, lambda]);
   assert.deepEqual(await pull(tablet), [[start + 2, "unsigned"]]);
   assert.ok(!titles(tablet).includes("Kappa"));
+  assert.ok(titles(tablet).includes("Omicron"));
 });
 
 test("the doctor reads version-3 events back: an item whose row is damaged is rebuilt from them", async () => {

@@ -55,6 +55,7 @@ import {
 } from "./sealing.ts";
 import {
   sealBatchSignedEvents,
+  signBatch,
   type SealedItemEvents,
   sealSignedItemEvent,
   sealSignedItemEvents,
@@ -134,6 +135,11 @@ export interface DeviceTrust {
     events: readonly Event[],
     checkpoint: Checkpoint | null,
   ) => { readonly batch: EventEnvelope; readonly items: readonly EventEnvelope[] };
+  /** A signed batch event naming the events of these event hashes (`signBatch`). */
+  readonly signBatch: (
+    hashes: readonly Uint8Array[],
+    checkpoint: Checkpoint | null,
+  ) => EventEnvelope;
   /** Keeps the covers of a batch event verified at `position` (`openRemote` answered `batch`). */
   readonly recordBatch: (batch: Batch, signer: DeviceId, position: number) => void;
   /** Forgets the covers whose window the chain has passed (through `position`). */
@@ -299,8 +305,8 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
 
   /**
    * A batch-signed item event (docs/PROTOCOL.md 18.3): its signer active at its position, and
-   * named with its exact bytes by a verified batch of the same signer whose window holds the
-   * position. Its checkpoint is the batch's.
+   * its event hash (its exact bytes) named by a verified batch of the same signer whose window
+   * holds the position. Its checkpoint is the batch's.
    */
   const openBatchSigned = (
     stored: { readonly id: EventId; readonly payload: Uint8Array },
@@ -311,16 +317,12 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     const payload = parsed.value;
     if (activeAt(entry(payload.signer), position) === undefined)
       return err(inactiveSigner(payload.signer));
-    const cover = covers.take(
-      stored.id,
-      payload.signer,
-      position,
-      hashEvent(envelopeBytes(stored)),
-    );
+    const cover = covers.take(payload.signer, position, hashEvent(envelopeBytes(stored)));
     if (cover.kind === "uncovered")
-      return err({ reason: "unsigned", detail: `no batch of ${payload.signer} names this event` });
-    if (cover.kind === "other-hash")
-      return err({ reason: "bad-signature", detail: `its batch names other bytes` });
+      return err({
+        reason: "unsigned",
+        detail: `no batch of ${payload.signer} names these bytes here`,
+      });
     const keys = epochs.usableAt(payload.epoch, position)
       ? epochs.keysOf(payload.epoch)
       : undefined;
@@ -573,6 +575,16 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
         ctx.ids.eventId() as EventId,
         checkpoint,
         events,
+        ctx.deps.randomBytes,
+      ),
+    signBatch: (hashes, checkpoint) =>
+      signBatch(
+        sealingKeys(),
+        signer(),
+        vaultId,
+        ctx.ids.eventId() as EventId,
+        checkpoint,
+        hashes,
         ctx.deps.randomBytes,
       ),
     recordBatch: covers.record,

@@ -118,7 +118,7 @@ test("a version 7 file migrates to 8 with an empty table of batch covers, its ev
     ]);
     // One cover per event and signer.
     const insert = db.prepare(
-      "INSERT INTO batch_covers (event_id, signer, hash, checkpoint, first_position, last_position) VALUES ('e2', 's', x'00', NULL, 2, 3)",
+      "INSERT INTO batch_covers (hash, signer, checkpoint, first_position, last_position) VALUES (x'00', 's', NULL, 2, 3)",
     );
     insert.run();
     assert.throws(() => insert.run(), /UNIQUE|PRIMARY KEY/);

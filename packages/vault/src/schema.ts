@@ -179,16 +179,15 @@ const migrations: readonly string[] = [
   `
   -- Version 8 (docs/PROTOCOL.md 18.3): the covers of the batch events this device verified, kept
   -- until the events they name arrive: a batch at position q naming k events covers them only at
-  -- positions q + 1 to q + k (first_position, last_position). Event ids and hashes, as the server
-  -- holds them; the checkpoint is the batch author's (position || hash), or NULL.
+  -- positions q + 1 to q + k (first_position, last_position). Event hashes (SHA-256 of what the
+  -- server holds); the checkpoint is the batch author's (position || hash), or NULL.
   CREATE TABLE batch_covers (
-    event_id TEXT NOT NULL,
-    signer TEXT NOT NULL,
     hash BLOB NOT NULL,
+    signer TEXT NOT NULL,
     checkpoint BLOB,
     first_position INTEGER NOT NULL,
     last_position INTEGER NOT NULL,
-    PRIMARY KEY (event_id, signer)
+    PRIMARY KEY (hash, signer)
   ) STRICT, WITHOUT ROWID;
   `,
 ];

@@ -125,9 +125,26 @@ export const sealSignedRosterEvent = (
   );
 
 /**
+ * A signed batch event (docs/PROTOCOL.md 18.1) naming the events whose event hashes are `hashes`
+ * (SHA-256 of their envelope bytes), with the author's `checkpoint`: what a push carries first.
+ */
+export const signBatch = (
+  keys: VaultKeys,
+  signer: PayloadSigner,
+  vaultId: VaultId,
+  batchId: EventId,
+  checkpoint: Checkpoint | null,
+  hashes: readonly Uint8Array[],
+  random: RandomBytes,
+): EventEnvelope => {
+  const box = sealBatchBox(keys, vaultId, batchId, { checkpoint, hashes }, random);
+  return { id: batchId, payload: signPayload(signer, vaultId, batchId, "batch", box) };
+};
+
+/**
  * Seals item events the way protocol version 3 writes them (docs/PROTOCOL.md 18.1): each one an
- * unsigned, batch-signed payload (event format 2), and one batch event, signed, that names every
- * one of them by id and event hash and carries `checkpoint`. The batch goes first in the push.
+ * unsigned, batch-signed payload (event format 2), and one batch event (`signBatch`) naming every
+ * one of them by its event hash. The batch goes first in the push.
  */
 export const sealBatchSignedEvents = (
   keys: VaultKeys,
@@ -146,10 +163,9 @@ export const sealBatchSignedEvents = (
       sealEventBodyBox(keys, event, random),
     ),
   }));
-  const covers = items.map((item) => ({ id: item.id, hash: hashEvent(envelopeBytes(item)) }));
-  const box = sealBatchBox(keys, vaultId, batchId, { checkpoint, covers }, random);
+  const hashes = items.map((item) => hashEvent(envelopeBytes(item)));
   return {
-    batch: { id: batchId, payload: signPayload(signer, vaultId, batchId, "batch", box) },
+    batch: signBatch(keys, signer, vaultId, batchId, checkpoint, hashes, random),
     items,
   };
 };

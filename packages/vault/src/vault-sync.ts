@@ -285,6 +285,12 @@ export interface VaultSync {
     readonly batch: EventEnvelope;
     readonly items: readonly EventEnvelope[];
   };
+  /**
+   * A batch event signed by this device naming the events of `hashes` (their event hashes), with
+   * its verified checkpoint (docs/PROTOCOL.md 18.1): the writer's step before a push, once it
+   * writes version 3; today only tests call it.
+   */
+  readonly signBatch: (hashes: readonly Uint8Array[]) => EventEnvelope;
   readonly status: () => SyncStatus;
   readonly recordSyncTime: () => void;
   /**
@@ -932,6 +938,10 @@ export const createVaultSync = (
     sealBatchSigned: (events) => {
       ctx.assertUnlocked();
       return trust.sealBatchSigned(events, ctx.verifiedCheckpoint());
+    },
+    signBatch: (hashes) => {
+      ctx.assertUnlocked();
+      return trust.signBatch(hashes, ctx.verifiedCheckpoint());
     },
     status: () => {
       ctx.assertUnlocked();
