@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { bytesEqual } from "@keypears/base";
 import fc from "fast-check";
-import {
-  type Batch,
-  batchSignedItemPayload,
-  decodeBatch,
-  encodeBatch,
-  parseBatchSignedItemPayload,
-} from "./batch-event.ts";
+import { type Batch, decodeBatch, encodeBatch } from "./batch-event.ts";
+import { batchSignedItemPayload, parseBatchSignedItemPayload } from "./signed-payload.ts";
 import type { ChainHash } from "./hash-chain.ts";
 import type { DeviceId } from "./ids.ts";
 

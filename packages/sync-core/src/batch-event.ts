@@ -1,26 +1,17 @@
 /**
- * The batch event's plaintext and the batch-signed item payload (docs/PROTOCOL.md 18, planned for
- * protocol version 3; no client writes them yet). A device signs one batch event per push instead
+ * The batch event's plaintext (docs/PROTOCOL.md 18, planned for protocol version 3; no client
+ * writes it yet; the batch-signed item payload's layout is in `signed-payload.ts`). A device signs one batch event per push instead
  * of every item event: the batch lists the event hash of each event it covers (SHA-256 of its
  * envelope bytes, section 7, which hold its id and payload), so one signature binds every byte
  * of every event it names.
  *
  *     batch plaintext = canonical CBOR [1, checkpoint, eventHash (32) || eventHash (32) || ...]
- *     item payload    = 0x03 || 0x01 || signer (8) || epoch (uint32 BE) || box
  *
  * Decoding accepts only canonical input (hashes strictly increasing, so none twice), so each
  * batch has exactly one byte form.
  */
 
-import {
-  asPlainBytes,
-  bytesToHex,
-  concatBytes,
-  err,
-  hexToBytes,
-  ok,
-  type Result,
-} from "@keypears/base";
+import { asPlainBytes, compareBytes, err, ok, type Result } from "@keypears/base";
 import { encode } from "cborg";
 import {
   compareBytesAt,
@@ -38,18 +29,8 @@ import {
   readUint,
 } from "./canonical-cbor.ts";
 import type { ChainHash, Checkpoint } from "./hash-chain.ts";
-import { type DeviceId, isDeviceId } from "./ids.ts";
-import type { PayloadParseError } from "./signed-payload.ts";
 
 export const BATCH_FORMAT_VERSION = 1;
-/** The first byte of a payload signed by its batch instead of by itself. */
-export const BATCH_SIGNED_PAYLOAD_VERSION = 3;
-/** The signed-payload kind (16.2) of a batch event. */
-export const BATCH_EVENT_KIND = 3;
-const ITEM_KIND = 1;
-const HEADER = 1 + 1 + 8 + 4;
-/** The smallest sealed box: version, nonce, tag. */
-const MIN_BOX = 41;
 const HASH_BYTES = 32;
 
 export interface Batch {
@@ -64,22 +45,14 @@ export interface Batch {
 
 export type BatchDecodeError = { readonly kind: "invalid-batch"; readonly reason: string };
 
-const compareHashes = (a: Uint8Array, b: Uint8Array): number => {
-  for (let i = 0; i < HASH_BYTES; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
-};
-
 /** Encodes a batch canonically: hashes sorted, in one byte string; refuses none, or one twice. */
 export const encodeBatch = (batch: Batch): Uint8Array => {
   if (batch.hashes.length === 0) throw new RangeError("a batch covers at least one event");
-  const hashes = [...batch.hashes].sort(compareHashes);
+  const hashes = [...batch.hashes].sort(compareBytes);
   const joined = new Uint8Array(hashes.length * HASH_BYTES);
   for (const [i, hash] of hashes.entries()) {
     if (hash.length !== HASH_BYTES) throw new RangeError("an event hash is 32 bytes");
-    if (i > 0 && compareHashes(hashes[i - 1] as Uint8Array, hash) === 0)
+    if (i > 0 && compareBytes(hashes[i - 1] as Uint8Array, hash) === 0)
       throw new RangeError("an event is covered twice");
     joined.set(hash, i * HASH_BYTES);
   }
@@ -132,44 +105,4 @@ export const decodeBatch = (bytes: Uint8Array): Result<Batch, BatchDecodeError> 
     const reason = error instanceof Error ? error.message : "undecodable";
     return err({ kind: "invalid-batch", reason: `malformed CBOR: ${reason}` });
   }
-};
-
-/** An item event's payload whose signature is its batch's (18.1): signer, key epoch, box. */
-export interface BatchSignedPayload {
-  readonly signer: DeviceId;
-  readonly epoch: number;
-  readonly box: Uint8Array;
-}
-
-export const batchSignedItemPayload = (
-  signer: DeviceId,
-  epoch: number,
-  box: Uint8Array,
-): Uint8Array => {
-  if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch > 0xffffffff)
-    throw new RangeError(`epoch out of range: ${epoch}`);
-  const header = new Uint8Array(HEADER);
-  header[0] = BATCH_SIGNED_PAYLOAD_VERSION;
-  header[1] = ITEM_KIND;
-  header.set(hexToBytes(signer), 2);
-  new DataView(header.buffer).setUint32(10, epoch);
-  return concatBytes(header, box);
-};
-
-/** Splits a batch-signed item payload into its parts; checks the layout only. */
-export const parseBatchSignedItemPayload = (
-  payload: Uint8Array,
-): Result<BatchSignedPayload, PayloadParseError> => {
-  if (payload[0] !== BATCH_SIGNED_PAYLOAD_VERSION)
-    return err({ reason: "malformed", detail: "not a version-3 payload" });
-  if (payload.length < HEADER + MIN_BOX) return err({ reason: "malformed", detail: "too short" });
-  if (payload[1] !== ITEM_KIND)
-    return err({ reason: "malformed", detail: `unknown kind ${String(payload[1])}` });
-  const signer = bytesToHex(payload.subarray(2, 10));
-  if (!isDeviceId(signer)) return err({ reason: "malformed", detail: "bad signer" });
-  return ok({
-    signer,
-    epoch: new DataView(payload.buffer, payload.byteOffset + 10, 4).getUint32(0),
-    box: payload.slice(HEADER),
-  });
 };

@@ -52,6 +52,44 @@ const uint32 = (value: number): Uint8Array => {
 const readUint32 = (bytes: Uint8Array, offset: number): number =>
   new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0);
 
+/** The first byte of an item payload signed by its batch instead of by itself (18.1). */
+export const BATCH_SIGNED_PAYLOAD_VERSION = 3;
+
+/** An item event's payload whose signature is its batch's (18.1): signer, key epoch, box. */
+export interface BatchSignedPayload {
+  readonly signer: DeviceId;
+  readonly epoch: number;
+  readonly box: Uint8Array;
+}
+
+/** `0x03 || 0x01 || signer (8) || epoch (uint32 BE) || box`: the header of 16.2 without a signature. */
+export const batchSignedItemPayload = (
+  signer: DeviceId,
+  epoch: number,
+  box: Uint8Array,
+): Uint8Array =>
+  concatBytes(
+    Uint8Array.of(BATCH_SIGNED_PAYLOAD_VERSION, kindCode.item),
+    hexToBytes(signer),
+    uint32(epoch),
+    box,
+  );
+
+/** Splits a batch-signed item payload into its parts; checks the layout only. */
+export const parseBatchSignedItemPayload = (
+  payload: Uint8Array,
+): Result<BatchSignedPayload, PayloadParseError> => {
+  if (payload[0] !== BATCH_SIGNED_PAYLOAD_VERSION)
+    return err({ reason: "malformed", detail: "not a version-3 payload" });
+  if (payload.length < EVENT_HEADER + MIN_BOX)
+    return err({ reason: "malformed", detail: "too short" });
+  if (payload[1] !== kindCode.item)
+    return err({ reason: "malformed", detail: `unknown kind ${String(payload[1])}` });
+  const signer = bytesToHex(payload.subarray(2, 10));
+  if (!isDeviceId(signer)) return err({ reason: "malformed", detail: "bad signer" });
+  return ok({ signer, epoch: readUint32(payload, 10), box: payload.slice(EVENT_HEADER) });
+};
+
 export const unsignedEventPayload = (
   kind: SignedKind,
   signer: DeviceId,

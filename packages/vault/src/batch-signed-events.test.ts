@@ -7,25 +7,22 @@
  */
 
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import {
   createMemoryEventStore,
-  type DeviceId,
   envelopeBytes,
   type Event,
   type EventEnvelope,
-  type EventId,
   type EventStore,
   hashEvent,
-  type ItemId,
-  verifySegment,
 } from "@keypears/sync-core";
 import { type NewAccount, unlockAccountFile } from "./account.ts";
 import { doctorVault } from "./doctor.ts";
 import { openAccountFile, unlockVault } from "./node/node-accounts.ts";
 import { nodeAccountStorage } from "./node/node-storage.ts";
 import { flipBit } from "./testing/forged-batch.ts";
+import { titleEvent } from "./testing/title-event.ts";
+import { verifiedPage } from "./testing/verified-page.ts";
 import {
   cheapDeps,
   createTestAccount,
@@ -87,33 +84,16 @@ const pull = async (
 ) => {
   const quarantined: [number, string][] = [];
   for (;;) {
-    const trusted = vault.sync.verified();
-    const events = await from.readAfter(vault.vaultId, trusted.position, pageSize);
+    const { events, verified } = await verifiedPage(from, vault, pageSize);
     if (events.length === 0) return quarantined;
-    const verified = expectOk(
-      verifySegment({
-        trusted,
-        anchor: trusted,
-        events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-        head: await from.head(vault.vaultId),
-      }),
-    );
     const served = events.map((e) => ({ ...e, payload: serve(e) }));
     const result = expectOk(vault.sync.applyOrdered(served, verified));
     quarantined.push(...result.quarantined.map((q): [number, string] => [q.position, q.reason]));
   }
 };
 
-let counter = 0;
 /** A new item with one title, as the laptop would write it. */
-const newItem = (title: string): Event => ({
-  id: randomUUID() as EventId,
-  vaultId: laptop.vaultId,
-  itemId: randomUUID() as ItemId,
-  hlc: { millis: Date.now(), counter: counter++, node: laptop.deviceId as DeviceId },
-  checkpoint: null,
-  op: { kind: "set", lifecycleSeen: [], fields: [{ name: "title", value: title, basedOn: [] }] },
-});
+const newItem = (title: string): Event => titleEvent(laptop, title);
 
 const titles = (vault: Vault): string[] =>
   vault
@@ -243,17 +223,8 @@ test("no snapshot is made inside a batch's window: events after it would miss th
   const { batch, items } = laptop.sync.sealBatchSigned(["Lambda", "Mu", "Nu"].map(newItem));
   await append([batch, ...items]);
   const start = laptop.sync.verified().position;
-  const trusted = laptop.sync.verified();
-  const firstPage = await server.readAfter(laptop.vaultId, trusted.position, 2);
-  const verified = expectOk(
-    verifySegment({
-      trusted,
-      anchor: trusted,
-      events: firstPage.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-      head: await server.head(laptop.vaultId),
-    }),
-  );
-  expectOk(laptop.sync.applyOrdered(firstPage, verified));
+  const firstPage = await verifiedPage(server, laptop, 2);
+  expectOk(laptop.sync.applyOrdered(firstPage.events, firstPage.verified));
   assert.equal(laptop.sync.verified().position, start + 2);
   assert.deepEqual(laptop.sync.exportSnapshot(), { ok: false, error: { kind: "inside-batch" } });
   assert.deepEqual(await pull(laptop), []);
@@ -284,18 +255,10 @@ test("a batch carries its author's checkpoint: one from a forked history stops t
     // The real log goes on otherwise, and the forked device's batch lands in it.
     const real = laptop.sync.sealBatchSigned([newItem("Only in the real log")]);
     await append([real.batch, ...real.items]);
-    const fromForker = forker.sync.sealBatchSigned([newItem("Written after the fork")]);
+    const fromForker = forker.sync.sealBatchSigned([titleEvent(forker, "Written after the fork")]);
     await append([fromForker.batch, ...fromForker.items]);
     const trusted = tablet.sync.verified();
-    const events = await server.readAfter(laptop.vaultId, trusted.position, 10_000);
-    const verified = expectOk(
-      verifySegment({
-        trusted,
-        anchor: trusted,
-        events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-        head: await server.head(laptop.vaultId),
-      }),
-    );
+    const { events, verified } = await verifiedPage(server, tablet, 10_000);
     const result = tablet.sync.applyOrdered(events, verified);
     assert.ok(!result.ok && result.error.kind === "fork", JSON.stringify(result));
     assert.equal(result.error.position, forkedAt.position);

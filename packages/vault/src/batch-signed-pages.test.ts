@@ -6,20 +6,12 @@
  */
 
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import {
-  createMemoryEventStore,
-  type DeviceId,
-  envelopeBytes,
-  type Event,
-  type EventEnvelope,
-  type EventId,
-  type ItemId,
-  verifySegment,
-} from "@keypears/sync-core";
+import { createMemoryEventStore, type EventEnvelope } from "@keypears/sync-core";
 import fc from "fast-check";
 import { flipBit } from "./testing/forged-batch.ts";
+import { titleEvent } from "./testing/title-event.ts";
+import { verifiedPage } from "./testing/verified-page.ts";
 import {
   createTestAccount,
   createTestHome,
@@ -49,16 +41,6 @@ after(() => {
   for (const home of homes) home.remove();
 });
 
-let counter = 0;
-const newItem = (title: string): Event => ({
-  id: randomUUID() as EventId,
-  vaultId: created.vault.vaultId,
-  itemId: randomUUID() as ItemId,
-  hlc: { millis: 1_800_000_000_000, counter: counter++, node: created.vault.deviceId as DeviceId },
-  checkpoint: null,
-  op: { kind: "set", lifecycleSeen: [], fields: [{ name: "title", value: title, basedOn: [] }] },
-});
-
 let devices = 0;
 const newReader = async (): Promise<Vault> => {
   const home = createTestHome();
@@ -84,7 +66,9 @@ test("property: pulled in pages of any sizes, with any events forged, batch-sign
         const items: { envelope: EventEnvelope; title: string }[] = [];
         for (const [p, size] of pushSizes.entries()) {
           const titles = Array.from({ length: size }, (_, i) => `push ${p} item ${i}`);
-          const sealed = created.vault.sync.sealBatchSigned(titles.map(newItem));
+          const sealed = created.vault.sync.sealBatchSigned(
+            titles.map((title) => titleEvent(created.vault, title)),
+          );
           expectOk(await server.append(vaultId, [sealed.batch, ...sealed.items]));
           sealed.items.forEach((envelope, i) => items.push({ envelope, title: titles[i]! }));
         }
@@ -93,18 +77,9 @@ test("property: pulled in pages of any sizes, with any events forged, batch-sign
         try {
           const quarantined: [string, string][] = [];
           for (let page = 0; ; page++) {
-            const trusted = reader.sync.verified();
             const size = pageSizes[page % pageSizes.length]!;
-            const events = await server.readAfter(vaultId, trusted.position, size);
+            const { events, verified } = await verifiedPage(server, reader, size);
             if (events.length === 0) break;
-            const verified = expectOk(
-              verifySegment({
-                trusted,
-                anchor: trusted,
-                events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-                head: await server.head(vaultId),
-              }),
-            );
             const served = events.map((e) =>
               forged.has(e.id) ? { ...e, payload: flipBit((p) => p.length - 1, 4)(e.payload) } : e,
             );

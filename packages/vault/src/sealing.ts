@@ -6,7 +6,7 @@
  */
 
 import { err, ok, type Result } from "@keypears/base";
-import { associatedData, open, seal, type VaultKeys } from "@keypears/crypto";
+import { type AssociatedData, associatedData, open, seal, type VaultKeys } from "@keypears/crypto";
 import {
   type Batch,
   type Checkpoint,
@@ -55,6 +55,16 @@ const unpad = (bytes: Uint8Array): Uint8Array | undefined => {
   return end >= 0 && bytes[end] === 0x80 ? bytes.subarray(0, end) : undefined;
 };
 
+/** Opens a padded box and strips its padding; `undefined` when either fails. */
+const openPadded = (
+  key: Uint8Array,
+  box: Uint8Array,
+  ad: AssociatedData,
+): Uint8Array | undefined => {
+  const opened = open(key, box, ad);
+  return opened.ok ? unpad(opened.value) : undefined;
+};
+
 const eventAd = (vaultId: VaultId, eventId: string, schema = EVENT_SCHEMA) =>
   associatedData("event", vaultId, eventId, schema);
 
@@ -88,14 +98,8 @@ export const openRosterBox = (
   vaultId: VaultId,
   eventId: string,
   box: Uint8Array,
-): Uint8Array | undefined => {
-  const opened = open(
-    keys.eventKey,
-    box,
-    associatedData("roster", vaultId, eventId, SIGNED_EVENT_SCHEMA),
-  );
-  return opened.ok ? unpad(opened.value) : undefined;
-};
+): Uint8Array | undefined =>
+  openPadded(keys.eventKey, box, associatedData("roster", vaultId, eventId, SIGNED_EVENT_SCHEMA));
 
 /** The box of an item event inside a batch-signed payload: event format 2, schema 3 in the AD. */
 export const sealEventBodyBox = (keys: VaultKeys, event: Event, random: RandomBytes): Uint8Array =>
@@ -116,12 +120,11 @@ export const openEventBodyBox = (
   envelope: EventEnvelope,
   checkpoint: Checkpoint | null,
 ): Result<Event, OpenError> => {
-  const opened = open(
+  const plain = openPadded(
     keys.eventKey,
     envelope.payload,
     eventAd(vaultId, envelope.id, BATCH_SIGNED_SCHEMA),
   );
-  const plain = opened.ok ? unpad(opened.value) : undefined;
   if (plain === undefined) return err({ kind: "tampered", what: "event", id: envelope.id });
   const decoded = decodeEventBody(plain, {
     id: envelope.id as Event["id"],
@@ -171,8 +174,7 @@ export const openEvent = (
   envelope: EventEnvelope,
   schema = EVENT_SCHEMA,
 ): Result<Event, OpenError> => {
-  const opened = open(keys.eventKey, envelope.payload, eventAd(vaultId, envelope.id, schema));
-  const plain = opened.ok ? unpad(opened.value) : undefined;
+  const plain = openPadded(keys.eventKey, envelope.payload, eventAd(vaultId, envelope.id, schema));
   if (plain === undefined) return err({ kind: "tampered", what: "event", id: envelope.id });
   const decoded = decodeEvent(plain);
   if (!decoded.ok)

@@ -5,7 +5,7 @@
  */
 
 import { parseSecretKey } from "@keypears/crypto";
-import { type DeviceId, envelopeBytes, type EventStore, verifySegment } from "@keypears/sync-core";
+import type { DeviceId, EventStore } from "@keypears/sync-core";
 import { joinAccount } from "../node/node-accounts.ts";
 import type { Vault } from "../vault.ts";
 import {
@@ -15,6 +15,7 @@ import {
   expectOk,
   type TestHome,
 } from "./test-home.ts";
+import { verifiedPage } from "./verified-page.ts";
 
 /** Pushes a device's outbox to the store, then pulls, verifies and applies the rest. */
 export const syncThrough = async (server: EventStore, vault: Vault) => {
@@ -26,17 +27,7 @@ export const syncThrough = async (server: EventStore, vault: Vault) => {
     ),
   );
   vault.sync.markOrdered(appended.events);
-  const trusted = vault.sync.verified();
-  const events = await server.readAfter(vault.vaultId, trusted.position, 10_000);
-  const head = await server.head(vault.vaultId);
-  const verified = expectOk(
-    verifySegment({
-      trusted,
-      anchor: trusted,
-      events: events.map((e) => ({ ...e, bytes: envelopeBytes(e) })),
-      head,
-    }),
-  );
+  const { events, verified } = await verifiedPage(server, vault, 10_000);
   return expectOk(vault.sync.applyOrdered(events, verified));
 };
 
