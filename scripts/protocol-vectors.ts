@@ -21,8 +21,11 @@ import {
 } from "@keypears/crypto";
 import {
   applyToItem,
+  type ChainHash,
   createItemState,
   type DeviceId,
+  encodeBatch,
+  encodeEventBody,
   encodeRosterOp,
   eventSignatureMessage,
   encodeEvent,
@@ -46,9 +49,12 @@ import {
   viewToJson,
 } from "@keypears/sync-core/testing";
 import {
+  BATCH_SIGNED_SCHEMA,
   EVENT_SCHEMA,
   nodeCompression,
+  sealBatchSignedItemEvent,
   sealSignedSnapshot,
+  signBatch,
   signedSnapshotPlaintext,
   sealEvent,
   sealSignedItemEvent,
@@ -252,6 +258,57 @@ const sealedEvent = (keys: ReturnType<typeof deriveVaultKeys>) => {
     vaultId: VAULT_ID,
     eventKey: hex(keys.eventKey),
     vectors: [seal(setEvent, 0x80), seal(deleteEvent, 0xa0)],
+  };
+};
+
+// --- Batch-signed payloads (version 3) ----------------------------------------------------------
+
+const batchSignedEvents = (keys: ReturnType<typeof deriveVaultKeys>) => {
+  const device = deviceKeyPairsFromSecrets(range(0xc0, 32), range(0xe0, 32));
+  const deviceId = "a1b2c3d4e5f60718" as DeviceId;
+  const signer = { deviceId, signingSeed: device.signingSeed, epoch: 0 };
+  const vaultId = VAULT_ID as Parameters<typeof signBatch>[2];
+  const item = eventFromJson(setEvent);
+  const itemNonce = range(0x98, 24);
+  const itemPayload = sealBatchSignedItemEvent(keys, signer, item, fixed(itemNonce));
+  const eventHash = hashEvent(envelopeBytes({ id: item.id, payload: itemPayload }));
+  const batchId = "0190a5c8-7000-7000-8000-0000000000b1" as EventId;
+  const checkpoint = { position: 2, hash: range(0x70, 32) as ChainHash };
+  const batchNonce = range(0xa8, 24);
+  const batch = signBatch(
+    keys,
+    signer,
+    vaultId,
+    batchId,
+    checkpoint,
+    [eventHash],
+    fixed(batchNonce),
+  );
+  const unsigned = batch.payload.subarray(0, batch.payload.length - 64);
+  return {
+    description:
+      'Protocol version 3 (PROTOCOL.md 18.1, 18.2): the set event of sealed-event.json as a batch-signed item payload, 0x03 || 0x01 || signer (8) || epoch (uint32) || box, whose box seals the padded event bytes of format 2 ([2, itemId, hlc, op]) with AD("event", vaultId, eventId, 3); and the batch event that signs it, a version-2 signed payload of kind 3 whose box seals canonical CBOR [1, checkpoint, eventHash_1 || ...] with AD("batch", vaultId, batchId, 3), eventHash = SHA-256(envelopeBytes) of the item event (section 7). The device is signed-event.json\'s; eventKey as in sealed-event.json.',
+    vaultId: VAULT_ID,
+    deviceId,
+    item: {
+      event: setEvent,
+      eventBytes: hex(encodeEventBody(item)),
+      nonce: hex(itemNonce),
+      associatedData: hex(associatedData("event", VAULT_ID, item.id, BATCH_SIGNED_SCHEMA)),
+      payload: hex(itemPayload),
+      eventHash: hex(eventHash),
+    },
+    batch: {
+      id: batchId,
+      checkpoint: { position: checkpoint.position, hash: hex(checkpoint.hash) },
+      plain: hex(encodeBatch({ checkpoint, hashes: [eventHash] })),
+      nonce: hex(batchNonce),
+      associatedData: hex(associatedData("batch", VAULT_ID, batchId, BATCH_SIGNED_SCHEMA)),
+      unsigned: hex(unsigned),
+      signatureMessage: hex(eventSignatureMessage(vaultId, batchId, unsigned)),
+      signature: hex(batch.payload.subarray(batch.payload.length - 64)),
+      payload: hex(batch.payload),
+    },
   };
 };
 
@@ -543,6 +600,7 @@ if (vector === undefined) throw new Error("no vector");
 const keys = deriveVaultKeys(Uint8Array.from(Buffer.from(vector.vaultKey, "hex")) as VaultKey);
 await out("sealed-event.json", sealedEvent(keys));
 await out("signed-event.json", signedEvents(keys));
+await out("batch-signed-event.json", batchSignedEvents(keys));
 const merged = merge();
 await out("merge.json", merged.merge);
 await out("item-state.json", merged.itemState);

@@ -5,16 +5,8 @@
  */
 
 import { join } from "node:path";
-import { createDeviceKeyPairs, signAsDevice } from "@keypears/crypto";
-import {
-  type EventId,
-  eventSignatureMessage,
-  SIGNATURE_LENGTH,
-  type VaultId,
-} from "@keypears/sync-core";
 import { applyImport, parseImport, planImport } from "@keypears/transfer";
 import { benchAddress, createBenchAccount } from "../fixtures/bench-account.ts";
-import type { Vault } from "@keypears/vault";
 import type { Benchmark } from "../lib/benchmark.ts";
 import { createPrng } from "../lib/prng.ts";
 import { summarize } from "../lib/stats.ts";
@@ -33,27 +25,9 @@ interface ImportRun {
   readonly totalMs: number;
   /** This process's CPU time (user + system) for the whole import: what the machine's load does not inflate. */
   readonly cpuMs: number;
-  /** The main thread's CPU time alone (Linux only): the process's less the signing thread's. */
+  /** The main thread's CPU time alone (Linux only): the process's less its helper threads'. */
   readonly mainCpuMs: number | undefined;
 }
-
-/** What a device signs for one event (docs/PROTOCOL.md 16.2), taken from an event the import wrote. */
-interface SignedMessage {
-  readonly message: Uint8Array;
-}
-
-/**
- * The floor under the import: signing the messages of every event it wrote, alone (one Ed25519
- * signature each, Node's native implementation), wall and CPU milliseconds.
- */
-const signAlone = (messages: readonly SignedMessage[]): { wallMs: number; cpuMs: number } => {
-  const { signingSeed } = createDeviceKeyPairs();
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  for (const { message } of messages) signAsDevice(signingSeed, message);
-  const cpu = process.cpuUsage(cpuBefore);
-  return { wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 };
-};
 
 export const importBenchmark: Benchmark = {
   name: "import",
@@ -63,7 +37,7 @@ export const importBenchmark: Benchmark = {
     const file = bitwardenExport(items, createPrng(14));
     return withTempDir("import", async (dir) => {
       const results: ImportRun[] = [];
-      let messages: SignedMessage[] = [];
+      let events = 0;
       for (let run = 0; run < runs + 1; run++) {
         const { vault } = await createBenchAccount(
           join(dir, `run-${run}`),
@@ -97,15 +71,11 @@ export const importBenchmark: Benchmark = {
                   : mainAfter - mainBefore,
             });
           log(`import run ${run}: ${Math.round(done - started)} ms`);
-          if (run === runs) messages = signedMessagesOf(vault);
+          if (run === runs) events = vault.sync.status().pending;
         } finally {
           vault.lock();
         }
       }
-      // The limit: the same signatures alone, as many runs (and a warm-up) as the import.
-      const signing = Array.from({ length: runs + 1 }, () => signAlone(messages)).slice(1);
-      const signWall = summarize(signing.map((r) => r.wallMs / 1000));
-      const signCpu = summarize(signing.map((r) => r.cpuMs / 1000));
       const total = summarize(results.map((r) => r.totalMs / 1000));
       const parse = summarize(results.map((r) => r.parseMs));
       const apply = summarize(results.map((r) => r.applyMs));
@@ -165,26 +135,9 @@ export const importBenchmark: Benchmark = {
             key: "rate",
             cells: ["Items per second", medianOf(rate, "per-second"), quantity(rate.n, "count")],
           },
-          {
-            key: "sign-limit",
-            cells: [
-              `Limit: signing the import's ${messages.length.toLocaleString("en-US")} events alone (Ed25519)`,
-              medianOf(signWall, "s"),
-              quantity(signWall.n, "count"),
-            ],
-          },
-          {
-            key: "sign-limit-cpu",
-            cells: [
-              "Limit: signing alone, this process's CPU time",
-              medianOf(signCpu, "s"),
-              quantity(signCpu.n, "count"),
-            ],
-          },
         ],
         notes: [
-          `${items.toLocaleString("en-US")} logins (12 folders, one URI each, a TOTP on one in ten, notes on one in four, a hidden custom field on one in five, password history on one in ten), imported into a new synced-address vault (so every event also enters the outbox): each item one sealed, signed event (and one more per older password: ${messages.length.toLocaleString("en-US")} events in all), its sealed state and view written once after its last change (history is read from the state), all in one SQLite transaction with one flush. A first run warms up and is not counted.`,
-          `The limit rows sign the messages of the events the last run wrote, alone: one Ed25519 signature each (Node's native implementation), the floor no import that signs every event gets under.`,
+          `${items.toLocaleString("en-US")} logins (12 folders, one URI each, a TOTP on one in ten, notes on one in four, a hidden custom field on one in five, password history on one in ten), imported into a new synced-address vault (so every event also enters the outbox): each item one sealed event (and one more per older password: ${events.toLocaleString("en-US")} events in all), unsigned as protocol version 3 writes it (the batch event that signs a push's events is written at the push, not here), its sealed state and view written once after its last change (history is read from the state), all in one SQLite transaction with one flush. A first run warms up and is not counted.`,
         ],
       };
       const targets: Target[] = [
@@ -198,27 +151,14 @@ export const importBenchmark: Benchmark = {
       ];
       return {
         title: "Import: a Bitwarden export into a new vault",
-        description: `\`keypears import\` of a Bitwarden JSON export: parse, map, look for duplicates, then commit every item in one vault transaction. Almost all of the time is the commit, which does per item what a local edit does (see the local-edit benchmark): the parse of ${items.toLocaleString("en-US")} items takes ${Math.round(parse.median)} ms. The events' signatures are made on a second thread while the main thread seals and writes; signing them alone takes ${((signCpu.median / cpuTotal.median) * 100).toFixed(0)}% of the import's CPU time.`,
+        description: `\`keypears import\` of a Bitwarden JSON export: parse, map, look for duplicates, then commit every item in one vault transaction. Almost all of the time is the commit, which does per item what a local edit does (see the local-edit benchmark): the parse of ${items.toLocaleString("en-US")} items takes ${Math.round(parse.median)} ms. Since protocol version 3 the import signs nothing: one batch event signs each push's events (docs/PROTOCOL.md 18.4), where the earlier version signed every event (with a worker thread to share the load).`,
         tables: [table],
         targets,
         diagnosis: [
-          `The commit costs ${(apply.median / items).toFixed(2)} ms per item of wall time and the whole import ${((cpuTotal.median / items) * 1000).toFixed(2)} ms of CPU per item${cpuMain === undefined ? "" : ` (the main thread's alone: ${((cpuMain.median / items) * 1000).toFixed(2)} ms)`}, of which ${((signCpu.median / items) * 1000).toFixed(2)} ms is the Ed25519 signature alone: on a loaded machine the wall time is several times the CPU time, and on an idle one it can come down to about the main thread's CPU time, since the signatures are made on the other core. The signing thread runs at the lowest priority (Linux), so on a machine whose other core is busy it takes only idle time and the main thread signs what it has not: at normal priority it took turns with the main thread on one core (2.79 s against 2.12 s signing in line, at load 3.5). New items are committed through \`vault.addMany\` in batches of 500: one savepoint, one cache check, one read of the verified checkpoint and one write of the device clock per batch. Inside a batch, \`addMany\` is a pipeline of 64-item chunks: it builds and seals a chunk's events and hands their signature messages to a worker thread (\`nodeBackgroundSigner\`: one shared buffer per chunk, each message claimed by one thread with compare-and-swap), then writes the previous chunk, taking each signature the worker made and making here any it had not (the main thread never waits). Ed25519 is deterministic, so the payloads are the bytes an inline signature gives (a test compares them). An item's older passwords are later versions of the same call (each its own sealed, signed event, as \`edit\` writes it), so its merge state and view are sealed and written once, not once per version. Each item's decoded state is not cached, so its garbage dies young. Per item the main thread seals three XChaCha20-Poly1305 boxes (the event, the item's merge state and its view) and runs three statements (the event, its outbox entry, the item record).`,
-          "Where the main thread's time goes (a CPU profile of this workload, signatures on the worker): the three SQLite statements about a fifth (the outbox insert, with its unique key, foreign key and partial index, costs as much as the event's), the three seals about a fifth (a third of it creating Node's cipher object for each box), the CBOR encodings of the events and merge states and the JSON of the views about a fifth, garbage collection a tenth. What would close more of it: the state and the view in one box (one seal and one encoding fewer per item; a stored-format change), and sealing the event boxes on the worker too (it would need the event key).",
+          `The commit costs ${(apply.median / items).toFixed(2)} ms per item of wall time and the whole import ${((cpuTotal.median / items) * 1000).toFixed(2)} ms of CPU per item${cpuMain === undefined ? "" : ` (the main thread's alone: ${((cpuMain.median / items) * 1000).toFixed(2)} ms)`}. New items are committed through \`vault.addMany\` in batches of 500: one savepoint, one cache check, one read of the verified checkpoint and one write of the device clock per batch, in chunks of 64 items whose events are built and sealed together, then written. An item's older passwords are later versions of the same call (each its own sealed event, as \`edit\` writes it), so its merge state and view are sealed and written once, not once per version. Each item's decoded state is not cached, so its garbage dies young. Per item the main thread seals three XChaCha20-Poly1305 boxes (the event, the item's merge state and its view) and runs three statements (the event, its outbox entry, the item record).`,
+          "Where the main thread's time goes (a CPU profile of this workload, measured when the signatures were made on a worker, before protocol version 3): the three SQLite statements about a fifth (the outbox insert, with its unique key, foreign key and partial index, costs as much as the event's), the three seals about a fifth (a third of it creating Node's cipher object for each box), the CBOR encodings of the events and merge states and the JSON of the views about a fifth, garbage collection a tenth. What would close more of it: the state and the view in one box (one seal and one encoding fewer per item; a stored-format change), and sealing the event boxes on the worker too (it would need the event key).",
         ],
       };
     });
   },
-};
-
-/** The message each event of the outbox was signed over: a limit signs the same bytes again. */
-const signedMessagesOf = (vault: Vault): SignedMessage[] => {
-  const pending = vault.sync.pending(Number.MAX_SAFE_INTEGER);
-  if (!pending.ok) throw new Error("the outbox does not open");
-  return pending.value.map(({ id, payload }) => ({
-    message: eventSignatureMessage(
-      vault.vaultId as VaultId,
-      id as EventId,
-      payload.subarray(0, payload.length - SIGNATURE_LENGTH),
-    ),
-  }));
 };

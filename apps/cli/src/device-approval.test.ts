@@ -76,8 +76,9 @@ test("a new device waits until an existing one approves it, after comparing the 
   const pending = listed.devices.find((d) => d.id === joined.deviceId);
   assert.equal(pending?.approval, "pending");
   assert.equal(pending?.code, joined.code, "both devices show the same code");
-  // The log: init's enrolment and sharing identity, the item, then the setting.
-  assert.deepEqual(listed.approval, { requiredInLog: true, setAt: 4, requiredByServer: true });
+  // The log: init's enrolment, a batch event and its sharing identity, a batch event and the
+  // item (each push's changes follow the batch event that signs them), then the setting.
+  assert.deepEqual(listed.approval, { requiredInLog: true, setAt: 6, requiredByServer: true });
 
   const wrong = joined.code === "000-000" ? "000-001" : "000-000";
   const mismatch = await run(laptop, ["devices", "approve", joined.deviceId, "--code", wrong]);

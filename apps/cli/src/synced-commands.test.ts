@@ -81,21 +81,22 @@ test("status and sync: pending changes are sent, ordered and verified", async ()
   const synced = await ok(laptop.path, ["sync"]);
   assert.match(
     synced.stdout,
-    // Position 1 is this device's enrolment in the vault's roster (docs/PROTOCOL.md 16.4).
-    /^Synced dana@example\.com: sent 1 change, received 0 changes, verified up to position 2\.\n$/,
+    // Position 1 is this device's enrolment in the vault's roster (docs/PROTOCOL.md 16.4), 2 the
+    // batch event that signs the change (18.4).
+    /^Synced dana@example\.com: sent 1 change, received 0 changes, verified up to position 3\.\n$/,
   );
   const after = await json(laptop.path, ["status"]);
   assert.deepEqual(after["changes"], { pending: 0, sent: 0, ordered: 0, rejected: 0, verified: 1 });
-  assert.equal((after["verified"] as { position: number }).position, 2);
+  assert.equal((after["verified"] as { position: number }).position, 3);
   assert.deepEqual(
     (after["roster"] as { enrolledAt: number; via: string }[]).map((e) => [e.enrolledAt, e.via]),
     [[1, "recovery kit"]],
   );
   assert.match(after["lastSyncAt"] as string, /^\d{4}-\d\d-\d\dT/);
   const human = await ok(laptop.path, ["status"]);
-  assert.match(human.stdout, /Verified +up to position 2 \(chain [0-9a-f]{16}\)/);
+  assert.match(human.stdout, /Verified +up to position 3 \(chain [0-9a-f]{16}\)/);
   assert.match(human.stdout, /Devices +1 device in the log: /);
-  assert.match(human.stdout, /Fingerprint +[A-Z2-7]{5}-[A-Z2-7]{5} at position 2/);
+  assert.match(human.stdout, /Fingerprint +[A-Z2-7]{5}-[A-Z2-7]{5} at position 3/);
   assert.match(human.stdout, /Remote +up to date/);
 });
 

@@ -18,7 +18,11 @@ export interface ServerDescription {
   readonly limits: { readonly maxEventBytes: number; readonly maxEventsPerPush: number };
 }
 
-/** Finds the API of `domain` at `baseUrl` and checks that it is a version-2 KeyPears server (it writes version-1 event payloads, which a vault accepts until its upgrade point: docs/PROTOCOL.md 16.3) of that domain. */
+/**
+ * Finds the API of `domain` at `baseUrl` and checks that it is a version-3 KeyPears server of that
+ * domain. This client writes version-2 signed item events, which version 3 still takes and every
+ * device still reads at any position (docs/PROTOCOL.md 18.3, 18.4); it does not write batch events.
+ */
 export const discover = async (
   baseUrl: string,
   domain: string,
@@ -28,10 +32,10 @@ export const discover = async (
   const description = (await response.json()) as ServerDescription;
   if (
     description.protocol !== "keypears" ||
-    description.version !== 2 ||
+    description.version !== 3 ||
     description.domain !== domain
   ) {
-    throw new Error(`${url.href} is not a version-2 KeyPears server of ${domain}`);
+    throw new Error(`${url.href} is not a version-3 KeyPears server of ${domain}`);
   }
   return { apiUrl: new URL(description.api, url).toString().replace(/\/+$/, ""), description };
 };

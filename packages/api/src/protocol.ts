@@ -16,13 +16,14 @@ export { MAX_SEALED_EVENT_BYTES } from "@keypears/base";
 export const API_PREFIX = "/api/v1";
 
 /**
- * The protocol version this code speaks (docs/PROTOCOL.md, "KeyPears protocol, version 2": signed
- * events, the device roster in the log, quarantine, key epochs). It is the `version` of the
+ * The protocol version this code speaks (docs/PROTOCOL.md, "KeyPears protocol, version 3": signed
+ * events, the device roster in the log, quarantine, key epochs; since version 3, item events
+ * signed once per push by a batch event, section 18). It is the `version` of the
  * discovery document, the value of the `KeyPears-Protocol` request header, and the major part of
  * the OpenAPI document's `info.version`; a change a client of this version cannot follow gets a
  * new number. The API prefix stays `/api/v1` (routes are versioned by this number, not the path).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The request header in which a client names the protocol version it speaks. */
 export const PROTOCOL_HEADER = "keypears-protocol";
@@ -49,7 +50,7 @@ export const protocolMismatchMessage = (
 };
 
 /** Additive revisions of the API document within one protocol version (new routes, new fields). */
-export const API_REVISION = 4;
+export const API_REVISION = 0;
 
 /** `info.version` of the OpenAPI document: `<protocol version>.<revision>.0`. */
 export const API_DOCUMENT_VERSION = `${PROTOCOL_VERSION}.${API_REVISION}.0`;

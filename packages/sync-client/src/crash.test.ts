@@ -109,9 +109,9 @@ for (const stopAt of ["after-push", "before-pull"] as const) {
     );
     const client = createSyncClient(restarted, await endpointOf(server));
     const report = expectOk(await client.syncOnce());
-    // 25 changes and, at position 1, the device's enrolment (docs/PROTOCOL.md 16.4); `between`:
-    // also the other device's enrolment and its change.
-    const expected = 26 + (between ? 2 : 0);
+    // 25 changes, the batch event that signs them (docs/PROTOCOL.md 18.4) and, at position 1, the
+    // device's enrolment (16.4); `between`: also the other device's enrolment, batch and change.
+    const expected = 27 + (between ? 3 : 0);
     assert.equal(report.verified.position, expected, "the server holds each event exactly once");
     assert.equal(expectOk(await client.head()).position, expected);
     const after = restarted.sync.status();
@@ -170,7 +170,10 @@ test("a server restarted in the middle of a sync: the sync fails cleanly, the ne
   cleanups.push(() => server.close());
   if (!first.ok) assert.equal(first.error.kind, "unreachable", JSON.stringify(first.error));
   const second = expectOk(await client.syncOnce());
-  assert.equal(second.verified.position, 3001, "3,000 changes after the device's enrolment");
+  // The enrolment, 3,000 changes, and one batch event per request of at most 500 events: the
+  // first request holds the enrolment, its batch and 498 changes, the next ones a batch and 499.
+  // A request sent again after the restart sends the same batch event, which the server keeps once.
+  assert.equal(second.verified.position, 1 + 3000 + 7, "nothing doubled or lost");
   assert.equal(device.vault.sync.status().verifiedEvents, 3000);
   const other = await account.join("other");
   cleanups.push(() => closeDevices(other));

@@ -18,6 +18,7 @@ import {
 import {
   attachSignature,
   chainStep,
+  type ChainHash,
   type Checkpoint,
   envelopeBytes,
   hashEvent,
@@ -105,9 +106,10 @@ test("rollback: serving an older state than the device verified is caught", asyn
     return { anchor: head, events: [], head };
   };
   const error = await expectSyncError(a, "rollback");
-  // Position 1 is the device's enrolment (docs/PROTOCOL.md 16.4), then its three items.
-  assert.deepEqual(error, { kind: "rollback", verified: 4, served: 1 });
-  assertIntact(a.vault, ["One", "Two", "Three"], 4);
+  // Position 1 is the device's enrolment (docs/PROTOCOL.md 16.4), then the batch event that signs
+  // its three items (18.4), then them.
+  assert.deepEqual(error, { kind: "rollback", verified: 5, served: 1 });
+  assertIntact(a.vault, ["One", "Two", "Three"], 5);
 });
 
 /** Watches a device's requests through its proxy, passing every answer through. */
@@ -202,9 +204,9 @@ test("a rolled-back head announced on the stream saves nothing: the head check r
     hash: (await a.vault.sync.eventStore.checkpointAt(a.vault.vaultId, 1))!.hash,
   };
   const result = await a.client.syncOnce({ announced });
-  assert.deepEqual(!result.ok && result.error, { kind: "rollback", verified: 4, served: 1 });
+  assert.deepEqual(!result.ok && result.error, { kind: "rollback", verified: 5, served: 1 });
   assert.equal(paths.filter((path) => path.endsWith("/head")).length, 1, paths.join(" "));
-  assertIntact(a.vault, ["One", "Two", "Three"], 4);
+  assertIntact(a.vault, ["One", "Two", "Three"], 5);
 });
 
 test("an event left out of a page is caught", async () => {
@@ -383,7 +385,10 @@ test("an altered event is caught by the chain, or, re-chained, quarantined for i
 
 test("a device that verifies pulled pages ahead with WebCrypto (as in a browser) still quarantines forged signatures, and took every other answer from WebCrypto", async () => {
   const via = await proxy();
-  const account = await createSyncedAccount(file.server);
+  // A log written by protocol version 2, one signature per event: what a device verifies ahead.
+  const account = await createSyncedAccount(file.server, {
+    deps: cheapDeps({ unsafeVersion2ItemEventsForTests: true }),
+  });
   const a = account.first;
   const webCrypto = createAheadSignatureVerifier(createWebCryptoSignatureCheck());
   const { verifier: counting, taken } = countingAnswers(webCrypto);
@@ -413,6 +418,51 @@ test("a device that verifies pulled pages ahead with WebCrypto (as in a browser)
   await expectQuarantined(b, () => forged.map((p) => [p, "bad-signature"] as const));
   assert.equal(b.vault.list().length, 78);
   assert.ok(taken.answered >= 78, `the apply took WebCrypto's answers (${taken.answered})`);
+});
+
+test("a server that drops, forges or moves batch events (protocol version 3): what they sign is quarantined as unsigned, and what a batch still covers applies", async () => {
+  const via = await proxy();
+  // Requests of three: a batch event and the two changes it signs (docs/PROTOCOL.md 18.4).
+  const account = await createSyncedAccount(file.server, { pushBatch: 3 });
+  const a = account.first;
+  const b = await account.join("victim", {}, via.url);
+  track(a, b);
+  await a.sync();
+  await b.sync();
+  for (let i = 0; i < 6; i++) expectOk(a.vault.add({ fields: { title: `Item ${i}` } }));
+  await a.sync();
+  const start = b.vault.sync.verified().position;
+  const isBatch = (payload: string) => {
+    const bytes = Buffer.from(payload, "base64url");
+    return bytes[0] === 2 && bytes[1] === 3;
+  };
+  via.attack = onPull((page) => {
+    if (page.events.length === 0) return undefined;
+    // As stored: B1 i0 i1 B2 i2 i3 B3 i4 i5.
+    assert.deepEqual(
+      page.events.map((e) => (isBatch(e.payload) ? "B" : "i")).join(""),
+      "BiiBiiBii",
+    );
+    const [b1, i0, i1, b2, i2, i3, b3, i4, i5] = page.events;
+    void b1; // dropped
+    const bytes = Buffer.from(b2!.payload, "base64url");
+    bytes[bytes.length - 20]! ^= 1; // a bit of its signature
+    const forged = { ...b2!, payload: bytesToBase64Url(bytes) };
+    // i4 moved ahead of its batch, out of its window.
+    return rechain(page, [i0!, i1!, forged, i2!, i3!, i4!, b3!, i5!]);
+  });
+  await expectQuarantined(b, () => [
+    [start + 1, "unsigned"],
+    [start + 2, "unsigned"],
+    [start + 3, "bad-signature"],
+    [start + 4, "unsigned"],
+    [start + 5, "unsigned"],
+    [start + 6, "unsigned"],
+  ]);
+  assert.deepEqual(
+    b.vault.list().map((item) => item.title),
+    ["Item 5"],
+  );
 });
 
 test("events signed by an unknown key, or under an enrolled device's name with another key, are quarantined", async () => {
@@ -531,12 +581,15 @@ test("events of a device revoked in the roster are quarantined by every other de
   const result = await b.client.syncOnce();
   assert.ok(result.ok, JSON.stringify(result));
   // a's rekey after the revoke did not know of b's enrolment, so it is set aside too (b would
-  // have no key); the next sync of an active device rotates again (docs/PROTOCOL.md 16.7).
+  // have no key); the next sync of an active device rotates again (docs/PROTOCOL.md 16.7). The
+  // thief's push: its batch event, then the change it signs (18.4), both by a revoked signer.
+  const revokedDetail = `device ${thief.vault.deviceId} was revoked at ${planted - 3}`;
   assert.deepEqual(
     result.value.quarantined.map((q) => [q.position, q.reason, q.detail]),
     [
-      [planted - 1, "roster-rule", `no key for device ${b.vault.deviceId}`],
-      [planted, "revoked-signer", result.value.quarantined[1]?.detail],
+      [planted - 2, "roster-rule", `no key for device ${b.vault.deviceId}`],
+      [planted - 1, "revoked-signer", revokedDetail],
+      [planted, "revoked-signer", revokedDetail],
     ],
   );
   assert.equal(b.vault.get("Planted by the thief").ok, false);
@@ -705,21 +758,38 @@ test("an existing device refuses to sync when the server's key material changes"
   // A client checks on its first sync (and after a failed one): a new one, as each CLI command's.
   const client = createSyncClient(a.vault, await endpointOf(via.url));
   await expectSyncError({ ...a, client }, "key-material");
-  assertIntact(a.vault, ["Mine"], 2);
+  // The enrolment, the batch event, the change.
+  assertIntact(a.vault, ["Mine"], 3);
 });
 
-/** A push answer rewritten: this device's one event placed at `position`, chained from `from`. */
+/**
+ * A push answer rewritten: this device's pushed events (a batch event and the change it signs)
+ * placed one after the other from `position` on, chained from `from`, or every one given
+ * `chainHash`.
+ */
 const placedAt =
-  (event: PendingEvent, position: number, from: Checkpoint, chainHash?: Uint8Array): Attack =>
-  (exchange, body) => {
+  (
+    events: readonly PendingEvent[],
+    position: number,
+    from: Checkpoint,
+    chainHash?: Uint8Array,
+  ): Attack =>
+  (exchange) => {
     if (!isPush(exchange)) return undefined;
-    const hash =
-      chainHash ??
-      chainStep(from.hash, hashEvent(envelopeBytes({ id: event.id, payload: event.payload })));
-    const answer = body as { events: { id: string; duplicate: boolean }[] };
+    let hash: Uint8Array = from.hash;
+    const placed = events.map((event, i) => {
+      hash =
+        chainHash ??
+        chainStep(
+          hash as ChainHash,
+          hashEvent(envelopeBytes({ id: event.id, payload: event.payload })),
+        );
+      return { id: event.id, duplicate: false, position: position + i, chainHash: hash };
+    });
+    const last = placed.at(-1) as (typeof placed)[number];
     return {
-      events: answer.events.map((e) => ({ ...e, position, chainHash: bytesToBase64Url(hash) })),
-      head: { position, hash: bytesToBase64Url(hash) },
+      events: placed.map((e) => ({ ...e, chainHash: bytesToBase64Url(e.chainHash) })),
+      head: { position: last.position, hash: bytesToBase64Url(last.chainHash) },
     };
   };
 
@@ -730,17 +800,17 @@ test("a push answer whose chain hash does not add up over the sealed bytes confi
   await a.sync();
   const trusted = a.vault.sync.verified();
   expectOk(a.vault.add({ fields: { title: "Mine" } }));
-  const [event] = expectOk(a.vault.sync.pending(10));
-  assert.ok(event !== undefined);
+  const pushed = expectOk(a.vault.sync.pending(10));
+  assert.equal(pushed.length, 2, "the batch event and the change");
   const pulls: string[] = [];
-  const lie = placedAt(event, trusted.position + 1, trusted, randomBytes(32));
+  const lie = placedAt(pushed, trusted.position + 1, trusted, randomBytes(32));
   via.attack = (exchange, body, context) => {
     if (isPull(exchange)) pulls.push(exchange.path);
     return lie(exchange, body, context);
   };
   await a.sync();
-  assert.equal(pulls.length, 1, "the device pulled its event back");
-  assert.equal(a.vault.sync.verified().position, trusted.position + 1);
+  assert.equal(pulls.length, 1, "the device pulled its events back");
+  assert.equal(a.vault.sync.verified().position, trusted.position + 2);
 });
 
 test("a push answer that places this device's event where the server did not is caught on the next pull", async () => {
@@ -751,14 +821,14 @@ test("a push answer that places this device's event where the server did not is 
   await a.sync();
   const trusted = a.vault.sync.verified();
   expectOk(a.vault.add({ fields: { title: "Mine" } }));
-  const [event] = expectOk(a.vault.sync.pending(10));
-  assert.ok(event !== undefined);
-  await changeElsewhere(account); // the server places A's event after this change
-  // The receipt says A's event came right after A's checkpoint, chained as it would be there.
-  via.attack = placedAt(event, trusted.position + 1, trusted);
+  const pushed = expectOk(a.vault.sync.pending(10));
+  assert.equal(pushed.length, 2, "the batch event and the change");
+  await changeElsewhere(account); // the server places A's events after this change
+  // The receipt says A's events came right after A's checkpoint, chained as they would be there.
+  via.attack = placedAt(pushed, trusted.position + 1, trusted);
   await a.sync();
   via.attack = undefined;
   const error = await expectSyncError(a, "fork");
-  assertIntact(a.vault, ["Mine"], trusted.position + 1);
+  assertIntact(a.vault, ["Mine"], trusted.position + 2);
   assert.ok(error.kind === "fork");
 });

@@ -13,7 +13,7 @@ after(() => server.close());
 test("a client and a server of the same protocol version find each other", async () => {
   const found = await discoverServer(DOMAIN, server.url);
   assert.ok(found.ok, found.ok ? "" : describeSyncError(found.error));
-  assert.equal(PROTOCOL_VERSION, 2);
+  assert.equal(PROTOCOL_VERSION, 3);
 });
 
 test("a client of this version facing an older server says to upgrade the server", async () => {
@@ -53,12 +53,17 @@ test("the server tells a client of another version which side to upgrade, before
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  const older = await ask("1");
-  assert.equal(older.status, 400);
-  assert.equal(older.body["code"], "PROTOCOL_MISMATCH");
-  assert.match(String(older.body["message"]), /client speaks KeyPears protocol version 1/);
-  assert.match(String(older.body["message"]), /upgrade this KeyPears app/);
-  const newer = await ask("3");
+  for (const version of ["1", "2"]) {
+    const older = await ask(version);
+    assert.equal(older.status, 400);
+    assert.equal(older.body["code"], "PROTOCOL_MISMATCH");
+    assert.match(
+      String(older.body["message"]),
+      new RegExp(`client speaks KeyPears protocol version ${version}`),
+    );
+    assert.match(String(older.body["message"]), /upgrade this KeyPears app/);
+  }
+  const newer = await ask("4");
   assert.equal(newer.status, 400);
   assert.match(String(newer.body["message"]), /ask the server's operator to upgrade/);
   const garbage = await ask("two");

@@ -157,8 +157,9 @@ test("a transient failure is not a refusal: with the server gone the changes sta
   const failed = await laptop.client.syncOnce();
   assert.equal(failed.ok ? "synced" : failed.error.kind, "unreachable");
   assert.deepEqual(laptop.vault.sync.rejected(), []);
-  // The change and, ahead of it, the device's enrolment in the roster (docs/PROTOCOL.md 16.4).
-  assert.equal(expectOk(laptop.vault.sync.pending(10)).length, 2);
+  // The change and, ahead of it, the device's enrolment in the roster (docs/PROTOCOL.md 16.4) and
+  // the batch event that signs the change (18.4).
+  assert.equal(expectOk(laptop.vault.sync.pending(10)).length, 3);
 
   // A server that is busy (429) or failing (5xx) is transient too, never a refusal.
   for (const [code, status] of [
@@ -170,4 +171,30 @@ test("a transient failure is not a refusal: with the server gone the changes sta
     syncErrorFromCall(new ORPCError("PAYLOAD_TOO_LARGE", { status: 413 })).kind,
     "rejected",
   );
+});
+
+test("a request over the server's event limit is split, each part with a batch event of its own: nothing is set aside and every device reads every change", async () => {
+  // This server takes at most four events a push; the client sends up to ten.
+  const server = await startSyncServer({ kind: "memory" }, [], { maxEventsPerPush: 4 });
+  cleanups.push(() => server.close());
+  const account = await createSyncedAccount(server, { name: "laptop", pushBatch: 10 });
+  const laptop = account.first;
+  const phone = await account.join("phone");
+  cleanups.push(() => closeDevices(laptop, phone));
+  const written = Array.from({ length: 9 }, (_, i) => `Item ${i}`);
+  for (const title of written) expectOk(laptop.vault.add({ fields: { title } }));
+  const report = expectOk(await laptop.client.syncOnce());
+  assert.deepEqual([report.pushed, report.rejected], [9, 0]);
+  assert.deepEqual(waiting(laptop.vault), { pending: 0, sent: 0, ordered: 0, rejected: 0 });
+  // The log: the enrolment, then parts of at most four events, each a batch event and the
+  // changes it signs (docs/PROTOCOL.md 18.4).
+  const log = await laptop.vault.sync.eventStore.readAfter(laptop.vault.vaultId, 0, 100);
+  const shape = log
+    .map((event) => (event.payload[0] === 2 && event.payload[1] === 3 ? "B" : "e"))
+    .join("");
+  assert.match(shape, /^e(Be{1,3})+$/, shape);
+  assert.equal(shape.replaceAll("B", "").length, 10);
+  await phone.sync();
+  assert.deepEqual(titles(phone.vault), [...written].sort());
+  assert.deepEqual(phone.vault.sync.quarantined(), []);
 });

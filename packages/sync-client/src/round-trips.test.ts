@@ -76,8 +76,9 @@ test("a push answered with nothing but this device's events after its checkpoint
   const synced = expectOk(await client.syncOnce());
   assert.equal(synced.pushed, 2);
   assert.equal(count(PULL), pullsBefore, `no pull back: ${requests.join(" ")}`);
-  // Verified and placed as a pull would have: the checkpoint is the server's head, no promise waits.
-  assert.equal(synced.verified.position, before + 2);
+  // Verified and placed as a pull would have: the checkpoint is the server's head, no promise
+  // waits. The push: the batch event that signs the two changes, then them (docs/PROTOCOL.md 18.4).
+  assert.equal(synced.verified.position, before + 3);
   const head = expectOk(await client.head());
   assert.equal(head.position, synced.verified.position);
   assert.ok(bytesEqual(head.hash, synced.verified.hash));
@@ -140,10 +141,11 @@ test("a push of several batches confirms each from its answer, and pulls nothing
   const before = a.vault.sync.verified().position;
   const synced = expectOk(await client.syncOnce());
   assert.equal(synced.pushed, 10);
-  assert.equal(requests.filter((r) => /^POST .*\/events(\/frames)?$/.test(r)).length, 4);
+  // Requests of three events: a batch event and the two changes it signs (docs/PROTOCOL.md 18.4).
+  assert.equal(requests.filter((r) => /^POST .*\/events(\/frames)?$/.test(r)).length, 5);
   assert.equal(requests.filter((r) => PULL.test(r)).length, 0, requests.join(" "));
-  assert.equal(synced.verified.position, before + 10);
-  assert.equal(expectOk(await client.head()).position, before + 10);
+  assert.equal(synced.verified.position, before + 15);
+  assert.equal(expectOk(await client.head()).position, before + 15);
   const status = a.vault.sync.status();
   assert.deepEqual([status.pending, status.sent, status.ordered], [0, 0, 0]);
   assert.equal(a.vault.list().length, 10);

@@ -163,7 +163,7 @@ interface NextBatch {
   readonly batch: readonly PendingEvent[];
   /** The last outbox entry read (set aside or not): the next batch starts after it. */
   readonly last: EventId | undefined;
-  /** The outbox held a whole batch: there may be more after it. */
+  /** The outbox had something to send: there may be more after it (read until empty). */
   readonly full: boolean;
 }
 
@@ -186,6 +186,34 @@ interface Pushed {
 
 /** A signed payload of kind 2 (docs/PROTOCOL.md 16.2). */
 const isRosterPayload = (payload: Uint8Array): boolean => payload[0] === 2 && payload[1] === 2;
+/** A batch event, which signs the item events after it in its request (docs/PROTOCOL.md 18.4). */
+const isBatch = (event: PendingEvent): boolean => event.batchId === event.id;
+/** A change to an item: neither a roster event nor a batch event. */
+const isChange = (event: PendingEvent): boolean =>
+  !isBatch(event) && !isRosterPayload(event.payload);
+
+/**
+ * A request's entries in the units that travel together: a batch event with the entries it covers
+ * (which must follow it in the same request), or one entry alone.
+ */
+const unitsOf = (request: readonly PendingEvent[]): PendingEvent[][] => {
+  const units: PendingEvent[][] = [];
+  for (const event of request) {
+    const last = units.at(-1);
+    if (!isBatch(event) && event.batchId !== null && last?.[0]?.id === event.batchId)
+      last.push(event);
+    else units.push([event]);
+  }
+  return units;
+};
+
+/** The request without batch events left with nothing to cover (their entries were set aside). */
+const withoutBareBatches = (request: readonly PendingEvent[]): readonly PendingEvent[] => {
+  const covering = new Set(
+    request.filter((event) => !isBatch(event)).map((event) => event.batchId),
+  );
+  return request.filter((event) => !isBatch(event) || covering.has(event.id));
+};
 
 const NOTHING_PULLED = {
   pulled: 0,
@@ -247,7 +275,8 @@ export const createSyncEngine = (
       vault.sync.markRejected(id, reason);
       rejected++;
     };
-    const send = async (batch: readonly PendingEvent[]): Promise<Result<void, SyncError>> => {
+    const send = async (request: readonly PendingEvent[]): Promise<Result<void, SyncError>> => {
+      const batch = withoutBareBatches(request);
       if (batch.length === 0) return ok(undefined);
       vault.sync.markSent(batch.map((event) => event.id));
       const result = await transport.push(
@@ -267,22 +296,44 @@ export const createSyncEngine = (
             placed = undefined;
           else placed.push({ ...event, payload: own.payload });
         }
-        // Roster events (this device's enrolment, a rename or revoke) are not changes to items.
-        pushed += batch.filter((event) => !isRosterPayload(event.payload)).length;
+        // Roster events (this device's enrolment, a rename or revoke) and batch events are not
+        // changes to items.
+        pushed += batch.filter(isChange).length;
         progress({ phase: "push", done: pushed, total: null });
         return ok(undefined);
       }
       const error = result.error;
       if (error.kind !== "rejected" || error.event === undefined) return err(fromTransport(error));
       const named = batch.find((event) => event.id === error.event);
-      if (named !== undefined || batch.length === 1) {
-        const refused = named ?? (batch[0] as PendingEvent);
+      const units = unitsOf(batch);
+      const [only] = units;
+      // One entry, or one batch event with one entry: the refusal is that entry's.
+      const single =
+        units.length === 1 && only !== undefined && only.length <= 2 ? only.at(-1) : undefined;
+      const refused = named ?? single;
+      if (refused !== undefined) {
+        // This device's own batch event, refused: a server that does not speak version 3 (or
+        // lies). Setting it aside would leave its entries unsigned, so the push stops instead.
+        if (isBatch(refused))
+          return err({
+            kind: "protocol",
+            position: null,
+            detail: `the server refused this device's batch event ${refused.id} (${error.message})`,
+          });
+        // The same batch event goes again with the rest (18.4): its windows still hold them.
         reject(refused.id, `the server refused it: ${error.message}`);
         return send(batch.filter((event) => event !== refused));
       }
-      const half = Math.ceil(batch.length / 2);
-      const first = await send(batch.slice(0, half));
-      return first.ok ? send(batch.slice(half)) : first;
+      if (units.length > 1) {
+        const half = Math.ceil(units.length / 2);
+        const first = await send(units.slice(0, half).flat());
+        return first.ok ? send(units.slice(half).flat()) : first;
+      }
+      // One batch event with its entries: each half goes with a batch event of its own.
+      const entries = (only ?? []).slice(1).map((event) => event.id);
+      const half = Math.ceil(entries.length / 2);
+      const first = await send(vault.sync.rebatch(entries.slice(0, half)));
+      return first.ok ? send(vault.sync.rebatch(entries.slice(half))) : first;
     };
     /** The next batch after `after` (the oldest when undefined), oversized changes set aside. */
     const read = (after?: EventId): Result<NextBatch, SyncError> => {
@@ -297,7 +348,9 @@ export const createSyncEngine = (
             `it is ${event.payload.length} bytes once encrypted; the protocol's limit is ${MAX_SEALED_EVENT_BYTES}`,
           );
       }
-      return ok({ batch, last: pending.value.at(-1)?.id, full: pending.value.length >= pushBatch });
+      // A request may stop short of `pushBatch` to keep a batch event with its entries: read on
+      // until the outbox has nothing more.
+      return ok({ batch, last: pending.value.at(-1)?.id, full: pending.value.length > 0 });
     };
     /**
      * Confirms the events the answers so far placed (`confirmOwn`). Never between sending a batch

@@ -9,7 +9,6 @@ import {
   type VaultId,
 } from "@keypears/sync-core";
 import type { Address } from "./address.ts";
-import type { BackgroundSigner } from "./background-signer.ts";
 import type { BackgroundVerifier } from "./background-verifier.ts";
 import type { Compression } from "./compression.ts";
 import { writeKeyCheck } from "./key-check.ts";
@@ -25,12 +24,6 @@ export interface VaultDeps {
    * thread); every signature is verified on the applying thread when absent.
    */
   readonly signatureVerifier?: BackgroundVerifier;
-  /**
-   * Signs the events of a large batch of this device's changes (an import) on another thread
-   * while they are sealed and written (Node: a worker thread); each is signed on the writing
-   * thread when absent.
-   */
-  readonly backgroundSigner?: BackgroundSigner;
   /** Tests only: lets tests use cheap Argon2id parameters. Production never sets it. */
   readonly unsafeKdfFloorForTests?: KdfCost;
   /**
@@ -38,6 +31,12 @@ export interface VaultDeps {
    * make a device that holds an oversize change (as one made before the limit was checked).
    */
   readonly unsafeMaxEventBytesForTests?: number;
+  /**
+   * Tests only: seal item events as protocol version 2 did (each one signed, docs/PROTOCOL.md
+   * 16.2), to make the logs and vault files an earlier version wrote: what a device must still
+   * read, verify and send after the upgrade.
+   */
+  readonly unsafeVersion2ItemEventsForTests?: boolean;
   /** Tests only: how many deferred items a pull keeps before writing them, instead of `MAX_DEFERRED_ITEMS`. */
   readonly maxDeferredItemsForTests?: number;
 }

@@ -6,18 +6,23 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createHash } from "node:crypto";
 import { verifyDeviceSignature } from "@keypears/crypto";
 import {
+  createMemoryEventStore,
   type EventId,
   eventSignatureMessage,
   type ItemId,
   parseSignedPayload,
 } from "@keypears/sync-core";
-import type { BackgroundSigner } from "./background-signer.ts";
-import { nodeBackgroundSigner } from "./node/node-background-signer.ts";
+import { syncThrough } from "./testing/memory-devices.ts";
 import { unlockVault } from "./node/node-accounts.ts";
-import { cheapDeps, createTestAccount, createTestHome, expectOk } from "./testing/index.ts";
+import {
+  cheapDeps,
+  createTestAccount,
+  createTestHome,
+  expectOk,
+  joinTestDevice,
+} from "./testing/test-platform.ts";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -228,83 +233,68 @@ test("addMany refuses a later change no server would take, and writes nothing", 
   }
 });
 
-/** A deterministic `RandomBytes` (SHA-256 in counter mode): two vaults made with it are alike. */
-const seededRandom = (seed: string) => {
-  let counter = 0;
-  return (length: number): Uint8Array => {
-    const out = new Uint8Array(length);
-    for (let at = 0; at < length; at += 32)
-      out.set(
-        createHash("sha256")
-          .update(`${seed}:${counter++}`)
-          .digest()
-          .subarray(0, length - at),
-        at,
-      );
-    return out;
-  };
-};
-
-/** A signer that never helps: every signature is made on the writing thread. */
-const noHelp: BackgroundSigner = {
-  start: () => ({ take: () => undefined, finish: () => {}, unsigned: () => 0 }),
-};
-
-test("addMany's events are the same bytes whether signed on the writing thread or a worker", async () => {
-  const made = async (backgroundSigner: BackgroundSigner) => {
-    const home = createTestHome();
-    let clock = Date.UTC(2026, 0, 1);
-    const { vault } = await createTestAccount(home.path, "alice@example.com", {
-      serverUrl: "https://example.com",
-      deps: cheapDeps({
-        randomBytes: seededRandom("add-many"),
-        now: () => clock++,
-        backgroundSigner,
-      }),
-    });
-    try {
-      // Three chunks of the pipeline, the last one short; a tenth of the items with a past.
-      const inputs = Array.from({ length: 150 }, (_, i) => ({
-        fields: { title: `Item ${i}`, password: `pw-${i}` },
-        ...(i % 10 === 0 ? { later: [{ password: `pw-${i}-b` }], trashed: i % 20 === 0 } : {}),
-      }));
-      expectOk(vault.addMany(inputs));
-      const pending = expectOk(vault.sync.pending(1000));
-      return { signingKey: vault.sync.publicKeys().signingKey, vaultId: vault.vaultId, pending };
-    } finally {
-      vault.lock();
-      home.remove();
-    }
-  };
-  const alone = await made(noHelp);
-  const helped = await made(nodeBackgroundSigner);
-  // The items' events (and the device's enrolment, which creating the account queued).
-  assert.equal(alone.pending.length, 150 + 15 + 8 + 1);
-  assert.deepEqual(helped.signingKey, alone.signingKey, "the same device keys");
-  assert.deepEqual(
-    helped.pending.map((event) => [event.id, event.payload]),
-    alone.pending.map((event) => [event.id, event.payload]),
-  );
-  for (const event of helped.pending) {
-    const parsed = parseSignedPayload(event.payload);
-    assert.ok(parsed.ok, `event ${event.id} is a signed payload`);
-    if (parsed.value.kind !== "item") continue;
+test("addMany's events go out as protocol version 3: unsigned, each named by the batch event ahead of them, and another device applies them all", async () => {
+  const homes = [createTestHome(), createTestHome()];
+  const server = createMemoryEventStore();
+  const created = await createTestAccount(homes[0]!.path, "alice@example.com", {
+    serverUrl: "https://example.com",
+  });
+  const laptop = created.vault;
+  const phone = await joinTestDevice(homes[1]!.path, created, {
+    address: "alice@example.com",
+    deviceId: "00000000000000b1",
+  });
+  try {
+    // Three chunks of 64, the last one short; a tenth of the items with a past.
+    const inputs = Array.from({ length: 150 }, (_, i) => ({
+      fields: { title: `Item ${i}`, password: `pw-${i}` },
+      ...(i % 10 === 0 ? { later: [{ password: `pw-${i}-b` }], trashed: i % 20 === 0 } : {}),
+    }));
+    expectOk(laptop.addMany(inputs));
+    const pending = expectOk(laptop.sync.pending(1000));
+    // The device's enrolment (a signed roster event), the batch event, then the items' events.
+    assert.equal(pending.length, 1 + 1 + 150 + 15 + 8);
+    const [enrolment, batch, ...changes] = pending;
+    assert.deepEqual([...enrolment!.payload.subarray(0, 2)], [2, 2]);
+    assert.equal(batch!.batchId, batch!.id);
+    const signed = parseSignedPayload(batch!.payload);
+    assert.ok(signed.ok && signed.value.kind === "batch");
     assert.ok(
       verifyDeviceSignature(
-        helped.signingKey,
-        eventSignatureMessage(helped.vaultId, event.id as EventId, parsed.value.unsigned),
-        parsed.value.signature,
+        laptop.sync.publicKeys().signingKey,
+        eventSignatureMessage(laptop.vaultId, batch!.id as EventId, signed.value.unsigned),
+        signed.value.signature,
       ),
-      `event ${event.id}'s signature verifies`,
     );
+    for (const change of changes) {
+      assert.equal(change.payload[0], 3, `event ${change.id} is a version-3 payload`);
+      assert.equal(change.batchId, batch!.id);
+    }
+    // Read again (a retried push): the same request, the same batch event.
+    const bytes = (events: typeof pending) =>
+      events.map((event) => [event.id, Buffer.from(event.payload).toString("hex")]);
+    assert.deepEqual(bytes(expectOk(laptop.sync.pending(1000))), bytes(pending));
+    await syncThrough(server, laptop);
+    await syncThrough(server, phone);
+    assert.deepEqual(phone.sync.quarantined(), []);
+    assert.equal(phone.list().length, 150 - 8);
+    assert.equal(phone.list({ trash: true }).length, 8);
+    assert.equal(
+      expectOk(phone.get("Item 10")).fields.find((f) => f.name === "password")?.value,
+      "pw-10-b",
+    );
+  } finally {
+    laptop.lock();
+    phone.lock();
+    for (const home of homes) home.remove();
   }
 });
 
-test("a refusal in a later chunk, with the signing thread at work, writes nothing", async () => {
+test("a refusal in a later chunk writes nothing, not even the chunks before it", async () => {
   const home = createTestHome();
   const { vault } = await createTestAccount(home.path, "alice@example.com", {
     serverUrl: "https://example.com",
-    deps: cheapDeps({ unsafeMaxEventBytesForTests: 2048, backgroundSigner: nodeBackgroundSigner }),
+    deps: cheapDeps({ unsafeMaxEventBytesForTests: 2048 }),
   });
   try {
     const pending = vault.sync.status().pending;

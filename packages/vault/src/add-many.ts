@@ -1,11 +1,10 @@
 /**
  * Adding many items in one transaction (an import): each item's first version, its later versions
- * and its move to the trash are each their own sealed, signed event, exactly as `add`, `edit` and
- * `trash` would write them one by one; what is done once per batch instead of once per change is
- * the savepoint, the cache check, the verified checkpoint's read and the device clock's write, and
- * each item's sealed merge state and view are written once, after its last change. The events'
- * signatures are made on another thread where the platform has one (`background-signer.ts`),
- * while this thread seals and writes: the same signatures, made in parallel.
+ * and its move to the trash are each their own sealed event, exactly as `add`, `edit` and `trash`
+ * would write them one by one (signed, like every change, by the batch event of their push:
+ * docs/PROTOCOL.md 18.4); what is done once per batch instead of once per change is the
+ * savepoint, the cache check, the verified checkpoint's read and the device clock's write, and
+ * each item's sealed merge state and view are written once, after its last change.
  */
 
 import { err, ok, type Result } from "@keypears/base";
@@ -30,7 +29,6 @@ import type { VaultError } from "./errors.ts";
 import type { Item } from "./item.ts";
 import { checkField, type ItemType } from "./item-model.ts";
 import type { EventToCommit } from "./item-store.ts";
-import type { SealedItemEvents } from "./signed-sealing.ts";
 import type { VaultContext } from "./vault-context.ts";
 
 export interface NewItemInput {
@@ -66,10 +64,7 @@ export const checkFields = (
   return ok(checked);
 };
 
-/**
- * Items whose events are sealed together and handed to the signing thread at once: enough
- * events (about 70) to be worth a thread's hand-off, few enough that the pipeline fills at once.
- */
+/** Items whose events are prepared and sealed together, then written. */
 const CHUNK = 64;
 
 interface PreparedItem {
@@ -82,7 +77,8 @@ interface PreparedItem {
 interface PreparedChunk {
   readonly events: readonly Event[];
   readonly items: readonly PreparedItem[];
-  readonly sealed: SealedItemEvents;
+  /** The sealed payload of each event, in order. */
+  readonly sealed: readonly Uint8Array[];
 }
 
 interface CheckedItem {
@@ -126,9 +122,8 @@ export const createAddMany = (
   };
 
   /**
-   * Builds the chunk's events (each applied to its item's new state, in order), seals them and
-   * hands their signatures to the signing thread; refused if any would be larger than a server
-   * takes.
+   * Builds the chunk's events (each applied to its item's new state, in order) and seals them;
+   * refused if any would be larger than a server takes.
    */
   const prepare = (
     chunk: readonly CheckedItem[],
@@ -157,24 +152,21 @@ export const createAddMany = (
       items.push({ state, from, to: events.length });
     }
     const sealed = trust.sealItemEvents(events);
-    for (let index = 0; index < events.length; index++) {
-      const bytes = sealed.lengthOf(index);
-      if (bytes > maxEventBytes) {
-        sealed.finish();
-        return err({ kind: "too-large", bytes, limit: maxEventBytes });
-      }
+    for (const payload of sealed) {
+      if (payload.length > maxEventBytes)
+        return err({ kind: "too-large", bytes: payload.length, limit: maxEventBytes });
     }
     return ok({ events, items, sealed });
   };
 
-  /** Writes a prepared chunk, item by item: its events (signed by now, or here) and its record. */
+  /** Writes a prepared chunk, item by item: its events and its record. */
   const commit = (chunk: PreparedChunk, added: Item[]): void => {
     for (const { state, from, to } of chunk.items) {
       const entries: EventToCommit[] = [];
       for (let index = from; index < to; index++)
         entries.push({
           event: chunk.events[index] as Event,
-          payload: chunk.sealed.payloadOf(index),
+          payload: chunk.sealed[index] as Uint8Array,
           origin: "local",
           enqueue: !ctx.localOnly,
         });
@@ -192,25 +184,11 @@ export const createAddMany = (
     const committed = store.transaction((): Result<readonly Item[], VaultError> => {
       const checkpoint = ctx.verifiedCheckpoint();
       const added: Item[] = [];
-      // A pipeline: while the signing thread signs one chunk's events, this thread seals the
-      // next chunk's and writes the one before.
-      // Every chunk handed to the signing thread is finished (its seed wiped), whatever happens.
-      const started: SealedItemEvents[] = [];
-      try {
-        let signing: PreparedChunk | undefined;
-        for (let at = 0; at < checked.value.length; at += CHUNK) {
-          const next = prepare(checked.value.slice(at, at + CHUNK), checkpoint);
-          if (!next.ok) return next;
-          started.push(next.value.sealed);
-          if (signing !== undefined) {
-            commit(signing, added);
-            signing.sealed.finish();
-          }
-          signing = next.value;
-        }
-        if (signing !== undefined) commit(signing, added);
-      } finally {
-        for (const sealed of started) sealed.finish();
+      for (let at = 0; at < checked.value.length; at += CHUNK) {
+        const next = prepare(checked.value.slice(at, at + CHUNK), checkpoint);
+        // A refusal in a later chunk rolls back the chunks written before it.
+        if (!next.ok) return next;
+        commit(next.value, added);
       }
       ctx.saveClock();
       ctx.localChanges.written();

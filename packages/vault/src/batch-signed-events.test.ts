@@ -2,8 +2,9 @@
  * The receiving side of protocol version 3's batch signatures (docs/PROTOCOL.md 18.3): a device
  * applies item events whose exact bytes (event hash) a verified batch event of their signer names,
  * and quarantines what no such batch names (bytes changed as served included), what falls outside
- * a batch's window, and a batch whose signature fails. The writer still pushes version 2; the laptop here seals its
- * events as version 3 with `vault.sync.sealBatchSigned`, and an in-memory log orders them.
+ * a batch's window, and a batch whose signature fails. The laptop seals most of its events here
+ * with `vault.sync.sealBatchSigned` (so a test can forge, drop or move them), and pushes its
+ * outbox as the writer does (18.4) for the rest; an in-memory log orders them.
  */
 
 import assert from "node:assert/strict";
@@ -64,7 +65,7 @@ after(() => {
   for (const home of homes) home.remove();
 });
 
-/** Appends the vault's outbox (version 2) to the log and marks it sent. */
+/** Appends the vault's next request (its batch events ahead of their changes) to the log and marks it sent. */
 const push = async (vault: Vault) => {
   const pending = expectOk(vault.sync.pending(1000));
   await append(pending.map((p) => ({ id: p.id, payload: p.payload })));
@@ -231,6 +232,39 @@ test("no snapshot is made inside a batch's window: events after it would miss th
   assert.equal(laptop.sync.verified().position, start + 4);
   const snapshot = laptop.sync.exportSnapshot();
   assert.ok(snapshot.ok && snapshot.value.position === start + 4);
+});
+
+test("this device's own batch keeps its window too: no snapshot inside it, when a change it names was set aside", async () => {
+  await pull(laptop);
+  await pull(phone); // what the tests before set aside, if the phone had not seen it yet
+  for (const title of ["Own 1", "Own 2", "Own 3"]) expectOk(laptop.add({ fields: { title } }));
+  const pending = expectOk(laptop.sync.pending(1000));
+  assert.deepEqual(
+    pending.map((event) => event.batchId === event.id),
+    [true, false, false, false],
+    "the batch event, then the three changes it names",
+  );
+  // The third change is refused for good and dropped: its batch still names it.
+  const dropped = pending[3]!;
+  laptop.sync.markRejected(dropped.id, "refused when the test pushed");
+  expectOk(laptop.sync.dropRejected(dropped.id));
+  const sent = pending.slice(0, 3).map(({ id, payload }) => ({ id, payload }));
+  await append(sent);
+  laptop.sync.markSent(sent.map((event) => event.id));
+  const start = laptop.sync.verified().position;
+  assert.deepEqual(await pull(laptop), []);
+  assert.equal(laptop.sync.verified().position, start + 3);
+  assert.equal(laptop.sync.status().pending, 0);
+  // The window runs to start + 4, where the dropped change would have been.
+  assert.deepEqual(laptop.sync.exportSnapshot(), { ok: false, error: { kind: "inside-batch" } });
+  expectOk(laptop.add({ fields: { title: "Own 4" } }));
+  await push(laptop);
+  assert.deepEqual(await pull(laptop), []);
+  const snapshot = laptop.sync.exportSnapshot();
+  assert.ok(snapshot.ok && snapshot.value.position === start + 5);
+  assert.deepEqual(await pull(phone), []);
+  assert.ok(["Own 1", "Own 2", "Own 4"].every((title) => titles(phone).includes(title)));
+  assert.ok(!titles(phone).includes("Own 3"));
 });
 
 test("a batch carries its author's checkpoint: one from a forked history stops the pull as a fork", async () => {

@@ -9,7 +9,6 @@ export * from "./account.ts";
 export * from "./account-record.ts";
 export * from "./account-storage.ts";
 export * from "./address.ts";
-export * from "./background-signer.ts";
 export * from "./ahead-signature-verifier.ts";
 export * from "./background-verifier.ts";
 export * from "./compression.ts";

@@ -277,12 +277,19 @@ test("a batch that rolls back after deferred ones loses none of them", async () 
   try {
     const cut = Math.floor(pages.length / 2);
     applyIn(vault, 0, cut, 3, false);
-    // A batch whose second event takes a position this vault holds: the insert fails, the whole
-    // batch rolls back, and with it the decoded states the batch had changed in memory.
-    const next = joined(cut, cut + 3);
-    const [first, second, ...rest] = next.events as StoredEvent[];
-    const taken = (pages[0] as Page).events[0]?.position as number;
-    const broken = [first as StoredEvent, { ...(second as StoredEvent), position: taken }, ...rest];
+    // A batch in which an item event takes the position of the item event before it (both in
+    // their batch event's window, so both pass their checks): the insert fails, the whole batch
+    // rolls back, and with it the decoded states the batch had changed in memory.
+    const next = joined(cut, cut + 6);
+    const broken = [...next.events] as StoredEvent[];
+    const isItem = (event: StoredEvent | undefined) =>
+      event !== undefined && (event.payload[0] === 3 || event.payload[1] === 1);
+    const at = broken.findIndex((event, i) => i > 0 && isItem(event) && isItem(broken[i - 1]));
+    assert.ok(at > 0, "two item events one after the other");
+    broken[at] = {
+      ...(broken[at] as StoredEvent),
+      position: (broken[at - 1] as StoredEvent).position,
+    };
     assert.throws(() => vault.sync.applyOrdered(broken, next.end, { defer: true }), /UNIQUE/);
     assert.equal(vault.sync.verified().position, joined(0, cut).end.position);
     assert.ok(deferredRows(home) > 0);
@@ -390,7 +397,9 @@ test("property: any split of a pull into batches, deferred or not, with restarts
 test("a schema 6 file (before deferred items) migrates to the current schema and pulls in deferred batches", async () => {
   const home = copyOfPuller();
   const db = openSqlite(vaultPath(home.path, expectOk(parseAddress(ADDRESS))));
-  db.exec("DROP TABLE batch_covers; DROP TABLE deferred_items; PRAGMA user_version = 6");
+  db.exec(
+    "DROP INDEX outbox_by_batch; ALTER TABLE outbox DROP COLUMN batch_id; DROP TABLE batch_covers; DROP TABLE deferred_items; PRAGMA user_version = 6",
+  );
   db.close();
   const vault = await unlock(home);
   try {

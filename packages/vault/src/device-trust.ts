@@ -56,9 +56,8 @@ import {
 import {
   sealBatchSignedEvents,
   signBatch,
-  type SealedItemEvents,
+  sealBatchSignedItemEvent,
   sealSignedItemEvent,
-  sealSignedItemEvents,
   sealSignedRosterEvent,
 } from "./signed-sealing.ts";
 import type { KeyEpochs } from "./key-epochs.ts";
@@ -122,9 +121,13 @@ export interface ApprovalSetting {
 export interface DeviceTrust {
   /** This device's key pairs, made (and sealed into the file) the first time they are needed. */
   readonly keys: () => DeviceKeyPairs;
+  /**
+   * Seals a local item event as protocol version 3 writes it (docs/PROTOCOL.md 18.1): unsigned,
+   * naming this device; the batch event written before its push signs it (`signBatch`).
+   */
   readonly sealItemEvent: (event: Event) => Uint8Array;
-  /** Seals a batch of item events as `sealItemEvent` does, signing them on another thread where the platform has one. */
-  readonly sealItemEvents: (events: readonly Event[]) => SealedItemEvents;
+  /** Seals a batch of item events as `sealItemEvent` does. */
+  readonly sealItemEvents: (events: readonly Event[]) => readonly Uint8Array[];
   readonly sealRosterEvent: (id: EventId, op: RosterOp) => Uint8Array;
   /**
    * Seals item events as protocol version 3 writes them (docs/PROTOCOL.md 18.1): a signed batch
@@ -275,6 +278,16 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
   };
 
   const signer = () => ({ deviceId, signingSeed: loadKeys().signingSeed, epoch: epochs.sealing() });
+  /** An item event as this version writes it: unsigned, signed later by its batch (18.1). */
+  const sealItem = (keys: VaultKeys, event: Event): Uint8Array =>
+    ctx.deps.unsafeVersion2ItemEventsForTests === true
+      ? sealSignedItemEvent(keys, signer(), event, ctx.deps.randomBytes)
+      : sealBatchSignedItemEvent(
+          keys,
+          { deviceId, epoch: epochs.sealing() },
+          event,
+          ctx.deps.randomBytes,
+        );
   const sealingKeys = (): VaultKeys => epochs.keysOf(epochs.sealing()) as VaultKeys;
 
   const entry = (id: DeviceId): RosterEntry | undefined => {
@@ -317,17 +330,19 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
     const payload = parsed.value;
     if (activeAt(entry(payload.signer), position) === undefined)
       return err(inactiveSigner(payload.signer));
+    // An epoch this device holds no key of (it was revoked before it) says why it cannot read the
+    // event; its batch, sealed under that epoch too, could not be opened to name it.
+    const keys = epochs.usableAt(payload.epoch, position)
+      ? epochs.keysOf(payload.epoch)
+      : undefined;
+    if (keys === undefined)
+      return err({ reason: "unknown-epoch", detail: `epoch ${payload.epoch}` });
     const cover = covers.take(payload.signer, position, hashEvent(envelopeBytes(stored)));
     if (cover.kind === "uncovered")
       return err({
         reason: "unsigned",
         detail: `no batch of ${payload.signer} names these bytes here`,
       });
-    const keys = epochs.usableAt(payload.epoch, position)
-      ? epochs.keysOf(payload.epoch)
-      : undefined;
-    if (keys === undefined)
-      return err({ reason: "unknown-epoch", detail: `epoch ${payload.epoch}` });
     const event = openEventBodyBox(
       keys,
       vaultId,
@@ -555,16 +570,11 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
   return {
     keys: loadKeys,
     announcedKey,
-    sealItemEvent: (event) =>
-      sealSignedItemEvent(sealingKeys(), signer(), event, ctx.deps.randomBytes),
-    sealItemEvents: (events) =>
-      sealSignedItemEvents(
-        sealingKeys(),
-        signer(),
-        events,
-        ctx.deps.randomBytes,
-        ctx.deps.backgroundSigner,
-      ),
+    sealItemEvent: (event) => sealItem(sealingKeys(), event),
+    sealItemEvents: (events) => {
+      const keys = sealingKeys();
+      return events.map((event) => sealItem(keys, event));
+    },
     sealRosterEvent: (id, op) =>
       sealSignedRosterEvent(sealingKeys(), signer(), vaultId, id, op, ctx.deps.randomBytes),
     sealBatchSigned: (events, checkpoint) =>

@@ -19,7 +19,6 @@ export {
 export { nodeVaultDeps } from "./node/node-accounts.ts";
 export * from "./node/home.ts";
 export * from "./node/node-compression.ts";
-export * from "./node/node-background-signer.ts";
 export * from "./node/node-signature-verifier.ts";
 export * from "./node/node-sqlite.ts";
 export * from "./node/node-storage.ts";

@@ -61,7 +61,7 @@ test("a schema 2 file migrates to 3 and records its checksum at the first unlock
   // As KeyPears wrote it before schema 4: no key_check column, user_version 3.
   const db = openSqlite(pathOf(address));
   db.exec(
-    "DROP TABLE batch_covers; DROP TABLE deferred_items; DROP TABLE key_epochs; ALTER TABLE account DROP COLUMN key_check; PRAGMA user_version = 3",
+    "DROP INDEX outbox_by_batch; ALTER TABLE outbox DROP COLUMN batch_id; DROP TABLE batch_covers; DROP TABLE deferred_items; DROP TABLE key_epochs; ALTER TABLE account DROP COLUMN key_check; PRAGMA user_version = 3",
   );
   db.close();
 

@@ -6,7 +6,11 @@
 
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { createMemoryEventStore, parseSignedPayload } from "@keypears/sync-core";
+import {
+  createMemoryEventStore,
+  parseBatchSignedItemPayload,
+  parseSignedPayload,
+} from "@keypears/sync-core";
 import { openWrappedEpochKeys } from "./credentials.ts";
 import { vaultPath } from "./node/home.ts";
 import { unlockVault } from "./node/node-accounts.ts";
@@ -36,8 +40,10 @@ const threeDevicesOf = () =>
 
 const threeDevices = async (): Promise<Vault[]> => (await threeDevicesOf()).vaults;
 
+/** The key epoch a payload names: a signed one, or a version-3 item event (signed by its batch). */
 const epochOf = (payload: Uint8Array): number => {
-  const parsed = parseSignedPayload(payload);
+  const parsed =
+    payload[0] === 3 ? parseBatchSignedItemPayload(payload) : parseSignedPayload(payload);
   assert.ok(parsed.ok);
   return parsed.value.epoch;
 };
@@ -103,7 +109,7 @@ test("a schema 4 vault file (as main wrote it before key epochs) migrates to 5, 
   // Schema 5: no key_epochs table. Every payload in it is of epoch 0, the file's own vault key.
   const db = openSqlite(vaultPath(home, expectOk(parseAddress(address))));
   db.exec(
-    "DROP TABLE batch_covers; DROP TABLE deferred_items; DROP TABLE key_epochs; PRAGMA user_version = 5",
+    "DROP INDEX outbox_by_batch; ALTER TABLE outbox DROP COLUMN batch_id; DROP TABLE batch_covers; DROP TABLE deferred_items; DROP TABLE key_epochs; PRAGMA user_version = 5",
   );
   db.close();
 
@@ -121,7 +127,7 @@ test("a schema 4 vault file (as main wrote it before key epochs) migrates to 5, 
       .user_version;
     file.close();
     assert.equal(version, SCHEMA_VERSION);
-    assert.equal(SCHEMA_VERSION, 8);
+    assert.equal(SCHEMA_VERSION, 9);
     assert.deepEqual(reopened.sync.keyEpochs(), { sealing: 0, known: [0] });
     assert.equal(expectOk(reopened.get("Old")).title, "Old");
     expectOk(reopened.sync.writeRosterEvent({ kind: "revoke", deviceId: c.deviceId }));

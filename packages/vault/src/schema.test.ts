@@ -36,7 +36,7 @@ test("a version 1 file keeps its outbox through the migration to 2, which adds t
 
     assert.equal(migrate(db), undefined);
     assert.equal(version(db), SCHEMA_VERSION);
-    assert.equal(SCHEMA_VERSION, 8);
+    assert.equal(SCHEMA_VERSION, 9);
     assert.deepEqual(
       db
         .prepare(
@@ -110,7 +110,7 @@ test("a version 7 file migrates to 8 with an empty table of batch covers, its ev
       "INSERT INTO events (vault_id, id, item_id, payload, origin, created_at) VALUES ('v', 'e1', 'i', x'0102', 'remote', 1)",
     ).run();
     assert.throws(() => db.prepare("SELECT * FROM batch_covers").all(), /no such table/);
-    assert.equal(migrate(db), undefined);
+    assert.equal(migrate(db, 8), undefined);
     assert.equal(version(db), 8);
     assert.deepEqual(db.prepare("SELECT * FROM batch_covers").all(), []);
     assert.deepEqual(db.prepare("SELECT id, payload FROM events").all(), [
@@ -122,6 +122,55 @@ test("a version 7 file migrates to 8 with an empty table of batch covers, its ev
     );
     insert.run();
     assert.throws(() => insert.run(), /UNIQUE|PRIMARY KEY/);
+  } finally {
+    db.close();
+  }
+});
+
+test("a version 8 file migrates to 9: its outbox entries keep their order and state, covered by no batch", () => {
+  const db = openSqlite(join(home.path, "v8.sqlite"));
+  try {
+    assert.equal(migrate(db, 8), undefined);
+    const insertEvent = db.prepare(
+      "INSERT INTO events (vault_id, id, item_id, payload, origin, created_at) VALUES ('v', ?, 'i', x'0201', 'local', 1)",
+    );
+    const insertOutbox = db.prepare(
+      "INSERT INTO outbox (vault_id, event_id, state, position, reason) VALUES ('v', ?, ?, ?, ?)",
+    );
+    const rows = [
+      ["e1", "ordered", 7, null],
+      ["e2", "sent", null, null],
+      ["e3", "rejected", null, "too large"],
+      ["e4", "pending", null, null],
+    ] as const;
+    for (const [id, state, position, reason] of rows) {
+      insertEvent.run(id);
+      insertOutbox.run(id, state, position, reason);
+    }
+    assert.throws(() => db.prepare("SELECT batch_id FROM outbox").all(), /no such column/);
+    assert.equal(migrate(db), undefined);
+    assert.equal(version(db), 9);
+    assert.deepEqual(
+      db
+        .prepare("SELECT seq, event_id, state, position, reason, batch_id FROM outbox ORDER BY seq")
+        .all(),
+      rows.map(([id, state, position, reason], i) => ({
+        seq: i + 1,
+        event_id: id,
+        state,
+        position,
+        reason,
+        batch_id: null,
+      })),
+    );
+    // The entries of one batch are found through their own index.
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT event_id FROM outbox WHERE batch_id = 'b'")
+      .all() as { detail: string }[];
+    assert.ok(
+      plan.some((row) => row.detail.includes("outbox_by_batch")),
+      JSON.stringify(plan),
+    );
   } finally {
     db.close();
   }

@@ -11,7 +11,7 @@
 
 import type { SqliteDatabase } from "./sqlite.ts";
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 const migrations: readonly string[] = [
   `
@@ -189,6 +189,15 @@ const migrations: readonly string[] = [
     last_position INTEGER NOT NULL,
     PRIMARY KEY (hash, signer)
   ) STRICT, WITHOUT ROWID;
+  `,
+  `
+  -- Version 9 (docs/PROTOCOL.md 18.4): this device writes protocol version 3. Its item events are
+  -- no longer signed one by one; before a push, one signed batch event names the event hash of
+  -- each item event of the request, and goes first. batch_id is, on an item event's entry, the
+  -- batch event that covers it (a retried push sends the same batch), and on a batch event's own
+  -- entry, its own id. Entries written before this version have none: they are signed already.
+  ALTER TABLE outbox ADD COLUMN batch_id TEXT;
+  CREATE INDEX outbox_by_batch ON outbox (batch_id) WHERE batch_id IS NOT NULL;
   `,
 ];
 

@@ -19,12 +19,10 @@ import {
   eventSignatureMessage,
   type RandomBytes,
   type RosterOp,
-  SIGNATURE_LENGTH,
   type SignedKind,
   unsignedEventPayload,
   type VaultId,
 } from "@keypears/sync-core";
-import type { BackgroundSigner } from "./background-signer.ts";
 import { sealBatchBox, sealEventBodyBox, sealEventBox, sealRosterBox } from "./sealing.ts";
 
 export interface PayloadSigner {
@@ -62,52 +60,6 @@ export const sealSignedItemEvent = (
     sealEventBox(keys, event, random),
   );
 
-/** Below this many events a batch is signed here: a thread's hand-off costs about two signatures. */
-export const MIN_BACKGROUND_SIGNING = 8;
-
-/** Item events sealed, their signatures on the way (`sealSignedItemEvents`). */
-export interface SealedItemEvents {
-  /** The signed payload's length, known before its signature is. */
-  readonly lengthOf: (index: number) => number;
-  /** The signed payload of event `index`, as `sealSignedItemEvent` makes it. */
-  readonly payloadOf: (index: number) => Uint8Array;
-  /** Stops the signing left undone (call in a `finally`). */
-  readonly finish: () => void;
-}
-
-/**
- * Seals a batch of item events as `sealSignedItemEvent` seals each, and starts signing them on
- * `background` (another thread) where there is one and the batch is worth a hand-off; a signature it has not made when its payload
- * is asked for is made here. The payloads are the same bytes either way: Ed25519 is deterministic.
- */
-export const sealSignedItemEvents = (
-  keys: VaultKeys,
-  signer: PayloadSigner,
-  events: readonly Event[],
-  random: RandomBytes,
-  background?: BackgroundSigner,
-): SealedItemEvents => {
-  const unsigned = events.map((event) =>
-    unsignedEventPayload("item", signer.deviceId, signer.epoch, sealEventBox(keys, event, random)),
-  );
-  const messages = events.map((event, i) =>
-    eventSignatureMessage(event.vaultId, event.id as EventId, unsigned[i] as Uint8Array),
-  );
-  const batch =
-    events.length < MIN_BACKGROUND_SIGNING
-      ? undefined
-      : background?.start(signer.signingSeed, messages);
-  return {
-    lengthOf: (index) => (unsigned[index] as Uint8Array).length + SIGNATURE_LENGTH,
-    payloadOf: (index) =>
-      attachSignature(
-        unsigned[index] as Uint8Array,
-        batch?.take(index) ?? signAsDevice(signer.signingSeed, messages[index] as Uint8Array),
-      ),
-    finish: () => batch?.finish(),
-  };
-};
-
 export const sealSignedRosterEvent = (
   keys: VaultKeys,
   signer: PayloadSigner,
@@ -142,6 +94,19 @@ export const signBatch = (
 };
 
 /**
+ * An item event as protocol version 3 writes it at the edit (docs/PROTOCOL.md 18.1): an unsigned
+ * payload naming its signer, event format 2 in a box bound to the vault and the event id. The batch
+ * event that signs it is written before the push (`signBatch`).
+ */
+export const sealBatchSignedItemEvent = (
+  keys: VaultKeys,
+  signer: Omit<PayloadSigner, "signingSeed">,
+  event: Event,
+  random: RandomBytes,
+): Uint8Array =>
+  batchSignedItemPayload(signer.deviceId, signer.epoch, sealEventBodyBox(keys, event, random));
+
+/**
  * Seals item events the way protocol version 3 writes them (docs/PROTOCOL.md 18.1): each one an
  * unsigned, batch-signed payload (event format 2), and one batch event (`signBatch`) naming every
  * one of them by its event hash. The batch goes first in the push.
@@ -157,11 +122,7 @@ export const sealBatchSignedEvents = (
 ): { readonly batch: EventEnvelope; readonly items: readonly EventEnvelope[] } => {
   const items = events.map((event) => ({
     id: event.id,
-    payload: batchSignedItemPayload(
-      signer.deviceId,
-      signer.epoch,
-      sealEventBodyBox(keys, event, random),
-    ),
+    payload: sealBatchSignedItemEvent(keys, signer, event, random),
   }));
   const hashes = items.map((item) => hashEvent(envelopeBytes(item)));
   return {

@@ -164,20 +164,22 @@ test("an event in a pulled page that fails its checks is quarantined with its po
   await sync(laptop);
   const trusted = phone.sync.verified();
   const events = await server.readAfter(phone.vaultId, trusted.position, 10);
-  assert.equal(events.length, 2);
+  // The batch event that signs the push, then its two changes (docs/PROTOCOL.md 18.1).
+  assert.equal(events.length, 3);
   const tampered = events.map((e, i) =>
-    i === 0 ? { ...e, payload: Uint8Array.from(e.payload, (b, k) => (k === 40 ? b ^ 1 : b)) } : e,
+    i === 1 ? { ...e, payload: Uint8Array.from(e.payload, (b, k) => (k === 40 ? b ^ 1 : b)) } : e,
   );
   const next = { position: trusted.position + events.length, hash: events.at(-1)!.chainHash };
   const result = expectOk(phone.sync.applyOrdered(tampered, next));
-  const first = events[0]!;
+  // Changed after signing: the batch names the hash of other bytes.
+  const first = events[1]!;
   assert.deepEqual(
     result.quarantined.map((q) => [q.position, q.id, q.reason]),
-    [[first.position, first.id, "bad-signature"]],
+    [[first.position, first.id, "unsigned"]],
   );
   assert.deepEqual(
     phone.sync.quarantined().map((q) => [q.position, q.reason]),
-    [[first.position, "bad-signature"]],
+    [[first.position, "unsigned"]],
   );
   assert.equal(result.applied, 1);
   assert.equal(phone.sync.verified().position, next.position, "the chain goes on past it");

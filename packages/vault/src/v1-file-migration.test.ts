@@ -8,7 +8,11 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { parseSignedPayload, payloadVersion } from "@keypears/sync-core";
+import {
+  parseBatchSignedItemPayload,
+  parseSignedPayload,
+  payloadVersion,
+} from "@keypears/sync-core";
 import { unlockVault } from "./node/node-accounts.ts";
 import { SCHEMA_VERSION } from "./schema.ts";
 import { cheapDeps, createTestHome, expectOk } from "./testing/test-home.ts";
@@ -54,25 +58,33 @@ test("a version-1 vault file migrates: items and history stay, unsent changes ar
     assert.deepEqual(vault.sync.roster(), [], "no roster before the first version-2 push");
 
     const pending = expectOk(vault.sync.pending(100));
-    assert.equal(pending.length, 3, "the enrolment and the two unsent changes");
+    assert.equal(pending.length, 4, "the enrolment, a batch event and the two unsent changes");
+    // The enrolment and the batch event are signed payloads; the changes, re-sealed as version 3,
+    // name this device and are signed by the batch (docs/PROTOCOL.md 18.1).
     const parsed = pending.map((p) => {
-      const signed = parseSignedPayload(p.payload);
+      const signed =
+        payloadVersion(p.payload) === 3
+          ? parseBatchSignedItemPayload(p.payload)
+          : parseSignedPayload(p.payload);
       if (!signed.ok) throw new Error(`not a signed payload: ${signed.error.detail}`);
       return signed.value;
     });
     assert.deepEqual(
-      parsed.map((p) => p.kind),
-      ["roster", "item", "item"],
+      pending.map((p) => payloadVersion(p.payload)),
+      [2, 2, 3, 3],
+    );
+    assert.deepEqual(
+      parsed.slice(0, 2).map((p) => ("kind" in p ? p.kind : undefined)),
+      ["roster", "batch"],
     );
     assert.ok(parsed.every((p) => p.signer === vault.deviceId));
-    assert.ok(pending.every((p) => payloadVersion(p.payload) === 2));
     const roster = vault.sync.roster();
     assert.deepEqual(
       roster.map((e) => [e.deviceId, e.enrolledAt, e.via]),
       [[vault.deviceId, null, "self"]],
     );
     // Asking again queues nothing more.
-    assert.equal(expectOk(vault.sync.pending(100)).length, 3);
+    assert.equal(expectOk(vault.sync.pending(100)).length, 4);
   } finally {
     vault.lock();
   }

@@ -61,20 +61,15 @@ import {
   type SnapshotError,
 } from "./snapshot.ts";
 import { createEventLog } from "./event-log.ts";
+import { createOutboxBatches, type OutboxEntry } from "./outbox-batches.ts";
 import type { ApprovalSetting, DeviceTrust, QuarantinedEvent } from "./device-trust.ts";
 import { createPulledEventReader } from "./pulled-events.ts";
 import { createSqliteEventStore } from "./sqlite-event-store.ts";
 import { type BatchSignatures, signatureJobsOf, startBatchSignatures } from "./batch-signatures.ts";
 import { decodeCheckpoint, encodeCheckpoint, type VaultContext } from "./vault-context.ts";
 
-export interface PendingEvent {
-  readonly id: EventId;
-  readonly payload: Uint8Array;
-  /** `pending`: saved locally; `sent`: pushed, no answer yet; `ordered`: the server gave it a position. */
-  readonly state: "pending" | "sent" | "ordered";
-  readonly position: number | null;
-  readonly attempts: number;
-}
+/** An outbox entry to push (`outbox-batches.ts`). */
+export type PendingEvent = OutboxEntry;
 
 export type ApplyError =
   | OpenError
@@ -162,11 +157,18 @@ export interface VaultSync {
   readonly localOnly: boolean;
   readonly account: () => AccountParameters;
   /**
-   * Outbox entries to push (neither ordered nor rejected), oldest first, each checked to open
-   * under this vault's key before it leaves. With `after`, the entries queued after that one: the
-   * next batch, read while the one before it is still being pushed.
+   * The next push request: outbox entries to push (neither ordered nor rejected), oldest first,
+   * each checked to open under this vault's key before it leaves, with the batch event that signs
+   * a run of item events just ahead of them (written here the first time; docs/PROTOCOL.md 18.4).
+   * With `after`, the entries queued after that one: the next request, read while the one before
+   * it is still being pushed. May hold fewer than `limit` while more wait: read until empty.
    */
   readonly pending: (limit: number, after?: EventId) => Result<readonly PendingEvent[], OpenError>;
+  /**
+   * Covers these waiting item events with a new batch event, for a request split in two: the
+   * batch, then them. Every entry a request sends must follow its batch in that request.
+   */
+  readonly rebatch: (ids: readonly EventId[]) => readonly PendingEvent[];
   readonly markSent: (ids: readonly EventId[]) => void;
   /**
    * Sets a change the server refused for good (too large, invalid) aside, with the reason, so the
@@ -336,18 +338,13 @@ export const createVaultSync = (
   const vaultId = ctx.account.vaultId;
   /** Signing keys named by pulled enrolments, for `verifyAhead` only (never trusted). */
   const announcedKeys = new Map<DeviceId, Uint8Array>();
-  const selectPending = db.prepare(
-    `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
-     JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
-     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent') ORDER BY o.seq LIMIT ?`,
-  );
-  const selectPendingAfter = db.prepare(
-    `SELECT o.event_id AS id, e.payload, o.state, o.position, o.attempts FROM outbox o
-     JOIN events e ON e.vault_id = o.vault_id AND e.id = o.event_id
-     WHERE o.vault_id = ? AND o.state IN ('pending', 'sent')
-       AND o.seq > (SELECT seq FROM outbox WHERE vault_id = ? AND event_id = ?)
-     ORDER BY o.seq LIMIT ?`,
-  );
+  const batches = createOutboxBatches({
+    db,
+    vaultId,
+    sign: (hashes, checkpoint) => trust.signBatch(hashes, checkpoint),
+    checkpoint: () => ctx.verifiedCheckpoint(),
+    now: ctx.deps.now,
+  });
   // Puts every change not yet sent behind this device's enrolment (a device's signed events
   // must follow its enrolment in the chain); changes already sent keep their place before it.
   const requeueBehind = db.prepare(
@@ -388,8 +385,10 @@ export const createVaultSync = (
   const selectPromised = db.prepare(
     "SELECT position FROM outbox WHERE vault_id = ? AND event_id = ?",
   );
+  // Changes, not the batch events that sign them (docs/PROTOCOL.md 18.4).
   const countOutbox = db.prepare(
-    "SELECT state, count(*) AS n FROM outbox WHERE vault_id = ? GROUP BY state",
+    `SELECT state, count(*) AS n FROM outbox
+     WHERE vault_id = ? AND (batch_id IS NULL OR batch_id <> event_id) GROUP BY state`,
   );
   const countVerified = db.prepare(
     "SELECT count(*) AS n FROM events WHERE vault_id = ? AND origin = 'local' AND position IS NOT NULL AND item_id IS NOT NULL",
@@ -628,9 +627,12 @@ export const createVaultSync = (
             // the same rules as anyone's (its enrolment is self-signed).
             // Only roster payloads (version 2, kind 2) are opened here: this device applied
             // its item events when it wrote them.
-            if (stored.payload[0] === 2 && stored.payload[1] === 2) {
+            if (stored.payload[0] === 2 && stored.payload[1] !== 1) {
               const own = trust.openRemote(stored, stored.position);
-              if (own.ok && own.value.kind === "roster") {
+              // Our own batch's window is kept as anyone's: no snapshot inside it (18.3).
+              if (own.ok && own.value.kind === "batch")
+                trust.recordBatch(own.value.batch, own.value.signer, stored.position);
+              else if (own.ok && own.value.kind === "roster") {
                 trust.applyRoster(
                   own.value.op,
                   own.value.signer,
@@ -731,16 +733,16 @@ export const createVaultSync = (
       ctx.assertUnlocked();
       ensureEnrolled();
       ensureRotated();
-      const rows = (
-        after === undefined
-          ? selectPending.all(vaultId, limit)
-          : selectPendingAfter.all(vaultId, vaultId, after, limit)
-      ) as PendingEvent[];
+      const rows = batches.next(limit, after);
       for (const row of rows) {
         if (!trust.opensOwn(row.id, row.payload))
           return err({ kind: "tampered", what: "event", id: row.id });
       }
       return ok(rows);
+    },
+    rebatch: (ids) => {
+      ctx.assertUnlocked();
+      return batches.rebatch(ids);
     },
     markSent: (ids) => {
       ctx.assertUnlocked();

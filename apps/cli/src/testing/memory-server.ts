@@ -79,11 +79,13 @@ export const createMemoryServer = (): MemoryServer => {
     vault.sync.recordSyncTime();
     device.lastSeenAt = Date.now();
     return ok({
-      // Roster events (a device's enrolment, a rename or revoke) are not changes to items.
+      // Roster events (a device's enrolment, a rename or revoke) and the batch events that sign a
+      // push's changes (docs/PROTOCOL.md 18.4) are not changes to items.
       pushed: appended.value.events.filter(
         (e, i) =>
           !e.duplicate &&
-          !(pending.value[i]?.payload[0] === 2 && pending.value[i]?.payload[1] === 2),
+          !(pending.value[i]?.payload[0] === 2 && pending.value[i]?.payload[1] === 2) &&
+          pending.value[i]?.batchId !== e.id,
       ).length,
       pulled: applied.value.applied,
       verified: verified.value,

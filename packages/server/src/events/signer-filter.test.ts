@@ -57,30 +57,44 @@ describe("the server's signer filter on pushed events", () => {
     assert.equal(await storedEvents(vaultId), 1, "the good event alone is stored");
   });
 
-  it("refuses the formats of protocol version 3 (a batch event, a batch-signed item event)", async () => {
-    const { client, vaultId, deviceId } = await registerAccount(test);
+  it("takes the formats of protocol version 3 (a batch event, a batch-signed item event) from the session's device alone", async () => {
+    const laptop = await registerAccount(test);
+    const phone = await signInDevice(test, laptop);
+    const { client, vaultId, deviceId } = laptop;
+    const v3 = (bytes: readonly number[]) => ({
+      id: newEventId(),
+      payload: bytesToBase64Url(Uint8Array.of(...bytes)),
+    });
     const signer = [...Buffer.from(deviceId, "hex")];
-    const batch = {
-      id: newEventId(),
-      payload: bytesToBase64Url(Uint8Array.of(2, 3, ...signer, 0, 0, 0, 0, ...randomBytes(120))),
-    };
+    const batch = v3([2, 3, ...signer, 0, 0, 0, 0, ...randomBytes(120)]);
+    const unsigned = v3([3, 1, ...signer, 0, 0, 0, 0, ...randomBytes(120)]);
+    // In another device's name: refused, naming the signer, as for version 2.
+    for (const forged of [batch, unsigned]) {
+      const refused = await rejectsWith(
+        phone.client.vaults.push({ vaultId, events: [forged] }),
+        "WRONG_SIGNER",
+        403,
+      );
+      assert.deepEqual(refused.data, { signer: deviceId, id: forged.id });
+    }
+    // Malformed: an unknown kind in version 3, or too short for a box.
+    const kind = v3([3, 2, ...signer, 0, 0, 0, 0, ...randomBytes(120)]);
     const refused = await rejectsWith(
-      client.vaults.push({ vaultId, events: [batch] }),
+      client.vaults.push({ vaultId, events: [batch, kind] }),
       "UNSIGNED_PAYLOAD",
       400,
     );
-    assert.deepEqual(refused.data, { detail: "a batch event (protocol version 3)", id: batch.id });
-    const unsigned = {
-      id: newEventId(),
-      payload: bytesToBase64Url(Uint8Array.of(3, 1, ...signer, 0, 0, 0, 0, ...randomBytes(120))),
-    };
-    const refusedItem = await rejectsWith(
-      client.vaults.push({ vaultId, events: [unsigned] }),
-      "UNSIGNED_PAYLOAD",
-      400,
-    );
-    assert.deepEqual(refusedItem.data, { detail: "not a version-2 payload", id: unsigned.id });
+    assert.deepEqual(refused.data, { detail: "unknown kind 2", id: kind.id });
+    const short = v3([3, 1, ...signer, 0, 0, 0, 0, 1, 2]);
+    await rejectsWith(client.vaults.push({ vaultId, events: [short] }), "UNSIGNED_PAYLOAD", 400);
     assert.equal(await storedEvents(vaultId), 0);
+    // From the session's own device: stored in the order given, the batch first.
+    const answer = await client.vaults.push({ vaultId, events: [batch, unsigned] });
+    assert.deepEqual(
+      answer.events.map((event) => event.id),
+      [batch.id, unsigned.id],
+    );
+    assert.equal(await storedEvents(vaultId), 2);
   });
 
   it("answers a version-1 payload with the protocol-version message", async () => {
@@ -94,7 +108,7 @@ describe("the server's signer filter on pushed events", () => {
       "PROTOCOL_MISMATCH",
       400,
     );
-    assert.deepEqual(refused.data, { server: 2, client: 1, id: legacy.id });
+    assert.deepEqual(refused.data, { server: 3, client: 1, id: legacy.id });
     assert.match(refused.message, /version 1.*upgrade this KeyPears app/);
     assert.equal(await storedEvents(vaultId), 0);
   });
@@ -183,32 +197,40 @@ describe("the server's signer filter on snapshots", () => {
 describe("eventSignerRefusal", () => {
   it("accepts exactly the well-formed payloads whose signer is the device", () => {
     const device = newDeviceId() as DeviceId;
+    const other = newDeviceId();
     const seed = Date.now();
     console.log(`fast-check seed ${seed}`);
+    // Random bytes, and payloads built near the rules: versions 1 to 4, kinds 0 to 4, this
+    // device or another as signer, lengths around the least a box (and a signature) takes.
+    const structured = fc
+      .record({
+        version: fc.integer({ min: 1, max: 4 }),
+        kind: fc.integer({ min: 0, max: 4 }),
+        own: fc.boolean(),
+        length: fc.integer({ min: 0, max: MIN_SIGNED_PAYLOAD + 40 }),
+      })
+      .map(({ version, kind, own, length }) => {
+        const payload = new Uint8Array(randomBytes(Math.max(length, 10)));
+        payload.set([version, kind, ...Buffer.from(own ? device : other, "hex")]);
+        return payload.subarray(0, length);
+      });
     fc.assert(
       fc.property(
-        fc.uint8Array({ minLength: 0, maxLength: 300 }),
-        fc.boolean(),
-        (bytes, signed) => {
-          const payload = signed
-            ? new Uint8Array(
-                Buffer.from(
-                  b64Signed(device, MIN_SIGNED_PAYLOAD + (bytes.length % 50)),
-                  "base64url",
-                ),
-              )
-            : bytes;
+        fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 300 }), structured),
+        (payload) => {
           const refusal = eventSignerRefusal(payload, device);
-          const wellFormed =
+          const byDevice = Buffer.from(payload.subarray(2, 10)).toString("hex") === device;
+          const signed =
             payload[0] === 2 &&
-            (payload[1] === 1 || payload[1] === 2) &&
-            payload.length >= MIN_SIGNED_PAYLOAD &&
-            Buffer.from(payload.subarray(2, 10)).toString("hex") === device;
-          assert.equal(refusal === undefined, wellFormed);
+            (payload[1] === 1 || payload[1] === 2 || payload[1] === 3) &&
+            payload.length >= MIN_SIGNED_PAYLOAD;
+          const batchSigned =
+            payload[0] === 3 && payload[1] === 1 && payload.length >= MIN_SIGNED_PAYLOAD - 64;
+          assert.equal(refusal === undefined, (signed || batchSigned) && byDevice);
           if (payload[0] === 1) assert.equal(refusal?.kind, "version-1");
         },
       ),
-      { seed, numRuns: 500 },
+      { seed, numRuns: 1000 },
     );
   });
 });

@@ -1,14 +1,15 @@
 /**
- * The server's first filter on what a device writes (docs/PROTOCOL.md 16.8): a pushed event or an
- * uploaded snapshot must be a well-formed version-2 signed payload whose signer is the device of
- * the session that sends it. The server cannot check the signature against the roster (the roster
+ * The server's first filter on what a device writes (docs/PROTOCOL.md 16.8, 18.5): a pushed event
+ * must be a well-formed version-2 signed payload (an item, roster or batch event) or a version-3
+ * batch-signed item event, and an uploaded snapshot a version-2 signed snapshot, whose signer is
+ * the device of the session that sends it. The server cannot check the signature against the roster (the roster
  * is sealed in the log), nor the signature at all without the device's key, so this is a filter
  * that keeps one session from writing garbage or writing in another device's name; devices
  * still verify every event themselves (16.2) and quarantine what fails.
  *
  * What it checks, and why that is enough for its purpose:
- * - the layout (version byte 2, known kind, long enough for a box and a signature): a random
- *   payload is refused, so it never reaches the other devices' quarantine;
+ * - the layout (version byte 2 or 3, known kind, long enough for a box and, in version 2, a
+ *   signature): a random payload is refused, so it never reaches the other devices' quarantine;
  * - a version-1 payload (a bare box, first byte 1) is refused with the protocol-version message:
  *   only a version-1 client writes one, and version-2 devices quarantine it after the upgrade point;
  * - the signer is the session's device. A session exists only for a device of the account that is
@@ -22,8 +23,10 @@
 
 import { PROTOCOL_VERSION, protocolMismatchMessage } from "@keypears/api";
 import {
+  BATCH_SIGNED_PAYLOAD_VERSION,
   type DeviceId,
   type EventEnvelope,
+  parseBatchSignedItemPayload,
   parseSignedPayload,
   parseSignedSnapshot,
   payloadVersion,
@@ -42,12 +45,13 @@ export const eventSignerRefusal = (
   device: DeviceId,
 ): SignerRefusal | undefined => {
   if (payloadVersion(payload) === 1) return { kind: "version-1" };
-  const parsed = parseSignedPayload(payload);
+  // An item event of protocol version 3 (18.1): unsigned, naming its signer, whose batch event
+  // (a signed payload of kind 3, below) signs it; devices check that cover, the server cannot.
+  const parsed =
+    payloadVersion(payload) === BATCH_SIGNED_PAYLOAD_VERSION
+      ? parseBatchSignedItemPayload(payload)
+      : parseSignedPayload(payload);
   if (!parsed.ok) return { kind: "malformed", detail: parsed.error.detail };
-  // Batch events belong to protocol version 3 (docs/PROTOCOL.md 18), which this server does not
-  // speak yet: no version-2 device writes one.
-  if (parsed.value.kind === "batch")
-    return { kind: "malformed", detail: "a batch event (protocol version 3)" };
   return parsed.value.signer === device
     ? undefined
     : { kind: "wrong-signer", signer: parsed.value.signer };

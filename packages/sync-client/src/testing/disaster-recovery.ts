@@ -45,18 +45,20 @@ export const runDisasterRecovery = async (backend: RestorableServer): Promise<vo
     await phone.sync();
     await laptop.sync();
     const before = laptop.vault.sync.verified();
-    // Each device's enrolment in the roster is an event too (docs/PROTOCOL.md 16.4).
-    assert.equal(before.position, 8, "two enrolments and six items");
+    // Each device's enrolment in the roster is an event too (docs/PROTOCOL.md 16.4), and so is
+    // the batch event ahead of each push's changes (18.4).
+    assert.equal(before.position, 11, "two enrolments, six items and three batch events");
 
-    // The server comes back from last night's backup: it has lost three events.
+    // The server comes back from last night's backup: it has lost five events (L1, L2, P1 and
+    // the batch events of their pushes).
     await server.close();
     await backend.restore();
     server = await backend.start(port);
     const lost = await server.sql.query("SELECT count(*) AS n FROM events");
     assert.equal(
       Number(lost[0]?.n),
-      5,
-      "the backup holds the first five events: both enrolments, A1, A2, A3",
+      6,
+      "the backup holds the first six events: both enrolments, A1, A2, A3 and their batch event",
     );
 
     await laptop.sync();

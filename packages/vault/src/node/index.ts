@@ -2,7 +2,6 @@
 
 export * from "./home.ts";
 export * from "./node-accounts.ts";
-export * from "./node-background-signer.ts";
 export * from "./node-compression.ts";
 export * from "./node-signature-verifier.ts";
 export * from "./node-sqlite.ts";

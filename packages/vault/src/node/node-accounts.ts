@@ -9,19 +9,17 @@ import { defaultVaultDeps, type VaultDeps } from "../account-record.ts";
 import type { VaultError } from "../errors.ts";
 import type { Vault } from "../vault.ts";
 import { nodeCompression } from "./node-compression.ts";
-import { nodeBackgroundSigner } from "./node-background-signer.ts";
 import { nodeSignatureVerifier } from "./node-signature-verifier.ts";
 import { nodeAccountStorage } from "./node-storage.ts";
 
 /**
- * The vault's dependencies in Node: system clock and randomness, native compression, a worker
- * thread verifying pulled signatures and one signing an import's.
+ * The vault's dependencies in Node: system clock and randomness, native compression, and a
+ * worker thread verifying pulled signatures.
  */
 export const nodeVaultDeps: VaultDeps = {
   ...defaultVaultDeps,
   compression: nodeCompression,
   signatureVerifier: nodeSignatureVerifier,
-  backgroundSigner: nodeBackgroundSigner,
 };
 
 type AtHome<T> = Omit<T, "storage"> & { readonly home: string };
@@ -34,7 +32,6 @@ const onNode = <T extends { readonly home: string; readonly deps?: VaultDeps }>(
     deps: {
       compression: nodeCompression,
       signatureVerifier: nodeSignatureVerifier,
-      backgroundSigner: nodeBackgroundSigner,
       ...(input.deps ?? defaultVaultDeps),
     },
   };
