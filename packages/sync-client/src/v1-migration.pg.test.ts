@@ -10,31 +10,30 @@
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after } from "node:test";
 import { API_PREFIX } from "@keypears/api";
 import { bytesToBase64Url } from "@keypears/base";
 import { boundedTest } from "@keypears/base/testing";
 import { parseSecretKey } from "@keypears/crypto";
-import { createFreshPostgresDatabase, injectEvents } from "@keypears/server/testing";
+import { injectEvents } from "@keypears/server/testing";
 import { unlockVault, type Vault } from "@keypears/vault";
 import { cheapDeps, createTestHome, expectOk, type TestHome } from "@keypears/vault/testing";
-import pg from "pg";
 import { loginNewDevice } from "./node-onboarding.ts";
 import { loadSession } from "./session.ts";
 import { describeSyncError } from "./sync-error.ts";
 import { createSyncClient, type SyncClient } from "./sync-client.ts";
 import { endpointOf, startSyncServer } from "./testing/harness.ts";
+import {
+  fixtureJson,
+  homeWithFixtureVault,
+  restoreFixtureDatabase,
+} from "./testing/old-fixtures.ts";
 
 const bounded = boundedTest(240_000);
 
-const fixtures = join(import.meta.dirname, "..", "..", "vault", "src", "testing", "fixtures");
-const meta = JSON.parse(readFileSync(join(fixtures, "v1-fixture.json"), "utf8")) as {
-  address: string;
-  password: string;
-  secretKey: string;
-};
+const meta = fixtureJson<{ address: string; password: string; secretKey: string }>(
+  "v1-fixture.json",
+);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 after(async () => {
@@ -50,21 +49,8 @@ const titles = (vault: Vault) =>
 bounded(
   "a version-1 server and vault migrate, and a garbage event leaves every device syncing",
   async () => {
-    const database = await createFreshPostgresDatabase();
+    const database = await restoreFixtureDatabase("v1-server.sql");
     cleanups.push(() => database.drop());
-    const loader = new pg.Client({ connectionString: database.url });
-    await loader.connect();
-    try {
-      const dump = readFileSync(join(fixtures, "v1-server.sql"), "utf8")
-        .split("\n")
-        .filter((line) => !line.startsWith("\\")) // psql's \restrict lines
-        .join("\n");
-      await loader.query(dump);
-      // The fixture's sessions were issued when it was made; keep them valid for this run.
-      await loader.query("UPDATE public.sessions SET expires_at = now() + interval '30 days'");
-    } finally {
-      await loader.end();
-    }
     const server = await startSyncServer({ kind: "postgres", url: database.url });
     cleanups.push(() => server.close());
     const endpoint = await endpointOf(server);
@@ -85,13 +71,8 @@ bounded(
       for (const vault of vaults) vault.lock();
       for (const home of homes) home.remove();
     });
-    const laptopHome = createTestHome();
+    const laptopHome = homeWithFixtureVault("v1-laptop.vault", meta.address);
     homes.push(laptopHome);
-    mkdirSync(join(laptopHome.path, "vaults"), { recursive: true });
-    copyFileSync(
-      join(fixtures, "v1-laptop.vault"),
-      join(laptopHome.path, "vaults", `${meta.address}.vault`),
-    );
     const laptop = expectOk(
       await unlockVault({
         home: laptopHome.path,

@@ -9,28 +9,26 @@
  */
 
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { after } from "node:test";
 import { boundedTest } from "@keypears/base/testing";
 import { parseSecretKey } from "@keypears/crypto";
-import { createFreshPostgresDatabase } from "@keypears/server/testing";
 import { unlockVault, type Vault } from "@keypears/vault";
 import { cheapDeps, createTestHome, expectOk, type TestHome } from "@keypears/vault/testing";
-import pg from "pg";
 import { loginNewDevice } from "./node-onboarding.ts";
 import { describeSyncError } from "./sync-error.ts";
 import { createSyncClient, type SyncClient } from "./sync-client.ts";
 import { endpointOf, startSyncServer } from "./testing/harness.ts";
+import {
+  fixtureJson,
+  homeWithFixtureVault,
+  restoreFixtureDatabase,
+} from "./testing/old-fixtures.ts";
 
 const bounded = boundedTest(240_000);
 
-const fixtures = join(import.meta.dirname, "..", "..", "vault", "src", "testing", "fixtures");
-const meta = JSON.parse(readFileSync(join(fixtures, "v2-fixture.json"), "utf8")) as {
-  address: string;
-  password: string;
-  secretKey: string;
-};
+const meta = fixtureJson<{ address: string; password: string; secretKey: string }>(
+  "v2-fixture.json",
+);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 after(async () => {
@@ -51,21 +49,8 @@ const layout = (payload: Uint8Array) => `${payload[0]}.${payload[1]}`;
 bounded(
   "a version-2 server and vault files migrate: old changes go as signed, new ones as version 3, and every device reads both",
   async () => {
-    const database = await createFreshPostgresDatabase();
+    const database = await restoreFixtureDatabase("v2-server.sql");
     cleanups.push(() => database.drop());
-    const loader = new pg.Client({ connectionString: database.url });
-    await loader.connect();
-    try {
-      const dump = readFileSync(join(fixtures, "v2-server.sql"), "utf8")
-        .split("\n")
-        .filter((line) => !line.startsWith("\\")) // psql's \restrict lines
-        .join("\n");
-      await loader.query(dump);
-      // The fixture's sessions were issued when it was made; keep them valid for this run.
-      await loader.query("UPDATE public.sessions SET expires_at = now() + interval '30 days'");
-    } finally {
-      await loader.end();
-    }
     const server = await startSyncServer({ kind: "postgres", url: database.url });
     cleanups.push(() => server.close());
     const endpoint = await endpointOf(server);
@@ -83,10 +68,8 @@ bounded(
       for (const home of homes) home.remove();
     });
     const open = async (fixture: string) => {
-      const home = createTestHome();
+      const home = homeWithFixtureVault(fixture, meta.address);
       homes.push(home);
-      mkdirSync(join(home.path, "vaults"), { recursive: true });
-      copyFileSync(join(fixtures, fixture), join(home.path, "vaults", `${meta.address}.vault`));
       const vault = expectOk(
         await unlockVault({
           home: home.path,

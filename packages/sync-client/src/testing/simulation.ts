@@ -1,7 +1,8 @@
 /**
  * A randomized simulation over a real server and real HTTP: devices with skewed clocks edit,
  * delete and restore items, sync through a network that drops requests, drops responses and
- * duplicates requests, and crash (their vault is closed and reopened from disk). Then the network
+ * duplicates requests (in push requests of a few events, each led by the batch event that signs
+ * it: a retried request sends the same batch), and crash (their vault is closed and reopened from disk). Then the network
  * heals and everyone syncs. Every device must show the same vault and the same history, every
  * value ever written must be in it, every chain must verify, and no fault may ever be reported as
  * anything but the network's (a false alarm of tampering would be a bug too).
@@ -47,6 +48,8 @@ type Step =
       dropRequest: number;
       dropResponse: number;
       duplicate: number;
+      /** Events per push request: small, so a sync sends several, each with its batch event. */
+      pushBatch: number;
     }
   | { kind: "crash"; device: number }
   | { kind: "time"; ms: number };
@@ -79,6 +82,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       dropRequest: fc.integer({ min: 0, max: 30 }),
       dropResponse: fc.integer({ min: 0, max: 30 }),
       duplicate: fc.integer({ min: 0, max: 30 }),
+      pushBatch: fc.integer({ min: 2, max: 6 }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("crash" as const), device: fc.nat(2) }) },
@@ -202,6 +206,7 @@ export const runSimulation = (name: string, options: SimulationOptions): void =>
               }
               if (step.kind === "sync") {
                 const client = createSyncClient(vault, endpoint, {
+                  pushBatch: step.pushBatch,
                   fetch: faultyFetch(
                     step.seed,
                     step.dropRequest,
