@@ -118,8 +118,6 @@ test(
         // The main thread's own CPU time is read from Linux's per-thread times.
         ...(process.platform === "linux" ? ["cpu-main"] : []),
         "rate",
-        "sign-limit",
-        "sign-limit-cpu",
       ]);
       assert.deepEqual(rowKeys("CLI"), [
         "node",

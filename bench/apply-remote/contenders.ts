@@ -3,7 +3,7 @@
 import type { ApplyContender } from "./contender.ts";
 import { crdtContenders } from "./crdts.ts";
 import { keypearsCore, keypearsVault } from "./keypears.ts";
-import { aeadLimit, signatureLimit, sqliteLimit } from "./limits.ts";
+import { aeadLimit, authenticityLimit, sqliteLimit } from "./limits.ts";
 
 export const applyContenders: readonly ApplyContender[] = [
   keypearsVault,
@@ -11,7 +11,7 @@ export const applyContenders: readonly ApplyContender[] = [
   ...crdtContenders,
   sqliteLimit,
   aeadLimit,
-  signatureLimit,
+  authenticityLimit,
 ];
 
 export const applyContenderByKey = (key: string): ApplyContender => {

@@ -1,9 +1,11 @@
 /**
  * KeyPears in the apply benchmark: a receiving device's vault applies the server-ordered events
- * through `vault.sync.applyOrdered` in the sync client's batches, its path after it verified them:
- * each event is opened (XChaCha20-Poly1305), decoded, checked against the device's chain, merged
- * into its item, and the page is written to SQLite on disk in one transaction. And the core alone
- * (decode and merge in memory, no crypto, no disk), to show where the time goes.
+ * through `vault.sync.applyOrdered` in the sync client's batches, its path after it verified the
+ * chain: each batch event's signature is verified once and its covers kept, each item event is
+ * checked against them (its envelope's SHA-256), opened (XChaCha20-Poly1305), decoded, checked
+ * against the device's chain, merged into its item, and the page is written to SQLite on disk in
+ * one transaction. And the core alone (decode and merge in memory, no crypto, no disk), to show
+ * where the time goes.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +27,7 @@ export const APPLY_BATCH = DEFAULT_APPLY_BATCH;
 export const keypearsVault: ApplyContender = {
   key: "keypears-vault",
   label: "KeyPears vault (decrypt, merge, SQLite on disk)",
-  includes: `KeyPears vault: \`vault.sync.applyOrdered\` in batches of ${APPLY_BATCH.toLocaleString("en-US")} server-ordered events (as the sync client applies verified pages), into a new device's empty vault: each event's signature verified (Ed25519, its author's key from the roster; a worker thread verifies the batch's signatures in order while the main thread applies it, and the main thread verifies those the worker has not reached), the event opened (XChaCha20-Poly1305), decoded, fork-checked, merged into its item; per batch, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events and the checkpoint; every batch but the last defers its items (as the sync client does), and the last writes each touched item's sealed merge state and view once (history is read from the merge state: no row per field write).`,
+  includes: `KeyPears vault: \`vault.sync.applyOrdered\` in batches of ${APPLY_BATCH.toLocaleString("en-US")} server-ordered events (as the sync client applies verified pages), into a new device's empty vault: each batch event (protocol version 3: one ahead of each push of up to 1,000 events, so one per 999 item events) has its signature verified once (Ed25519, its author's key from the roster, on the applying thread) and its box opened, and its covers (the SHA-256 of each event it names) are kept in the vault file (table \`batch_covers\`, one INSERT per event named); each item event's envelope is hashed (SHA-256) and its cover looked up and deleted (a SELECT and a DELETE), then the event is opened (XChaCha20-Poly1305), decoded, fork-checked against its batch's checkpoint, merged into its item; per batch applied, one SQLite transaction (WAL, synchronous = FULL) writing the sealed events and the checkpoint; every batch applied but the last defers its items (as the sync client does), and the last writes each touched item's sealed merge state and view once (history is read from the merge state: no row per field write).`,
   group: "keypears",
   budgetMs: 40_000,
   minRuns: 2,

@@ -1,12 +1,14 @@
 /**
  * The raw limits beside the vault: SQLite writing the same bytes (no crypto, no merge), the AEAD
- * opening boxes of the same sizes (no decoding, no disk), and Ed25519 verifying a signature per
- * event (every event of protocol version 2 is signed by its device, and verified on every device). A vault that applied events as fast
- * as these would be spending nothing on anything else.
+ * opening boxes of the same sizes (no decoding, no disk), and what protocol version 3 costs per
+ * event for authenticity (docs/PROTOCOL.md 18.3): one Ed25519 verification per batch event (one
+ * per push of up to 1,000 events) and one SHA-256 of each item event's envelope. A vault that
+ * applied events as fast as these would be spending nothing on anything else.
  */
 
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { setIndexOfEvents } from "../fixtures/payload-kind.ts";
 import {
   associatedData,
   createDeviceKeyPairs,
@@ -16,15 +18,21 @@ import {
   signAsDevice,
   verifyDeviceSignature,
 } from "@keypears/crypto";
-import { systemDeps } from "@keypears/sync-core";
-import { openSqlite } from "@keypears/vault";
+import {
+  BATCH_SIGNED_PAYLOAD_VERSION,
+  envelopeBytes,
+  type EventEnvelope,
+  eventSignatureMessage,
+  hashEvent,
+  parseSignedPayload,
+  systemDeps,
+  type VaultId,
+} from "@keypears/sync-core";
+import { BATCH_SIGNED_SCHEMA, openSqlite } from "@keypears/vault";
 import { readOrderedEvents } from "../fixtures/ordered-events.ts";
 import { createMergeWorkload } from "../merge/workload.ts";
 import type { ApplyContender } from "./contender.ts";
 import { APPLY_BATCH } from "./keypears.ts";
-
-/** As the vault seals events: purpose, vault, event id, schema version. */
-const EVENT_SCHEMA = 1;
 
 export const sqliteLimit: ApplyContender = {
   key: "sqlite-limit",
@@ -37,8 +45,9 @@ export const sqliteLimit: ApplyContender = {
     const events = readOrderedEvents(input.orderedEventsFile);
     const workload = createMergeWorkload(input.size);
     const itemOf = workload.sets.map((set) => input.itemIds[set.item] as string);
-    // The log starts with the device's enrolment in the roster (no item), then one event per set.
-    const rosterEvents = events.length - workload.sets.length;
+    // The log: the device's enrolment in the roster, then one event per set, each request's with
+    // the batch event that signs them ahead (neither changes an item).
+    const setOf = setIndexOfEvents(events.map((event) => event.payload));
     let counter = 0;
     return async ({ share }) => {
       const path = join(input.scratchDir, `limit-${++counter}.sqlite`);
@@ -69,7 +78,8 @@ export const sqliteLimit: ApplyContender = {
                   event.position,
                   event.chainHash,
                 );
-                const item = itemOf[event.position - 1 - rosterEvents];
+                const set = setOf[event.position - 1];
+                const item = set === undefined ? undefined : itemOf[set];
                 if (item !== undefined) upsertItem.run(item, event.payload);
               }
             });
@@ -100,7 +110,8 @@ export const aeadLimit: ApplyContender = {
   prepare: (input) => {
     const events = readOrderedEvents(input.orderedEventsFile);
     const key = systemDeps.randomBytes(32).slice(0, 32);
-    const ad = (id: string) => associatedData("event", input.account.vaultId, id, EVENT_SCHEMA);
+    const ad = (id: string) =>
+      associatedData("event", input.account.vaultId, id, BATCH_SIGNED_SCHEMA);
     const boxes = events.map((event) => ({
       id: event.id,
       box: seal(key, new Uint8Array(event.payload.length - SEALED_OVERHEAD), ad(event.id)),
@@ -120,31 +131,50 @@ export const aeadLimit: ApplyContender = {
   },
 };
 
-export const signatureLimit: ApplyContender = {
-  key: "signature-limit",
-  label: "Limit: Ed25519 verify alone",
+/**
+ * Authenticity as protocol version 3 costs it (docs/PROTOCOL.md 18.3): the log's batch events
+ * (version-2 signed payloads of kind 3), each verified once, and its batch-signed item events
+ * (version 3), each hashed as the vault hashes it to look its cover up.
+ */
+export const authenticityLimit: ApplyContender = {
+  key: "authenticity-limit",
+  label: "Limit: authenticity, Ed25519 per batch + SHA-256 per event",
   includes:
-    "Limit, Ed25519: `verifyDeviceSignature` (Node's native Ed25519, the public key parsed once) of one signature per event, over a message as long as the event's payload, as the vault verifies each event's author before opening it. No AEAD, no decoding, no disk.",
+    "Limit, authenticity (protocol version 3): one `verifyDeviceSignature` (Node's native Ed25519, the public key parsed once) per batch event of the log (one per push request of up to 1,000 events, so one per 999 item events), over the message the vault verifies (the batch's vault id, event id and unsigned payload; signed here by a fresh key, as the first device's key is not in the fixture), and one SHA-256 (`hashEvent(envelopeBytes(...))`, @noble/hashes) of each item event's envelope, as the vault hashes it to find its batch's cover. No cover lookup (SQLite), no AEAD, no decoding, no disk.",
   group: "limit",
   budgetMs: 15_000,
   minRuns: 3,
   prepare: (input) => {
     const events = readOrderedEvents(input.orderedEventsFile);
     const device = createDeviceKeyPairs();
-    const signed = events.map((event) => {
-      const message = Uint8Array.from(event.payload);
-      return { message, signature: signAsDevice(device.signingSeed, message) };
+    const vaultId = input.account.vaultId as VaultId;
+    const batches = events.flatMap((event) => {
+      const parsed = parseSignedPayload(event.payload);
+      if (!parsed.ok || parsed.value.kind !== "batch") return [];
+      const message = eventSignatureMessage(vaultId, event.id, parsed.value.unsigned);
+      return [{ message, signature: signAsDevice(device.signingSeed, message) }];
     });
+    const items: EventEnvelope[] = events
+      .filter((event) => event.payload[0] === BATCH_SIGNED_PAYLOAD_VERSION)
+      .map(({ id, payload }) => ({ id, payload }));
+    if (batches.length === 0 || items.length === 0)
+      throw new Error(
+        `the log holds ${batches.length} batch events and ${items.length} batch-signed item events: not a version-3 log`,
+      );
     return async () => {
       let verified = 0;
+      let hashed = 0;
       return {
         apply: () => {
-          for (const { message, signature } of signed)
+          for (const { message, signature } of batches)
             if (verifyDeviceSignature(device.signingKey, message, signature)) verified++;
+          for (const item of items) if (hashEvent(envelopeBytes(item)).length === 32) hashed++;
         },
         check: () => {
-          if (verified !== signed.length)
-            throw new Error(`verified ${verified} of ${signed.length} signatures`);
+          if (verified !== batches.length)
+            throw new Error(`verified ${verified} of ${batches.length} batch signatures`);
+          if (hashed !== items.length)
+            throw new Error(`hashed ${hashed} of ${items.length} item events`);
         },
         dispose: () => undefined,
       };

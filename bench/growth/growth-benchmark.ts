@@ -22,6 +22,7 @@ import { MAX_DEFERRED_ITEMS } from "@keypears/vault";
 import { type FailedSize, growthReport } from "./growth-report.ts";
 import { itemStatesWritten } from "./state-writes.ts";
 import type { LocalReply, LocalRequest } from "./protocol.ts";
+import { setIndexOfEvents } from "../fixtures/payload-kind.ts";
 
 /**
  * The sizes measured. 100,000 items is a million events: its fixture takes about 14 minutes to
@@ -178,8 +179,11 @@ const measureSize = async (items: number, { smoke, runs, log }: BenchContext) =>
       if (run.snapshot === undefined) throw new Error("the scenario made no snapshot");
       return run.snapshot;
     };
-    // The log starts with the device's enrolment (no item), then one event per set, in order.
-    const itemOf = [undefined, ...history.workload.sets.map((set) => set.item)];
+    // The log: the device's enrolment, then one event per set, in order, each request's with the
+    // batch event that signs them ahead (neither changes an item).
+    const itemOf = setIndexOfEvents(history.envelopes.map((e) => e.payload)).map((set) =>
+      set === undefined ? undefined : history.workload.sets[set]?.item,
+    );
     return {
       items,
       events,

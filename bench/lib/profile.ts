@@ -133,12 +133,13 @@ const AREA_NOTES: Readonly<Record<string, string>> = {
   "packages/vault/src/node/node-sqlite.ts":
     "SQLite statements: better-sqlite3 running them, counted to this adapter",
   "packages/vault/src/node/node-signature-verifier.ts":
-    "handing signatures to the worker thread and taking its answers",
+    "handing version-2 item events' signatures to the worker thread and taking its answers",
   "better-sqlite3": "SQLite transactions: BEGIN, COMMIT and its flush to disk",
   "node:internal/crypto/cipher": "Node's ChaCha20-Poly1305 (OpenSSL), per call",
   "packages/crypto/src/xchacha-native.ts": "XChaCha20 on Node: HChaCha20 subkey, nonce",
   "packages/crypto/src/associated-data.ts": "AEAD associated data, built per box",
-  "node:internal/crypto/sig": "Node's Ed25519 (OpenSSL): each event's signature verified",
+  "node:internal/crypto/sig":
+    "Node's Ed25519 (OpenSSL): each signature verified (one per batch event in version 3; one per event in logs written by version 2)",
   "packages/crypto/src/device-signing.ts": "Ed25519 signatures of devices",
   "(garbage collector)": "garbage collection",
   "(idle)": "idle: waiting on I/O or another process",

@@ -1,6 +1,6 @@
 /**
- * The batch event's plaintext (docs/PROTOCOL.md 18, planned for protocol version 3; no client
- * writes it yet; the batch-signed item payload's layout is in `signed-payload.ts`). A device signs one batch event per push instead
+ * The batch event's plaintext (docs/PROTOCOL.md 18, protocol version 3; the batch-signed item
+ * payload's layout is in `signed-payload.ts`). A device signs one batch event per push instead
  * of every item event: the batch lists the event hash of each event it covers (SHA-256 of its
  * envelope bytes, section 7, which hold its id and payload), so one signature binds every byte
  * of every event it names.

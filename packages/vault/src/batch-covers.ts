@@ -1,11 +1,13 @@
 /**
- * The covers of verified batch events (docs/PROTOCOL.md 18.3), kept in the vault file (table
- * `batch_covers`) until the events they name arrive: a page may end between a batch and its
+ * The covers of verified batch events (docs/PROTOCOL.md 18.3), kept until the events they name
+ * arrive: in memory within one apply (a batch and its events usually come in one), and in the
+ * vault file (table `batch_covers`) for those still open when the apply commits, since a page may end between a batch and its
  * events, and the next page may come in another session. A batch at position q that names k
  * events covers them at positions q + 1 to q + k only, so what a forged or garbled batch leaves
  * behind is forgotten once the chain passes its window.
  */
 
+import { bytesToHex } from "@keypears/base";
 import type { Batch, Checkpoint, DeviceId } from "@keypears/sync-core";
 import type { SqliteDatabase } from "./sqlite.ts";
 import { decodeCheckpoint, encodeCheckpoint } from "./vault-context.ts";
@@ -17,6 +19,14 @@ export type CoverCheck =
   | { readonly kind: "uncovered" };
 
 export interface BatchCovers {
+  /**
+   * Starts an apply (one transaction): covers recorded from here on are kept in memory, and only
+   * those still open when it ends are written to the file (`finishApply`). A batch and its events
+   * usually arrive in one apply, so most covers never touch the disk.
+   */
+  readonly startApply: () => void;
+  /** Writes the covers recorded since `startApply` whose window is still open; call before the commit. */
+  readonly finishApply: () => void;
   /** Keeps the covers of `batch`, verified at `position` as signed by `signer`. */
   readonly record: (batch: Batch, signer: DeviceId, position: number) => void;
   /**
@@ -37,6 +47,16 @@ interface CoverRow {
   readonly checkpoint: Uint8Array | null;
 }
 
+interface Cover {
+  readonly hash: Uint8Array;
+  readonly signer: DeviceId;
+  readonly checkpoint: Checkpoint | null;
+  readonly first: number;
+  readonly last: number;
+}
+
+const UNCOVERED: CoverCheck = { kind: "uncovered" };
+
 export const createBatchCovers = (db: SqliteDatabase): BatchCovers => {
   const insert = db.prepare(
     `INSERT OR REPLACE INTO batch_covers (hash, signer, checkpoint, first_position, last_position)
@@ -49,24 +69,75 @@ export const createBatchCovers = (db: SqliteDatabase): BatchCovers => {
   const remove = db.prepare("DELETE FROM batch_covers WHERE hash = ?");
   const expire = db.prepare("DELETE FROM batch_covers WHERE last_position <= ?");
   const open = db.prepare("SELECT 1 AS x FROM batch_covers WHERE last_position > ? LIMIT 1");
+  const any = db.prepare("SELECT 1 AS x FROM batch_covers LIMIT 1");
+  /** Covers recorded in this apply and not yet in the file, by event hash (hex): one per signer. */
+  const recent = new Map<string, Cover[]>();
+  /** Whether the file may hold covers (when not, no lookup goes to it). */
+  let inFile = any.get() !== undefined;
+
+  const fromFile = (signer: DeviceId, position: number, hash: Uint8Array): CoverCheck => {
+    if (!inFile) return UNCOVERED;
+    const row = select.get(hash, signer, position, position) as CoverRow | undefined;
+    remove.run(hash);
+    if (row === undefined) return UNCOVERED;
+    return {
+      kind: "covered",
+      checkpoint: row.checkpoint === null ? null : decodeCheckpoint(row.checkpoint),
+    };
+  };
+
   return {
+    startApply: () => recent.clear(),
+    finishApply: () => {
+      for (const covers of recent.values()) {
+        for (const cover of covers) {
+          insert.run(
+            cover.hash,
+            cover.signer,
+            cover.checkpoint === null ? null : encodeCheckpoint(cover.checkpoint),
+            cover.first,
+            cover.last,
+          );
+          inFile = true;
+        }
+      }
+      recent.clear();
+    },
     record: (batch, signer, position) => {
-      const checkpoint = batch.checkpoint === null ? null : encodeCheckpoint(batch.checkpoint);
       const last = position + batch.hashes.length;
-      for (const hash of batch.hashes) insert.run(hash, signer, checkpoint, position + 1, last);
+      for (const hash of batch.hashes) {
+        const key = bytesToHex(hash);
+        const cover = { hash, signer, checkpoint: batch.checkpoint, first: position + 1, last };
+        // As the file's key (hash, signer): a later batch of the same signer replaces the cover.
+        const others = (recent.get(key) ?? []).filter((c) => c.signer !== signer);
+        recent.set(key, [...others, cover]);
+      }
     },
     take: (signer, position, hash) => {
-      const row = select.get(hash, signer, position, position) as CoverRow | undefined;
-      remove.run(hash);
-      if (row === undefined) return { kind: "uncovered" };
-      return {
-        kind: "covered",
-        checkpoint: row.checkpoint === null ? null : decodeCheckpoint(row.checkpoint),
-      };
+      const key = bytesToHex(hash);
+      const cover = recent.get(key)?.find((c) => c.signer === signer);
+      // An event is in the log once: every cover of its bytes is forgotten, here and in the file.
+      recent.delete(key);
+      if (cover === undefined) return fromFile(signer, position, hash);
+      if (inFile) remove.run(hash);
+      return cover.first <= position && position <= cover.last
+        ? { kind: "covered", checkpoint: cover.checkpoint }
+        : UNCOVERED;
     },
     expireThrough: (position) => {
+      for (const [key, covers] of recent) {
+        const open = covers.filter((cover) => cover.last > position);
+        if (open.length === 0) recent.delete(key);
+        else if (open.length !== covers.length) recent.set(key, open);
+      }
+      if (!inFile) return;
       expire.run(position);
+      inFile = any.get() !== undefined;
     },
-    windowOpenAt: (position) => open.get(position) !== undefined,
+    windowOpenAt: (position) => {
+      for (const covers of recent.values())
+        if (covers.some((cover) => cover.last > position)) return true;
+      return inFile && open.get(position) !== undefined;
+    },
   };
 };

@@ -143,6 +143,15 @@ export interface DeviceTrust {
     hashes: readonly Uint8Array[],
     checkpoint: Checkpoint | null,
   ) => EventEnvelope;
+  /**
+   * Starts applying a batch of ordered events in one transaction, which holds the file's write
+   * lock: until it ends, roster entries are read once, and covers are kept in memory.
+   */
+  readonly startApply: () => void;
+  /** Writes what the apply keeps for later (covers still open), then ends it; call inside its transaction. */
+  readonly finishApply: () => void;
+  /** Ends an apply without writing (its transaction rolled back): forgets what it held in memory. */
+  readonly endApply: () => void;
   /** Keeps the covers of a batch event verified at `position` (`openRemote` answered `batch`). */
   readonly recordBatch: (batch: Batch, signer: DeviceId, position: number) => void;
   /** Forgets the covers whose window the chain has passed (through `position`). */
@@ -290,12 +299,29 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
         );
   const sealingKeys = (): VaultKeys => epochs.keysOf(epochs.sealing()) as VaultKeys;
 
+  /**
+   * Roster entries read during one apply (`startApply` clears them; `writeEntry` keeps them
+   * current): the apply holds the file's write lock, so no other connection changes them meanwhile.
+   */
+  const entries = new Map<DeviceId, RosterEntry | undefined>();
+  let applying = false;
   const entry = (id: DeviceId): RosterEntry | undefined => {
+    if (applying && entries.has(id)) return entries.get(id);
     const row = selectEntry.get(id) as RosterRow | undefined;
-    return row === undefined ? undefined : fromRow(row);
+    const found = row === undefined ? undefined : fromRow(row);
+    if (applying) entries.set(id, found);
+    return found;
+  };
+
+  /** After an apply, committed or rolled back: nothing it read or recorded is kept in memory. */
+  const endApply = (): void => {
+    applying = false;
+    entries.clear();
+    covers.startApply();
   };
 
   const writeEntry = (e: RosterEntry): void => {
+    entries.delete(e.deviceId);
     upsertEntry.run(
       e.deviceId,
       e.name,
@@ -597,6 +623,16 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
         hashes,
         ctx.deps.randomBytes,
       ),
+    startApply: () => {
+      entries.clear();
+      applying = true;
+      covers.startApply();
+    },
+    finishApply: () => {
+      covers.finishApply();
+      endApply();
+    },
+    endApply,
     recordBatch: covers.record,
     expireCovers: covers.expireThrough,
     batchWindowOpenAt: covers.windowOpenAt,

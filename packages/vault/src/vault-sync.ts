@@ -565,6 +565,7 @@ export const createVaultSync = (
     defer: boolean,
   ): Result<ApplyResult, ApplyError> =>
     ctx.store.transaction((): Result<ApplyResult, ApplyError> => {
+      trust.startApply();
       const states = new Map<ItemId, ItemState>();
       const toCommit: EventToCommit[] = [];
       const pageHashes = new Map<number, Uint8Array>();
@@ -704,6 +705,7 @@ export const createVaultSync = (
       }
       const last = events.at(-1);
       if (last !== undefined) trust.expireCovers(last.position);
+      trust.finishApply();
       ctx.store.commitEvents(toCommit, states, { defer });
       const bound = ctx.deps.maxDeferredItemsForTests ?? MAX_DEFERRED_ITEMS;
       if (!defer || ctx.store.deferredCount() > bound) {
@@ -806,6 +808,8 @@ export const createVaultSync = (
         return applyVerified(events, nextVerified, signatures, options.defer === true);
       } finally {
         signatures.finish();
+        // A failed apply rolled back: what it held in memory (covers, roster reads) goes too.
+        trust.endApply();
       }
     },
     flushApplied: () => {
