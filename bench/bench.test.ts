@@ -118,6 +118,7 @@ test(
         // The main thread's own CPU time is read from Linux's per-thread times.
         ...(process.platform === "linux" ? ["cpu-main"] : []),
         "rate",
+        "sqlite-limit",
       ]);
       assert.deepEqual(rowKeys("CLI"), [
         "node",
