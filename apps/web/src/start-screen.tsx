@@ -128,6 +128,15 @@ const COMMON = ["password", "123456", "qwerty", "letmein", "iloveyou", "admin", 
 const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) => {
   const domain = useServerDomain();
   const [where, setWhere] = useState<"server" | "local">("local");
+  /**
+   * Whether the person chose where the account lives, or began filling the form in with the place
+   * shown: the server's default (its answer comes after the form shows) never overrides that.
+   */
+  const [chosen, setChosen] = useState(false);
+  const choose = (place: "server" | "local") => {
+    setChosen(true);
+    setWhere(place);
+  };
   const [name, setName] = useState("");
   const [deviceName, setDeviceName] = useState(defaultDeviceName());
   const [password, setPassword] = useState("");
@@ -135,7 +144,9 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   useEffect(() => {
-    if (domain !== null) setWhere("server");
+    // The server answers after the form shows: its default must not undo a choice already made
+    // (an account meant for this browser alone would go to the server).
+    if (domain !== null && !chosen) setWhere("server");
   }, [domain]);
   const address = `${name.trim()}@${where === "server" && domain !== null ? domain : "localhost"}`;
   const weakness = password === "" ? null : passwordProblem(password);
@@ -162,7 +173,11 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
     }
   };
   return (
-    <form onSubmit={(event) => void submit(event)}>
+    <form
+      onSubmit={(event) => void submit(event)}
+      // Once the person fills the form in, the place shown is the one they are filling it for.
+      onInput={() => setChosen(true)}
+    >
       <fieldset>
         <legend>Where the account lives</legend>
         {domain !== null && (
@@ -171,7 +186,8 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
               type="radio"
               name="where"
               checked={where === "server"}
-              onChange={() => setWhere("server")}
+              // On input, as the form's own listener: a render between the two would undo the click.
+              onInput={() => choose("server")}
             />
             On this server (syncs between devices)
           </label>
@@ -181,7 +197,7 @@ const CreateForm = ({ vault, onCreated }: Pick<Props, "vault" | "onCreated">) =>
             type="radio"
             name="where"
             checked={where === "local"}
-            onChange={() => setWhere("local")}
+            onInput={() => choose("local")}
           />
           Only in this browser
         </label>

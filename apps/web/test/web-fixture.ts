@@ -101,7 +101,7 @@ export const checkScreen = async (page: Page, name: string): Promise<readonly st
 };
 
 /** Passes the recovery kit (returns its Secret Key) and unlocks. */
-const passKitAndUnlock = async (page: Page, password: string): Promise<string> => {
+export const passKitAndUnlock = async (page: Page, password: string): Promise<string> => {
   await page.getByRole("heading", { name: "Your recovery kit" }).waitFor({ timeout: 30_000 });
   const kit = (await page.getByLabel("Recovery kit", { exact: true }).textContent()) ?? "";
   const secretKey = /K1-[A-Z0-9-]+/.exec(kit)?.[0];
