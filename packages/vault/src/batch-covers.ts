@@ -20,12 +20,13 @@ export type CoverCheck =
 
 export interface BatchCovers {
   /**
-   * Starts an apply (one transaction): covers recorded from here on are kept in memory, and only
-   * those still open when it ends are written to the file (`finishApply`). A batch and its events
-   * usually arrive in one apply, so most covers never touch the disk.
+   * Forgets the covers recorded and not yet written (an apply starts, or its transaction rolled
+   * back). Covers recorded are kept in memory, and only those still open when the apply ends are
+   * written to the file (`finishApply`): a batch and its events usually arrive in one apply, so
+   * most covers never touch the disk.
    */
-  readonly startApply: () => void;
-  /** Writes the covers recorded since `startApply` whose window is still open; call before the commit. */
+  readonly forgetUnwritten: () => void;
+  /** Writes the covers recorded since the apply began whose window is still open; call before the commit. */
   readonly finishApply: () => void;
   /** Keeps the covers of `batch`, verified at `position` as signed by `signer`. */
   readonly record: (batch: Batch, signer: DeviceId, position: number) => void;
@@ -87,7 +88,7 @@ export const createBatchCovers = (db: SqliteDatabase): BatchCovers => {
   };
 
   return {
-    startApply: () => recent.clear(),
+    forgetUnwritten: () => recent.clear(),
     finishApply: () => {
       for (const covers of recent.values()) {
         for (const cover of covers) {

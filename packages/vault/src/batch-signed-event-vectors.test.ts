@@ -6,16 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { it } from "node:test";
 import { bytesToHex, hexToBytes } from "@keypears/base";
-import {
-  associatedData,
-  deriveVaultKeys,
-  deviceKeyPairsFromSecrets,
-  type VaultKey,
-  verifyDeviceSignature,
-} from "@keypears/crypto";
+import { associatedData, deviceKeyPairsFromSecrets, verifyDeviceSignature } from "@keypears/crypto";
 import {
   type ChainHash,
   decodeBatch,
@@ -32,13 +25,9 @@ import {
 import { eventFromJson, type EventJson } from "@keypears/sync-core/testing";
 import { BATCH_SIGNED_SCHEMA, openBatchBox, openEventBodyBox } from "./sealing.ts";
 import { sealBatchSignedItemEvent, signBatch } from "./signed-sealing.ts";
+import { loadVectors, vectorVaultKeys } from "./testing/vector-files.ts";
 
-const load = <T>(name: string): T =>
-  JSON.parse(
-    readFileSync(new URL(`../../../docs/protocol/vectors/${name}`, import.meta.url), "utf8"),
-  ) as T;
-
-const vectors = load<{
+const vectors = loadVectors<{
   vaultId: string;
   deviceId: string;
   item: {
@@ -61,11 +50,10 @@ const vectors = load<{
     payload: string;
   };
 }>("batch-signed-event.json");
-const signedVectors = load<{ device: Record<"signingSeed" | "exchangeSecret", string> }>(
+const signedVectors = loadVectors<{ device: Record<"signingSeed" | "exchangeSecret", string> }>(
   "signed-event.json",
 );
-const { vectors: keyVectors } = load<{ vectors: { vaultKey: string }[] }>("key-derivation.json");
-const keys = deriveVaultKeys(hexToBytes(keyVectors[0]?.vaultKey ?? "") as VaultKey);
+const keys = vectorVaultKeys();
 const device = deviceKeyPairsFromSecrets(
   hexToBytes(signedVectors.device.signingSeed),
   hexToBytes(signedVectors.device.exchangeSecret),

@@ -131,8 +131,8 @@ export interface DeviceTrust {
   readonly sealRosterEvent: (id: EventId, op: RosterOp) => Uint8Array;
   /**
    * Seals item events as protocol version 3 writes them (docs/PROTOCOL.md 18.1): a signed batch
-   * event, to be pushed first, and each event unsigned, named by the batch. Not used by the
-   * writer yet: the receiving side and its tests use it.
+   * event, to be pushed first, and each event unsigned, named by the batch, outside the outbox
+   * (`vault.sync.sealBatchSigned`, for tests; the writer uses `sealItemEvent` and `signBatch`).
    */
   readonly sealBatchSigned: (
     events: readonly Event[],
@@ -317,7 +317,7 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
   const endApply = (): void => {
     applying = false;
     entries.clear();
-    covers.startApply();
+    covers.forgetUnwritten();
   };
 
   const writeEntry = (e: RosterEntry): void => {
@@ -624,9 +624,8 @@ export const createDeviceTrust = (ctx: VaultContext, epochs: KeyEpochs): DeviceT
         ctx.deps.randomBytes,
       ),
     startApply: () => {
-      entries.clear();
+      endApply();
       applying = true;
-      covers.startApply();
     },
     finishApply: () => {
       covers.finishApply();

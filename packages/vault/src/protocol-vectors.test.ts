@@ -9,19 +9,14 @@ import { deriveVaultKeys, type VaultKey } from "@keypears/crypto";
 import type { EventId, VaultId } from "@keypears/sync-core";
 import { eventFromJson, type EventJson, eventToJson } from "@keypears/sync-core/testing";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { it } from "node:test";
 import { openEvent, sealEvent } from "./index.ts";
+import { loadVectors } from "./testing/vector-files.ts";
 
-const load = <T>(name: string): T =>
-  JSON.parse(
-    readFileSync(new URL(`../../../docs/protocol/vectors/${name}`, import.meta.url), "utf8"),
-  ) as T;
-
-const { vectors: keyVectors } = load<{ vectors: { vaultKey: string; eventKey: string }[] }>(
+const { vectors: keyVectors } = loadVectors<{ vectors: { vaultKey: string; eventKey: string }[] }>(
   "key-derivation.json",
 );
-const sealed = load<{
+const sealed = loadVectors<{
   vaultId: string;
   eventKey: string;
   vectors: { event: EventJson; nonce: string; payload: string; padded: string }[];

@@ -5,15 +5,9 @@
  */
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { it } from "node:test";
 import { bytesToHex, hexToBytes } from "@keypears/base";
-import {
-  deriveVaultKeys,
-  deviceKeyPairsFromSecrets,
-  type VaultKey,
-  verifyDeviceSignature,
-} from "@keypears/crypto";
+import { deviceKeyPairsFromSecrets, verifyDeviceSignature } from "@keypears/crypto";
 import {
   type ChainHash,
   decodeRosterOp,
@@ -34,11 +28,7 @@ import {
   type SnapshotApproval,
 } from "./snapshot.ts";
 import { fflateCompression } from "./compression.ts";
-
-const load = <T>(name: string): T =>
-  JSON.parse(
-    readFileSync(new URL(`../../../docs/protocol/vectors/${name}`, import.meta.url), "utf8"),
-  ) as T;
+import { loadVectors, vectorVaultKeys } from "./testing/vector-files.ts";
 
 interface Signed {
   nonce: string;
@@ -47,7 +37,7 @@ interface Signed {
   signature: string;
   payload: string;
 }
-const vectors = load<{
+const vectors = loadVectors<{
   vaultId: string;
   device: Record<
     "deviceId" | "signingSeed" | "signingKey" | "exchangeSecret" | "exchangeKey",
@@ -75,8 +65,7 @@ interface SnapshotVector {
   signatureMessage: string;
   payload: string;
 }
-const { vectors: keyVectors } = load<{ vectors: { vaultKey: string }[] }>("key-derivation.json");
-const keys = deriveVaultKeys(hexToBytes(keyVectors[0]?.vaultKey ?? "") as VaultKey);
+const keys = vectorVaultKeys();
 const device = deviceKeyPairsFromSecrets(
   hexToBytes(vectors.device.signingSeed),
   hexToBytes(vectors.device.exchangeSecret),

@@ -280,8 +280,8 @@ export interface VaultSync {
   /**
    * Seals `events` (of this vault, written by this device) as protocol version 3 writes them
    * (docs/PROTOCOL.md 18.1), under this device's keys and its verified checkpoint: a signed batch
-   * event, to go first, then each event unsigned. The writer does not use it yet (its pushes are
-   * version 2); it is how the receiving side's tests make version-3 events.
+   * event, to go first, then each event unsigned, outside the outbox: how tests make version-3
+   * events they can forge, drop or move (the writer seals at the edit and signs in `pending`).
    */
   readonly sealBatchSigned: (events: readonly Event[]) => {
     readonly batch: EventEnvelope;
@@ -289,8 +289,8 @@ export interface VaultSync {
   };
   /**
    * A batch event signed by this device naming the events of `hashes` (their event hashes), with
-   * its verified checkpoint (docs/PROTOCOL.md 18.1): the writer's step before a push, once it
-   * writes version 3; today only tests call it.
+   * its verified checkpoint (docs/PROTOCOL.md 18.1), outside the outbox: for tests (the writer
+   * signs its batches in `pending`).
    */
   readonly signBatch: (hashes: readonly Uint8Array[]) => EventEnvelope;
   readonly status: () => SyncStatus;
