@@ -101,9 +101,13 @@ export const createHttpTransport = (client: KeypearsClient): SyncTransport => ({
   },
   subscribe: (vaultId, subscriber) => {
     const controller = new AbortController();
+    /** The stream once open: ended by hand too on unsubscribe, as the abort alone did not always close its socket. */
+    let open: { return?: (value?: undefined) => unknown } | undefined;
     const follow = async () => {
       try {
         const stream = await client.vaults.stream({ vaultId }, { signal: controller.signal });
+        open = stream;
+        if (controller.signal.aborted) void Promise.resolve(stream.return?.()).catch(() => {});
         for await (const head of stream) subscriber.onHead(checkpointFromWire(head));
         subscriber.onClose(
           controller.signal.aborted ? undefined : { kind: "unreachable", message: "stream ended" },
@@ -113,6 +117,9 @@ export const createHttpTransport = (client: KeypearsClient): SyncTransport => ({
       }
     };
     void follow();
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      void Promise.resolve(open?.return?.()).catch(() => {});
+    };
   },
 });
